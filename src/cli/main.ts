@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * pmta-acct command line. The only module that reads argv and calls process.exit; every command
+ * reports its status through `finish`, and every PmtaAcctError becomes a message and EXIT_UNKNOWN.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { PmtaAcctError } from '../errors.js';
+import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
+import { warn } from './io.js';
+import { reportCommand } from './report-command.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+let status = EXIT_OK;
+const finish = (code: number) => {
+  status = code;
+};
+
+const program = new Command('pmta-acct')
+  .description('What is happening to your mail: PowerMTA accounting logs, summarized.')
+  .version(version())
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program.addCommand(reportCommand(finish));
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = status;
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT_OK : EXIT_UNKNOWN;
+  } else if (err instanceof PmtaAcctError) {
+    warn(err.message);
+    process.exitCode = EXIT_UNKNOWN;
+  } else {
+    warn(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = EXIT_UNKNOWN;
+  }
+}

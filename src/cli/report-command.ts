@@ -1,0 +1,105 @@
+/** `pmta-acct report`: argv → ReportRequest → text on stdout (or a file). */
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/config-file.js';
+import { PmtaAcctError } from '../errors.js';
+import { checkTimeZone } from '../rollup/buckets.js';
+import { renderCsv } from '../report/csv.js';
+import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import type { ReportModel } from '../report/model.js';
+import { runReport } from '../report/report-run.js';
+import { renderTable } from '../report/table.js';
+import { parseRange } from '../util/time-range.js';
+import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
+import { EXIT_OK } from './exit.js';
+import { useColor, writeOutput, warn } from './io.js';
+
+export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface ReportFlags {
+  by: string;
+  bucket?: string;
+  since?: string;
+  until?: string;
+  tz: string;
+  format?: Format;
+  top?: string;
+  output?: string;
+  workers?: string;
+  strict?: boolean;
+  header?: string;
+  hardCategories?: string;
+  config?: string;
+  color?: boolean;
+  chunkSize?: string;
+  maxRecordBytes?: string;
+  maxRecordLines?: string;
+  minRange?: string;
+}
+
+function render(format: Format, model: ReportModel, flags: ReportFlags, color: boolean): string {
+  const top = parsePositiveInt(flags.top, '--top');
+  switch (format) {
+    case 'json': return renderJson(model);
+    case 'csv': return renderCsv(model);
+    case 'md': return renderMarkdown(model, top ?? 20);
+    case 'table': return renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
+  }
+}
+
+export function reportCommand(onExit: (code: number) => void): Command {
+  return new Command('report')
+    .description('roll up accounting files into per-ISP / per-IP counts and rates')
+    .argument('[inputs...]', 'files, directories of rotated files (.csv, .csv.gz), or - for stdin')
+    .option('--by <dims>', 'group by these dimensions: isp, ip, vmta, pool, job, domain, bounceCat, type', 'isp,ip')
+    .option('--bucket <size>', 'time buckets: 1m, 5m, 15m, 1h or 1d')
+    .option('--since <time>', 'only events at or after this time (2026-11-28, yesterday, 24h, ...)')
+    .option('--until <time>', 'only events before this time')
+    .option('--tz <zone>', 'time zone for dates, 1d buckets and labels', 'UTC')
+    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(FORMATS))
+    .option('--top <n>', 'rows per table (and keys in json/csv when given)')
+    .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('--workers <n>', 'threads to read with (default: all cores)')
+    .option('--strict', 'stop at the first bad record')
+    .option('--header <columns>', 'column names for input that has no header line')
+    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
+    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    .option('--no-color', 'no colours in the table')
+    .addOption(new Option('--chunk-size <bytes>').hideHelp())
+    .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
+    .addOption(new Option('--max-record-lines <n>').hideHelp())
+    .addOption(new Option('--min-range <bytes>').hideHelp())
+    .action(async (inputs: string[], flags: ReportFlags) => {
+      if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
+      const tz = checkTimeZone(flags.tz);
+      const range = parseRange(flags.since, flags.until, tz, Math.floor(Date.now() / 1000));
+      const format: Format = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : 'json');
+      const human = format === 'table' || format === 'md';
+      const model = await runReport({
+        inputs,
+        by: parseDims(flags.by),
+        alsoBy: human ? ['isp', 'ip'] : [],
+        bucket: parseBucket(flags.bucket),
+        since: range.since,
+        until: range.until,
+        tz,
+        top: human ? null : (parsePositiveInt(flags.top, '--top') ?? null),
+        config: loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
+        hardCategories: parseList(flags.hardCategories),
+        header: parseList(flags.header),
+        strict: flags.strict === true,
+        threads: parseThreads(flags.workers),
+        chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size'),
+        maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
+        maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
+        minRange: parsePositiveInt(flags.minRange, '--min-range'),
+      });
+      writeOutput(render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
+      if (model.input.badRecords > 0 && format !== 'table') {
+        warn(`${model.input.badRecords} bad records (first: ${model.input.problems[0]?.file}:${model.input.problems[0]?.line}); see input.problems`);
+      }
+      onExit(EXIT_OK);
+    });
+}

@@ -1,0 +1,65 @@
+/**
+ * What a rollup run needs to know, as plain data: it crosses into worker threads unchanged.
+ */
+import type { Dimension } from '../classify/classifier.js';
+import type { IspOverrides } from '../classify/isp-map.js';
+import type { BucketSize } from '../rollup/buckets.js';
+
+export interface EngineOptions {
+  /** Dimensions of the rollup's key. */
+  readonly dims: readonly Dimension[];
+  /** Time bucket of the key; null for none. */
+  readonly bucket: BucketSize | null;
+  /** Zone for 1d buckets. */
+  readonly tz: string;
+  /** Event-time range [since, until) in epoch seconds; null = open. */
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly hardCategories: readonly string[];
+  readonly isps: IspOverrides;
+  /** Header names in effect before the first header row (`--header`). */
+  readonly header: readonly string[] | null;
+  /** A bad record is fatal. */
+  readonly strict: boolean;
+  readonly keepProblems: number;
+  readonly chunkSize: number;
+  readonly maxRecordBytes: number;
+  readonly maxRecordLines: number;
+}
+
+/** Counts a run keeps besides the rollup. */
+export interface SinkStats {
+  /** Data records read under a header (bad ones included until they are rejected). */
+  records: number;
+  /** Records counted in the rollup. */
+  counted: number;
+  /** Records outside --since/--until. */
+  filtered: number;
+  /** Records without any time column, left out because a time range was asked for. */
+  untimed: number;
+  /** Records of a type pmta-acct does not know, by type code. */
+  unknownTypes: Record<string, number>;
+  /** Earliest and latest event time counted (epoch seconds), null when none. */
+  firstEvent: number | null;
+  lastEvent: number | null;
+}
+
+export function emptyStats(): SinkStats {
+  return { records: 0, counted: 0, filtered: 0, untimed: 0, unknownTypes: {}, firstEvent: null, lastEvent: null };
+}
+
+export function addStats(a: SinkStats, b: SinkStats): SinkStats {
+  const unknownTypes = { ...a.unknownTypes };
+  for (const [k, v] of Object.entries(b.unknownTypes)) unknownTypes[k] = (unknownTypes[k] ?? 0) + v;
+  const min = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
+  const max = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
+  return {
+    records: a.records + b.records,
+    counted: a.counted + b.counted,
+    filtered: a.filtered + b.filtered,
+    untimed: a.untimed + b.untimed,
+    unknownTypes,
+    firstEvent: min(a.firstEvent, b.firstEvent),
+    lastEvent: max(a.lastEvent, b.lastEvent),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * A rollup over a set of inputs: plan tasks, run them on threads, check the guesses each range
+ * made (where it started, which header was in effect) and redo the few that guessed wrong, then
+ * merge in input order. The result does not depend on the number of threads or on chunk sizes.
+ */
+import { mergeProblemSummaries, type Problem, type ProblemSummary } from '../parse/problems.js';
+import { Rollup } from '../rollup/rollup.js';
+import type { InputFile } from '../source/inputs.js';
+import { addStats, emptyStats, type EngineOptions, type SinkStats } from './options.js';
+import { planTasks } from './plan.js';
+import { runTasks } from './pool.js';
+import { runTask, type Task, type TaskResult } from './task.js';
+
+export interface RunOptions {
+  readonly threads: number;
+  /** Smallest byte range a big file is split into (default 32 MiB). */
+  readonly minRange?: number;
+}
+
+export interface RunResult {
+  readonly rollup: Rollup;
+  readonly problems: ProblemSummary;
+  readonly stats: SinkStats;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+function sameHeader(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  return a === b || (a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
+function shiftLines(summary: ProblemSummary, lines: number): ProblemSummary {
+  if (lines === 0) return summary;
+  return { ...summary, first: summary.first.map((p: Problem) => ({ ...p, line: p.line + lines })) };
+}
+
+/** Walk one file's tasks in order, redoing those whose start or header guess was wrong. */
+async function verifyFile(tasks: Task[], results: TaskResult[], options: EngineOptions): Promise<TaskResult[]> {
+  const out: TaskResult[] = [];
+  let expectStart = 0;
+  let header = tasks[0].header;
+  let lineBase = 0;
+  for (const task of tasks) {
+    let result = results[task.index];
+    if (task.start !== expectStart || !sameHeader(task.header, header)) {
+      if (expectStart >= task.end) continue;
+      result = await runTask({ ...task, start: expectStart, header }, options);
+    }
+    out.push({ ...result, problems: shiftLines(result.problems, lineBase) });
+    lineBase += result.lines;
+    expectStart = result.endedAt;
+    if (result.sawHeader) header = result.lastHeader;
+  }
+  return out;
+}
+
+export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
+  const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 32 << 20, header: options.header });
+  const results = await runTasks(tasks, options, run.threads, inputs.map((i) => i.size));
+  const ordered: TaskResult[] = [];
+  for (let file = 0; file < inputs.length; file++) {
+    const own = tasks.filter((t) => t.file === file);
+    ordered.push(...(own.length > 1 ? await verifyFile(own, results, options) : own.map((t) => results[t.index])));
+  }
+  const rollup = new Rollup(options.dims);
+  let stats = emptyStats();
+  let bytes = 0;
+  for (const r of ordered) {
+    rollup.merge(r.rollup);
+    stats = addStats(stats, r.stats);
+    bytes += r.bytes;
+  }
+  return {
+    rollup,
+    problems: mergeProblemSummaries(ordered.map((r) => r.problems), options.keepProblems),
+    stats,
+    files: inputs.length,
+    bytes,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * One unit of work: a whole input, or a byte range of a large plain file, read into a fresh
+ * RollupSink. Runs the same in the main thread and in a worker thread.
+ */
+import { makeHeader } from '../parse/header.js';
+import type { ProblemSummary } from '../parse/problems.js';
+import { RecordReader } from '../parse/reader.js';
+import type { RollupData } from '../rollup/rollup.js';
+import { feedFileRange, feedStream, gunzipFile } from '../source/feed.js';
+import { displayName } from '../source/inputs.js';
+import { messageOf } from '../errors.js';
+import type { EngineOptions, SinkStats } from './options.js';
+import { RollupSink } from './rollup-sink.js';
+
+export interface Task {
+  /** Position in the run's task list (input order). */
+  readonly index: number;
+  /** Index of the input file this task reads. */
+  readonly file: number;
+  readonly path: string;
+  readonly gzip: boolean;
+  /** Byte range [start, end) of a plain file; end = Infinity to read to the end. */
+  readonly start: number;
+  readonly end: number;
+  /** Header names assumed in effect at `start` (null: none yet). */
+  readonly header: readonly string[] | null;
+}
+
+export interface TaskResult {
+  readonly index: number;
+  readonly rollup: RollupData;
+  readonly problems: ProblemSummary;
+  readonly stats: SinkStats;
+  /** Offset just after the last record that started before `end`. */
+  readonly endedAt: number;
+  /** LF bytes in [start, endedAt): where the next task's line numbers start. */
+  readonly lines: number;
+  /** Header in effect at endedAt, and whether the task read a header row itself. */
+  readonly lastHeader: readonly string[] | null;
+  readonly sawHeader: boolean;
+  /** Bytes read (decompressed for .gz). */
+  readonly bytes: number;
+}
+
+export async function runTask(task: Task, options: EngineOptions): Promise<TaskResult> {
+  const sink = new RollupSink(options);
+  const reader = new RecordReader(sink, sink.problems, {
+    file: displayName(task.path),
+    chunkSize: options.chunkSize,
+    maxRecordBytes: options.maxRecordBytes,
+    maxRecordLines: options.maxRecordLines,
+    header: task.header === null ? undefined : makeHeader(task.header),
+    startOffset: task.start,
+    endOffset: task.end,
+  });
+  if (task.header !== null) sink.header(makeHeader(task.header));
+  let bytes: number;
+  if (task.gzip || task.path === '-') {
+    const stream = task.path === '-' ? process.stdin : gunzipFile(task.path);
+    try {
+      bytes = await feedStream(stream, reader);
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && (err as { code?: unknown }).code === 'BAD_RECORD') throw err;
+      // A damaged or truncated .gz: what was read counts, the rest is reported.
+      reader.finish();
+      sink.problems.add({
+        code: 'CORRUPT_INPUT', file: reader.file, line: reader.line, byte: reader.offset,
+        message: `the input ends early or is damaged (${messageOf(err)}); records up to here are counted`, excerpt: '',
+      });
+      bytes = reader.offset;
+    }
+  } else {
+    bytes = feedFileRange(task.path, reader, task.start, task.end);
+  }
+  return {
+    index: task.index,
+    rollup: sink.rollup.toData(),
+    problems: sink.problems.summary(),
+    stats: sink.stats,
+    endedAt: reader.offset,
+    lines: reader.line - 1,
+    lastHeader: reader.header === undefined ? null : reader.header.names,
+    sawHeader: reader.headers > 0,
+    bytes,
+  };
+}

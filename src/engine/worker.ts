@@ -1,0 +1,39 @@
+/**
+ * Worker thread entry: runs tasks sent by the pool and posts results back, transferring the
+ * rollup's typed arrays instead of copying them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PmtaAcctError } from '../errors.js';
+import type { EngineOptions } from './options.js';
+import { runTask, type Task } from './task.js';
+
+export interface WorkerRequest {
+  readonly task: Task;
+}
+
+export type WorkerReply =
+  | { readonly ok: true; readonly result: Awaited<ReturnType<typeof runTask>> }
+  | { readonly ok: false; readonly index: number; readonly code: string; readonly message: string };
+
+const options = workerData as EngineOptions;
+const port = parentPort;
+if (port === null) throw new Error('worker.js must run in a worker thread');
+
+port.on('message', (msg: WorkerRequest) => {
+  runTask(msg.task, options).then(
+    (result) => {
+      const r = result.rollup;
+      const reply: WorkerReply = { ok: true, result };
+      port.postMessage(reply, [r.keys, r.counters, r.histSlots, r.hist].map((a) => a.buffer as ArrayBuffer));
+    },
+    (err: unknown) => {
+      const reply: WorkerReply = {
+        ok: false,
+        index: msg.task.index,
+        code: err instanceof PmtaAcctError ? err.code : 'INTERNAL',
+        message: err instanceof Error ? err.message : String(err),
+      };
+      port.postMessage(reply);
+    },
+  );
+});

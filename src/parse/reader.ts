@@ -1,0 +1,305 @@
+/**
+ * Bytes in, records out. The reader owns a Scanner's input area: a source writes bytes into
+ * `space()`, calls `written(n)`, and the reader hands every complete record to the sink. It knows
+ * headers (the first row of a file and any later row whose first cell is `type`), blank lines,
+ * BOMs, NUL runs, field counts and the record caps; everything after that is the sink's business.
+ */
+import { makeHeader, type Header } from './header.js';
+import type { ProblemCode, ProblemLog } from './problems.js';
+import { excerpt, RecordView } from './record-view.js';
+import {
+  HEAD_WORDS,
+  META_HIGH,
+  META_LINES_MASK,
+  SCAN_INVALID_CLOSING_QUOTE,
+  Scanner,
+} from './scanner.js';
+
+export interface RecordSink {
+  /** A header row: the columns of the records that follow. */
+  header(header: Header, view: RecordView): void;
+  /** A data record under the current header. */
+  record(view: RecordView): void;
+}
+
+export interface ReaderOptions {
+  /** The input's name in messages. */
+  readonly file: string;
+  /** Bytes asked of the source per read. */
+  readonly chunkSize?: number;
+  /** A record longer than this is bad; the reader resumes after its first line. */
+  readonly maxRecordBytes?: number;
+  /** A quoted field spanning this many lines is taken for an unterminated quote. */
+  readonly maxRecordLines?: number;
+  /** The header in effect before the first header row (a byte range of a file, `--header`). */
+  readonly header?: Header;
+  /** Absolute offset and 1-based line of the first byte that will be written. */
+  readonly startOffset?: number;
+  readonly startLine?: number;
+  /** Records starting at or after this absolute offset are left alone (a byte range's end). */
+  readonly endOffset?: number;
+}
+
+export const DEFAULT_CHUNK = 1 << 20;
+export const DEFAULT_MAX_RECORD_BYTES = 128 * 1024;
+export const DEFAULT_MAX_RECORD_LINES = 32;
+
+const LF = 10;
+const NUL = 0;
+
+export class RecordReader {
+  readonly file: string;
+  readonly chunkSize: number;
+  private readonly maxRecordBytes: number;
+  private readonly scanner: Scanner;
+  private readonly view = new RecordView();
+  private readonly sink: RecordSink;
+  private readonly problems: ProblemLog;
+  private headerNow: Header | undefined;
+  /** Bytes of input held: [0, filled) of the input area. */
+  private filled = 0;
+  /** Absolute offset of input byte 0. */
+  private base: number;
+  private lineNow: number;
+  /** Inside a record that went over the byte cap: dropping bytes up to the next LF. */
+  private skipping = false;
+  private ended = false;
+  private readonly endOffset: number;
+  /** A record at or after endOffset was reached: everything from here on is someone else's. */
+  reachedEnd = false;
+  /** Data records handed to the sink, header rows seen. */
+  records = 0;
+  headers = 0;
+
+  constructor(sink: RecordSink, problems: ProblemLog, options: ReaderOptions) {
+    this.file = options.file;
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    this.scanner = new Scanner(this.chunkSize + this.maxRecordBytes + 16, options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES);
+    this.sink = sink;
+    this.problems = problems;
+    this.headerNow = options.header;
+    this.base = options.startOffset ?? 0;
+    this.lineNow = options.startLine ?? 1;
+    this.endOffset = options.endOffset ?? Number.POSITIVE_INFINITY;
+    this.view.file = this.file;
+    this.view.bytes = this.scanner.input;
+    this.view.words = this.scanner.words;
+  }
+
+  /** The header in effect now (after the last header row read). */
+  get header(): Header | undefined {
+    return this.headerNow;
+  }
+
+  /** Absolute offset just after the last record handed on (or skipped): a safe resume point. */
+  get offset(): number {
+    return this.base;
+  }
+
+  /** 1-based line number at `offset`. */
+  get line(): number {
+    return this.lineNow;
+  }
+
+  /** Bytes received but not yet parsed: an incomplete last record. */
+  get pending(): number {
+    return this.filled;
+  }
+
+  /** Where the next bytes go: at most `chunkSize` of them. */
+  space(): Buffer {
+    return this.scanner.input.subarray(this.filled, this.filled + this.chunkSize);
+  }
+
+  /** `n` bytes were written into `space()`: parse every record they complete. */
+  written(n: number): void {
+    if (this.ended) throw new Error('RecordReader: written() after finish()');
+    if (this.reachedEnd) return;
+    this.filled += n;
+    this.parse(false);
+  }
+
+  /** Copy `chunk` in and parse (for sources that hand out their own buffers). */
+  write(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length) {
+      const space = this.space();
+      const n = Math.min(space.length, chunk.length - at);
+      space.set(chunk.subarray(at, at + n));
+      at += n;
+      this.written(n);
+    }
+  }
+
+  /** The input ended: a last record without a line end is complete; an open quote is bad. */
+  finish(): void {
+    if (this.ended) return;
+    if (!this.reachedEnd) this.parse(true);
+    this.ended = true;
+  }
+
+  private parse(final: boolean): void {
+    const input = this.scanner.input;
+    let pos = 0;
+    if (this.skipping) {
+      const lf = input.indexOf(LF, 0);
+      if (lf < 0 || lf >= this.filled) {
+        this.consume(this.filled);
+        return;
+      }
+      this.skipping = false;
+      this.lineNow++;
+      pos = lf + 1;
+    }
+    const view = this.view;
+    view.src = input.toString('latin1', 0, this.filled);
+    const words = this.scanner.words;
+    const first = this.scanner.outWord;
+    while (pos < this.filled) {
+      const count = this.scanner.scan(pos, this.filled, final);
+      if (count === 0) break;
+      const next = this.scanner.next;
+      const stop = first + count;
+      let rescan = -1;
+      for (let i = first; i < stop; ) {
+        const start = words[i];
+        if (this.base + start >= this.endOffset) {
+          this.reachedEnd = true;
+          this.consume(start);
+          return;
+        }
+        const n = words[i + 1];
+        const end = words[i + 2];
+        const meta = words[i + 3];
+        if (n < 0) {
+          // A quote error found on a later line than the record's first means the quote opened on
+          // the first line was never closed; the reader resumes at the second line either way.
+          const errPos = words[i + 4];
+          const lf = input.indexOf(LF, start);
+          if (n === -SCAN_INVALID_CLOSING_QUOTE && (lf < 0 || errPos <= lf)) {
+            this.bad('INVALID_CLOSING_QUOTE', start, end, `a closing quote is followed by a character other than a comma or a line end (byte ${this.base + errPos})`);
+          } else {
+            this.bad('UNTERMINATED_QUOTE', start, end, 'a quoted field is not closed on its line; reading resumes at the next line');
+          }
+          this.lineNow += meta & META_LINES_MASK;
+          i += HEAD_WORDS + 1;
+          continue;
+        }
+        if (end - start > this.maxRecordBytes) {
+          // Resume after the record's first line whatever its framing, so that where the input
+          // happened to be cut into chunks never changes what is read.
+          const lf = input.indexOf(LF, start);
+          const resume = lf >= 0 && lf < end ? lf + 1 : end;
+          this.bad('RECORD_TOO_LONG', start, resume, `the record is longer than ${this.maxRecordBytes} bytes`);
+          this.lineNow += lf >= 0 && lf < end ? 1 : 0;
+          if (resume < end) {
+            rescan = resume;
+            break;
+          }
+          i += HEAD_WORDS + n;
+          continue;
+        }
+        this.handle(start, n, i + HEAD_WORDS, meta, end);
+        this.lineNow += meta & META_LINES_MASK;
+        i += HEAD_WORDS + n;
+      }
+      pos = rescan >= 0 ? rescan : next;
+    }
+    if (!final && this.filled - pos > this.maxRecordBytes && this.base + pos < this.endOffset) {
+      // An incomplete record already over the cap: report it once and drop it up to its first LF.
+      const lf = input.indexOf(LF, pos);
+      const resume = lf >= 0 && lf < this.filled ? lf + 1 : this.filled;
+      this.bad('RECORD_TOO_LONG', pos, resume, `the record is longer than ${this.maxRecordBytes} bytes`);
+      if (resume === this.filled && (lf < 0 || lf >= this.filled)) this.skipping = true;
+      else this.lineNow++;
+      this.consume(resume);
+      if (!this.skipping) this.parse(false);
+      return;
+    }
+    this.consume(pos);
+  }
+
+  /** Drop input bytes [0, n): they are parsed. */
+  private consume(n: number): void {
+    if (n === 0) return;
+    const input = this.scanner.input;
+    input.copyWithin(0, n, this.filled);
+    this.filled -= n;
+    this.base += n;
+  }
+
+  private handle(start: number, n: number, base: number, meta: number, end: number): void {
+    const view = this.view;
+    const bytes = this.scanner.input;
+    view.base = base;
+    view.high = (meta & META_HIGH) !== 0;
+    view.line = this.lineNow;
+    view.offset = this.base + start;
+    let s0 = start;
+    const end0 = this.scanner.words[base];
+    if (bytes[s0] === NUL) {
+      while (s0 < end0 && bytes[s0] === NUL) s0++;
+      this.problems.add({
+        code: 'NUL_BYTES', file: this.file, line: this.lineNow, byte: this.base + start,
+        message: `${s0 - start} NUL bytes skipped (bytes ${this.base + start}-${this.base + s0 - 1})`,
+        excerpt: '',
+      });
+    }
+    if (bytes[s0] === 0xef && bytes[s0 + 1] === 0xbb && bytes[s0 + 2] === 0xbf && s0 + 3 <= end0) s0 += 3;
+    view.start = s0;
+    view.n = n;
+    if (n === 1 && isBlank(view.src, s0, end0)) return;
+    if (isTypeCell(view.src, s0, end0)) {
+      const names: string[] = [];
+      for (let k = 0; k < n; k++) names.push(view.text(k).trim());
+      while (names.length > 1 && names[names.length - 1] === '') names.pop();
+      this.headerNow = makeHeader(names);
+      this.headers++;
+      view.header = this.headerNow;
+      view.n = names.length;
+      this.sink.header(this.headerNow, view);
+      return;
+    }
+    const header = this.headerNow;
+    if (header === undefined) {
+      this.bad('NO_HEADER', start, end,
+        'a record before any header line (PowerMTA starts every file with one; use --header to supply it)');
+      return;
+    }
+    const cols = header.names.length;
+    if (n > cols) {
+      for (let k = cols; k < n; k++) {
+        if (!view.isEmpty(k)) {
+          this.bad('FIELD_COUNT', start, end, `${n} cells where the header has ${cols} columns`);
+          return;
+        }
+      }
+      view.n = cols;
+    }
+    view.header = header;
+    this.records++;
+    this.sink.record(view);
+  }
+
+  private bad(code: ProblemCode, start: number, end: number, message: string): void {
+    this.problems.add({
+      code, file: this.file, line: this.lineNow, byte: this.base + start, message,
+      excerpt: excerpt(this.scanner.input, start, end),
+    });
+  }
+}
+
+function isBlank(src: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = src.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** The first cell is `type` (any case): a header row. */
+function isTypeCell(src: string, a: number, b: number): boolean {
+  return b - a === 4 && (src.charCodeAt(a) | 32) === 116 && (src.charCodeAt(a + 1) | 32) === 121 &&
+    (src.charCodeAt(a + 2) | 32) === 112 && (src.charCodeAt(a + 3) | 32) === 101;
+}

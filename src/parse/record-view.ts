@@ -1,0 +1,77 @@
+/**
+ * One record, as offsets into the reader's input: no object and no string per record until a
+ * consumer asks for a field's text. The reader reuses one RecordView for every record.
+ */
+import type { Header } from './header.js';
+import type { Problem, ProblemCode } from './problems.js';
+
+const QUOTE = 34;
+const HIGH_BYTES = /[\u0080-\u00ff]/;
+
+export class RecordView {
+  /** The input area decoded as latin1: one char per byte, so string index = byte offset. */
+  src = '';
+  /** The input area as bytes (for UTF-8 decoding of fields that hold non-ASCII bytes). */
+  bytes: Buffer = Buffer.alloc(0);
+  /** Scanner output words; field k ends at words[base + k]. */
+  words: Int32Array = new Int32Array(0);
+  base = 0;
+  /** Offset (in `src`) of field 0; after a skipped BOM or NUL run this is past the record start. */
+  start = 0;
+  /** Cells present (at most the header's length; missing trailing cells read as empty). */
+  n = 0;
+  /** The record holds bytes >= 0x80 (UTF-8 text). */
+  high = false;
+  /** 1-based physical line and 0-based absolute byte offset of the record. */
+  line = 0;
+  offset = 0;
+  header!: Header;
+  file = '';
+
+  fieldStart(k: number): number {
+    return k === 0 ? this.start : this.words[this.base + k - 1] + 1;
+  }
+
+  fieldEnd(k: number): number {
+    return this.words[this.base + k];
+  }
+
+  /** True when cell k is absent or has no characters. */
+  isEmpty(k: number): boolean {
+    return k < 0 || k >= this.n || this.fieldEnd(k) === this.fieldStart(k);
+  }
+
+  /** The decoded text of cell k ('' when absent): quotes removed, "" unescaped, UTF-8 decoded. */
+  text(k: number): string {
+    if (k < 0 || k >= this.n) return '';
+    let a = this.fieldStart(k);
+    let b = this.fieldEnd(k);
+    if (a === b) return '';
+    const quoted = this.src.charCodeAt(a) === QUOTE;
+    if (quoted) {
+      a++;
+      b--;
+    }
+    let s = this.src.substring(a, b);
+    if (this.high && HIGH_BYTES.test(s)) s = this.bytes.toString('utf8', a, b);
+    if (quoted && s.includes('"')) s = s.replaceAll('""', '"');
+    return s;
+  }
+
+  /** The start of the record's raw text, for error messages. */
+  excerpt(): string {
+    return excerpt(this.bytes, this.start, this.fieldEnd(Math.max(0, this.n - 1)));
+  }
+}
+
+/** Up to `max` bytes of raw record text from [start, end) without its line end, decoded as UTF-8. */
+export function excerpt(bytes: Buffer, start: number, end: number, max = 160): string {
+  let stop = Math.min(end, start + max);
+  while (stop > start && (bytes[stop - 1] === 10 || bytes[stop - 1] === 13)) stop--;
+  return bytes.toString('utf8', start, stop);
+}
+
+/** A problem located at a record (for consumers that reject what the reader accepted). */
+export function problemAt(view: RecordView, code: ProblemCode, message: string): Problem {
+  return { code, file: view.file, line: view.line, byte: view.offset, message, excerpt: view.excerpt() };
+}

@@ -1,0 +1,49 @@
+/** Human formatting of numbers, rates, times and durations, shared by the text renderers. */
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+
+const counts = new Intl.NumberFormat('en-US');
+
+export function formatCount(n: number): string {
+  return counts.format(n);
+}
+
+/** 0.04213 → '4.21%'; null (no denominator) → '-'. */
+export function formatRate(r: number | null, digits = 2): string {
+  return r === null ? '-' : `${(r * 100).toFixed(digits)}%`;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** 75 → '1m15s', 7260 → '2h01m', null → '-'. */
+export function formatSeconds(s: number | null): string {
+  if (s === null) return '-';
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
+}
+
+function isUtc(tz: string): boolean {
+  return tz === 'UTC' || tz === 'Etc/UTC' || tz === 'GMT';
+}
+
+/** Epoch seconds → ISO 8601: `2026-11-28T03:00:00Z` in UTC, with the zone's offset otherwise. */
+export function isoTime(t: number, tz: string): string {
+  if (isUtc(tz)) return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+  return format(new TZDate(t * 1000, tz), "yyyy-MM-dd'T'HH:mm:ssxxx");
+}
+
+/** Epoch seconds → `2026-11-28 03:00` in the zone (for tables). */
+export function shortTime(t: number, tz: string): string {
+  return format(new TZDate(t * 1000, tz), 'yyyy-MM-dd HH:mm');
+}

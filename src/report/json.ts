@@ -1,0 +1,65 @@
+/**
+ * The JSON report, version 1. Stable: fields are only ever added; a change of meaning bumps
+ * `version`. Documented in the README ("JSON output").
+ */
+import type { GroupRow, ReportModel } from './model.js';
+import { isoTime } from './format.js';
+import type { Problem } from '../parse/problems.js';
+
+export const JSON_VERSION = 1;
+
+function round(r: number | null): number | null {
+  return r === null ? null : Math.round(r * 1e6) / 1e6;
+}
+
+export function groupJson(row: GroupRow, tz: string, withBucket: boolean, withKey: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (withBucket) out.bucket = row.bucket === null ? null : isoTime(row.bucket, tz);
+  if (withKey) out.key = row.key;
+  Object.assign(out, row.counts);
+  out.rates = {
+    deferral: round(row.rates.deferral),
+    bounce: round(row.rates.bounce),
+    hardBounce: round(row.rates.hardBounce),
+    complaint: round(row.rates.complaint),
+  };
+  out.latency = row.latency;
+  return out;
+}
+
+function problemJson(p: Problem): Record<string, unknown> {
+  return { code: p.code, file: p.file, line: p.line, byte: p.byte, message: p.message };
+}
+
+export function reportJson(m: ReportModel): Record<string, unknown> {
+  const tz = m.range.tz;
+  const time = (t: number | null) => (t === null ? null : isoTime(t, tz));
+  return {
+    version: JSON_VERSION,
+    range: { since: time(m.range.since), until: time(m.range.until), tz },
+    by: m.by,
+    bucket: m.bucket,
+    input: {
+      files: m.input.files,
+      bytes: m.input.bytes,
+      records: m.input.records,
+      counted: m.input.counted,
+      badRecords: m.input.badRecords,
+      warnings: m.input.warnings,
+      filtered: m.input.filtered,
+      untimed: m.input.untimed,
+      unknownTypes: m.input.unknownTypes,
+      firstEvent: time(m.input.firstEvent),
+      lastEvent: time(m.input.lastEvent),
+      problemCounts: m.input.problemCounts,
+      problems: m.input.problems.map(problemJson),
+    },
+    total: groupJson(m.total, tz, false, false),
+    groups: m.groups.map((g) => groupJson(g, tz, m.bucket !== null, true)),
+    omittedKeys: m.omittedKeys,
+  };
+}
+
+export function renderJson(m: ReportModel): string {
+  return `${JSON.stringify(reportJson(m), null, 2)}\n`;
+}

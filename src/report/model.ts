@@ -1,0 +1,175 @@
+/**
+ * The report as data: what every renderer (table, JSON, CSV, Markdown) draws from. Built from a
+ * run's rollup by regrouping; the JSON renderer writes this shape (version 1, see README).
+ */
+import type { Problem, ProblemCode } from '../parse/problems.js';
+import type { BucketSize } from '../rollup/buckets.js';
+import { COUNTER_NAMES, countsOf, ratesOf, STRIDE, type Counts, type Rates } from '../rollup/counters.js';
+import { BINS, summarize, type LatencySummary } from '../rollup/latency.js';
+import { regroup } from '../rollup/regroup.js';
+import type { Rollup } from '../rollup/rollup.js';
+import type { SinkStats } from '../engine/options.js';
+
+export interface GroupRow {
+  /** Bucket start, epoch seconds; null without buckets. */
+  readonly bucket: number | null;
+  readonly key: Readonly<Record<string, string>>;
+  readonly counts: Counts;
+  readonly rates: Rates;
+  readonly latency: LatencySummary;
+}
+
+export interface InputSummary {
+  readonly files: number;
+  readonly bytes: number;
+  readonly records: number;
+  readonly counted: number;
+  readonly badRecords: number;
+  readonly warnings: number;
+  readonly filtered: number;
+  readonly untimed: number;
+  readonly unknownTypes: Readonly<Record<string, number>>;
+  readonly firstEvent: number | null;
+  readonly lastEvent: number | null;
+  readonly problemCounts: Readonly<Partial<Record<ProblemCode, number>>>;
+  readonly problems: readonly Problem[];
+}
+
+export interface ReportModel {
+  readonly range: { readonly since: number | null; readonly until: number | null; readonly tz: string };
+  readonly by: readonly string[];
+  readonly bucket: BucketSize | null;
+  readonly input: InputSummary;
+  readonly total: GroupRow;
+  /** Groups by `by` (and bucket), biggest first within each bucket. */
+  readonly groups: readonly GroupRow[];
+  /** Keys dropped by --top (0 when none). */
+  readonly omittedKeys: number;
+  /** Per-ISP and per-IP rows over the whole range (when the rollup has those dimensions). */
+  readonly byIsp: readonly GroupRow[] | null;
+  readonly byIp: readonly GroupRow[] | null;
+  /** Totals per bucket (with --bucket). */
+  readonly series: readonly GroupRow[];
+  /** Rows by `by` over the whole range (the same as `groups` without --bucket). */
+  readonly byKey: readonly GroupRow[];
+}
+
+/** Records of every kind in a group: how big it is, for ordering. */
+export function volume(c: Counts): number {
+  return c.delivered + c.deferred + c.queueDeferred + c.bounced + c.complaints + c.remoteBounced + c.remoteStatus + c.received;
+}
+
+function rowOf(r: Rollup, g: number): GroupRow {
+  const key: Record<string, string> = {};
+  r.dims.forEach((d, i) => {
+    key[d] = r.valueOf(g, i);
+  });
+  const counts = countsOf(r.counters, g * STRIDE);
+  const start = r.bucketOf(g);
+  return { bucket: Number.isNaN(start) ? null : start, key, counts, rates: ratesOf(counts), latency: summarize(r.hist, r.histSlots[g] < 0 ? -1 : r.histSlots[g] * BINS) };
+}
+
+function keyText(row: GroupRow): string {
+  return Object.values(row.key).join('\u0000');
+}
+
+/** Rows of a rollup: by bucket (none first), then biggest first, then by key. */
+export function rowsOf(r: Rollup): GroupRow[] {
+  const rows: GroupRow[] = [];
+  for (let g = 0; g < r.size; g++) rows.push(rowOf(r, g));
+  return rows.sort((a, b) => {
+    const ba = a.bucket ?? Number.NEGATIVE_INFINITY;
+    const bb = b.bucket ?? Number.NEGATIVE_INFINITY;
+    if (ba !== bb) return ba - bb;
+    const va = volume(a.counts);
+    const vb = volume(b.counts);
+    if (va !== vb) return vb - va;
+    const ka = keyText(a);
+    const kb = keyText(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+}
+
+/** One row for the whole rollup. */
+export function totalOf(r: Rollup): GroupRow {
+  const all = regroup(r, [], null);
+  if (all.size === 0) {
+    const counts = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Counts;
+    return { bucket: null, key: {}, counts, rates: ratesOf(counts), latency: summarize(undefined, -1) };
+  }
+  return rowOf(all, 0);
+}
+
+/** Rows by `dims` over all buckets (the per-ISP and per-IP tables). */
+export function tableOf(r: Rollup, dims: readonly string[]): GroupRow[] {
+  return rowsOf(regroup(r, dims, null));
+}
+
+/** Totals per bucket (the time series). */
+export function seriesOf(r: Rollup): GroupRow[] {
+  return rowsOf(regroup(r, [], (start) => start)).filter((row) => row.bucket !== null);
+}
+
+/** Keep the `top` biggest keys (over all buckets); returns the rows kept and how many keys went. */
+export function keepTop(rows: readonly GroupRow[], top: number | null): { rows: GroupRow[]; omitted: number } {
+  if (top === null) return { rows: [...rows], omitted: 0 };
+  const size = new Map<string, number>();
+  for (const row of rows) size.set(keyText(row), (size.get(keyText(row)) ?? 0) + volume(row.counts));
+  if (size.size <= top) return { rows: [...rows], omitted: 0 };
+  const kept = new Set([...size.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top).map(([k]) => k));
+  return { rows: rows.filter((row) => kept.has(keyText(row))), omitted: size.size - kept.size };
+}
+
+export interface ModelOptions {
+  readonly by: readonly string[];
+  readonly bucket: BucketSize | null;
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly tz: string;
+  readonly top: number | null;
+}
+
+export interface ModelInput {
+  readonly rollup: Rollup;
+  readonly stats: SinkStats;
+  readonly files: number;
+  readonly bytes: number;
+  readonly badRecords: number;
+  readonly warnings: number;
+  readonly problemCounts: Readonly<Partial<Record<ProblemCode, number>>>;
+  readonly problems: readonly Problem[];
+}
+
+export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
+  const r = input.rollup;
+  const sameShape = r.dims.length === opts.by.length && r.dims.every((d, i) => d === opts.by[i]);
+  const grouped = sameShape ? r : regroup(r, opts.by, opts.bucket === null ? null : (start) => start);
+  const top = keepTop(rowsOf(grouped), opts.top);
+  return {
+    range: { since: opts.since, until: opts.until, tz: opts.tz },
+    by: [...opts.by],
+    bucket: opts.bucket,
+    input: {
+      files: input.files,
+      bytes: input.bytes,
+      records: input.stats.records,
+      counted: input.stats.counted,
+      badRecords: input.badRecords,
+      warnings: input.warnings,
+      filtered: input.stats.filtered,
+      untimed: input.stats.untimed,
+      unknownTypes: input.stats.unknownTypes,
+      firstEvent: input.stats.firstEvent,
+      lastEvent: input.stats.lastEvent,
+      problemCounts: input.problemCounts,
+      problems: input.problems,
+    },
+    total: totalOf(r),
+    groups: top.rows,
+    omittedKeys: top.omitted,
+    byIsp: r.dims.includes('isp') ? tableOf(r, ['isp']) : null,
+    byIp: r.dims.includes('ip') ? tableOf(r, ['ip']) : null,
+    series: opts.bucket === null ? [] : seriesOf(r),
+    byKey: opts.bucket === null ? top.rows : tableOf(r, opts.by),
+  };
+}

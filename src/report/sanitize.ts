@@ -1,0 +1,34 @@
+/**
+ * Text from accounting records is written by remote mail servers and by whoever injected the mail:
+ * hostile. These functions make it inert for each place it is shown.
+ */
+
+// C0 and C1 controls, DEL, and the Unicode bidi overrides/isolates that can reorder a line.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** For terminals: every control character (ESC above all) is shown as a visible \xNN / \uNNNN escape. */
+export function terminalSafe(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * One CSV cell (RFC 4180 quoting). A cell a spreadsheet would take for a formula (starting with
+ * = + - @, or a tab or CR) gets a leading apostrophe (OWASP "CSV injection").
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  let s = value;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** For Markdown table cells: no pipes, no markup, no HTML, no line breaks. */
+export function markdownSafe(s: string): string {
+  return terminalSafe(s)
+    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, ' ');
+}

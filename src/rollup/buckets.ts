@@ -1,0 +1,82 @@
+/**
+ * Fixed time buckets keyed by event time: 1m/5m/15m/1h aligned to the epoch (UTC), 1d aligned to
+ * midnight in a time zone (so a day in America/New_York is 23, 24 or 25 hours long).
+ */
+import { TZDate } from '@date-fns/tz';
+import { PmtaAcctError } from '../errors.js';
+
+export const BUCKET_SIZES = ['1m', '5m', '15m', '1h', '1d'] as const;
+export type BucketSize = (typeof BUCKET_SIZES)[number];
+
+const SECONDS: Record<BucketSize, number> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '1d': 86400 };
+
+export function isBucketSize(s: string): s is BucketSize {
+  return (BUCKET_SIZES as readonly string[]).includes(s);
+}
+
+export function bucketSeconds(size: BucketSize): number {
+  return SECONDS[size];
+}
+
+export interface Bucketing {
+  readonly size: BucketSize;
+  readonly tz: string;
+  /** Start (epoch seconds) of the bucket holding time t. */
+  start(t: number): number;
+  /** Start of the bucket after the one starting at `start`. */
+  next(start: number): number;
+}
+
+/** Validate an IANA time zone name (or UTC). */
+export function checkTimeZone(tz: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw new PmtaAcctError('USAGE', `unknown time zone '${tz}' (use an IANA name such as Europe/Paris, or UTC)`);
+  }
+  return tz;
+}
+
+function isUtc(tz: string): boolean {
+  return tz === 'UTC' || tz === 'Etc/UTC' || tz === 'GMT' || tz === 'Z';
+}
+
+/** Local midnight (epoch seconds) of the day holding t in tz. */
+export function startOfLocalDay(t: number, tz: string): number {
+  if (isUtc(tz)) return t - mod(t, 86400);
+  const d = new TZDate(t * 1000, tz);
+  const midnight = new TZDate(d.getFullYear(), d.getMonth(), d.getDate(), tz);
+  return Math.floor(midnight.getTime() / 1000);
+}
+
+function mod(a: number, n: number): number {
+  return ((a % n) + n) % n;
+}
+
+export function makeBucketing(size: BucketSize, tz = 'UTC'): Bucketing {
+  const seconds = SECONDS[size];
+  if (size !== '1d' || isUtc(tz)) {
+    return {
+      size,
+      tz,
+      start: (t) => t - mod(t, seconds),
+      next: (start) => start + seconds,
+    };
+  }
+  checkTimeZone(tz);
+  // Days in a zone with DST vary in length: cache the current day's [start, end).
+  let lo = NaN;
+  let hi = NaN;
+  const nextDay = (start: number) => startOfLocalDay(start + 26 * 3600, tz);
+  return {
+    size,
+    tz,
+    start(t) {
+      if (t >= lo && t < hi) return lo;
+      lo = startOfLocalDay(t, tz);
+      hi = nextDay(lo);
+      return lo;
+    },
+    next: nextDay,
+  };
+}

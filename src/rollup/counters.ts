@@ -1,0 +1,69 @@
+/**
+ * The fixed shape of every group's numbers: one Float64Array row per group (exact integers up to
+ * 2^53, so delivered bytes of a year fit), indexed by these constants.
+ */
+export const DELIVERED = 0;
+export const DEFERRED = 1;
+export const QUEUE_DEFERRED = 2;
+export const BOUNCED = 3;
+export const HARD_BOUNCED = 4;
+export const SOFT_BOUNCED = 5;
+export const COMPLAINTS = 6;
+export const REMOTE_BOUNCED = 7;
+export const REMOTE_STATUS = 8;
+export const RECEIVED = 9;
+export const DELIVERED_BYTES = 10;
+export const STRIDE = 11;
+
+/** JSON names, in the order of the indexes above. */
+export const COUNTER_NAMES = [
+  'delivered',
+  'deferred',
+  'queueDeferred',
+  'bounced',
+  'hardBounced',
+  'softBounced',
+  'complaints',
+  'remoteBounced',
+  'remoteStatus',
+  'received',
+  'deliveredBytes',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+export type Counts = Record<CounterName, number>;
+
+export interface Rates {
+  /** deferred / (delivered + bounced + deferred) */
+  readonly deferral: number | null;
+  /** bounced / (delivered + bounced) */
+  readonly bounce: number | null;
+  /** hardBounced / (delivered + bounced) */
+  readonly hardBounce: number | null;
+  /** complaints / delivered */
+  readonly complaint: number | null;
+}
+
+export function countsOf(row: Float64Array, at = 0): Counts {
+  const out = {} as Counts;
+  for (let i = 0; i < STRIDE; i++) out[COUNTER_NAMES[i]] = row[at + i];
+  return out;
+}
+
+function ratio(num: number, den: number): number | null {
+  return den === 0 ? null : num / den;
+}
+
+export function ratesOf(c: Counts): Rates {
+  return {
+    deferral: ratio(c.deferred, c.delivered + c.bounced + c.deferred),
+    bounce: ratio(c.bounced, c.delivered + c.bounced),
+    hardBounce: ratio(c.hardBounced, c.delivered + c.bounced),
+    complaint: ratio(c.complaints, c.delivered),
+  };
+}
+
+/** Attempts: what PowerMTA's max-msg-rate limits (deliveries, bounces and deferrals). */
+export function attemptsOf(c: Counts): number {
+  return c.delivered + c.bounced + c.deferred;
+}

@@ -1,0 +1,25 @@
+/**
+ * Every view of a rollup (per-ISP table, per-IP table, the time series, coarser buckets) is a
+ * regrouping of the one rollup: keep some dimensions, map bucket starts, add. Exact by construction.
+ */
+import { NO_BUCKET, Rollup } from './rollup.js';
+
+/**
+ * A rollup keyed by `dims` (a subset of src's) and by `bucketOf(start)` (null: no buckets).
+ */
+export function regroup(src: Rollup, dims: readonly string[], bucketOf: ((start: number) => number) | null): Rollup {
+  const from = dims.map((d) => {
+    const i = src.dims.indexOf(d);
+    if (i < 0) throw new Error(`regroup: ${d} is not a dimension of this rollup (${src.dims.join(',')})`);
+    return i;
+  });
+  const out = new Rollup(dims, Math.max(16, Math.min(src.size, 1 << 16)));
+  const key = out.key;
+  for (let g = 0; g < src.size; g++) {
+    const start = src.bucketOf(g);
+    key[0] = out.bucketId(bucketOf === null || Number.isNaN(start) ? NO_BUCKET : bucketOf(start));
+    for (let d = 0; d < from.length; d++) key[d + 1] = out.dicts[d].id(src.valueOf(g, from[d]));
+    out.addGroup(out.group(), src, g);
+  }
+  return out;
+}

@@ -1,0 +1,182 @@
+/**
+ * The one rollup: counters per (time bucket, dimension values), in one fixed shape, plus a latency
+ * histogram per group. Keys are integer tuples (bucket id, then one dictionary id per dimension),
+ * so a record costs one hash probe. Rollups merge exactly and associatively (files, workers, hosts,
+ * the stored state of `tail`), and memory grows with the number of keys, never with the input.
+ */
+import { Dictionary } from './dictionary.js';
+import { KeyTable } from './key-table.js';
+import { BINS, binOf } from './latency.js';
+import { BOUNCED, DELIVERED, DELIVERED_BYTES, HARD_BOUNCED, SOFT_BOUNCED, STRIDE } from './counters.js';
+
+/** The bucket value of a rollup without time buckets, and of records without a time column. */
+export const NO_BUCKET = Number.NaN;
+
+/** What a serialized rollup carries between threads, processes and the state database. */
+export interface RollupData {
+  readonly dims: readonly string[];
+  readonly values: readonly (readonly string[])[];
+  /** Bucket start (epoch seconds) by bucket id; null for NO_BUCKET. */
+  readonly buckets: readonly (number | null)[];
+  readonly groups: number;
+  readonly keys: Int32Array;
+  readonly counters: Float64Array;
+  readonly histSlots: Int32Array;
+  readonly hist: Uint32Array;
+}
+
+export class Rollup {
+  readonly dims: readonly string[];
+  readonly dicts: Dictionary[];
+  /** Key under construction: [bucketId, id per dim]. Callers fill it, then call `group()`. */
+  readonly key: Int32Array;
+  counters: Float64Array;
+  hist: Uint32Array;
+  /** Histogram slot of each group, -1 until the group has a latency. */
+  histSlots: Int32Array;
+  private histUsed = 0;
+  private readonly table: KeyTable;
+  private readonly bucketIds = new Map<number, number>();
+  /** Bucket start by bucket id (NaN = no bucket). */
+  readonly bucketStarts: number[] = [];
+  private lastBucket = Number.NaN;
+  private lastBucketId = -1;
+
+  constructor(dims: readonly string[], capacity = 256) {
+    this.dims = [...dims];
+    this.dicts = dims.map(() => new Dictionary());
+    this.key = new Int32Array(dims.length + 1);
+    this.table = new KeyTable(dims.length + 1, capacity);
+    this.counters = new Float64Array(capacity * STRIDE);
+    this.histSlots = new Int32Array(capacity).fill(-1);
+    this.hist = new Uint32Array(16 * BINS);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** Id of a bucket start (NaN for none), for key[0]. */
+  bucketId(start: number): number {
+    if (start === this.lastBucket) return this.lastBucketId;
+    const k = Number.isNaN(start) ? -1 : start;
+    let id = this.bucketIds.get(k);
+    if (id === undefined) {
+      id = this.bucketStarts.length;
+      this.bucketIds.set(k, id);
+      this.bucketStarts.push(start);
+    }
+    if (!Number.isNaN(start)) {
+      this.lastBucket = start;
+      this.lastBucketId = id;
+    }
+    return id;
+  }
+
+  /** The group of `key`, created (zeroed) when new. */
+  group(): number {
+    const g = this.table.indexOf(this.key);
+    if ((g + 1) * STRIDE > this.counters.length) this.grow();
+    return g;
+  }
+
+  private grow(): void {
+    const cap = Math.max(this.table.size * 2, 256);
+    const counters = new Float64Array(cap * STRIDE);
+    counters.set(this.counters);
+    this.counters = counters;
+    const slots = new Int32Array(cap).fill(-1);
+    slots.set(this.histSlots);
+    this.histSlots = slots;
+  }
+
+  /** Record a latency (seconds) for group g. */
+  latency(g: number, seconds: number): void {
+    let slot = this.histSlots[g];
+    if (slot < 0) slot = this.newHistSlot(g);
+    this.hist[slot * BINS + binOf(seconds)]++;
+  }
+
+  private newHistSlot(g: number): number {
+    const slot = this.histUsed++;
+    if (this.histUsed * BINS > this.hist.length) {
+      const grown = new Uint32Array(this.hist.length * 2);
+      grown.set(this.hist);
+      this.hist = grown;
+    }
+    this.histSlots[g] = slot;
+    return slot;
+  }
+
+  /** Count one record of counter `counter` (and hard/soft for bounces) in group g. */
+  count(g: number, counter: number, hard: boolean, bytes: number): void {
+    const at = g * STRIDE;
+    const c = this.counters;
+    c[at + counter]++;
+    if (counter === BOUNCED) c[at + (hard ? HARD_BOUNCED : SOFT_BOUNCED)]++;
+    else if (counter === DELIVERED) c[at + DELIVERED_BYTES] += bytes;
+  }
+
+  /** Bucket start of group g (NaN = none). */
+  bucketOf(g: number): number {
+    return this.bucketStarts[this.table.keys[g * this.table.width]];
+  }
+
+  /** Value of dimension d in group g. */
+  valueOf(g: number, d: number): string {
+    return this.dicts[d].values[this.table.keys[g * this.table.width + 1 + d]];
+  }
+
+  /** Add the numbers of group `from` of `src` (same shape) to group g. */
+  addGroup(g: number, src: Rollup | RollupData, from: number): void {
+    const at = g * STRIDE;
+    const sat = from * STRIDE;
+    for (let i = 0; i < STRIDE; i++) this.counters[at + i] += src.counters[sat + i];
+    const srcSlot = src.histSlots[from];
+    if (srcSlot >= 0) {
+      let slot = this.histSlots[g];
+      if (slot < 0) slot = this.newHistSlot(g);
+      const h = this.hist;
+      const sh = src.hist;
+      const base = slot * BINS;
+      const sbase = srcSlot * BINS;
+      for (let i = 0; i < BINS; i++) h[base + i] += sh[sbase + i];
+    }
+  }
+
+  /** Merge a serialized rollup with the same dimensions into this one. */
+  merge(data: RollupData): void {
+    if (data.dims.join(',') !== this.dims.join(',')) {
+      throw new Error(`cannot merge rollups by ${data.dims.join(',')} into ${this.dims.join(',')}`);
+    }
+    const width = this.dims.length + 1;
+    const maps = data.values.map((vals, d) => vals.map((v) => this.dicts[d].id(v)));
+    const bucketMap = data.buckets.map((b) => this.bucketId(b === null ? NO_BUCKET : b));
+    for (let g = 0; g < data.groups; g++) {
+      this.key[0] = bucketMap[data.keys[g * width]];
+      for (let d = 0; d < this.dims.length; d++) this.key[1 + d] = maps[d][data.keys[g * width + 1 + d]];
+      this.addGroup(this.group(), data, g);
+    }
+  }
+
+  /** A compact copy for postMessage (transferable buffers), the state database, or merge(). */
+  toData(): RollupData {
+    const groups = this.table.size;
+    return {
+      dims: [...this.dims],
+      values: this.dicts.map((d) => [...d.values]),
+      buckets: this.bucketStarts.map((b) => (Number.isNaN(b) ? null : b)),
+      groups,
+      keys: this.table.keys.slice(0, groups * this.table.width),
+      counters: this.counters.slice(0, groups * STRIDE),
+      histSlots: this.histSlots.slice(0, groups),
+      hist: this.hist.slice(0, this.histUsed * BINS),
+    };
+  }
+
+  static fromData(data: RollupData): Rollup {
+    const r = new Rollup(data.dims, Math.max(16, data.groups));
+    r.merge(data);
+    return r;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Moving bytes from files and streams into a RecordReader. Plain files are read synchronously into
+ * the reader's own buffer (no copy, no await per chunk); streams (gzip, stdin) are parsed off their
+ * `data` callbacks so that decompression, which runs on libuv's thread pool, overlaps parsing.
+ */
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { RecordReader } from '../parse/reader.js';
+
+/**
+ * Feed bytes [start, end) of a plain file, then past `end` until the record that straddles it
+ * completes (the reader's endOffset stops it there). `end` = Infinity reads to the end of file.
+ */
+export function feedFileRange(path: string, reader: RecordReader, start: number, end: number): number {
+  const fd = openSync(path, 'r');
+  let pos = start;
+  try {
+    for (;;) {
+      const space = reader.space();
+      const want = pos < end ? Math.min(space.length, end - pos) : space.length;
+      const n = readSync(fd, space, 0, want, pos);
+      if (n === 0) {
+        reader.finish();
+        break;
+      }
+      pos += n;
+      reader.written(n);
+      if (reader.reachedEnd) break;
+      if (pos >= end && reader.pending === 0) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return pos - start;
+}
+
+/** Bytes queued between the stream and the parser before the stream is paused. */
+const QUEUE_LIMIT = 8 << 20;
+
+/** Feed a whole stream; resolves with the number of bytes read once the reader has finished. */
+export function feedStream(stream: Readable, reader: RecordReader): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const queue: Buffer[] = [];
+    let queued = 0;
+    let total = 0;
+    let scheduled = false;
+    let ended = false;
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      stream.destroy();
+      reject(err);
+    };
+    const drain = () => {
+      scheduled = false;
+      try {
+        while (queue.length > 0) {
+          const chunk = queue.shift() as Buffer;
+          queued -= chunk.length;
+          reader.write(chunk);
+        }
+        if (ended) {
+          reader.finish();
+          resolve(total);
+          return;
+        }
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      if (stream.isPaused()) stream.resume();
+    };
+    const schedule = () => {
+      if (!scheduled && !failed) {
+        scheduled = true;
+        setImmediate(drain);
+      }
+    };
+    stream.on('data', (chunk: Buffer) => {
+      queue.push(chunk);
+      queued += chunk.length;
+      total += chunk.length;
+      if (queued > QUEUE_LIMIT) stream.pause();
+      schedule();
+    });
+    stream.on('end', () => {
+      ended = true;
+      schedule();
+    });
+    stream.on('error', fail);
+  });
+}
+
+/** A gzip file as a stream of decompressed bytes. */
+export function gunzipFile(path: string): Readable {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const gunzip = createGunzip({ chunkSize: 256 << 10 });
+  file.on('error', (err) => gunzip.destroy(err));
+  return file.pipe(gunzip);
+}
