@@ -38,7 +38,7 @@ export interface TaskResult {
   /** Header in effect at endedAt, and whether the task read a header row itself. */
   readonly lastHeader: readonly string[] | null;
   readonly sawHeader: boolean;
-  /** Bytes read (decompressed for .gz). */
+  /** Bytes of the records this task read (decompressed for .gz). */
   readonly bytes: number;
 }
 
@@ -70,7 +70,8 @@ export async function runTask(task: Task, options: EngineOptions): Promise<TaskR
       bytes = reader.offset;
     }
   } else {
-    bytes = feedFileRange(task.path, reader, task.start, task.end);
+    feedFileRange(task.path, reader, task.start, task.end);
+    bytes = reader.offset - task.start;
   }
   return {
     index: task.index,

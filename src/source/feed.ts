@@ -12,7 +12,7 @@ import type { RecordReader } from '../parse/reader.js';
  * Feed bytes [start, end) of a plain file, then past `end` until the record that straddles it
  * completes (the reader's endOffset stops it there). `end` = Infinity reads to the end of file.
  */
-export function feedFileRange(path: string, reader: RecordReader, start: number, end: number): number {
+export function feedFileRange(path: string, reader: RecordReader, start: number, end: number): void {
   const fd = openSync(path, 'r');
   let pos = start;
   try {
@@ -32,7 +32,6 @@ export function feedFileRange(path: string, reader: RecordReader, start: number,
   } finally {
     closeSync(fd);
   }
-  return pos - start;
 }
 
 /** Bytes queued between the stream and the parser before the stream is paused. */
