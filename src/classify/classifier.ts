@@ -1,11 +1,13 @@
 /**
  * The one classifier: a record (as a RecordView) to its type, event time, latency, size, hard/soft
  * flag and dimension values. Column positions are resolved once per header; per record it reads
- * only the cells it is asked for, and caches what repeats (domain → ISP, MX host → ISP).
+ * only the cells it is asked for, straight from the input bytes, and caches what repeats
+ * (domain → ISP, MX host → ISP) by interned id.
  */
 import type { Header } from '../parse/header.js';
 import type { RecordView } from '../parse/record-view.js';
 import { parseTimestamp } from '../parse/time.js';
+import { Dictionary } from '../rollup/dictionary.js';
 import type { IspMap } from './isp-map.js';
 import { hasSendingIp, TYPE_B, TYPE_CODES, TYPE_D, TYPE_UNKNOWN, typeOf } from './record-type.js';
 
@@ -14,6 +16,11 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 export function isDimension(s: string): s is Dimension {
   return (DIMENSIONS as readonly string[]).includes(s);
+}
+
+/** Index of a dimension in DIMENSIONS, for Classifier.dimensionId(). */
+export function dimensionIndex(d: Dimension): number {
+  return DIMENSIONS.indexOf(d);
 }
 
 export interface ClassifyOptions {
@@ -27,12 +34,17 @@ export const TimeSource = { Logged: 0, Queued: 1, None: 2 } as const;
 export type TimeSource = (typeof TimeSource)[keyof typeof TimeSource];
 
 const QUOTE = 34;
+const AT = 64;
+const SLASH = 47;
+const SPACE = 32;
 const OTHER = 'other';
+const ROLLUP = '.rollup';
+/** ISP of a domain id not looked up yet, or not known by domain. */
+const UNSEEN = -1;
+const UNKNOWN = -2;
 
 export class Classifier {
   private readonly opts: ClassifyOptions;
-  private readonly ispByDomain = new Map<string, string>();
-  private readonly ispByMxHost = new Map<string, string>();
   private headerKey = '';
   // column positions under the current header (-1 = absent)
   private cType = -1;
@@ -48,6 +60,20 @@ export class Classifier {
   private cCat = -1;
   private cSize = -1;
   timeSource: TimeSource = TimeSource.None;
+  // caches: domains, queue domains and MX hosts by interned id → ISP name
+  private readonly domains = new Dictionary();
+  private ispOfDomainId = new Int32Array(256).fill(UNSEEN);
+  private readonly ispNames = new Dictionary();
+  private readonly queueDomains = new Dictionary();
+  private readonly ispOfQueueDomain: string[] = [];
+  private readonly mxHosts = new Dictionary();
+  private readonly ispOfMxHost: string[] = [];
+  private readonly hardCats = new Dictionary();
+  private readonly hardOfCat: boolean[] = [];
+  /** Byte range of the last domain() (into view.bytes), or a decoded text when quoted/odd. */
+  private domA = 0;
+  private domB = 0;
+  private domText: string | null = null;
 
   // results of the last read()
   type = TYPE_UNKNOWN;
@@ -112,7 +138,7 @@ export class Classifier {
     return d < 0 ? 0 : d;
   }
 
-  /** dlvSize of a `d` record in bytes (0 when absent). */
+  /** dlvSize of a `d` record in bytes (0 when absent or not a number). */
   bytes(view: RecordView): number {
     const c = this.cSize;
     if (this.type !== TYPE_D || c < 0 || c >= view.n) return 0;
@@ -128,55 +154,84 @@ export class Classifier {
 
   /** A `b` record whose bounceCat is a hard category. */
   hard(view: RecordView): boolean {
-    return this.type === TYPE_B && this.opts.hardCategories.has(this.plain(view, this.cCat));
+    if (this.type !== TYPE_B) return false;
+    const id = this.cellId(view, this.cCat, this.hardCats, false);
+    let hard = this.hardOfCat[id];
+    if (hard === undefined) {
+      hard = this.opts.hardCategories.has(this.hardCats.values[id]);
+      this.hardOfCat[id] = hard;
+    }
+    return hard;
   }
 
-  /** Cell text, with a fast path for the common unquoted ASCII cell. */
-  private plain(view: RecordView, c: number): string {
-    if (c < 0 || c >= view.n) return '';
+  /** Id of cell c's value in dict: in place from the bytes unless the cell is quoted. */
+  private cellId(view: RecordView, c: number, dict: Dictionary, lower: boolean): number {
+    if (c < 0 || c >= view.n) return dict.id('');
     const a = view.fieldStart(c);
     const b = view.fieldEnd(c);
-    if (a === b) return '';
-    if (view.high || view.src.charCodeAt(a) === QUOTE) return view.text(c);
-    return view.src.substring(a, b);
+    if (a < b && view.bytes[a] === QUOTE) return dict.id(lower ? view.text(c).toLowerCase() : view.text(c));
+    return dict.idOfBytes(view.bytes, a, b, lower);
   }
 
-  /** Recipient domain, lowercased; for records without rcpt (tq) the domain part of `queue`. */
-  domain(view: RecordView): string {
+  /**
+   * Find the recipient domain: the part of rcpt after its last '@' or, for records without rcpt
+   * (tq), the part of `queue` before '/'. Sets domA/domB (or domText for quoted cells).
+   */
+  private findDomain(view: RecordView): void {
+    this.domText = null;
     const c = this.cRcpt;
+    const bytes = view.bytes;
     if (c >= 0 && c < view.n) {
       const a = view.fieldStart(c);
       const b = view.fieldEnd(c);
       if (a < b) {
-        const s = view.src;
-        if (view.high || s.charCodeAt(a) === QUOTE) {
+        if (bytes[a] === QUOTE) {
           const text = view.text(c);
           const at = text.lastIndexOf('@');
-          return at < 0 ? '' : text.slice(at + 1).toLowerCase();
+          this.domText = at < 0 ? '' : text.slice(at + 1).toLowerCase();
+          return;
         }
-        const at = s.lastIndexOf('@', b - 1);
-        return at < a ? '' : s.substring(at + 1, b).toLowerCase();
+        let i = b - 1;
+        while (i >= a && bytes[i] !== AT) i--;
+        this.domA = i < a ? b : i + 1;
+        this.domB = b;
+        return;
       }
     }
-    return this.queueDomain(view);
+    this.queueDomainRange(view);
   }
 
-  /** The domain part of `queue` (`domain/vmta`), lowercased. */
-  private queueDomain(view: RecordView): string {
+  /** The domain part of `queue` (`domain/vmta`) into domA/domB. */
+  private queueDomainRange(view: RecordView): void {
     const c = this.cQueue;
-    if (c < 0 || c >= view.n) return '';
+    this.domText = null;
+    if (c < 0 || c >= view.n) {
+      this.domA = this.domB = 0;
+      return;
+    }
     const a = view.fieldStart(c);
     const b = view.fieldEnd(c);
-    if (a === b) return '';
-    const s = view.src;
-    if (view.high || s.charCodeAt(a) === QUOTE) {
+    const bytes = view.bytes;
+    if (a < b && bytes[a] === QUOTE) {
       const text = view.text(c);
       const slash = text.indexOf('/');
-      return (slash < 0 ? text : text.slice(0, slash)).toLowerCase();
+      this.domText = (slash < 0 ? text : text.slice(0, slash)).toLowerCase();
+      return;
     }
-    let slash = s.indexOf('/', a);
-    if (slash < 0 || slash > b) slash = b;
-    return s.substring(a, slash).toLowerCase();
+    let i = a;
+    while (i < b && bytes[i] !== SLASH) i++;
+    this.domA = a;
+    this.domB = i;
+  }
+
+  private domainIdIn(view: RecordView, dict: Dictionary): number {
+    return this.domText === null ? dict.idOfBytes(view.bytes, this.domA, this.domB, true) : dict.id(this.domText);
+  }
+
+  /** Recipient domain id in dict (lowercased). */
+  domainId(view: RecordView, dict: Dictionary): number {
+    this.findDomain(view);
+    return this.domainIdIn(view, dict);
   }
 
   /**
@@ -184,75 +239,73 @@ export class Classifier {
    * the dsnMta host's suffix (Google Workspace, Office 365...); else `other`.
    */
   isp(view: RecordView): string {
-    const domain = this.domain(view);
-    let isp = this.ispByDomain.get(domain);
+    this.findDomain(view);
+    const d = this.domainIdIn(view, this.domains);
+    if (d >= this.ispOfDomainId.length) {
+      const grown = new Int32Array(this.ispOfDomainId.length * 2 + d).fill(UNSEEN);
+      grown.set(this.ispOfDomainId);
+      this.ispOfDomainId = grown;
+    }
+    let isp = this.ispOfDomainId[d];
+    if (isp === UNSEEN) {
+      const domain = this.domains.values[d];
+      const name = domain === '' ? undefined : this.opts.isps.ispOfDomain(domain);
+      isp = name === undefined ? UNKNOWN : this.ispNames.id(name);
+      this.ispOfDomainId[d] = isp;
+    }
+    if (isp !== UNKNOWN) return this.ispNames.values[isp];
+    const byQueue = this.ispOfQueue(view);
+    return byQueue ?? this.ispOfMx(view);
+  }
+
+  private ispOfQueue(view: RecordView): string | undefined {
+    this.queueDomainRange(view);
+    const q = this.domainIdIn(view, this.queueDomains);
+    let isp = this.ispOfQueueDomain[q];
     if (isp === undefined) {
-      isp = (domain === '' ? undefined : this.opts.isps.ispOfDomain(domain)) ?? '';
-      this.ispByDomain.set(domain, isp);
+      const name = this.queueDomains.values[q];
+      isp = name.endsWith(ROLLUP) ? (this.opts.isps.ispOfDomain(name) ?? '') : '';
+      this.ispOfQueueDomain[q] = isp;
     }
-    if (isp !== '') return isp;
-    const queueDomain = this.queueDomain(view);
-    if (queueDomain.endsWith('.rollup')) {
-      const byQueue = this.opts.isps.ispOfDomain(queueDomain);
-      if (byQueue !== undefined) return byQueue;
-    }
-    return this.ispOfMx(view);
+    return isp === '' ? undefined : isp;
   }
 
   private ispOfMx(view: RecordView): string {
-    const mta = this.plain(view, this.cMta);
-    if (mta === '') return OTHER;
-    const paren = mta.indexOf(' (');
-    const host = paren < 0 ? mta : mta.slice(0, paren);
-    let isp = this.ispByMxHost.get(host);
+    const c = this.cMta;
+    if (c < 0 || c >= view.n) return OTHER;
+    const a = view.fieldStart(c);
+    const b = view.fieldEnd(c);
+    if (a === b) return OTHER;
+    const bytes = view.bytes;
+    let id: number;
+    if (bytes[a] === QUOTE) {
+      const text = view.text(c);
+      const paren = text.indexOf(' (');
+      id = this.mxHosts.id((paren < 0 ? text : text.slice(0, paren)).toLowerCase());
+    } else {
+      let i = a;
+      while (i < b && !(bytes[i] === SPACE && bytes[i + 1] === 40)) i++;
+      id = this.mxHosts.idOfBytes(bytes, a, i, true);
+    }
+    let isp = this.ispOfMxHost[id];
     if (isp === undefined) {
-      isp = this.opts.isps.ispOfMx(host) ?? OTHER;
-      this.ispByMxHost.set(host, isp);
+      isp = this.opts.isps.ispOfMx(this.mxHosts.values[id]) ?? OTHER;
+      this.ispOfMxHost[id] = isp;
     }
     return isp;
   }
 
-  /** Our sending IP: dlvSourceIp of d, b, t and tq records only (in f it is the provider's). */
-  ip(view: RecordView): string {
-    return hasSendingIp(this.type) ? this.plain(view, this.cIp) : '';
-  }
-
-  vmta(view: RecordView): string {
-    return this.plain(view, this.cVmta);
-  }
-
-  pool(view: RecordView): string {
-    return this.plain(view, this.cPool);
-  }
-
-  job(view: RecordView): string {
-    return this.plain(view, this.cJob);
-  }
-
-  bounceCat(view: RecordView): string {
-    return this.plain(view, this.cCat);
-  }
-
-  typeName(view: RecordView): string {
-    return this.type === TYPE_UNKNOWN ? this.typeText(view) : TYPE_CODES[this.type];
-  }
-
-  /** The value of dimension `d` (an index into DIMENSIONS) for the record just read. */
-  dimension(d: number, view: RecordView): string {
+  /** The id in dict of dimension `d` (an index into DIMENSIONS) for the record just read. */
+  dimensionId(d: number, view: RecordView, dict: Dictionary): number {
     switch (d) {
-      case 0: return this.isp(view);
-      case 1: return this.ip(view);
-      case 2: return this.vmta(view);
-      case 3: return this.pool(view);
-      case 4: return this.job(view);
-      case 5: return this.domain(view);
-      case 6: return this.bounceCat(view);
-      default: return this.typeName(view);
+      case 0: return dict.id(this.isp(view));
+      case 1: return hasSendingIp(this.type) ? this.cellId(view, this.cIp, dict, false) : dict.id('');
+      case 2: return this.cellId(view, this.cVmta, dict, false);
+      case 3: return this.cellId(view, this.cPool, dict, false);
+      case 4: return this.cellId(view, this.cJob, dict, false);
+      case 5: return this.domainId(view, dict);
+      case 6: return this.cellId(view, this.cCat, dict, false);
+      default: return dict.id(this.type === TYPE_UNKNOWN ? this.typeText(view) : TYPE_CODES[this.type]);
     }
   }
-}
-
-/** Index of a dimension in DIMENSIONS, for Classifier.dimension(). */
-export function dimensionIndex(d: Dimension): number {
-  return DIMENSIONS.indexOf(d);
 }

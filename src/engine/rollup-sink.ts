@@ -70,7 +70,8 @@ export class RollupSink implements RecordSink {
     const key = rollup.key;
     key[0] = rollup.bucketId(this.bucketing === null || !timed ? NO_BUCKET : this.bucketing.start(t));
     const dims = this.dims;
-    for (let d = 0; d < dims.length; d++) key[d + 1] = rollup.dicts[d].id(c.dimension(dims[d], view));
+    const dicts = rollup.dicts;
+    for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, dicts[d]);
     const g = rollup.group();
     const type = c.type;
     rollup.count(g, COUNTER_OF_TYPE[type], c.hard(view), type === TYPE_D ? c.bytes(view) : 0);

@@ -153,7 +153,6 @@ export class RecordReader {
       pos = lf + 1;
     }
     const view = this.view;
-    view.src = input.toString('latin1', 0, this.filled);
     const words = this.scanner.words;
     const first = this.scanner.outWord;
     while (pos < this.filled) {
@@ -249,8 +248,8 @@ export class RecordReader {
     if (bytes[s0] === 0xef && bytes[s0 + 1] === 0xbb && bytes[s0 + 2] === 0xbf && s0 + 3 <= end0) s0 += 3;
     view.start = s0;
     view.n = n;
-    if (n === 1 && isBlank(view.src, s0, end0)) return;
-    if (isTypeCell(view.src, s0, end0)) {
+    if (n === 1 && isBlank(bytes, s0, end0)) return;
+    if (isTypeCell(bytes, s0, end0)) {
       const names: string[] = [];
       for (let k = 0; k < n; k++) names.push(view.text(k).trim());
       while (names.length > 1 && names[names.length - 1] === '') names.pop();
@@ -290,16 +289,15 @@ export class RecordReader {
   }
 }
 
-function isBlank(src: string, a: number, b: number): boolean {
+function isBlank(src: Uint8Array, a: number, b: number): boolean {
   for (let i = a; i < b; i++) {
-    const c = src.charCodeAt(i);
+    const c = src[i];
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;
 }
 
 /** The first cell is `type` (any case): a header row. */
-function isTypeCell(src: string, a: number, b: number): boolean {
-  return b - a === 4 && (src.charCodeAt(a) | 32) === 116 && (src.charCodeAt(a + 1) | 32) === 121 &&
-    (src.charCodeAt(a + 2) | 32) === 112 && (src.charCodeAt(a + 3) | 32) === 101;
+function isTypeCell(src: Uint8Array, a: number, b: number): boolean {
+  return b - a === 4 && (src[a] | 32) === 116 && (src[a + 1] | 32) === 121 && (src[a + 2] | 32) === 112 && (src[a + 3] | 32) === 101;
 }

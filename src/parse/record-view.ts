@@ -1,17 +1,14 @@
 /**
- * One record, as offsets into the reader's input: no object and no string per record until a
+ * One record, as offsets into the reader's input bytes: no object and no string per record until a
  * consumer asks for a field's text. The reader reuses one RecordView for every record.
  */
 import type { Header } from './header.js';
 import type { Problem, ProblemCode } from './problems.js';
 
 const QUOTE = 34;
-const HIGH_BYTES = /[\u0080-\u00ff]/;
 
 export class RecordView {
-  /** The input area decoded as latin1: one char per byte, so string index = byte offset. */
-  src = '';
-  /** The input area as bytes (for UTF-8 decoding of fields that hold non-ASCII bytes). */
+  /** The reader's input area. */
   bytes: Buffer = Buffer.alloc(0);
   /** Scanner output words; field k ends at words[base + k]. */
   words: Int32Array = new Int32Array(0);
@@ -47,15 +44,13 @@ export class RecordView {
     let a = this.fieldStart(k);
     let b = this.fieldEnd(k);
     if (a === b) return '';
-    const quoted = this.src.charCodeAt(a) === QUOTE;
+    const quoted = this.bytes[a] === QUOTE;
     if (quoted) {
       a++;
       b--;
     }
-    let s = this.src.substring(a, b);
-    if (this.high && HIGH_BYTES.test(s)) s = this.bytes.toString('utf8', a, b);
-    if (quoted && s.includes('"')) s = s.replaceAll('""', '"');
-    return s;
+    const s = this.bytes.toString(this.high ? 'utf8' : 'latin1', a, b);
+    return quoted && s.includes('"') ? s.replaceAll('""', '"') : s;
   }
 
   /** The start of the record's raw text, for error messages. */
