@@ -7,6 +7,10 @@ import { isoTime } from './format.js';
 import type { ReportModel } from './model.js';
 import { csvCell } from './sanitize.js';
 
+function roundRate(r: number | null): number | null {
+  return r === null ? null : Math.round(r * 1e6) / 1e6;
+}
+
 export function renderCsv(m: ReportModel): string {
   const head = [
     ...(m.bucket === null ? [] : ['bucket']),
@@ -21,7 +25,7 @@ export function renderCsv(m: ReportModel): string {
     if (m.bucket !== null) cells.push(g.bucket === null ? '' : isoTime(g.bucket, m.range.tz));
     for (const d of m.by) cells.push(g.key[d] ?? '');
     for (const n of COUNTER_NAMES) cells.push(g.counts[n]);
-    cells.push(g.rates.deferral, g.rates.bounce, g.rates.hardBounce, g.rates.complaint);
+    cells.push(...[g.rates.deferral, g.rates.bounce, g.rates.hardBounce, g.rates.complaint].map(roundRate));
     cells.push(g.latency.p50, g.latency.p90, g.latency.p99);
     lines.push(cells.map(csvCell).join(','));
   }

@@ -107,7 +107,7 @@ function inputNotes(m: ReportModel): string {
 export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   const paint = opts.paint ?? NO_PAINT;
   const top = opts.top ?? 20;
-  const parts = [headline(m), '', totals(m, paint)];
+  const parts = [`${headline(m)}\n`, totals(m, paint)];
   if (m.byIsp) parts.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], paint, top));
   if (m.byIp) parts.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], paint, top));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
