@@ -3,13 +3,9 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config-file.js';
 import { PmtaAcctError } from '../errors.js';
 import { checkTimeZone } from '../rollup/buckets.js';
-import { renderCsv } from '../report/csv.js';
 import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
-import { renderJson } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
 import type { ReportModel } from '../report/model.js';
 import { runReport } from '../report/report-run.js';
-import { renderTable } from '../report/table.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
 import { EXIT_OK } from './exit.js';
@@ -39,13 +35,14 @@ interface ReportFlags {
   minRange?: string;
 }
 
-function render(format: Format, model: ReportModel, flags: ReportFlags, color: boolean): string {
+/** Renderers are loaded on use: each pulls its own dependencies (cli-table3 for the table). */
+async function render(format: Format, model: ReportModel, flags: ReportFlags, color: boolean): Promise<string> {
   const top = parsePositiveInt(flags.top, '--top');
   switch (format) {
-    case 'json': return renderJson(model);
-    case 'csv': return renderCsv(model);
-    case 'md': return renderMarkdown(model, top ?? 20);
-    case 'table': return renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
+    case 'json': return (await import('../report/json.js')).renderJson(model);
+    case 'csv': return (await import('../report/csv.js')).renderCsv(model);
+    case 'md': return (await import('../report/markdown.js')).renderMarkdown(model, top ?? 20);
+    case 'table': return (await import('../report/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
   }
 }
 
@@ -86,7 +83,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         until: range.until,
         tz,
         top: human ? null : (parsePositiveInt(flags.top, '--top') ?? null),
-        config: loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
+        config: await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
         hardCategories: parseList(flags.hardCategories),
         header: parseList(flags.header),
         strict: flags.strict === true,
@@ -96,7 +93,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
         minRange: parsePositiveInt(flags.minRange, '--min-range'),
       });
-      writeOutput(render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
+      writeOutput(await render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
       if (model.input.badRecords > 0 && format !== 'table') {
         warn(`${model.input.badRecords} bad records (first: ${model.input.problems[0]?.file}:${model.input.problems[0]?.line}); see input.problems`);
       }

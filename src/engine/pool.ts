@@ -1,6 +1,8 @@
 /**
- * Runs tasks on worker threads (or inline when one thread is asked for), keeping results in task
- * order. The biggest tasks go first so that the last one to finish is a small one.
+ * Runs tasks on `threads` threads: the main thread and threads - 1 workers, all taking from one
+ * queue, biggest task first so that the last to finish is a small one. Each worker holds two tasks
+ * (one running, one waiting) so that it never waits for the main thread, which is busy with its
+ * own tasks. Results are kept in task order.
  */
 import { Worker } from 'node:worker_threads';
 import { PmtaAcctError, type ErrorCode } from '../errors.js';
@@ -8,45 +10,67 @@ import type { EngineOptions } from './options.js';
 import { runTask, type Task, type TaskResult } from './task.js';
 import type { WorkerReply } from './worker.js';
 
-function taskSize(t: Task): number {
-  return t.end === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : t.end - t.start;
+interface Failure {
+  readonly index: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+function failureOf(index: number, err: unknown): Failure {
+  return {
+    index,
+    code: err instanceof PmtaAcctError ? err.code : 'INTERNAL',
+    message: err instanceof Error ? err.message : String(err),
+  };
 }
 
 export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[]): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array<TaskResult>(tasks.length);
-  if (threads <= 1 || tasks.length <= 1 || tasks.some((t) => t.path === '-')) {
-    for (const t of tasks) results[t.index] = await runTask(t, options);
-    return results;
-  }
-  const order = [...tasks].sort((a, b) => {
-    const sa = a.end === Number.POSITIVE_INFINITY ? sizes[a.file] : taskSize(a);
-    const sb = b.end === Number.POSITIVE_INFINITY ? sizes[b.file] : taskSize(b);
-    return sb - sa || a.index - b.index;
-  });
-  const failures: { index: number; code: ErrorCode; message: string }[] = [];
-  const count = Math.min(threads, tasks.length);
-  const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: options }));
-  let next = 0;
-  try {
-    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-      const feed = () => {
-        if (next >= order.length || failures.length > 0) {
-          resolve();
-          return;
-        }
-        w.postMessage({ task: order[next++] });
-      };
-      w.on('message', (reply: WorkerReply) => {
-        if (reply.ok) results[reply.result.index] = reply.result;
-        else failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
-        feed();
-      });
-      w.on('error', reject);
-      w.on('exit', (code) => {
-        if (code !== 0) reject(new PmtaAcctError('INTERNAL', `a worker thread exited with code ${code}`));
-      });
+  const size = (t: Task) => (t.end === Number.POSITIVE_INFINITY ? sizes[t.file] - t.start : t.end - t.start);
+  const queue = [...tasks].sort((a, b) => size(b) - size(a) || a.index - b.index);
+  const failures: Failure[] = [];
+  // stdin is one stream: read it here. One thread, or one task: no workers to start.
+  const workerCount = tasks.some((t) => t.path === '-') ? 0 : Math.min(threads - 1, tasks.length - 1);
+  const workers = Array.from({ length: workerCount }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: options }));
+
+  const viaWorker = (w: Worker) => new Promise<void>((resolve, reject) => {
+    let outstanding = 0;
+    const feed = () => {
+      while (outstanding < 2 && queue.length > 0 && failures.length === 0) {
+        w.postMessage({ task: queue.shift() });
+        outstanding++;
+      }
+      if (outstanding === 0) resolve();
+    };
+    w.on('message', (reply: WorkerReply) => {
+      outstanding--;
+      if (reply.ok) results[reply.result.index] = reply.result;
+      else failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
       feed();
-    })));
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => {
+      if (outstanding > 0) reject(new PmtaAcctError('INTERNAL', `a worker thread exited with code ${code}`));
+    });
+    feed();
+  });
+
+  const here = async () => {
+    while (queue.length > 0 && failures.length === 0) {
+      // Let worker replies in before taking the next task: a plain-file task blocks this thread.
+      await new Promise((r) => setImmediate(r));
+      const task = queue.pop();
+      if (task === undefined) break;
+      try {
+        results[task.index] = await runTask(task, options);
+      } catch (err) {
+        failures.push(failureOf(task.index, err));
+      }
+    }
+  };
+
+  try {
+    await Promise.all([here(), ...workers.map(viaWorker)]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -75,7 +75,7 @@ export class RecordReader {
     this.file = options.file;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    this.scanner = new Scanner(this.chunkSize + this.maxRecordBytes + 16, options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES);
+    this.scanner = new Scanner(this.chunkSize + this.maxRecordBytes + 32, options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES);
     this.sink = sink;
     this.problems = problems;
     this.headerNow = options.header;

@@ -23,8 +23,8 @@ export const META_HIGH = 1 << 20;
 const PAGE = 65536;
 /** Room for 256 Ki output words; the scan stops early when full and is called again. */
 const OUT_BYTES = 1 << 20;
-/** SIMD loads read up to 15 bytes past the end of the input. */
-const OVERREAD = 16;
+/** SIMD loads read up to 31 bytes past the end of the input. */
+const OVERREAD = 32;
 
 let compiled: WebAssembly.Module | undefined;
 

@@ -1,6 +1,5 @@
 /** Human formatting of numbers, rates, times and durations, shared by the text renderers. */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { isoInZone, shortInZone } from '../util/zone.js';
 
 const counts = new Intl.NumberFormat('en-US');
 
@@ -33,17 +32,12 @@ export function formatSeconds(s: number | null): string {
   return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
 }
 
-function isUtc(tz: string): boolean {
-  return tz === 'UTC' || tz === 'Etc/UTC' || tz === 'GMT';
-}
-
 /** Epoch seconds → ISO 8601: `2026-11-28T03:00:00Z` in UTC, with the zone's offset otherwise. */
 export function isoTime(t: number, tz: string): string {
-  if (isUtc(tz)) return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-  return format(new TZDate(t * 1000, tz), "yyyy-MM-dd'T'HH:mm:ssxxx");
+  return isoInZone(t, tz);
 }
 
 /** Epoch seconds → `2026-11-28 03:00` in the zone (for tables). */
 export function shortTime(t: number, tz: string): string {
-  return format(new TZDate(t * 1000, tz), 'yyyy-MM-dd HH:mm');
+  return shortInZone(t, tz);
 }

@@ -2,8 +2,8 @@
  * Fixed time buckets keyed by event time: 1m/5m/15m/1h aligned to the epoch (UTC), 1d aligned to
  * midnight in a time zone (so a day in America/New_York is 23, 24 or 25 hours long).
  */
-import { TZDate } from '@date-fns/tz';
 import { PmtaAcctError } from '../errors.js';
+import { assertZone, fromLocalTime, isUtcZone, localTime } from '../util/zone.js';
 
 export const BUCKET_SIZES = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BucketSize = (typeof BUCKET_SIZES)[number];
@@ -30,23 +30,18 @@ export interface Bucketing {
 /** Validate an IANA time zone name (or UTC). */
 export function checkTimeZone(tz: string): string {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    assertZone(tz);
   } catch {
     throw new PmtaAcctError('USAGE', `unknown time zone '${tz}' (use an IANA name such as Europe/Paris, or UTC)`);
   }
   return tz;
 }
 
-function isUtc(tz: string): boolean {
-  return tz === 'UTC' || tz === 'Etc/UTC' || tz === 'GMT' || tz === 'Z';
-}
-
 /** Local midnight (epoch seconds) of the day holding t in tz. */
 export function startOfLocalDay(t: number, tz: string): number {
-  if (isUtc(tz)) return t - mod(t, 86400);
-  const d = new TZDate(t * 1000, tz);
-  const midnight = new TZDate(d.getFullYear(), d.getMonth(), d.getDate(), tz);
-  return Math.floor(midnight.getTime() / 1000);
+  if (isUtcZone(tz)) return t - mod(t, 86400);
+  const l = localTime(t, tz);
+  return fromLocalTime({ year: l.year, month: l.month, day: l.day, hour: 0, minute: 0, second: 0 }, tz);
 }
 
 function mod(a: number, n: number): number {
@@ -55,7 +50,7 @@ function mod(a: number, n: number): number {
 
 export function makeBucketing(size: BucketSize, tz = 'UTC'): Bucketing {
   const seconds = SECONDS[size];
-  if (size !== '1d' || isUtc(tz)) {
+  if (size !== '1d' || isUtcZone(tz)) {
     return {
       size,
       tz,

@@ -3,10 +3,10 @@
  * time without offset, read in --tz) or words relative to now: `today` and `yesterday` (local
  * midnight in --tz), `now`, and durations back from now (`90m`, `24h`, `7d`, `2w`).
  */
-import { TZDate } from '@date-fns/tz';
 import { PmtaAcctError } from '../errors.js';
 import { parseTime } from '../parse/time.js';
 import { startOfLocalDay } from '../rollup/buckets.js';
+import { fromLocalTime } from './zone.js';
 
 const DURATION = /^(\d+)\s*(s|m|min|h|d|w)$/;
 const UNIT: Record<string, number> = { s: 1, m: 60, min: 60, h: 3600, d: 86400, w: 604800 };
@@ -28,9 +28,10 @@ export function parseInstant(text: string, tz: string, now: number): number {
   const local = LOCAL.exec(text.trim());
   if (local !== null) {
     const [, y, mo, da, h, mi, se] = local;
-    const date = new TZDate(Number(y), Number(mo) - 1, Number(da), Number(h ?? 0), Number(mi ?? 0), Number(se ?? 0), tz);
-    const t = Math.floor(date.getTime() / 1000);
-    if (!Number.isNaN(t)) return t;
+    const parts = { year: Number(y), month: Number(mo), day: Number(da), hour: Number(h ?? 0), minute: Number(mi ?? 0), second: Number(se ?? 0) };
+    if (parts.month >= 1 && parts.month <= 12 && parts.day >= 1 && parts.day <= 31 && parts.hour <= 23 && parts.minute <= 59 && parts.second <= 59) {
+      return fromLocalTime(parts, tz);
+    }
   }
   const t = parseTime(text);
   if (!Number.isNaN(t)) return t;

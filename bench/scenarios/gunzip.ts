@@ -1,0 +1,15 @@
+/** The gzip floor: decompress a .gz with Node's zlib and count line ends. Prints {"rows": N}. */
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+
+let rows = 0;
+createReadStream(process.argv[2], { highWaterMark: 1 << 20 })
+  .pipe(createGunzip({ chunkSize: 256 << 10 }))
+  .on('data', (b: Buffer) => {
+    let p = b.indexOf(10);
+    while (p >= 0) {
+      rows++;
+      p = b.indexOf(10, p + 1);
+    }
+  })
+  .on('end', () => console.log(JSON.stringify({ rows })));
