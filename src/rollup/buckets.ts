@@ -29,6 +29,7 @@ export interface Bucketing {
 
 /** Validate an IANA time zone name (or UTC). */
 export function checkTimeZone(tz: string): string {
+  if (isUtcZone(tz)) return tz;
   try {
     assertZone(tz);
   } catch {

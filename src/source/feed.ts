@@ -52,13 +52,19 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
       stream.destroy();
       reject(err);
     };
+    // One chunk per turn of the event loop: zlib's next block is scheduled from a callback on
+    // this thread, so parsing everything queued in one go would leave the decompressor idle.
     const drain = () => {
       scheduled = false;
       try {
-        while (queue.length > 0) {
-          const chunk = queue.shift() as Buffer;
+        const chunk = queue.shift();
+        if (chunk !== undefined) {
           queued -= chunk.length;
           reader.write(chunk);
+        }
+        if (queue.length > 0) {
+          schedule();
+          return;
         }
         if (ended) {
           reader.finish();
@@ -69,7 +75,7 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
         fail(err);
         return;
       }
-      if (stream.isPaused()) stream.resume();
+      if (stream.isPaused() && queued < QUEUE_LIMIT) stream.resume();
     };
     const schedule = () => {
       if (!scheduled && !failed) {
