@@ -65,11 +65,14 @@ export class Classifier {
   private ispOfDomainId = new Int32Array(256).fill(UNSEEN);
   private readonly ispNames = new Dictionary();
   private readonly queueDomains = new Dictionary();
-  private readonly ispOfQueueDomain: string[] = [];
+  private readonly ispOfQueueDomain: number[] = [];
   private readonly mxHosts = new Dictionary();
-  private readonly ispOfMxHost: string[] = [];
+  private readonly ispOfMxHost: number[] = [];
   private readonly hardCats = new Dictionary();
   private readonly hardOfCat: boolean[] = [];
+  /** ispNames id → id in the last dictionary asked for (the rollup's isp dimension). */
+  private ispDict: Dictionary | null = null;
+  private ispDictIds: number[] = [];
   /** Byte range of the last domain() (into view.bytes), or a decoded text when quoted/odd. */
   private domA = 0;
   private domB = 0;
@@ -234,11 +237,31 @@ export class Classifier {
     return this.domainIdIn(view, dict);
   }
 
+  /** Mailbox provider id (see isp()) in dict, through a per-dict translation of ispNames ids. */
+  private ispIdIn(view: RecordView, dict: Dictionary): number {
+    const own = this.ispNameId(view);
+    if (dict !== this.ispDict) {
+      this.ispDict = dict;
+      this.ispDictIds = [];
+    }
+    let id = this.ispDictIds[own];
+    if (id === undefined) {
+      id = dict.id(this.ispNames.values[own]);
+      this.ispDictIds[own] = id;
+    }
+    return id;
+  }
+
   /**
    * Mailbox provider: by recipient domain; for unknown domains by a `NAME.rollup` queue, then by
    * the dsnMta host's suffix (Google Workspace, Office 365...); else `other`.
    */
   isp(view: RecordView): string {
+    return this.ispNames.values[this.ispNameId(view)];
+  }
+
+  /** isp() as an id in this.ispNames: no string work per record once a domain has been seen. */
+  private ispNameId(view: RecordView): number {
     this.findDomain(view);
     const d = this.domainIdIn(view, this.domains);
     if (d >= this.ispOfDomainId.length) {
@@ -253,29 +276,32 @@ export class Classifier {
       isp = name === undefined ? UNKNOWN : this.ispNames.id(name);
       this.ispOfDomainId[d] = isp;
     }
-    if (isp !== UNKNOWN) return this.ispNames.values[isp];
+    if (isp !== UNKNOWN) return isp;
     const byQueue = this.ispOfQueue(view);
-    return byQueue ?? this.ispOfMx(view);
+    return byQueue >= 0 ? byQueue : this.ispOfMx(view);
   }
 
-  private ispOfQueue(view: RecordView): string | undefined {
+  /** ISP id of a `NAME.rollup` queue, or -1. */
+  private ispOfQueue(view: RecordView): number {
     this.queueDomainRange(view);
     const q = this.domainIdIn(view, this.queueDomains);
     let isp = this.ispOfQueueDomain[q];
     if (isp === undefined) {
       const name = this.queueDomains.values[q];
-      isp = name.endsWith(ROLLUP) ? (this.opts.isps.ispOfDomain(name) ?? '') : '';
+      const found = name.endsWith(ROLLUP) ? this.opts.isps.ispOfDomain(name) : undefined;
+      isp = found === undefined ? -1 : this.ispNames.id(found);
       this.ispOfQueueDomain[q] = isp;
     }
-    return isp === '' ? undefined : isp;
+    return isp;
   }
 
-  private ispOfMx(view: RecordView): string {
+  /** ISP id by the dsnMta host's suffix, else the id of `other`. */
+  private ispOfMx(view: RecordView): number {
     const c = this.cMta;
-    if (c < 0 || c >= view.n) return OTHER;
+    if (c < 0 || c >= view.n) return this.ispNames.id(OTHER);
     const a = view.fieldStart(c);
     const b = view.fieldEnd(c);
-    if (a === b) return OTHER;
+    if (a === b) return this.ispNames.id(OTHER);
     const bytes = view.bytes;
     let id: number;
     if (bytes[a] === QUOTE) {
@@ -289,7 +315,7 @@ export class Classifier {
     }
     let isp = this.ispOfMxHost[id];
     if (isp === undefined) {
-      isp = this.opts.isps.ispOfMx(this.mxHosts.values[id]) ?? OTHER;
+      isp = this.ispNames.id(this.opts.isps.ispOfMx(this.mxHosts.values[id]) ?? OTHER);
       this.ispOfMxHost[id] = isp;
     }
     return isp;
@@ -298,7 +324,7 @@ export class Classifier {
   /** The id in dict of dimension `d` (an index into DIMENSIONS) for the record just read. */
   dimensionId(d: number, view: RecordView, dict: Dictionary): number {
     switch (d) {
-      case 0: return dict.id(this.isp(view));
+      case 0: return this.ispIdIn(view, dict);
       case 1: return hasSendingIp(this.type) ? this.cellId(view, this.cIp, dict, false) : dict.id('');
       case 2: return this.cellId(view, this.cVmta, dict, false);
       case 3: return this.cellId(view, this.cPool, dict, false);
