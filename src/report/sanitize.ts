@@ -28,7 +28,5 @@ export function csvCell(value: string | number | null): string {
 
 /** For Markdown table cells: no pipes, no markup, no HTML, no line breaks. */
 export function markdownSafe(s: string): string {
-  return terminalSafe(s)
-    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, ' ');
+  return terminalSafe(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
 }

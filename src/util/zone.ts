@@ -47,12 +47,20 @@ export function zoneOffset(t: number, tz: string): number {
   return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) / 1000 - Math.floor(t);
 }
 
-/** Epoch second of a wall-clock time in zone tz (the earlier one when a DST change repeats it). */
+/**
+ * Epoch second of a wall-clock time in zone tz. A time repeated by a DST change is its earlier
+ * instance; a time skipped by one is moved forward by the gap (as Temporal's "compatible" does).
+ */
 export function fromLocalTime(l: LocalTime, tz: string): number {
   const guess = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) / 1000;
-  const first = guess - zoneOffset(guess, tz);
-  const second = guess - zoneOffset(first, tz);
-  return Math.min(first, second);
+  const a = guess - zoneOffset(guess, tz);
+  const b = guess - zoneOffset(a, tz);
+  const matches = (t: number) => {
+    const x = localTime(t, tz);
+    return x.year === l.year && x.month === l.month && x.day === l.day && x.hour === l.hour && x.minute === l.minute && x.second === l.second;
+  };
+  const valid = [a, b].filter(matches);
+  return valid.length > 0 ? Math.min(...valid) : Math.max(a, b);
 }
 
 /** Throws a RangeError for a zone name the runtime does not know. */

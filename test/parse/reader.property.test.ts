@@ -41,3 +41,26 @@ describe('RecordReader against csv-parse (property)', () => {
     );
   });
 });
+
+describe('RecordReader on arbitrary input (property)', () => {
+  const junk = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r\n', '\r', 'é', ' ', '\u0000'), maxLength: 400 });
+
+  it('reads the same records and reports the same problems at the same places whatever the piece size', () => {
+    fc.assert(
+      fc.property(junk, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 8, max: 200 }), (body, piece, cap) => {
+        const bytes = Buffer.from(`type,a,b\n${body}`, 'utf8');
+        const opts = { maxRecordBytes: cap, maxRecordLines: 3 };
+        const whole = collect(bytes, 1 << 16, opts);
+        const cut = collect(bytes, piece, opts);
+        expect(cut.rows).toEqual(whole.rows);
+        expect(cut.lines).toEqual(whole.lines);
+        const where = (c: typeof whole) => c.problems.first.map((p) => [p.code, p.line, p.byte]);
+        expect(where(cut)).toEqual(where(whole));
+        // every line is accounted for: the last record or problem is on a line that exists
+        const total = body.split('\n').length + 1;
+        for (const l of whole.lines) expect(l).toBeLessThanOrEqual(total);
+      }),
+      { numRuns: 400, seed: 424242 },
+    );
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BINS, binOf, binRange, percentile } from '../../src/rollup/latency.js';
+
+describe('latency histogram', () => {
+  it('is exact below 16 s and each bin holds its own values', () => {
+    for (let v = 0; v < 16; v++) expect(binRange(binOf(v))).toEqual([v, 1]);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 24 - 1 }), (v) => {
+      const [low, width] = binRange(binOf(v));
+      expect(v).toBeGreaterThanOrEqual(low);
+      expect(v).toBeLessThan(low + width);
+      if (low >= 16) expect(width / low).toBeLessThanOrEqual(0.125);
+    }), { numRuns: 2000, seed: 7 });
+  });
+
+  it('clamps huge and negative values into the end bins', () => {
+    expect(binOf(2 ** 30)).toBe(BINS - 1);
+    expect(binOf(-5)).toBe(0);
+  });
+
+  it('gives nearest-rank percentiles, at the middle of wide bins', () => {
+    const h = new Uint32Array(BINS);
+    for (let v = 1; v <= 10; v++) h[binOf(v)]++;
+    expect(percentile(h, 0, 0.5)).toBe(5);
+    expect(percentile(h, 0, 0.9)).toBe(9);
+    expect(percentile(h, 0, 1)).toBe(10);
+    const wide = new Uint32Array(BINS);
+    wide[binOf(1000)] = 3;
+    const [low, width] = binRange(binOf(1000));
+    expect(percentile(wide, 0, 0.5)).toBe(Math.round(low + width / 2));
+    expect(percentile(new Uint32Array(BINS), 0, 0.5)).toBeNull();
+  });
+});
