@@ -70,9 +70,14 @@ export class Classifier {
   private readonly ispOfMxHost: number[] = [];
   private readonly hardCats = new Dictionary();
   private readonly hardOfCat: boolean[] = [];
-  /** ispNames id → id in the last dictionary asked for (the rollup's isp dimension). */
+  /**
+   * ispNames id → id in the dictionaries asked for (a rollup's isp dimension). Two of them: a run
+   * may count each record in two rollups (the report's and the verdict windows').
+   */
   private ispDict: Dictionary | null = null;
   private ispDictIds: number[] = [];
+  private ispDict2: Dictionary | null = null;
+  private ispDictIds2: number[] = [];
   /** Byte range of the last domain() (into view.bytes), or a decoded text when quoted/odd. */
   private domA = 0;
   private domB = 0;
@@ -241,8 +246,12 @@ export class Classifier {
   private ispIdIn(view: RecordView, dict: Dictionary): number {
     const own = this.ispNameId(view);
     if (dict !== this.ispDict) {
+      const other = this.ispDict;
+      const otherIds = this.ispDictIds;
+      this.ispDictIds = dict === this.ispDict2 ? this.ispDictIds2 : [];
       this.ispDict = dict;
-      this.ispDictIds = [];
+      this.ispDict2 = other;
+      this.ispDictIds2 = otherIds;
     }
     let id = this.ispDictIds[own];
     if (id === undefined) {
