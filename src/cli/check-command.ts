@@ -75,6 +75,8 @@ export function checkCommand(onExit: (code: number) => void): Command {
     .option('--header <columns>', 'column names for input that has no header line')
     .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
     .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    // Usage errors in the plugin format on stdout too (exit 3 comes from main.ts).
+    .configureOutput({ outputError: (text) => writeOutput(renderCheckUnknown(text.replace(/^error: /, '').trim(), false), undefined) })
     .action(async (inputs: string[], flags: CheckFlags) => {
       try {
         const { text, code } = await check(inputs, flags);

@@ -29,6 +29,8 @@ const program = new Command('pmta-acct')
 
 program.addCommand(reportCommand(finish));
 program.addCommand(checkCommand(finish));
+// Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
+for (const c of program.commands) c.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

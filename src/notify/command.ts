@@ -12,12 +12,18 @@ const KEEP_STDERR = 400;
 
 export function runCommand(command: string, body: string, env: Readonly<Record<string, string>>, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(command, { shell: true, stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    // Its own process group, so that a timeout stops what the shell started too (a `sleep` would
+    // otherwise keep stderr open, and this promise pending, after the shell is gone).
+    const child = spawn(command, { shell: true, detached: true, stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     let stderr = '';
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGTERM');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
     }, timeoutMs);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (s: string) => {

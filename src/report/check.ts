@@ -58,8 +58,13 @@ function perfItem(v: Verdict, label: string): string {
 
 /** Performance data of the verdicts whose rule asks for it; a label used twice gets the window appended. */
 export function perfdata(s: VerdictSummary, badRecords: number): string[] {
-  const wanted = new Set(s.rules.rules.filter((r) => r.perfdata).map((r) => r.name));
-  const vs = s.verdicts.filter((v) => wanted.has(v.rule));
+  const order = new Map(s.rules.rules.filter((r) => r.perfdata).map((r, i) => [r.name, i]));
+  // In rule order, then by label: the same metrics in the same place whatever their levels.
+  const vs = s.verdicts
+    .filter((v) => order.has(v.rule))
+    .map((v) => ({ v, label: perfLabel(v) }))
+    .sort((a, b) => (order.get(a.v.rule) ?? 0) - (order.get(b.v.rule) ?? 0) || (a.label < b.label ? -1 : a.label > b.label ? 1 : a.v.window.seconds - b.v.window.seconds))
+    .map((x) => x.v);
   const labels = vs.map(perfLabel);
   const count = new Map<string, number>();
   for (const l of labels) count.set(l, (count.get(l) ?? 0) + 1);

@@ -158,6 +158,8 @@ function capacityVerdicts(input: VerdictInput, rule: CapacityRule, limits: RateL
       if (limit === null) continue;
       let attempts = 0;
       for (const row of rows) if (row.key.isp === isp && pool.has(row.key.ip)) attempts += attemptsOf(row.counts);
+      // A pool that sends nothing to an ISP has no capacity worth telling about there.
+      if (attempts === 0) continue;
       const perHour = (attempts * 3600) / seconds;
       const scope = { pool: pool.name, isp };
       out.push({

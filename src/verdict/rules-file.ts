@@ -19,6 +19,7 @@ import type { Node, Scalar, YAMLMap } from 'yaml';
 import { readYaml, type YamlReader } from '../config/yaml-reader.js';
 import { PmtaAcctError } from '../errors.js';
 import { parseDuration } from '../util/time-range.js';
+import { formatPercent } from '../util/numbers.js';
 import { assertZone } from '../util/zone.js';
 import { BUILT_IN, BUILT_IN_RULES, DEFAULT_MIN_VOLUME, DEFAULT_SILENCE_RECORDS } from './defaults.js';
 import { SCOPE_DIMS, type Metric, type Rule, type RuleSet, type Scope, type ScopeDim } from './types.js';
@@ -179,7 +180,10 @@ class RuleReader {
         const warn = pct('warn', 100);
         const crit = pct('crit', 100);
         if (warn === null && crit === null) this.r.fail(node, at, 'a rate rule needs warn, crit or both');
-        if (warn !== null && crit !== null && crit < warn) this.r.fail(nodeOf('crit'), `${at}.crit`, 'must not be below warn');
+        if (warn !== null && crit !== null && crit < warn) {
+          if (get('crit') !== undefined) this.r.fail(nodeOf('crit'), `${at}.crit`, 'must not be below warn');
+          this.r.fail(nodeOf('warn'), `${at}.warn`, `must not be above crit (${formatPercent(crit)})`);
+        }
         const minVolume = get('minVolume') === undefined ? ((b?.minVolume as number | undefined) ?? this.minVolume) : this.count(get('minVolume')?.value, `${at}.minVolume`);
         return { rule: { ...common, metric, warn, crit, minVolume }, name };
       }
