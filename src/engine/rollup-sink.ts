@@ -32,6 +32,8 @@ export class RollupSink implements RecordSink {
   private readonly windowSeconds: number;
   private readonly windowSince: number;
   private readonly windowUntil: number;
+  /** Start of the verdict bucket of the last record (records come nearly in time order: no modulo per record). */
+  private windowLo = Number.NaN;
 
   constructor(options: EngineOptions) {
     this.problems = new ProblemLog(options.keepProblems, options.strict ? strictFailure : undefined);
@@ -104,13 +106,16 @@ export class RollupSink implements RecordSink {
     for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, dicts[d]);
     const g = rollup.group();
     const type = c.type;
-    rollup.count(g, COUNTER_OF_TYPE[type], c.hard(view), type === TYPE_D ? c.bytes(view) : 0);
+    const counter = COUNTER_OF_TYPE[type];
+    const hard = c.hard(view);
+    const bytes = type === TYPE_D ? c.bytes(view) : 0;
+    rollup.count(g, counter, hard, bytes);
     if (type === TYPE_D) {
       const latency = c.latency(view);
       if (latency >= 0) rollup.latency(g, latency);
     }
     stats.counted++;
-    if (this.windows !== null && timed && t >= this.windowSince && t < this.windowUntil) this.countWindow(view, t);
+    if (this.windows !== null && timed && t >= this.windowSince && t < this.windowUntil) this.countWindow(view, t, counter, hard, bytes);
     if (timed) {
       if (stats.firstEvent === null || t < stats.firstEvent) stats.firstEvent = t;
       if (stats.lastEvent === null || t > stats.lastEvent) stats.lastEvent = t;
@@ -118,16 +123,18 @@ export class RollupSink implements RecordSink {
   }
 
   /** The record just counted, again in the verdict rollup: its fine bucket and dimensions, no latency. */
-  private countWindow(view: RecordView, t: number): void {
+  private countWindow(view: RecordView, t: number, counter: number, hard: boolean, bytes: number): void {
     const c = this.classifier;
     const w = this.windows as Rollup;
     const key = w.key;
-    const s = this.windowSeconds;
-    key[0] = w.bucketId(t - (((t % s) + s) % s));
+    if (!(t >= this.windowLo && t < this.windowLo + this.windowSeconds)) {
+      const s = this.windowSeconds;
+      this.windowLo = t - (((t % s) + s) % s);
+    }
+    key[0] = w.bucketId(this.windowLo);
     const dims = this.windowDims;
     for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, w.dicts[d]);
-    const type = c.type;
-    w.count(w.group(), COUNTER_OF_TYPE[type], c.hard(view), type === TYPE_D ? c.bytes(view) : 0);
+    w.count(w.group(), counter, hard, bytes);
   }
 }
 
