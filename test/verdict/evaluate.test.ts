@@ -1,8 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createIspMap } from '../../src/classify/isp-map.js';
+import { loadRateLimits } from '../../src/pmta-config/limits.js';
 import type { CounterName } from '../../src/rollup/counters.js';
 import { BUILT_IN } from '../../src/verdict/defaults.js';
 import { evaluate, worstLevel } from '../../src/verdict/evaluate.js';
-import type { RateMetric, RateRule, Rule, RuleSet, SilenceRule } from '../../src/verdict/types.js';
+import type { CapacityRule, MsgRateRule, RateMetric, RateRule, Rule, RuleSet, SilenceRule } from '../../src/verdict/types.js';
 import { at, rollupOf } from '../helpers/rollup.js';
 
 const FIVE = 300;
@@ -198,5 +203,47 @@ describe('built-in rules', () => {
     const rollup = rollupOf(['isp'], FIVE, [{ t: at(11, 59), key: { isp: 'gmail' }, counts: { delivered: 2000, deferred: 100, bounced: 30, hardBounced: 30, complaints: 7 } }]);
     const vs = evaluate({ rollup, bucketSeconds: FIVE, end: at(12), rules: BUILT_IN, limits: null });
     expect(vs.map((v) => [v.rule, v.level])).toEqual([['complaint', 'CRIT'], ['deferral', 'WARN'], ['hard-bounce', 'WARN'], ['silence', 'OK']]);
+  });
+});
+
+describe('sending IPs against max-msg-rate, and pool capacity', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pmta-limits-'));
+  writeFileSync(join(dir, 'config'), [
+    '<domain gmail.com>', '  max-msg-rate 100/15m', '</domain>', // 400/h per queue
+    '<virtual-mta v1>', '  smtp-source-host 203.0.113.1 v1', '</virtual-mta>',
+    '<virtual-mta v2>', '  smtp-source-host 203.0.113.2 v2', '</virtual-mta>',
+    '<virtual-mta-pool p>', '  virtual-mta v1', '  virtual-mta v2', '</virtual-mta-pool>', '',
+  ].join('\n'));
+  const limits = loadRateLimits(join(dir, 'config'), createIspMap());
+  const msgRate: MsgRateRule = { name: 'msg-rate', metric: 'msgRate', scope: { dim: 'ip', value: null }, window: 3600, warn: 1, crit: 1.5, perfdata: false, origin: null };
+  const capacity: CapacityRule = { name: 'capacity', metric: 'capacity', scope: { dim: 'pool', value: null }, window: 3600, perfdata: true, origin: null };
+  const judge = (attempts: number, ...rules: Rule[]) => {
+    const rollup = rollupOf(['isp', 'ip'], FIVE, [
+      { t: at(11, 20), key: { isp: 'gmail', ip: '203.0.113.1' }, counts: { delivered: attempts - 10, deferred: 10, complaints: 99 } },
+      { t: at(11, 20), key: { isp: 'gmail', ip: '203.0.113.9' }, counts: { delivered: 5000 } }, // not in the config
+    ]);
+    return evaluate({ rollup, bucketSeconds: FIVE, end: at(12), rules: set(...rules), limits });
+  };
+
+  it('is OK at the limit and below, WARN above it, CRIT above the crit share', () => {
+    expect(judge(400, msgRate).map((v) => v.level)).toEqual(['OK']);
+    expect(judge(399, msgRate).map((v) => v.level)).toEqual(['OK']);
+    const above = judge(401, msgRate)[0];
+    expect(above).toMatchObject({ level: 'WARN', scope: { ip: '203.0.113.1', isp: 'gmail' }, value: 401, threshold: 400, limit: 400, count: 401, warn: 400, crit: 600 });
+    expect(above.message).toBe('203.0.113.1 to gmail 401/h over the last 1h > max-msg-rate 400/h (vmta v1, config:2)');
+    expect(judge(600, msgRate)[0].level).toBe('WARN');
+    expect(judge(601, msgRate)[0]).toMatchObject({ level: 'CRIT', threshold: 600 });
+    expect(judge(601, msgRate)[0].message).toBe('203.0.113.1 to gmail 601/h over the last 1h > 600/h (150% of max-msg-rate 400/h) (vmta v1, config:2)');
+  });
+
+  it('says nothing without a config', () => {
+    const rollup = rollupOf(['isp', 'ip'], FIVE, [{ t: at(11, 20), key: { isp: 'gmail', ip: '203.0.113.1' }, counts: { delivered: 5000 } }]);
+    expect(evaluate({ rollup, bucketSeconds: FIVE, end: at(12), rules: set(msgRate, capacity), limits: null })).toEqual([]);
+  });
+
+  it('tells a pool\'s room per ISP it sends to', () => {
+    const [v] = judge(300, capacity);
+    expect(v).toMatchObject({ level: 'INFO', scope: { pool: 'p', isp: 'gmail' }, value: 300, limit: 800, threshold: null });
+    expect(v.message).toBe('pool p to gmail: 300/h over the last 1h of 800/h at max-msg-rate (2 virtual MTAs), room for 500/h more');
   });
 });
