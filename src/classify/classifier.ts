@@ -70,9 +70,16 @@ export class Classifier {
   private readonly ispOfMxHost: number[] = [];
   private readonly hardCats = new Dictionary();
   private readonly hardOfCat: boolean[] = [];
-  /** ispNames id → id in the last dictionary asked for (the rollup's isp dimension). */
+  /**
+   * ispNames id → id in the dictionaries asked for (a rollup's isp dimension). Two of them: a run
+   * may count each record in two rollups (the report's and the verdict windows').
+   */
   private ispDict: Dictionary | null = null;
   private ispDictIds: number[] = [];
+  private ispDict2: Dictionary | null = null;
+  private ispDictIds2: number[] = [];
+  /** ispNames id of the record just read, once asked for (-1 before): a second rollup asks again. */
+  private ispOfRecord = -1;
   /** Byte range of the last domain() (into view.bytes), or a decoded text when quoted/odd. */
   private domA = 0;
   private domB = 0;
@@ -117,6 +124,7 @@ export class Classifier {
    */
   read(view: RecordView): boolean {
     const bytes = view.bytes;
+    this.ispOfRecord = -1;
     this.type = this.cType >= 0 && this.cType < view.n ? typeOf(bytes, view.fieldStart(this.cType), view.fieldEnd(this.cType)) : TYPE_UNKNOWN;
     if (this.timeSource === TimeSource.None) {
       this.time = Number.NaN;
@@ -241,8 +249,12 @@ export class Classifier {
   private ispIdIn(view: RecordView, dict: Dictionary): number {
     const own = this.ispNameId(view);
     if (dict !== this.ispDict) {
+      const other = this.ispDict;
+      const otherIds = this.ispDictIds;
+      this.ispDictIds = dict === this.ispDict2 ? this.ispDictIds2 : [];
       this.ispDict = dict;
-      this.ispDictIds = [];
+      this.ispDict2 = other;
+      this.ispDictIds2 = otherIds;
     }
     let id = this.ispDictIds[own];
     if (id === undefined) {
@@ -262,6 +274,11 @@ export class Classifier {
 
   /** isp() as an id in this.ispNames: no string work per record once a domain has been seen. */
   private ispNameId(view: RecordView): number {
+    if (this.ispOfRecord < 0) this.ispOfRecord = this.findIspNameId(view);
+    return this.ispOfRecord;
+  }
+
+  private findIspNameId(view: RecordView): number {
     this.findDomain(view);
     const d = this.domainIdIn(view, this.domains);
     if (d >= this.ispOfDomainId.length) {

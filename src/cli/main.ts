@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
+import { checkCommand } from './check-command.js';
 import { reportCommand } from './report-command.js';
 
 function version(): string {
@@ -27,6 +28,9 @@ const program = new Command('pmta-acct')
   .configureOutput({ outputError: (text, write) => write(text) });
 
 program.addCommand(reportCommand(finish));
+program.addCommand(checkCommand(finish));
+// Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
+for (const c of program.commands) c.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

@@ -8,13 +8,14 @@ import type { ReportModel } from '../report/model.js';
 import { runReport } from '../report/report-run.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
-import { EXIT_OK } from './exit.js';
+import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, writeOutput, warn } from './io.js';
+import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 
 export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface ReportFlags {
+interface ReportFlags extends VerdictFlags {
   by: string;
   bucket?: string;
   since?: string;
@@ -33,6 +34,14 @@ interface ReportFlags {
   maxRecordBytes?: string;
   maxRecordLines?: string;
   minRange?: string;
+  verdicts?: boolean;
+  exitZero?: boolean;
+}
+
+/** The verdicts' status as the exit code (the `check` codes), unless --exit-zero. */
+function exitCodeOf(model: ReportModel, flags: ReportFlags): number {
+  if (flags.exitZero === true || !model.verdicts) return EXIT_OK;
+  return model.verdicts.status === 'CRIT' ? EXIT_CRITICAL : model.verdicts.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
 }
 
 /** Renderers are loaded on use: each pulls its own dependencies (cli-table3 for the table). */
@@ -63,6 +72,11 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--header <columns>', 'column names for input that has no header line')
     .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
     .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    .option('--rules <file>', 'verdict rules file (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
+    .option('--pmta-config <file>', 'PowerMTA config to read max-msg-rate limits, virtual MTAs and pools from')
+    .option('--at <time>', 'verdict windows end at this time (default: the latest event)')
+    .option('--no-verdicts', 'no verdicts (and exit 0)')
+    .option('--exit-zero', 'exit 0 even when a verdict is WARN or CRIT')
     .option('--no-color', 'no colours in the table')
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
     .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
@@ -74,6 +88,8 @@ export function reportCommand(onExit: (code: number) => void): Command {
       const range = parseRange(flags.since, flags.until, tz, Math.floor(Date.now() / 1000));
       const format: Format = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : 'json');
       const human = format === 'table' || format === 'md';
+      const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
+      const plan = flags.verdicts === false ? null : await verdictPlanOf(flags, config, tz);
       const model = await runReport({
         inputs,
         by: parseDims(flags.by),
@@ -83,7 +99,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         until: range.until,
         tz,
         top: human ? null : (parsePositiveInt(flags.top, '--top') ?? null),
-        config: await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
+        config,
         hardCategories: parseList(flags.hardCategories),
         header: parseList(flags.header),
         strict: flags.strict === true,
@@ -92,11 +108,12 @@ export function reportCommand(onExit: (code: number) => void): Command {
         maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
         maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
         minRange: parsePositiveInt(flags.minRange, '--min-range'),
+        verdicts: plan,
       });
       writeOutput(await render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
       if (model.input.badRecords > 0 && format !== 'table') {
         warn(`${model.input.badRecords} bad records (first: ${model.input.problems[0]?.file}:${model.input.problems[0]?.line}); see input.problems`);
       }
-      onExit(EXIT_OK);
+      onExit(exitCodeOf(model, flags));
     });
 }

@@ -25,6 +25,30 @@ export interface EngineOptions {
   readonly chunkSize: number;
   readonly maxRecordBytes: number;
   readonly maxRecordLines: number;
+  /** A second rollup counted in the same pass for verdict windows (absent or null: none). */
+  readonly windows?: WindowRollupSpec | null;
+}
+
+/**
+ * The verdict rollup: fine epoch-aligned buckets by the dimensions the rules scope, no latency
+ * histograms (a histogram per 5-minute group would cost ~700 bytes each), and only the buckets a
+ * window ending at the latest event (or at `until`) can reach.
+ */
+export interface WindowRollupSpec {
+  readonly dims: readonly Dimension[];
+  /** Sub-hour bucket: windows are whole buckets. */
+  readonly bucket: '1m' | '5m';
+  /** Event-time range counted, on top of the run's own range; null = open. */
+  readonly since: number | null;
+  readonly until: number | null;
+  /** Seconds before the window end that a window can reach (the longest window). */
+  readonly horizon: number;
+}
+
+/** First bucket start a window ending at `end` (exclusive) can reach. */
+export function windowKeepFrom(spec: WindowRollupSpec, bucketSeconds: number, end: number): number {
+  const from = end - spec.horizon;
+  return from - (((from % bucketSeconds) + bucketSeconds) % bucketSeconds);
 }
 
 /** Counts a run keeps besides the rollup. */

@@ -10,9 +10,10 @@ import type { Header } from '../parse/header.js';
 import { formatProblem, ProblemLog, WARNING_CODES, type Problem } from '../parse/problems.js';
 import type { RecordSink } from '../parse/reader.js';
 import { problemAt, type RecordView } from '../parse/record-view.js';
-import { makeBucketing, type Bucketing } from '../rollup/buckets.js';
-import { NO_BUCKET, Rollup } from '../rollup/rollup.js';
-import { emptyStats, type EngineOptions, type SinkStats } from './options.js';
+import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.js';
+import { regroup } from '../rollup/regroup.js';
+import { NO_BUCKET, Rollup, type RollupData } from '../rollup/rollup.js';
+import { emptyStats, windowKeepFrom, type EngineOptions, type SinkStats, type WindowRollupSpec } from './options.js';
 
 export class RollupSink implements RecordSink {
   readonly rollup: Rollup;
@@ -27,6 +28,15 @@ export class RollupSink implements RecordSink {
   private bucketLo = Number.NaN;
   private bucketHi = Number.NaN;
   private bucketKey = 0;
+  /** The verdict rollup (options.windows), counted after the main one; null when not asked for. */
+  readonly windows: Rollup | null;
+  private readonly windowSpec: WindowRollupSpec | null;
+  private readonly windowDims: Int32Array;
+  private readonly windowSeconds: number;
+  private readonly windowSince: number;
+  private readonly windowUntil: number;
+  /** Start of the verdict bucket of the last record (records come nearly in time order: no modulo per record). */
+  private windowLo = Number.NaN;
 
   constructor(options: EngineOptions) {
     this.problems = new ProblemLog(options.keepProblems, options.strict ? strictFailure : undefined);
@@ -37,6 +47,28 @@ export class RollupSink implements RecordSink {
     this.since = options.since ?? Number.NEGATIVE_INFINITY;
     this.until = options.until ?? Number.POSITIVE_INFINITY;
     this.ranged = options.since !== null || options.until !== null;
+    const w = options.windows ?? null;
+    this.windowSpec = w;
+    this.windows = w === null ? null : new Rollup(w.dims);
+    this.windowDims = Int32Array.from((w?.dims ?? []).map(dimensionIndex));
+    this.windowSeconds = w === null ? 0 : bucketSeconds(w.bucket);
+    this.windowSince = w?.since ?? Number.NEGATIVE_INFINITY;
+    this.windowUntil = w?.until ?? Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The verdict rollup without the buckets no window can reach: those older than the longest window
+   * before this task's own end (the run's end is never earlier, so nothing needed is dropped).
+   */
+  windowsData(): RollupData | null {
+    const w = this.windows;
+    const spec = this.windowSpec;
+    if (w === null || spec === null) return null;
+    const last = this.stats.lastEvent;
+    if (last === null) return w.toData();
+    const end = Math.min(this.windowUntil, last + 1);
+    const from = windowKeepFrom(spec, this.windowSeconds, end);
+    return regroup(w, w.dims, (s) => s, (s) => s >= from).toData();
   }
 
   header(header: Header): void {
@@ -92,16 +124,35 @@ export class RollupSink implements RecordSink {
     for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, dicts[d]);
     const g = rollup.group();
     const type = c.type;
-    rollup.count(g, COUNTER_OF_TYPE[type], c.hard(view), type === TYPE_D ? c.bytes(view) : 0);
+    const counter = COUNTER_OF_TYPE[type];
+    const hard = c.hard(view);
+    const bytes = type === TYPE_D ? c.bytes(view) : 0;
+    rollup.count(g, counter, hard, bytes);
     if (type === TYPE_D) {
       const latency = c.latency(view);
       if (latency >= 0) rollup.latency(g, latency);
     }
     stats.counted++;
+    if (this.windows !== null && timed && t >= this.windowSince && t < this.windowUntil) this.countWindow(view, t, counter, hard, bytes);
     if (timed) {
       if (stats.firstEvent === null || t < stats.firstEvent) stats.firstEvent = t;
       if (stats.lastEvent === null || t > stats.lastEvent) stats.lastEvent = t;
     }
+  }
+
+  /** The record just counted, again in the verdict rollup: its fine bucket and dimensions, no latency. */
+  private countWindow(view: RecordView, t: number, counter: number, hard: boolean, bytes: number): void {
+    const c = this.classifier;
+    const w = this.windows as Rollup;
+    const key = w.key;
+    if (!(t >= this.windowLo && t < this.windowLo + this.windowSeconds)) {
+      const s = this.windowSeconds;
+      this.windowLo = t - (((t % s) + s) % s);
+    }
+    key[0] = w.bucketId(this.windowLo);
+    const dims = this.windowDims;
+    for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, w.dicts[d]);
+    w.count(w.group(), counter, hard, bytes);
   }
 }
 

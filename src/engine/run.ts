@@ -4,9 +4,11 @@
  * merge in input order. The result does not depend on the number of threads or on chunk sizes.
  */
 import { mergeProblemSummaries, type Problem, type ProblemSummary } from '../parse/problems.js';
+import { bucketSeconds } from '../rollup/buckets.js';
+import { regroup } from '../rollup/regroup.js';
 import { Rollup } from '../rollup/rollup.js';
 import type { InputFile } from '../source/inputs.js';
-import { addStats, emptyStats, type EngineOptions, type SinkStats } from './options.js';
+import { addStats, emptyStats, windowKeepFrom, type EngineOptions, type SinkStats } from './options.js';
 import { planTasks } from './plan.js';
 import { runTasks } from './pool.js';
 import { runTask, type Task, type TaskResult } from './task.js';
@@ -19,6 +21,8 @@ export interface RunOptions {
 
 export interface RunResult {
   readonly rollup: Rollup;
+  /** The verdict rollup (options.windows), or null. */
+  readonly windows: Rollup | null;
   readonly problems: ProblemSummary;
   readonly stats: SinkStats;
   readonly files: number;
@@ -72,9 +76,22 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
   }
   return {
     rollup,
+    windows: mergeWindows(ordered, options, stats),
     problems: mergeProblemSummaries(ordered.map((r) => r.problems), options.keepProblems),
     stats,
     files: inputs.length,
     bytes,
   };
+}
+
+/** The tasks' verdict rollups merged, without the buckets no window ending at the run's end reaches. */
+function mergeWindows(results: readonly TaskResult[], options: EngineOptions, stats: SinkStats): Rollup | null {
+  const spec = options.windows ?? null;
+  if (spec === null) return null;
+  const merged = new Rollup(spec.dims);
+  for (const r of results) if (r.windows !== null) merged.merge(r.windows);
+  if (stats.lastEvent === null) return merged;
+  const end = Math.min(spec.until ?? Number.POSITIVE_INFINITY, stats.lastEvent + 1);
+  const from = windowKeepFrom(spec, bucketSeconds(spec.bucket), end);
+  return regroup(merged, spec.dims, (s) => s, (s) => s >= from);
 }

@@ -29,6 +29,8 @@ export interface Task {
 export interface TaskResult {
   readonly index: number;
   readonly rollup: RollupData;
+  /** The verdict rollup (options.windows), or null. */
+  readonly windows: RollupData | null;
   readonly problems: ProblemSummary;
   readonly stats: SinkStats;
   /** Offset just after the last record that started before `end`. */
@@ -76,6 +78,7 @@ export async function runTask(task: Task, options: EngineOptions): Promise<TaskR
   return {
     index: task.index,
     rollup: sink.rollup.toData(),
+    windows: sink.windowsData(),
     problems: sink.problems.summary(),
     stats: sink.stats,
     endedAt: reader.offset,

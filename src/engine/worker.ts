@@ -22,9 +22,9 @@ if (port === null) throw new Error('worker.js must run in a worker thread');
 port.on('message', (msg: WorkerRequest) => {
   runTask(msg.task, options).then(
     (result) => {
-      const r = result.rollup;
       const reply: WorkerReply = { ok: true, result };
-      port.postMessage(reply, [r.keys, r.counters, r.histSlots, r.hist].map((a) => a.buffer as ArrayBuffer));
+      const transfer = [result.rollup, result.windows].flatMap((r) => (r === null ? [] : [r.keys, r.counters, r.histSlots, r.hist]));
+      port.postMessage(reply, transfer.map((a) => a.buffer as ArrayBuffer));
     },
     (err: unknown) => {
       const reply: WorkerReply = {

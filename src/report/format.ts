@@ -1,11 +1,7 @@
 /** Human formatting of numbers, rates, times and durations, shared by the text renderers. */
 import { isoInZone, shortInZone } from '../util/zone.js';
 
-const counts = new Intl.NumberFormat('en-US');
-
-export function formatCount(n: number): string {
-  return counts.format(n);
-}
+export { formatCount } from '../util/numbers.js';
 
 /** 0.04213 → '4.21%'; null (no denominator) → '-'. */
 export function formatRate(r: number | null, digits = 2): string {

@@ -1,39 +1,22 @@
 /**
- * Which rates to draw attention to in tables. Provisional defaults from high-volume PowerMTA
- * practice (deferral > 3%, hard bounce > 1%, complaints > 0.1%), used until verdict rules exist;
- * below `minVolume` attempts a rate says nothing.
+ * Which rates tables draw attention to: what the verdict rules say (src/verdict/thresholds.ts),
+ * the built-in rules unless a rules file is in effect. Below a rule's minimum volume a rate says
+ * nothing.
  */
+import type { RateMetric, RuleSet } from '../verdict/types.js';
+import { BUILT_IN } from '../verdict/defaults.js';
+import { rowRateLevel } from '../verdict/thresholds.js';
 import type { GroupRow } from './model.js';
 
 export type Level = 'ok' | 'warn' | 'crit';
 
-export interface Thresholds {
-  readonly deferral: readonly [warn: number, crit: number];
-  readonly hardBounce: readonly [warn: number, crit: number];
-  readonly complaint: readonly [warn: number, crit: number];
-  readonly minVolume: number;
-}
+export type RowLevels = Readonly<Record<RateMetric, Level>>;
 
-export const DEFAULT_THRESHOLDS: Thresholds = {
-  deferral: [0.03, 0.05],
-  hardBounce: [0.01, 0.02],
-  complaint: [0.001, 0.003],
-  minVolume: 100,
-};
+const LOWER = { OK: 'ok', WARN: 'warn', CRIT: 'crit' } as const;
 
-export function levelOf(rate: number | null, [warn, crit]: readonly [number, number]): Level {
-  if (rate === null) return 'ok';
-  return rate > crit ? 'crit' : rate > warn ? 'warn' : 'ok';
-}
-
-export function rowLevels(row: GroupRow, t: Thresholds = DEFAULT_THRESHOLDS): { deferral: Level; hardBounce: Level; complaint: Level } {
-  const c = row.counts;
-  if (c.delivered + c.bounced + c.deferred < t.minVolume) return { deferral: 'ok', hardBounce: 'ok', complaint: 'ok' };
-  return {
-    deferral: levelOf(row.rates.deferral, t.deferral),
-    hardBounce: levelOf(row.rates.hardBounce, t.hardBounce),
-    complaint: levelOf(row.rates.complaint, t.complaint),
-  };
+export function rowLevels(row: GroupRow, rules: RuleSet = BUILT_IN): RowLevels {
+  const of = (m: RateMetric) => LOWER[rowRateLevel(rules.rules, m, row.key, row.counts)];
+  return { deferral: of('deferral'), bounce: of('bounce'), hardBounce: of('hardBounce'), complaint: of('complaint') };
 }
 
 export interface Paint {

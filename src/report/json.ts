@@ -5,6 +5,7 @@
 import type { GroupRow, ReportModel } from './model.js';
 import { isoTime } from './format.js';
 import type { Problem } from '../parse/problems.js';
+import { verdictJson } from './verdict-json.js';
 
 export const JSON_VERSION = 1;
 
@@ -54,6 +55,8 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
       problemCounts: m.input.problemCounts,
       problems: m.input.problems.map(problemJson),
     },
+    status: m.verdicts ? m.verdicts.status : null,
+    verdicts: m.verdicts ? m.verdicts.verdicts.map((v) => verdictJson(v, tz)) : [],
     total: groupJson(m.total, tz, false, false),
     groups: m.groups.map((g) => groupJson(g, tz, m.bucket !== null, true)),
     omittedKeys: m.omittedKeys,

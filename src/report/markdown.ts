@@ -6,6 +6,9 @@ import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from '
 import { rowLevels } from './highlight.js';
 import type { GroupRow, ReportModel } from './model.js';
 import { markdownSafe } from './sanitize.js';
+import { verdictContext, verdictLines } from './verdicts.js';
+import { BUILT_IN } from '../verdict/defaults.js';
+import type { RuleSet } from '../verdict/types.js';
 
 const HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
 
@@ -13,12 +16,12 @@ function mark(text: string, level: string): string {
   return level === 'ok' ? text : `**${text}**`;
 }
 
-function cells(row: GroupRow): string[] {
+function cells(row: GroupRow, rules: RuleSet): string[] {
   const c = row.counts;
-  const lv = rowLevels(row);
+  const lv = rowLevels(row, rules);
   return [
     formatCount(c.delivered), formatCount(c.deferred), formatCount(c.bounced), formatCount(c.hardBounced), formatCount(c.complaints),
-    mark(formatRate(row.rates.deferral), lv.deferral), formatRate(row.rates.bounce),
+    mark(formatRate(row.rates.deferral), lv.deferral), mark(formatRate(row.rates.bounce), lv.bounce),
     mark(formatRate(row.rates.hardBounce), lv.hardBounce), mark(formatRate(row.rates.complaint, 3), lv.complaint),
     formatSeconds(row.latency.p50), formatSeconds(row.latency.p90),
   ];
@@ -30,21 +33,32 @@ function table(labels: string[], rows: string[][], leftColumns = labels.length -
   return [line(labels), line(align), ...rows.map(line)].join('\n');
 }
 
-function section(title: string, rows: readonly GroupRow[], dims: readonly string[], labels: string[], top: number): string {
+function section(title: string, rows: readonly GroupRow[], dims: readonly string[], labels: string[], top: number, rules: RuleSet): string {
   if (rows.length === 0) return '';
-  const body = rows.slice(0, top).map((r) => [...dims.map((d) => (r.key[d] ? markdownSafe(r.key[d]) : '(none)')), ...cells(r)]);
+  const body = rows.slice(0, top).map((r) => [...dims.map((d) => (r.key[d] ? markdownSafe(r.key[d]) : '(none)')), ...cells(r, rules)]);
   const more = rows.length > top ? `\n\n_${rows.length - top} more not shown._` : '';
   return `## ${title}\n\n${table([...labels, ...HEAD], body)}${more}\n`;
+}
+
+/** What the rules say, first; levels above OK in bold. */
+function verdicts(m: ReportModel): string {
+  const s = m.verdicts;
+  if (!s) return '';
+  const items = verdictLines(s).map((l) => `- ${l.level === 'OK' || l.level === 'INFO' ? l.level : `**${l.level}**`} ${markdownSafe(l.text)}`);
+  const context = verdictContext(s, m.range.tz);
+  return `## Verdicts\n\n${markdownSafe(context.charAt(0).toUpperCase() + context.slice(1))}.\n\n${items.join('\n')}\n`;
 }
 
 export function renderMarkdown(m: ReportModel, top = 20): string {
   const i = m.input;
   const c = m.total.counts;
+  const rules = m.rules ?? BUILT_IN;
   const out: string[] = [];
   out.push('# PowerMTA accounting report\n');
   const span = i.firstEvent !== null && i.lastEvent !== null
     ? ` Events from ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} (${m.range.tz}).` : '';
   out.push(`${formatCount(i.files)} files, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`);
+  out.push(verdicts(m));
   out.push('## Totals\n');
   out.push(table(['Measure', 'Count', 'Rate'], [
     ['Delivered', formatCount(c.delivered), formatBytes(c.deliveredBytes)],
@@ -57,12 +71,12 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
     ['Remote bounces (rb)', formatCount(c.remoteBounced), ''],
     ['Delivery latency p50 / p90 / p99', '', `${formatSeconds(m.total.latency.p50)} / ${formatSeconds(m.total.latency.p90)} / ${formatSeconds(m.total.latency.p99)}`],
   ], 1) + '\n');
-  if (m.byIsp) out.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], top));
-  if (m.byIp) out.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], top));
+  if (m.byIsp) out.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], top, rules));
+  if (m.byIp) out.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], top, rules));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
-  if (m.by.length > 0 && !plain) out.push(section(`By ${m.by.join(', ')}`, m.byKey, m.by, [...m.by], top));
+  if (m.by.length > 0 && !plain) out.push(section(`By ${m.by.join(', ')}`, m.byKey, m.by, [...m.by], top, rules));
   if (m.series.length > 0) {
-    const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r)]);
+    const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r, rules)]);
     out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...HEAD], rows)}\n`);
   }
   if (i.badRecords > 0) {

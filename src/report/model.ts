@@ -4,11 +4,13 @@
  */
 import type { Problem, ProblemCode } from '../parse/problems.js';
 import type { BucketSize } from '../rollup/buckets.js';
-import { COUNTER_NAMES, countsOf, ratesOf, STRIDE, type Counts, type Rates } from '../rollup/counters.js';
+import { COUNTER_NAMES, countsOf, ratesOf, recordsOf, STRIDE, type Counts, type Rates } from '../rollup/counters.js';
 import { BINS, summarize, type LatencySummary } from '../rollup/latency.js';
 import { regroup } from '../rollup/regroup.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { SinkStats } from '../engine/options.js';
+import type { VerdictSummary } from '../verdict/plan.js';
+import type { RuleSet } from '../verdict/types.js';
 
 export interface GroupRow {
   /** Bucket start, epoch seconds; null without buckets. */
@@ -52,11 +54,15 @@ export interface ReportModel {
   readonly series: readonly GroupRow[];
   /** Rows by `by` over the whole range (the same as `groups` without --bucket). */
   readonly byKey: readonly GroupRow[];
+  /** What the rules say, shown first by every renderer; absent when not judged (--no-verdicts). */
+  readonly verdicts?: VerdictSummary | null;
+  /** The rules tables are highlighted by (the built-in ones when absent). */
+  readonly rules?: RuleSet;
 }
 
 /** Records of every kind in a group: how big it is, for ordering. */
 export function volume(c: Counts): number {
-  return c.delivered + c.deferred + c.queueDeferred + c.bounced + c.complaints + c.remoteBounced + c.remoteStatus + c.received;
+  return recordsOf(c);
 }
 
 function rowOf(r: Rollup, g: number): GroupRow {

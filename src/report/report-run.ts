@@ -11,6 +11,7 @@ import { DEFAULT_KEEP } from '../parse/problems.js';
 import { DEFAULT_CHUNK, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
 import type { BucketSize } from '../rollup/buckets.js';
 import { expandInputs } from '../source/inputs.js';
+import { judgeFiles, windowSpec, type VerdictPlan } from '../verdict/plan.js';
 import { buildModel, type ReportModel } from './model.js';
 
 export interface ReportRequest {
@@ -32,6 +33,8 @@ export interface ReportRequest {
   readonly maxRecordBytes?: number;
   readonly maxRecordLines?: number;
   readonly minRange?: number;
+  /** Verdicts to judge in the same pass (absent or null: none). */
+  readonly verdicts?: VerdictPlan | null;
 }
 
 export async function runReport(req: ReportRequest): Promise<ReportModel> {
@@ -51,10 +54,11 @@ export async function runReport(req: ReportRequest): Promise<ReportModel> {
     chunkSize: req.chunkSize ?? DEFAULT_CHUNK,
     maxRecordBytes: req.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     maxRecordLines: req.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES,
+    windows: req.verdicts ? windowSpec(req.verdicts) : null,
   };
   const files = expandInputs(req.inputs);
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange });
-  return buildModel(
+  const model = buildModel(
     {
       rollup: result.rollup,
       stats: result.stats,
@@ -67,4 +71,6 @@ export async function runReport(req: ReportRequest): Promise<ReportModel> {
     },
     { by: req.by, bucket: req.bucket, since: req.since, until: req.until, tz: req.tz, top: req.top },
   );
+  if (!req.verdicts) return model;
+  return { ...model, verdicts: judgeFiles(req.verdicts, result.windows, result.stats.lastEvent), rules: req.verdicts.rules };
 }

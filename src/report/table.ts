@@ -5,9 +5,12 @@
 import Table from 'cli-table3';
 import { formatProblem } from '../parse/problems.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
-import { NO_PAINT, rowLevels, type Paint } from './highlight.js';
+import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
 import type { GroupRow, ReportModel } from './model.js';
 import { terminalSafe } from './sanitize.js';
+import { verdictContext, verdictLines } from './verdicts.js';
+import { BUILT_IN } from '../verdict/defaults.js';
+import type { RuleSet } from '../verdict/types.js';
 
 export interface TableOptions {
   readonly paint?: Paint;
@@ -17,9 +20,9 @@ export interface TableOptions {
 
 const NUMBER_HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
 
-function numberCells(row: GroupRow, paint: Paint): string[] {
+function numberCells(row: GroupRow, paint: Paint, rules: RuleSet): string[] {
   const c = row.counts;
-  const lv = rowLevels(row);
+  const lv = rowLevels(row, rules);
   return [
     formatCount(c.delivered),
     formatCount(c.deferred),
@@ -27,7 +30,7 @@ function numberCells(row: GroupRow, paint: Paint): string[] {
     formatCount(c.hardBounced),
     formatCount(c.complaints),
     paint.level(formatRate(row.rates.deferral), lv.deferral),
-    formatRate(row.rates.bounce),
+    paint.level(formatRate(row.rates.bounce), lv.bounce),
     paint.level(formatRate(row.rates.hardBounce), lv.hardBounce),
     paint.level(formatRate(row.rates.complaint, 3), lv.complaint),
     formatSeconds(row.latency.p50),
@@ -47,10 +50,10 @@ function keyCell(v: string): string {
   return v === '' ? '(none)' : terminalSafe(v);
 }
 
-function section(title: string, rows: readonly GroupRow[], dims: readonly string[], labels: readonly string[], paint: Paint, top: number): string {
+function section(title: string, rows: readonly GroupRow[], dims: readonly string[], labels: readonly string[], paint: Paint, top: number, rules: RuleSet): string {
   if (rows.length === 0) return '';
   const t = makeTable([...labels, ...NUMBER_HEAD]);
-  for (const row of rows.slice(0, top)) t.push([...dims.map((d) => keyCell(row.key[d] ?? '')), ...numberCells(row, paint)]);
+  for (const row of rows.slice(0, top)) t.push([...dims.map((d) => keyCell(row.key[d] ?? '')), ...numberCells(row, paint, rules)]);
   const more = rows.length > top ? `\n  ... ${rows.length - top} more (use --top or --format json)` : '';
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
 }
@@ -70,15 +73,15 @@ function headline(m: ReportModel): string {
   return `pmta-acct report: ${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records${bad}${span}`;
 }
 
-function totals(m: ReportModel, paint: Paint): string {
+function totals(m: ReportModel, paint: Paint, rules: RuleSet): string {
   const c = m.total.counts;
-  const lv = rowLevels(m.total);
+  const lv = rowLevels(m.total, rules);
   const t = new Table({ style: { head: [], border: [], compact: true } });
   t.push(
     { Delivered: [formatCount(c.delivered), `${formatBytes(c.deliveredBytes)}`] },
     { Deferred: [formatCount(c.deferred), `rate ${paint.level(formatRate(m.total.rates.deferral), lv.deferral)}`] },
     { 'Queue deferrals (tq)': [formatCount(c.queueDeferred), ''] },
-    { Bounced: [formatCount(c.bounced), `rate ${formatRate(m.total.rates.bounce)}`] },
+    { Bounced: [formatCount(c.bounced), `rate ${paint.level(formatRate(m.total.rates.bounce), lv.bounce)}`] },
     { '  hard': [formatCount(c.hardBounced), `rate ${paint.level(formatRate(m.total.rates.hardBounce), lv.hardBounce)}`] },
     { '  soft': [formatCount(c.softBounced), ''] },
     { Complaints: [formatCount(c.complaints), `rate ${paint.level(formatRate(m.total.rates.complaint, 3), lv.complaint)}`] },
@@ -104,19 +107,30 @@ function inputNotes(m: ReportModel): string {
   return notes.length === 0 ? '' : `${notes.join('\n')}\n`;
 }
 
+const LEVEL_PAINT: Readonly<Record<string, Level>> = { CRIT: 'crit', WARN: 'warn' };
+
+/** What the rules say, first: one line per verdict worth reading. */
+function verdicts(m: ReportModel, paint: Paint): string {
+  const s = m.verdicts;
+  if (!s) return '';
+  const lines = verdictLines(s).map((l) => `  ${paint.level(l.level.padEnd(4), LEVEL_PAINT[l.level] ?? 'ok')}  ${terminalSafe(l.text)}`);
+  return `${paint.bold('Verdicts')} (${terminalSafe(verdictContext(s, m.range.tz))})\n${lines.join('\n')}\n`;
+}
+
 export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   const paint = opts.paint ?? NO_PAINT;
   const top = opts.top ?? 20;
-  const parts = [`${headline(m)}\n`, totals(m, paint)];
-  if (m.byIsp) parts.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], paint, top));
-  if (m.byIp) parts.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], paint, top));
+  const rules = m.rules ?? BUILT_IN;
+  const parts = [`${headline(m)}\n`, verdicts(m, paint), totals(m, paint, rules)];
+  if (m.byIsp) parts.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], paint, top, rules));
+  if (m.byIp) parts.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], paint, top, rules));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
   if (m.by.length > 0 && !plain) {
-    parts.push(section(`By ${m.by.map(label).join(' and ')}`, m.byKey, m.by, m.by.map(label), paint, top));
+    parts.push(section(`By ${m.by.map(label).join(' and ')}`, m.byKey, m.by, m.by.map(label), paint, top, rules));
   }
   if (m.series.length > 0) {
     const t = makeTable(['Bucket', ...NUMBER_HEAD]);
-    for (const row of m.series) t.push([row.bucket === null ? '' : shortTime(row.bucket, m.range.tz), ...numberCells(row, paint)]);
+    for (const row of m.series) t.push([row.bucket === null ? '' : shortTime(row.bucket, m.range.tz), ...numberCells(row, paint, rules)]);
     parts.push(`${paint.bold(`Every ${m.bucket} (${m.range.tz})`)}\n${t.toString()}\n`);
   }
   const notes = inputNotes(m);

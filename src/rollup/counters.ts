@@ -54,13 +54,30 @@ function ratio(num: number, den: number): number | null {
   return den === 0 ? null : num / den;
 }
 
+export const RATE_NAMES = ['deferral', 'bounce', 'hardBounce', 'complaint'] as const;
+export type RateName = (typeof RATE_NAMES)[number];
+
+/** Numerator and denominator of a rate: the one definition of every rate (tables and verdicts). */
+export function rateParts(name: RateName, c: Counts): readonly [num: number, den: number] {
+  switch (name) {
+    case 'deferral': return [c.deferred, c.delivered + c.bounced + c.deferred];
+    case 'bounce': return [c.bounced, c.delivered + c.bounced];
+    case 'hardBounce': return [c.hardBounced, c.delivered + c.bounced];
+    case 'complaint': return [c.complaints, c.delivered];
+  }
+}
+
 export function ratesOf(c: Counts): Rates {
-  return {
-    deferral: ratio(c.deferred, c.delivered + c.bounced + c.deferred),
-    bounce: ratio(c.bounced, c.delivered + c.bounced),
-    hardBounce: ratio(c.hardBounced, c.delivered + c.bounced),
-    complaint: ratio(c.complaints, c.delivered),
+  const rate = (name: RateName) => {
+    const [num, den] = rateParts(name, c);
+    return ratio(num, den);
   };
+  return { deferral: rate('deferral'), bounce: rate('bounce'), hardBounce: rate('hardBounce'), complaint: rate('complaint') };
+}
+
+/** Records of every kind in a group. */
+export function recordsOf(c: Counts): number {
+  return c.delivered + c.deferred + c.queueDeferred + c.bounced + c.complaints + c.remoteBounced + c.remoteStatus + c.received;
 }
 
 /** Attempts: what PowerMTA's max-msg-rate limits (deliveries, bounces and deferrals). */

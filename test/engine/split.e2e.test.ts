@@ -42,7 +42,8 @@ describe('splitting a file over threads', () => {
   it('gives the same report with 1 thread, N threads, any range size and any chunk size', () => {
     const run = (...extra: string[]) => {
       const r = runCli(['report', '--format', 'json', '--by', 'isp,ip,bounceCat', '--bucket', '1h', file, ...extra]);
-      expect(r.code, r.stderr).toBe(0);
+      // 0-2: the verdicts' status (they must not depend on threads either); 3 would be a failure.
+      expect(r.code, r.stderr).toBeLessThan(3);
       return r.stdout;
     };
     const base = run('--workers', '1');

@@ -1,0 +1,91 @@
+/**
+ * `pmta-acct check`: the verdicts as a Nagios/Icinga plugin. Status line, long output and
+ * performance data on stdout; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Every failure (bad
+ * arguments, unreadable input, a bad rules or PowerMTA config file) is answered on stdout in the
+ * plugin format too, since monitoring systems show stdout and often drop stderr.
+ *
+ * The rollup comes from the files through the engine (runReport with no tables). A state-backed
+ * source (`--state DIR`, from tail) only has to produce the same two things: a ReportModel for the
+ * input summary and a VerdictSummary from `judge(plan, storedRollup, storedBucketSeconds, now)`.
+ */
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/config-file.js';
+import { PmtaAcctError, messageOf } from '../errors.js';
+import { checkTimeZone } from '../rollup/buckets.js';
+import { renderCheckJson, renderCheckText, renderCheckUnknown } from '../report/check.js';
+import { runReport } from '../report/report-run.js';
+import { parseList, parseThreads } from './args.js';
+import { EXIT_CRITICAL, EXIT_OK, EXIT_UNKNOWN, EXIT_WARNING } from './exit.js';
+import { writeOutput } from './io.js';
+import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
+
+interface CheckFlags extends VerdictFlags {
+  tz: string;
+  format: 'text' | 'json';
+  verbose?: boolean;
+  workers?: string;
+  strict?: boolean;
+  header?: string;
+  hardCategories?: string;
+  config?: string;
+}
+
+async function check(inputs: string[], flags: CheckFlags): Promise<{ text: string; code: number }> {
+  if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'check: name at least one file or directory (or - for standard input)');
+  const tz = checkTimeZone(flags.tz);
+  const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
+  const plan = await verdictPlanOf(flags, config, tz);
+  const model = await runReport({
+    inputs,
+    by: [],
+    alsoBy: [],
+    bucket: null,
+    since: null,
+    until: null,
+    tz,
+    top: null,
+    config,
+    hardCategories: parseList(flags.hardCategories),
+    header: parseList(flags.header),
+    strict: flags.strict === true,
+    threads: parseThreads(flags.workers),
+    verdicts: plan,
+  });
+  const summary = model.verdicts;
+  if (!summary || summary.end === null) {
+    throw new PmtaAcctError('INPUT_UNREADABLE', 'no record with a time in the input: nothing to judge (give --at to judge silence)');
+  }
+  const code = summary.status === 'CRIT' ? EXIT_CRITICAL : summary.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
+  const text = flags.format === 'json' ? renderCheckJson(model, summary, code) : renderCheckText(model, summary, { verbose: flags.verbose });
+  return { text, code };
+}
+
+export function checkCommand(onExit: (code: number) => void): Command {
+  return new Command('check')
+    .description('judge the verdict rules: a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
+    .argument('[inputs...]', 'files, directories of rotated files (.csv, .csv.gz), or - for stdin')
+    .option('--rules <file>', 'rules file (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
+    .option('--pmta-config <file>', 'PowerMTA config to read max-msg-rate limits, virtual MTAs and pools from')
+    .option('--at <time>', 'windows end at this time (default: the latest event in the input)')
+    .option('--tz <zone>', 'time zone for --at and for times shown', 'UTC')
+    .addOption(new Option('--format <format>', 'plugin text or JSON').choices(['text', 'json']).default('text'))
+    .option('-v, --verbose', 'list the OK verdicts too')
+    .option('--workers <n>', 'threads to read with (default: all cores)')
+    .option('--strict', 'a bad record is fatal (UNKNOWN)')
+    .option('--header <columns>', 'column names for input that has no header line')
+    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
+    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    // Usage errors in the plugin format on stdout too (exit 3 comes from main.ts).
+    .configureOutput({ outputError: (text) => writeOutput(renderCheckUnknown(text.replace(/^error: /, '').trim(), false), undefined) })
+    .action(async (inputs: string[], flags: CheckFlags) => {
+      try {
+        const { text, code } = await check(inputs, flags);
+        writeOutput(text, undefined);
+        onExit(code);
+      } catch (err) {
+        if (!(err instanceof PmtaAcctError)) throw err;
+        writeOutput(renderCheckUnknown(messageOf(err), flags.format === 'json'), undefined);
+        onExit(EXIT_UNKNOWN);
+      }
+    });
+}

@@ -1,0 +1,202 @@
+/**
+ * (rollup, rules, window end) → verdicts. Pure: the rollup is any bucketed rollup (the engine's
+ * verdict rollup for files, tail's stored buckets later) whose buckets are epoch-aligned,
+ * `bucketSeconds` long, and keyed by at least the dimensions the rules scope.
+ */
+import { attemptsOf, countsOf, rateParts, recordsOf, STRIDE, type Counts } from '../rollup/counters.js';
+import { regroup } from '../rollup/regroup.js';
+import type { Rollup } from '../rollup/rollup.js';
+import type { RateLimits } from '../pmta-config/limits.js';
+import { localTime } from '../util/zone.js';
+import { capacityMessage, msgRateMessage, rateMessage, silenceMessage } from './message.js';
+import { above, rateLevel } from './thresholds.js';
+import { spanOf, activeRules, type Span } from './window.js';
+import { isRateRule, severity, type CapacityRule, type MsgRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule, type Verdict } from './types.js';
+
+export interface VerdictInput {
+  readonly rollup: Rollup;
+  readonly bucketSeconds: number;
+  /** Window end, epoch seconds, exclusive. */
+  readonly end: number;
+  readonly rules: RuleSet;
+  /** From `--pmta-config`; without it msg-rate and capacity rules say nothing. */
+  readonly limits: RateLimits | null;
+}
+
+interface Row {
+  readonly key: Record<string, string>;
+  readonly counts: Counts;
+}
+
+/** Groups of the rollup by `dims` over the buckets of a span. */
+function rowsIn(input: VerdictInput, dims: readonly string[], span: Span): Row[] {
+  const r = regroup(input.rollup, dims, null, (s) => s >= span.start && s < span.end);
+  const rows: Row[] = [];
+  for (let g = 0; g < r.size; g++) {
+    const key: Record<string, string> = {};
+    dims.forEach((d, i) => {
+      key[d] = r.valueOf(g, i);
+    });
+    rows.push({ key, counts: countsOf(r.counters, g * STRIDE) });
+  }
+  return rows;
+}
+
+/** Values of the rule's dimension it judges: one value, or each non-empty value not claimed by a rule for that value alone. */
+function judged(rule: Rule, all: readonly Rule[], value: string): boolean {
+  if (rule.scope.dim === null) return true;
+  if (rule.scope.value !== null) return value === rule.scope.value;
+  if (value === '') return false;
+  return !all.some((o) => o !== rule && o.metric === rule.metric && o.window === rule.window && o.scope.dim === rule.scope.dim && o.scope.value === value);
+}
+
+function window(span: Span, rule: Rule): Verdict['window'] {
+  return { start: span.start, end: span.end, seconds: rule.window };
+}
+
+function rateVerdicts(input: VerdictInput, rule: RateRule, all: readonly Rule[], span: Span): Verdict[] {
+  const dim = rule.scope.dim;
+  const out: Verdict[] = [];
+  for (const row of rowsIn(input, dim === null ? [] : [dim], span)) {
+    if (dim !== null && !judged(rule, all, row.key[dim])) continue;
+    const [num, den] = rateParts(rule.metric, row.counts);
+    if (den === 0 || den < rule.minVolume) continue;
+    const level = rateLevel(num, den, rule.warn, rule.crit);
+    const threshold = (level === 'CRIT' ? rule.crit : rule.warn ?? rule.crit) as number;
+    const value = num / den;
+    out.push({
+      level, rule: rule.name, metric: rule.metric, scope: row.key, value, threshold, warn: rule.warn, crit: rule.crit,
+      count: num, volume: den, limit: null, window: window(span, rule),
+      message: rateMessage({ scope: row.key, metric: rule.metric, level, value, count: num, volume: den, window: rule.window, threshold }),
+    });
+  }
+  return out;
+}
+
+function hoursText(rule: SilenceRule, tz: string): string | null {
+  if (rule.hours === null) return null;
+  const hm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return `${hm(rule.hours.from)}-${hm(rule.hours.to)} ${tz}`;
+}
+
+function inHours(rule: SilenceRule, end: number, tz: string): boolean {
+  if (rule.hours === null) return true;
+  const l = localTime(end - 1, tz);
+  const m = l.hour * 60 + l.minute;
+  const { from, to } = rule.hours;
+  return from < to ? m >= from && m < to : m >= from || m < to;
+}
+
+function silenceVerdicts(input: VerdictInput, rule: SilenceRule, all: readonly Rule[], span: Span): Verdict[] {
+  const dim = rule.scope.dim;
+  const rows = rowsIn(input, dim === null ? [] : [dim], span).filter((row) => dim === null || judged(rule, all, row.key[dim]));
+  // The total and one named value can be silent with no record at all; "each value" only knows the values that sent.
+  if (rows.length === 0 && (dim === null || rule.scope.value !== null)) {
+    const key: Record<string, string> = dim === null ? {} : { [dim]: rule.scope.value as string };
+    const zero = countsOf(new Float64Array(STRIDE));
+    rows.push({ key, counts: zero });
+  }
+  const out: Verdict[] = [];
+  const tz = input.rules.tz;
+  const hours = hoursText(rule, tz);
+  const during = inHours(rule, input.end, tz);
+  for (const row of rows) {
+    const c = row.counts;
+    // Sending activity: what "records keep arriving" counts; any record at all (f, rb, r...) means the log is alive.
+    const records = c.delivered + c.bounced + c.deferred + c.queueDeferred;
+    const any = recordsOf(c);
+    let level: Verdict['level'];
+    if (c.delivered > 0) level = 'OK';
+    else if (any === 0) level = during ? rule.level : 'OK';
+    else if (records > 0 && records >= rule.minVolume) level = rule.level;
+    else continue;
+    out.push({
+      level, rule: rule.name, metric: 'silence', scope: row.key, value: c.delivered, threshold: 1,
+      warn: rule.level === 'WARN' ? 1 : null, crit: rule.level === 'CRIT' ? 1 : null,
+      count: c.delivered, volume: records, limit: null, window: window(span, rule),
+      message: silenceMessage({
+        scope: row.key, delivered: c.delivered, records, any, deferred: c.deferred, bounced: c.bounced, queueDeferred: c.queueDeferred,
+        window: rule.window, hours, inHours: during,
+      }),
+    });
+  }
+  return out;
+}
+
+function msgRateVerdicts(input: VerdictInput, rule: MsgRateRule, limits: RateLimits, span: Span): Verdict[] {
+  const seconds = span.end - span.start;
+  const out: Verdict[] = [];
+  for (const row of rowsIn(input, ['ip', 'isp'], span)) {
+    const { ip, isp } = row.key;
+    if (ip === '' || (rule.scope.value !== null && ip !== rule.scope.value)) continue;
+    const limit = limits.limitOf(ip, isp);
+    const attempts = attemptsOf(row.counts);
+    if (limit === null || attempts === 0) continue;
+    const allowed = (fraction: number) => (limit.perHour * fraction * seconds) / 3600;
+    const level = rule.crit !== null && above(attempts, 1, allowed(rule.crit)) ? 'CRIT' : above(attempts, 1, allowed(rule.warn)) ? 'WARN' : 'OK';
+    const perHour = (attempts * 3600) / seconds;
+    const threshold = limit.perHour * (level === 'CRIT' ? (rule.crit as number) : rule.warn);
+    const scope = { ip, isp };
+    out.push({
+      level, rule: rule.name, metric: 'msgRate', scope, value: perHour, threshold,
+      warn: limit.perHour * rule.warn, crit: rule.crit === null ? null : limit.perHour * rule.crit,
+      count: attempts, volume: attempts, limit: limit.perHour, window: window(span, rule),
+      message: msgRateMessage({ scope, level, perHour, window: rule.window, limit: limit.perHour, warn: rule.warn, threshold, vmtas: limit.vmtas, places: limit.places }),
+    });
+  }
+  return out;
+}
+
+function capacityVerdicts(input: VerdictInput, rule: CapacityRule, limits: RateLimits, span: Span): Verdict[] {
+  const seconds = span.end - span.start;
+  const rows = rowsIn(input, ['ip', 'isp'], span);
+  const out: Verdict[] = [];
+  for (const pool of limits.pools) {
+    if (rule.scope.value !== null && pool.name !== rule.scope.value) continue;
+    for (const isp of pool.isps) {
+      const limit = pool.limitOf(isp);
+      if (limit === null) continue;
+      let attempts = 0;
+      for (const row of rows) if (row.key.isp === isp && pool.has(row.key.ip)) attempts += attemptsOf(row.counts);
+      // A pool that sends nothing to an ISP has no capacity worth telling about there.
+      if (attempts === 0) continue;
+      const perHour = (attempts * 3600) / seconds;
+      const scope = { pool: pool.name, isp };
+      out.push({
+        level: 'INFO', rule: rule.name, metric: 'capacity', scope, value: perHour, threshold: null, warn: null, crit: null,
+        count: attempts, volume: attempts, limit: limit.perHour, window: window(span, rule),
+        message: capacityMessage({ scope, perHour, limit: limit.perHour, vmtas: limit.vmtas, window: rule.window }),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every verdict of the rules, worst first, then in rule order, then biggest first. */
+export function evaluate(input: VerdictInput): Verdict[] {
+  const rules = activeRules(input.rules, input.limits !== null);
+  const out: { v: Verdict; order: number }[] = [];
+  rules.forEach((rule, order) => {
+    const span = spanOf(input.end, rule.window, input.bucketSeconds);
+    let vs: Verdict[];
+    if (isRateRule(rule)) vs = rateVerdicts(input, rule, rules, span);
+    else if (rule.metric === 'silence') vs = silenceVerdicts(input, rule, rules, span);
+    else if (rule.metric === 'msgRate') vs = input.limits === null ? [] : msgRateVerdicts(input, rule, input.limits, span);
+    else vs = input.limits === null ? [] : capacityVerdicts(input, rule, input.limits, span);
+    for (const v of vs) out.push({ v, order });
+  });
+  const keyText = (v: Verdict) => Object.values(v.scope).join('\u0000');
+  out.sort((a, b) =>
+    severity(b.v.level) - severity(a.v.level)
+    || (b.v.level === 'INFO' ? 1 : 0) - (a.v.level === 'INFO' ? 1 : 0)
+    || a.order - b.order
+    || b.v.volume - a.v.volume
+    || (keyText(a.v) < keyText(b.v) ? -1 : keyText(a.v) > keyText(b.v) ? 1 : 0));
+  return out.map((x) => x.v);
+}
+
+/** The worst level among verdicts (INFO counts as OK). */
+export function worstLevel(verdicts: readonly Verdict[]): 'OK' | 'WARN' | 'CRIT' {
+  const s = verdicts.reduce((m, v) => Math.max(m, severity(v.level)), 0);
+  return s === 2 ? 'CRIT' : s === 1 ? 'WARN' : 'OK';
+}

@@ -1,0 +1,250 @@
+/**
+ * The rules file (`--rules FILE`, or $PMTA_ACCT_RULES), YAML or JSON, validated on load; errors
+ * name the file, line, column and field:
+ *
+ *   builtIn: true        # keep the built-in rules (default); false: only the rules below
+ *   minVolume: 100       # default minimum volume of the rate rules below
+ *   tz: Europe/Paris     # zone of silence rules' sending hours (default UTC)
+ *   rules:
+ *     - name: deferral   # a built-in's name: change only the fields given (enabled: false removes it)
+ *       warn: 4%
+ *     - metric: deferral # a new rule (named yahoo-deferral unless it says otherwise)
+ *       scope: isp=yahoo
+ *       window: 1h
+ *       warn: 8%
+ *       crit: 15%
+ */
+import { readFileSync } from 'node:fs';
+import type { Node, Scalar, YAMLMap } from 'yaml';
+import { readYaml, type YamlReader } from '../config/yaml-reader.js';
+import { PmtaAcctError } from '../errors.js';
+import { parseDuration } from '../util/time-range.js';
+import { formatPercent } from '../util/numbers.js';
+import { assertZone } from '../util/zone.js';
+import { BUILT_IN, BUILT_IN_RULES, DEFAULT_MIN_VOLUME, DEFAULT_SILENCE_RECORDS } from './defaults.js';
+import { SCOPE_DIMS, type Metric, type Rule, type RuleSet, type Scope, type ScopeDim } from './types.js';
+
+const METRIC_NAMES: Readonly<Record<string, Metric>> = {
+  deferral: 'deferral', bounce: 'bounce', hardBounce: 'hardBounce', 'hard-bounce': 'hardBounce', complaint: 'complaint',
+  silence: 'silence', msgRate: 'msgRate', 'msg-rate': 'msgRate', capacity: 'capacity',
+};
+const RULE_FIELDS = ['name', 'metric', 'scope', 'window', 'warn', 'crit', 'minVolume', 'level', 'hours', 'perfdata', 'enabled'] as const;
+type RuleField = (typeof RULE_FIELDS)[number];
+const TOP_FIELDS = ['builtIn', 'minVolume', 'tz', 'rules'];
+const MAX_WINDOW = 7 * 86400;
+const HOURS = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/;
+
+/** Kebab-case name of a metric, for rule names: hardBounce → hard-bounce. */
+export function metricName(m: Metric): string {
+  return m.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export function scopeText(scope: Scope): string {
+  if (scope.dim === null) return 'total';
+  return scope.value === null ? scope.dim : `${scope.dim}=${scope.value}`;
+}
+
+class RuleReader {
+  constructor(readonly r: YamlReader, readonly minVolume: number) {}
+
+  scalar(node: unknown, field: string): string | number | boolean | null {
+    if (!this.r.yaml.isScalar(node)) this.r.fail(node as Node, field, 'expected a single value');
+    const v = (node as Scalar).value;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+    return this.r.fail(node as Node, field, 'expected a single value');
+  }
+
+  string(node: unknown, field: string): string {
+    const v = this.scalar(node, field);
+    if (typeof v !== 'string' || v.trim() === '') this.r.fail(node as Node, field, 'expected a non-empty string');
+    return (v as string).trim();
+  }
+
+  bool(node: unknown, field: string): boolean {
+    const v = this.scalar(node, field);
+    if (typeof v !== 'boolean') this.r.fail(node as Node, field, 'expected true or false');
+    return v as boolean;
+  }
+
+  count(node: unknown, field: string): number {
+    const v = this.scalar(node, field);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.r.fail(node as Node, field, 'expected a whole number, 0 or more');
+    return v as number;
+  }
+
+  /** `3%`, `0.1%` or a bare number of percent, as a fraction. */
+  percent(node: unknown, field: string, max: number): number {
+    const v = this.scalar(node, field);
+    const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim().replace(/%$/, '').trim() : '';
+    const p = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    if (Number.isNaN(p) || p > max) this.r.fail(node as Node, field, `expected a percentage from 0% to ${max}%, such as 3% or 0.1%`);
+    return p / 100;
+  }
+
+  window(node: unknown, field: string): number {
+    const v = this.scalar(node, field);
+    const s = typeof v === 'string' ? parseDuration(v) : Number.NaN;
+    if (Number.isNaN(s) || s % 60 !== 0 || s < 60 || s > MAX_WINDOW) {
+      this.r.fail(node as Node, field, 'expected a duration in whole minutes from 1m to 7d, such as 15m, 1h or 24h');
+    }
+    return s;
+  }
+
+  scope(node: unknown, field: string): Scope {
+    const text = this.string(node, field);
+    if (text === 'total') return { dim: null, value: null };
+    const eq = text.indexOf('=');
+    const dim = (eq < 0 ? text : text.slice(0, eq)).trim();
+    if (!(SCOPE_DIMS as readonly string[]).includes(dim)) {
+      this.r.fail(node as Node, field, `'${text}' is not a scope: use total, ${SCOPE_DIMS.join(', ')}, or one value such as isp=gmail`);
+    }
+    if (eq < 0) return { dim: dim as ScopeDim, value: null };
+    const value = text.slice(eq + 1).trim();
+    if (value === '') this.r.fail(node as Node, field, `'${text}' names no value after '='`);
+    return { dim: dim as ScopeDim, value: dim === 'isp' ? value.toLowerCase() : value };
+  }
+
+  hours(node: unknown, field: string): { from: number; to: number } {
+    const text = this.string(node, field);
+    const m = HOURS.exec(text);
+    const from = m === null ? -1 : Number(m[1]) * 60 + Number(m[2]);
+    const to = m === null ? -1 : Number(m[3]) * 60 + Number(m[4]);
+    const ok = m !== null && Number(m[2]) < 60 && Number(m[4]) < 60 && from <= 1440 && to <= 1440 && from !== to;
+    if (!ok) this.r.fail(node as Node, field, `'${text}' is not a span of hours such as 07:00-22:00`);
+    return { from, to };
+  }
+
+  /** One rule mapping → a rule (merged into the built-in of the same name), or null for `enabled: false`. */
+  rule(node: YAMLMap, at: string): { rule: Rule | null; name: string } {
+    const { isScalar } = this.r.yaml;
+    const fields = new Map<RuleField, { value: unknown; key: Node }>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (!(RULE_FIELDS as readonly string[]).includes(key)) {
+        this.r.fail(pair.key as Node, `${at}.${key || '(key)'}`, `unknown field (expected ${RULE_FIELDS.join(', ')})`);
+      }
+      fields.set(key as RuleField, { value: pair.value, key: pair.key as Node });
+    }
+    const get = (f: RuleField) => fields.get(f);
+    const nodeOf = (f: RuleField) => (get(f)?.value ?? get(f)?.key ?? node) as Node;
+    const named = get('name') === undefined ? null : this.string(get('name')?.value, `${at}.name`);
+    const base = named === null ? undefined : BUILT_IN_RULES.find((b) => b.name === named);
+    let metric: Metric | undefined = base?.metric;
+    if (get('metric') !== undefined) {
+      const text = this.string(get('metric')?.value, `${at}.metric`);
+      const m = METRIC_NAMES[text];
+      if (m === undefined) this.r.fail(nodeOf('metric'), `${at}.metric`, `'${text}' is not a metric (use deferral, bounce, hard-bounce, complaint, silence, msg-rate or capacity)`);
+      if (base !== undefined && m !== base.metric) this.r.fail(nodeOf('metric'), `${at}.metric`, `the built-in rule '${base.name}' is a ${metricName(base.metric)} rule; give a new rule another name`);
+      metric = m;
+    }
+    if (metric === undefined) this.r.fail(node, at, 'a rule needs a metric (or the name of a built-in rule to change)');
+    const scope = get('scope') === undefined ? (base?.scope ?? { dim: null, value: null }) : this.scope(get('scope')?.value, `${at}.scope`);
+    const name = named ?? `${scope.value ?? scope.dim ?? 'total'}-${metricName(metric)}`;
+    if (get('enabled') !== undefined && !this.bool(get('enabled')?.value, `${at}.enabled`)) return { rule: null, name };
+    const window = get('window') === undefined ? (base?.window ?? 3600) : this.window(get('window')?.value, `${at}.window`);
+    const perfdata = get('perfdata') === undefined ? (base?.perfdata ?? metric !== 'msgRate') : this.bool(get('perfdata')?.value, `${at}.perfdata`);
+    const origin = { file: this.r.file, line: this.r.line(node) };
+    const common = { name, scope, window, perfdata, origin };
+    const refuse = (...names: RuleField[]) => {
+      for (const f of names) if (get(f) !== undefined) this.r.fail(get(f)?.key, `${at}.${f}`, `not a field of ${metricName(metric)} rules`);
+    };
+    const needDim = (dim: ScopeDim) => {
+      if (scope.dim !== dim) this.r.fail(nodeOf('scope'), `${at}.scope`, `${metricName(metric)} rules are scoped to ${dim} or ${dim}=VALUE`);
+    };
+    const b = base as Partial<Record<string, unknown>> | undefined;
+    const pct = (f: 'warn' | 'crit', max: number): number | null =>
+      get(f) === undefined ? ((b?.[f] as number | null | undefined) ?? null) : get(f)?.value === null ? null : this.percent(get(f)?.value, `${at}.${f}`, max);
+    switch (metric) {
+      case 'silence': {
+        refuse('warn', 'crit');
+        const levelText = get('level') === undefined ? ((b?.level as string | undefined) ?? 'CRIT') : this.string(get('level')?.value, `${at}.level`).toUpperCase();
+        if (levelText !== 'WARN' && levelText !== 'CRIT') this.r.fail(nodeOf('level'), `${at}.level`, 'expected WARN or CRIT');
+        const minVolume = get('minVolume') === undefined ? ((b?.minVolume as number | undefined) ?? DEFAULT_SILENCE_RECORDS) : this.count(get('minVolume')?.value, `${at}.minVolume`);
+        const hours = get('hours') === undefined ? ((b?.hours as { from: number; to: number } | null | undefined) ?? null) : this.hours(get('hours')?.value, `${at}.hours`);
+        return { rule: { ...common, metric, level: levelText as 'WARN' | 'CRIT', minVolume, hours }, name };
+      }
+      case 'msgRate': {
+        refuse('minVolume', 'level', 'hours');
+        needDim('ip');
+        const warn = pct('warn', 1000) ?? 1;
+        const crit = pct('crit', 1000);
+        if (crit !== null && crit < warn) this.r.fail(nodeOf('crit'), `${at}.crit`, 'must not be below warn');
+        return { rule: { ...common, metric, warn, crit }, name };
+      }
+      case 'capacity':
+        refuse('warn', 'crit', 'minVolume', 'level', 'hours');
+        needDim('pool');
+        return { rule: { ...common, metric }, name };
+      default: {
+        refuse('level', 'hours');
+        const warn = pct('warn', 100);
+        const crit = pct('crit', 100);
+        if (warn === null && crit === null) this.r.fail(node, at, 'a rate rule needs warn, crit or both');
+        if (warn !== null && crit !== null && crit < warn) {
+          if (get('crit') !== undefined) this.r.fail(nodeOf('crit'), `${at}.crit`, 'must not be below warn');
+          this.r.fail(nodeOf('warn'), `${at}.warn`, `must not be above crit (${formatPercent(crit)})`);
+        }
+        const minVolume = get('minVolume') === undefined ? ((b?.minVolume as number | undefined) ?? this.minVolume) : this.count(get('minVolume')?.value, `${at}.minVolume`);
+        return { rule: { ...common, metric, warn, crit, minVolume }, name };
+      }
+    }
+  }
+}
+
+export async function parseRules(text: string, file: string): Promise<RuleSet> {
+  const { doc, reader } = await readYaml(text, file);
+  const r: YamlReader = reader;
+  const { isMap, isScalar, isSeq } = r.yaml;
+  const root = doc.contents;
+  if (root === null) return { ...BUILT_IN, file };
+  if (!isMap(root)) r.fail(root, '(top level)', 'expected a mapping with builtIn, minVolume, tz and rules');
+  const top = new Map<string, { value: unknown; key: Node }>();
+  for (const pair of root.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!TOP_FIELDS.includes(key)) r.fail(pair.key as Node, key || '(key)', `unknown field (expected ${TOP_FIELDS.join(', ')})`);
+    top.set(key, { value: pair.value, key: pair.key as Node });
+  }
+  const base = new RuleReader(r, DEFAULT_MIN_VOLUME);
+  const builtIn = top.has('builtIn') ? base.bool(top.get('builtIn')?.value, 'builtIn') : true;
+  const minVolume = top.has('minVolume') ? base.count(top.get('minVolume')?.value, 'minVolume') : DEFAULT_MIN_VOLUME;
+  let tz = 'UTC';
+  if (top.has('tz')) {
+    tz = base.string(top.get('tz')?.value, 'tz');
+    try {
+      assertZone(tz);
+    } catch {
+      r.fail(top.get('tz')?.value as Node, 'tz', `unknown time zone '${tz}' (use an IANA name such as Europe/Paris, or UTC)`);
+    }
+  }
+  const rules = new RuleReader(r, minVolume);
+  const out: (Rule | null)[] = builtIn ? [...BUILT_IN_RULES] : [];
+  const seen = new Map<string, number>();
+  const list = top.get('rules')?.value;
+  if (list !== undefined && list !== null) {
+    if (!isSeq(list)) r.fail((list ?? top.get('rules')?.key) as Node, 'rules', 'expected a list of rules');
+    list.items.forEach((item, i) => {
+      const at = `rules[${i}]`;
+      if (!isMap(item)) r.fail(item as Node, at, 'expected a mapping (name, metric, scope, window, warn, crit...)');
+      const { rule, name } = rules.rule(item, at);
+      const line = r.line(item);
+      const before = seen.get(name);
+      if (before !== undefined) r.fail(item, `${at}.name`, `'${name}' is already the name of the rule at line ${before}`);
+      seen.set(name, line);
+      const builtInAt = out.findIndex((x) => x !== null && x.name === name && x.origin === null);
+      if (builtInAt >= 0) out[builtInAt] = rule;
+      else if (rule !== null) out.push(rule);
+    });
+  }
+  return { rules: out.filter((x): x is Rule => x !== null), tz, file };
+}
+
+export async function loadRules(file: string | undefined): Promise<RuleSet> {
+  if (file === undefined || file === '') return BUILT_IN;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new PmtaAcctError('BAD_CONFIG', `${file}: cannot read the rules file (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return parseRules(text, file);
+}
