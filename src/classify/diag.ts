@@ -1,0 +1,412 @@
+/**
+ * Diagnostic templates: dsnDiag with its variable parts masked, so that the thousands of distinct
+ * texts a provider returns in a day collapse into the few reasons they are. Gmail appends a
+ * transaction id to every reply, Microsoft a front-end host, a timestamp and a hex id, GMX a case
+ * URL with the sending IP in its query string; masked, each becomes one template per reason.
+ *
+ * The rules (README, "Diagnostic templates"), applied to whitespace-separated chunks, which are
+ * split further at the separators [ ] ( ) { } < > , ; " ' = | (a token's trailing . : ! ? are kept
+ * as they are):
+ *   - runs of whitespace become one space;
+ *   - a URL (`scheme://...`) keeps its scheme, host, path and #fragment; its query string
+ *     becomes `?{query}`;
+ *   - a token with an `@` inside is an e-mail address (or a Message-ID): `{email}`;
+ *   - IPv4 (with an optional :port) and IPv6 addresses: `{ip}`;
+ *   - the SMTP reply code (the first numeric token: `550`, `421`; its repeats and `550-5.1.1`
+ *     continuation prefixes of flattened multi-line replies) and enhanced status codes (`5.7.1`,
+ *     `4.7.28`) are kept: they are the reason;
+ *   - upper-case reason codes (`S3140`, `TSS04`, `OFR004_104`, `CS01`) are kept;
+ *   - other numbers, times and dates: `{n}`;
+ *   - a host name (dotted, ending in an alphabetic top-level label): each label holding a digit
+ *     becomes `*` (`mta1234.mail.gq1.yahoo.com` → `*.mail.*.yahoo.com`);
+ *   - any other token holding a digit (queue ids, transaction ids, hex ids): `{id}`; so is a long
+ *     letters-only token whose letter case flips like a random id does (`XyZaBcDeFgHi`).
+ * A template is at most 1,024 bytes (then `…`).
+ *
+ * `DiagMasker` works on bytes without allocating (the per-record path); `diagTemplate` is the
+ * string form, cached per distinct text, for renderers.
+ */
+
+const MAX_TEMPLATE = 1024;
+const ELLIPSIS = [0xe2, 0x80, 0xa6];
+
+const SPACE = 32;
+const QUOTE = 34;
+const DOT = 46;
+const COLON = 58;
+const AT = 64;
+const HASH = 35;
+const QUESTION = 63;
+const DASH = 45;
+const UNDERSCORE = 95;
+
+/** Byte classes. */
+const WS = 1;
+const SEP = 2;
+const TRAIL = 4;
+const CLASS = new Uint8Array(256);
+for (const c of [9, 10, 11, 12, 13, 32]) CLASS[c] = WS;
+for (const c of '[](){}<>,;"\'=|') CLASS[c.charCodeAt(0)] = SEP;
+for (const c of '.:!?') CLASS[c.charCodeAt(0)] |= TRAIL;
+/** Bytes that may end a URL's text but are punctuation around it. */
+const URL_TRAIL = new Uint8Array(256);
+for (const c of '.,;:!?)]>\'"') URL_TRAIL[c.charCodeAt(0)] = 1;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+function isAlpha(c: number): boolean {
+  return isUpper(c) || isLower(c);
+}
+
+function isHex(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+function bytesOf(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+const P_QUERY = bytesOf('?{query}');
+const P_EMAIL = bytesOf('{email}');
+const P_IP = bytesOf('{ip}');
+const P_N = bytesOf('{n}');
+const P_ID = bytesOf('{id}');
+const IPV6_PREFIX = bytesOf('IPv6:');
+
+export class DiagMasker {
+  /** The last template: out[0 .. length returned by mask()). */
+  out = new Uint8Array(MAX_TEMPLATE + 8);
+  private o = 0;
+  private full = false;
+  /** No numeric token seen yet: the next one may be the reply code. */
+  private first = true;
+  /** The reply code (3 digits as one number), or -1: repeats of it are kept too. */
+  private code = -1;
+  /** Unescaped copy of a quoted cell. */
+  private scratch = new Uint8Array(512);
+
+  /**
+   * Template of the CSV cell src[a..b) (quoted or not); returns its length in `out`. A quoted
+   * cell is unquoted first ("" → ").
+   */
+  maskCell(src: Uint8Array, a: number, b: number): number {
+    if (b - a >= 2 && src[a] === QUOTE) {
+      if (this.scratch.length < b - a) this.scratch = new Uint8Array(2 * (b - a));
+      const t = this.scratch;
+      let n = 0;
+      for (let i = a + 1; i < b - 1; i++) {
+        t[n++] = src[i];
+        if (src[i] === QUOTE && src[i + 1] === QUOTE) i++;
+      }
+      return this.mask(t, 0, n);
+    }
+    return this.mask(src, a, b);
+  }
+
+  /** Template of the text in src[a..b); returns its length in `out`. */
+  mask(s: Uint8Array, a: number, b: number): number {
+    this.o = 0;
+    this.full = false;
+    this.first = true;
+    this.code = -1;
+    let i = a;
+    while (i < b && !this.full) {
+      if (CLASS[s[i]] === WS) {
+        while (i < b && CLASS[s[i]] === WS) i++;
+        if (i < b && this.o > 0) this.put(SPACE);
+        continue;
+      }
+      let j = i;
+      while (j < b && CLASS[s[j]] !== WS) j++;
+      this.chunk(s, i, j);
+      i = j;
+    }
+    return this.o;
+  }
+
+  private put(c: number): void {
+    if (this.o >= MAX_TEMPLATE) {
+      if (!this.full) {
+        this.full = true;
+        for (const e of ELLIPSIS) this.out[this.o++] = e;
+      }
+      return;
+    }
+    this.out[this.o++] = c;
+  }
+
+  private copy(s: Uint8Array, a: number, b: number): void {
+    for (let i = a; i < b; i++) this.put(s[i]);
+  }
+
+  private emit(p: Uint8Array): void {
+    for (let i = 0; i < p.length; i++) this.put(p[i]);
+  }
+
+  /** A whitespace-free run: a URL in it is kept whole (but its query), the rest is tokenised. */
+  private chunk(s: Uint8Array, a: number, b: number): void {
+    let scheme = -1;
+    for (let k = a; k + 2 < b; k++) {
+      if (s[k] === COLON && s[k + 1] === 47 && s[k + 2] === 47) {
+        scheme = k;
+        break;
+      }
+    }
+    if (scheme < 0) {
+      this.tokens(s, a, b);
+      return;
+    }
+    let start = scheme;
+    while (start > a && isAlpha(s[start - 1])) start--;
+    this.tokens(s, a, start);
+    let end = b;
+    while (end > scheme + 3 && URL_TRAIL[s[end - 1]] === 1) end--;
+    let q = start;
+    while (q < end && s[q] !== QUESTION && s[q] !== HASH) q++;
+    this.copy(s, start, q);
+    if (q < end && s[q] === QUESTION) {
+      this.emit(P_QUERY);
+      while (q < end && s[q] !== HASH) q++;
+    }
+    this.copy(s, q, end);
+    this.tokens(s, end, b);
+  }
+
+  private tokens(s: Uint8Array, a: number, b: number): void {
+    let i = a;
+    while (i < b) {
+      if ((CLASS[s[i]] & SEP) !== 0) {
+        this.put(s[i++]);
+        continue;
+      }
+      let j = i;
+      while (j < b && (CLASS[s[j]] & SEP) === 0) j++;
+      this.token(s, i, j);
+      i = j;
+    }
+  }
+
+  private token(s: Uint8Array, a: number, b: number): void {
+    let end = b;
+    while (end > a && (CLASS[s[end - 1]] & TRAIL) !== 0) end--;
+    if (end > a) this.word(s, a, end);
+    this.copy(s, end, b);
+  }
+
+  /** One token without trailing punctuation. */
+  private word(s: Uint8Array, a: number, b: number): void {
+    let digits = 0;
+    let at = -1;
+    let colons = 0;
+    let hexColonDot = true;
+    let flips = 0;
+    let letters = 0;
+    let lastCase = 0;
+    for (let i = a; i < b; i++) {
+      const c = s[i];
+      if (isDigit(c)) digits++;
+      else if (c === AT && i > a && i < b - 1) at = i;
+      else if (c === COLON) colons++;
+      if (!(isHex(c) || c === COLON || c === DOT)) hexColonDot = false;
+      const kase = isUpper(c) ? 1 : isLower(c) ? 2 : 0;
+      if (kase !== 0) {
+        letters++;
+        if (lastCase !== 0 && kase !== lastCase) flips++;
+        lastCase = kase;
+      }
+    }
+    if (at >= 0) return this.emit(P_EMAIL);
+    if (startsWith(s, a, b, IPV6_PREFIX) && isIpv6(s, a + IPV6_PREFIX.length, b)) {
+      this.copy(s, a, a + IPV6_PREFIX.length);
+      return this.emit(P_IP);
+    }
+    if (digits === 0) {
+      const randomCase = letters >= 10 && letters === b - a && flips >= 4 && flips * 3 >= letters;
+      return randomCase ? this.emit(P_ID) : this.copy(s, a, b);
+    }
+    if (isIpv4(s, a, b) || (hexColonDot && colons >= 2 && isIpv6(s, a, b))) {
+      this.first = false;
+      return this.emit(P_IP);
+    }
+    const first = this.first;
+    this.first = false;
+    const reply = isReplyCode(s, a, b);
+    if (reply || isContinuation(s, a, b)) {
+      const code = (s[a] - 48) * 100 + (s[a + 1] - 48) * 10 + (s[a + 2] - 48);
+      if (first) this.code = code;
+      if (!reply || code === this.code) return this.copy(s, a, b);
+    }
+    if (isEnhancedCode(s, a, b)) return this.copy(s, a, b);
+    if (isNumberLike(s, a, b)) return this.emit(P_N);
+    if (isReasonCode(s, a, b)) return this.copy(s, a, b);
+    if (isHostName(s, a, b)) return this.host(s, a, b);
+    this.emit(P_ID);
+  }
+
+  /** A host name with every label that holds a digit replaced by `*`. */
+  private host(s: Uint8Array, a: number, b: number): void {
+    let i = a;
+    while (i < b) {
+      let j = i;
+      let digit = false;
+      while (j < b && s[j] !== DOT) {
+        if (isDigit(s[j])) digit = true;
+        j++;
+      }
+      if (digit) this.put(42);
+      else this.copy(s, i, j);
+      if (j < b) this.put(DOT);
+      i = j + 1;
+    }
+  }
+}
+
+function startsWith(s: Uint8Array, a: number, b: number, p: Uint8Array): boolean {
+  if (b - a <= p.length) return false;
+  for (let i = 0; i < p.length; i++) if ((s[a + i] | 32) !== (p[i] | 32)) return false;
+  return true;
+}
+
+/** `d.d.d.d` with 1-3 digits per part, optionally `:port`. */
+function isIpv4(s: Uint8Array, a: number, b: number): boolean {
+  let parts = 0;
+  let i = a;
+  while (i < b && parts < 4) {
+    const start = i;
+    while (i < b && isDigit(s[i])) i++;
+    const n = i - start;
+    if (n < 1 || n > 3) return false;
+    parts++;
+    if (parts < 4) {
+      if (s[i] !== DOT) return false;
+      i++;
+    }
+  }
+  if (parts !== 4) return false;
+  if (i === b) return true;
+  if (s[i] !== COLON || i + 1 === b) return false;
+  for (i++; i < b; i++) if (!isDigit(s[i])) return false;
+  return true;
+}
+
+/** Hex groups and colons with `::`, or eight groups (a trailing dotted IPv4 allowed). */
+function isIpv6(s: Uint8Array, a: number, b: number): boolean {
+  let colons = 0;
+  let double = false;
+  for (let i = a; i < b; i++) {
+    const c = s[i];
+    if (c === COLON) {
+      colons++;
+      if (s[i + 1] === COLON && i + 1 < b) double = true;
+    } else if (!(isHex(c) || c === DOT)) {
+      return false;
+    }
+  }
+  return colons >= 2 && (double || colons >= 7);
+}
+
+/** `550`: a three-digit SMTP reply code. */
+function isReplyCode(s: Uint8Array, a: number, b: number): boolean {
+  return b - a === 3 && s[a] >= 50 && s[a] <= 53 && isDigit(s[a + 1]) && isDigit(s[a + 2]);
+}
+
+/** `5.7.1`, `4.7.28`, `5.7.511`: an enhanced status code (RFC 3463). */
+function isEnhancedCode(s: Uint8Array, a: number, b: number): boolean {
+  if (b - a < 5 || !(s[a] === 50 || s[a] === 52 || s[a] === 53) || s[a + 1] !== DOT) return false;
+  let i = a + 2;
+  let n = 0;
+  while (i < b && isDigit(s[i])) {
+    i++;
+    n++;
+  }
+  if (n < 1 || n > 3 || s[i] !== DOT) return false;
+  i++;
+  n = 0;
+  while (i < b && isDigit(s[i])) {
+    i++;
+    n++;
+  }
+  return n >= 1 && n <= 3 && i === b;
+}
+
+/** `550-5.1.1`: the prefix of a continuation line of a multi-line reply, flattened. */
+function isContinuation(s: Uint8Array, a: number, b: number): boolean {
+  return b - a >= 9 && isReplyCode(s, a, a + 3) && s[a + 3] === DASH && isEnhancedCode(s, a + 4, b);
+}
+
+/** Starts with a digit and holds only digits and number/time punctuation (`0.065`, `2026-11-28T17:12:46.301Z`). */
+function isNumberLike(s: Uint8Array, a: number, b: number): boolean {
+  if (!isDigit(s[a])) return false;
+  for (let i = a + 1; i < b; i++) {
+    const c = s[i];
+    if (!(isDigit(c) || c === DOT || c === COLON || c === DASH || c === 43 || c === 47 || c === UNDERSCORE || c === 44 || c === 84 || c === 90)) return false;
+  }
+  return true;
+}
+
+/** `S3140`, `TSS04`, `OFR004_104`, `OFR_416`: 1-6 upper-case letters, then digits. */
+function isReasonCode(s: Uint8Array, a: number, b: number): boolean {
+  let i = a;
+  while (i < b && isUpper(s[i])) i++;
+  const letters = i - a;
+  if (letters < 1 || letters > 6) return false;
+  if (s[i] === UNDERSCORE) i++;
+  const d = i;
+  while (i < b && isDigit(s[i])) i++;
+  if (i === d) return false;
+  if (i < b && s[i] === UNDERSCORE) {
+    i++;
+    const e = i;
+    while (i < b && isDigit(s[i])) i++;
+    if (i === e) return false;
+  }
+  return i === b;
+}
+
+/** Dotted labels of letters, digits, `-` and `_` (or UTF-8), the last one alphabetic and 2+ long. */
+function isHostName(s: Uint8Array, a: number, b: number): boolean {
+  let dots = 0;
+  let labelStart = a;
+  for (let i = a; i < b; i++) {
+    const c = s[i];
+    if (c === DOT) {
+      if (i === labelStart) return false;
+      dots++;
+      labelStart = i + 1;
+    } else if (!(isAlpha(c) || isDigit(c) || c === DASH || c === UNDERSCORE || c >= 0x80)) {
+      return false;
+    }
+  }
+  if (dots === 0 || b - labelStart < 2) return false;
+  for (let i = labelStart; i < b; i++) if (!(isAlpha(s[i]) || s[i] >= 0x80)) return false;
+  return true;
+}
+
+const CACHE_LIMIT = 20_000;
+const cache = new Map<string, string>();
+const shared = new DiagMasker();
+
+/**
+ * The template of a diagnostic text (see the rules above). Pure; results are cached per distinct
+ * text (the cache is dropped when it reaches 20,000 entries, so memory stays bounded).
+ */
+export function diagTemplate(text: string): string {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const bytes = Buffer.from(text, 'utf8');
+  const n = shared.mask(bytes, 0, bytes.length);
+  const template = Buffer.from(shared.out.buffer, shared.out.byteOffset, n).toString('utf8');
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, template);
+  return template;
+}
