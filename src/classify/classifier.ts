@@ -61,6 +61,7 @@ export class Classifier {
   private cVmta = -1;
   private cPool = -1;
   private cJob = -1;
+  private cXJob = -1;
   private cCat = -1;
   private cSize = -1;
   private cDiag = -1;
@@ -75,6 +76,7 @@ export class Classifier {
   private readonly ispOfMxHost: string[] = [];
   private readonly hardCats = new Dictionary();
   private readonly hardOfCat: boolean[] = [];
+  private readonly jobs = new Dictionary();
   private readonly diagMasker = new DiagMasker();
   private diagTexts = new Dictionary();
   /** Byte range of the last domain() (into view.bytes), or a decoded text when quoted/odd. */
@@ -105,6 +107,7 @@ export class Classifier {
     this.cVmta = header.col('vmta');
     this.cPool = header.col('vmtapool');
     this.cJob = header.col('jobid');
+    this.cXJob = header.col('header_x-job');
     this.cCat = header.col('bouncecat');
     this.cSize = header.col('dlvsize');
     this.cDiag = header.col('dsndiag');
@@ -252,6 +255,21 @@ export class Classifier {
     return this.domains.values[this.domainId(view, this.domains)];
   }
 
+  /**
+   * Id in dict of the job: jobId, or for records without one the `header_X-job` column, which
+   * PowerMTA logs by default in f records (and bounce processors in rb records): so complaints
+   * and remote bounces count under the job that sent the mail.
+   */
+  jobId(view: RecordView, dict: Dictionary): number {
+    const c = this.cXJob >= 0 && view.isEmpty(this.cJob) ? this.cXJob : this.cJob;
+    return this.cellId(view, c, dict, false);
+  }
+
+  /** The job (see jobId), interned. */
+  job(view: RecordView): string {
+    return this.jobs.values[this.jobId(view, this.jobs)];
+  }
+
   /** `outcome` of the record just read: its type, with `b` split into hard-bounce / soft-bounce. */
   outcome(view: RecordView): string {
     const t = this.type;
@@ -346,7 +364,7 @@ export class Classifier {
       case 1: return hasSendingIp(this.type) ? this.cellId(view, this.cIp, dict, false) : dict.id('');
       case 2: return this.cellId(view, this.cVmta, dict, false);
       case 3: return this.cellId(view, this.cPool, dict, false);
-      case 4: return this.cellId(view, this.cJob, dict, false);
+      case 4: return this.jobId(view, dict);
       case 5: return this.domainId(view, dict);
       case 6: return this.cellId(view, this.cCat, dict, false);
       case 8: return dict.id(this.outcome(view));

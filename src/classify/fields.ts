@@ -23,7 +23,7 @@ export const BUCKET_FIELD = 'bucket';
 export const OUTCOMES = ['delivered', 'hard-bounce', 'soft-bounce', 'deferred', 'queue-deferred', 'complaint', 'remote-bounce', 'remote-status', 'received'] as const;
 
 /** Derived fields that read one column as it is written, by the column's lowercase name. */
-const COLUMN_OF: Readonly<Record<string, string>> = { vmta: 'vmta', pool: 'vmtapool', job: 'jobid', bouncecat: 'bouncecat', type: 'type' };
+const COLUMN_OF: Readonly<Record<string, string>> = { vmta: 'vmta', pool: 'vmtapool', bouncecat: 'bouncecat', type: 'type' };
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
 

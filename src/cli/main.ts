@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
+import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
 
 function version(): string {
@@ -27,6 +28,7 @@ const program = new Command('pmta-acct')
   .configureOutput({ outputError: (text, write) => write(text) });
 
 program.addCommand(reportCommand(finish));
+program.addCommand(queryCommand(finish));
 
 try {
   await program.parseAsync(process.argv);

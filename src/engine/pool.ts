@@ -5,17 +5,25 @@
 import { Worker } from 'node:worker_threads';
 import { PmtaAcctError, type ErrorCode } from '../errors.js';
 import type { EngineOptions } from './options.js';
-import { runTask, type Task, type TaskResult } from './task.js';
+import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
 import type { WorkerReply } from './worker.js';
 
 function taskSize(t: Task): number {
   return t.end === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : t.end - t.start;
 }
 
-export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[]): Promise<TaskResult[]> {
+export interface PoolHooks {
+  readonly onProgress?: TaskProgress;
+  readonly onTaskDone?: (task: Task) => void;
+}
+
+export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[], hooks: PoolHooks = {}): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array<TaskResult>(tasks.length);
   if (threads <= 1 || tasks.length <= 1 || tasks.some((t) => t.path === '-')) {
-    for (const t of tasks) results[t.index] = await runTask(t, options);
+    for (const t of tasks) {
+      results[t.index] = await runTask(t, options, hooks.onProgress);
+      hooks.onTaskDone?.(t);
+    }
     return results;
   }
   const order = [...tasks].sort((a, b) => {
@@ -37,8 +45,16 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
         w.postMessage({ task: order[next++] });
       };
       w.on('message', (reply: WorkerReply) => {
-        if (reply.ok) results[reply.result.index] = reply.result;
-        else failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
+        if ('progress' in reply) {
+          hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
+          return;
+        }
+        if (reply.ok) {
+          results[reply.result.index] = reply.result;
+          hooks.onTaskDone?.(tasks[reply.result.index]);
+        } else {
+          failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
+        }
         feed();
       });
       w.on('error', reject);

@@ -245,6 +245,7 @@ function bindTest(plan: Extract<Plan, { k: 'test' }>, ctx: BindContext): RecordT
         case 'isp': return (view) => t(cls.isp(view));
         case 'domain': return (view) => t(cls.domain(view));
         case 'outcome': return (view) => t(cls.outcome(view));
+        case 'job': return (view) => t(cls.job(view));
         default: return (view) => t(cls.diag(view));
       }
     }

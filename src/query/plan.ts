@@ -16,7 +16,7 @@ import { compileRegex, plainLiteral, type UserRegex } from './safe-regex.js';
 /** How a field's values compare. */
 export type FieldKind =
   | 'column' // bytes of a header column (type, vmta, pool, job, bounceCat and ip read one too)
-  | 'derived' // a string the classifier computes: isp, domain, outcome, diag
+  | 'derived' // a string the classifier computes: isp, domain, job, outcome, diag
   | 'latency' // seconds, d records only
   | 'hard' // true / false
   | 'time'; // an instant: a time column for = and ordering, or the bucket
