@@ -118,13 +118,14 @@ class Parser {
       }
     }
     if (keyword(this.peek, 'in')) {
-      const inTok = this.next();
+      this.next();
       const open = this.next();
       if (open.kind !== '(') this.fail(open, `expected '(' after 'in', found ${describe(open)}`);
       const values: Literal[] = [this.value(open)];
       while (this.peek.kind === ',') values.push(this.value(this.next()));
       const close = this.next();
-      if (close.kind !== ')') this.fail(close, close.kind === 'end' ? `the list after 'in' at column ${inTok.pos + 1} is never closed` : `expected ',' or ')' in the list, found ${describe(close)}`);
+      if (close.kind === 'end') this.fail(open, "this '(' is never closed");
+      if (close.kind !== ')') this.fail(close, `expected ',' or ')' in the list, found ${describe(close)}`);
       return { kind: 'in', field, values, negate };
     }
     if (keyword(this.peek, 'like')) {
