@@ -68,7 +68,10 @@ function section(title: string, rows: readonly GroupRow[], dims: readonly string
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
 }
 
-const LABELS: Record<string, string> = { isp: 'ISP', ip: 'Sending IP', vmta: 'VirtualMTA', pool: 'Pool', job: 'Job', domain: 'Domain', bounceCat: 'Bounce category', type: 'Type' };
+const LABELS: Record<string, string> = {
+  isp: 'ISP', ip: 'Sending IP', vmta: 'VirtualMTA', pool: 'Pool', job: 'Job', domain: 'Domain', bounceCat: 'Bounce category', type: 'Type',
+  outcome: 'Outcome', hard: 'Hard', latency: 'Latency (s)', diag: 'Diagnostic (template)',
+};
 
 function label(d: string): string {
   return LABELS[d] ?? d;
@@ -117,6 +120,26 @@ function inputNotes(m: ReportModel): string {
   return notes.length === 0 ? '' : `${notes.join('\n')}\n`;
 }
 
+/** The totals on one line, naming only what is there (query's groups layout). */
+function totalLine(m: ReportModel): string {
+  const c = m.total.counts;
+  const parts: string[] = [];
+  const add = (n: number, what: string) => {
+    if (n > 0) parts.push(`${formatCount(n)} ${what}`);
+  };
+  add(c.delivered, 'delivered');
+  add(c.deferred, 'deferred');
+  add(c.queueDeferred, 'queue deferrals');
+  if (c.bounced > 0) parts.push(`${formatCount(c.bounced)} bounced (${formatCount(c.hardBounced)} hard)`);
+  add(c.complaints, c.complaints === 1 ? 'complaint' : 'complaints');
+  add(c.remoteBounced, 'remote bounces');
+  add(c.remoteStatus, 'remote status');
+  add(c.received, 'received');
+  const l = m.total.latency;
+  const latency = l.count > 0 ? `; delivery latency p50 ${formatSeconds(l.p50)}, p90 ${formatSeconds(l.p90)}, p99 ${formatSeconds(l.p99)}` : '';
+  return `Total: ${parts.length > 0 ? parts.join(', ') : 'nothing'}${latency}\n`;
+}
+
 /** The groups as they are (already ordered and cut by the model), with a bucket column when bucketed. */
 function groupsSection(m: ReportModel, paint: Paint, top: number): string {
   if (m.groups.length === 0) return `${paint.bold('No matching records.')}\n`;
@@ -138,13 +161,14 @@ function groupsSection(m: ReportModel, paint: Paint, top: number): string {
 export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   const paint = opts.paint ?? NO_PAINT;
   const top = opts.top ?? 20;
-  const parts = [`${opts.headline ?? headline(m)}\n`, totals(m, paint)];
   if (opts.layout === 'groups') {
+    const parts = [`${opts.headline ?? headline(m)}\n${totalLine(m)}`];
     if (m.by.length > 0 || m.bucket !== null) parts.push(groupsSection(m, paint, top));
     const notes = inputNotes(m);
     if (notes) parts.push(notes);
     return parts.filter((p) => p !== '').join('\n');
   }
+  const parts = [`${opts.headline ?? headline(m)}\n`, totals(m, paint)];
   if (m.byIsp) parts.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], paint, top));
   if (m.byIp) parts.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], paint, top));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
