@@ -13,7 +13,7 @@ export function formatProgress(p: RunProgress, elapsedSeconds: number): string {
   const left = Math.max(0, p.bytes - p.bytesDone);
   const eta = byteRate > 0 && p.filesDone < p.files ? formatSeconds(Math.ceil(left / byteRate)) : '-';
   const rows = rate >= 1e6 ? `${(rate / 1e6).toFixed(1)} M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(0)} k` : `${Math.round(rate)}`;
-  return `${formatCount(p.filesDone)}/${formatCount(p.files)} files, ${formatBytes(Math.min(p.bytesDone, p.bytes))} of ${formatBytes(p.bytes)} (${pct}%), ${formatCount(p.records)} rows, ${rows} rows/s, ETA ${eta}`;
+  return `${formatCount(p.filesDone)}/${formatCount(p.files)} files, ${formatBytes(Math.min(p.bytesDone, p.bytes))} of ${formatBytes(p.bytes)} (${pct}%), ${rows} rows/s, ETA ${eta}`;
 }
 
 export class ProgressLine {

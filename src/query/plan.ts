@@ -88,7 +88,7 @@ class Checker {
       case 'compare': {
         const { ref, kind } = this.field(e.field);
         if (e.op === '=' || e.op === '!=') return { k: 'test', field: ref, kind, test: this.eq(ref, kind, [e.value], e.op === '!=') };
-        return { k: 'test', field: ref, kind, test: this.order(ref, kind, e.op, e.value) };
+        return { k: 'test', field: ref, kind, test: this.order(kind, e.op, e.value) };
       }
       case 'in': {
         const { ref, kind } = this.field(e.field);
@@ -138,7 +138,7 @@ class Checker {
     return { k: 'eq', negate, bytes, strings, numbers };
   }
 
-  private order(ref: FieldRef, kind: FieldKind, op: Exclude<CompareOp, '=' | '!='>, v: Literal): Test {
+  private order(kind: FieldKind, op: Exclude<CompareOp, '=' | '!='>, v: Literal): Test {
     if (kind === 'hard') this.fail(v.pos, `'${op}' does not apply to hard (true or false)`);
     if (kind === 'latency') return { k: 'order', op, number: this.seconds(v), text: v.text, numeric: true };
     if (kind === 'time') return { k: 'order', op, number: this.instant(v), text: v.text, numeric: true };
