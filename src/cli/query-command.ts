@@ -15,6 +15,7 @@ import { formatBytes, formatCount, shortTime } from '../report/format.js';
 import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
 import { renderQueryJson, renderQueryNdjson } from '../report/query-json.js';
 import { RECORD_FORMATS, type RecordFormat } from '../report/records.js';
+import { terminalSafe } from '../report/sanitize.js';
 import { renderTable } from '../report/table.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { parseRange } from '../util/time-range.js';
@@ -89,7 +90,7 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
     case 'ndjson': text = renderQueryNdjson(m); break;
     case 'csv': text = renderCsv(m); break;
     case 'table': {
-      const where = q.where === null ? '' : `\nwhere ${q.where}`;
+      const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
       const paint = flags.color !== false && useColor(flags.output) ? ANSI_PAINT : NO_PAINT;
       text = renderTable(m, { paint, top: top ?? 20, layout: 'groups', headline: `${headline(result)}${where}` });
       break;
