@@ -8,10 +8,12 @@ import type { Header } from '../parse/header.js';
 import type { RecordView } from '../parse/record-view.js';
 import { parseTimestamp } from '../parse/time.js';
 import { Dictionary } from '../rollup/dictionary.js';
+import { DiagMasker } from './diag.js';
+import { DIMENSIONS, OUTCOMES } from './fields.js';
 import type { IspMap } from './isp-map.js';
 import { hasSendingIp, TYPE_B, TYPE_CODES, TYPE_D, TYPE_UNKNOWN, typeOf } from './record-type.js';
 
-export const DIMENSIONS = ['isp', 'ip', 'vmta', 'pool', 'job', 'domain', 'bounceCat', 'type'] as const;
+export { DIMENSIONS };
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export function isDimension(s: string): s is Dimension {
@@ -42,6 +44,8 @@ const ROLLUP = '.rollup';
 /** ISP of a domain id not looked up yet, or not known by domain. */
 const UNSEEN = -1;
 const UNKNOWN = -2;
+/** Distinct diag templates kept for diag() before the cache starts over (memory stays bounded). */
+const DIAG_CACHE = 50_000;
 
 export class Classifier {
   private readonly opts: ClassifyOptions;
@@ -57,8 +61,10 @@ export class Classifier {
   private cVmta = -1;
   private cPool = -1;
   private cJob = -1;
+  private cXJob = -1;
   private cCat = -1;
   private cSize = -1;
+  private cDiag = -1;
   timeSource: TimeSource = TimeSource.None;
   // caches: domains, queue domains and MX hosts by interned id → ISP name
   private readonly domains = new Dictionary();
@@ -80,6 +86,9 @@ export class Classifier {
   private ispDictIds2: number[] = [];
   /** ispNames id of the record just read, once asked for (-1 before): a second rollup asks again. */
   private ispOfRecord = -1;
+  private readonly jobs = new Dictionary();
+  private readonly diagMasker = new DiagMasker();
+  private diagTexts = new Dictionary();
   /** Byte range of the last domain() (into view.bytes), or a decoded text when quoted/odd. */
   private domA = 0;
   private domB = 0;
@@ -108,8 +117,10 @@ export class Classifier {
     this.cVmta = header.col('vmta');
     this.cPool = header.col('vmtapool');
     this.cJob = header.col('jobid');
+    this.cXJob = header.col('header_x-job');
     this.cCat = header.col('bouncecat');
     this.cSize = header.col('dlvsize');
+    this.cDiag = header.col('dsndiag');
     this.timeSource = this.cTime >= 0 ? TimeSource.Logged : this.cQueued >= 0 ? TimeSource.Queued : TimeSource.None;
   }
 
@@ -173,6 +184,11 @@ export class Classifier {
       this.hardOfCat[id] = hard;
     }
     return hard;
+  }
+
+  /** Id in dict of the value of column c (a header position; -1 or past the record: ''). */
+  columnId(c: number, view: RecordView, dict: Dictionary): number {
+    return this.cellId(view, c, dict, false);
   }
 
   /** Id of cell c's value in dict: in place from the bytes unless the cell is quoted. */
@@ -264,6 +280,49 @@ export class Classifier {
     return id;
   }
 
+  /** Recipient domain (lowercased), interned: no new string for a domain seen before. */
+  domain(view: RecordView): string {
+    return this.domains.values[this.domainId(view, this.domains)];
+  }
+
+  /**
+   * Id in dict of the job: jobId, or for records without one the `header_X-job` column, which
+   * PowerMTA logs by default in f records (and bounce processors in rb records): so complaints
+   * and remote bounces count under the job that sent the mail.
+   */
+  jobId(view: RecordView, dict: Dictionary): number {
+    const c = this.cXJob >= 0 && view.isEmpty(this.cJob) ? this.cXJob : this.cJob;
+    return this.cellId(view, c, dict, false);
+  }
+
+  /** The job (see jobId), interned. */
+  job(view: RecordView): string {
+    return this.jobs.values[this.jobId(view, this.jobs)];
+  }
+
+  /** `outcome` of the record just read: its type, with `b` split into hard-bounce / soft-bounce. */
+  outcome(view: RecordView): string {
+    const t = this.type;
+    if (t === TYPE_UNKNOWN) return '';
+    if (t === TYPE_D) return OUTCOMES[0];
+    if (t === TYPE_B) return this.hard(view) ? OUTCOMES[1] : OUTCOMES[2];
+    return OUTCOMES[t + 1];
+  }
+
+  /** Id in dict of the dsnDiag template (classify/diag.ts), masked from the bytes in place. */
+  diagId(view: RecordView, dict: Dictionary): number {
+    const c = this.cDiag;
+    if (c < 0 || c >= view.n) return dict.id('');
+    const m = this.diagMasker;
+    return dict.idOfBytes(m.out, 0, m.maskCell(view.bytes, view.fieldStart(c), view.fieldEnd(c)), false);
+  }
+
+  /** The dsnDiag template as a string (interned; bounded cache). */
+  diag(view: RecordView): string {
+    if (this.diagTexts.size >= DIAG_CACHE) this.diagTexts = new Dictionary();
+    return this.diagTexts.values[this.diagId(view, this.diagTexts)];
+  }
+
   /**
    * Mailbox provider: by recipient domain; for unknown domains by a `NAME.rollup` queue, then by
    * the dsnMta host's suffix (Google Workspace, Office 365...); else `other`.
@@ -338,16 +397,26 @@ export class Classifier {
     return isp;
   }
 
-  /** The id in dict of dimension `d` (an index into DIMENSIONS) for the record just read. */
+  /**
+   * The id in dict of derived field `d` (an index into DERIVED_FIELDS of fields.ts: DIMENSIONS,
+   * then outcome, hard, latency, diag) for the record just read.
+   */
   dimensionId(d: number, view: RecordView, dict: Dictionary): number {
     switch (d) {
       case 0: return this.ispIdIn(view, dict);
       case 1: return hasSendingIp(this.type) ? this.cellId(view, this.cIp, dict, false) : dict.id('');
       case 2: return this.cellId(view, this.cVmta, dict, false);
       case 3: return this.cellId(view, this.cPool, dict, false);
-      case 4: return this.cellId(view, this.cJob, dict, false);
+      case 4: return this.jobId(view, dict);
       case 5: return this.domainId(view, dict);
       case 6: return this.cellId(view, this.cCat, dict, false);
+      case 8: return dict.id(this.outcome(view));
+      case 9: return dict.id(this.hard(view) ? 'true' : 'false');
+      case 10: {
+        const latency = this.latency(view);
+        return dict.id(latency < 0 ? '' : String(latency));
+      }
+      case 11: return this.diagId(view, dict);
       default: return dict.id(this.type === TYPE_UNKNOWN ? this.typeText(view) : TYPE_CODES[this.type]);
     }
   }

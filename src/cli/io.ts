@@ -1,5 +1,7 @@
 /** Where text goes: stdout, a file (written whole, then renamed into place), stderr warnings. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { terminalSafe } from '../report/sanitize.js';
 
 export function writeOutput(text: string, file: string | undefined): void {
@@ -12,8 +14,45 @@ export function writeOutput(text: string, file: string | undefined): void {
   renameSync(tmp, file);
 }
 
+/** A message on stderr; each line is made terminal-safe (a --where error has a caret line). */
 export function warn(message: string): void {
-  process.stderr.write(`pmta-acct: ${terminalSafe(message)}\n`);
+  process.stderr.write(`pmta-acct: ${message.split('\n').map(terminalSafe).join('\n')}\n`);
+}
+
+export interface StreamOutput {
+  /** Resolves when the text is accepted (waits for 'drain' when the sink is full). */
+  write(text: string): Promise<void>;
+  /** Finish: a file is renamed into place. */
+  close(): Promise<void>;
+}
+
+/**
+ * Output written as it is produced, with backpressure: stdout, or a file written under a
+ * temporary name and renamed into place at the end. A closed stdout (`| head`) ends the process
+ * quietly, as grep does.
+ */
+export function streamOutput(file: string | undefined): StreamOutput {
+  const toFile = file !== undefined && file !== '-';
+  const tmp = toFile ? `${file}.tmp-${process.pid}` : '';
+  const out: Writable = toFile ? createWriteStream(tmp) : process.stdout;
+  let failure: Error | null = null;
+  out.on('error', (err: Error & { code?: string }) => {
+    if (!toFile && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    failure = err;
+  });
+  return {
+    async write(text) {
+      if (failure !== null) throw failure;
+      if (text !== '' && !out.write(text)) await once(out, 'drain');
+    },
+    async close() {
+      if (!toFile) return;
+      out.end();
+      await once(out, 'finish');
+      if (failure !== null) throw failure;
+      renameSync(tmp, file);
+    },
+  };
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb. */

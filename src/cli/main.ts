@@ -9,6 +9,7 @@ import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
 import { checkCommand } from './check-command.js';
+import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
 
 function version(): string {
@@ -29,6 +30,7 @@ const program = new Command('pmta-acct')
 
 program.addCommand(reportCommand(finish));
 program.addCommand(checkCommand(finish));
+program.addCommand(queryCommand(finish));
 // Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
 for (const c of program.commands) c.exitOverride();
 

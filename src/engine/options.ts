@@ -6,8 +6,11 @@ import type { IspOverrides } from '../classify/isp-map.js';
 import type { BucketSize } from '../rollup/buckets.js';
 
 export interface EngineOptions {
-  /** Dimensions of the rollup's key. */
-  readonly dims: readonly Dimension[];
+  /**
+   * Dimensions of the rollup's key: report's dimensions, the other derived fields (outcome, hard,
+   * latency, diag) or header columns by name (classify/fields.ts).
+   */
+  readonly dims: readonly string[];
   /** Time bucket of the key; null for none. */
   readonly bucket: BucketSize | null;
   /** Zone for 1d buckets. */
@@ -25,6 +28,10 @@ export interface EngineOptions {
   readonly chunkSize: number;
   readonly maxRecordBytes: number;
   readonly maxRecordLines: number;
+  /** A --where expression (query/parser.ts): only matching records are counted. */
+  readonly where?: string | null;
+  /** Epoch seconds that relative times in `where` (`24h`, `yesterday`) count from. */
+  readonly now?: number;
   /** A second rollup counted in the same pass for verdict windows (absent or null: none). */
   readonly windows?: WindowRollupSpec | null;
 }
@@ -63,13 +70,17 @@ export interface SinkStats {
   untimed: number;
   /** Records of a type pmta-acct does not know, by type code. */
   unknownTypes: Record<string, number>;
+  /** Records left out because they do not match --where. */
+  unmatched: number;
+  /** Header columns named by --where or the dimensions (lowercase) found in at least one header. */
+  columnsFound: string[];
   /** Earliest and latest event time counted (epoch seconds), null when none. */
   firstEvent: number | null;
   lastEvent: number | null;
 }
 
 export function emptyStats(): SinkStats {
-  return { records: 0, counted: 0, filtered: 0, untimed: 0, unknownTypes: {}, firstEvent: null, lastEvent: null };
+  return { records: 0, counted: 0, filtered: 0, untimed: 0, unknownTypes: {}, unmatched: 0, columnsFound: [], firstEvent: null, lastEvent: null };
 }
 
 export function addStats(a: SinkStats, b: SinkStats): SinkStats {
@@ -83,6 +94,8 @@ export function addStats(a: SinkStats, b: SinkStats): SinkStats {
     filtered: a.filtered + b.filtered,
     untimed: a.untimed + b.untimed,
     unknownTypes,
+    unmatched: a.unmatched + b.unmatched,
+    columnsFound: [...new Set([...a.columnsFound, ...b.columnsFound])],
     firstEvent: min(a.firstEvent, b.firstEvent),
     lastEvent: max(a.lastEvent, b.lastEvent),
   };

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { PmtaAcctError, type ErrorCode } from '../errors.js';
 import type { EngineOptions } from './options.js';
-import { runTask, type Task, type TaskResult } from './task.js';
+import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
 import type { WorkerReply } from './worker.js';
 
 interface Failure {
@@ -24,7 +24,13 @@ function failureOf(index: number, err: unknown): Failure {
   };
 }
 
-export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[]): Promise<TaskResult[]> {
+export interface PoolHooks {
+  /** Bytes and records read so far by one task (for a progress line). */
+  readonly onProgress?: TaskProgress;
+  readonly onTaskDone?: (task: Task) => void;
+}
+
+export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[], hooks: PoolHooks = {}): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array<TaskResult>(tasks.length);
   const size = (t: Task) => (t.end === Number.POSITIVE_INFINITY ? sizes[t.file] - t.start : t.end - t.start);
   const queue = [...tasks].sort((a, b) => size(b) - size(a) || a.index - b.index);
@@ -43,9 +49,17 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
       if (outstanding === 0) resolve();
     };
     w.on('message', (reply: WorkerReply) => {
+      if ('progress' in reply) {
+        hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
+        return;
+      }
       outstanding--;
-      if (reply.ok) results[reply.result.index] = reply.result;
-      else failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
+      if (reply.ok) {
+        results[reply.result.index] = reply.result;
+        hooks.onTaskDone?.(tasks[reply.result.index]);
+      } else {
+        failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
+      }
       feed();
     });
     w.on('error', reject);
@@ -62,7 +76,8 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
       const task = queue.pop();
       if (task === undefined) break;
       try {
-        results[task.index] = await runTask(task, options);
+        results[task.index] = await runTask(task, options, hooks.onProgress);
+        hooks.onTaskDone?.(task);
       } catch (err) {
         failures.push(failureOf(task.index, err));
       }

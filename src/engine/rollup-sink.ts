@@ -1,30 +1,43 @@
 /**
- * Records → rollup: the per-record path shared by report, query and tail. It asks the classifier
- * only for what the rollup's key needs, and reports records it cannot place (bad time) as problems.
+ * Records → rollup: the per-record path shared by report, query, check and tail. After the gate
+ * (type, time, range, --where) it asks the classifier only for what the rollup's key needs, and,
+ * when verdicts are asked for, counts the record again in the verdict windows' rollup.
  */
-import { Classifier, dimensionIndex, TimeSource } from '../classify/classifier.js';
-import { createIspMap } from '../classify/isp-map.js';
-import { COUNTER_OF_TYPE, TYPE_D, TYPE_UNKNOWN } from '../classify/record-type.js';
+import type { Classifier } from '../classify/classifier.js';
+import { dimensionIndex, TimeSource } from '../classify/classifier.js';
+import { resolveField, type FieldRef } from '../classify/fields.js';
+import { COUNTER_OF_TYPE, TYPE_D } from '../classify/record-type.js';
 import { PmtaAcctError } from '../errors.js';
 import type { Header } from '../parse/header.js';
-import { formatProblem, ProblemLog, WARNING_CODES, type Problem } from '../parse/problems.js';
+import type { ProblemLog } from '../parse/problems.js';
 import type { RecordSink } from '../parse/reader.js';
-import { problemAt, type RecordView } from '../parse/record-view.js';
+import type { RecordView } from '../parse/record-view.js';
 import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.js';
 import { regroup } from '../rollup/regroup.js';
 import { NO_BUCKET, Rollup, type RollupData } from '../rollup/rollup.js';
 import { emptyStats, windowKeepFrom, type EngineOptions, type SinkStats, type WindowRollupSpec } from './options.js';
+import { RecordGate } from './record-gate.js';
+
+/** The fields of the rollup's key, resolved (an unknown name is a bug of the caller). */
+function resolveDims(dims: readonly string[]): FieldRef[] {
+  return dims.map((d) => {
+    const ref = resolveField(d);
+    if (ref === null || ref.bucket) throw new PmtaAcctError('INTERNAL', `'${d}' is not a dimension`);
+    return ref;
+  });
+}
 
 export class RollupSink implements RecordSink {
   readonly rollup: Rollup;
-  readonly problems: ProblemLog;
   readonly stats: SinkStats = emptyStats();
-  readonly classifier: Classifier;
+  private readonly gate: RecordGate;
+  /** Per dimension: its index in DERIVED_FIELDS, or -1 for a header column. */
   private readonly dims: Int32Array;
+  private readonly dimFields: readonly FieldRef[];
+  /** Per dimension: the column's position under the current header (header columns only). */
+  private readonly dimCols: Int32Array;
   private readonly bucketing: Bucketing | null;
-  private readonly since: number;
-  private readonly until: number;
-  private readonly ranged: boolean;
+  /** The current bucket's [lo, hi) and id: records come in time order, so most skip the arithmetic. */
   private bucketLo = Number.NaN;
   private bucketHi = Number.NaN;
   private bucketKey = 0;
@@ -35,18 +48,17 @@ export class RollupSink implements RecordSink {
   private readonly windowSeconds: number;
   private readonly windowSince: number;
   private readonly windowUntil: number;
-  /** Start of the verdict bucket of the last record (records come nearly in time order: no modulo per record). */
+  /** Start of the verdict bucket of the last record. */
   private windowLo = Number.NaN;
 
   constructor(options: EngineOptions) {
-    this.problems = new ProblemLog(options.keepProblems, options.strict ? strictFailure : undefined);
-    this.classifier = new Classifier({ isps: createIspMap(options.isps), hardCategories: new Set(options.hardCategories) });
     this.rollup = new Rollup(options.dims);
-    this.dims = Int32Array.from(options.dims.map(dimensionIndex));
+    this.dimFields = resolveDims(options.dims);
+    this.dims = Int32Array.from(this.dimFields.map((f) => f.derived));
+    this.dimCols = new Int32Array(this.dims.length).fill(-1);
     this.bucketing = options.bucket === null ? null : makeBucketing(options.bucket, options.tz);
-    this.since = options.since ?? Number.NEGATIVE_INFINITY;
-    this.until = options.until ?? Number.POSITIVE_INFINITY;
-    this.ranged = options.since !== null || options.until !== null;
+    this.gate = new RecordGate(options, this.stats, this.bucketing ?? makeBucketing('1h', options.tz));
+    this.gate.nameColumns(this.dimFields.filter((f) => f.derived < 0).map((f) => f.column));
     const w = options.windows ?? null;
     this.windowSpec = w;
     this.windows = w === null ? null : new Rollup(w.dims);
@@ -54,6 +66,14 @@ export class RollupSink implements RecordSink {
     this.windowSeconds = w === null ? 0 : bucketSeconds(w.bucket);
     this.windowSince = w?.since ?? Number.NEGATIVE_INFINITY;
     this.windowUntil = w?.until ?? Number.POSITIVE_INFINITY;
+  }
+
+  get problems(): ProblemLog {
+    return this.gate.problems;
+  }
+
+  get classifier(): Classifier {
+    return this.gate.classifier;
   }
 
   /**
@@ -72,38 +92,19 @@ export class RollupSink implements RecordSink {
   }
 
   header(header: Header): void {
-    this.classifier.use(header);
+    this.gate.header(header);
+    this.dimFields.forEach((f, d) => {
+      this.dimCols[d] = f.derived < 0 ? header.col(f.column) : -1;
+    });
   }
 
   record(view: RecordView): void {
-    const c = this.classifier;
-    const stats = this.stats;
-    stats.records++;
-    if (!c.read(view)) {
-      const col = c.timeColumnName();
-      this.problems.add(problemAt(view, 'BAD_TIME', `${col} '${view.text(view.header.col(col))}' is not a time`));
-      return;
-    }
-    if (c.type === TYPE_UNKNOWN) {
-      const name = c.typeText(view);
-      stats.unknownTypes[name] = (stats.unknownTypes[name] ?? 0) + 1;
-      return;
-    }
+    if (!this.gate.admit(view, true)) return;
+    const c = this.gate.classifier;
     const t = c.time;
     const timed = c.timeSource !== TimeSource.None;
-    if (this.ranged) {
-      if (!timed) {
-        stats.untimed++;
-        return;
-      }
-      if (t < this.since || t >= this.until) {
-        stats.filtered++;
-        return;
-      }
-    }
     const rollup = this.rollup;
     const key = rollup.key;
-    // Records come in time order: keep the current bucket's range and id while t stays inside.
     if (!(t >= this.bucketLo && t < this.bucketHi)) {
       if (this.bucketing === null) {
         this.bucketLo = Number.NEGATIVE_INFINITY;
@@ -121,7 +122,10 @@ export class RollupSink implements RecordSink {
     key[0] = this.bucketKey;
     const dims = this.dims;
     const dicts = rollup.dicts;
-    for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, dicts[d]);
+    for (let d = 0; d < dims.length; d++) {
+      const f = dims[d];
+      key[d + 1] = f >= 0 ? c.dimensionId(f, view, dicts[d]) : c.columnId(this.dimCols[d], view, dicts[d]);
+    }
     const g = rollup.group();
     const type = c.type;
     const counter = COUNTER_OF_TYPE[type];
@@ -132,17 +136,13 @@ export class RollupSink implements RecordSink {
       const latency = c.latency(view);
       if (latency >= 0) rollup.latency(g, latency);
     }
-    stats.counted++;
     if (this.windows !== null && timed && t >= this.windowSince && t < this.windowUntil) this.countWindow(view, t, counter, hard, bytes);
-    if (timed) {
-      if (stats.firstEvent === null || t < stats.firstEvent) stats.firstEvent = t;
-      if (stats.lastEvent === null || t > stats.lastEvent) stats.lastEvent = t;
-    }
+    this.gate.used();
   }
 
   /** The record just counted, again in the verdict rollup: its fine bucket and dimensions, no latency. */
   private countWindow(view: RecordView, t: number, counter: number, hard: boolean, bytes: number): void {
-    const c = this.classifier;
+    const c = this.gate.classifier;
     const w = this.windows as Rollup;
     const key = w.key;
     if (!(t >= this.windowLo && t < this.windowLo + this.windowSeconds)) {
@@ -154,8 +154,4 @@ export class RollupSink implements RecordSink {
     for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, w.dicts[d]);
     w.count(w.group(), counter, hard, bytes);
   }
-}
-
-function strictFailure(p: Problem): void {
-  if (!WARNING_CODES.has(p.code)) throw new PmtaAcctError('BAD_RECORD', `${formatProblem(p)} (--strict)`);
 }

@@ -10,13 +10,42 @@ import { Rollup } from '../rollup/rollup.js';
 import type { InputFile } from '../source/inputs.js';
 import { addStats, emptyStats, windowKeepFrom, type EngineOptions, type SinkStats } from './options.js';
 import { planTasks } from './plan.js';
-import { runTasks } from './pool.js';
+import { runTasks, type PoolHooks } from './pool.js';
 import { runTask, type Task, type TaskResult } from './task.js';
+
+export interface RunProgress {
+  readonly files: number;
+  readonly filesDone: number;
+  /** Input bytes on disk (compressed for .gz), all and read so far. */
+  readonly bytes: number;
+  readonly bytesDone: number;
+  readonly records: number;
+}
 
 export interface RunOptions {
   readonly threads: number;
   /** Smallest byte range a big file is split into (default 32 MiB). */
   readonly minRange?: number;
+  /** Called as the run goes (a few times a second at most per thread). */
+  readonly onProgress?: (p: RunProgress) => void;
+}
+
+/** Pool hooks that turn task progress into run progress (files done, bytes, records). */
+function progressHooks(inputs: readonly InputFile[], tasks: readonly Task[], report: (p: RunProgress) => void): PoolHooks {
+  const left = new Array<number>(inputs.length).fill(0);
+  for (const t of tasks) left[t.file]++;
+  const p = { files: inputs.length, filesDone: 0, bytes: inputs.reduce((n, i) => n + i.size, 0), bytesDone: 0, records: 0 };
+  return {
+    onProgress(bytes, records) {
+      p.bytesDone += bytes;
+      p.records += records;
+      report({ ...p });
+    },
+    onTaskDone(task) {
+      if (--left[task.file] === 0) p.filesDone++;
+      report({ ...p });
+    },
+  };
 }
 
 export interface RunResult {
@@ -60,7 +89,8 @@ async function verifyFile(tasks: Task[], results: TaskResult[], options: EngineO
 
 export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
   const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 32 << 20, header: options.header });
-  const results = await runTasks(tasks, options, run.threads, inputs.map((i) => i.size));
+  const hooks = run.onProgress === undefined ? {} : progressHooks(inputs, tasks, run.onProgress);
+  const results = await runTasks(tasks, options, run.threads, inputs.map((i) => i.size), hooks);
   const ordered: TaskResult[] = [];
   for (let file = 0; file < inputs.length; file++) {
     const own = tasks.filter((t) => t.file === file);

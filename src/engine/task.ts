@@ -44,8 +44,32 @@ export interface TaskResult {
   readonly bytes: number;
 }
 
-export async function runTask(task: Task, options: EngineOptions): Promise<TaskResult> {
+/** Progress of a task: input bytes read (on disk, so compressed for .gz) and records, since the last call. */
+export type TaskProgress = (bytes: number, records: number) => void;
+
+/** Calls `report` at most every 200 ms with what was read since, and once more at the end. */
+function throttled(sink: RollupSink, report: TaskProgress): { read: (n: number) => void; flush: () => void } {
+  let bytes = 0;
+  let records = 0;
+  let last = Date.now();
+  const flush = () => {
+    report(bytes, sink.stats.records - records);
+    bytes = 0;
+    records = sink.stats.records;
+    last = Date.now();
+  };
+  return {
+    read(n) {
+      bytes += n;
+      if (Date.now() - last >= 200) flush();
+    },
+    flush,
+  };
+}
+
+export async function runTask(task: Task, options: EngineOptions, onProgress?: TaskProgress): Promise<TaskResult> {
   const sink = new RollupSink(options);
+  const progress = onProgress === undefined ? undefined : throttled(sink, onProgress);
   const reader = new RecordReader(sink, sink.problems, {
     file: displayName(task.path),
     chunkSize: options.chunkSize,
@@ -58,7 +82,7 @@ export async function runTask(task: Task, options: EngineOptions): Promise<TaskR
   if (task.header !== null) sink.header(makeHeader(task.header));
   let bytes: number;
   if (task.gzip || task.path === '-') {
-    const stream = task.path === '-' ? process.stdin : gunzipFile(task.path);
+    const stream = task.path === '-' ? process.stdin : gunzipFile(task.path, progress?.read);
     try {
       bytes = await feedStream(stream, reader);
     } catch (err) {
@@ -72,9 +96,10 @@ export async function runTask(task: Task, options: EngineOptions): Promise<TaskR
       bytes = reader.offset;
     }
   } else {
-    feedFileRange(task.path, reader, task.start, task.end);
+    feedFileRange(task.path, reader, task.start, task.end, progress?.read);
     bytes = reader.offset - task.start;
   }
+  progress?.flush();
   return {
     index: task.index,
     rollup: sink.rollup.toData(),

@@ -13,14 +13,19 @@ export interface WorkerRequest {
 
 export type WorkerReply =
   | { readonly ok: true; readonly result: Awaited<ReturnType<typeof runTask>> }
-  | { readonly ok: false; readonly index: number; readonly code: string; readonly message: string };
+  | { readonly ok: false; readonly index: number; readonly code: string; readonly message: string }
+  | { readonly progress: { readonly bytes: number; readonly records: number } };
 
 const options = workerData as EngineOptions;
 const port = parentPort;
 if (port === null) throw new Error('worker.js must run in a worker thread');
 
 port.on('message', (msg: WorkerRequest) => {
-  runTask(msg.task, options).then(
+  const progress = (bytes: number, records: number) => {
+    const reply: WorkerReply = { progress: { bytes, records } };
+    port.postMessage(reply);
+  };
+  runTask(msg.task, options, progress).then(
     (result) => {
       const reply: WorkerReply = { ok: true, result };
       const transfer = [result.rollup, result.windows].flatMap((r) => (r === null ? [] : [r.keys, r.counters, r.histSlots, r.hist]));

@@ -126,6 +126,19 @@ export function keepTop(rows: readonly GroupRow[], top: number | null): { rows: 
   return { rows: rows.filter((row) => kept.has(keyText(row))), omitted: size.size - kept.size };
 }
 
+/**
+ * Keep the `top` keys first in `order` (ranked on their totals over all buckets, ties by key);
+ * rows come out by bucket, then by that rank.
+ */
+export function keepTopOrdered(rows: readonly GroupRow[], keyRows: readonly GroupRow[], top: number | null, order: (a: GroupRow, b: GroupRow) => number): { rows: GroupRow[]; omitted: number } {
+  const ranked = [...keyRows].sort((a, b) => order(a, b) || (keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0));
+  const kept = top === null ? ranked : ranked.slice(0, top);
+  const rank = new Map(kept.map((row, i) => [keyText(row), i]));
+  const out = rows.filter((row) => rank.has(keyText(row)));
+  out.sort((a, b) => (a.bucket ?? Number.NEGATIVE_INFINITY) - (b.bucket ?? Number.NEGATIVE_INFINITY) || (rank.get(keyText(a)) ?? 0) - (rank.get(keyText(b)) ?? 0));
+  return { rows: out, omitted: ranked.length - kept.length };
+}
+
 export interface ModelOptions {
   readonly by: readonly string[];
   readonly bucket: BucketSize | null;
@@ -133,6 +146,8 @@ export interface ModelOptions {
   readonly until: number | null;
   readonly tz: string;
   readonly top: number | null;
+  /** Order of the keys (query --sort); default: by size, biggest first. */
+  readonly order?: (a: GroupRow, b: GroupRow) => number;
 }
 
 export interface ModelInput {
@@ -150,7 +165,10 @@ export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
   const r = input.rollup;
   const sameShape = r.dims.length === opts.by.length && r.dims.every((d, i) => d === opts.by[i]);
   const grouped = sameShape ? r : regroup(r, opts.by, opts.bucket === null ? null : (start) => start);
-  const top = keepTop(rowsOf(grouped), opts.top);
+  const rows = rowsOf(grouped);
+  const top = opts.order === undefined
+    ? keepTop(rows, opts.top)
+    : keepTopOrdered(rows, opts.bucket === null ? rows : tableOf(grouped, opts.by), opts.top, opts.order);
   return {
     range: { since: opts.since, until: opts.until, tz: opts.tz },
     by: [...opts.by],

@@ -30,3 +30,15 @@ export function csvCell(value: string | number | null): string {
 export function markdownSafe(s: string): string {
   return terminalSafe(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
 }
+
+// In JSON text these can only appear inside strings; JSON.stringify leaves them raw.
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * For JSON output: DEL, the C1 controls (0x9b is a terminal's CSI), the line and paragraph
+ * separators and the bidi overrides as \uNNNN escapes. Lossless (the JSON decodes to the same
+ * strings), and `cat`-ing the output to a terminal stays safe.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

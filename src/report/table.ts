@@ -16,7 +16,17 @@ export interface TableOptions {
   readonly paint?: Paint;
   /** Rows per table (default 20). */
   readonly top?: number;
+  /** Replaces the first line (`pmta-acct report: 4 files, ...`). */
+  readonly headline?: string;
+  /**
+   * `report` (default): totals, per-ISP and per-IP tables, the --by table, the time series.
+   * `groups` (query): totals, then the groups themselves in their order, bucket first.
+   */
+  readonly layout?: 'report' | 'groups';
 }
+
+/** Key cells longer than this wrap (diag templates are a few hundred characters). */
+const WRAP_KEY = 60;
 
 const NUMBER_HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
 
@@ -38,11 +48,14 @@ function numberCells(row: GroupRow, paint: Paint, rules: RuleSet): string[] {
   ];
 }
 
-function makeTable(head: string[]): Table.Table {
+function makeTable(head: string[], colWidths: (number | null)[] = []): Table.Table {
   return new Table({
     head,
     style: { head: [], border: [], compact: true },
     colAligns: head.map((_, i) => (i < head.length - NUMBER_HEAD.length ? 'left' : 'right')),
+    colWidths,
+    wordWrap: colWidths.some((w) => w !== null),
+    wrapOnWordBoundary: true,
   });
 }
 
@@ -58,7 +71,10 @@ function section(title: string, rows: readonly GroupRow[], dims: readonly string
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
 }
 
-const LABELS: Record<string, string> = { isp: 'ISP', ip: 'Sending IP', vmta: 'VirtualMTA', pool: 'Pool', job: 'Job', domain: 'Domain', bounceCat: 'Bounce category', type: 'Type' };
+const LABELS: Record<string, string> = {
+  isp: 'ISP', ip: 'Sending IP', vmta: 'VirtualMTA', pool: 'Pool', job: 'Job', domain: 'Domain', bounceCat: 'Bounce category', type: 'Type',
+  outcome: 'Outcome', hard: 'Hard', latency: 'Latency (s)', diag: 'Diagnostic (template)',
+};
 
 function label(d: string): string {
   return LABELS[d] ?? d;
@@ -117,11 +133,56 @@ function verdicts(m: ReportModel, paint: Paint): string {
   return `${paint.bold('Verdicts')} (${terminalSafe(verdictContext(s, m.range.tz))})\n${lines.join('\n')}\n`;
 }
 
+/** The totals on one line, naming only what is there (query's groups layout). */
+function totalLine(m: ReportModel): string {
+  const c = m.total.counts;
+  const parts: string[] = [];
+  const add = (n: number, what: string) => {
+    if (n > 0) parts.push(`${formatCount(n)} ${what}`);
+  };
+  add(c.delivered, 'delivered');
+  add(c.deferred, 'deferred');
+  add(c.queueDeferred, 'queue deferrals');
+  if (c.bounced > 0) parts.push(`${formatCount(c.bounced)} bounced (${formatCount(c.hardBounced)} hard)`);
+  add(c.complaints, c.complaints === 1 ? 'complaint' : 'complaints');
+  add(c.remoteBounced, 'remote bounces');
+  add(c.remoteStatus, 'remote status');
+  add(c.received, 'received');
+  const l = m.total.latency;
+  const latency = l.count > 0 ? `; delivery latency p50 ${formatSeconds(l.p50)}, p90 ${formatSeconds(l.p90)}, p99 ${formatSeconds(l.p99)}` : '';
+  return `Total: ${parts.length > 0 ? parts.join(', ') : 'nothing'}${latency}\n`;
+}
+
+/** The groups as they are (already ordered and cut by the model), with a bucket column when bucketed. */
+function groupsSection(m: ReportModel, paint: Paint, top: number, rules: RuleSet): string {
+  if (m.groups.length === 0) return `${paint.bold('No matching records.')}\n`;
+  const bucketed = m.bucket !== null;
+  const labels = [...(bucketed ? ['Bucket'] : []), ...m.by.map(label)];
+  const rows = m.groups.slice(0, top).map((row) => [
+    ...(bucketed ? [row.bucket === null ? '(no time)' : shortTime(row.bucket, m.range.tz)] : []),
+    ...m.by.map((d) => keyCell(row.key[d] ?? '')),
+  ]);
+  const widths = labels.map((_, i) => (rows.some((r) => r[i].length > WRAP_KEY) ? WRAP_KEY + 2 : null));
+  const t = makeTable([...labels, ...NUMBER_HEAD], widths);
+  m.groups.slice(0, top).forEach((row, i) => t.push([...rows[i], ...numberCells(row, paint, rules)]));
+  const title = m.by.length === 0 ? `Every ${m.bucket} (${m.range.tz})` : `By ${[...(bucketed ? [`${m.bucket} bucket`] : []), ...m.by.map(label)].join(' and ')}`;
+  const hidden = m.groups.length - Math.min(top, m.groups.length);
+  const more = hidden > 0 || m.omittedKeys > 0 ? `\n  ... ${hidden > 0 ? `${hidden} more rows` : `${m.omittedKeys} more keys`} (use --top or --format json)` : '';
+  return `${paint.bold(title)}\n${t.toString()}${more}\n`;
+}
+
 export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   const paint = opts.paint ?? NO_PAINT;
   const top = opts.top ?? 20;
   const rules = m.rules ?? BUILT_IN;
-  const parts = [`${headline(m)}\n`, verdicts(m, paint), totals(m, paint, rules)];
+  if (opts.layout === 'groups') {
+    const parts = [`${opts.headline ?? headline(m)}\n${totalLine(m)}`];
+    if (m.by.length > 0 || m.bucket !== null) parts.push(groupsSection(m, paint, top, rules));
+    const notes = inputNotes(m);
+    if (notes) parts.push(notes);
+    return parts.filter((p) => p !== '').join('\n');
+  }
+  const parts = [`${opts.headline ?? headline(m)}\n`, verdicts(m, paint), totals(m, paint, rules)];
   if (m.byIsp) parts.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], paint, top, rules));
   if (m.byIp) parts.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], paint, top, rules));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');

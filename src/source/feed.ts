@@ -12,7 +12,7 @@ import type { RecordReader } from '../parse/reader.js';
  * Feed bytes [start, end) of a plain file, then past `end` until the record that straddles it
  * completes (the reader's endOffset stops it there). `end` = Infinity reads to the end of file.
  */
-export function feedFileRange(path: string, reader: RecordReader, start: number, end: number): void {
+export function feedFileRange(path: string, reader: RecordReader, start: number, end: number, onRead?: (bytes: number) => void): void {
   const fd = openSync(path, 'r');
   let pos = start;
   try {
@@ -26,6 +26,7 @@ export function feedFileRange(path: string, reader: RecordReader, start: number,
       }
       pos += n;
       reader.written(n);
+      onRead?.(n);
       if (reader.reachedEnd) break;
       if (pos >= end && reader.pending === 0) break;
     }
@@ -98,10 +99,13 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
   });
 }
 
-/** A gzip file as a stream of decompressed bytes. */
-export function gunzipFile(path: string): Readable {
+/** A gzip file as a stream of decompressed bytes; onRead counts the compressed bytes read. */
+export function gunzipFile(path: string, onRead?: (bytes: number) => void): Readable {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (onRead !== undefined) file.on('data', (chunk: Buffer | string) => onRead(chunk.length));
   const gunzip = createGunzip({ chunkSize: 256 << 10 });
   file.on('error', (err) => gunzip.destroy(err));
+  // a reader that stops early (query --limit) destroys the gunzip stream: close the file with it
+  gunzip.on('close', () => file.destroy());
   return file.pipe(gunzip);
 }

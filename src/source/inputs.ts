@@ -1,11 +1,16 @@
 /**
  * What the user named → the files to read, in order. A directory means the accounting files in
- * it (not recursive), ordered as PowerMTA rotated them; `-` means standard input. Compression is
- * recognised by content (gzip magic bytes), not by name.
+ * it (not recursive), ordered as PowerMTA rotated them; a quoted glob pattern the files it
+ * matches, in the same order; `-` means standard input. Compression is recognised by content
+ * (gzip magic bytes), not by name.
+ *
+ * Two steps, so that a caller can drop files by name (query's --since/--until pruning) before any
+ * file is opened: resolveInputPaths() only stats and lists directories, describeInputs() opens.
  */
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PmtaAcctError } from '../errors.js';
+import { expandGlob, isGlob } from './glob.js';
 import { compareRotationNames, parseRotationName } from './rotation-name.js';
 
 export interface InputFile {
@@ -45,17 +50,34 @@ export function listDirectory(dir: string): string[] {
   return names.map((n) => join(dir, n));
 }
 
-export function expandInputs(args: readonly string[]): InputFile[] {
-  const out: InputFile[] = [];
+/** Glob matches in rotation order (by file name, then path); directories among them listed. */
+function globPaths(pattern: string): string[] {
+  const matches = expandGlob(pattern).sort((a, b) => compareRotationNames(basename(a), basename(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  const out: string[] = [];
+  for (const m of matches) {
+    if (statSync(m).isDirectory()) out.push(...listDirectory(m));
+    else out.push(m);
+  }
+  if (out.length === 0) throw new PmtaAcctError('INPUT_NOT_FOUND', `${pattern}: no file matches this pattern`);
+  return out;
+}
+
+/** The paths of the files named by args ('-' for stdin), in reading order; no file is opened. */
+export function resolveInputPaths(args: readonly string[]): string[] {
+  const out: string[] = [];
   for (const arg of args) {
     if (arg === '-') {
-      out.push({ path: '-', size: 0, gzip: false });
+      out.push('-');
       continue;
     }
     let st;
     try {
       st = statSync(arg);
     } catch (err) {
+      if (errnoOf(err) === 'ENOENT' && isGlob(arg)) {
+        out.push(...globPaths(arg));
+        continue;
+      }
       if (errnoOf(err) === 'ENOENT') throw new PmtaAcctError('INPUT_NOT_FOUND', `${arg}: no such file or directory`);
       throw new PmtaAcctError('INPUT_UNREADABLE', `${arg}: cannot read (${errnoOf(err) || String(err)})`);
     }
@@ -63,9 +85,9 @@ export function expandInputs(args: readonly string[]): InputFile[] {
       if (st.isDirectory()) {
         const files = listDirectory(arg);
         if (files.length === 0) throw new PmtaAcctError('INPUT_NOT_FOUND', `${arg}: no accounting files (*.csv, *.csv.gz) in this directory`);
-        for (const f of files) out.push(fileEntry(f, statSync(f).size));
+        out.push(...files);
       } else {
-        out.push(fileEntry(arg, st.size));
+        out.push(arg);
       }
     } catch (err) {
       if (err instanceof PmtaAcctError) throw err;
@@ -73,6 +95,22 @@ export function expandInputs(args: readonly string[]): InputFile[] {
     }
   }
   return out;
+}
+
+/** Size and compression of each path (this opens the files). */
+export function describeInputs(paths: readonly string[]): InputFile[] {
+  return paths.map((path) => {
+    if (path === '-') return { path: '-', size: 0, gzip: false };
+    try {
+      return fileEntry(path, statSync(path).size);
+    } catch (err) {
+      throw new PmtaAcctError('INPUT_UNREADABLE', `${path}: cannot read (${errnoOf(err) || String(err)})`);
+    }
+  });
+}
+
+export function expandInputs(args: readonly string[]): InputFile[] {
+  return describeInputs(resolveInputPaths(args));
 }
 
 /** Short name of an input for messages. */

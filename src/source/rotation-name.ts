@@ -8,6 +8,8 @@ export interface RotationName {
   /** YYYY-MM-DD */
   readonly date: string;
   readonly seq: number;
+  /** The extension before any `.gz` (`.csv`), or ''. */
+  readonly ext: string;
 }
 
 const PATTERN = /^(.*?)-(\d{4}-\d{2}-\d{2})-(\d{4,})(\.[A-Za-z0-9]+)?(\.gz)?$/;
@@ -15,7 +17,7 @@ const PATTERN = /^(.*?)-(\d{4}-\d{2}-\d{2})-(\d{4,})(\.[A-Za-z0-9]+)?(\.gz)?$/;
 export function parseRotationName(name: string): RotationName | undefined {
   const m = PATTERN.exec(name);
   if (m === null) return undefined;
-  return { stem: m[1], date: m[2], seq: Number(m[3]) };
+  return { stem: m[1], date: m[2], seq: Number(m[3]), ext: m[4] ?? '' };
 }
 
 /** Order files as PowerMTA wrote them: rotated names by date and sequence, others by name after. */

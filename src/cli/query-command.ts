@@ -1,0 +1,188 @@
+/**
+ * `pmta-acct query`: argv → an aggregate run (--group-by, counts and rates per group, report's
+ * renderers) or a --select run (the matching records themselves, streamed) → stdout or a file.
+ */
+import { Command, Option } from 'commander';
+import { FIELD_HELP } from '../classify/fields.js';
+import { loadConfig } from '../config/config-file.js';
+import { PmtaAcctError } from '../errors.js';
+import { runAggregate, type AggregateResult, type QueryOptions } from '../query/query-run.js';
+import { ALL_COLUMNS } from '../query/select-sink.js';
+import { runSelect } from '../query/select-run.js';
+import { SORT_NAMES } from '../query/sort.js';
+import { renderCsv } from '../report/csv.js';
+import { formatBytes, formatCount, shortTime } from '../report/format.js';
+import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
+import { renderQueryJson, renderQueryNdjson } from '../report/query-json.js';
+import { RECORD_FORMATS, type RecordFormat } from '../report/records.js';
+import { terminalSafe } from '../report/sanitize.js';
+import { renderTable } from '../report/table.js';
+import { checkTimeZone } from '../rollup/buckets.js';
+import { parseRange } from '../util/time-range.js';
+import { parseBucket, parseList, parsePositiveInt, parseThreads } from './args.js';
+import { EXIT_OK } from './exit.js';
+import { streamOutput, useColor, warn, writeOutput } from './io.js';
+import { progressFor } from './progress.js';
+
+/** Rows a --select table shows without --limit (a table is drawn at the end, so it is held in memory). */
+const TABLE_LIMIT = 100;
+
+interface QueryFlags {
+  where?: string;
+  groupBy?: string;
+  select?: string;
+  limit?: string;
+  top?: string;
+  sort?: string;
+  bucket?: string;
+  since?: string;
+  until?: string;
+  tz: string;
+  format?: RecordFormat;
+  output?: string;
+  workers?: string;
+  strict?: boolean;
+  header?: string;
+  hardCategories?: string;
+  config?: string;
+  color?: boolean;
+  progress?: boolean;
+  chunkSize?: string;
+  maxRecordBytes?: string;
+  maxRecordLines?: string;
+  minRange?: string;
+}
+
+function headline(r: AggregateResult): string {
+  const i = r.model.input;
+  const pruned = r.pruned.length > 0 ? ` (${formatCount(r.pruned.length)} more skipped by name)` : '';
+  const span = i.firstEvent !== null && i.lastEvent !== null
+    ? `, events ${shortTime(i.firstEvent, r.model.range.tz)} to ${shortTime(i.lastEvent, r.model.range.tz)} ${r.model.range.tz}`
+    : '';
+  const bad = i.badRecords > 0 ? ` (${formatCount(i.badRecords)} bad)` : '';
+  return `pmta-acct query: ${formatCount(i.files)} file${i.files === 1 ? '' : 's'}${pruned}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records${bad}, ${formatCount(i.counted)} matching${span}`;
+}
+
+function warnMissing(columns: readonly string[]): void {
+  for (const c of columns) warn(`column '${c}' is in no header read: its value is empty in every record`);
+}
+
+async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordFormat): Promise<void> {
+  const progress = progressFor(flags.progress);
+  const top = parsePositiveInt(flags.top, '--top') ?? null;
+  let result: AggregateResult;
+  try {
+    result = await runAggregate({
+      ...q,
+      groupBy: parseList(flags.groupBy) ?? [],
+      top: format === 'table' ? (top ?? 20) : top,
+      sort: flags.sort ?? null,
+      onProgress: progress === null ? undefined : (p) => progress.update(p),
+    });
+  } finally {
+    progress?.clear();
+  }
+  const m = result.model;
+  const info = { where: q.where, sort: flags.sort ?? null, unmatched: result.unmatched, pruned: result.pruned };
+  let text: string;
+  switch (format) {
+    case 'json': text = renderQueryJson(m, info); break;
+    case 'ndjson': text = renderQueryNdjson(m); break;
+    case 'csv': text = renderCsv(m); break;
+    case 'table': {
+      const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
+      const paint = flags.color !== false && useColor(flags.output) ? ANSI_PAINT : NO_PAINT;
+      text = renderTable(m, { paint, top: top ?? 20, layout: 'groups', headline: `${headline(result)}${where}` });
+      break;
+    }
+  }
+  writeOutput(text, flags.output);
+  warnMissing(result.missingColumns);
+  if (m.input.badRecords > 0 && format !== 'table') {
+    warn(`${m.input.badRecords} bad records (first: ${m.input.problems[0]?.file}:${m.input.problems[0]?.line}); see input.problems`);
+  }
+}
+
+async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, fields: string[]): Promise<void> {
+  const progress = progressFor(flags.progress);
+  const out = streamOutput(flags.output);
+  const limit = parsePositiveInt(flags.limit, '--limit') ?? (format === 'table' ? TABLE_LIMIT : null);
+  try {
+    const result = await runSelect({ ...q, select: fields, limit, format, onProgress: progress === null ? undefined : (p) => progress.update(p) }, async (text) => {
+      progress?.clear();
+      await out.write(text);
+    });
+    progress?.clear();
+    await out.close();
+    warnMissing(result.missingColumns);
+    if (result.badRecords > 0) warn(`${result.badRecords} bad records were skipped (use --format json to see where)`);
+  } finally {
+    progress?.clear();
+  }
+}
+
+export function queryCommand(onExit: (code: number) => void): Command {
+  return new Command('query')
+    .description('answer a question over accounting files and archives: filter, group, or print matching records')
+    .argument('[inputs...]', "files, directories, quoted glob patterns ('acct-2026-11-*.csv*'), or - for stdin")
+    .option('--where <expr>', "only records matching this expression, e.g. \"isp = gmail and type in (b, t)\"")
+    .option('--group-by <fields>', `group by these fields: ${FIELD_HELP}`)
+    .option('--select <fields>', "print the matching records' fields instead of counting (* for every column)")
+    .option('--limit <n>', 'with --select: stop after n records (a table shows 100 unless told)')
+    .option('--top <n>', 'keep the n first groups (default 20 in a table)')
+    .option('--sort <name>', `order groups by ${SORT_NAMES.join(', ')} or a --group-by field; add :asc or :desc`)
+    .option('--bucket <size>', 'time buckets for the bucket field: 1m, 5m, 15m, 1h or 1d (default 1h)')
+    .option('--since <time>', 'only events at or after this time; rotated files that end before it are not read')
+    .option('--until <time>', 'only events before this time; rotated files that start after it are not read')
+    .option('--tz <zone>', 'time zone for dates, 1d buckets and labels', 'UTC')
+    .addOption(new Option('--format <format>', 'output format (default: table on a terminal; json, or ndjson with --select, otherwise)').choices(RECORD_FORMATS))
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('--workers <n>', 'threads to read with (default: all cores)')
+    .option('--strict', 'stop at the first bad record')
+    .option('--header <columns>', 'column names for input that has no header line')
+    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
+    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    .option('--no-color', 'no colours in the table')
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option('--no-progress', 'no progress line on stderr')
+    .addOption(new Option('--chunk-size <bytes>').hideHelp())
+    .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
+    .addOption(new Option('--max-record-lines <n>').hideHelp())
+    .addOption(new Option('--min-range <bytes>').hideHelp())
+    .action(async (inputs: string[], flags: QueryFlags) => {
+      if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'query: name at least one file, directory or pattern (or - for standard input)');
+      const fields = parseList(flags.select);
+      if (fields !== null) {
+        if (flags.groupBy !== undefined) throw new PmtaAcctError('USAGE', '--select prints records and --group-by counts them: use one of them');
+        if (flags.top !== undefined || flags.sort !== undefined) throw new PmtaAcctError('USAGE', '--top and --sort order groups: with --select, use --limit');
+        if (fields.length === 0) throw new PmtaAcctError('USAGE', `--select: name the fields to print (or ${ALL_COLUMNS})`);
+      } else if (flags.limit !== undefined) {
+        throw new PmtaAcctError('USAGE', '--limit applies to --select (for groups, use --top)');
+      }
+      const tz = checkTimeZone(flags.tz);
+      const now = Math.floor(Date.now() / 1000);
+      const range = parseRange(flags.since, flags.until, tz, now);
+      const format: RecordFormat = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : fields !== null ? 'ndjson' : 'json');
+      const q: QueryOptions = {
+        inputs,
+        where: flags.where ?? null,
+        since: range.since,
+        until: range.until,
+        tz,
+        now,
+        bucket: parseBucket(flags.bucket),
+        config: await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
+        hardCategories: parseList(flags.hardCategories),
+        header: parseList(flags.header),
+        strict: flags.strict === true,
+        threads: parseThreads(flags.workers),
+        chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size'),
+        maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
+        maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
+        minRange: parsePositiveInt(flags.minRange, '--min-range'),
+      };
+      if (fields !== null) await select(flags, q, format, fields);
+      else await aggregate(flags, q, format);
+      onExit(EXIT_OK);
+    });
+}

@@ -1,0 +1,136 @@
+/**
+ * `query` as functions: the inputs (pruned by name first), the engine options, and the aggregate
+ * run, which is report's run with a --where filter and any fields as the key, rendered from the
+ * same ReportModel. The --select run (records themselves) is in select-run.ts.
+ */
+import { DEFAULT_HARD_CATEGORIES } from '../classify/bounce.js';
+import { resolveField } from '../classify/fields.js';
+import type { Config } from '../config/config-file.js';
+import type { EngineOptions } from '../engine/options.js';
+import { runRollup, type RunProgress } from '../engine/run.js';
+import { PmtaAcctError } from '../errors.js';
+import { DEFAULT_KEEP } from '../parse/problems.js';
+import { DEFAULT_CHUNK, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
+import { buildModel, type ReportModel } from '../report/model.js';
+import type { BucketSize } from '../rollup/buckets.js';
+import { describeInputs, resolveInputPaths, type InputFile } from '../source/inputs.js';
+import { prepareFilter } from './plan.js';
+import { pruneByName } from './prune.js';
+import { parseSort } from './sort.js';
+
+export interface QueryOptions {
+  readonly inputs: readonly string[];
+  readonly where: string | null;
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly tz: string;
+  /** Epoch seconds relative times count from (the same instant for --since and --where). */
+  readonly now: number;
+  /** --bucket; `bucket` in --group-by without it means 1h. */
+  readonly bucket: BucketSize | null;
+  readonly config: Config;
+  readonly hardCategories: readonly string[] | null;
+  readonly header: readonly string[] | null;
+  readonly strict: boolean;
+  readonly threads: number;
+  readonly chunkSize?: number;
+  readonly maxRecordBytes?: number;
+  readonly maxRecordLines?: number;
+  readonly minRange?: number;
+}
+
+export interface QueryInputs {
+  readonly files: InputFile[];
+  /** Files skipped by name for --since/--until, never opened. */
+  readonly pruned: string[];
+}
+
+/** Resolve and prune the inputs; only the files kept are opened. */
+export function queryInputs(q: QueryOptions): QueryInputs {
+  const { kept, pruned } = pruneByName(resolveInputPaths(q.inputs), q.since, q.until);
+  return { files: describeInputs(kept), pruned };
+}
+
+/** Check the --where expression (throws a USAGE error with a caret) and the field names. */
+export function checkQuery(q: QueryOptions, fields: readonly string[], option: string): void {
+  if (q.where !== null) prepareFilter(q.where, { tz: q.tz, now: q.now });
+  for (const f of fields) {
+    if (resolveField(f) === null) throw new PmtaAcctError('USAGE', `${option}: '${f}' is not a field name`);
+  }
+}
+
+export function engineOptions(q: QueryOptions, dims: readonly string[], bucket: BucketSize | null): EngineOptions {
+  return {
+    dims,
+    bucket,
+    tz: q.tz,
+    since: q.since,
+    until: q.until,
+    hardCategories: q.hardCategories ?? q.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES,
+    isps: q.config.isps,
+    header: q.header,
+    strict: q.strict,
+    keepProblems: DEFAULT_KEEP,
+    chunkSize: q.chunkSize ?? DEFAULT_CHUNK,
+    maxRecordBytes: q.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    maxRecordLines: q.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES,
+    where: q.where,
+    now: q.now,
+  };
+}
+
+export interface AggregateRequest extends QueryOptions {
+  readonly groupBy: readonly string[];
+  readonly top: number | null;
+  readonly sort: string | null;
+  readonly onProgress?: (p: RunProgress) => void;
+}
+
+export interface AggregateResult {
+  readonly model: ReportModel;
+  readonly pruned: readonly string[];
+  readonly unmatched: number;
+  /** Header columns named by --where or --group-by that no header read has. */
+  readonly missingColumns: readonly string[];
+}
+
+/** Canonical names of the --group-by fields (a derived field's own spelling). */
+export function canonicalFields(fields: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const f of fields) {
+    const ref = resolveField(f);
+    if (ref !== null && !out.includes(ref.name)) out.push(ref.name);
+  }
+  return out;
+}
+
+export async function runAggregate(req: AggregateRequest): Promise<AggregateResult> {
+  checkQuery(req, req.groupBy, '--group-by');
+  const fields = canonicalFields(req.groupBy);
+  const dims = fields.filter((f) => f !== 'bucket');
+  const bucket = req.bucket ?? (fields.includes('bucket') ? '1h' : null);
+  const order = req.sort === null ? undefined : parseSort(req.sort, fields);
+  const { files, pruned } = queryInputs(req);
+  const engine = engineOptions(req, dims, bucket);
+  const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange, onProgress: req.onProgress });
+  const model = buildModel(
+    {
+      rollup: result.rollup,
+      stats: result.stats,
+      files: result.files,
+      bytes: result.bytes,
+      badRecords: result.problems.badRecords,
+      warnings: result.problems.warnings,
+      problemCounts: result.problems.byCode,
+      problems: result.problems.first,
+    },
+    { by: dims, bucket, since: req.since, until: req.until, tz: req.tz, top: req.top, order },
+  );
+  const named = new Set<string>(req.where === null ? [] : prepareFilter(req.where, { tz: req.tz, now: req.now }).columns);
+  for (const d of dims) {
+    const ref = resolveField(d);
+    if (ref !== null && ref.derived < 0) named.add(ref.column);
+  }
+  const missingColumns = files.length === 0 ? [] : [...named].filter((c) => !result.stats.columnsFound.includes(c));
+  return { model, pruned, unmatched: result.stats.unmatched, missingColumns };
+}
