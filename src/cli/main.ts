@@ -9,6 +9,7 @@ import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
 import { reportCommand } from './report-command.js';
+import { tailCommand } from './tail-command.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,6 +28,7 @@ const program = new Command('pmta-acct')
   .configureOutput({ outputError: (text, write) => write(text) });
 
 program.addCommand(reportCommand(finish));
+program.addCommand(tailCommand(finish));
 
 try {
   await program.parseAsync(process.argv);

@@ -8,7 +8,8 @@ import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { ReportModel } from '../report/model.js';
-import { runReport } from '../report/report-run.js';
+import { runReport, type ReportRequest } from '../report/report-run.js';
+import { runStateReport } from '../report/state-report.js';
 import { renderTable } from '../report/table.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
@@ -37,6 +38,7 @@ interface ReportFlags {
   maxRecordBytes?: string;
   maxRecordLines?: string;
   minRange?: string;
+  state?: string;
 }
 
 function render(format: Format, model: ReportModel, flags: ReportFlags, color: boolean): string {
@@ -66,18 +68,20 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--header <columns>', 'column names for input that has no header line')
     .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
     .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    .option('--state <dir>', 'report from the buckets pmta-acct tail stored in this state directory instead of files')
     .option('--no-color', 'no colours in the table')
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
     .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
     .addOption(new Option('--max-record-lines <n>').hideHelp())
     .addOption(new Option('--min-range <bytes>').hideHelp())
     .action(async (inputs: string[], flags: ReportFlags) => {
-      if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
+      if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input), or --state DIR');
+      if (inputs.length > 0 && flags.state !== undefined) throw new PmtaAcctError('USAGE', 'report: give files or --state DIR, not both');
       const tz = checkTimeZone(flags.tz);
       const range = parseRange(flags.since, flags.until, tz, Math.floor(Date.now() / 1000));
       const format: Format = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : 'json');
       const human = format === 'table' || format === 'md';
-      const model = await runReport({
+      const request: ReportRequest = {
         inputs,
         by: parseDims(flags.by),
         alsoBy: human ? ['isp', 'ip'] : [],
@@ -95,7 +99,16 @@ export function reportCommand(onExit: (code: number) => void): Command {
         maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
         maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
         minRange: parsePositiveInt(flags.minRange, '--min-range'),
-      });
+      };
+      let model: ReportModel;
+      if (flags.state !== undefined) {
+        const fromState = runStateReport(flags.state, request);
+        for (const note of fromState.notes) warn(note);
+        model = fromState.model;
+      } else {
+        model = await runReport(request);
+      }
+      for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       writeOutput(render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
       if (model.input.badRecords > 0 && format !== 'table') {
         warn(`${model.input.badRecords} bad records (first: ${model.input.problems[0]?.file}:${model.input.problems[0]?.line}); see input.problems`);

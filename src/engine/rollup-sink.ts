@@ -15,9 +15,10 @@ import { NO_BUCKET, Rollup } from '../rollup/rollup.js';
 import { emptyStats, type EngineOptions, type SinkStats } from './options.js';
 
 export class RollupSink implements RecordSink {
-  readonly rollup: Rollup;
+  /** What was counted (since construction, or since the last takeDelta()). */
+  rollup: Rollup;
+  stats: SinkStats = emptyStats();
   readonly problems: ProblemLog;
-  readonly stats: SinkStats = emptyStats();
   readonly classifier: Classifier;
   private readonly dims: Int32Array;
   private readonly bucketing: Bucketing | null;
@@ -25,8 +26,14 @@ export class RollupSink implements RecordSink {
   private readonly until: number;
   private readonly ranged: boolean;
 
-  constructor(options: EngineOptions) {
-    this.problems = new ProblemLog(options.keepProblems, options.strict ? strictFailure : undefined);
+  private readonly dimNames: readonly string[];
+
+  /** `onProblem` sees every problem as it is found (tail commits them with the counts they go with). */
+  constructor(options: EngineOptions, onProblem?: (p: Problem) => void) {
+    const strict = options.strict ? strictFailure : undefined;
+    const hook = strict !== undefined && onProblem !== undefined ? (p: Problem) => { strict(p); onProblem(p); } : (strict ?? onProblem);
+    this.problems = new ProblemLog(options.keepProblems, hook);
+    this.dimNames = options.dims;
     this.classifier = new Classifier({ isps: createIspMap(options.isps), hardCategories: new Set(options.hardCategories) });
     this.rollup = new Rollup(options.dims);
     this.dims = Int32Array.from(options.dims.map(dimensionIndex));
@@ -34,6 +41,17 @@ export class RollupSink implements RecordSink {
     this.since = options.since ?? Number.NEGATIVE_INFINITY;
     this.until = options.until ?? Number.POSITIVE_INFINITY;
     this.ranged = options.since !== null || options.until !== null;
+  }
+
+  /**
+   * Hand over the rollup and stats counted so far and start afresh: `tail` commits these deltas
+   * with the file offsets they belong to, so that a commit writes only what changed.
+   */
+  takeDelta(): { rollup: Rollup; stats: SinkStats } {
+    const out = { rollup: this.rollup, stats: this.stats };
+    this.rollup = new Rollup(this.dimNames);
+    this.stats = emptyStats();
+    return out;
   }
 
   header(header: Header): void {
