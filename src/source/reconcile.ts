@@ -59,7 +59,8 @@ function lossReason(row: FileRow): string | null {
   const unread = row.state === 'live' || row.state === 'rotated' || (row.state === 'drained' && row.offset < row.size);
   if (!unread) return null;
   const missing = Math.max(0, row.size - row.offset);
-  return `went away while pmta-acct was not running, before it was read to its end: at least ${missing} bytes after offset ${row.offset} were never counted`;
+  const what = missing > 0 ? `${missing} bytes after offset ${row.offset} (and anything written later)` : `anything written after offset ${row.offset}, the size last seen,`;
+  return `went away while pmta-acct was not running, before it was read to its end: ${what} was never counted`;
 }
 
 export interface StartPlan {
@@ -80,24 +81,31 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
   const gone: { row: FileRow; reason: string | null }[] = [];
   for (const row of rows) {
     const byKey = candidates.find((c) => !used.has(c) && sameKey(c.key, row));
-    if (byKey !== undefined) {
-      const fp = row.fp === null ? null : fpOf(byKey);
-      if (row.fp === null || fp === null || fp === row.fp) {
-        used.add(byKey);
-        row.path = byKey.path;
-        row.gz = gzOf(byKey);
-        resumed.push({ row });
-        continue;
-      }
-      notice(`${byKey.path}: same inode as ${row.path} but different content (inode reused): a new file`);
+    const keyFp = byKey === undefined || row.fp === null ? null : fpOf(byKey);
+    if (byKey !== undefined && (row.fp === null || keyFp === null || keyFp === row.fp)) {
+      used.add(byKey);
+      row.path = byKey.path;
+      row.gz = gzOf(byKey);
+      resumed.push({ row });
+      continue;
     }
-    const byFp = row.fp === null ? undefined : candidates.find((c) => !used.has(c) && fpOf(c) === row.fp);
+    // Not under its key: the same first record elsewhere is the same content (gzipped, copied, moved).
+    const byFp = row.fp === null ? undefined : candidates.find((c) => !used.has(c) && c !== byKey && fpOf(c) === row.fp);
     if (byFp !== undefined) {
       used.add(byFp);
       row.dev = byFp.key.dev;
       row.ino = byFp.key.ino;
       row.path = byFp.path;
       row.gz = gzOf(byFp);
+      resumed.push({ row });
+      continue;
+    }
+    if (byKey !== undefined) {
+      // Same (dev, ino), another first record, no copy of the old content anywhere: the file was
+      // truncated and rewritten (or its inode reused); its content is new, read from the start.
+      notice(`${byKey.path}: same file (dev, ino) with a different first record (truncated and rewritten, or the inode reused): reading it from the start`);
+      used.add(byKey);
+      Object.assign(row, { path: byKey.path, gz: gzOf(byKey), fp: null, offset: 0, line: 1, header: null, headerOffset: null, tailLen: 0, tailHash: null, state: 'rotated' });
       resumed.push({ row });
       continue;
     }
