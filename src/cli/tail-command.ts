@@ -125,6 +125,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
           config: loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
           hardCategories: parseList(flags.hardCategories),
           chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size') ?? 256 * 1024,
+          failpoint: process.env.PMTA_ACCT_FAILPOINT,
         },
         {
           notice,

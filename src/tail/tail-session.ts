@@ -34,6 +34,11 @@ export interface TailRequest {
   readonly config: Config;
   readonly hardCategories: readonly string[] | null;
   readonly chunkSize: number;
+  /**
+   * Tests only: `before|inside|after:N` kills the process (SIGKILL) at the Nth commit, before
+   * its transaction, inside it after every write, or after it (PMTA_ACCT_FAILPOINT).
+   */
+  readonly failpoint?: string;
 }
 
 export interface TailEvents {
@@ -64,6 +69,7 @@ export class TailSession {
   readonly started: boolean;
   private readonly req: TailRequest;
   private readonly events: TailEvents;
+  private readonly failAt: { where: string; n: number } | null;
   private unsaved: RollupDelta | null = null;
   private gaps: Gap[] = [];
   private lastCommit = Date.now();
@@ -81,6 +87,8 @@ export class TailSession {
     this.state = state;
     this.req = req;
     this.events = events;
+    const fp = /^(before|inside|after):(\d+)$/.exec(req.failpoint ?? '');
+    this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]) };
     const c = state.config;
     const engine: EngineOptions = {
       dims: c.dims as EngineOptions['dims'],
@@ -170,6 +178,7 @@ export class TailSession {
     const gaps = this.gaps;
     const newIds = rows.filter((r) => r.id === 0);
     try {
+      this.fail('before');
       this.state.db.transaction(() => {
         this.store.write(delta);
         for (const row of rows) {
@@ -178,7 +187,9 @@ export class TailSession {
         }
         for (const g of gaps) this.fileRows.addGap(g);
         this.state.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq'").run();
+        this.fail('inside');
       })();
+      this.fail('after');
     } catch (err) {
       for (const row of newIds) row.id = 0;
       this.unsaved = delta;
@@ -197,6 +208,10 @@ export class TailSession {
     this.committing = false;
     this.events.committed(delta);
     return true;
+  }
+
+  private fail(where: string): void {
+    if (this.failAt !== null && this.failAt.where === where && this.failAt.n === this.commits + 1) process.kill(process.pid, 'SIGKILL');
   }
 
   /** Wake the loop before its poll interval (a watcher saw a change). */
