@@ -89,7 +89,7 @@ export class AcctWriter {
     const size = type === 'd' ? 1 + Math.floor(this.rand() * 1_000_000) : 0;
     const t = this.t0 + this.n * this.step;
     this.n++;
-    const diag = type === 'd' ? '"smtp;250 2.0.0 OK, ""queued"", id=' + this.n + '"' : type === 'b' ? 'smtp;550 5.1.1 no such user' : 'smtp;421 try later';
+    const diag = type === 'd' ? '"smtp;250 2.0.0 OK, ""queued"" – id=' + this.n + '"' : type === 'b' ? 'smtp;550 5.1.1 no such user' : 'smtp;421 try later';
     const cat = type === 'b' ? (hard ? 'bad-mailbox' : 'quota-issues') : '';
     const text = [type, this.time(t), this.time(t - 3), 'news@sender.example', `user${this.n}@${domain}`, type === 'd' ? 'relayed' : 'failed',
       type === 'd' ? '2.0.0' : '5.0.0', diag, `mx.${domain}`, cat, ip, type === 'd' ? String(size) : '', `vmta${ip.slice(-1)}`, `job${this.n % 5}`,
