@@ -68,8 +68,9 @@ export class TailMetrics {
   /** Add what a commit counted. */
   add(delta: RollupDelta): void {
     const r = delta.rollup;
-    const labels: Record<string, string> = {};
     for (let g = 0; g < r.size; g++) {
+      // A fresh object per group: prom-client keeps the labels object it is given.
+      const labels: Record<string, string> = {};
       this.labelDims.forEach((d, i) => {
         labels[this.labelNames[i]] = r.valueOf(g, d);
       });

@@ -255,6 +255,7 @@ export class TailSession {
       }
     } finally {
       this.commit();
+      this.prune();
     }
   }
 
