@@ -6,7 +6,7 @@ import type { TailMetrics } from '../tail/metrics.js';
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text.trim()) ?? /^()()(\d+)$/.exec(text.trim());
   if (m === null) throw new PmtaAcctError('USAGE', `--metrics: '${text}' is not HOST:PORT (e.g. 127.0.0.1:9469, or :9469 for loopback)`);
-  const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '127.0.0.1' : m[2]);
+  const host = m[1] || m[2] || '127.0.0.1';
   const port = Number(m[3]);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PmtaAcctError('USAGE', `--metrics: port ${m[3]} is out of range`);
   return { host, port };
