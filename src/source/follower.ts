@@ -316,7 +316,7 @@ export class Follower {
       same.goneAt = null;
       this.dirtyRows.add(same);
       this.seen.set(path, k);
-      if (same.state === 'drained' && same.offset < same.size) {
+      if (same.state === 'drained' && (gz ? same.offset < same.size : size > same.offset)) {
         this.done = this.done.filter((r) => r !== same);
         if (gz) this.queueGzip(same);
         else this.openTracked(same, 'rotated');
@@ -340,6 +340,16 @@ export class Follower {
     const change = f.changedUnderneath();
     if (change !== null) {
       this.hooks.notice(`${f.row.path}: ${change === 'truncated' ? 'truncated' : 'rewritten (the bytes before the committed offset changed)'}; reading it from the start`);
+      if (f.row.fp !== null && f.reader !== null) {
+        // The old content stays known by its first record and the offset read: a copy of it
+        // (copytruncate) is then read on from there, not counted twice.
+        const snapshot: FileRow = {
+          ...f.row, id: 0, dev: '-', ino: '-', state: 'drained', offset: f.reader.offset, line: f.reader.line,
+          header: f.reader.header === undefined ? null : [...f.reader.header.names], headerOffset: f.headerOffset,
+          size: f.reader.offset, tailLen: 0, tailHash: null,
+        };
+        this.adoptDone(snapshot);
+      }
       f.restart();
       this.hooks.milestone();
     }

@@ -77,39 +77,40 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
     if (st !== null && st.isFile()) candidates.push({ path, key: keyOf(st) });
   }
   const used = new Set<Candidate>();
+  const matched = new Set<FileRow>();
   const resumed: { row: FileRow }[] = [];
   const gone: { row: FileRow; reason: string | null }[] = [];
+  const take = (row: FileRow, c: Candidate) => {
+    used.add(c);
+    matched.add(row);
+    row.dev = c.key.dev;
+    row.ino = c.key.ino;
+    row.path = c.path;
+    row.gz = gzOf(c);
+    resumed.push({ row });
+  };
+  // First by content, so that a row without a fingerprint (a file that had only its header) can
+  // never take, by a reused inode, the file another row's first record points to.
   for (const row of rows) {
+    if (row.fp === null) continue;
+    const c = candidates.find((x) => !used.has(x) && sameKey(x.key, row) && fpOf(x) === row.fp)
+      ?? candidates.find((x) => !used.has(x) && fpOf(x) === row.fp);
+    if (c !== undefined) take(row, c);
+  }
+  for (const row of rows) {
+    if (matched.has(row)) continue;
     const byKey = candidates.find((c) => !used.has(c) && sameKey(c.key, row));
-    const keyFp = byKey === undefined || row.fp === null ? null : fpOf(byKey);
-    if (byKey !== undefined && (row.fp === null || keyFp === null || keyFp === row.fp)) {
-      used.add(byKey);
-      row.path = byKey.path;
-      row.gz = gzOf(byKey);
-      resumed.push({ row });
+    if (byKey === undefined) {
+      if (row.state !== 'gone') gone.push({ row, reason: lossReason(row) });
       continue;
     }
-    // Not under its key: the same first record elsewhere is the same content (gzipped, copied, moved).
-    const byFp = row.fp === null ? undefined : candidates.find((c) => !used.has(c) && c !== byKey && fpOf(c) === row.fp);
-    if (byFp !== undefined) {
-      used.add(byFp);
-      row.dev = byFp.key.dev;
-      row.ino = byFp.key.ino;
-      row.path = byFp.path;
-      row.gz = gzOf(byFp);
-      resumed.push({ row });
-      continue;
+    if (row.fp !== null) {
+      // Same (dev, ino), another (or no) first record, no copy of the old content anywhere: the
+      // file was truncated and rewritten (or its inode reused): its content is new, read from 0.
+      notice(`${byKey.path}: same file (dev, ino) without the first record it had (truncated, or the inode reused): reading it from the start`);
+      Object.assign(row, { fp: null, offset: 0, line: 1, header: null, headerOffset: null, tailLen: 0, tailHash: null, state: 'rotated' });
     }
-    if (byKey !== undefined) {
-      // Same (dev, ino), another first record, no copy of the old content anywhere: the file was
-      // truncated and rewritten (or its inode reused); its content is new, read from the start.
-      notice(`${byKey.path}: same file (dev, ino) with a different first record (truncated and rewritten, or the inode reused): reading it from the start`);
-      used.add(byKey);
-      Object.assign(row, { path: byKey.path, gz: gzOf(byKey), fp: null, offset: 0, line: 1, header: null, headerOffset: null, tailLen: 0, tailHash: null, state: 'rotated' });
-      resumed.push({ row });
-      continue;
-    }
-    if (row.state !== 'gone') gone.push({ row, reason: lossReason(row) });
+    take(row, byKey);
   }
   const fresh = candidates.filter((c) => !used.has(c)).map((c) => c.path);
   fresh.sort((a, b) => (a === layout.live ? 1 : b === layout.live ? -1 : paths.indexOf(a) - paths.indexOf(b)));

@@ -4,7 +4,7 @@
  * a new live file starting with its header), and keeps a log of every row it wrote, from which the
  * expected counts are computed independently of pmta-acct's parser.
  */
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -156,6 +156,15 @@ export class AcctWriter {
 
   remove(path: string): void {
     unlinkSync(path);
+  }
+
+  /** logrotate's copytruncate: copy the live file to a rotated name, then truncate it (and a new header). */
+  copyTruncate(): string {
+    const path = join(this.dir, `acct-2026-11-28-${pad(this.seq++, 4)}.csv`);
+    copyFileSync(this.live, path);
+    for (const row of this.log) if (row.file === this.live) (row as { file: string }).file = path;
+    this.truncateLive();
+    return path;
   }
 
   /** Truncate the live file to nothing and write a header again (copytruncate's second half). */

@@ -1,7 +1,7 @@
 /**
  * The follower against a model of the file system (reliability.md §6 F): random sequences of
  * writes, partial rows, rotations (into a move-to directory too), gzip and deletion of rotated
- * files, truncation, catch-ups and crashes (a session dropped without its final commit). The
+ * files, truncation, copytruncate, catch-ups and crashes (a session dropped without its final commit). The
  * model is the writer's log; the invariant is counted == written, with no loss and no duplicate.
  * Deletions and truncations happen only to content the tool has read (otherwise the loss is
  * documented and reported, and tested elsewhere).
@@ -22,6 +22,7 @@ type Action =
   | { kind: 'gzip' }
   | { kind: 'delete' }
   | { kind: 'truncate' }
+  | { kind: 'copytruncate' }
   | { kind: 'read' }
   | { kind: 'crash'; polls: number; commitRows: number };
 
@@ -33,6 +34,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'gzip' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'delete' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'truncate' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'copytruncate' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'read' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), polls: fc.integer({ min: 0, max: 3 }), commitRows: fc.integer({ min: 1, max: 30 }) }) },
 );
@@ -95,6 +97,11 @@ describe('follower property', () => {
             case 'truncate':
               if (liveUnread || partialOpen) break;
               w.truncateLive();
+              break;
+            case 'copytruncate':
+              if (partialOpen) break;
+              rotated.push({ path: w.copyTruncate(), read: !liveUnread });
+              liveUnread = false;
               break;
             case 'read':
               await catchUp(w.live, state, opts);

@@ -147,6 +147,17 @@ describe('tail --once over the file lifecycle', () => {
     expect(counted(state)).toEqual(w.expected());
   });
 
+  it('copytruncate while stopped: the copy is read on from where the live file was, nothing twice', () => {
+    const { w, state } = setup(13);
+    w.rows(30);
+    once(w, state);
+    w.rows(12);
+    w.copyTruncate();
+    w.rows(9);
+    once(w, state);
+    expect(counted(state)).toEqual(w.expected());
+  });
+
   it('a new live file with only its header, then its first row split across runs', () => {
     const { w, state } = setup(8);
     w.rows(3);
@@ -236,6 +247,27 @@ describe('tail following live', () => {
     expect(end.code, end.stderr).toBe(0);
     expect(counted(state)).toEqual(w.expected());
     // Whatever the timing was, a catch-up finds nothing left and counts nothing twice.
+    tailOnce(w.live, state);
+    expect(counted(state)).toEqual(w.expected());
+  });
+
+  it('copytruncate while following: the copy is recognised by its first record and read on, nothing twice', async () => {
+    const { w, state } = setup(22);
+    w.rows(20);
+    const child = startTail(w.live, state, ['--from', 'beginning']);
+    const done = exited(child);
+    await until(() => counted(state).rows === 20);
+    w.rows(7);
+    w.copyTruncate();
+    w.rows(4);
+    await until(() => counted(state).rows === w.expected().rows);
+    w.rows(6);
+    w.copyTruncate();
+    w.rows(2);
+    await until(() => counted(state).rows === w.expected().rows);
+    child.kill('SIGTERM');
+    const end = await done;
+    expect(end.code, end.stderr).toBe(0);
     tailOnce(w.live, state);
     expect(counted(state)).toEqual(w.expected());
   });
