@@ -121,7 +121,9 @@ export function tailMarker(fd: number, offset: number): TailMarker {
   if (len === 0) return { len: 0, hash: null };
   const buf = Buffer.alloc(len);
   const n = readSync(fd, buf, 0, len, offset - len);
-  if (n !== len) return { len, hash: null };
+  // The file no longer reaches the offset (truncated since it was read): no marker to keep; the
+  // first record's fingerprint still tells the file apart.
+  if (n !== len) return { len: 0, hash: null };
   return { len, hash: sha256(buf) };
 }
 

@@ -295,6 +295,13 @@ export class Follower {
       byKey.path = path;
       this.dirtyRows.add(byKey);
       this.seen.set(path, k);
+      if (!gz && size > byKey.offset) {
+        // It grew after it was closed (or, without a first record before, a reused inode now has
+        // records): read on from the offset.
+        this.done = this.done.filter((r) => r !== byKey);
+        byKey.state = 'rotated';
+        this.openTracked(byKey, 'rotated');
+      }
       return;
     }
     if (fp === null) {

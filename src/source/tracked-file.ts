@@ -21,6 +21,9 @@ export interface ReadLimits {
 
 export type Role = 'live' | 'rotated';
 
+const HEAD_CAPTURE = 64 * 1024;
+const FP_CHECK_BYTES = 64 * 1024;
+
 export class TrackedFile {
   row: FileRow;
   role: Role;
@@ -36,6 +39,12 @@ export class TrackedFile {
   headerOffset: number | null;
   /** The row differs from what is stored. */
   dirty = true;
+  /**
+   * The file's first bytes as read, kept until they hold a first record: the fingerprint is taken
+   * of what was counted, not of what the file holds later (it may have been truncated since).
+   */
+  private head: Buffer | null = null;
+  private headLen = 0;
   private readonly sink: RecordSink;
   private readonly problems: ProblemLog;
   private readonly limits: ReadLimits;
@@ -89,6 +98,25 @@ export class TrackedFile {
     });
     if (header === null) this.headerOffset = null;
     this.readPos = offset;
+    this.head = offset === 0 && this.row.fp === null ? Buffer.alloc(HEAD_CAPTURE) : null;
+    this.headLen = 0;
+  }
+
+  /** Keep the first bytes read (see `head`) and take the fingerprint once they hold a record. */
+  private noteHead(bytes: Buffer, n: number, at: number): void {
+    const head = this.head;
+    if (head === null || at !== this.headLen) return;
+    const k = Math.min(n, head.length - this.headLen);
+    bytes.copy(head, this.headLen, 0, k);
+    this.headLen += k;
+    const fp = fingerprintOf(head.subarray(0, this.headLen));
+    if (fp !== null || this.headLen >= head.length) {
+      this.head = null;
+      if (fp !== null) {
+        this.row.fp = fp;
+        this.dirty = true;
+      }
+    }
   }
 
   /** Start over at byte 0 (truncation, rewrite): the old content was counted as it was read. */
@@ -125,6 +153,7 @@ export class TrackedFile {
       const want = Math.min(space.length, size - this.readPos);
       const n = readSyncAt(fd, space, want, this.readPos);
       if (n === 0) break;
+      if (this.head !== null) this.noteHead(space, n, this.readPos);
       this.readPos += n;
       done += n;
       reader.written(n);
@@ -138,7 +167,10 @@ export class TrackedFile {
     if (this.fd === null || this.row.gz) return null;
     const size = Number(fstatBig(this.fd).size);
     if (size < this.readPos) return 'truncated';
-    if (size !== this.size && !markerMatches(this.fd, this.row.offset, { len: this.row.tailLen, hash: this.row.tailHash })) return 'rewritten';
+    if (size === this.size) return null;
+    if (!markerMatches(this.fd, this.row.offset, { len: this.row.tailLen, hash: this.row.tailHash })) return 'rewritten';
+    // Truncated and written past the old size between two looks: the first record tells.
+    if (this.row.fp !== null && this.head === null && fingerprintOf(readHead(this.fd, FP_CHECK_BYTES)) !== this.row.fp) return 'rewritten';
     return null;
   }
 

@@ -7,7 +7,7 @@ import type { StartFrom } from '../../src/source/follower.js';
 import { TailSession } from '../../src/tail/tail-session.js';
 import type { Expected } from './acct-writer.js';
 
-export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; chunkSize?: number; rotatedDirs?: string[] } = {}): Promise<TailSession> {
+export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean } = {}): Promise<TailSession> {
   return TailSession.open(
     {
       stateDir: state,
@@ -15,7 +15,7 @@ export async function openSession(live: string, state: string, opts: { from?: St
       explicit: new Set(),
       rotatedDirs: opts.rotatedDirs ?? [],
       from: opts.from ?? 'beginning',
-      once: true,
+      once: opts.follow !== true,
       retainSeconds: 3650 * 86400,
       commitInterval: 1000,
       commitRows: opts.commitRows ?? 10000,

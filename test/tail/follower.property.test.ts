@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
+import type { TailSession } from '../../src/tail/tail-session.js';
 import { catchUp, countedIn, openSession } from '../helpers/session.js';
 
 type Action =
@@ -24,7 +25,10 @@ type Action =
   | { kind: 'truncate' }
   | { kind: 'copytruncate' }
   | { kind: 'read' }
-  | { kind: 'crash'; polls: number; commitRows: number };
+  | { kind: 'crash'; polls: number; commitRows: number }
+  | { kind: 'follow'; commitRows: number }
+  | { kind: 'poll'; commit: boolean }
+  | { kind: 'stop' };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 5, arbitrary: fc.integer({ min: 1, max: 40 }).map((n) => ({ kind: 'rows' as const, n })) },
@@ -37,6 +41,9 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'copytruncate' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'read' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), polls: fc.integer({ min: 0, max: 3 }), commitRows: fc.integer({ min: 1, max: 30 }) }) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 30 }).map((commitRows) => ({ kind: 'follow' as const, commitRows })) },
+  { weight: 4, arbitrary: fc.boolean().map((commit) => ({ kind: 'poll' as const, commit })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'stop' as const }) },
 );
 
 const roots: string[] = [];
@@ -47,7 +54,7 @@ afterAll(() => {
 describe('follower property', () => {
   it('counted == written for any sequence of file-system actions, crashes and restarts', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 14 }), fc.integer(), async (actions, seed) => {
+      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 20 }), fc.integer(), async (actions, seed) => {
         const root = mkdtempSync(join(tmpdir(), 'pmta-prop-'));
         roots.push(root);
         const w = new AcctWriter(join(root, 'logs'), seed);
@@ -58,6 +65,14 @@ describe('follower property', () => {
         let rotated: { path: string; read: boolean }[] = [];
         let liveUnread = false;
         let partialOpen = false;
+        // A session following between the file actions (polls see files change under them).
+        let following: TailSession | null = null;
+        const stopFollowing = (commit: boolean) => {
+          if (following === null) return;
+          if (commit) following.commit();
+          following.close();
+          following = null;
+        };
         for (const a of actions) {
           switch (a.kind) {
             case 'rows':
@@ -104,11 +119,26 @@ describe('follower property', () => {
               liveUnread = false;
               break;
             case 'read':
+              stopFollowing(true);
               await catchUp(w.live, state, opts);
               rotated = rotated.map((r) => ({ ...r, read: true }));
               liveUnread = false;
               break;
+            case 'follow':
+              if (following === null) following = await openSession(w.live, state, { ...opts, commitRows: a.commitRows, chunkSize: 512, follow: true });
+              break;
+            case 'poll':
+              if (following !== null) {
+                await following.follower.poll();
+                if (a.commit) following.commit();
+              }
+              break;
+            case 'stop':
+              // Dropped without a final commit: a crash of a following tail.
+              stopFollowing(false);
+              break;
             case 'crash': {
+              stopFollowing(false);
               // Some polls and commits, then the session is dropped without its final commit.
               const s = await openSession(w.live, state, { ...opts, commitRows: a.commitRows, chunkSize: 512 });
               for (let i = 0; i < a.polls; i++) await s.follower.poll();
@@ -117,6 +147,7 @@ describe('follower property', () => {
             }
           }
         }
+        stopFollowing(true);
         w.complete();
         await catchUp(w.live, state, opts);
         expect(countedIn(state)).toEqual(w.expected());
