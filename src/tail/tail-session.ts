@@ -177,6 +177,14 @@ export class TailSession {
     const rows = this.follower.checkpoint();
     const gaps = this.gaps;
     const newIds = rows.filter((r) => r.id === 0);
+    if (delta.rollup.size === 0 && rows.length === 0 && gaps.length === 0 && [...delta.totals.values()].every((v) => v === 0)) {
+      // Nothing happened (an idle live file): no transaction, no fsync, no churn.
+      this.unsaved = null;
+      this.lastCommit = Date.now();
+      this.milestone = false;
+      this.committing = false;
+      return true;
+    }
     try {
       this.fail('before');
       this.state.db.transaction(() => {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import { counted, exited, startTail, stateReport, tailOnce, until } from '../helpers/tail.js';
+import Database from 'better-sqlite3';
+import { counted, exited, sleep, startTail, stateReport, tailOnce, until } from '../helpers/tail.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -270,6 +271,32 @@ describe('tail following live', () => {
     expect(end.code, end.stderr).toBe(0);
     tailOnce(w.live, state);
     expect(counted(state)).toEqual(w.expected());
+  });
+
+  it('an idle live file (only its header) makes no commits and no noise', async () => {
+    const { w, state } = setup(23);
+    const child = startTail(w.live, state, ['--from', 'beginning']);
+    const done = exited(child);
+    const query = (sql: string) => {
+      const db = new Database(join(state, 'state.db'), { readonly: true });
+      try {
+        return Number((db.prepare(sql).get() as { v: number | string }).v);
+      } finally {
+        db.close();
+      }
+    };
+    const seq = () => query("SELECT value AS v FROM meta WHERE key = 'seq'");
+    await until(() => query('SELECT max("offset") AS v FROM files') > 0); // the header is read and committed
+    const first = seq();
+    await sleep(600); // twenty polls and commit intervals with nothing to do
+    expect(seq()).toBe(first);
+    w.rows(2);
+    await until(() => counted(state).rows === 2);
+    expect(seq()).toBeGreaterThan(first);
+    child.kill('SIGTERM');
+    const end = await done;
+    expect(end.code).toBe(0);
+    expect(end.stderr.trim().split('\n').length).toBeLessThanOrEqual(1);
   });
 
   it('with the file watcher as a wake-up hint: rotated files deleted drained, and deleted unread (drained through the open descriptor)', async () => {
