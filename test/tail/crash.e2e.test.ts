@@ -3,11 +3,12 @@
  * Counts and offsets are one transaction: whatever the point of death, a restart counts exactly
  * what the writer wrote. Seeded, so a failure names a seed that reproduces it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AcctWriter, rng } from '../helpers/acct-writer.js';
+import { runCli } from '../helpers/cli.js';
 import { counted, exited, sleep, startTail, tailOnce, until } from '../helpers/tail.js';
 
 const SOAK = process.env.PMTA_ACCT_SOAK === '1';
@@ -84,6 +85,23 @@ describe('one state, one tail', () => {
     const third = tailOnce(w.live, state);
     expect(third.code, third.stderr).toBe(0);
     expect(counted(state)).toEqual(w.expected());
+  });
+
+  it('a damaged state database is refused with its name, not replaced', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pmta-lock-'));
+    dirs.push(root);
+    const w = new AcctWriter(join(root, 'logs'), 6);
+    const state = join(root, 'state');
+    w.rows(3);
+    expect(tailOnce(w.live, state, ['--from', 'beginning']).code).toBe(0);
+    writeFileSync(join(state, 'state.db'), 'this is not a database, it is long enough to not be empty '.repeat(100));
+    rmSync(join(state, 'state.db-wal'), { force: true });
+    rmSync(join(state, 'state.db-shm'), { force: true });
+    const r = tailOnce(w.live, state);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`state ${state}`);
+    const rep = runCli(['report', '--state', state]);
+    expect(rep.code).toBe(3);
   });
 
   it('a state follows one live file and keeps its shape', () => {

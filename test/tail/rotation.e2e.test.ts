@@ -201,6 +201,27 @@ describe('tail --once over the file lifecycle', () => {
     expect(counted(state)).toEqual(w.expected());
   });
 
+  it('bad records are counted and located by file, line and byte, across restarts, and never stop the run', () => {
+    const { w, state } = setup(14);
+    w.rows(4);
+    once(w, state);
+    w.rows(2);
+    const fd = (w as unknown as { fd: number }).fd;
+    const before = statSync(w.live).size;
+    writeSync(fd, 'd,not-a-time,2026-11-28 10:00:00+0000,a@b,c@gmail.com,relayed\r\n');
+    w.rows(3);
+    once(w, state);
+    const report = stateReport(state);
+    expect(report.input.badRecords).toBe(1);
+    expect(report.input.problemCounts).toEqual({ BAD_TIME: 1 });
+    const p = (report.input as unknown as { problems: { file: string; line: number; byte: number; code: string }[] }).problems[0];
+    expect(p).toMatchObject({ code: 'BAD_TIME', line: 8, byte: before });
+    expect(p.file).toBe(w.live);
+    expect(counted(state).rows).toBe(w.expected().rows + 1);
+    const good = stateReport(state).total as Record<string, number>;
+    expect(good.delivered).toBe(w.expected().delivered);
+  });
+
   it('the state directory and database are readable by the owner only', () => {
     const { w, state } = setup(11);
     w.rows(1);
