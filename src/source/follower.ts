@@ -12,8 +12,8 @@ import type { RecordSink } from '../parse/reader.js';
 import type { FileRow, Gap } from '../state/file-rows.js';
 import { comparePaths, listRotated, type Layout } from './discovery.js';
 import { fingerprintFile, fstatBig, isGzipFd, keyOf, sameKey, statBig, type FileKey } from './file-identity.js';
-import { matchOnStart, newRow, verifyResume, skipToEnd } from './reconcile.js';
-import { gzipComplete, streamGzip, TrackedFile, type ReadLimits } from './tracked-file.js';
+import { matchOnStart, newRow, startAtEnd, verifyResume } from './reconcile.js';
+import { TrackedFile, type ReadLimits } from './tracked-file.js';
 
 export interface FollowOptions extends ReadLimits {
   readonly layout: Layout;
@@ -88,51 +88,53 @@ export class Follower {
     const rotated = listRotated(layout);
     const candidates = [...rotated, ...(statBig(layout.live) !== null ? [layout.live] : [])];
     if (from === 'end' && rows.length === 0) {
-      for (const path of rotated) {
-        const row = skipToEnd(path, false);
-        if (row !== null) this.adoptDone(row);
-      }
-      if (candidates.includes(layout.live)) {
-        const row = skipToEnd(layout.live, true);
-        if (row !== null) this.openTracked(row, 'live');
-      }
+      const at = startAtEnd(layout, rotated);
+      for (const row of at.done) this.adoptDone(row);
+      if (at.live !== null) this.openTracked(at.live, 'live');
       return;
     }
     const plan = matchOnStart(rows, candidates, layout, this.hooks.notice);
     for (const { row, reason } of plan.gone) this.markGone(row, reason);
-    for (const m of plan.resumed) {
-      const role = m.row.path === layout.live ? 'live' : 'rotated';
-      if (m.row.state === 'skipped') {
-        this.adoptDone(m.row);
-        continue;
-      }
-      if (m.row.gz) {
-        if (m.row.state === 'drained' && m.row.offset >= m.row.size) this.adoptDone(m.row);
-        else this.queueGzip(m.row);
-        continue;
-      }
-      const fd = openSync(m.row.path, 'r');
-      const verdict = verifyResume(fd, m.row);
-      if (verdict !== 'ok') {
-        this.hooks.notice(`${m.row.path}: ${verdict}; reading it again from the start`);
-        m.row.offset = 0;
-        m.row.line = 1;
-        m.row.header = null;
-        m.row.headerOffset = null;
-        m.row.tailLen = 0;
-        m.row.tailHash = null;
-        m.row.fp = null;
-      }
-      const size = Number(fstatBig(fd).size);
-      if (m.row.state === 'drained' && m.row.offset >= size && verdict === 'ok') {
-        closeSync(fd);
-        this.adoptDone(m.row);
-        continue;
-      }
-      m.row.state = role;
-      this.openTracked(m.row, role, fd);
-    }
+    for (const m of plan.resumed) this.resume(m.row, m.row.path === layout.live ? 'live' : 'rotated');
     for (const path of plan.fresh) this.startFresh(path, path === layout.live ? 'live' : 'rotated');
+  }
+
+  /**
+   * Go on reading a known file from its stored offset, once the file is checked to still hold
+   * what was counted (else from 0); a file read to its end stays closed. An unreadable file is
+   * kept as known and retried by the next scans.
+   */
+  private resume(row: FileRow, role: 'live' | 'rotated'): void {
+    if (row.state === 'skipped') {
+      this.adoptDone(row);
+      return;
+    }
+    if (row.gz) {
+      if (row.state === 'drained' && row.offset >= row.size) this.adoptDone(row);
+      else this.queueGzip(row);
+      return;
+    }
+    let fd: number;
+    try {
+      fd = openSync(row.path, 'r');
+    } catch (err) {
+      this.hooks.notice(`${row.path}: cannot open (${(err as Error).message}); will retry`);
+      this.done.push(row);
+      return;
+    }
+    const verdict = verifyResume(fd, row);
+    if (verdict !== 'ok') {
+      this.hooks.notice(`${row.path}: ${verdict}; reading it again from the start`);
+      Object.assign(row, { offset: 0, line: 1, header: null, headerOffset: null, tailLen: 0, tailHash: null, fp: null });
+    }
+    if (row.state === 'drained' && row.offset >= Number(fstatBig(fd).size)) {
+      closeSync(fd);
+      this.adoptDone(row);
+      return;
+    }
+    this.done = this.done.filter((r) => r !== row);
+    row.state = role;
+    this.openTracked(row, role, fd);
   }
 
   private adoptDone(row: FileRow): void {
@@ -243,8 +245,13 @@ export class Follower {
       back.dirty = true;
       return;
     }
+    const known = this.done.find((r) => r.state !== 'gone' && r.dev === key.dev && r.ino === key.ino);
+    if (known !== undefined && (known.fp === null || known.fp === fingerprintFile(layout.live, known.gz))) {
+      known.path = layout.live;
+      this.resume(known, 'live');
+      return;
+    }
     this.startFresh(layout.live, 'live');
-    this.sortFiles();
   }
 
   /** List rotated names; identify the new ones. */
@@ -295,13 +302,9 @@ export class Follower {
       byKey.path = path;
       this.dirtyRows.add(byKey);
       this.seen.set(path, k);
-      if (!gz && size > byKey.offset) {
-        // It grew after it was closed (or, without a first record before, a reused inode now has
-        // records): read on from the offset.
-        this.done = this.done.filter((r) => r !== byKey);
-        byKey.state = 'rotated';
-        this.openTracked(byKey, 'rotated');
-      }
+      // Grown after it was closed (or, without a first record before, a reused inode now has
+      // records), or not readable before: read on from the offset.
+      if (!gz && size > byKey.offset) this.resume(byKey, 'rotated');
       return;
     }
     if (fp === null) {
@@ -326,7 +329,7 @@ export class Follower {
       if (same.state === 'drained' && (gz ? same.offset < same.size : size > same.offset)) {
         this.done = this.done.filter((r) => r !== same);
         if (gz) this.queueGzip(same);
-        else this.openTracked(same, 'rotated');
+        else this.resume(same, 'rotated');
       }
       return;
     }
@@ -347,16 +350,8 @@ export class Follower {
     const change = f.changedUnderneath();
     if (change !== null) {
       this.hooks.notice(`${f.row.path}: ${change === 'truncated' ? 'truncated' : 'rewritten (the bytes before the committed offset changed)'}; reading it from the start`);
-      if (f.row.fp !== null && f.reader !== null) {
-        // The old content stays known by its first record and the offset read: a copy of it
-        // (copytruncate) is then read on from there, not counted twice.
-        const snapshot: FileRow = {
-          ...f.row, id: 0, dev: '-', ino: '-', state: 'drained', offset: f.reader.offset, line: f.reader.line,
-          header: f.reader.header === undefined ? null : [...f.reader.header.names], headerOffset: f.headerOffset,
-          size: f.reader.offset, tailLen: 0, tailHash: null,
-        };
-        this.adoptDone(snapshot);
-      }
+      const snapshot = f.snapshot();
+      if (snapshot !== null) this.adoptDone(snapshot);
       f.restart();
       this.hooks.milestone();
     }
@@ -364,23 +359,12 @@ export class Follower {
   }
 
   private async readGzip(f: TrackedFile): Promise<void> {
-    if (f.reader === null) {
-      if (!(await gzipComplete(f.row.path))) {
-        this.hooks.notice(`${f.row.path}: the gzip file is incomplete or damaged; will retry`);
-        return;
-      }
-      f.startReader(f.row.offset, f.row.line, f.row.header);
+    const n = await f.readGzip(this.hooks.between);
+    if (n === null) {
+      this.hooks.notice(`${f.row.path}: the gzip file is incomplete or damaged; will retry`);
+      return;
     }
-    const reader = f.reader;
-    if (reader === null) return;
-    const before = f.readPos;
-    const total = await streamGzip(f.row.path, f.readPos, (chunk) => {
-      reader.write(chunk);
-      f.readPos += chunk.length;
-      this.hooks.between();
-    });
-    this.lastRead += f.readPos - before;
-    f.size = total;
+    this.lastRead += n;
     this.finish(f);
   }
 
@@ -396,23 +380,7 @@ export class Follower {
 
   /** A file read to its end: an incomplete last record is reported, never glued to another file. */
   private finish(f: TrackedFile): void {
-    const reader = f.reader;
-    if (reader === null) return;
-    f.checkpoint();
-    if (reader.pending > 0) {
-      this.hooks.problems.add({
-        code: 'TRUNCATED_RECORD', file: f.row.path, line: reader.line, byte: reader.offset,
-        message: `the file ends inside a record (${reader.pending} bytes without a line end) that was never completed; not counted`,
-        excerpt: '',
-      });
-      f.row.offset = f.readPos;
-      f.row.line = reader.line + 1;
-      f.row.tailLen = 0;
-      f.row.tailHash = null;
-    }
-    f.row.size = Math.max(f.size, f.row.offset);
-    f.row.state = 'drained';
-    f.close();
+    if (!f.finish()) return;
     this.files = this.files.filter((x) => x !== f);
     this.adoptDone(f.row);
     this.hooks.milestone();
@@ -441,11 +409,6 @@ export class Follower {
 
   followed(): FollowedFile[] {
     return this.files.map((f) => ({ path: f.row.path, role: f.role, offset: f.reader?.offset ?? f.row.offset, size: f.size }));
-  }
-
-  /** Whether every file is read to its end (nothing left for --once). */
-  caughtUp(): boolean {
-    return this.files.every((f) => !f.row.gz && f.readPos >= f.size);
   }
 
   close(): void {

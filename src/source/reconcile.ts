@@ -210,3 +210,13 @@ export function skipToEnd(path: string, live: boolean): FileRow | null {
     closeSync(fd);
   }
 }
+
+/** `--from end` with no state: rotated files as they are (never counted), the live file at its end. */
+export function startAtEnd(layout: Layout, rotated: readonly string[]): { done: FileRow[]; live: FileRow | null } {
+  const done: FileRow[] = [];
+  for (const path of rotated) {
+    const row = skipToEnd(path, false);
+    if (row !== null) done.push(row);
+  }
+  return { done, live: statBig(layout.live) === null ? null : skipToEnd(layout.live, true) };
+}

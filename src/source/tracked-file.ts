@@ -11,7 +11,7 @@ import type { ProblemLog } from '../parse/problems.js';
 import { RecordReader, type RecordSink } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import type { FileRow } from '../state/file-rows.js';
-import { fingerprintOf, fstatBig, keyOf, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
+import { fingerprintOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
 
 export interface ReadLimits {
   readonly chunkSize: number;
@@ -174,6 +174,66 @@ export class TrackedFile {
     return null;
   }
 
+  /**
+   * Before starting over (truncated, rewritten): the old content as a row of its own, known by its
+   * first record and the offset read, so that a copy of it (copytruncate) is read on from there
+   * and not counted twice.
+   */
+  snapshot(): FileRow | null {
+    const reader = this.reader;
+    if (this.row.fp === null || reader === null) return null;
+    return {
+      ...this.row, id: 0, dev: '-', ino: '-', state: 'drained', offset: reader.offset, line: reader.line,
+      header: reader.header === undefined ? null : [...reader.header.names], headerOffset: this.headerOffset,
+      size: reader.offset, tailLen: 0, tailHash: null,
+    };
+  }
+
+  /**
+   * Read a .gz on from the row's offset (decompressed bytes) to its end. Null when the file does
+   * not decompress to its end (still being written, or damaged): nothing was read, try later.
+   */
+  async readGzip(between: () => void): Promise<number | null> {
+    if (this.reader === null) {
+      if (!(await gzipComplete(this.row.path))) return null;
+      this.startReader(this.row.offset, this.row.line, this.row.header);
+    }
+    const reader = this.reader;
+    if (reader === null) return 0;
+    const before = this.readPos;
+    this.size = await streamGzip(this.row.path, this.readPos, (chunk) => {
+      reader.write(chunk);
+      this.readPos += chunk.length;
+      between();
+    });
+    return this.readPos - before;
+  }
+
+  /**
+   * Read to its end: the row says drained and the descriptor closes. A last record without its
+   * line end is reported (TRUNCATED_RECORD), not counted, and never glued to another file.
+   */
+  finish(): boolean {
+    const reader = this.reader;
+    if (reader === null) return false;
+    this.checkpoint();
+    if (reader.pending > 0) {
+      this.problems.add({
+        code: 'TRUNCATED_RECORD', file: this.row.path, line: reader.line, byte: reader.offset,
+        message: `the file ends inside a record (${reader.pending} bytes without a line end) that was never completed; not counted`,
+        excerpt: '',
+      });
+      this.row.offset = this.readPos;
+      this.row.line = reader.line + 1;
+      this.row.tailLen = 0;
+      this.row.tailHash = null;
+    }
+    this.row.size = Math.max(this.size, this.row.offset);
+    this.row.state = 'drained';
+    this.close();
+    return true;
+  }
+
   /** Bytes on disk not yet handed on as records. */
   get lag(): number {
     if (this.reader === null) return 0;
@@ -222,11 +282,6 @@ export class TrackedFile {
       this.fd = null;
     }
     this.reader = null;
-  }
-
-  /** (dev, ino) of the open descriptor. */
-  fdKey(): FileKey | null {
-    return this.fd === null ? null : keyOf(fstatBig(this.fd));
   }
 }
 
