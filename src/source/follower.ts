@@ -64,6 +64,11 @@ export class Follower {
   private scanWanted = true;
   /** Bytes read by the last poll. */
   lastRead = 0;
+  /**
+   * The last poll read every file to the size it had when the poll looked at it: what was there
+   * is read (--once stops here, rather than chasing a writer that never pauses).
+   */
+  caughtUp = false;
 
   constructor(opts: FollowOptions, hooks: FollowHooks) {
     this.opts = opts;
@@ -204,6 +209,7 @@ export class Follower {
   /** One round: the live path, the rotated directories when due, then reading. */
   async poll(): Promise<void> {
     this.lastRead = 0;
+    this.caughtUp = true;
     this.checkLive();
     const now = Date.now();
     if (this.scanWanted || now - this.lastScan >= this.opts.scanInterval) {
@@ -356,6 +362,7 @@ export class Follower {
       this.hooks.milestone();
     }
     this.lastRead += f.readPlain(this.opts.batchBytes, this.hooks.between);
+    if (f.readPos < f.size) this.caughtUp = false;
   }
 
   private async readGzip(f: TrackedFile): Promise<void> {

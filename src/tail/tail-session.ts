@@ -248,7 +248,7 @@ export class TailSession {
         if (this.milestone || this.sink.rows >= this.req.commitRows || Date.now() - this.lastCommit >= this.req.commitInterval) this.commit();
         if (Date.now() - this.lastPrune >= 3600_000) this.prune();
         if (this.req.once) {
-          if (this.follower.lastRead === 0 && !this.follower.scanPending) break;
+          if (this.follower.caughtUp && !this.follower.scanPending) break;
           continue;
         }
         await new Promise<void>((resolve) => {

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
+import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
+import { CLI } from '../helpers/cli.js';
 import { counted, exited, sleep, startTail, stateReport, tailOnce, until } from '../helpers/tail.js';
 
 const dirs: string[] = [];
@@ -290,6 +292,22 @@ describe('tail following live', () => {
     child.kill('SIGTERM');
     const end = await done;
     expect(end.code, end.stderr).toBe(0);
+    tailOnce(w.live, state);
+    expect(counted(state)).toEqual(w.expected());
+  });
+
+  it('--once ends while the writer keeps writing (it reads what was there, not a moving target)', async () => {
+    const { w, state } = setup(24);
+    w.rows(50);
+    const writer = setInterval(() => w.rows(20), 2);
+    try {
+      const child = spawn(process.execPath, [CLI, 'tail', w.live, '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson', '--chunk-size', '2048'], { stdio: 'ignore' });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+    } finally {
+      clearInterval(writer);
+    }
+    expect(counted(state).rows).toBeLessThanOrEqual(w.expected().rows);
     tailOnce(w.live, state);
     expect(counted(state)).toEqual(w.expected());
   });
