@@ -25,7 +25,6 @@ export class RollupSink implements RecordSink {
   private readonly since: number;
   private readonly until: number;
   private readonly ranged: boolean;
-
   private readonly dimNames: readonly string[];
 
   /** `onProblem` sees every problem as it is found (tail commits them with the counts they go with). */

@@ -148,21 +148,28 @@ export function readStoredRollup(db: Db, config: StateConfig, range: BucketRange
   for (const row of db.prepare('SELECT dim, id, value FROM dim_values').iterate() as Iterable<{ dim: number; id: number; value: string }>) {
     if (row.dim < dims) values[row.dim][row.id] = row.value;
   }
-  let counted = 0;
-  let outside = 0;
-  let untimed = 0;
-  let firstEvent: number | null = null;
-  let lastEvent: number | null = null;
-  for (const b of db.prepare('SELECT bucket, counted, first_event, last_event FROM buckets').iterate() as Iterable<{ bucket: number; counted: number; first_event: number | null; last_event: number | null }>) {
-    if (b.bucket === UNTIMED_BUCKET) untimed += b.counted;
-    if (!inRange(b.bucket, range)) {
-      if (b.bucket !== UNTIMED_BUCKET) outside += b.counted;
-      continue;
-    }
-    counted += b.counted;
-    if (b.first_event !== null && (firstEvent === null || b.first_event < firstEvent)) firstEvent = b.first_event;
-    if (b.last_event !== null && (lastEvent === null || b.last_event > lastEvent)) lastEvent = b.last_event;
+  // Bucket stats by aggregate queries over the bucket index (the view and the JSON lines read
+  // one or two buckets of a state that holds thousands).
+  const agg = (where: string, params: number[]) => db.prepare(
+    `SELECT coalesce(sum(counted), 0) AS counted, min(first_event) AS first, max(last_event) AS last FROM buckets WHERE ${where}`,
+  ).get(...params) as { counted: number; first: number | null; last: number | null };
+  const untimed = agg('bucket = ?', [UNTIMED_BUCKET]).counted;
+  const rangeWhere = ['bucket <> ?'];
+  const rangeParams: number[] = [UNTIMED_BUCKET];
+  if (range !== null && range.since !== null) {
+    rangeWhere.push('bucket >= ?');
+    rangeParams.push(range.since);
   }
+  if (range !== null && range.until !== null) {
+    rangeWhere.push('bucket < ?');
+    rangeParams.push(range.until);
+  }
+  const inside = agg(rangeWhere.join(' AND '), rangeParams);
+  const timed = agg('bucket <> ?', [UNTIMED_BUCKET]).counted;
+  const counted = inside.counted + (range === null ? untimed : 0);
+  const outside = timed - inside.counted;
+  const firstEvent = inside.first;
+  const lastEvent = inside.last;
   const keys: number[] = [];
   const counters: number[] = [];
   const histSlots: number[] = [];
