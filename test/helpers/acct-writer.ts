@@ -120,6 +120,12 @@ export class AcctWriter {
     return buf;
   }
 
+  /** The writer died mid-row: the partial row is never completed (and never counted). */
+  abandonPartial(): void {
+    this.partialRest = null;
+    this.partialRow = null;
+  }
+
   complete(): void {
     if (this.partialRest === null || this.partialRow === null) return;
     writeSync(this.fd, this.partialRest);

@@ -191,6 +191,25 @@ describe('tail --once over the file lifecycle', () => {
     expect(counted(state)).toEqual(w.expected());
   });
 
+  it('a rotated file ending inside a row that never completes: reported as a truncated record, not glued to the next file', () => {
+    const { w, state } = setup(15);
+    w.rows(6);
+    w.partial(70);
+    w.abandonPartial();
+    const { path } = w.rotate();
+    w.rows(4);
+    const first = once(w, state, ['--rotate-wait', '3600']);
+    expect(first.stderr).not.toMatch(/TRUNCATED/);
+    // Still waiting for the row to complete: nothing reported, nothing counted of it.
+    expect(stateReport(state).input.badRecords).toBe(0);
+    once(w, state, ['--rotate-wait', '0']);
+    const report = stateReport(state);
+    expect(report.input.problemCounts).toEqual({ TRUNCATED_RECORD: 1 });
+    const p = (report.input as unknown as { problems: { file: string; line: number }[] }).problems[0];
+    expect(p).toMatchObject({ file: path, line: 8 });
+    expect(counted(state)).toEqual(w.expected());
+  });
+
   it('the header rewritten mid-file (a pipe restart) re-maps the columns from there on', () => {
     const { w, state } = setup(10);
     w.rows(5);
@@ -336,6 +355,21 @@ describe('tail following live', () => {
     const end = await done;
     expect(end.code).toBe(0);
     expect(end.stderr.trim().split('\n').length).toBeLessThanOrEqual(1);
+  });
+
+  it('a burst crossing several size-triggered rotations while following', async () => {
+    const { w, state } = setup(25);
+    const child = startTail(w.live, state, ['--from', 'beginning']);
+    const done = exited(child);
+    for (let i = 0; i < 8; i++) {
+      for (let k = 0; k < 5; k++) w.rows(500);
+      w.rotate();
+    }
+    w.rows(300);
+    await until(() => counted(state).rows === w.expected().rows, 30_000);
+    child.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+    expect(counted(state)).toEqual(w.expected());
   });
 
   it('with the file watcher as a wake-up hint: rotated files deleted drained, and deleted unread (drained through the open descriptor)', async () => {
