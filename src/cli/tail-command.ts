@@ -111,6 +111,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         if (!view) warn(m);
       };
       let gapsSeen = 0;
+      const lost: string[] = [];
       let closed: ClosedBuckets | null = null;
       let metrics: TailMetrics | null = null;
       const session = await TailSession.open(
@@ -131,7 +132,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
           notice,
           gap: (g) => {
             gapsSeen++;
-            warn(`DATA LOST: ${g.path}: ${g.reason}`);
+            const text = `DATA LOST: ${g.path}: ${g.reason}`;
+            // On the live view it is shown there, and printed again once the terminal is back.
+            if (view) lost.push(text);
+            else warn(text);
+            notices.push(text);
             metrics?.gapBytes.inc(g.missing);
           },
           committed: (delta) => {
@@ -213,7 +218,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(Date.now() / 1000))) process.stdout.write(`${line}\n`);
         session.close();
       }
-      if (view && notices.length > 0) for (const n of notices.slice(-5)) warn(n);
+      if (view) for (const n of [...notices.slice(-5).filter((n) => !lost.includes(n)), ...lost]) warn(n);
       onExit(gapsSeen > 0 ? EXIT_WARNING : EXIT_OK);
     });
 }
