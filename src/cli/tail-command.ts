@@ -162,7 +162,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       }
       let watcher: FSWatcher | null = null;
       if (flags.watch && flags.once !== true) {
-        const layout = makeLayout(live, flags.rotatedDir);
+        const layout = makeLayout(live, config.rotatedDirs ?? []);
         watcher = watch(layout.dirs as string[], { depth: 0, ignoreInitial: true, persistent: true });
         watcher.on('all', () => session.wake());
         watcher.on('error', () => undefined);

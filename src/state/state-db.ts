@@ -29,6 +29,16 @@ export interface StateConfig {
   readonly live: string;
   /** `--from <time>`: events before this time are not counted (epoch seconds), or null. */
   readonly since: number | null;
+  /**
+   * `--rotated-dir` directories (absolute), remembered so that a restart without the option still
+   * finds the files moved there (instead of reporting them lost). Absent in states made before.
+   */
+  readonly rotatedDirs?: readonly string[];
+}
+
+/** Store a changed config (only fields that do not change the stored rollup's shape may change). */
+export function saveConfig(db: Db, config: StateConfig): void {
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'config'").run(JSON.stringify(config));
 }
 
 export type Db = Database.Database;

@@ -4,6 +4,7 @@
  * `commitInterval` or `commitRows` rows, at rotations and drained files, and at shutdown. Counting
  * happens in memory only; what a crash loses is exactly what the next start reads again.
  */
+import { resolve } from 'node:path';
 import { DEFAULT_HARD_CATEGORIES } from '../classify/bounce.js';
 import type { Config } from '../config/config-file.js';
 import type { EngineOptions } from '../engine/options.js';
@@ -14,7 +15,7 @@ import { makeLayout } from '../source/discovery.js';
 import { Follower, type StartFrom } from '../source/follower.js';
 import { FileRows, type Gap } from '../state/file-rows.js';
 import { RollupStore, type RollupDelta } from '../state/rollup-store.js';
-import { openStateForTail, type OpenedState, type StateConfig } from '../state/state-db.js';
+import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../state/state-db.js';
 import { mergeDeltas, TailSink } from './tail-sink.js';
 
 export interface TailRequest {
@@ -111,7 +112,7 @@ export class TailSession {
     this.started = state.created;
     this.follower = new Follower(
       {
-        layout: makeLayout(c.live, req.rotatedDirs),
+        layout: makeLayout(c.live, c.rotatedDirs ?? []),
         rotateWait: req.rotateWait,
         once: req.once,
         batchBytes: 16 << 20,
@@ -139,9 +140,14 @@ export class TailSession {
 
   /** Open (or create) the state, lock it, and match the stored files with the files present. */
   static async open(req: TailRequest, events: TailEvents): Promise<TailSession> {
-    const state = openStateForTail(req.stateDir, req.create);
+    const opened = openStateForTail(req.stateDir, { ...req.create, rotatedDirs: req.rotatedDirs.map((d) => resolve(d)) });
     try {
-      if (!state.created) checkConfig(state.config, req);
+      if (!opened.created) checkConfig(opened.config, req);
+      // Rotated directories accumulate: a restart without --rotated-dir still looks there.
+      const dirs = [...new Set([...(opened.config.rotatedDirs ?? []), ...req.rotatedDirs.map((d) => resolve(d))])];
+      const config: StateConfig = { ...opened.config, rotatedDirs: dirs };
+      if (dirs.length !== (opened.config.rotatedDirs ?? []).length) saveConfig(opened.db, config);
+      const state: OpenedState = { ...opened, config };
       const session = new TailSession(state, req, events);
       const rows = session.fileRows.active();
       await session.follower.start(rows, state.created ? req.from : null);
@@ -149,7 +155,7 @@ export class TailSession {
       session.commit();
       return session;
     } catch (err) {
-      state.close();
+      opened.close();
       throw err;
     }
   }

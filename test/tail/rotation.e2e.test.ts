@@ -60,6 +60,12 @@ describe('tail --once over the file lifecycle', () => {
     w.rows(4);
     once(w, state, ['--rotated-dir', join(root, 'archive')]);
     expect(counted(state)).toEqual(w.expected());
+    // The state remembers the move-to directory: a run without the option loses nothing.
+    w.rotate({ moveTo: join(root, 'archive') });
+    w.rows(2);
+    const again = once(w, state);
+    expect(again.stderr).not.toMatch(/DATA LOST/);
+    expect(counted(state)).toEqual(w.expected());
   });
 
   it('rotated files gzipped after they were read are recognised by their first record, not read again', () => {
