@@ -71,6 +71,7 @@ export class TailSession {
   private readonly req: TailRequest;
   private readonly events: TailEvents;
   private readonly failAt: { where: string; n: number } | null;
+  private readonly engineHard: readonly string[];
   private unsaved: RollupDelta | null = null;
   private gaps: Gap[] = [];
   private lastCommit = Date.now();
@@ -91,13 +92,14 @@ export class TailSession {
     const fp = /^(before|inside|after):(\d+)$/.exec(req.failpoint ?? '');
     this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]) };
     const c = state.config;
+    this.engineHard = req.hardCategories ?? req.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES;
     const engine: EngineOptions = {
       dims: c.dims as EngineOptions['dims'],
       bucket: c.bucket,
       tz: c.tz,
       since: c.since,
       until: null,
-      hardCategories: req.hardCategories ?? req.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES,
+      hardCategories: this.engineHard,
       isps: req.config.isps,
       header: null,
       strict: false,
@@ -149,6 +151,7 @@ export class TailSession {
       if (dirs.length !== (opened.config.rotatedDirs ?? []).length) saveConfig(opened.db, config);
       const state: OpenedState = { ...opened, config };
       const session = new TailSession(state, req, events);
+      session.checkClassification();
       const rows = session.fileRows.active();
       await session.follower.start(rows, state.created ? req.from : null);
       session.prune();
@@ -158,6 +161,20 @@ export class TailSession {
       opened.close();
       throw err;
     }
+  }
+
+  /**
+   * Hard bounce categories and ISP overrides decide where a record is counted: say so when they
+   * differ from those the state was counted with (what is stored stays as it was counted).
+   */
+  private checkClassification(): void {
+    const now = JSON.stringify({ hardCategories: [...this.engineHard].sort(), isps: this.req.config.isps });
+    const db = this.state.db;
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'classification'").get() as { value: string } | undefined;
+    if (row !== undefined && row.value !== now) {
+      this.events.notice('the hard bounce categories or ISP overrides differ from those this state was counted with: what is stored stays as it was counted, new records use the new settings');
+    }
+    if (row?.value !== now) db.prepare("INSERT INTO meta (key, value) VALUES ('classification', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(now);
   }
 
   private prune(): void {
