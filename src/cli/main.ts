@@ -11,6 +11,7 @@ import { warn } from './io.js';
 import { checkCommand } from './check-command.js';
 import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
+import { tailCommand } from './tail-command.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,6 +32,7 @@ const program = new Command('pmta-acct')
 program.addCommand(reportCommand(finish));
 program.addCommand(checkCommand(finish));
 program.addCommand(queryCommand(finish));
+program.addCommand(tailCommand(finish));
 // Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
 for (const c of program.commands) c.exitOverride();
 

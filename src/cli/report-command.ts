@@ -5,7 +5,8 @@ import { PmtaAcctError } from '../errors.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
 import type { ReportModel } from '../report/model.js';
-import { runReport } from '../report/report-run.js';
+import { runReport, type ReportRequest } from '../report/report-run.js';
+import { runStateReport } from '../report/state-report.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
@@ -36,6 +37,7 @@ interface ReportFlags extends VerdictFlags {
   minRange?: string;
   verdicts?: boolean;
   exitZero?: boolean;
+  state?: string;
 }
 
 /** The verdicts' status as the exit code (the `check` codes), unless --exit-zero. */
@@ -77,20 +79,22 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--at <time>', 'verdict windows end at this time (default: the latest event)')
     .option('--no-verdicts', 'no verdicts (and exit 0)')
     .option('--exit-zero', 'exit 0 even when a verdict is WARN or CRIT')
+    .option('--state <dir>', 'report from the buckets pmta-acct tail stored in this state directory instead of files')
     .option('--no-color', 'no colours in the table')
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
     .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
     .addOption(new Option('--max-record-lines <n>').hideHelp())
     .addOption(new Option('--min-range <bytes>').hideHelp())
     .action(async (inputs: string[], flags: ReportFlags) => {
-      if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
+      if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input), or --state DIR');
+      if (inputs.length > 0 && flags.state !== undefined) throw new PmtaAcctError('USAGE', 'report: give files or --state DIR, not both');
       const tz = checkTimeZone(flags.tz);
       const range = parseRange(flags.since, flags.until, tz, Math.floor(Date.now() / 1000));
       const format: Format = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : 'json');
       const human = format === 'table' || format === 'md';
       const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
-      const plan = flags.verdicts === false ? null : await verdictPlanOf(flags, config, tz);
-      const model = await runReport({
+      const plan = flags.verdicts === false || flags.state !== undefined ? null : await verdictPlanOf(flags, config, tz);
+      const request: ReportRequest = {
         inputs,
         by: parseDims(flags.by),
         alsoBy: human ? ['isp', 'ip'] : [],
@@ -109,7 +113,16 @@ export function reportCommand(onExit: (code: number) => void): Command {
         maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
         minRange: parsePositiveInt(flags.minRange, '--min-range'),
         verdicts: plan,
-      });
+      };
+      let model: ReportModel;
+      if (flags.state !== undefined) {
+        const fromState = runStateReport(flags.state, request);
+        for (const note of fromState.notes) warn(note);
+        model = fromState.model;
+      } else {
+        model = await runReport(request);
+      }
+      for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       writeOutput(await render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
       if (model.input.badRecords > 0 && format !== 'table') {
         warn(`${model.input.badRecords} bad records (first: ${model.input.problems[0]?.file}:${model.input.problems[0]?.line}); see input.problems`);

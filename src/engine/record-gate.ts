@@ -30,8 +30,15 @@ export class RecordGate {
   private readonly named: string[];
 
   /** `bucketing` is what the `bucket` field of --where means. */
-  constructor(options: EngineOptions, readonly stats: SinkStats, bucketing: Bucketing) {
-    this.problems = new ProblemLog(options.keepProblems, options.strict ? strictFailure : undefined);
+  constructor(options: EngineOptions, public stats: SinkStats, bucketing: Bucketing, onProblem?: (p: Problem) => void) {
+    const strict = options.strict ? strictFailure : undefined;
+    const hook = strict !== undefined && onProblem !== undefined
+      ? (p: Problem) => {
+        strict(p);
+        onProblem(p);
+      }
+      : (strict ?? onProblem);
+    this.problems = new ProblemLog(options.keepProblems, hook);
     this.classifier = new Classifier({ isps: createIspMap(options.isps), hardCategories: new Set(options.hardCategories) });
     this.since = options.since ?? Number.NEGATIVE_INFINITY;
     this.until = options.until ?? Number.POSITIVE_INFINITY;

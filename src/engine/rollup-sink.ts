@@ -9,7 +9,7 @@ import { resolveField, type FieldRef } from '../classify/fields.js';
 import { COUNTER_OF_TYPE, TYPE_D } from '../classify/record-type.js';
 import { PmtaAcctError } from '../errors.js';
 import type { Header } from '../parse/header.js';
-import type { ProblemLog } from '../parse/problems.js';
+import type { Problem, ProblemLog } from '../parse/problems.js';
 import type { RecordSink } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.js';
@@ -28,9 +28,11 @@ function resolveDims(dims: readonly string[]): FieldRef[] {
 }
 
 export class RollupSink implements RecordSink {
-  readonly rollup: Rollup;
-  readonly stats: SinkStats = emptyStats();
+  /** What was counted (since construction, or since the last takeDelta()). */
+  rollup: Rollup;
+  stats: SinkStats = emptyStats();
   private readonly gate: RecordGate;
+  private readonly dimNames: readonly string[];
   /** Per dimension: its index in DERIVED_FIELDS, or -1 for a header column. */
   private readonly dims: Int32Array;
   private readonly dimFields: readonly FieldRef[];
@@ -51,13 +53,15 @@ export class RollupSink implements RecordSink {
   /** Start of the verdict bucket of the last record. */
   private windowLo = Number.NaN;
 
-  constructor(options: EngineOptions) {
+  /** `onProblem` sees every problem as it is found (tail commits them with the counts they go with). */
+  constructor(options: EngineOptions, onProblem?: (p: Problem) => void) {
+    this.dimNames = options.dims;
     this.rollup = new Rollup(options.dims);
     this.dimFields = resolveDims(options.dims);
     this.dims = Int32Array.from(this.dimFields.map((f) => f.derived));
     this.dimCols = new Int32Array(this.dims.length).fill(-1);
     this.bucketing = options.bucket === null ? null : makeBucketing(options.bucket, options.tz);
-    this.gate = new RecordGate(options, this.stats, this.bucketing ?? makeBucketing('1h', options.tz));
+    this.gate = new RecordGate(options, this.stats, this.bucketing ?? makeBucketing('1h', options.tz), onProblem);
     this.gate.nameColumns(this.dimFields.filter((f) => f.derived < 0).map((f) => f.column));
     const w = options.windows ?? null;
     this.windowSpec = w;
@@ -66,6 +70,20 @@ export class RollupSink implements RecordSink {
     this.windowSeconds = w === null ? 0 : bucketSeconds(w.bucket);
     this.windowSince = w?.since ?? Number.NEGATIVE_INFINITY;
     this.windowUntil = w?.until ?? Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Hand over the rollup and stats counted so far and start afresh: `tail` commits these deltas
+   * with the file offsets they go with.
+   */
+  takeDelta(): { rollup: Rollup; stats: SinkStats } {
+    const out = { rollup: this.rollup, stats: this.stats };
+    this.rollup = new Rollup(this.dimNames);
+    this.stats = emptyStats();
+    this.gate.stats = this.stats;
+    // the cached bucket id belongs to the rollup handed over
+    this.bucketLo = this.bucketHi = Number.NaN;
+    return out;
   }
 
   get problems(): ProblemLog {

@@ -54,6 +54,9 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
       lastEvent: time(m.input.lastEvent),
       problemCounts: m.input.problemCounts,
       problems: m.input.problems.map(problemJson),
+      ...(m.input.gaps === undefined ? {} : {
+        gaps: m.input.gaps.map((g) => ({ file: g.path, offset: g.offset, size: g.size, missing: g.missing, reason: g.reason, detected: time(g.detectedAt) })),
+      }),
     },
     status: m.verdicts ? m.verdicts.status : null,
     verdicts: m.verdicts ? m.verdicts.verdicts.map((v) => verdictJson(v, tz)) : [],

@@ -21,6 +21,16 @@ export interface GroupRow {
   readonly latency: LatencySummary;
 }
 
+/** Bytes lost because a file went away unread while `tail` was stopped (report --state). */
+export interface GapInfo {
+  readonly path: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly missing: number;
+  readonly reason: string;
+  readonly detectedAt: number;
+}
+
 export interface InputSummary {
   readonly files: number;
   readonly bytes: number;
@@ -35,6 +45,8 @@ export interface InputSummary {
   readonly lastEvent: number | null;
   readonly problemCounts: Readonly<Partial<Record<ProblemCode, number>>>;
   readonly problems: readonly Problem[];
+  /** Only from a tail state: data known to be lost (never silent). */
+  readonly gaps?: readonly GapInfo[];
 }
 
 export interface ReportModel {
@@ -159,6 +171,7 @@ export interface ModelInput {
   readonly warnings: number;
   readonly problemCounts: Readonly<Partial<Record<ProblemCode, number>>>;
   readonly problems: readonly Problem[];
+  readonly gaps?: readonly GapInfo[];
 }
 
 export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
@@ -187,6 +200,7 @@ export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
       lastEvent: input.stats.lastEvent,
       problemCounts: input.problemCounts,
       problems: input.problems,
+      ...(input.gaps === undefined ? {} : { gaps: input.gaps }),
     },
     total: totalOf(r),
     groups: top.rows,

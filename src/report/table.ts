@@ -115,6 +115,7 @@ function inputNotes(m: ReportModel): string {
   if (i.filtered > 0) notes.push(`${formatCount(i.filtered)} records outside the time range were not counted.`);
   if (i.untimed > 0) notes.push(`${formatCount(i.untimed)} records have no time column and were left out of the time range.`);
   for (const [type, n] of Object.entries(i.unknownTypes)) notes.push(`${formatCount(n)} records of unknown type '${terminalSafe(type)}' were not counted.`);
+  for (const g of i.gaps ?? []) notes.push(`DATA LOST: ${terminalSafe(g.path)}: ${terminalSafe(g.reason)}`);
   if (i.badRecords > 0 || i.warnings > 0) {
     const codes = Object.entries(i.problemCounts).map(([code, n]) => `${code} ${formatCount(n ?? 0)}`).join(', ');
     notes.push(`${formatCount(i.badRecords)} bad records, ${formatCount(i.warnings)} warnings (${codes}); the first:`);

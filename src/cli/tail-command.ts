@@ -1,0 +1,225 @@
+/** `pmta-acct tail`: argv → TailSession, with the live view, JSON lines or nothing on stdout. */
+import { resolve } from 'node:path';
+import type { ReadStream, WriteStream } from 'node:tty';
+import { watch, type FSWatcher } from 'chokidar';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/config-file.js';
+import { PmtaAcctError } from '../errors.js';
+import { checkTimeZone, type BucketSize } from '../rollup/buckets.js';
+import { makeLayout } from '../source/discovery.js';
+import type { StartFrom } from '../source/follower.js';
+import { defaultStateDir, type StateConfig } from '../state/state-db.js';
+import { ClosedBuckets } from '../tail/closed-buckets.js';
+import { TailMetrics } from '../tail/metrics.js';
+import { TailSession } from '../tail/tail-session.js';
+import { readTotals } from '../state/rollup-store.js';
+import { parseDuration, parseInstant } from '../util/time-range.js';
+import { parseDims, parseList, parsePositiveInt } from './args.js';
+import { EXIT_OK, EXIT_WARNING } from './exit.js';
+import { useColor, warn } from './io.js';
+import { parseListen, serveMetrics } from './metrics-server.js';
+import { Screen } from './tail-screen.js';
+
+interface TailFlags {
+  state?: string;
+  from: string;
+  once?: boolean;
+  rotatedDir: string[];
+  bucket?: string;
+  dims?: string;
+  by: string;
+  tz?: string;
+  format?: 'view' | 'ndjson';
+  refresh: string;
+  retain: string;
+  metrics?: string;
+  poll: string;
+  rotateWait: string;
+  grace: string;
+  watch: boolean;
+  color: boolean;
+  config?: string;
+  hardCategories?: string;
+  commitInterval: string;
+  commitRows: string;
+  chunkSize?: string;
+}
+
+const STORED_BUCKETS: readonly BucketSize[] = ['1m', '5m', '15m', '1h'];
+
+function seconds(text: string, option: string): number {
+  const n = Number(text);
+  if (Number.isFinite(n) && n >= 0) return n;
+  const d = parseDuration(text);
+  if (Number.isNaN(d)) throw new PmtaAcctError('USAGE', `${option}: '${text}' is not a duration (e.g. 30, 30s, 5m, 35d)`);
+  return d;
+}
+
+function parseFrom(text: string, tz: string): { from: StartFrom; since: number | null } {
+  if (text === 'beginning' || text === 'end') return { from: text, since: null };
+  return { from: 'beginning', since: parseInstant(text, tz, Math.floor(Date.now() / 1000)) };
+}
+
+export function tailCommand(onExit: (code: number) => void): Command {
+  return new Command('tail')
+    .description('follow the live accounting file through rotations; count every record exactly once into a state directory')
+    .argument('<live-file>', "PowerMTA's live accounting file (the <acct-file> path, e.g. /var/log/pmta/acct.csv)")
+    .option('--state <dir>', 'state directory (default $XDG_STATE_HOME/pmta-acct, else ~/.local/state/pmta-acct)')
+    .option('--from <where>', 'with no state yet: beginning, end, or a time (2026-11-28, 24h, ...)', 'end')
+    .option('--once', 'catch up (rotated files included) and exit')
+    .option('--rotated-dir <dir>', 'where rotated files are moved (<acct-file> move-to); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--bucket <size>', 'bucket size kept in a new state: 1m, 5m, 15m or 1h (default 5m)')
+    .option('--dims <dims>', 'dimensions kept in a new state (default isp,ip,vmta,pool)')
+    .option('--by <dims>', 'grouping of the JSON lines', 'isp,ip')
+    .option('--tz <zone>', 'time zone of a new state (labels, and 1d reports from it) (default UTC)')
+    .addOption(new Option('--format <format>', 'view (full screen; default on a terminal) or ndjson (one JSON line per closed bucket)').choices(['view', 'ndjson']))
+    .option('--refresh <seconds>', 'redraw the view this often', '1')
+    .option('--retain <duration>', 'drop buckets older than this', '35d')
+    .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics (HOST defaults to 127.0.0.1)')
+    .option('--poll <ms>', 'look at the files this often', '250')
+    .option('--rotate-wait <seconds>', 'close a rotated file once it stayed at its end this long', '30')
+    .option('--grace <seconds>', 'a bucket is closed (JSON line) once events this far past its end arrive', '60')
+    .option('--no-watch', 'poll only (no file system events; for network file systems)')
+    .option('--no-color', 'no colours in the view')
+    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
+    .addOption(new Option('--commit-interval <ms>').default('1000').hideHelp())
+    .addOption(new Option('--commit-rows <n>').default('10000').hideHelp())
+    .addOption(new Option('--chunk-size <bytes>').hideHelp())
+    .action(async (liveArg: string, flags: TailFlags) => {
+      const live = resolve(liveArg);
+      const tz = checkTimeZone(flags.tz ?? 'UTC');
+      const bucket = (flags.bucket ?? '5m') as BucketSize;
+      if (!STORED_BUCKETS.includes(bucket)) throw new PmtaAcctError('USAGE', `--bucket: '${flags.bucket}' is not one of ${STORED_BUCKETS.join(', ')}`);
+      const dims = parseDims(flags.dims ?? 'isp,ip,vmta,pool');
+      const by = parseDims(flags.by);
+      const missing = by.filter((d) => !dims.includes(d));
+      if (flags.dims !== undefined && missing.length > 0) throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: not in --dims ${dims.join(',')}`);
+      const { from, since } = parseFrom(flags.from, tz);
+      const stateDir = flags.state ?? defaultStateDir();
+      const create: StateConfig = { dims, bucket, tz, live, since };
+      const explicit = new Set<keyof StateConfig>();
+      if (flags.bucket !== undefined) explicit.add('bucket');
+      if (flags.dims !== undefined) explicit.add('dims');
+      if (flags.tz !== undefined) explicit.add('tz');
+      const format = flags.format ?? (process.stdout.isTTY && flags.once !== true ? 'view' : 'ndjson');
+      const view = format === 'view';
+      const notices: string[] = [];
+      const notice = (m: string) => {
+        notices.push(m);
+        if (notices.length > 20) notices.shift();
+        if (!view) warn(m);
+      };
+      let gapsSeen = 0;
+      const lost: string[] = [];
+      let closed: ClosedBuckets | null = null;
+      let metrics: TailMetrics | null = null;
+      const session = await TailSession.open(
+        {
+          stateDir, create, explicit, from, once: flags.once === true,
+          rotatedDirs: flags.rotatedDir,
+          retainSeconds: seconds(flags.retain, '--retain'),
+          commitInterval: parsePositiveInt(flags.commitInterval, '--commit-interval') ?? 1000,
+          commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? 10000,
+          rotateWait: seconds(flags.rotateWait, '--rotate-wait') * 1000,
+          scanInterval: 1000,
+          config: await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
+          hardCategories: parseList(flags.hardCategories),
+          chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size') ?? 256 * 1024,
+          failpoint: process.env.PMTA_ACCT_FAILPOINT,
+        },
+        {
+          notice,
+          gap: (g) => {
+            gapsSeen++;
+            const text = `DATA LOST: ${g.path}: ${g.reason}`;
+            // On the live view it is shown there, and printed again once the terminal is back.
+            if (view) lost.push(text);
+            else warn(text);
+            notices.push(text);
+            metrics?.gapBytes.inc(g.missing);
+          },
+          committed: (delta) => {
+            closed?.add(delta);
+            metrics?.add(delta);
+          },
+        },
+      );
+      const config = session.state.config;
+      if (session.started) {
+        warn(from === 'end'
+          ? `new state in ${session.state.dir}: starting at the end of ${live} (--from end; --from beginning reads the rotated files too)`
+          : `new state in ${session.state.dir}: reading ${live} and its rotated files from the beginning${since === null ? '' : `, counting events from ${flags.from}`}`);
+      }
+      if (!view) closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));
+      let server: import('node:http').Server | null = null;
+      if (flags.metrics !== undefined) {
+        metrics = new TailMetrics(config.dims);
+        const { host, port } = parseListen(flags.metrics);
+        server = await serveMetrics(metrics, host, port);
+        const addr = server.address();
+        warn(`metrics on http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr !== null ? addr.port : port}/metrics`);
+      }
+      let watcher: FSWatcher | null = null;
+      if (flags.watch && flags.once !== true) {
+        const layout = makeLayout(live, config.rotatedDirs ?? []);
+        watcher = watch(layout.dirs as string[], { depth: 0, ignoreInitial: true, persistent: true });
+        watcher.on('all', () => session.wake());
+        watcher.on('error', () => undefined);
+      }
+      const onSignal = () => session.stop();
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let screen: Screen | null = null;
+      let lastRows = 0;
+      let lastAt = Date.now();
+      let rate = 0;
+      const tick = setInterval(() => {
+        const now = Date.now();
+        const rows = session.rowsRead + session.sink.rows;
+        rate = ((rows - lastRows) * 1000) / Math.max(1, now - lastAt);
+        lastRows = rows;
+        lastAt = now;
+        metrics?.lag.set(session.follower.lag());
+        metrics?.files.set(session.follower.followed().length);
+        if (session.sink.lastEvent !== null) metrics?.lastEvent.set(session.sink.lastEvent);
+        if (closed !== null) for (const line of closed.take(Math.floor(now / 1000))) process.stdout.write(`${line}\n`);
+      }, 1000);
+      if (view) {
+        screen = new Screen(session, process.stdout as WriteStream, process.stdin as ReadStream, {
+          refresh: seconds(flags.refresh, '--refresh') * 1000 || 1000,
+          color: flags.color && useColor(undefined),
+          notices: () => notices,
+          status: () => {
+            const totals = readTotals(session.state.db);
+            return {
+              live,
+              rate,
+              lagBytes: session.follower.lag(),
+              badRecords: totals.get('badRecords') ?? 0,
+              records: totals.get('records') ?? 0,
+              files: session.follower.followed().length,
+              lastEvent: session.sink.lastEvent,
+              gaps: gapsSeen,
+            };
+          },
+        });
+        screen.start();
+      }
+      try {
+        await session.run(parsePositiveInt(flags.poll, '--poll') ?? 250);
+      } finally {
+        clearInterval(tick);
+        screen?.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await watcher?.close();
+        server?.close();
+        if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(Date.now() / 1000))) process.stdout.write(`${line}\n`);
+        session.close();
+      }
+      if (view) for (const n of [...notices.slice(-5).filter((n) => !lost.includes(n)), ...lost]) warn(n);
+      onExit(gapsSeen > 0 ? EXIT_WARNING : EXIT_OK);
+    });
+}
+

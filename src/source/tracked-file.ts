@@ -1,0 +1,326 @@
+/**
+ * One accounting file being followed: its state row, its descriptor (held until the file is read
+ * to its end and has stayed put, so a rotated file is drained through the descriptor even after it
+ * was renamed or deleted), and its own RecordReader, whose `offset` is the line-aligned point a
+ * commit stores. Reads are positional and synchronous: no reopening by path, no await per chunk.
+ */
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { makeHeader, type Header } from '../parse/header.js';
+import type { ProblemLog } from '../parse/problems.js';
+import { RecordReader, type RecordSink } from '../parse/reader.js';
+import type { RecordView } from '../parse/record-view.js';
+import type { FileRow } from '../state/file-rows.js';
+import { fingerprintOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
+
+export interface ReadLimits {
+  readonly chunkSize: number;
+  readonly maxRecordBytes: number;
+  readonly maxRecordLines: number;
+}
+
+export type Role = 'live' | 'rotated';
+
+const HEAD_CAPTURE = 64 * 1024;
+const FP_CHECK_BYTES = 64 * 1024;
+
+export class TrackedFile {
+  row: FileRow;
+  role: Role;
+  fd: number | null = null;
+  reader: RecordReader | null = null;
+  /** Absolute offset of the next byte to hand to the reader. */
+  readPos = 0;
+  /** Size at the last look (decompressed bytes read so far for .gz). */
+  size = 0;
+  /** Wall-clock ms of the last growth (or of the rotation). */
+  lastGrowth = Date.now();
+  /** Offset of the header row in effect at the reader's position (null: none, or --header). */
+  headerOffset: number | null;
+  /** The row differs from what is stored. */
+  dirty = true;
+  /**
+   * The file's first bytes as read, kept until they hold a first record: the fingerprint is taken
+   * of what was counted, not of what the file holds later (it may have been truncated since).
+   */
+  private head: Buffer | null = null;
+  private headLen = 0;
+  private readonly sink: RecordSink;
+  private readonly problems: ProblemLog;
+  private readonly limits: ReadLimits;
+
+  constructor(row: FileRow, role: Role, sink: RecordSink, problems: ProblemLog, limits: ReadLimits) {
+    this.row = row;
+    this.role = role;
+    this.sink = sink;
+    this.problems = problems;
+    this.limits = limits;
+    this.headerOffset = row.headerOffset;
+    this.size = row.size;
+  }
+
+  get key(): FileKey {
+    return { dev: this.row.dev, ino: this.row.ino };
+  }
+
+  get open(): boolean {
+    return this.reader !== null;
+  }
+
+  /** Open the descriptor of a plain file (the caller checked identity) and set up reading at the row's offset. */
+  openPlain(fd?: number): void {
+    this.fd = fd ?? openSync(this.row.path, 'r');
+    this.startReader(this.row.offset, this.row.line, this.row.header);
+    this.size = Number(fstatBig(this.fd).size);
+  }
+
+  /** A reader at `offset` under `header` names (null: none yet). */
+  startReader(offset: number, line: number, header: readonly string[] | null): void {
+    const file = this;
+    const sink = this.sink;
+    const adapter: RecordSink = {
+      header(h: Header, view: RecordView) {
+        file.headerOffset = view.offset;
+        sink.header(h, view);
+      },
+      record(view: RecordView) {
+        sink.record(view);
+      },
+    };
+    this.reader = new RecordReader(adapter, this.problems, {
+      file: this.row.path,
+      chunkSize: this.limits.chunkSize,
+      maxRecordBytes: this.limits.maxRecordBytes,
+      maxRecordLines: this.limits.maxRecordLines,
+      header: header === null ? undefined : makeHeader(header),
+      startOffset: offset,
+      startLine: line,
+    });
+    if (header === null) this.headerOffset = null;
+    this.readPos = offset;
+    this.head = offset === 0 && this.row.fp === null ? Buffer.alloc(HEAD_CAPTURE) : null;
+    this.headLen = 0;
+  }
+
+  /** Keep the first bytes read (see `head`) and take the fingerprint once they hold a record. */
+  private noteHead(bytes: Buffer, n: number, at: number): void {
+    const head = this.head;
+    if (head === null || at !== this.headLen) return;
+    const k = Math.min(n, head.length - this.headLen);
+    bytes.copy(head, this.headLen, 0, k);
+    this.headLen += k;
+    const fp = fingerprintOf(head.subarray(0, this.headLen));
+    if (fp !== null || this.headLen >= head.length) {
+      this.head = null;
+      if (fp !== null) {
+        this.row.fp = fp;
+        this.dirty = true;
+      }
+    }
+  }
+
+  /** Start over at byte 0 (truncation, rewrite): the old content was counted as it was read. */
+  restart(): void {
+    this.row.offset = 0;
+    this.row.line = 1;
+    this.row.header = null;
+    this.row.headerOffset = null;
+    this.row.tailLen = 0;
+    this.row.tailHash = null;
+    this.row.fp = null;
+    this.startReader(0, 1, null);
+    this.dirty = true;
+  }
+
+  /**
+   * Read what a plain file has beyond readPos, at most `budget` bytes; `between` runs after every
+   * chunk (the session commits there when one is due). Returns the bytes read.
+   */
+  readPlain(budget: number, between: () => void): number {
+    const reader = this.reader;
+    const fd = this.fd;
+    if (reader === null || fd === null) return 0;
+    const size = Number(fstatBig(fd).size);
+    if (size !== this.size) {
+      this.size = size;
+      this.lastGrowth = Date.now();
+      this.row.lastChange = Math.floor(this.lastGrowth / 1000);
+      this.dirty = true;
+    }
+    let done = 0;
+    while (this.readPos < size && done < budget) {
+      const space = reader.space();
+      const want = Math.min(space.length, size - this.readPos);
+      const n = readSyncAt(fd, space, want, this.readPos);
+      if (n === 0) break;
+      if (this.head !== null) this.noteHead(space, n, this.readPos);
+      this.readPos += n;
+      done += n;
+      reader.written(n);
+      between();
+    }
+    return done;
+  }
+
+  /** The file shrank below what was read, or no longer holds the committed bytes. */
+  changedUnderneath(): 'truncated' | 'rewritten' | null {
+    if (this.fd === null || this.row.gz) return null;
+    const size = Number(fstatBig(this.fd).size);
+    if (size < this.readPos) return 'truncated';
+    if (size === this.size) return null;
+    if (!markerMatches(this.fd, this.row.offset, { len: this.row.tailLen, hash: this.row.tailHash })) return 'rewritten';
+    // Truncated and written past the old size between two looks: the first record tells.
+    if (this.row.fp !== null && this.head === null && fingerprintOf(readHead(this.fd, FP_CHECK_BYTES)) !== this.row.fp) return 'rewritten';
+    return null;
+  }
+
+  /**
+   * Before starting over (truncated, rewritten): the old content as a row of its own, known by its
+   * first record and the offset read, so that a copy of it (copytruncate) is read on from there
+   * and not counted twice.
+   */
+  snapshot(): FileRow | null {
+    const reader = this.reader;
+    if (this.row.fp === null || reader === null) return null;
+    return {
+      ...this.row, id: 0, dev: '-', ino: '-', state: 'drained', offset: reader.offset, line: reader.line,
+      header: reader.header === undefined ? null : [...reader.header.names], headerOffset: this.headerOffset,
+      size: reader.offset, tailLen: 0, tailHash: null,
+    };
+  }
+
+  /**
+   * Read a .gz on from the row's offset (decompressed bytes) to its end. Null when the file does
+   * not decompress to its end (still being written, or damaged): nothing was read, try later.
+   */
+  async readGzip(between: () => void): Promise<number | null> {
+    if (this.reader === null) {
+      if (!(await gzipComplete(this.row.path))) return null;
+      this.startReader(this.row.offset, this.row.line, this.row.header);
+    }
+    const reader = this.reader;
+    if (reader === null) return 0;
+    const before = this.readPos;
+    this.size = await streamGzip(this.row.path, this.readPos, (chunk) => {
+      reader.write(chunk);
+      this.readPos += chunk.length;
+      between();
+    });
+    return this.readPos - before;
+  }
+
+  /**
+   * Read to its end: the row says drained and the descriptor closes. A last record without its
+   * line end is reported (TRUNCATED_RECORD), not counted, and never glued to another file.
+   */
+  finish(): boolean {
+    const reader = this.reader;
+    if (reader === null) return false;
+    this.checkpoint();
+    if (reader.pending > 0) {
+      this.problems.add({
+        code: 'TRUNCATED_RECORD', file: this.row.path, line: reader.line, byte: reader.offset,
+        message: `the file ends inside a record (${reader.pending} bytes without a line end) that was never completed; not counted`,
+        excerpt: '',
+      });
+      this.row.offset = this.readPos;
+      this.row.line = reader.line + 1;
+      this.row.tailLen = 0;
+      this.row.tailHash = null;
+    }
+    this.row.size = Math.max(this.size, this.row.offset);
+    this.row.state = 'drained';
+    this.close();
+    return true;
+  }
+
+  /** Bytes on disk not yet handed on as records. */
+  get lag(): number {
+    if (this.reader === null) return 0;
+    return Math.max(0, this.size - this.reader.offset);
+  }
+
+  /** Bring the row up to date with the reader (inside a commit). Returns whether it changed. */
+  checkpoint(): boolean {
+    const reader = this.reader;
+    if (reader !== null) {
+      const offset = reader.offset;
+      if (offset !== this.row.offset || this.dirty) {
+        this.row.offset = offset;
+        this.row.line = reader.line;
+        this.row.header = reader.header === undefined ? null : [...reader.header.names];
+        this.row.headerOffset = this.headerOffset;
+        if (this.fd !== null && !this.row.gz) {
+          const m = tailMarker(this.fd, offset);
+          this.row.tailLen = m.len;
+          this.row.tailHash = m.hash;
+        }
+        this.dirty = true;
+      }
+      if (this.row.fp === null && this.fd !== null && !this.row.gz) {
+        const fp = fingerprintOf(readHead(this.fd));
+        if (fp !== null) {
+          this.row.fp = fp;
+          this.dirty = true;
+        }
+      }
+    }
+    this.row.size = Math.max(this.size, this.row.offset);
+    const changed = this.dirty;
+    this.dirty = false;
+    return changed;
+  }
+
+  /** Close the descriptor: read to the end, or given up. */
+  close(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed
+      }
+      this.fd = null;
+    }
+    this.reader = null;
+  }
+}
+
+function readSyncAt(fd: number, buf: Buffer, length: number, position: number): number {
+  return readSync(fd, buf, 0, length, position);
+}
+
+/**
+ * Stream a .gz file's decompressed bytes from `skip` on into `write`; resolves with the total
+ * decompressed size. Rejects when the stream is damaged or ends early.
+ */
+export function streamGzip(path: string, skip: number, write: (chunk: Buffer) => void): Promise<number> {
+  return new Promise((resolveP, reject) => {
+    let total = 0;
+    const file = createReadStream(path, { highWaterMark: 1 << 20 });
+    const gunzip = createGunzip({ chunkSize: 256 << 10 });
+    file.on('error', (err) => gunzip.destroy(err));
+    gunzip.on('data', (chunk: Buffer) => {
+      const from = total;
+      total += chunk.length;
+      if (total <= skip) return;
+      try {
+        write(from >= skip ? chunk : chunk.subarray(skip - from));
+      } catch (err) {
+        gunzip.destroy(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    gunzip.on('end', () => resolveP(total));
+    gunzip.on('error', reject);
+    file.pipe(gunzip);
+  });
+}
+
+/** Whether a .gz file decompresses to its end without error (so it is complete, not being written). */
+export async function gzipComplete(path: string): Promise<boolean> {
+  try {
+    await streamGzip(path, Number.MAX_SAFE_INTEGER, () => undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * What the state remembers of each accounting file: its identity ((dev, ino) + a fingerprint of
+ * its first data record), the committed offset (line-aligned: just after the last record counted),
+ * the header in effect there, and a marker of the bytes before the offset to check the file still
+ * holds what was counted. Gaps (bytes lost because a file went away unread) are rows of their own.
+ */
+import type { Db } from './state-db.js';
+
+/**
+ * live: the file at the live path; rotated: renamed away, still being read; drained: read to its
+ * end and closed; skipped: there before a `--from end` start, never counted; gone: not found.
+ */
+export type FileState = 'live' | 'rotated' | 'drained' | 'skipped' | 'gone';
+
+export interface FileRow {
+  id: number;
+  dev: string;
+  ino: string;
+  /** sha256 of the first data record (null until the file has one). */
+  fp: string | null;
+  path: string;
+  gz: boolean;
+  state: FileState;
+  /** Committed offset (decompressed bytes for .gz) and the 1-based line there. */
+  offset: number;
+  line: number;
+  /** Size when last seen (decompressed size for .gz once read to the end). */
+  size: number;
+  /** Header names in effect at `offset`, and where that header row starts (null: none yet). */
+  header: string[] | null;
+  headerOffset: number | null;
+  /** Length and sha256 of the bytes just before `offset` (0 / null at offset 0). */
+  tailLen: number;
+  tailHash: string | null;
+  firstSeen: number;
+  /** Wall-clock seconds when the size last changed (a rotated file is closed after it stays put). */
+  lastChange: number;
+  goneAt: number | null;
+}
+
+export interface Gap {
+  readonly path: string;
+  readonly dev: string;
+  readonly ino: string;
+  readonly offset: number;
+  readonly size: number;
+  /** Bytes known to be missing (at least; the file may have grown after it was last seen). */
+  readonly missing: number;
+  readonly reason: string;
+  readonly detectedAt: number;
+}
+
+interface RawRow {
+  id: number; dev: string; ino: string; fp: string | null; path: string; gz: number; state: FileState;
+  offset: number; line: number; size: number; header: string | null; header_offset: number | null;
+  tail_len: number; tail_hash: string | null; first_seen: number; last_change: number; gone_at: number | null;
+}
+
+function fromRaw(r: RawRow): FileRow {
+  return {
+    id: r.id, dev: r.dev, ino: r.ino, fp: r.fp, path: r.path, gz: r.gz !== 0, state: r.state,
+    offset: r.offset, line: r.line, size: r.size, header: r.header === null ? null : (JSON.parse(r.header) as string[]),
+    headerOffset: r.header_offset, tailLen: r.tail_len, tailHash: r.tail_hash, firstSeen: r.first_seen,
+    lastChange: r.last_change, goneAt: r.gone_at,
+  };
+}
+
+export class FileRows {
+  private readonly db: Db;
+  private readonly insert;
+  private readonly update;
+  private readonly insertGap;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.insert = db.prepare(`INSERT INTO files (dev, ino, fp, path, gz, state, "offset", line, size, header, header_offset,
+      tail_len, tail_hash, first_seen, last_change, gone_at) VALUES (@dev, @ino, @fp, @path, @gz, @state, @offset, @line, @size,
+      @header, @headerOffset, @tailLen, @tailHash, @firstSeen, @lastChange, @goneAt)`);
+    this.update = db.prepare(`UPDATE files SET dev = @dev, ino = @ino, fp = @fp, path = @path, gz = @gz, state = @state,
+      "offset" = @offset, line = @line, size = @size, header = @header, header_offset = @headerOffset, tail_len = @tailLen,
+      tail_hash = @tailHash, last_change = @lastChange, gone_at = @goneAt WHERE id = @id`);
+    this.insertGap = db.prepare(`INSERT INTO gaps (path, dev, ino, "offset", size, missing, reason, detected_at)
+      VALUES (@path, @dev, @ino, @offset, @size, @missing, @reason, @detectedAt)`);
+  }
+
+  /** Every file not gone, oldest first. */
+  active(): FileRow[] {
+    return (this.db.prepare("SELECT * FROM files WHERE state <> 'gone' ORDER BY id").all() as RawRow[]).map(fromRaw);
+  }
+
+  private params(row: Omit<FileRow, 'id'> & { id?: number }): Record<string, unknown> {
+    return { ...row, gz: row.gz ? 1 : 0, header: row.header === null ? null : JSON.stringify(row.header) };
+  }
+
+  /** Insert a new row; returns its id. Call inside a commit. */
+  add(row: Omit<FileRow, 'id'>): number {
+    return Number(this.insert.run(this.params(row)).lastInsertRowid);
+  }
+
+  save(row: FileRow): void {
+    this.update.run(this.params(row));
+  }
+
+  addGap(gap: Gap): void {
+    this.insertGap.run({ ...gap });
+  }
+
+  /** Forget files gone before `before` (epoch seconds). */
+  prune(before: number): void {
+    this.db.prepare("DELETE FROM files WHERE state = 'gone' AND gone_at < ?").run(before);
+  }
+}
+
+export function readGaps(db: Db): Gap[] {
+  return (db.prepare('SELECT path, dev, ino, "offset" AS offset, size, missing, reason, detected_at AS detectedAt FROM gaps ORDER BY id').all() as Gap[]).map((g) => ({ ...g }));
+}
+
+export function countFiles(db: Db): { files: number; bytes: number } {
+  const r = db.prepare('SELECT count(*) AS files, coalesce(sum("offset"), 0) AS bytes FROM files').get() as { files: number; bytes: number };
+  return { files: r.files, bytes: r.bytes };
+}

@@ -1,0 +1,228 @@
+/**
+ * The state directory of `tail`: one SQLite database (WAL, synchronous=FULL) that holds the file
+ * offsets and the rollup buckets, written together in one transaction per commit, so that a crash
+ * replays exactly the uncommitted suffix. Owner-only permissions; one tail per state, enforced by
+ * an exclusive SQLite lock on a second small database (the OS drops it when the process dies, even
+ * by kill -9, so there is no stale lock to clean up).
+ */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { PmtaAcctError, messageOf } from '../errors.js';
+import { isBucketSize, type BucketSize } from '../rollup/buckets.js';
+import { COUNTER_NAMES } from '../rollup/counters.js';
+import { addEncodedHists } from './hist-codec.js';
+
+export const SCHEMA_VERSION = 1;
+/** The bucket column of records without a time column (no bucket starts at -1 s: starts are whole minutes). */
+export const UNTIMED_BUCKET = -1;
+
+/** What a state was created with; fixed for its life (the stored rollup has this shape). */
+export interface StateConfig {
+  /** Dimensions of the stored rollup's key. */
+  readonly dims: readonly string[];
+  /** Stored bucket size (the finest a report from this state can ask for). */
+  readonly bucket: BucketSize;
+  readonly tz: string;
+  /** The live accounting file followed (absolute path). */
+  readonly live: string;
+  /** `--from <time>`: events before this time are not counted (epoch seconds), or null. */
+  readonly since: number | null;
+  /**
+   * `--rotated-dir` directories (absolute), remembered so that a restart without the option still
+   * finds the files moved there (instead of reporting them lost). Absent in states made before.
+   */
+  readonly rotatedDirs?: readonly string[];
+}
+
+/** Store a changed config (only fields that do not change the stored rollup's shape may change). */
+export function saveConfig(db: Db, config: StateConfig): void {
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'config'").run(JSON.stringify(config));
+}
+
+export type Db = Database.Database;
+
+/** `$XDG_STATE_HOME/pmta-acct`, or `~/.local/state/pmta-acct`. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME !== undefined && env.XDG_STATE_HOME !== '' ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'pmta-acct');
+}
+
+export function dbPath(dir: string): string {
+  return join(dir, 'state.db');
+}
+
+function ensurePrivateFile(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+}
+
+function stateError(dir: string, what: string, err?: unknown): PmtaAcctError {
+  return new PmtaAcctError('STATE', `state ${dir}: ${what}${err === undefined ? '' : ` (${messageOf(err)})`}`, { cause: err });
+}
+
+function keyColumns(dims: readonly string[]): string[] {
+  return dims.map((d) => `"${d}_id"`);
+}
+
+function createSchema(db: Db, config: StateConfig): void {
+  const keys = keyColumns(config.dims);
+  const counters = COUNTER_NAMES.map((n) => `"${n}" INTEGER NOT NULL DEFAULT 0`);
+  db.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE dim_values (dim INTEGER NOT NULL, id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (dim, id), UNIQUE (dim, value));
+    CREATE TABLE groups (bucket INTEGER NOT NULL, ${keys.map((k) => `${k} INTEGER NOT NULL`).join(', ')}${keys.length > 0 ? ',' : ''}
+      ${counters.join(', ')}, hist BLOB, PRIMARY KEY (bucket${keys.map((k) => `, ${k}`).join('')})) WITHOUT ROWID;
+    CREATE TABLE buckets (bucket INTEGER PRIMARY KEY, counted INTEGER NOT NULL, first_event INTEGER, last_event INTEGER);
+    CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE problems (seq INTEGER PRIMARY KEY, code TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
+      byte INTEGER NOT NULL, message TEXT NOT NULL, excerpt TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE TABLE files (id INTEGER PRIMARY KEY, dev TEXT NOT NULL, ino TEXT NOT NULL, fp TEXT, path TEXT NOT NULL,
+      gz INTEGER NOT NULL, state TEXT NOT NULL, "offset" INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER NOT NULL,
+      header TEXT, header_offset INTEGER, tail_len INTEGER NOT NULL DEFAULT 0, tail_hash TEXT,
+      first_seen INTEGER NOT NULL, last_change INTEGER NOT NULL, gone_at INTEGER);
+    CREATE TABLE gaps (id INTEGER PRIMARY KEY, path TEXT NOT NULL, dev TEXT NOT NULL, ino TEXT NOT NULL, "offset" INTEGER NOT NULL,
+      size INTEGER NOT NULL, missing INTEGER NOT NULL, reason TEXT NOT NULL, detected_at INTEGER NOT NULL);
+  `);
+  const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+  put.run('schema', String(SCHEMA_VERSION));
+  put.run('config', JSON.stringify(config));
+  put.run('created', String(Math.floor(Date.now() / 1000)));
+  put.run('seq', '0');
+}
+
+function readConfig(db: Db, dir: string): StateConfig {
+  const row = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
+  const schema = row('schema');
+  if (schema === undefined) throw stateError(dir, 'not a pmta-acct state database (no schema version)');
+  if (Number(schema) !== SCHEMA_VERSION) throw stateError(dir, `schema version ${schema}; this pmta-acct reads version ${SCHEMA_VERSION}`);
+  const text = row('config');
+  if (text === undefined) throw stateError(dir, 'the state has no config');
+  const c = JSON.parse(text) as StateConfig;
+  if (!Array.isArray(c.dims) || !isBucketSize(c.bucket) || typeof c.live !== 'string') throw stateError(dir, 'the stored config does not validate');
+  return c;
+}
+
+function configure(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.function('hist_add', { deterministic: true }, (a: unknown, b: unknown) =>
+    addEncodedHists(a instanceof Uint8Array ? a : null, b instanceof Uint8Array ? b : null));
+}
+
+export interface OpenedState {
+  readonly dir: string;
+  readonly db: Db;
+  readonly config: StateConfig;
+  /** True when this call created the state. */
+  readonly created: boolean;
+  close(): void;
+}
+
+/**
+ * Take the single-instance lock of a state directory: an exclusive transaction on `lock.db`,
+ * held until the process closes it or dies.
+ */
+function takeLock(dir: string): Db {
+  const path = join(dir, 'lock.db');
+  ensurePrivateFile(path);
+  const lock = new Database(path, { timeout: 0 });
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE');
+  } catch (err) {
+    lock.close();
+    let who = '';
+    try {
+      const info = JSON.parse(readFileSync(join(dir, 'tail.pid'), 'utf8')) as { pid: number; host: string; started: string };
+      who = ` (pid ${info.pid} on ${info.host}, started ${info.started})`;
+    } catch {
+      // no pid file: the message says less
+    }
+    throw stateError(dir, `another pmta-acct tail is using this state${who}; stop it, or give this one its own --state DIR`, err);
+  }
+  const pidFile = join(dir, 'tail.pid');
+  ensurePrivateFile(pidFile);
+  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
+  return lock;
+}
+
+/** Open (or create, with `create`) the state for `tail`: locked, writable. */
+export function openStateForTail(dirArg: string, create: StateConfig | null): OpenedState {
+  const dir = resolve(dirArg);
+  try {
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+    } else if (!statSync(dir).isDirectory()) {
+      throw stateError(dir, 'exists and is not a directory');
+    }
+  } catch (err) {
+    if (err instanceof PmtaAcctError) throw err;
+    throw stateError(dir, 'cannot create the state directory', err);
+  }
+  const lock = takeLock(dir);
+  const path = dbPath(dir);
+  const exists = existsSync(path) && statSync(path).size > 0;
+  let db: Db;
+  try {
+    ensurePrivateFile(path);
+    db = new Database(path);
+    configure(db);
+  } catch (err) {
+    lock.close();
+    throw stateError(dir, 'cannot open the state database', err);
+  }
+  try {
+    let created = false;
+    let config: StateConfig;
+    if (!exists) {
+      if (create === null) throw stateError(dir, 'no state here yet');
+      db.transaction(() => createSchema(db, create))();
+      config = create;
+      created = true;
+    } else {
+      config = readConfig(db, dir);
+    }
+    return {
+      dir, db, config, created,
+      close() {
+        db.close();
+        lock.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    lock.close();
+    if (err instanceof PmtaAcctError) throw err;
+    throw stateError(dir, 'cannot read the state database', err);
+  }
+}
+
+/** Open a state for reading (report --state), while a tail may be writing it. */
+export function openStateForReading(dirArg: string): OpenedState {
+  const dir = resolve(dirArg);
+  const path = dbPath(dir);
+  if (!existsSync(path)) throw new PmtaAcctError('INPUT_NOT_FOUND', `state ${dir}: no state database here (state.db); run pmta-acct tail --state ${dirArg} first`);
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+  } catch (err) {
+    throw stateError(dir, 'cannot open the state database', err);
+  }
+  try {
+    const config = readConfig(db, dir);
+    return { dir, db, config, created: false, close: () => db.close() };
+  } catch (err) {
+    db.close();
+    if (err instanceof PmtaAcctError) throw err;
+    throw stateError(dir, 'cannot read the state database', err);
+  }
+}
+
+export function stateKeyColumns(config: StateConfig): string[] {
+  return keyColumns(config.dims);
+}

@@ -1,0 +1,297 @@
+/**
+ * A `tail` run: the follower feeds the one parser/classifier/rollup, and commits write the
+ * rollup delta, the totals and every file's offset in one SQLite transaction: at most every
+ * `commitInterval` or `commitRows` rows, at rotations and drained files, and at shutdown. Counting
+ * happens in memory only; what a crash loses is exactly what the next start reads again.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_HARD_CATEGORIES } from '../classify/bounce.js';
+import type { Config } from '../config/config-file.js';
+import type { EngineOptions } from '../engine/options.js';
+import { messageOf, PmtaAcctError } from '../errors.js';
+import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
+import { DEFAULT_KEEP } from '../parse/problems.js';
+import { makeLayout } from '../source/discovery.js';
+import { Follower, type StartFrom } from '../source/follower.js';
+import { FileRows, type Gap } from '../state/file-rows.js';
+import { RollupStore, type RollupDelta } from '../state/rollup-store.js';
+import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../state/state-db.js';
+import { mergeDeltas, TailSink } from './tail-sink.js';
+
+export interface TailRequest {
+  readonly stateDir: string;
+  /** The config a new state is created with (ignored, but checked, when the state exists). */
+  readonly create: StateConfig;
+  /** Which of `create`'s fields the user gave explicitly (a mismatch with the state is an error). */
+  readonly explicit: ReadonlySet<keyof StateConfig>;
+  readonly rotatedDirs: readonly string[];
+  readonly from: StartFrom;
+  readonly once: boolean;
+  readonly retainSeconds: number;
+  readonly commitInterval: number;
+  readonly commitRows: number;
+  readonly rotateWait: number;
+  readonly scanInterval: number;
+  readonly config: Config;
+  readonly hardCategories: readonly string[] | null;
+  readonly chunkSize: number;
+  /**
+   * Tests only: `before|inside|after:N` kills the process (SIGKILL) at the Nth commit, before
+   * its transaction, inside it after every write, or after it (PMTA_ACCT_FAILPOINT).
+   */
+  readonly failpoint?: string;
+}
+
+export interface TailEvents {
+  notice(message: string): void;
+  gap(gap: Gap): void;
+  /** After each successful commit, with what it added. */
+  committed(delta: RollupDelta): void;
+}
+
+function checkConfig(stored: StateConfig, req: TailRequest): void {
+  const want = req.create;
+  const differs: string[] = [];
+  if (stored.live !== want.live) differs.push(`it follows ${stored.live}, not ${want.live}`);
+  if (req.explicit.has('bucket') && stored.bucket !== want.bucket) differs.push(`its buckets are ${stored.bucket}, not ${want.bucket}`);
+  if (req.explicit.has('dims') && stored.dims.join(',') !== want.dims.join(',')) differs.push(`it keeps ${stored.dims.join(',')}, not ${want.dims.join(',')}`);
+  if (req.explicit.has('tz') && stored.tz !== want.tz) differs.push(`its time zone is ${stored.tz}, not ${want.tz}`);
+  if (differs.length > 0) {
+    throw new PmtaAcctError('STATE', `state ${req.stateDir}: ${differs.join('; ')} (use another --state DIR for another setup)`);
+  }
+}
+
+export class TailSession {
+  readonly state: OpenedState;
+  readonly sink: TailSink;
+  readonly follower: Follower;
+  readonly store: RollupStore;
+  readonly fileRows: FileRows;
+  readonly started: boolean;
+  private readonly req: TailRequest;
+  private readonly events: TailEvents;
+  private readonly failAt: { where: string; n: number } | null;
+  private readonly engineHard: readonly string[];
+  private unsaved: RollupDelta | null = null;
+  private gaps: Gap[] = [];
+  private lastCommit = Date.now();
+  private lastPrune = 0;
+  private milestone = false;
+  private committing = false;
+  private stopped = false;
+  private wakeUp: (() => void) | null = null;
+  /** Records read by this process, and commits made. */
+  rowsRead = 0;
+  commits = 0;
+  gapCount = 0;
+
+  private constructor(state: OpenedState, req: TailRequest, events: TailEvents) {
+    this.state = state;
+    this.req = req;
+    this.events = events;
+    const fp = /^(before|inside|after):(\d+)$/.exec(req.failpoint ?? '');
+    this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]) };
+    const c = state.config;
+    this.engineHard = req.hardCategories ?? req.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES;
+    const engine: EngineOptions = {
+      dims: c.dims as EngineOptions['dims'],
+      bucket: c.bucket,
+      tz: c.tz,
+      since: c.since,
+      until: null,
+      hardCategories: this.engineHard,
+      isps: req.config.isps,
+      header: null,
+      strict: false,
+      keepProblems: DEFAULT_KEEP,
+      chunkSize: req.chunkSize,
+      maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+      maxRecordLines: DEFAULT_MAX_RECORD_LINES,
+    };
+    this.sink = new TailSink(engine);
+    this.store = new RollupStore(state.db, c);
+    this.fileRows = new FileRows(state.db);
+    this.started = state.created;
+    this.follower = new Follower(
+      {
+        layout: makeLayout(c.live, c.rotatedDirs ?? []),
+        rotateWait: req.rotateWait,
+        once: req.once,
+        batchBytes: 16 << 20,
+        scanInterval: req.scanInterval,
+        chunkSize: req.chunkSize,
+        maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+        maxRecordLines: DEFAULT_MAX_RECORD_LINES,
+      },
+      {
+        sink: this.sink,
+        problems: this.sink.inner.problems,
+        notice: (m) => events.notice(m),
+        gap: (g) => {
+          this.gaps.push(g);
+          this.gapCount++;
+          events.gap(g);
+        },
+        between: () => this.maybeCommit(),
+        milestone: () => {
+          this.milestone = true;
+        },
+      },
+    );
+  }
+
+  /** Open (or create) the state, lock it, and match the stored files with the files present. */
+  static async open(req: TailRequest, events: TailEvents): Promise<TailSession> {
+    const opened = openStateForTail(req.stateDir, { ...req.create, rotatedDirs: req.rotatedDirs.map((d) => resolve(d)) });
+    try {
+      if (!opened.created) checkConfig(opened.config, req);
+      // Rotated directories accumulate: a restart without --rotated-dir still looks there.
+      const dirs = [...new Set([...(opened.config.rotatedDirs ?? []), ...req.rotatedDirs.map((d) => resolve(d))])];
+      const config: StateConfig = { ...opened.config, rotatedDirs: dirs };
+      if (dirs.length !== (opened.config.rotatedDirs ?? []).length) saveConfig(opened.db, config);
+      const state: OpenedState = { ...opened, config };
+      const session = new TailSession(state, req, events);
+      session.checkClassification();
+      const rows = session.fileRows.active();
+      await session.follower.start(rows, state.created ? req.from : null);
+      session.prune();
+      session.commit();
+      return session;
+    } catch (err) {
+      opened.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Hard bounce categories and ISP overrides decide where a record is counted: say so when they
+   * differ from those the state was counted with (what is stored stays as it was counted).
+   */
+  private checkClassification(): void {
+    const now = JSON.stringify({ hardCategories: [...this.engineHard].sort(), isps: this.req.config.isps });
+    const db = this.state.db;
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'classification'").get() as { value: string } | undefined;
+    if (row !== undefined && row.value !== now) {
+      this.events.notice('the hard bounce categories or ISP overrides differ from those this state was counted with: what is stored stays as it was counted, new records use the new settings');
+    }
+    if (row?.value !== now) db.prepare("INSERT INTO meta (key, value) VALUES ('classification', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(now);
+  }
+
+  private prune(): void {
+    const before = Math.floor(Date.now() / 1000) - this.req.retainSeconds;
+    this.state.db.transaction(() => {
+      this.store.prune(before);
+      this.fileRows.prune(before);
+    })();
+    this.lastPrune = Date.now();
+  }
+
+  private maybeCommit(): void {
+    if (this.sink.rows >= this.req.commitRows || Date.now() - this.lastCommit >= this.req.commitInterval) this.commit();
+  }
+
+  /** Write the delta, the totals and the file offsets in one transaction. */
+  commit(): boolean {
+    if (this.committing) return false;
+    this.committing = true;
+    this.rowsRead += this.sink.rows;
+    const fresh = this.sink.takeDelta();
+    const delta = this.unsaved === null ? fresh : mergeDeltas(this.unsaved, fresh);
+    const rows = this.follower.checkpoint();
+    const gaps = this.gaps;
+    const newIds = rows.filter((r) => r.id === 0);
+    if (delta.rollup.size === 0 && rows.length === 0 && gaps.length === 0 && [...delta.totals.values()].every((v) => v === 0)) {
+      // Nothing happened (an idle live file): no transaction, no fsync, no churn.
+      this.unsaved = null;
+      this.lastCommit = Date.now();
+      this.milestone = false;
+      this.committing = false;
+      return true;
+    }
+    try {
+      this.fail('before');
+      this.state.db.transaction(() => {
+        this.store.write(delta);
+        for (const row of rows) {
+          if (row.id === 0) row.id = this.fileRows.add(row);
+          else this.fileRows.save(row);
+        }
+        for (const g of gaps) this.fileRows.addGap(g);
+        this.state.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'seq'").run();
+        this.fail('inside');
+      })();
+      this.fail('after');
+    } catch (err) {
+      for (const row of newIds) row.id = 0;
+      this.unsaved = delta;
+      this.follower.unsaved(rows);
+      this.store.reload();
+      this.events.notice(`commit failed (${messageOf(err)}); counts and offsets are kept in memory and retried`);
+      this.lastCommit = Date.now();
+      this.committing = false;
+      return false;
+    }
+    this.unsaved = null;
+    this.gaps = [];
+    this.commits++;
+    this.lastCommit = Date.now();
+    this.milestone = false;
+    this.committing = false;
+    this.events.committed(delta);
+    return true;
+  }
+
+  private fail(where: string): void {
+    if (this.failAt !== null && this.failAt.where === where && this.failAt.n === this.commits + 1) process.kill(process.pid, 'SIGKILL');
+  }
+
+  /** Wake the loop before its poll interval (a watcher saw a change). */
+  wake(): void {
+    this.follower.wake();
+    this.wakeUp?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wakeUp?.();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * Follow until stop() (or, with once, until everything present is read), then commit.
+   * `pollInterval` is the time between polls when nothing wakes the loop.
+   */
+  async run(pollInterval: number): Promise<void> {
+    try {
+      while (!this.stopped) {
+        await this.follower.poll();
+        if (this.milestone || this.sink.rows >= this.req.commitRows || Date.now() - this.lastCommit >= this.req.commitInterval) this.commit();
+        if (Date.now() - this.lastPrune >= 3600_000) this.prune();
+        if (this.req.once) {
+          if (this.follower.caughtUp && !this.follower.scanPending) break;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, pollInterval);
+          function done(): void {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.wakeUp = done;
+        });
+        this.wakeUp = null;
+      }
+    } finally {
+      this.commit();
+      this.prune();
+    }
+  }
+
+  close(): void {
+    this.follower.close();
+    this.state.close();
+  }
+}

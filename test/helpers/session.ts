@@ -1,0 +1,57 @@
+/** `tail` in-process (the same TailSession the CLI runs), for tests that need many restarts. */
+import { resolve } from 'node:path';
+import { EMPTY_CONFIG } from '../../src/config/config-file.js';
+import { DIMENSIONS } from '../../src/classify/classifier.js';
+import { runStateReport } from '../../src/report/state-report.js';
+import type { StartFrom } from '../../src/source/follower.js';
+import { TailSession } from '../../src/tail/tail-session.js';
+import type { Expected } from './acct-writer.js';
+
+export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean } = {}): Promise<TailSession> {
+  return TailSession.open(
+    {
+      stateDir: state,
+      create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: 'UTC', live: resolve(live), since: null },
+      explicit: new Set(),
+      rotatedDirs: opts.rotatedDirs ?? [],
+      from: opts.from ?? 'beginning',
+      once: opts.follow !== true,
+      retainSeconds: 3650 * 86400,
+      commitInterval: 1000,
+      commitRows: opts.commitRows ?? 10000,
+      rotateWait: 0,
+      scanInterval: 0,
+      config: EMPTY_CONFIG,
+      hardCategories: null,
+      chunkSize: opts.chunkSize ?? 4096,
+    },
+    { notice: () => undefined, gap: () => undefined, committed: () => undefined },
+  );
+}
+
+/** Catch up and close, as `tail --once` does. */
+export async function catchUp(live: string, state: string, opts: Parameters<typeof openSession>[2] = {}): Promise<void> {
+  const s = await openSession(live, state, opts);
+  try {
+    await s.run(0);
+  } finally {
+    s.close();
+  }
+}
+
+/** What the state counted, from the same report --state path the CLI uses. */
+export function countedIn(state: string): Expected {
+  const { model } = runStateReport(state, {
+    inputs: [], by: ['isp'], alsoBy: [], bucket: null, since: null, until: null, tz: 'UTC', top: null,
+    config: EMPTY_CONFIG, hardCategories: null, header: null, strict: false, threads: 1,
+  });
+  const byIsp: Record<string, number> = {};
+  for (const g of model.groups) byIsp[g.key.isp] = g.counts.delivered + g.counts.deferred + g.counts.bounced + g.counts.complaints;
+  const c = model.total.counts;
+  return {
+    rows: model.input.records, delivered: c.delivered, deferred: c.deferred, bounced: c.bounced, hardBounced: c.hardBounced,
+    complaints: c.complaints, deliveredBytes: c.deliveredBytes, byIsp,
+  };
+}
+
+export { DIMENSIONS };

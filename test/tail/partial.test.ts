@@ -1,0 +1,44 @@
+/**
+ * A row written in two pieces, split at every byte position (between CR and LF, inside a quoted
+ * field with a doubled quote, inside a multi-byte UTF-8 character), with a catch-up and a restart
+ * in between: counted once, when complete (reliability.md §6 C25/C26).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AcctWriter } from '../helpers/acct-writer.js';
+import { catchUp, countedIn } from '../helpers/session.js';
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+describe('partial rows', () => {
+  it('split at every byte position of a row: counted once, when complete', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pmta-partial-'));
+    roots.push(root);
+    const w = new AcctWriter(join(root, 'logs'), 77);
+    const state = join(root, 'state');
+    w.rows(3);
+    await catchUp(w.live, state);
+    let positions = 0;
+    for (let k = 1; ; k++) {
+      const row = w.partial(k);
+      if (k >= row.length) {
+        w.complete();
+        break;
+      }
+      await catchUp(w.live, state);
+      const before = countedIn(state).rows;
+      w.complete();
+      await catchUp(w.live, state);
+      expect(countedIn(state).rows, `split at byte ${k} of ${JSON.stringify(row.toString())}`).toBe(before + 1);
+      positions++;
+    }
+    await catchUp(w.live, state);
+    expect(positions).toBeGreaterThan(100);
+    expect(countedIn(state)).toEqual(w.expected());
+  });
+});
