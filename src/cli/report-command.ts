@@ -1,18 +1,68 @@
 /** `pmta-acct report`: argv → ReportRequest → text on stdout (or a file). */
 import { Command, Option } from 'commander';
+import type { Dimension } from '../classify/classifier.js';
 import { loadConfig } from '../config/config-file.js';
 import { PmtaAcctError } from '../errors.js';
+import type { HistorySource } from '../history/history.js';
+import { SummaryDirHistory } from '../history/summary-dir.js';
 import { checkTimeZone } from '../rollup/buckets.js';
+import { COMPARE_MODES, type CompareMode } from '../report/compare.js';
 import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
 import type { ReportModel } from '../report/model.js';
-import { runReport } from '../report/report-run.js';
+import { redactModel } from '../report/privacy.js';
+import { runReportWith } from '../report/report-run.js';
+import { provisionalVerdicts, worstLevel, type VerdictSource } from '../report/verdicts.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
-import { EXIT_OK } from './exit.js';
+import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, writeOutput, warn } from './io.js';
+import { version } from './version.js';
 
-export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
 type Format = (typeof FORMATS)[number];
+
+/** Output file name endings and the format they imply (when --format does not say). */
+const FORMAT_OF_EXT: readonly [string, Format][] = [['.html', 'html'], ['.htm', 'html'], ['.md', 'md'], ['.json', 'json'], ['.csv', 'csv'], ['.prom', 'prom'], ['.txt', 'table']];
+
+function formatOfFile(file: string): Format | undefined {
+  const lower = file.toLowerCase();
+  return FORMAT_OF_EXT.find(([ext]) => lower.endsWith(ext))?.[1];
+}
+
+/** Each output and its format: --format for stdout or a single file; by file name for several. */
+function outputsOf(flags: ReportFlags): { file: string | undefined; format: Format }[] {
+  const files = flags.output ?? [];
+  if (files.length <= 1) {
+    const file = files[0];
+    const tty = process.stdout.isTTY === true && (file === undefined || file === '-');
+    return [{ file, format: flags.format ?? (file === undefined ? undefined : formatOfFile(file)) ?? (tty ? 'table' : 'json') }];
+  }
+  if (flags.format !== undefined) throw new PmtaAcctError('USAGE', '--format names one format: with several -o files, each file\'s format comes from its name');
+  return files.map((file) => {
+    const format = formatOfFile(file);
+    if (format === undefined) throw new PmtaAcctError('USAGE', `-o ${file}: name the format by the file's ending (${FORMAT_OF_EXT.map(([e]) => e).join(', ')})`);
+    return { file, format };
+  });
+}
+
+/** Who judges the report. The verdict rules of `check` plug in here once they exist (src/verdict/). */
+function verdictSource(): VerdictSource {
+  return provisionalVerdicts;
+}
+
+/** Where --compare reads earlier periods: --history DIR, else the --save DIR. */
+function historyOf(flags: ReportFlags): HistorySource | null {
+  const dir = flags.history ?? flags.save;
+  return dir === undefined ? null : new SummaryDirHistory(dir);
+}
+
+function parseCompare(text: string | undefined): CompareMode | null {
+  if (text === undefined) return null;
+  if (!(COMPARE_MODES as readonly string[]).includes(text)) throw new PmtaAcctError('USAGE', `--compare: '${text}' is not one of ${COMPARE_MODES.join(', ')}`);
+  return text as CompareMode;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 interface ReportFlags {
   by: string;
@@ -22,7 +72,12 @@ interface ReportFlags {
   tz: string;
   format?: Format;
   top?: string;
-  output?: string;
+  output?: string[];
+  compare?: string;
+  history?: string;
+  save?: string;
+  showAddresses?: boolean;
+  exitStatus?: boolean;
   workers?: string;
   strict?: boolean;
   header?: string;
@@ -43,8 +98,13 @@ async function render(format: Format, model: ReportModel, flags: ReportFlags, co
     case 'csv': return (await import('../report/csv.js')).renderCsv(model);
     case 'md': return (await import('../report/markdown.js')).renderMarkdown(model, top ?? 20);
     case 'table': return (await import('../report/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
+    case 'html': return (await import('../report/html/page.js')).renderHtml(model, { top: top ?? 20, version: version() });
+    case 'prom': return (await import('../report/prometheus.js')).renderProm(model);
   }
 }
+
+/** Formats that show verdicts, reasons and charts (the nightly report). */
+const NIGHTLY: ReadonlySet<Format> = new Set(['html', 'md', 'prom']);
 
 export function reportCommand(onExit: (code: number) => void): Command {
   return new Command('report')
@@ -57,7 +117,12 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--tz <zone>', 'time zone for dates, 1d buckets and labels', 'UTC')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(FORMATS))
     .option('--top <n>', 'rows per table (and keys in json/csv when given)')
-    .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('-o, --output <file>', 'write the report to this file (repeatable: the format of each comes from its name, e.g. -o day.html -o day.md)', collect)
+    .option('--compare <mode>', 'show each figure against the previous period (previous) or the median of the 7 previous ones (7d)')
+    .option('--history <dir>', 'daily summaries to compare with (default: the --save directory)')
+    .option('--save <dir>', 'record a summary of each day of the period in this directory (for --compare)')
+    .option('--show-addresses', 'show recipient addresses found in record text (hidden as ...@domain by default)')
+    .option('--exit-status', 'exit with the worst verdict: 0 OK, 1 WARNING, 2 CRITICAL')
     .option('--workers <n>', 'threads to read with (default: all cores)')
     .option('--strict', 'stop at the first bad record')
     .option('--header <columns>', 'column names for input that has no header line')
@@ -72,12 +137,19 @@ export function reportCommand(onExit: (code: number) => void): Command {
       if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
       const tz = checkTimeZone(flags.tz);
       const range = parseRange(flags.since, flags.until, tz, Math.floor(Date.now() / 1000));
-      const format: Format = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : 'json');
-      const human = format === 'table' || format === 'md';
-      const model = await runReport({
+      const outputs = outputsOf(flags);
+      const formats = new Set(outputs.map((o) => o.format));
+      const human = [...formats].some((f) => f === 'table' || f === 'md' || f === 'html' || f === 'prom');
+      const nightly = [...formats].some((f) => NIGHTLY.has(f));
+      const compare = parseCompare(flags.compare);
+      const alsoBy: Dimension[] = human ? ['isp', 'ip'] : [];
+      // Reasons: bounceCat now; add 'diag' here once the diag templates of `query` are a dimension.
+      if (nightly) alsoBy.push('bounceCat');
+      if (compare !== null) alsoBy.push('isp', 'ip');
+      const { model } = await runReportWith({
         inputs,
         by: parseDims(flags.by),
-        alsoBy: human ? ['isp', 'ip'] : [],
+        alsoBy,
         bucket: parseBucket(flags.bucket),
         since: range.since,
         until: range.until,
@@ -92,11 +164,26 @@ export function reportCommand(onExit: (code: number) => void): Command {
         maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
         maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
         minRange: parsePositiveInt(flags.minRange, '--min-range'),
+      }, {
+        charts: formats.has('html'),
+        save: flags.save ?? null,
+        compare,
+        history: compare === null ? null : historyOf(flags),
+        verdicts: nightly || flags.exitStatus === true ? verdictSource() : null,
       });
-      writeOutput(await render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
-      if (model.input.badRecords > 0 && format !== 'table') {
-        warn(`${model.input.badRecords} bad records (first: ${model.input.problems[0]?.file}:${model.input.problems[0]?.line}); see input.problems`);
+      const shown = flags.showAddresses === true ? model : redactModel(model);
+      for (const o of outputs) {
+        writeOutput(await render(o.format, shown, flags, flags.color !== false && useColor(o.file)), o.file);
       }
-      onExit(EXIT_OK);
+      for (const n of shown.comparison?.notes ?? []) warn(`--compare: ${n}`);
+      if (shown.input.badRecords > 0 && !formats.has('table')) {
+        warn(`${shown.input.badRecords} bad records (first: ${shown.input.problems[0]?.file}:${shown.input.problems[0]?.line}); see input.problems`);
+      }
+      if (flags.exitStatus === true) {
+        const worst = worstLevel(shown.verdicts ?? []);
+        onExit(worst === 'CRIT' ? EXIT_CRITICAL : worst === 'WARN' ? EXIT_WARNING : EXIT_OK);
+      } else {
+        onExit(EXIT_OK);
+      }
     });
 }

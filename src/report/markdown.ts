@@ -61,7 +61,7 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   if (m.byIp) out.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], top));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
   if (m.by.length > 0 && !plain) out.push(section(`By ${m.by.join(', ')}`, m.byKey, m.by, [...m.by], top));
-  if (m.series.length > 0) {
+  if (m.bucket !== null && m.series.length > 0) {
     const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r)]);
     out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...HEAD], rows)}\n`);
   }

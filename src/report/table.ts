@@ -114,7 +114,7 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   if (m.by.length > 0 && !plain) {
     parts.push(section(`By ${m.by.map(label).join(' and ')}`, m.byKey, m.by, m.by.map(label), paint, top));
   }
-  if (m.series.length > 0) {
+  if (m.bucket !== null && m.series.length > 0) {
     const t = makeTable(['Bucket', ...NUMBER_HEAD]);
     for (const row of m.series) t.push([row.bucket === null ? '' : shortTime(row.bucket, m.range.tz), ...numberCells(row, paint)]);
     parts.push(`${paint.bold(`Every ${m.bucket} (${m.range.tz})`)}\n${t.toString()}\n`);

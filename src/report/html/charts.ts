@@ -1,0 +1,130 @@
+/**
+ * The HTML report's charts, from the model's per-bucket rows: the stacked chart of delivered,
+ * deferred and bounced per bucket, deferral and bounce rate per major ISP over time, and the
+ * per-ISP sparklines. Buckets without records are drawn as zero (or as a gap for rates), so the
+ * time axis is continuous.
+ */
+import { attemptsOf, COUNTER_NAMES, type Counts } from '../../rollup/counters.js';
+import { makeBucketing } from '../../rollup/buckets.js';
+import { formatCount, formatRate, shortTime } from '../format.js';
+import { DEFAULT_THRESHOLDS } from '../highlight.js';
+import type { GroupRow, ReportModel } from '../model.js';
+import { htmlSafe as esc } from '../sanitize.js';
+import { lineChart, sparkline, stackedBars, type Series } from './svg.js';
+
+/** At most this many points per chart: finer buckets are added up into coarser ones. */
+const MAX_POINTS = 720;
+/** A rate is drawn for a bucket only on at least this many attempts (fewer say nothing). */
+export const MIN_POINT_ATTEMPTS = 20;
+/** Lines per rate chart. */
+const MAJOR_ISPS = 5;
+
+export interface Timeline {
+  readonly starts: readonly number[];
+  readonly labels: readonly string[];
+  /** Index of the point a bucket start belongs to. */
+  indexOf(start: number): number;
+}
+
+export function timelineOf(m: ReportModel): Timeline | null {
+  if (m.seriesBucket === null || m.series.length === 0) return null;
+  const b = makeBucketing(m.seriesBucket, m.range.tz);
+  const first = m.range.since === null ? m.series[0].bucket ?? 0 : b.start(m.range.since);
+  const lastRow = m.series[m.series.length - 1].bucket ?? first;
+  const end = m.range.until === null ? b.next(lastRow) : m.range.until;
+  const all: number[] = [];
+  for (let t = first; t < end && all.length < 100_000; t = b.next(t)) all.push(t);
+  const step = Math.max(1, Math.ceil(all.length / MAX_POINTS));
+  const starts = all.filter((_, i) => i % step === 0);
+  const oneDay = starts.length > 0 && shortTime(starts[0], m.range.tz).slice(0, 10) === shortTime(starts[starts.length - 1], m.range.tz).slice(0, 10);
+  const daily = m.seriesBucket === '1d';
+  const labels = starts.map((t) => {
+    const s = shortTime(t, m.range.tz);
+    return daily ? s.slice(5, 10) : oneDay ? s.slice(11) : `${s.slice(5, 10)} ${s.slice(11)}`;
+  });
+  const index = new Map<number, number>();
+  all.forEach((t, i) => index.set(t, Math.floor(i / step)));
+  return { starts, labels, indexOf: (start) => index.get(start) ?? -1 };
+}
+
+function zero(): Counts {
+  return Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Counts;
+}
+
+/** Counts per timeline point of some rows (all rows given are added up). */
+function perPoint(rows: readonly GroupRow[], tl: Timeline): Counts[] {
+  const out = tl.starts.map(zero);
+  for (const row of rows) {
+    const i = row.bucket === null ? -1 : tl.indexOf(row.bucket);
+    if (i < 0) continue;
+    for (const n of COUNTER_NAMES) out[i][n] += row.counts[n];
+  }
+  return out;
+}
+
+/** Per-ISP counts per point, from model.ispSeries. */
+export function ispPoints(m: ReportModel, tl: Timeline): Map<string, Counts[]> {
+  const rowsOf = new Map<string, GroupRow[]>();
+  for (const row of m.ispSeries) {
+    const isp = row.key.isp ?? '';
+    const list = rowsOf.get(isp) ?? [];
+    list.push(row);
+    rowsOf.set(isp, list);
+  }
+  return new Map([...rowsOf.entries()].map(([isp, rows]) => [isp, perPoint(rows, tl)]));
+}
+
+function legend(series: readonly Series[]): string {
+  return `<div class="legend">${series.map((s) => `<span><i class="${s.cls}"></i>${esc(s.name)}</span>`).join('')}</div>`;
+}
+
+export function volumeChart(m: ReportModel, tl: Timeline): string {
+  const pts = perPoint(m.series, tl);
+  const series: Series[] = [
+    { name: 'delivered', cls: 'c-delivered', values: pts.map((c) => c.delivered) },
+    { name: 'deferred', cls: 'c-deferred', values: pts.map((c) => c.deferred) },
+    { name: 'bounced', cls: 'c-bounced', values: pts.map((c) => c.bounced) },
+  ];
+  const title = `Delivered, deferred and bounced per ${m.seriesBucket} (${m.range.tz})`;
+  return `<h2 id="volume">${esc(title)}</h2>${legend(series)}${stackedBars(series, { title, labels: tl.labels, format: (v) => formatCount(Math.round(v)) })}`;
+}
+
+/** ISPs with the most attempts (and enough of them for a rate to mean something), biggest first. */
+export function majorIsps(m: ReportModel, n = MAJOR_ISPS): string[] {
+  return (m.byIsp ?? []).filter((r) => r.key.isp !== '' && attemptsOf(r.counts) >= DEFAULT_THRESHOLDS.minVolume)
+    .sort((a, b) => attemptsOf(b.counts) - attemptsOf(a.counts)).slice(0, n).map((r) => r.key.isp);
+}
+
+function rate(c: Counts, which: 'deferral' | 'bounce'): number | null {
+  const attempts = attemptsOf(c);
+  if (attempts < MIN_POINT_ATTEMPTS) return null;
+  return which === 'deferral' ? c.deferred / attempts : c.delivered + c.bounced === 0 ? null : c.bounced / (c.delivered + c.bounced);
+}
+
+export function rateCharts(m: ReportModel, tl: Timeline): string {
+  const isps = majorIsps(m);
+  if (isps.length === 0) return '';
+  const points = ispPoints(m, tl);
+  const chart = (which: 'deferral' | 'bounce', title: string, rule?: { value: number; label: string }) => {
+    const series: Series[] = isps.map((isp, i) => ({ name: isp, cls: `c-line${i}`, values: (points.get(isp) ?? []).map((c) => rate(c, which)) }));
+    return `<div><h3>${esc(title)}</h3>${legend(series)}${lineChart(series, { title, labels: tl.labels, height: 220, width: 600, format: (v) => formatRate(v, 1), rule })}</div>`;
+  };
+  const warn = DEFAULT_THRESHOLDS.deferral[0];
+  return `<h2 id="rates">Deferral and bounce rate per ISP</h2><p class="muted">The ${isps.length} ISPs with the most attempts; a point needs at least ${MIN_POINT_ATTEMPTS} attempts in its ${esc(m.seriesBucket ?? '')} bucket.</p>`
+    + `<div class="grid2">${chart('deferral', 'Deferral rate', { value: warn, label: `${formatRate(warn, 0)} warning` })}${chart('bounce', 'Bounce rate')}</div>`;
+}
+
+/** Sparkline cells for an ISP row: attempts per point, and deferral rate per point. */
+export function ispSparklines(m: ReportModel, tl: Timeline | null): ((row: GroupRow) => string[]) | undefined {
+  if (tl === null) return undefined;
+  const points = ispPoints(m, tl);
+  return (row) => {
+    const isp = row.key.isp ?? '';
+    const pts = points.get(isp) ?? [];
+    const name = isp === '' ? '(none)' : isp;
+    return [
+      sparkline(pts.map((c) => attemptsOf(c)), `${name}: attempts per ${m.seriesBucket}`),
+      sparkline(pts.map((c) => rate(c, 'deferral') ?? 0), `${name}: deferral rate per ${m.seriesBucket}`, 'spark def'),
+    ];
+  };
+}
