@@ -165,7 +165,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
         minRange: parsePositiveInt(flags.minRange, '--min-range'),
       }, {
-        charts: formats.has('html'),
+        charts: formats.has('html') || formats.has('md'),
         save: flags.save ?? null,
         compare,
         history: compare === null ? null : historyOf(flags),

@@ -26,9 +26,13 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** For Markdown table cells: no pipes, no markup, no HTML, no line breaks. */
+/**
+ * For Markdown table cells and list items after a fixed prefix: no pipes, no inline markup, no
+ * HTML, no line breaks. Only the characters that can start inline markup are escaped (with `[`
+ * and `]` escaped no link or image can form, so parentheses stay readable in plain-text mail).
+ */
 export function markdownSafe(s: string): string {
-  return terminalSafe(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
+  return terminalSafe(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_[\]|<>~]/g, (c) => `\\${c}`);
 }
 
 /** Characters that cannot be in an HTML text node or attribute value as they are. */

@@ -8,7 +8,8 @@ import { comparisonSentence } from '../compare-text.js';
 import { formatBytes, formatCount, shortTime } from '../format.js';
 import type { ReportModel } from '../model.js';
 import { htmlSafe as esc } from '../sanitize.js';
-import { ispSparklines, rateCharts, timelineOf, volumeChart } from './charts.js';
+import { timelineOf } from '../timeline.js';
+import { ispSparklines, rateCharts, volumeChart } from './charts.js';
 import { groupTable, label, latencySection, notesSection, reasonsSection, totalsSection, verdictsSection } from './sections.js';
 import { CSS } from './style.js';
 
