@@ -49,7 +49,8 @@ ul.verdicts li{padding:6px 10px;margin:4px 0;border-radius:6px;background:var(--
 .chart .rule{stroke:var(--crit);stroke-width:1;stroke-dasharray:4 3}
 .chart .rule-label{fill:var(--crit);font-size:11px}
 .chart .line{stroke-width:2}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));gap:16px}
+.grid2>div{min-width:0}
 .c-delivered{fill:var(--delivered);background:var(--delivered)}
 .c-deferred{fill:var(--deferred);background:var(--deferred)}
 .c-bounced{fill:var(--bounced);background:var(--bounced)}
