@@ -6,6 +6,6 @@ import { runExample, EXAMPLE } from './readme-example-lib.mjs';
 
 const path = fileURLToPath(new URL('../README.md', import.meta.url));
 const text = readFileSync(path, 'utf8');
-const out = text.replace(EXAMPLE, (_all, args, fence) => `<!-- example: pmta-acct ${args} -->\n${fence}\n${runExample(args)}${fence}`);
+const out = text.replace(EXAMPLE, (_all, args, fence) => `<!-- example: pmta-acct ${args} -->\n${fence}\n${runExample(args)}\`\`\``);
 writeFileSync(path, out);
 console.log('README examples refreshed');

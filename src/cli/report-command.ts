@@ -99,7 +99,7 @@ async function render(format: Format, model: ReportModel, flags: ReportFlags, co
     case 'md': return (await import('../report/markdown.js')).renderMarkdown(model, top ?? 20);
     case 'table': return (await import('../report/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
     case 'html': return (await import('../report/html/page.js')).renderHtml(model, { top: top ?? 20, version: version() });
-    case 'prom': return (await import('../report/prometheus.js')).renderProm(model);
+    case 'prom': return (await import('../report/prometheus.js')).renderProm(model, { top });
   }
 }
 

@@ -141,12 +141,12 @@ export interface Change {
   readonly fromZero: boolean;
 }
 
-/** Change of a figure against its baseline; null when either is unknown (or both are zero). */
+/** Change of a figure against its baseline; null when either is unknown, or both are zero (nothing to say). */
 export function changeOf(name: FigureName, now: number | null, before: number | null): Change | null {
-  if (now === null || before === null) return null;
+  if (now === null || before === null || (now === 0 && before === 0)) return null;
   const kind = changeKind(name);
   if (kind === 'points') return { value: now - before, kind, fromZero: false };
-  if (before === 0) return now === 0 ? { value: 0, kind, fromZero: false } : { value: Number.POSITIVE_INFINITY, kind, fromZero: true };
+  if (before === 0) return { value: Number.POSITIVE_INFINITY, kind, fromZero: true };
   return { value: (now - before) / before, kind, fromZero: false };
 }
 
@@ -165,7 +165,8 @@ export function formatChange(c: Change | null): string {
 
 /** Is this change worth colouring: good, bad, or neither? */
 export function changeTone(name: FigureName, c: Change | null): 'good' | 'bad' | 'neutral' {
-  if (c === null || c.value === 0) return 'neutral';
+  // What formatChange writes as ±0 is no news either.
+  if (c === null || (c.kind === 'points' ? Math.abs(c.value) < 0.00005 : Math.abs(c.value) < 0.0005)) return 'neutral';
   const rise = riseIs(name);
   if (rise === 'neutral') return 'neutral';
   const up = c.value > 0;

@@ -69,8 +69,8 @@ function latency(name: string, rows: readonly [Record<string, string>, GroupRow]
 }
 
 export interface PromOptions {
-  /** Most sending IPs exported (the biggest first). */
-  readonly maxIps?: number;
+  /** Most ISPs and most sending IPs exported, the biggest first (default: every ISP, 1,000 IPs). */
+  readonly top?: number;
 }
 
 export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
@@ -87,8 +87,8 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
     out.push(...family(`${P}_${f.name}`, `${f.help}, over the report period`, v === null ? [] : [sample(`${P}_${f.name}`, {}, v)]));
   }
   out.push(...latency(`${P}_delivery_latency_seconds`, [[{}, m.total]]));
-  const isps = (m.byIsp ?? []).filter((r) => r.key.isp !== '' && r.key.isp !== undefined);
-  const ips = (m.byIp ?? []).filter((r) => r.key.ip !== undefined && isIP(r.key.ip) !== 0).slice(0, opts.maxIps ?? 1000);
+  const isps = (m.byIsp ?? []).filter((r) => r.key.isp !== '' && r.key.isp !== undefined).slice(0, opts.top ?? Number.POSITIVE_INFINITY);
+  const ips = (m.byIp ?? []).filter((r) => r.key.ip !== undefined && isIP(r.key.ip) !== 0).slice(0, opts.top ?? 1000);
   for (const [level, label, rows] of [['isp', 'isp', isps], ['ip', 'source_ip', ips]] as const) {
     for (const f of FAMILIES.slice(0, PER_KEY)) {
       const name = `${P}_${level}_${f.name}`;

@@ -43,7 +43,8 @@ describe('changes', () => {
     expect(formatChange(changeOf('deferralRate', 0.042, 0.03))).toBe('+1.20 pp');
     expect(formatChange(changeOf('latencyP50', 3, 3))).toBe('±0%');
     expect(formatChange(changeOf('bounced', 5, 0))).toBe('new');
-    expect(formatChange(changeOf('bounced', 0, 0))).toBe('±0%');
+    expect(changeOf('bounced', 0, 0)).toBeNull();
+    expect(changeOf('complaintRate', 0, 0)).toBeNull();
     expect(formatChange(changeOf('delivered', 300, 100))).toBe('+200%');
     expect(changeOf('deferralRate', null, 0.1)).toBeNull();
     expect(formatChange(null)).toBe('');

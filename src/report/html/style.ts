@@ -20,7 +20,7 @@ nav{margin:10px 0 0;font-size:13px}
 nav a{margin-right:12px;color:var(--l0);text-decoration:none}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums;width:100%}
-th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap;vertical-align:top}
+th,td{padding:4px 6px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap;vertical-align:top}
 th{font-weight:600;background:var(--panel);position:sticky;top:0}
 th.l,td.l{text-align:left}
 td.text{white-space:normal;overflow-wrap:anywhere;text-align:left;min-width:16em}

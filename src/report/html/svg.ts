@@ -27,12 +27,17 @@ export interface ChartOptions {
   readonly rule?: { readonly value: number; readonly label: string };
 }
 
-/** 1, 2, 2.5 or 5 times a power of ten, at or above v (axis maxima that read well). */
-export function niceCeil(v: number): number {
-  if (!(v > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v * (1 - 1e-9)) return m * p;
-  return 10 * p;
+/**
+ * An axis for values up to v: a step of 1, 2, 2.5 or 5 times a power of ten that cuts it into at
+ * most 4 parts, and the first multiple of the step at or above v (so every tick reads well).
+ */
+export function niceScale(v: number): { readonly max: number; readonly step: number } {
+  if (!(v > 0)) return { max: 1, step: 0.25 };
+  const raw = v / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const round = (x: number) => Number(x.toPrecision(12));
+  const step = round([1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= raw * (1 - 1e-9)) ?? 10 * p);
+  return { max: round(Math.max(step, Math.ceil(v / step - 1e-9) * step)), step };
 }
 
 const num = (v: number) => (Math.round(v * 10) / 10).toString();
@@ -45,13 +50,15 @@ interface Frame {
   readonly top: number;
   readonly bottom: number;
   readonly max: number;
+  readonly step: number;
   readonly n: number;
 }
 
 function frame(opts: ChartOptions, max: number, n: number): Frame {
   const w = opts.width ?? 960;
   const h = opts.height ?? 260;
-  return { w, h, left: 64, right: 12, top: 12, bottom: 28, max: niceCeil(max), n: Math.max(1, n) };
+  const scale = niceScale(max);
+  return { w, h, left: 64, right: 12, top: 12, bottom: 28, max: scale.max, step: scale.step, n: Math.max(1, n) };
 }
 
 const plotW = (f: Frame) => f.w - f.left - f.right;
@@ -62,8 +69,8 @@ const slot = (f: Frame) => plotW(f) / f.n;
 /** Horizontal grid lines with y labels, and x labels spaced so they do not collide. */
 function axes(f: Frame, opts: ChartOptions): string {
   const out: string[] = [];
-  for (let i = 0; i <= 4; i++) {
-    const v = (f.max * i) / 4;
+  for (let i = 0; i * f.step <= f.max * (1 + 1e-9); i++) {
+    const v = Number((i * f.step).toPrecision(12));
     const y = num(yOf(f, v));
     out.push(`<line class="grid" x1="${f.left}" x2="${f.w - f.right}" y1="${y}" y2="${y}"/>`);
     out.push(`<text class="tick" x="${f.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${htmlSafe(opts.format(v))}</text>`);
@@ -143,7 +150,7 @@ export function lineChart(series: readonly Series[], opts: ChartOptions): string
 
 /** A word-sized chart for a table cell: an area of `values` (nulls as 0), scaled to its own max. */
 export function sparkline(values: readonly (number | null)[], label: string, cls = 'spark'): string {
-  const w = 120;
+  const w = 100;
   const h = 24;
   const max = Math.max(0, ...values.map((v) => v ?? 0));
   const n = values.length;
