@@ -11,7 +11,7 @@ import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
 import type { ReportModel } from '../report/model.js';
 import { redactModel } from '../report/privacy.js';
 import { runReportWith } from '../report/report-run.js';
-import { provisionalVerdicts, worstLevel, type VerdictSource } from '../report/verdicts.js';
+import { provisionalVerdicts, type VerdictSource } from '../report/verdict-view.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
@@ -45,9 +45,18 @@ function outputsOf(flags: ReportFlags): { file: string | undefined; format: Form
   });
 }
 
-/** Who judges the report. The verdict rules of `check` plug in here once they exist (src/verdict/). */
+/**
+ * Who judges the report: provisional thresholds over the whole period until the rules of `check`
+ * (src/verdict/) judge it in the same reading.
+ */
 function verdictSource(): VerdictSource {
   return provisionalVerdicts;
+}
+
+/** The verdicts' status as the exit code (the `check` codes), unless --exit-zero. */
+function exitCodeOf(model: ReportModel, flags: ReportFlags): number {
+  if (flags.exitZero === true || !model.verdicts) return EXIT_OK;
+  return model.verdicts.status === 'CRIT' ? EXIT_CRITICAL : model.verdicts.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
 }
 
 /** Where --compare reads earlier periods: --history DIR, else the --save DIR. */
@@ -77,7 +86,8 @@ interface ReportFlags {
   history?: string;
   save?: string;
   showAddresses?: boolean;
-  exitStatus?: boolean;
+  verdicts?: boolean;
+  exitZero?: boolean;
   workers?: string;
   strict?: boolean;
   header?: string;
@@ -122,7 +132,8 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--history <dir>', 'daily summaries to compare with (default: the --save directory)')
     .option('--save <dir>', 'record a summary of each day of the period in this directory (for --compare)')
     .option('--show-addresses', 'show recipient addresses found in record text (hidden as ...@domain by default)')
-    .option('--exit-status', 'exit with the worst verdict: 0 OK, 1 WARNING, 2 CRITICAL')
+    .option('--no-verdicts', 'no verdicts (and exit 0)')
+    .option('--exit-zero', 'exit 0 even when a verdict is WARN or CRIT')
     .option('--workers <n>', 'threads to read with (default: all cores)')
     .option('--strict', 'stop at the first bad record')
     .option('--header <columns>', 'column names for input that has no header line')
@@ -169,7 +180,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         save: flags.save ?? null,
         compare,
         history: compare === null ? null : historyOf(flags),
-        verdicts: nightly || flags.exitStatus === true ? verdictSource() : null,
+        verdicts: nightly && flags.verdicts !== false ? verdictSource() : null,
       });
       const shown = flags.showAddresses === true ? model : redactModel(model);
       for (const o of outputs) {
@@ -179,11 +190,6 @@ export function reportCommand(onExit: (code: number) => void): Command {
       if (shown.input.badRecords > 0 && !formats.has('table')) {
         warn(`${shown.input.badRecords} bad records (first: ${shown.input.problems[0]?.file}:${shown.input.problems[0]?.line}); see input.problems`);
       }
-      if (flags.exitStatus === true) {
-        const worst = worstLevel(shown.verdicts ?? []);
-        onExit(worst === 'CRIT' ? EXIT_CRITICAL : worst === 'WARN' ? EXIT_WARNING : EXIT_OK);
-      } else {
-        onExit(EXIT_OK);
-      }
+      onExit(exitCodeOf(shown, flags));
     });
 }

@@ -13,7 +13,7 @@ import { ispPoints, timelineOf } from './timeline.js';
 import type { GroupRow, ReportModel } from './model.js';
 import { topIsps, topReasons, type ReasonRow } from './reasons.js';
 import { markdownSafe } from './sanitize.js';
-import { sortVerdicts } from './verdicts.js';
+import { sortVerdicts } from './verdict-view.js';
 
 const HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
 
@@ -80,11 +80,11 @@ export function textSparkline(values: readonly number[]): string {
 }
 
 function verdicts(m: ReportModel): string {
-  if (m.verdicts === null) return '';
-  const sorted = sortVerdicts(m.verdicts);
+  if (m.verdicts === null || m.verdicts === undefined) return '';
+  const sorted = sortVerdicts(m.verdicts.verdicts);
   const bad = sorted.filter((v) => v.level !== 'OK');
   const ok = sorted.length - bad.length;
-  const lines = bad.map((v) => `- **${v.level}** ${markdownSafe(v.message)}`);
+  const lines = bad.map((v) => `- ${v.level === 'INFO' ? v.level : `**${v.level}**`} ${markdownSafe(v.message)}`);
   if (bad.length === 0) lines.push(`- OK: all ${formatCount(ok)} checks passed.`);
   else if (ok > 0) lines.push(`- OK: ${formatCount(ok)} other checks passed.`);
   return `## Verdicts\n\n${lines.join('\n')}\n`;

@@ -11,7 +11,7 @@ import type { Rollup } from '../rollup/rollup.js';
 import type { SinkStats } from '../engine/options.js';
 import type { Comparison } from './compare.js';
 import { reasonsOf, type ReasonRow } from './reasons.js';
-import type { ReportVerdict } from './verdicts.js';
+import type { VerdictsView } from './verdict-view.js';
 
 export interface GroupRow {
   /** Bucket start, epoch seconds; null without buckets. */
@@ -61,8 +61,8 @@ export interface ReportModel {
   readonly byKey: readonly GroupRow[];
   /** Bounce and deferral reasons, when the rollup has `bounceCat` (see reasons.ts). */
   readonly reasons: readonly ReasonRow[] | null;
-  /** Verdicts (null: none were evaluated for this report). */
-  readonly verdicts: readonly ReportVerdict[] | null;
+  /** What the rules say, shown first by every renderer; absent or null when not judged. */
+  readonly verdicts?: VerdictsView | null;
   /** Figures of an earlier period to compare with (`--compare`), null without. */
   readonly comparison: Comparison | null;
 }
@@ -190,7 +190,6 @@ export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
     seriesBucket,
     byKey: opts.bucket === null ? top.rows : tableOf(r, opts.by),
     reasons: reasonsOf(r),
-    verdicts: null,
     comparison: null,
   };
 }

@@ -9,7 +9,7 @@ import type { Problem } from '../parse/problems.js';
 import type { GroupRow, ReportModel } from './model.js';
 import type { ReasonRow } from './reasons.js';
 import { redactAddresses } from './sanitize.js';
-import type { ReportVerdict } from './verdicts.js';
+import type { ReportVerdict } from './verdict-view.js';
 
 function row(r: GroupRow): GroupRow {
   let changed = false;
@@ -32,7 +32,7 @@ function problem(p: Problem): Problem {
 }
 
 function verdict(v: ReportVerdict): ReportVerdict {
-  return { ...v, scope: redactAddresses(v.scope), message: redactAddresses(v.message) };
+  return { ...v, scope: Object.fromEntries(Object.entries(v.scope).map(([k, x]) => [k, redactAddresses(x)])), message: redactAddresses(v.message) };
 }
 
 export function redactModel(m: ReportModel): ReportModel {
@@ -51,6 +51,6 @@ export function redactModel(m: ReportModel): ReportModel {
     ispSeries: rows(m.ispSeries),
     byKey: rows(m.byKey),
     reasons: m.reasons === null ? null : m.reasons.map(reason),
-    verdicts: m.verdicts === null ? null : m.verdicts.map(verdict),
+    verdicts: m.verdicts === null || m.verdicts === undefined ? m.verdicts : { ...m.verdicts, verdicts: m.verdicts.verdicts.map(verdict) },
   };
 }

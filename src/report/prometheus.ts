@@ -11,7 +11,7 @@
  */
 import { isIP } from 'node:net';
 import type { GroupRow, ReportModel } from './model.js';
-import { levelRank, worstLevel } from './verdicts.js';
+import { scopeText, severityOf } from './verdict-view.js';
 
 const P = 'pmta_acct_report';
 
@@ -100,10 +100,11 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
     }
   }
   out.push(...latency(`${P}_isp_delivery_latency_seconds`, isps.filter((r) => r.latency.count > 0).map((r) => [{ isp: r.key.isp }, r])));
-  if (m.verdicts !== null) {
+  if (m.verdicts !== null && m.verdicts !== undefined) {
     const name = `${P}_verdict_level`;
-    out.push(...family(name, 'Verdict per rule and scope: 0 OK, 1 WARN, 2 CRIT', m.verdicts.map((v) => sample(name, { rule: v.rule, scope: v.scope }, levelRank(v.level)))));
-    one('status', 'Worst verdict: 0 OK, 1 WARNING, 2 CRITICAL (the exit status of check)', levelRank(worstLevel(m.verdicts)));
+    const lines = m.verdicts.verdicts.map((v) => sample(name, { rule: v.rule, scope: scopeText(v.scope) }, severityOf(v.level)));
+    out.push(...family(name, 'Verdict per rule and scope: 0 OK (or INFO), 1 WARN, 2 CRIT', lines));
+    one('status', 'Worst verdict: 0 OK, 1 WARNING, 2 CRITICAL (the exit status of check)', severityOf(m.verdicts.status));
   }
   return `${out.join('\n')}\n`;
 }

@@ -17,7 +17,7 @@ import { bucketFitsDays, bucketForDays, saveDays } from '../history/summary-dir.
 import type { CompareMode } from './compare.js';
 import { compareReport } from './compare-run.js';
 import { buildModel, type ReportModel } from './model.js';
-import type { VerdictSource } from './verdicts.js';
+import type { VerdictSource } from './verdict-view.js';
 
 export interface ReportRequest {
   readonly inputs: readonly string[];

@@ -97,7 +97,7 @@ describe('report --compare', () => {
   });
 
   it('shows the change next to each figure in Markdown', () => {
-    const r = runCli(['report', '--format', 'md', ...dayArgs('2026-11-28'), '--compare', 'previous', '--history', join(dir, 'history')]);
+    const r = runCli(['report', '--format', 'md', ...dayArgs('2026-11-28'), '--compare', 'previous', '--history', join(dir, 'history'), '--exit-zero']);
     expect(r.code).toBe(0);
     const now = total(json([...dayArgs('2026-11-28'), '--by', 'isp']));
     const before = total(daily.get('2026-11-27') as JsonReport);
@@ -109,7 +109,7 @@ describe('report --compare', () => {
   });
 
   it('says so when the history has nothing for the period, and still reports', () => {
-    const r = runCli(['report', '--format', 'md', ...dayArgs('2026-11-19'), '--compare', 'previous', '--history', join(dir, 'history')]);
+    const r = runCli(['report', '--format', 'md', ...dayArgs('2026-11-19'), '--compare', 'previous', '--history', join(dir, 'history'), '--exit-zero']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No comparison: daily summaries in');
     expect(r.stderr).toMatch(/--compare: no summary for 2026-11-18/);

@@ -81,7 +81,7 @@ describe('report --format prom', () => {
   it('writes the textfile atomically, as gauges with bounded labels, matching the JSON', () => {
     runCli(['report', ...SAMPLE, '-o', join(dir, 'pmta_acct.prom')]);
     const r = runCli(['report', ...SAMPLE, '--format', 'prom', '-o', join(dir, 'pmta_acct.prom')]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(2);
     expect(readdirSync(dir).filter((f) => f.includes('pmta_acct'))).toEqual(['pmta_acct.prom']);
     const { samples, types } = parseProm(readFileSync(join(dir, 'pmta_acct.prom'), 'utf8'));
     expect([...types.values()].every((t) => t === 'gauge')).toBe(true);
@@ -109,7 +109,8 @@ describe('several outputs from one reading', () => {
   it('writes each file in the format its name says', () => {
     const base = join(dir, 'day');
     const r = runCli(['report', ...SAMPLE, '-o', `${base}.html`, '-o', `${base}.md`, '-o', `${base}.json`, '-o', `${base}.prom`]);
-    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(2);
     expect(readFileSync(`${base}.html`, 'utf8')).toMatch(/^<!DOCTYPE html>/);
     expect(readFileSync(`${base}.md`, 'utf8')).toMatch(/^# PowerMTA accounting report/);
     expect(JSON.parse(readFileSync(`${base}.json`, 'utf8'))).toMatchObject({ version: 1 });
@@ -124,17 +125,20 @@ describe('several outputs from one reading', () => {
   });
 });
 
-describe('report --exit-status', () => {
-  it('exits with the worst verdict: 0 OK, 1 WARNING, 2 CRITICAL', () => {
+describe('exit status', () => {
+  it('is the worst verdict: 0 OK, 1 WARNING, 2 CRITICAL; 0 with --exit-zero or --no-verdicts', () => {
     const ok = csv([...lines('d', 200, 'a@gmail.com')]);
     const warn = csv([...lines('d', 200, 'a@gmail.com'), ...lines('t', 7, 'a@gmail.com', 'policy-related')]);
     const crit = csv([...lines('d', 200, 'a@gmail.com'), ...lines('b', 6, 'a@gmail.com', 'bad-mailbox')]);
-    expect(runCli(['report', '--format', 'md', '--exit-status', '-'], { input: ok }).code).toBe(0);
-    const w = runCli(['report', '--format', 'md', '--exit-status', '-'], { input: warn });
+    expect(runCli(['report', '--format', 'md', '-'], { input: ok }).code).toBe(0);
+    const w = runCli(['report', '--format', 'md', '-'], { input: warn });
     expect(w.code).toBe(1);
     expect(w.stdout).toContain('- **WARN** all mail deferral 3.38% (7 of 207) over the report period \\> 3%');
-    expect(runCli(['report', '--format', 'md', '--exit-status', '-'], { input: crit }).code).toBe(2);
-    expect(runCli(['report', '--format', 'md', '-'], { input: crit }).code).toBe(0);
+    expect(runCli(['report', '--format', 'md', '-'], { input: crit }).code).toBe(2);
+    expect(runCli(['report', '--format', 'md', '--exit-zero', '-'], { input: crit }).code).toBe(0);
+    const quiet = runCli(['report', '--format', 'md', '--no-verdicts', '-'], { input: crit });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toContain('## Verdicts');
   });
 });
 

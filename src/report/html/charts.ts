@@ -5,7 +5,6 @@
  */
 import { attemptsOf, type Counts } from '../../rollup/counters.js';
 import { formatCount, formatRate } from '../format.js';
-import { DEFAULT_THRESHOLDS } from '../highlight.js';
 import type { GroupRow, ReportModel } from '../model.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { ispPoints, perPoint, type Timeline } from '../timeline.js';
@@ -15,6 +14,10 @@ import { lineChart, sparkline, stackedBars, type Series } from './svg.js';
 export const MIN_POINT_ATTEMPTS = 20;
 /** Lines per rate chart. */
 const MAJOR_ISPS = 5;
+/** An ISP gets a line on at least this many attempts over the period. */
+const MAJOR_ATTEMPTS = 100;
+/** The reference line of the deferral chart: where Gmail's guidance sees a reputation issue developing. */
+const DEFERRAL_REFERENCE = 0.03;
 
 function legend(series: readonly Series[]): string {
   return `<div class="legend">${series.map((s) => `<span><i class="${s.cls}"></i>${esc(s.name)}</span>`).join('')}</div>`;
@@ -33,7 +36,7 @@ export function volumeChart(m: ReportModel, tl: Timeline): string {
 
 /** ISPs with the most attempts (and enough of them for a rate to mean something), biggest first. */
 export function majorIsps(m: ReportModel, n = MAJOR_ISPS): string[] {
-  return (m.byIsp ?? []).filter((r) => r.key.isp !== '' && attemptsOf(r.counts) >= DEFAULT_THRESHOLDS.minVolume)
+  return (m.byIsp ?? []).filter((r) => r.key.isp !== '' && attemptsOf(r.counts) >= MAJOR_ATTEMPTS)
     .sort((a, b) => attemptsOf(b.counts) - attemptsOf(a.counts)).slice(0, n).map((r) => r.key.isp);
 }
 
@@ -51,9 +54,8 @@ export function rateCharts(m: ReportModel, tl: Timeline): string {
     const series: Series[] = isps.map((isp, i) => ({ name: isp, cls: `c-line${i}`, values: (points.get(isp) ?? []).map((c) => rate(c, which)) }));
     return `<div><h3>${esc(title)}</h3>${legend(series)}${lineChart(series, { title, labels: tl.labels, height: 220, width: 600, format: (v) => formatRate(v, 1), rule })}</div>`;
   };
-  const warn = DEFAULT_THRESHOLDS.deferral[0];
   return `<h2 id="rates">Deferral and bounce rate per ISP</h2><p class="muted">The ${isps.length} ISPs with the most attempts; a point needs at least ${MIN_POINT_ATTEMPTS} attempts in its ${esc(m.seriesBucket ?? '')} bucket.</p>`
-    + `<div class="grid2">${chart('deferral', 'Deferral rate', { value: warn, label: `${formatRate(warn, 0)} warning` })}${chart('bounce', 'Bounce rate')}</div>`;
+    + `<div class="grid2">${chart('deferral', 'Deferral rate', { value: DEFERRAL_REFERENCE, label: formatRate(DEFERRAL_REFERENCE, 0) })}${chart('bounce', 'Bounce rate')}</div>`;
 }
 
 /** Sparkline cells for an ISP row: attempts per point, and deferral rate per point. */

@@ -11,7 +11,7 @@ import type { GroupRow, ReportModel } from '../model.js';
 import { topIsps, topReasons, type ReasonRow } from '../reasons.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { latencyBar } from './svg.js';
-import { sortVerdicts } from '../verdicts.js';
+import { sortVerdicts } from '../verdict-view.js';
 
 const LABELS: Readonly<Record<string, string>> = {
   isp: 'ISP', ip: 'Sending IP', vmta: 'VirtualMTA', pool: 'Pool', job: 'Job', domain: 'Domain', bounceCat: 'Bounce category', type: 'Type', diag: 'Reason',
@@ -35,8 +35,8 @@ function hi(text: string, level: Level): string {
 
 export function verdictsSection(m: ReportModel): string {
   const head = '<h2 id="verdicts">Verdicts</h2>';
-  if (m.verdicts === null) return `${head}<p class="muted">No rules were evaluated for this report.</p>`;
-  const sorted = sortVerdicts(m.verdicts);
+  if (m.verdicts === null || m.verdicts === undefined) return `${head}<p class="muted">No rules were evaluated for this report.</p>`;
+  const sorted = sortVerdicts(m.verdicts.verdicts);
   const bad = sorted.filter((v) => v.level !== 'OK');
   const ok = sorted.length - bad.length;
   const items = bad.map((v) => `<li><span class="badge ${v.level}">${v.level}</span>${esc(v.message)}</li>`);

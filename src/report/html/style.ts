@@ -39,7 +39,7 @@ td.key{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-siz
 ul.verdicts{list-style:none;padding:0;margin:0}
 ul.verdicts li{padding:6px 10px;margin:4px 0;border-radius:6px;background:var(--panel);overflow-wrap:anywhere}
 .badge{display:inline-block;min-width:44px;text-align:center;font-size:11px;font-weight:700;border-radius:4px;padding:1px 6px;margin-right:8px;color:#fff}
-.badge.CRIT{background:var(--crit)}.badge.WARN{background:var(--warn)}.badge.OK{background:var(--ok)}
+.badge.CRIT{background:var(--crit)}.badge.WARN{background:var(--warn)}.badge.OK{background:var(--ok)}.badge.INFO{background:var(--l0)}
 .legend{font-size:12px;color:var(--muted);margin:2px 0 4px}
 .legend span{display:inline-block;margin-right:14px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
