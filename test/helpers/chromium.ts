@@ -30,6 +30,15 @@ export class Browser {
   private buffer = '';
 
   private constructor(private readonly child: ChildProcess, private readonly profile: string) {
+    // A browser that dies (or cannot start) fails what waits for it instead of hanging the test.
+    child.once('exit', (code, signal) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`chromium exited (${code ?? signal})`));
+      this.waiting.clear();
+    });
+    child.once('error', (err) => {
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    });
     const out = child.stdio[4] as Readable;
     out.setEncoding('utf8');
     out.on('data', (chunk: string) => {
