@@ -1,14 +1,20 @@
 /**
- * Every view of a rollup (per-ISP table, per-IP table, the time series, coarser buckets) is a
- * regrouping of the one rollup: keep some dimensions, map bucket starts, add. Exact by construction.
+ * Every view of a rollup (per-ISP table, per-IP table, the time series, coarser buckets, a verdict
+ * window) is a regrouping of the one rollup: keep some dimensions, map bucket starts, add. Exact by
+ * construction.
  */
 import { NO_BUCKET, Rollup } from './rollup.js';
 
 /**
- * A rollup keyed by `dims` (a subset of src's) and by `bucketOf(start)` (null: no buckets), of the
- * groups whose bucket start passes `keep` (all when omitted; NaN for groups without a bucket).
+ * A rollup keyed by `dims` (a subset of src's) and by `bucketOf(start)` (null: no buckets). With
+ * `keep`, only groups whose bucket start passes it are added (groups without a bucket never do).
  */
-export function regroup(src: Rollup, dims: readonly string[], bucketOf: ((start: number) => number) | null, keep?: (start: number) => boolean): Rollup {
+export function regroup(
+  src: Rollup,
+  dims: readonly string[],
+  bucketOf: ((start: number) => number) | null,
+  keep?: (start: number) => boolean,
+): Rollup {
   const from = dims.map((d) => {
     const i = src.dims.indexOf(d);
     if (i < 0) throw new Error(`regroup: ${d} is not a dimension of this rollup (${src.dims.join(',')})`);
@@ -18,7 +24,7 @@ export function regroup(src: Rollup, dims: readonly string[], bucketOf: ((start:
   const key = out.key;
   for (let g = 0; g < src.size; g++) {
     const start = src.bucketOf(g);
-    if (keep !== undefined && !keep(start)) continue;
+    if (keep !== undefined && (Number.isNaN(start) || !keep(start))) continue;
     key[0] = out.bucketId(bucketOf === null || Number.isNaN(start) ? NO_BUCKET : bucketOf(start));
     for (let d = 0; d < from.length; d++) key[d + 1] = out.dicts[d].id(src.valueOf(g, from[d]));
     out.addGroup(out.group(), src, g);
