@@ -24,6 +24,9 @@ export class RollupSink implements RecordSink {
   private readonly since: number;
   private readonly until: number;
   private readonly ranged: boolean;
+  private bucketLo = Number.NaN;
+  private bucketHi = Number.NaN;
+  private bucketKey = 0;
 
   constructor(options: EngineOptions) {
     this.problems = new ProblemLog(options.keepProblems, options.strict ? strictFailure : undefined);
@@ -68,7 +71,22 @@ export class RollupSink implements RecordSink {
     }
     const rollup = this.rollup;
     const key = rollup.key;
-    key[0] = rollup.bucketId(this.bucketing === null || !timed ? NO_BUCKET : this.bucketing.start(t));
+    // Records come in time order: keep the current bucket's range and id while t stays inside.
+    if (!(t >= this.bucketLo && t < this.bucketHi)) {
+      if (this.bucketing === null) {
+        this.bucketLo = Number.NEGATIVE_INFINITY;
+        this.bucketHi = Number.POSITIVE_INFINITY;
+        this.bucketKey = rollup.bucketId(NO_BUCKET);
+      } else if (!timed) {
+        this.bucketLo = this.bucketHi = Number.NaN;
+        this.bucketKey = rollup.bucketId(NO_BUCKET);
+      } else {
+        this.bucketLo = this.bucketing.start(t);
+        this.bucketHi = this.bucketing.next(this.bucketLo);
+        this.bucketKey = rollup.bucketId(this.bucketLo);
+      }
+    }
+    key[0] = this.bucketKey;
     const dims = this.dims;
     const dicts = rollup.dicts;
     for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, dicts[d]);

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { runCli } from '../helpers/cli.js';
  * inside a record), header rows that change the column order mid-file (a range must be re-read
  * with the header in effect at its start), bad records (line numbers must stay exact).
  */
-function trickyFile(rows: number): string {
+function trickyFile(rows: number, unterminated = true): string {
   const headers = ['type,timeLogged,rcpt,dlvSourceIp,dsnDiag,bounceCat', 'type,rcpt,timeLogged,bounceCat,dsnDiag,dlvSourceIp'];
   const out: string[] = [headers[0]];
   let layout = 0;
@@ -27,7 +28,7 @@ function trickyFile(rows: number): string {
     const cat = type === 'b' ? (i % 2 ? 'bad-mailbox' : 'spam-related') : '';
     let row = layout === 0 ? [type, time, rcpt, ip, diag, cat] : [type, rcpt, time, cat, diag, ip];
     if (i % 1499 === 7) row = [type, 'not a time', rcpt, ip, diag, cat];
-    if (i % 2003 === 11) row = [type, time, rcpt, ip, '"unterminated', cat];
+    if (unterminated && i % 2003 === 11) row = [type, time, rcpt, ip, '"unterminated', cat];
     out.push(row.join(','));
   }
   return `${out.join('\r\n')}\r\n`;
@@ -56,5 +57,44 @@ describe('splitting a file over threads', () => {
     ]) {
       expect(run(...args), args.join(' ')).toBe(base);
     }
+  });
+
+  it('gives the same counts from the gzipped file and from the file cut into rotated pieces', () => {
+    // no unterminated quotes here: where a file ends changes how far one reaches
+    const text = trickyFile(12000, false);
+    const single = join(dir, 'acct-2026-11-28-0002.csv');
+    writeFileSync(single, text);
+    const gz = join(dir, 'acct-2026-11-28-0001.csv.gz');
+    writeFileSync(gz, gzipSync(Buffer.from(text)));
+    const rotated = join(dir, 'rotated');
+    mkdirSync(rotated);
+    // cut at line ends outside quoted fields, each piece starting with the header in effect
+    const lines = text.split('\r\n');
+    const pieces: string[][] = [[]];
+    let header = lines[0];
+    let open = false;
+    for (const line of lines.slice(0, -1)) {
+      const current = pieces[pieces.length - 1];
+      if (!open && line.startsWith('type,')) header = line;
+      else if (!open && current.length > 1500) pieces.push([header]);
+      pieces[pieces.length - 1].push(line);
+      if ((line.split('"').length - 1) % 2 === 1) open = !open;
+    }
+    pieces.forEach((p, i) => {
+      const name = join(rotated, `acct-2026-11-28-${String(i).padStart(4, '0')}.csv`);
+      const body = Buffer.from(`${p.join('\r\n')}\r\n`);
+      if (i % 3 === 0) writeFileSync(`${name}.gz`, gzipSync(body));
+      else writeFileSync(name, body);
+    });
+    const counts = (...args: string[]) => {
+      const r = runCli(['report', '--format', 'json', '--by', 'isp,ip,bounceCat', '--bucket', '1h', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { total: unknown; groups: unknown; input: { badRecords: number; records: number } };
+      return { total: j.total, groups: j.groups, bad: j.input.badRecords };
+    };
+    const plain = counts(single);
+    expect(counts(gz, '--chunk-size', '3001')).toEqual(plain);
+    expect(counts(rotated, '--workers', '2')).toEqual(plain);
+    expect(plain.bad).toBeGreaterThan(3);
   });
 });
