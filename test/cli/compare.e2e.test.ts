@@ -108,6 +108,15 @@ describe('report --compare', () => {
     expect(r.stdout).toMatch(new RegExp(`\\| Deferred \\| [^|]+ \\| [^|]+ \\| ${pp >= 0 ? '\\+' : '-'}${Math.abs(pp).toFixed(2)} pp \\|`));
   });
 
+  it('adds a change column to the terminal totals', () => {
+    const r = runCli(['report', '--format', 'table', ...dayArgs('2026-11-28'), '--compare', 'previous', '--history', join(dir, 'history'), '--exit-zero']);
+    const now = total(json([...dayArgs('2026-11-28'), '--by', 'isp']));
+    const before = total(daily.get('2026-11-27') as JsonReport);
+    const pct = ((now.delivered - before.delivered) / before.delivered) * 100;
+    expect(r.stdout).toContain('Changes are against the previous day (2026-11-27)');
+    expect(r.stdout).toMatch(new RegExp(`│ Delivered +│ [0-9,]+ +│ [^│]+│ ${pct >= 0 ? '\\+' : '-'}${Math.abs(pct).toFixed(1)}% +│`));
+  });
+
   it('says so when the history has nothing for the period, and still reports', () => {
     const r = runCli(['report', '--format', 'md', ...dayArgs('2026-11-19'), '--compare', 'previous', '--history', join(dir, 'history'), '--exit-zero']);
     expect(r.code).toBe(0);
