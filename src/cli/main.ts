@@ -3,7 +3,6 @@
  * pmta-acct command line. The only module that reads argv and calls process.exit; every command
  * reports its status through `finish`, and every PmtaAcctError becomes a message and EXIT_UNKNOWN.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
@@ -12,11 +11,7 @@ import { checkCommand } from './check-command.js';
 import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
 import { tailCommand } from './tail-command.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { version } from './version.js';
 
 let status = EXIT_OK;
 const finish = (code: number) => {

@@ -2,19 +2,68 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config-file.js';
 import { PmtaAcctError } from '../errors.js';
+import type { HistorySource } from '../history/history.js';
+import { SummaryDirHistory } from '../history/summary-dir.js';
 import { checkTimeZone } from '../rollup/buckets.js';
+import { COMPARE_MODES, type CompareMode } from '../report/compare.js';
 import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
 import type { ReportModel } from '../report/model.js';
-import { runReport, type ReportRequest } from '../report/report-run.js';
+import { redactModel } from '../report/privacy.js';
+import { runReportWith, type ReportRequest } from '../report/report-run.js';
 import { runStateReport } from '../report/state-report.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, writeOutput, warn } from './io.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
+import { version } from './version.js';
 
-export const FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
 type Format = (typeof FORMATS)[number];
+
+/** Output file name endings and the format they imply (when --format does not say). */
+const FORMAT_OF_EXT: readonly [string, Format][] = [['.html', 'html'], ['.htm', 'html'], ['.md', 'md'], ['.json', 'json'], ['.csv', 'csv'], ['.prom', 'prom'], ['.txt', 'table']];
+
+function formatOfFile(file: string): Format | undefined {
+  const lower = file.toLowerCase();
+  return FORMAT_OF_EXT.find(([ext]) => lower.endsWith(ext))?.[1];
+}
+
+/** Each output and its format: --format for stdout or a single file; by file name for several. */
+function outputsOf(flags: ReportFlags): { file: string | undefined; format: Format }[] {
+  const files = flags.output ?? [];
+  if (files.length <= 1) {
+    const file = files[0];
+    const tty = process.stdout.isTTY === true && (file === undefined || file === '-');
+    return [{ file, format: flags.format ?? (file === undefined ? undefined : formatOfFile(file)) ?? (tty ? 'table' : 'json') }];
+  }
+  if (flags.format !== undefined) throw new PmtaAcctError('USAGE', '--format names one format: with several -o files, each file\'s format comes from its name');
+  return files.map((file) => {
+    const format = formatOfFile(file);
+    if (format === undefined) throw new PmtaAcctError('USAGE', `-o ${file}: name the format by the file's ending (${FORMAT_OF_EXT.map(([e]) => e).join(', ')})`);
+    return { file, format };
+  });
+}
+
+/** The verdicts' status as the exit code (the `check` codes), unless --exit-zero. */
+function exitCodeOf(model: ReportModel, flags: ReportFlags): number {
+  if (flags.exitZero === true || !model.verdicts) return EXIT_OK;
+  return model.verdicts.status === 'CRIT' ? EXIT_CRITICAL : model.verdicts.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
+}
+
+/** Where --compare reads earlier periods: --history DIR, else the --save DIR. */
+function historyOf(flags: ReportFlags): HistorySource | null {
+  const dir = flags.history ?? flags.save;
+  return dir === undefined ? null : new SummaryDirHistory(dir);
+}
+
+function parseCompare(text: string | undefined): CompareMode | null {
+  if (text === undefined) return null;
+  if (!(COMPARE_MODES as readonly string[]).includes(text)) throw new PmtaAcctError('USAGE', `--compare: '${text}' is not one of ${COMPARE_MODES.join(', ')}`);
+  return text as CompareMode;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 interface ReportFlags extends VerdictFlags {
   by: string;
@@ -24,7 +73,13 @@ interface ReportFlags extends VerdictFlags {
   tz: string;
   format?: Format;
   top?: string;
-  output?: string;
+  output?: string[];
+  compare?: string;
+  history?: string;
+  save?: string;
+  showAddresses?: boolean;
+  verdicts?: boolean;
+  exitZero?: boolean;
   workers?: string;
   strict?: boolean;
   header?: string;
@@ -35,15 +90,7 @@ interface ReportFlags extends VerdictFlags {
   maxRecordBytes?: string;
   maxRecordLines?: string;
   minRange?: string;
-  verdicts?: boolean;
-  exitZero?: boolean;
   state?: string;
-}
-
-/** The verdicts' status as the exit code (the `check` codes), unless --exit-zero. */
-function exitCodeOf(model: ReportModel, flags: ReportFlags): number {
-  if (flags.exitZero === true || !model.verdicts) return EXIT_OK;
-  return model.verdicts.status === 'CRIT' ? EXIT_CRITICAL : model.verdicts.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
 }
 
 /** Renderers are loaded on use: each pulls its own dependencies (cli-table3 for the table). */
@@ -54,8 +101,13 @@ async function render(format: Format, model: ReportModel, flags: ReportFlags, co
     case 'csv': return (await import('../report/csv.js')).renderCsv(model);
     case 'md': return (await import('../report/markdown.js')).renderMarkdown(model, top ?? 20);
     case 'table': return (await import('../report/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
+    case 'html': return (await import('../report/html/page.js')).renderHtml(model, { top: top ?? 20, version: version() });
+    case 'prom': return (await import('../report/prometheus.js')).renderProm(model, { top });
   }
 }
+
+/** Formats that show verdicts, reasons and charts (the nightly report). */
+const NIGHTLY: ReadonlySet<Format> = new Set(['html', 'md', 'prom']);
 
 export function reportCommand(onExit: (code: number) => void): Command {
   return new Command('report')
@@ -68,17 +120,21 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--tz <zone>', 'time zone for dates, 1d buckets and labels', 'UTC')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(FORMATS))
     .option('--top <n>', 'rows per table (and keys in json/csv when given)')
-    .option('-o, --output <file>', 'write the report to this file instead of stdout')
-    .option('--workers <n>', 'threads to read with (default: all cores)')
-    .option('--strict', 'stop at the first bad record')
-    .option('--header <columns>', 'column names for input that has no header line')
-    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
-    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    .option('-o, --output <file>', 'write the report to this file (repeatable: the format of each comes from its name, e.g. -o day.html -o day.md)', collect)
+    .option('--compare <mode>', 'show each figure against the previous period (previous) or the median of the 7 previous ones (7d)')
+    .option('--history <dir>', 'daily summaries to compare with (default: the --save directory)')
+    .option('--save <dir>', 'record a summary of each day of the period in this directory (for --compare)')
+    .option('--show-addresses', 'show recipient addresses found in record text (hidden as ...@domain by default)')
     .option('--rules <file>', 'verdict rules file (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
     .option('--pmta-config <file>', 'PowerMTA config to read max-msg-rate limits, virtual MTAs and pools from')
     .option('--at <time>', 'verdict windows end at this time (default: the latest event)')
     .option('--no-verdicts', 'no verdicts (and exit 0)')
     .option('--exit-zero', 'exit 0 even when a verdict is WARN or CRIT')
+    .option('--workers <n>', 'threads to read with (default: all cores)')
+    .option('--strict', 'stop at the first bad record')
+    .option('--header <columns>', 'column names for input that has no header line')
+    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
+    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
     .option('--state <dir>', 'report from the buckets pmta-acct tail stored in this state directory instead of files')
     .option('--no-color', 'no colours in the table')
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
@@ -86,18 +142,24 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .addOption(new Option('--max-record-lines <n>').hideHelp())
     .addOption(new Option('--min-range <bytes>').hideHelp())
     .action(async (inputs: string[], flags: ReportFlags) => {
-      if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input), or --state DIR');
-      if (inputs.length > 0 && flags.state !== undefined) throw new PmtaAcctError('USAGE', 'report: give files or --state DIR, not both');
+      if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
       const tz = checkTimeZone(flags.tz);
       const range = parseRange(flags.since, flags.until, tz, Math.floor(Date.now() / 1000));
-      const format: Format = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : 'json');
-      const human = format === 'table' || format === 'md';
+      const outputs = outputsOf(flags);
+      const formats = new Set(outputs.map((o) => o.format));
+      const human = [...formats].some((f) => f === 'table' || f === 'md' || f === 'html' || f === 'prom');
+      const nightly = [...formats].some((f) => NIGHTLY.has(f));
+      const compare = parseCompare(flags.compare);
+      const alsoBy: string[] = human ? ['isp', 'ip'] : [];
+      // Reasons: by bounce category and by diag template (query's masking of dsnDiag).
+      if (nightly) alsoBy.push('bounceCat', 'diag');
+      if (compare !== null) alsoBy.push('isp', 'ip');
       const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
       const plan = flags.verdicts === false || flags.state !== undefined ? null : await verdictPlanOf(flags, config, tz);
       const request: ReportRequest = {
         inputs,
         by: parseDims(flags.by),
-        alsoBy: human ? ['isp', 'ip'] : [],
+        alsoBy,
         bucket: parseBucket(flags.bucket),
         since: range.since,
         until: range.until,
@@ -116,17 +178,27 @@ export function reportCommand(onExit: (code: number) => void): Command {
       };
       let model: ReportModel;
       if (flags.state !== undefined) {
+        if (inputs.length > 0) throw new PmtaAcctError('USAGE', 'report --state reads the stored buckets: name no input files');
         const fromState = runStateReport(flags.state, request);
         for (const note of fromState.notes) warn(note);
         model = fromState.model;
+        for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       } else {
-        model = await runReport(request);
+        model = (await runReportWith(request, {
+          charts: formats.has('html') || formats.has('md'),
+          save: flags.save ?? null,
+          compare,
+          history: compare === null ? null : historyOf(flags),
+        })).model;
       }
-      for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
-      writeOutput(await render(format, model, flags, flags.color !== false && useColor(flags.output)), flags.output);
-      if (model.input.badRecords > 0 && format !== 'table') {
-        warn(`${model.input.badRecords} bad records (first: ${model.input.problems[0]?.file}:${model.input.problems[0]?.line}); see input.problems`);
+      const shown = flags.showAddresses === true ? model : redactModel(model);
+      for (const o of outputs) {
+        writeOutput(await render(o.format, shown, flags, flags.color !== false && useColor(o.file)), o.file);
       }
-      onExit(exitCodeOf(model, flags));
+      for (const n of shown.comparison?.notes ?? []) warn(`--compare: ${n}`);
+      if (shown.input.badRecords > 0 && !formats.has('table')) {
+        warn(`${shown.input.badRecords} bad records (first: ${shown.input.problems[0]?.file}:${shown.input.problems[0]?.line}); see input.problems`);
+      }
+      onExit(exitCodeOf(shown, flags));
     });
 }

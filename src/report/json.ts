@@ -6,6 +6,8 @@ import type { GroupRow, ReportModel } from './model.js';
 import { isoTime } from './format.js';
 import type { Problem } from '../parse/problems.js';
 import { verdictJson } from './verdict-json.js';
+import { COUNTER_NAMES } from '../rollup/counters.js';
+import type { Comparison, Figures } from './compare.js';
 
 export const JSON_VERSION = 1;
 
@@ -26,6 +28,28 @@ export function groupJson(row: GroupRow, tz: string, withBucket: boolean, withKe
   };
   out.latency = row.latency;
   return out;
+}
+
+/** Baseline figures in the shape of a group: counters, `rates`, `latency` percentiles. */
+function figuresJson(f: Figures): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const n of COUNTER_NAMES) out[n] = f[n];
+  out.rates = { deferral: round(f.deferralRate), bounce: round(f.bounceRate), hardBounce: round(f.hardBounceRate), complaint: round(f.complaintRate) };
+  out.latency = { p50: f.latencyP50, p90: f.latencyP90, p99: f.latencyP99 };
+  return out;
+}
+
+export function comparisonJson(c: Comparison, tz: string): Record<string, unknown> {
+  const keyed = (m: ReadonlyMap<string, Figures>) => Object.fromEntries([...m.entries()].map(([k, f]) => [k, figuresJson(f)]));
+  return {
+    mode: c.mode,
+    source: c.source,
+    periods: c.periods.map((p) => ({ since: isoTime(p.since, tz), until: isoTime(p.until, tz), found: p.found })),
+    notes: c.notes,
+    total: c.total === null ? null : figuresJson(c.total),
+    isp: keyed(c.isp),
+    ip: keyed(c.ip),
+  };
 }
 
 function problemJson(p: Problem): Record<string, unknown> {
@@ -63,6 +87,7 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
     total: groupJson(m.total, tz, false, false),
     groups: m.groups.map((g) => groupJson(g, tz, m.bucket !== null, true)),
     omittedKeys: m.omittedKeys,
+    ...(m.comparison === null ? {} : { compare: comparisonJson(m.comparison, tz) }),
   };
 }
 

@@ -1,12 +1,20 @@
 /**
- * Markdown: the same content as the terminal table, as pipe tables that read well in mail and chat.
+ * Markdown: the nightly report for mail and chat, with the content of the HTML report minus its
+ * charts (verdicts first, totals with changes, per-ISP table with a text sparkline, per-IP table,
+ * reasons, latency), as pipe tables. Record text goes through markdownSafe.
  */
 import { formatProblem } from '../parse/problems.js';
+import { attemptsOf } from '../rollup/counters.js';
+import { changeOf, figuresOf, formatChange, type FigureName, type Figures } from './compare.js';
+import { comparisonSentence } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
 import { rowLevels } from './highlight.js';
+import { ispPoints, timelineOf } from './timeline.js';
 import type { GroupRow, ReportModel } from './model.js';
+import { topIsps, topReasons, type ReasonRow } from './reasons.js';
 import { markdownSafe } from './sanitize.js';
-import { verdictContext, verdictLines } from './verdicts.js';
+import { sortVerdicts } from './verdict-view.js';
+import { verdictContext } from './verdicts.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
 
@@ -16,72 +24,153 @@ function mark(text: string, level: string): string {
   return level === 'ok' ? text : `**${text}**`;
 }
 
-function cells(row: GroupRow, rules: RuleSet): string[] {
+/** ` (+3.1%)` after a figure, when there is a baseline. */
+function chg(name: FigureName, now: number | null, base: Figures | null | undefined): string {
+  if (base === null || base === undefined) return '';
+  const text = formatChange(changeOf(name, now, base[name]));
+  return text === '' ? '' : ` (${text})`;
+}
+
+function cells(row: GroupRow, rules: RuleSet, base?: Figures | null): string[] {
   const c = row.counts;
   const lv = rowLevels(row, rules);
+  const f = figuresOf(row);
+  const v = (text: string, name: FigureName, level = 'ok') => `${mark(text, level)}${chg(name, f[name], base)}`;
   return [
-    formatCount(c.delivered), formatCount(c.deferred), formatCount(c.bounced), formatCount(c.hardBounced), formatCount(c.complaints),
-    mark(formatRate(row.rates.deferral), lv.deferral), mark(formatRate(row.rates.bounce), lv.bounce),
-    mark(formatRate(row.rates.hardBounce), lv.hardBounce), mark(formatRate(row.rates.complaint, 3), lv.complaint),
+    v(formatCount(c.delivered), 'delivered'), v(formatCount(c.deferred), 'deferred'), v(formatCount(c.bounced), 'bounced'),
+    formatCount(c.hardBounced), v(formatCount(c.complaints), 'complaints'),
+    v(formatRate(row.rates.deferral), 'deferralRate', lv.deferral), v(formatRate(row.rates.bounce), 'bounceRate', lv.bounce),
+    v(formatRate(row.rates.hardBounce), 'hardBounceRate', lv.hardBounce), v(formatRate(row.rates.complaint, 3), 'complaintRate', lv.complaint),
     formatSeconds(row.latency.p50), formatSeconds(row.latency.p90),
   ];
 }
 
-function table(labels: string[], rows: string[][], leftColumns = labels.length - HEAD.length): string {
+function table(labels: string[], rows: string[][], leftColumns: number): string {
   const line = (c: string[]) => `| ${c.join(' | ')} |`;
   const align = labels.map((_, i) => (i < leftColumns ? '---' : '---:'));
   return [line(labels), line(align), ...rows.map(line)].join('\n');
 }
 
-function section(title: string, rows: readonly GroupRow[], dims: readonly string[], labels: string[], top: number, rules: RuleSet): string {
-  if (rows.length === 0) return '';
-  const body = rows.slice(0, top).map((r) => [...dims.map((d) => (r.key[d] ? markdownSafe(r.key[d]) : '(none)')), ...cells(r, rules)]);
-  const more = rows.length > top ? `\n\n_${rows.length - top} more not shown._` : '';
-  return `## ${title}\n\n${table([...labels, ...HEAD], body)}${more}\n`;
+const key = (v: string | undefined) => (v ? markdownSafe(v) : '(none)');
+
+interface Section {
+  readonly title: string;
+  readonly rows: readonly GroupRow[];
+  readonly dims: readonly string[];
+  readonly labels: readonly string[];
+  readonly top: number;
+  readonly rules: RuleSet;
+  readonly baseline?: ReadonlyMap<string, Figures>;
+  readonly trend?: (row: GroupRow) => string;
 }
 
-/** What the rules say, first; levels above OK in bold. */
+function section(s: Section): string {
+  if (s.rows.length === 0) return '';
+  const body = s.rows.slice(0, s.top).map((r) => {
+    const base = s.dims.length === 1 ? s.baseline?.get(r.key[s.dims[0]] ?? '') : undefined;
+    return [...s.dims.map((d) => key(r.key[d])), ...cells(r, s.rules, base), ...(s.trend ? [s.trend(r)] : [])];
+  });
+  const more = s.rows.length > s.top ? `\n\n_${s.rows.length - s.top} more not shown._` : '';
+  const labels = [...s.labels, ...HEAD, ...(s.trend ? ['Trend'] : [])];
+  return `## ${s.title}\n\n${table(labels, body, s.labels.length)}${more}\n`;
+}
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/** A text sparkline: one block per value, scaled to the largest. */
+export function textSparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((v) => BLOCKS[max === 0 ? 0 : Math.min(7, Math.floor((v / max) * 7.999))]).join('');
+}
+
 function verdicts(m: ReportModel): string {
-  const s = m.verdicts;
-  if (!s) return '';
-  const items = verdictLines(s).map((l) => `- ${l.level === 'OK' || l.level === 'INFO' ? l.level : `**${l.level}**`} ${markdownSafe(l.text)}`);
-  const context = verdictContext(s, m.range.tz);
-  return `## Verdicts\n\n${markdownSafe(context.charAt(0).toUpperCase() + context.slice(1))}.\n\n${items.join('\n')}\n`;
+  if (m.verdicts === null || m.verdicts === undefined) return '';
+  const sorted = sortVerdicts(m.verdicts.verdicts);
+  const bad = sorted.filter((v) => v.level !== 'OK');
+  const ok = sorted.length - bad.length;
+  const lines = bad.map((v) => `- ${v.level === 'INFO' ? v.level : `**${v.level}**`} ${markdownSafe(v.message)}`);
+  if (bad.length === 0) lines.push(`- OK: all ${formatCount(ok)} checks passed.`);
+  else if (ok > 0) lines.push(`- OK: ${formatCount(ok)} other checks passed.`);
+  return `## Verdicts\n\n_${markdownSafe(verdictContext(m.verdicts, m.range.tz))}_\n\n${lines.join('\n')}\n`;
+}
+
+function totals(m: ReportModel): string {
+  const c = m.total.counts;
+  const r = m.total.rates;
+  const base = m.comparison?.total ?? null;
+  const f = figuresOf(m.total);
+  const withChange = base !== null;
+  const row = (name: string, count: string, rate: string, figure?: FigureName) => {
+    const cellsOut = [name, count, rate];
+    if (withChange) cellsOut.push(figure === undefined ? '' : formatChange(changeOf(figure, f[figure], base[figure])));
+    return cellsOut;
+  };
+  const lat = m.total.latency;
+  const rows = [
+    row('Delivered', formatCount(c.delivered), formatBytes(c.deliveredBytes), 'delivered'),
+    row('Deferred', formatCount(c.deferred), formatRate(r.deferral), 'deferralRate'),
+    row('Queue deferrals (tq)', formatCount(c.queueDeferred), '', 'queueDeferred'),
+    row('Bounced', formatCount(c.bounced), formatRate(r.bounce), 'bounceRate'),
+    row('Hard bounces', formatCount(c.hardBounced), formatRate(r.hardBounce), 'hardBounceRate'),
+    row('Soft bounces', formatCount(c.softBounced), '', 'softBounced'),
+    row('Complaints', formatCount(c.complaints), formatRate(r.complaint, 3), 'complaintRate'),
+    row('Remote bounces (rb)', formatCount(c.remoteBounced), '', 'remoteBounced'),
+    row('Delivery latency p50 / p90 / p99', '', `${formatSeconds(lat.p50)} / ${formatSeconds(lat.p90)} / ${formatSeconds(lat.p99)}`, 'latencyP50'),
+  ];
+  const labels = ['Measure', 'Count', 'Rate', ...(withChange ? ['Change'] : [])];
+  return `## Totals\n\n${table(labels, rows, 1)}\n`;
+}
+
+function reasonTable(title: string, rows: readonly ReasonRow[], counter: 'bounced' | 'deferred', total: number): string {
+  if (rows.length === 0) return '';
+  const withDiag = rows.some((r) => r.diag !== null);
+  const body = rows.map((r) => [
+    key(r.bounceCat), ...(withDiag ? [markdownSafe(r.diag ?? '')] : []), formatCount(r.counts[counter]),
+    total === 0 ? '-' : formatRate(r.counts[counter] / total, 1),
+    topIsps(r, counter, 3).map((i) => `${key(i.isp)} ${formatCount(i[counter])}`).join(', '),
+  ]);
+  const labels = ['Category', ...(withDiag ? ['Reason'] : []), counter === 'bounced' ? 'Bounces' : 'Deferrals', 'Share', 'Top ISPs'];
+  return `## ${title}\n\n${table(labels, body, withDiag ? 2 : 1)}\n`;
+}
+
+function latency(m: ReportModel, top: number): string {
+  const rows: [string, GroupRow, Figures | null | undefined][] = [['All mail', m.total, m.comparison?.total]];
+  for (const r of (m.byIsp ?? []).filter((x) => x.latency.count > 0).slice(0, top)) rows.push([key(r.key.isp), r, m.comparison?.isp.get(r.key.isp)]);
+  const body = rows.map(([name, r, base]) => [name, formatCount(r.latency.count),
+    `${formatSeconds(r.latency.p50)}${chg('latencyP50', r.latency.p50, base)}`, `${formatSeconds(r.latency.p90)}${chg('latencyP90', r.latency.p90, base)}`,
+    `${formatSeconds(r.latency.p99)}${chg('latencyP99', r.latency.p99, base)}`]);
+  return `## Delivery latency\n\n${table(['Scope', 'Deliveries', 'p50', 'p90', 'p99'], body, 1)}\n`;
 }
 
 export function renderMarkdown(m: ReportModel, top = 20): string {
   const i = m.input;
-  const c = m.total.counts;
   const rules = m.rules ?? BUILT_IN;
   const out: string[] = [];
   out.push('# PowerMTA accounting report\n');
   const span = i.firstEvent !== null && i.lastEvent !== null
     ? ` Events from ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} (${m.range.tz}).` : '';
   out.push(`${formatCount(i.files)} files, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`);
+  if (m.comparison !== null) out.push(`${markdownSafe(comparisonSentence(m.comparison, m.range.tz))}\n`);
   out.push(verdicts(m));
-  out.push('## Totals\n');
-  out.push(table(['Measure', 'Count', 'Rate'], [
-    ['Delivered', formatCount(c.delivered), formatBytes(c.deliveredBytes)],
-    ['Deferred', formatCount(c.deferred), formatRate(m.total.rates.deferral)],
-    ['Queue deferrals (tq)', formatCount(c.queueDeferred), ''],
-    ['Bounced', formatCount(c.bounced), formatRate(m.total.rates.bounce)],
-    ['Hard bounces', formatCount(c.hardBounced), formatRate(m.total.rates.hardBounce)],
-    ['Soft bounces', formatCount(c.softBounced), ''],
-    ['Complaints', formatCount(c.complaints), formatRate(m.total.rates.complaint, 3)],
-    ['Remote bounces (rb)', formatCount(c.remoteBounced), ''],
-    ['Delivery latency p50 / p90 / p99', '', `${formatSeconds(m.total.latency.p50)} / ${formatSeconds(m.total.latency.p90)} / ${formatSeconds(m.total.latency.p99)}`],
-  ], 1) + '\n');
-  if (m.byIsp) out.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], top, rules));
-  if (m.byIp) out.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], top, rules));
+  out.push(totals(m));
+  const tl = timelineOf(m);
+  const points = tl === null ? null : ispPoints(m, tl);
+  const trend = points === null ? undefined : (r: GroupRow) => textSparkline((points.get(r.key.isp ?? '') ?? []).map(attemptsOf));
+  if (m.byIsp) out.push(section({ title: 'By ISP', rows: m.byIsp, dims: ['isp'], labels: ['ISP'], top, rules, baseline: m.comparison?.isp, trend }));
+  if (m.byIp) out.push(section({ title: 'By sending IP', rows: m.byIp, dims: ['ip'], labels: ['Sending IP'], top, rules, baseline: m.comparison?.ip }));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
-  if (m.by.length > 0 && !plain) out.push(section(`By ${m.by.join(', ')}`, m.byKey, m.by, [...m.by], top, rules));
-  if (m.series.length > 0) {
+  if (m.by.length > 0 && !plain) out.push(section({ title: `By ${m.by.join(', ')}`, rows: m.byKey, dims: m.by, labels: [...m.by], top, rules }));
+  if (m.bucket !== null && m.series.length > 0) {
     const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r, rules)]);
-    out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...HEAD], rows)}\n`);
+    out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...HEAD], rows, 1)}\n`);
   }
-  if (i.badRecords > 0) {
-    out.push('## Bad records\n');
-    out.push(i.problems.slice(0, 5).map((p) => `- ${markdownSafe(formatProblem(p))}`).join('\n') + '\n');
+  if (m.reasons !== null) {
+    out.push(reasonTable('Top bounce reasons', topReasons(m.reasons, 'bounced', 10), 'bounced', m.total.counts.bounced));
+    out.push(reasonTable('Top deferral reasons', topReasons(m.reasons, 'deferred', 10), 'deferred', m.total.counts.deferred));
   }
+  if (m.byIsp !== null) out.push(latency(m, top));
+  const notes = (m.comparison?.notes ?? []).map((n) => `- History: ${markdownSafe(n)}`);
+  if (i.badRecords > 0) notes.push(...i.problems.slice(0, 5).map((p) => `- ${markdownSafe(formatProblem(p))}`));
+  if (notes.length > 0) out.push(`## ${i.badRecords > 0 ? 'Bad records and notes' : 'Notes'}\n\n${notes.join('\n')}\n`);
   return out.filter((s) => s !== '').join('\n');
 }

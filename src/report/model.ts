@@ -11,6 +11,8 @@ import type { Rollup } from '../rollup/rollup.js';
 import type { SinkStats } from '../engine/options.js';
 import type { VerdictSummary } from '../verdict/plan.js';
 import type { RuleSet } from '../verdict/types.js';
+import type { Comparison } from './compare.js';
+import { reasonsOf, type ReasonRow } from './reasons.js';
 
 export interface GroupRow {
   /** Bucket start, epoch seconds; null without buckets. */
@@ -62,14 +64,22 @@ export interface ReportModel {
   /** Per-ISP and per-IP rows over the whole range (when the rollup has those dimensions). */
   readonly byIsp: readonly GroupRow[] | null;
   readonly byIp: readonly GroupRow[] | null;
-  /** Totals per bucket (with --bucket). */
+  /** Totals per bucket: of --bucket, or of the buckets a renderer asked for (`seriesBucket`). */
   readonly series: readonly GroupRow[];
+  /** Per-ISP rows per bucket (charts and sparklines), when the rollup has ISPs and buckets. */
+  readonly ispSeries: readonly GroupRow[];
+  /** Bucket size of `series` and `ispSeries` (null: none). */
+  readonly seriesBucket: BucketSize | null;
   /** Rows by `by` over the whole range (the same as `groups` without --bucket). */
   readonly byKey: readonly GroupRow[];
+  /** Bounce and deferral reasons, when the rollup has `bounceCat` (see reasons.ts). */
+  readonly reasons: readonly ReasonRow[] | null;
   /** What the rules say, shown first by every renderer; absent when not judged (--no-verdicts). */
   readonly verdicts?: VerdictSummary | null;
   /** The rules tables are highlighted by (the built-in ones when absent). */
   readonly rules?: RuleSet;
+  /** Figures of an earlier period to compare with (`--compare`), null without. */
+  readonly comparison: Comparison | null;
 }
 
 /** Records of every kind in a group: how big it is, for ordering. */
@@ -154,6 +164,8 @@ export function keepTopOrdered(rows: readonly GroupRow[], keyRows: readonly Grou
 export interface ModelOptions {
   readonly by: readonly string[];
   readonly bucket: BucketSize | null;
+  /** Bucket size of the rollup when it differs from `bucket` (buckets only for charts). */
+  readonly seriesBucket?: BucketSize | null;
   readonly since: number | null;
   readonly until: number | null;
   readonly tz: string;
@@ -176,7 +188,8 @@ export interface ModelInput {
 
 export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
   const r = input.rollup;
-  const sameShape = r.dims.length === opts.by.length && r.dims.every((d, i) => d === opts.by[i]);
+  const seriesBucket = opts.seriesBucket ?? opts.bucket;
+  const sameShape = r.dims.length === opts.by.length && r.dims.every((d, i) => d === opts.by[i]) && seriesBucket === opts.bucket;
   const grouped = sameShape ? r : regroup(r, opts.by, opts.bucket === null ? null : (start) => start);
   const rows = rowsOf(grouped);
   const top = opts.order === undefined
@@ -207,7 +220,11 @@ export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
     omittedKeys: top.omitted,
     byIsp: r.dims.includes('isp') ? tableOf(r, ['isp']) : null,
     byIp: r.dims.includes('ip') ? tableOf(r, ['ip']) : null,
-    series: opts.bucket === null ? [] : seriesOf(r),
+    series: seriesBucket === null ? [] : seriesOf(r),
+    ispSeries: seriesBucket !== null && r.dims.includes('isp') ? rowsOf(regroup(r, ['isp'], (start) => start)).filter((row) => row.bucket !== null) : [],
+    seriesBucket,
     byKey: opts.bucket === null ? top.rows : tableOf(r, opts.by),
+    reasons: reasonsOf(r),
+    comparison: null,
   };
 }

@@ -11,14 +11,20 @@ import { DEFAULT_KEEP } from '../parse/problems.js';
 import { DEFAULT_CHUNK, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
 import type { BucketSize } from '../rollup/buckets.js';
 import { expandInputs } from '../source/inputs.js';
-import { judgeFiles, windowSpec, type VerdictPlan } from '../verdict/plan.js';
+import { PmtaAcctError } from '../errors.js';
+import type { HistorySource } from '../history/history.js';
+import { bucketFitsDays, bucketForDays, saveDays } from '../history/summary-dir.js';
+import type { CompareMode } from './compare.js';
+import { compareReport } from './compare-run.js';
 import { buildModel, type ReportModel } from './model.js';
+import { judgeFiles, windowSpec, type VerdictPlan } from '../verdict/plan.js';
 
 export interface ReportRequest {
   readonly inputs: readonly string[];
   readonly by: readonly Dimension[];
   /** Extra dimensions the renderer needs (the table's per-ISP and per-IP sections). */
-  readonly alsoBy: readonly Dimension[];
+  /** Extra fields the renderers need (per-ISP/per-IP tables, reasons by bounceCat and diag). */
+  readonly alsoBy: readonly string[];
   readonly bucket: BucketSize | null;
   readonly since: number | null;
   readonly until: number | null;
@@ -37,12 +43,51 @@ export interface ReportRequest {
   readonly verdicts?: VerdictPlan | null;
 }
 
+/** What the nightly report adds to a plain run (all optional). */
+export interface ReportExtras {
+  /** Time buckets for charts even without --bucket (1h unless --bucket says otherwise). */
+  readonly charts?: boolean;
+  /** Write daily summaries of the period here (history/summary-dir.ts). */
+  readonly save?: string | null;
+  readonly compare?: CompareMode | null;
+  /** Where --compare finds earlier periods. */
+  readonly history?: HistorySource | null;
+}
+
+export interface ReportOutcome {
+  readonly model: ReportModel;
+  /** Daily summary files written by --save. */
+  readonly saved: readonly string[];
+}
+
+/** The rollup's bucket: --bucket, or one fit for charts and for cutting whole days (--save). */
+function engineBucket(req: ReportRequest, extras: ReportExtras): BucketSize | null {
+  if (extras.save !== undefined && extras.save !== null) {
+    if (req.since === null || req.until === null) {
+      throw new PmtaAcctError('USAGE', '--save records whole local days: give --since and --until (e.g. --since yesterday --until today)');
+    }
+    if (req.bucket === null) return bucketForDays(req.since, req.until, req.tz);
+    if (!bucketFitsDays(req.bucket, req.since, req.until, req.tz)) {
+      throw new PmtaAcctError('USAGE', `--save: ${req.bucket} buckets do not end at local midnight in ${req.tz}; leave --bucket out or use a smaller one`);
+    }
+    return req.bucket;
+  }
+  return req.bucket ?? (extras.charts === true ? '1h' : null);
+}
+
 export async function runReport(req: ReportRequest): Promise<ReportModel> {
-  const dims = [...req.by];
+  return (await runReportWith(req, {})).model;
+}
+
+export async function runReportWith(req: ReportRequest, extras: ReportExtras): Promise<ReportOutcome> {
+  const dims: string[] = [...req.by];
   for (const d of req.alsoBy) if (!dims.includes(d)) dims.push(d);
+  const save = extras.save ?? null;
+  if (save !== null) for (const d of ['isp', 'ip'] as const) if (!dims.includes(d)) dims.push(d);
+  const bucket = engineBucket(req, extras);
   const engine: EngineOptions = {
     dims,
-    bucket: req.bucket,
+    bucket,
     tz: req.tz,
     since: req.since,
     until: req.until,
@@ -58,7 +103,7 @@ export async function runReport(req: ReportRequest): Promise<ReportModel> {
   };
   const files = expandInputs(req.inputs);
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange });
-  const model = buildModel(
+  let model = buildModel(
     {
       rollup: result.rollup,
       stats: result.stats,
@@ -69,8 +114,17 @@ export async function runReport(req: ReportRequest): Promise<ReportModel> {
       problemCounts: result.problems.byCode,
       problems: result.problems.first,
     },
-    { by: req.by, bucket: req.bucket, since: req.since, until: req.until, tz: req.tz, top: req.top },
+    { by: req.by, bucket: req.bucket, seriesBucket: bucket, since: req.since, until: req.until, tz: req.tz, top: req.top },
   );
-  if (!req.verdicts) return model;
-  return { ...model, verdicts: judgeFiles(req.verdicts, result.windows, result.stats.lastEvent), rules: req.verdicts.rules };
+  const saved = save === null || req.since === null || req.until === null ? [] : saveDays(save, result.rollup, req.since, req.until, req.tz, {
+    files: result.files, records: result.stats.records, badRecords: result.problems.badRecords,
+  });
+  if (extras.compare !== undefined && extras.compare !== null) {
+    if (extras.history === undefined || extras.history === null) {
+      throw new PmtaAcctError('USAGE', '--compare needs a history: --history DIR (daily summaries written by report --save DIR)');
+    }
+    model = { ...model, comparison: await compareReport(model, extras.compare, extras.history) };
+  }
+  if (req.verdicts) model = { ...model, verdicts: judgeFiles(req.verdicts, result.windows, result.stats.lastEvent), rules: req.verdicts.rules };
+  return { model, saved };
 }

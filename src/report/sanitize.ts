@@ -26,9 +26,38 @@ export function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** For Markdown table cells: no pipes, no markup, no HTML, no line breaks. */
+/**
+ * For Markdown table cells and list items after a fixed prefix: no pipes, no inline markup, no
+ * HTML, no line breaks. Only the characters that can start inline markup are escaped (with `[`
+ * and `]` escaped no link or image can form, so parentheses stay readable in plain-text mail).
+ */
 export function markdownSafe(s: string): string {
-  return terminalSafe(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
+  return terminalSafe(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_[\]|<>~]/g, (c) => `\\${c}`);
+}
+
+/** Characters that cannot be in an HTML text node or attribute value as they are. */
+const HTML_SPECIAL = /[&<>"']/g;
+const HTML_ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * For HTML text and quoted attribute values: markup characters as entities, controls and bidi
+ * overrides as visible escapes (as in terminals), so record text can neither open an element nor
+ * reorder the line it is on.
+ */
+export function htmlSafe(s: string): string {
+  return terminalSafe(s).replace(HTML_SPECIAL, (c) => HTML_ENTITY[c]);
+}
+
+/**
+ * An e-mail address: a local part (anything but spaces, `@` and the punctuation that delimits
+ * addresses in SMTP replies) and a domain (dotted labels, or an address literal in brackets).
+ * PowerMTA's `privacy-policy` writes local parts as `...`, a chosen string or a hex hash: all match.
+ */
+const ADDRESS = /[^\s@<>()[\]{},;:"'`|\\]+@((?:[\p{L}\p{N}_-]+\.)+[\p{L}\p{N}-]{2,}|\[[0-9A-Fa-f:.]+\])/gu;
+
+/** Recipient addresses with the local part replaced by `...` (as privacy-policy redact writes them). */
+export function redactAddresses(s: string): string {
+  return s.includes('@') ? s.replace(ADDRESS, '...@$1') : s;
 }
 
 // In JSON text these can only appear inside strings; JSON.stringify leaves them raw.

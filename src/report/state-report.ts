@@ -26,8 +26,9 @@ export function runStateReport(dir: string, req: ReportRequest): StateReport {
   const state = openStateForReading(dir);
   try {
     const c = state.config;
-    const dims = [...req.by];
-    for (const d of req.alsoBy) if (!dims.includes(d) && c.dims.includes(d)) dims.push(d);
+    const kept: readonly string[] = c.dims;
+    const dims: string[] = [...req.by];
+    for (const d of req.alsoBy) if (!dims.includes(d) && kept.includes(d)) dims.push(d);
     const missing = req.by.filter((d) => !c.dims.includes(d));
     if (missing.length > 0) {
       throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: the state in ${state.dir} keeps ${c.dims.join(', ')} (tail --dims sets what a new state keeps)`);

@@ -4,6 +4,8 @@
  */
 import Table from 'cli-table3';
 import { formatProblem } from '../parse/problems.js';
+import { changeOf, figuresOf, formatChange, type FigureName } from './compare.js';
+import { comparisonSentence } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
 import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
 import type { GroupRow, ReportModel } from './model.js';
@@ -93,20 +95,25 @@ function totals(m: ReportModel, paint: Paint, rules: RuleSet): string {
   const c = m.total.counts;
   const lv = rowLevels(m.total, rules);
   const t = new Table({ style: { head: [], border: [], compact: true } });
+  // With --compare, a third column: the change of the row's figure (its rate, where it has one).
+  const base = m.comparison?.total ?? null;
+  const f = figuresOf(m.total);
+  const chg = (name: FigureName): string[] => (base === null ? [] : [formatChange(changeOf(name, f[name], base[name]))]);
   t.push(
-    { Delivered: [formatCount(c.delivered), `${formatBytes(c.deliveredBytes)}`] },
-    { Deferred: [formatCount(c.deferred), `rate ${paint.level(formatRate(m.total.rates.deferral), lv.deferral)}`] },
-    { 'Queue deferrals (tq)': [formatCount(c.queueDeferred), ''] },
-    { Bounced: [formatCount(c.bounced), `rate ${paint.level(formatRate(m.total.rates.bounce), lv.bounce)}`] },
-    { '  hard': [formatCount(c.hardBounced), `rate ${paint.level(formatRate(m.total.rates.hardBounce), lv.hardBounce)}`] },
-    { '  soft': [formatCount(c.softBounced), ''] },
-    { Complaints: [formatCount(c.complaints), `rate ${paint.level(formatRate(m.total.rates.complaint, 3), lv.complaint)}`] },
-    { 'Remote bounces (rb)': [formatCount(c.remoteBounced), ''] },
-    { 'Remote status (rs)': [formatCount(c.remoteStatus), ''] },
-    { 'Received (r)': [formatCount(c.received), ''] },
-    { 'Delivery latency': [`p50 ${formatSeconds(m.total.latency.p50)}`, `p90 ${formatSeconds(m.total.latency.p90)}  p99 ${formatSeconds(m.total.latency.p99)}`] },
+    { Delivered: [formatCount(c.delivered), `${formatBytes(c.deliveredBytes)}`, ...chg('delivered')] },
+    { Deferred: [formatCount(c.deferred), `rate ${paint.level(formatRate(m.total.rates.deferral), lv.deferral)}`, ...chg('deferralRate')] },
+    { 'Queue deferrals (tq)': [formatCount(c.queueDeferred), '', ...chg('queueDeferred')] },
+    { Bounced: [formatCount(c.bounced), `rate ${paint.level(formatRate(m.total.rates.bounce), lv.bounce)}`, ...chg('bounceRate')] },
+    { '  hard': [formatCount(c.hardBounced), `rate ${paint.level(formatRate(m.total.rates.hardBounce), lv.hardBounce)}`, ...chg('hardBounceRate')] },
+    { '  soft': [formatCount(c.softBounced), '', ...chg('softBounced')] },
+    { Complaints: [formatCount(c.complaints), `rate ${paint.level(formatRate(m.total.rates.complaint, 3), lv.complaint)}`, ...chg('complaintRate')] },
+    { 'Remote bounces (rb)': [formatCount(c.remoteBounced), '', ...chg('remoteBounced')] },
+    { 'Remote status (rs)': [formatCount(c.remoteStatus), '', ...chg('remoteStatus')] },
+    { 'Received (r)': [formatCount(c.received), '', ...chg('received')] },
+    { 'Delivery latency': [`p50 ${formatSeconds(m.total.latency.p50)}`, `p90 ${formatSeconds(m.total.latency.p90)}  p99 ${formatSeconds(m.total.latency.p99)}`, ...chg('latencyP50')] },
   );
-  return `${paint.bold('Totals')}\n${t.toString()}\n`;
+  const cmp = m.comparison === null ? '' : `${terminalSafe(comparisonSentence(m.comparison, m.range.tz))}\n`;
+  return `${paint.bold('Totals')}\n${cmp}${t.toString()}\n`;
 }
 
 function inputNotes(m: ReportModel): string {
@@ -190,7 +197,7 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   if (m.by.length > 0 && !plain) {
     parts.push(section(`By ${m.by.map(label).join(' and ')}`, m.byKey, m.by, m.by.map(label), paint, top, rules));
   }
-  if (m.series.length > 0) {
+  if (m.bucket !== null && m.series.length > 0) {
     const t = makeTable(['Bucket', ...NUMBER_HEAD]);
     for (const row of m.series) t.push([row.bucket === null ? '' : shortTime(row.bucket, m.range.tz), ...numberCells(row, paint, rules)]);
     parts.push(`${paint.bold(`Every ${m.bucket} (${m.range.tz})`)}\n${t.toString()}\n`);

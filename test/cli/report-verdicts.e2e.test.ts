@@ -60,7 +60,7 @@ describe('report with verdicts (built CLI, sample day)', () => {
     expect(table).toContain('  WARN  microsoft complaint 0.169% (2 of 1,182) over the last 24h > 0.1%\n  OK    3 more verdicts\n');
     const md = runCli(['report', 'samples/', '--format', 'md', '--top', '2']).stdout;
     expect(md.indexOf('## Verdicts')).toBeLessThan(md.indexOf('## Totals'));
-    expect(md).toContain('- **WARN** microsoft complaint 0.169% \\(2 of 1,182\\) over the last 24h \\> 0.1%\n- OK 3 more verdicts\n');
+    expect(md).toContain('- **WARN** microsoft complaint 0.169% (2 of 1,182) over the last 24h \\> 0.1%\n- OK: 3 other checks passed.\n');
   });
 
   it('highlights table rates by the rules in effect', () => {

@@ -27,7 +27,8 @@ describe('csvCell', () => {
 
 describe('markdownSafe', () => {
   it('escapes markup, pipes and HTML and joins lines', () => {
-    expect(markdownSafe('<script>alert(1)</script>|*x*')).toBe('\\<script\\>alert\\(1\\)\\</script\\>\\|\\*x\\*');
+    expect(markdownSafe('<script>alert(1)</script>|*x*')).toBe('\\<script\\>alert(1)\\</script\\>\\|\\*x\\*');
+    expect(markdownSafe('[click](http://x) ![i](y) `c` ~~s~~ _e_')).toBe('\\[click\\](http://x) !\\[i\\](y) \\`c\\` \\~\\~s\\~\\~ \\_e\\_');
     expect(markdownSafe('a\nb')).toBe('a b');
   });
 });

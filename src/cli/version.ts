@@ -1,0 +1,7 @@
+import { readFileSync } from 'node:fs';
+
+/** The package version (for --version and report footers). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
