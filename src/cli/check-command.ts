@@ -4,16 +4,18 @@
  * arguments, unreadable input, a bad rules or PowerMTA config file) is answered on stdout in the
  * plugin format too, since monitoring systems show stdout and often drop stderr.
  *
- * The rollup comes from the files through the engine (runReport with no tables). A state-backed
- * source (`--state DIR`, from tail) only has to produce the same two things: a ReportModel for the
- * input summary and a VerdictSummary from `judge(plan, storedRollup, storedBucketSeconds, now)`.
+ * The rollup comes from the files through the engine (runReport with no tables), or with
+ * `--state DIR` from the buckets tail stored (runStateReport for the input summary, judged with
+ * windows ending now).
  */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config-file.js';
 import { PmtaAcctError, messageOf } from '../errors.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { renderCheckJson, renderCheckText, renderCheckUnknown } from '../report/check.js';
-import { runReport } from '../report/report-run.js';
+import { runReport, type ReportRequest } from '../report/report-run.js';
+import { runStateReport } from '../report/state-report.js';
+import { judgeStateDir } from '../report/state-verdicts.js';
 import { parseList, parseThreads } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_UNKNOWN, EXIT_WARNING } from './exit.js';
 import { writeOutput } from './io.js';
@@ -28,14 +30,16 @@ interface CheckFlags extends VerdictFlags {
   header?: string;
   hardCategories?: string;
   config?: string;
+  state?: string;
 }
 
 async function check(inputs: string[], flags: CheckFlags): Promise<{ text: string; code: number }> {
-  if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'check: name at least one file or directory (or - for standard input)');
+  if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'check: name at least one file or directory (or - for standard input), or --state DIR');
+  if (inputs.length > 0 && flags.state !== undefined) throw new PmtaAcctError('USAGE', 'check --state judges the stored buckets: name no input files');
   const tz = checkTimeZone(flags.tz);
   const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
   const plan = await verdictPlanOf(flags, config, tz);
-  const model = await runReport({
+  const request: ReportRequest = {
     inputs,
     by: [],
     alsoBy: [],
@@ -50,7 +54,11 @@ async function check(inputs: string[], flags: CheckFlags): Promise<{ text: strin
     strict: flags.strict === true,
     threads: parseThreads(flags.workers),
     verdicts: plan,
-  });
+  };
+  // From a tail state the windows end now (or at --at): the state is live.
+  const model = flags.state === undefined
+    ? await runReport(request)
+    : { ...runStateReport(flags.state, request).model, verdicts: judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000)) };
   const summary = model.verdicts;
   if (!summary || summary.end === null) {
     throw new PmtaAcctError('INPUT_UNREADABLE', 'no record with a time in the input: nothing to judge (give --at to judge silence)');
@@ -75,6 +83,7 @@ export function checkCommand(onExit: (code: number) => void): Command {
     .option('--header <columns>', 'column names for input that has no header line')
     .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
     .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+    .option('--state <dir>', 'judge the buckets pmta-acct tail stored in this state directory (windows end now) instead of files')
     // Usage errors in the plugin format on stdout too (exit 3 comes from main.ts).
     .configureOutput({ outputError: (text) => writeOutput(renderCheckUnknown(text.replace(/^error: /, '').trim(), false), undefined) })
     .action(async (inputs: string[], flags: CheckFlags) => {

@@ -11,6 +11,7 @@ import type { ReportModel } from '../report/model.js';
 import { redactModel } from '../report/privacy.js';
 import { runReportWith, type ReportRequest } from '../report/report-run.js';
 import { runStateReport } from '../report/state-report.js';
+import { judgeStateDir } from '../report/state-verdicts.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
@@ -155,7 +156,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
       if (nightly) alsoBy.push('bounceCat', 'diag');
       if (compare !== null) alsoBy.push('isp', 'ip');
       const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
-      const plan = flags.verdicts === false || flags.state !== undefined ? null : await verdictPlanOf(flags, config, tz);
+      const plan = flags.verdicts === false ? null : await verdictPlanOf(flags, config, tz);
       const request: ReportRequest = {
         inputs,
         by: parseDims(flags.by),
@@ -182,6 +183,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         const fromState = runStateReport(flags.state, request);
         for (const note of fromState.notes) warn(note);
         model = fromState.model;
+        if (plan !== null) model = { ...model, verdicts: judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000)), rules: plan.rules };
         for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       } else {
         model = (await runReportWith(request, {

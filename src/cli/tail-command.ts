@@ -19,8 +19,13 @@ import { EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, warn } from './io.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { Screen } from './tail-screen.js';
+import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
+import { changePayload, Notifier } from '../notify/notifier.js';
+import { judgeStoredState } from '../report/state-verdicts.js';
+import { LevelTracker } from '../verdict/tracker.js';
+import { messageOf } from '../errors.js';
 
-interface TailFlags {
+interface TailFlags extends VerdictFlags {
   state?: string;
   from: string;
   once?: boolean;
@@ -43,6 +48,8 @@ interface TailFlags {
   commitInterval: string;
   commitRows: string;
   chunkSize?: string;
+  onChange?: string;
+  webhook?: string;
 }
 
 const STORED_BUCKETS: readonly BucketSize[] = ['1m', '5m', '15m', '1h'];
@@ -83,6 +90,10 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .option('--no-color', 'no colours in the view')
     .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
     .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
+    .option('--rules <file>', 'verdict rules for highlights and alerts (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
+    .option('--pmta-config <file>', 'PowerMTA config to read max-msg-rate limits, virtual MTAs and pools from')
+    .option('--on-change <command>', 'run this shell command when a verdict changes level (the change as JSON on stdin)')
+    .option('--webhook <url>', 'POST the change as JSON to this URL when a verdict changes level (retried with backoff)')
     .addOption(new Option('--commit-interval <ms>').default('1000').hideHelp())
     .addOption(new Option('--commit-rows <n>').default('10000').hideHelp())
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
@@ -110,6 +121,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
         if (notices.length > 20) notices.shift();
         if (!view) warn(m);
       };
+      const fileConfig = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
+      const plan = await verdictPlanOf({ rules: flags.rules, pmtaConfig: flags.pmtaConfig }, fileConfig, tz);
+      const notifier = flags.onChange !== undefined || flags.webhook !== undefined
+        ? new Notifier({ command: flags.onChange, webhook: flags.webhook, onError: (m) => notice(`alert: ${m}`) })
+        : null;
       let gapsSeen = 0;
       const lost: string[] = [];
       let closed: ClosedBuckets | null = null;
@@ -123,7 +139,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
           commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? 10000,
           rotateWait: seconds(flags.rotateWait, '--rotate-wait') * 1000,
           scanInterval: 1000,
-          config: await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
+          config: fileConfig,
           hardCategories: parseList(flags.hardCategories),
           chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size') ?? 256 * 1024,
           failpoint: process.env.PMTA_ACCT_FAILPOINT,
@@ -146,6 +162,28 @@ export function tailCommand(onExit: (code: number) => void): Command {
         },
       );
       const config = session.state.config;
+      // Verdicts over the stored buckets (windows end now): level changes become notices and alerts.
+      const tracker = new LevelTracker();
+      let judgedCommits = -1;
+      let judgedAt = 0;
+      let judging = notifier !== null || view;
+      const judgeNow = () => {
+        if (!judging) return;
+        const now = Math.floor(Date.now() / 1000);
+        if (session.commits === judgedCommits && now - judgedAt < 60) return;
+        judgedCommits = session.commits;
+        judgedAt = now;
+        try {
+          const summary = judgeStoredState(session.state.db, config, plan, now);
+          for (const c of tracker.update(summary.verdicts)) {
+            notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);
+            notifier?.send(changePayload(c, config.tz, summary.end ?? now));
+          }
+        } catch (err) {
+          judging = false;
+          notice(`verdicts off: ${messageOf(err)}`);
+        }
+      };
       if (session.started) {
         warn(from === 'end'
           ? `new state in ${session.state.dir}: starting at the end of ${live} (--from end; --from beginning reads the rotated files too)`
@@ -174,6 +212,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       let lastRows = 0;
       let lastAt = Date.now();
       let rate = 0;
+      let lastJudge = 0;
       const tick = setInterval(() => {
         const now = Date.now();
         const rows = session.rowsRead + session.sink.rows;
@@ -184,12 +223,17 @@ export function tailCommand(onExit: (code: number) => void): Command {
         metrics?.files.set(session.follower.followed().length);
         if (session.sink.lastEvent !== null) metrics?.lastEvent.set(session.sink.lastEvent);
         if (closed !== null) for (const line of closed.take(Math.floor(now / 1000))) process.stdout.write(`${line}\n`);
+        if (now - lastJudge >= 5000) {
+          lastJudge = now;
+          judgeNow();
+        }
       }, 1000);
       if (view) {
         screen = new Screen(session, process.stdout as WriteStream, process.stdin as ReadStream, {
           refresh: seconds(flags.refresh, '--refresh') * 1000 || 1000,
           color: flags.color && useColor(undefined),
           notices: () => notices,
+          rules: plan.rules,
           status: () => {
             const totals = readTotals(session.state.db);
             return {
@@ -216,7 +260,9 @@ export function tailCommand(onExit: (code: number) => void): Command {
         await watcher?.close();
         server?.close();
         if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(Date.now() / 1000))) process.stdout.write(`${line}\n`);
+        judgeNow();
         session.close();
+        await notifier?.drain();
       }
       if (view) for (const n of [...notices.slice(-5).filter((n) => !lost.includes(n)), ...lost]) warn(n);
       onExit(gapsSeen > 0 ? EXIT_WARNING : EXIT_OK);

@@ -8,12 +8,15 @@ import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
 import { renderLiveView, type LiveStatus, type ViewMode } from '../report/live-view.js';
 import type { TailSession } from '../tail/tail-session.js';
 import { viewData } from '../tail/view-data.js';
+import type { RuleSet } from '../verdict/types.js';
 
 export interface ScreenOptions {
   readonly refresh: number;
   readonly color: boolean;
   readonly status: () => Omit<LiveStatus, 'paused' | 'notices'>;
   readonly notices: () => readonly string[];
+  /** The verdict rules the rates are highlighted by. */
+  readonly rules: RuleSet;
 }
 
 const ENTER = '\u001b[?1049h\u001b[?25l';
@@ -67,7 +70,7 @@ export class Screen {
     const height = this.out.rows ?? 24;
     const status: LiveStatus = { ...this.opts.status(), paused: this.paused, notices: this.opts.notices() };
     const data = viewData(this.session.state.db, this.session.state.config, this.mode);
-    const frame = renderLiveView(status, data, width, height, this.opts.color ? ANSI_PAINT : NO_PAINT);
+    const frame = renderLiveView(status, data, width, height, this.opts.color ? ANSI_PAINT : NO_PAINT, this.opts.rules);
     this.out.write(HOME_CLEAR + frame.split('\n').join('\r\n'));
   }
 

@@ -6,6 +6,8 @@
  */
 import { formatBytes, formatCount, formatRate, shortTime } from './format.js';
 import { rowLevels, type Level, type Paint } from './highlight.js';
+import { BUILT_IN } from '../verdict/defaults.js';
+import type { RuleSet } from '../verdict/types.js';
 import type { GroupRow } from './model.js';
 import { terminalSafe } from './sanitize.js';
 
@@ -56,27 +58,30 @@ function count(pick: (r: GroupRow) => number, which: 'cur' | 'prev') {
   return (r: LiveRow) => ok(r[which] === null ? '-' : formatCount(pick(r[which])));
 }
 
-function rate(kind: 'deferral' | 'hardBounce' | 'complaint', which: 'cur' | 'prev', digits = 2) {
+function rate(rules: RuleSet, kind: 'deferral' | 'hardBounce' | 'complaint', which: 'cur' | 'prev', digits = 2) {
   return (r: LiveRow) => {
     const g = r[which];
     if (g === null) return ok('-');
-    return { text: formatRate(g.rates[kind], digits), level: rowLevels(g)[kind] };
+    return { text: formatRate(g.rates[kind], digits), level: rowLevels(g, rules)[kind] };
   };
 }
 
-const COLUMNS: readonly Column[] = [
+/** The columns, rates highlighted by the rules in effect. */
+function columnsFor(rules: RuleSet): readonly Column[] {
+  return [
   { head: 'Delivered', width: 10, cell: count((g) => g.counts.delivered, 'cur') },
   { head: 'Deferred', width: 9, cell: count((g) => g.counts.deferred, 'cur') },
   { head: 'Bounced', width: 8, cell: count((g) => g.counts.bounced, 'cur') },
   { head: 'Hard', width: 6, cell: count((g) => g.counts.hardBounced, 'cur') },
   { head: 'Compl', width: 6, cell: count((g) => g.counts.complaints, 'cur') },
-  { head: 'Deferral', width: 9, cell: rate('deferral', 'cur') },
-  { head: 'Hard %', width: 7, cell: rate('hardBounce', 'cur') },
-  { head: 'Compl %', width: 8, cell: rate('complaint', 'cur', 3) },
+  { head: 'Deferral', width: 9, cell: rate(rules, 'deferral', 'cur') },
+  { head: 'Hard %', width: 7, cell: rate(rules, 'hardBounce', 'cur') },
+  { head: 'Compl %', width: 8, cell: rate(rules, 'complaint', 'cur', 3) },
   { head: 'prev Dlv', width: 10, cell: count((g) => g.counts.delivered, 'prev') },
-  { head: 'Deferral', width: 9, cell: rate('deferral', 'prev') },
-  { head: 'Hard %', width: 7, cell: rate('hardBounce', 'prev') },
-];
+  { head: 'Deferral', width: 9, cell: rate(rules, 'deferral', 'prev') },
+  { head: 'Hard %', width: 7, cell: rate(rules, 'hardBounce', 'prev') },
+  ];
+}
 
 /** Cut a (safe, single-line) text to `width` columns. */
 function fit(text: string, width: number): string {
@@ -102,12 +107,12 @@ function statusLines(s: LiveStatus, d: LiveData, width: number, paint: Paint): s
   return lines;
 }
 
-function tableLines(d: LiveData, width: number, height: number, paint: Paint): string[] {
+function tableLines(d: LiveData, width: number, height: number, paint: Paint, rules: RuleSet): string[] {
   if (!d.available) return [fit(`this state does not keep ${MODE_LABEL[d.mode]} (see tail --dims)`, width)];
   const keyWidth = Math.min(28, Math.max(MODE_LABEL[d.mode].length, 5, ...d.rows.map((r) => [...r.key].length)));
   let used = keyWidth;
   const cols: Column[] = [];
-  for (const c of COLUMNS) {
+  for (const c of columnsFor(rules)) {
     if (used + 1 + c.width > width) break;
     cols.push(c);
     used += 1 + c.width;
@@ -134,12 +139,12 @@ function tableLines(d: LiveData, width: number, height: number, paint: Paint): s
 }
 
 /** The whole screen: at most `height` lines, none wider than `width` columns. */
-export function renderLiveView(s: LiveStatus, d: LiveData, width: number, height: number, paint: Paint): string {
+export function renderLiveView(s: LiveStatus, d: LiveData, width: number, height: number, paint: Paint, rules: RuleSet = BUILT_IN): string {
   const w = Math.max(20, width);
   const status = statusLines(s, d, w, paint);
   const notices = s.notices.slice(-3).map((n) => paint.dim(fit(terminalSafe(n), w)));
   const tableRoom = Math.max(3, height - status.length - 1 - (notices.length > 0 ? notices.length + 1 : 0));
-  const lines = [...status, '', ...tableLines(d, w, tableRoom, paint)];
+  const lines = [...status, '', ...tableLines(d, w, tableRoom, paint, rules)];
   if (notices.length > 0) lines.push('', ...notices);
   return lines.slice(0, Math.max(1, height)).join('\n');
 }
