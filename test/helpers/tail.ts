@@ -51,7 +51,7 @@ interface StateJson {
 }
 
 export function stateReport(state: string): StateJson {
-  const r = runCli(['report', '--state', state, '--format', 'json', '--by', 'isp']);
+  const r = runCli(['report', '--state', state, '--format', 'json', '--exit-zero', '--by', 'isp']);
   if (r.code !== 0) throw new Error(`report --state: exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as StateJson;
 }
