@@ -29,7 +29,10 @@ function get(results: readonly Measured[], id: string): Measured {
   return r;
 }
 
-export function renderResults(input: ResultsInput): { table: string; markdown: string } {
+/** The hand-written part of RESULTS.md (from its `## Analysis` heading on), kept across runs. */
+export const ANALYSIS_HEADING = '## Analysis';
+
+export function renderResults(input: ResultsInput, analysis = ''): { table: string; markdown: string } {
   const { results, rows, bytes } = input;
   const rowsPerS = (m: Measured) => m.rows / m.seconds;
   const lines = results.map((m) => [
@@ -55,7 +58,7 @@ export function renderResults(input: ResultsInput): { table: string; markdown: s
     ['a 10 M-row day (all cores)', `${fmt(day, 1)} s, ${fmt(86400 / day, 0)}x faster than PowerMTA writes it`, day < 60],
     ['report, 1 thread vs all cores', `${fmt(one.seconds / all.seconds)}x`, true],
   ];
-  const head = `pmta-acct benchmark: ${rows.toLocaleString('en-US')} rows, ${fmt(bytes / 1e6, 0)} MB (${fmt(bytes / rows, 0)} bytes/row), median of ${input.repeat} runs (csv-parse: 1)\n${input.machine}\n`;
+  const head = `pmta-acct benchmark: ${rows.toLocaleString('en-US')} rows, ${fmt(bytes / 1e6, 0)} MB (${fmt(bytes / rows, 0)} bytes/row), median of ${input.repeat} interleaved rounds (csv-parse: 1 run)\n${input.machine}\n`;
   const widths = [52, 9, 8, 7, 8];
   const row = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join(' ');
   const table = [
@@ -69,7 +72,7 @@ export function renderResults(input: ResultsInput): { table: string; markdown: s
   const md = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` on ${input.date.toISOString().slice(0, 10)}. ${rows.toLocaleString('en-US')} generated rows (bench/generate.ts, seed 42), ${fmt(bytes / 1e6, 0)} MB, ${fmt(bytes / rows, 0)} bytes per row; median of ${input.repeat} runs (csv-parse: one run); every scenario in a fresh process; all contenders produced identical counts by (hour, ISP, IP) before these numbers were printed.`,
+    `Written by \`npm run bench\` on ${input.date.toISOString().slice(0, 10)}. ${rows.toLocaleString('en-US')} generated rows (bench/generate.ts, seed 42), ${fmt(bytes / 1e6, 0)} MB, ${fmt(bytes / rows, 0)} bytes per row; median of ${input.repeat} rounds that run every scenario once each, in turn, so that load from elsewhere on a shared machine falls on all contenders alike (csv-parse: one run); every scenario in a fresh process; all contenders produced identical counts by (hour, ISP, IP) before these numbers were printed.`,
     '',
     `Machine: ${input.machine}.`,
     '',
@@ -83,6 +86,7 @@ export function renderResults(input: ResultsInput): { table: string; markdown: s
     '|---|---|---|',
     ...targets.map(([what, value, ok]) => `| ${what} | ${value} | ${ok ? 'met' : 'missed'} |`),
     '',
+    ...(analysis === '' ? [] : [analysis.trimEnd(), '']),
   ].join('\n');
   return { table, markdown: md };
 }

@@ -4,7 +4,7 @@
  * (hour, isp, ip) must be identical before any speed is printed. Writes bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { createGzip } from 'node:zlib';
 import { writeDay, writeSingleFile } from './generate.js';
 import { firstDifference, fromReportJson, type PlainCounts, type PlainRollup } from './baselines/plain-rollup.js';
 import { machineDescription } from './machine.js';
-import { renderResults, type Measured } from './results.js';
+import { ANALYSIS_HEADING, renderResults, type Measured } from './results.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,7 +23,7 @@ const hook = join(here, 'rss-hook.js');
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
-    repeat: { type: 'string', default: '3' },
+    repeat: { type: 'string', default: '5' },
     data: { type: 'string', default: join(root, 'bench/data') },
     out: { type: 'string', default: join(root, 'bench/RESULTS.md') },
   },
@@ -69,12 +69,6 @@ function run(script: string, args: readonly string[]): Run {
   return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: r.stdout.toString() };
 }
 
-/** Median of `repeat` runs by time (one run for slow contenders). */
-function measure(script: string, args: readonly string[], times = repeat): Run {
-  const runs = Array.from({ length: times }, () => run(script, args)).sort((a, b) => a.seconds - b.seconds);
-  return runs[Math.floor(runs.length / 2)];
-}
-
 function entries(stdout: string): PlainRollup {
   return new Map(JSON.parse(stdout) as [string, PlainCounts][]);
 }
@@ -84,7 +78,8 @@ function reportRollup(stdout: string): PlainRollup {
 }
 
 const data = await prepare();
-const report = (input: string, workers: string) => [cli, 'report', '--by', 'isp,ip', '--bucket', '1h', '--format', 'json', '--workers', workers, input];
+// The rollup every contender computes; verdicts (on by default) are measured in a row of their own.
+const report = (input: string, workers: string) => [cli, 'report', '--by', 'isp,ip', '--bucket', '1h', '--format', 'json', '--no-verdicts', '--workers', workers, input];
 const cores = String((await import('node:os')).availableParallelism());
 const rotatedFiles = readdirSync(data.dir).map((n) => join(data.dir, n));
 
@@ -101,40 +96,58 @@ function check(name: string, rollup: PlainRollup): void {
   if (diff !== null) throw new Error(`counts differ between ${reference.name} and ${name}: ${diff}; no speeds are printed`);
 }
 
-const floor = measure(join(here, 'scenarios/floor.js'), [data.file, 'stream']);
-results.push({ id: 'floor', name: 'read + count lines (fs stream, 64 KiB)', ...floor, rows });
-const floorSync = measure(join(here, 'scenarios/floor.js'), [data.file, 'sync']);
-results.push({ id: 'floor-sync', name: 'read + count lines (readSync, 1 MiB)', ...floorSync, rows });
+interface Scenario {
+  readonly id: string;
+  readonly name: string;
+  readonly script: string;
+  readonly args: readonly string[];
+  /** How its output is checked against the others (none: it computes something else). */
+  readonly counts?: (stdout: string) => PlainRollup;
+  /** Slow contenders run once, after the rounds. */
+  readonly once?: boolean;
+}
 
-const one = measure(cli, report(data.file, '1').slice(1));
-check('pmta-acct 1 thread', reportRollup(one.stdout));
-results.push({ id: 'pmta-1', name: 'pmta-acct report, 1 thread', ...one, rows });
-const all = measure(cli, report(data.file, cores).slice(1));
-check(`pmta-acct ${cores} threads`, reportRollup(all.stdout));
-results.push({ id: 'pmta-all', name: `pmta-acct report, ${cores} threads`, ...all, rows });
+const floorJs = join(here, 'scenarios/floor.js');
+const scenarios: Scenario[] = [
+  { id: 'floor', name: 'read + count lines (fs stream, 64 KiB)', script: floorJs, args: [data.file, 'stream'] },
+  { id: 'floor-sync', name: 'read + count lines (readSync, 1 MiB)', script: floorJs, args: [data.file, 'sync'] },
+  { id: 'pmta-1', name: 'pmta-acct report, 1 thread', script: cli, args: report(data.file, '1').slice(1), counts: reportRollup },
+  { id: 'pmta-all', name: `pmta-acct report, ${cores} threads`, script: cli, args: report(data.file, cores).slice(1), counts: reportRollup },
+  {
+    id: 'pmta-verdicts', name: `pmta-acct report + verdicts, ${cores} threads`, script: cli,
+    args: [...report(data.file, cores).slice(1).filter((a) => a !== '--no-verdicts'), '--exit-zero'], counts: reportRollup,
+  },
+  {
+    id: 'query', name: `pmta-acct query (where + group by ip,diag), ${cores} threads`, script: cli,
+    args: ['query', data.file, '--where', "type in (b, t) and isp = 'gmail'", '--group-by', 'ip,diag', '--format', 'json', '--workers', cores],
+  },
+  { id: 'duckdb', name: `DuckDB read_csv + GROUP BY, ${cores} threads`, script: join(here, 'scenarios/duckdb.js'), args: [data.file, '--threads', cores], counts: entries },
+  { id: 'gunzip', name: 'gunzip + count lines (zlib)', script: join(here, 'scenarios/gunzip.js'), args: [data.gz] },
+  { id: 'pmta-gz', name: 'pmta-acct report, gzipped day', script: cli, args: report(data.gz, cores).slice(1), counts: reportRollup },
+  { id: 'dir-1', name: `pmta-acct report, ${rotatedFiles.length} rotated files, 1 thread`, script: cli, args: report(data.dir, '1').slice(1), counts: reportRollup },
+  { id: 'dir-all', name: `pmta-acct report, ${rotatedFiles.length} rotated files, ${cores} threads`, script: cli, args: report(data.dir, cores).slice(1), counts: reportRollup },
+  { id: 'csv-parse', name: 'csv-parse stream, plain rollup', script: join(here, 'scenarios/csv-parse.js'), args: [data.file], counts: entries, once: true },
+];
 
-const duck = measure(join(here, 'scenarios/duckdb.js'), [data.file, '--threads', cores]);
-check('DuckDB', entries(duck.stdout));
-results.push({ id: 'duckdb', name: `DuckDB read_csv + GROUP BY, ${cores} threads`, ...duck, rows });
+// Rounds: every fast scenario once per round, so that a noisy neighbour on a shared machine
+// slows all contenders of a round alike; each scenario's median over the rounds is reported.
+const runs = new Map<string, Run[]>(scenarios.map((sc) => [sc.id, []]));
+for (let round = 0; round < repeat; round++) {
+  for (const sc of scenarios) {
+    if (sc.once && round > 0) continue;
+    const r = run(sc.script, sc.args);
+    runs.get(sc.id)?.push(r);
+    if (round === 0 && sc.counts !== undefined) check(sc.name, sc.counts(r.stdout));
+  }
+}
+for (const sc of scenarios) {
+  const list = [...(runs.get(sc.id) ?? [])].sort((a, b) => a.seconds - b.seconds);
+  results.push({ id: sc.id, name: sc.name, ...list[Math.floor(list.length / 2)], rows });
+}
 
-const csvParse = measure(join(here, 'scenarios/csv-parse.js'), [data.file], 1);
-check('csv-parse', entries(csvParse.stdout));
-results.push({ id: 'csv-parse', name: 'csv-parse stream, plain rollup', ...csvParse, rows });
-
-const gunzip = measure(join(here, 'scenarios/gunzip.js'), [data.gz]);
-results.push({ id: 'gunzip', name: 'gunzip + count lines (zlib)', ...gunzip, rows });
-const gz = measure(cli, report(data.gz, cores).slice(1));
-check('pmta-acct .gz', reportRollup(gz.stdout));
-results.push({ id: 'pmta-gz', name: 'pmta-acct report, gzipped day', ...gz, rows });
-
-const dirOne = measure(cli, report(data.dir, '1').slice(1));
-check('pmta-acct rotated dir, 1 thread', reportRollup(dirOne.stdout));
-results.push({ id: 'dir-1', name: `pmta-acct report, ${rotatedFiles.length} rotated files, 1 thread`, ...dirOne, rows });
-const dirAll = measure(cli, report(data.dir, cores).slice(1));
-check('pmta-acct rotated dir', reportRollup(dirAll.stdout));
-results.push({ id: 'dir-all', name: `pmta-acct report, ${rotatedFiles.length} rotated files, ${cores} threads`, ...dirAll, rows });
-
-const text = renderResults({ machine: machineDescription(), rows, bytes: data.bytes, repeat, results, date: new Date() });
+const previous = existsSync(values.out as string) ? readFileSync(values.out as string, 'utf8') : '';
+const at = previous.indexOf(ANALYSIS_HEADING);
+const text = renderResults({ machine: machineDescription(), rows, bytes: data.bytes, repeat, results, date: new Date() }, at < 0 ? '' : previous.slice(at));
 process.stdout.write(text.table);
 writeFileSync(values.out as string, text.markdown);
 process.stderr.write(`\nwrote ${values.out}\n`);

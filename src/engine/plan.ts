@@ -67,7 +67,7 @@ export function planTasks(inputs: readonly InputFile[], opts: PlanOptions): Task
   const tasks: Task[] = [];
   inputs.forEach((input, file) => {
     const whole = { file, path: input.path, gzip: input.gzip, start: 0, end: Number.POSITIVE_INFINITY, header: opts.header };
-    const pieces = Math.min(opts.threads * 4, Math.floor(input.size / opts.minRange));
+    const pieces = Math.min(opts.threads * 8, Math.floor(input.size / opts.minRange));
     if (input.path === '-' || input.gzip || opts.threads <= 1 || pieces < 2) {
       tasks.push({ index: tasks.length, ...whole });
       return;

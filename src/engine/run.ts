@@ -88,7 +88,7 @@ async function verifyFile(tasks: Task[], results: TaskResult[], options: EngineO
 }
 
 export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
-  const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 32 << 20, header: options.header });
+  const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 16 << 20, header: options.header });
   const hooks = run.onProgress === undefined ? {} : progressHooks(inputs, tasks, run.onProgress);
   const results = await runTasks(tasks, options, run.threads, inputs.map((i) => i.size), hooks);
   const ordered: TaskResult[] = [];
