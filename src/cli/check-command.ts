@@ -9,27 +9,22 @@
  * windows ending now).
  */
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config/config-file.js';
 import { PmtaAcctError, messageOf } from '../errors.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { renderCheckJson, renderCheckText, renderCheckUnknown } from '../report/check.js';
+import { redactModel } from '../report/privacy.js';
 import { runReport, type ReportRequest } from '../report/report-run.js';
 import { runStateReport } from '../report/state-report.js';
 import { judgeStateDir } from '../report/state-verdicts.js';
-import { parseList, parseThreads } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_UNKNOWN, EXIT_WARNING } from './exit.js';
 import { writeOutput } from './io.js';
+import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 
-interface CheckFlags extends VerdictFlags {
+interface CheckFlags extends VerdictFlags, ReadingFlags {
   tz: string;
   format: 'text' | 'json';
   verbose?: boolean;
-  workers?: string;
-  strict?: boolean;
-  header?: string;
-  hardCategories?: string;
-  config?: string;
   state?: string;
 }
 
@@ -37,8 +32,8 @@ async function check(inputs: string[], flags: CheckFlags): Promise<{ text: strin
   if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'check: name at least one file or directory (or - for standard input), or --state DIR');
   if (inputs.length > 0 && flags.state !== undefined) throw new PmtaAcctError('USAGE', 'check --state judges the stored buckets: name no input files');
   const tz = checkTimeZone(flags.tz);
-  const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
-  const plan = await verdictPlanOf(flags, config, tz);
+  const reading = await readingOf(flags);
+  const plan = await verdictPlanOf(flags, reading.config, tz);
   const request: ReportRequest = {
     inputs,
     by: [],
@@ -48,17 +43,15 @@ async function check(inputs: string[], flags: CheckFlags): Promise<{ text: strin
     until: null,
     tz,
     top: null,
-    config,
-    hardCategories: parseList(flags.hardCategories),
-    header: parseList(flags.header),
-    strict: flags.strict === true,
-    threads: parseThreads(flags.workers),
+    ...reading,
     verdicts: plan,
   };
   // From a tail state the windows end now (or at --at): the state is live.
-  const model = flags.state === undefined
+  const judged = flags.state === undefined
     ? await runReport(request)
     : { ...runStateReport(flags.state, request).model, verdicts: judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000)) };
+  // Record text in bad-record messages can hold recipient addresses: never in a monitoring system.
+  const model = redactModel(judged);
   const summary = model.verdicts;
   if (!summary || summary.end === null) {
     throw new PmtaAcctError('INPUT_UNREADABLE', 'no record with a time in the input: nothing to judge (give --at to judge silence)');
@@ -69,7 +62,7 @@ async function check(inputs: string[], flags: CheckFlags): Promise<{ text: strin
 }
 
 export function checkCommand(onExit: (code: number) => void): Command {
-  return new Command('check')
+  return addReadingOptions(new Command('check')
     .description('judge the verdict rules: a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
     .argument('[inputs...]', 'files, directories of rotated files (.csv, .csv.gz), or - for stdin')
     .option('--rules <file>', 'rules file (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
@@ -78,12 +71,7 @@ export function checkCommand(onExit: (code: number) => void): Command {
     .option('--tz <zone>', 'time zone for --at and for times shown', 'UTC')
     .addOption(new Option('--format <format>', 'plugin text or JSON').choices(['text', 'json']).default('text'))
     .option('-v, --verbose', 'list the OK verdicts too')
-    .option('--workers <n>', 'threads to read with (default: all cores)')
-    .option('--strict', 'a bad record is fatal (UNKNOWN)')
-    .option('--header <columns>', 'column names for input that has no header line')
-    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
-    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
-    .option('--state <dir>', 'judge the buckets pmta-acct tail stored in this state directory (windows end now) instead of files')
+    .option('--state <dir>', 'judge the buckets pmta-acct tail stored in this state directory (windows end now) instead of files'), 'a bad record is fatal (UNKNOWN)')
     // Usage errors in the plugin format on stdout too (exit 3 comes from main.ts).
     .configureOutput({ outputError: (text) => writeOutput(renderCheckUnknown(text.replace(/^error: /, '').trim(), false), undefined) })
     .action(async (inputs: string[], flags: CheckFlags) => {

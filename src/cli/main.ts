@@ -13,6 +13,12 @@ import { reportCommand } from './report-command.js';
 import { tailCommand } from './tail-command.js';
 import { version } from './version.js';
 
+// A reader that stops early (`| head`) closes our stdout: end quietly, as grep does.
+process.stdout.on('error', (err: Error & { code?: string }) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 let status = EXIT_OK;
 const finish = (code: number) => {
   status = code;

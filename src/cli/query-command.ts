@@ -4,7 +4,6 @@
  */
 import { Command, Option } from 'commander';
 import { FIELD_HELP } from '../classify/fields.js';
-import { loadConfig } from '../config/config-file.js';
 import { PmtaAcctError } from '../errors.js';
 import { runAggregate, type AggregateResult, type QueryOptions } from '../query/query-run.js';
 import { ALL_COLUMNS } from '../query/select-sink.js';
@@ -19,15 +18,16 @@ import { terminalSafe } from '../report/sanitize.js';
 import { renderTable } from '../report/table.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { parseRange } from '../util/time-range.js';
-import { parseBucket, parseList, parsePositiveInt, parseThreads } from './args.js';
+import { parseBucket, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK } from './exit.js';
 import { streamOutput, useColor, warn, writeOutput } from './io.js';
 import { progressFor } from './progress.js';
+import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 
 /** Rows a --select table shows without --limit (a table is drawn at the end, so it is held in memory). */
 const TABLE_LIMIT = 100;
 
-interface QueryFlags {
+interface QueryFlags extends ReadingFlags {
   where?: string;
   groupBy?: string;
   select?: string;
@@ -40,17 +40,8 @@ interface QueryFlags {
   tz: string;
   format?: RecordFormat;
   output?: string;
-  workers?: string;
-  strict?: boolean;
-  header?: string;
-  hardCategories?: string;
-  config?: string;
   color?: boolean;
   progress?: boolean;
-  chunkSize?: string;
-  maxRecordBytes?: string;
-  maxRecordLines?: string;
-  minRange?: string;
 }
 
 function headline(r: AggregateResult): string {
@@ -122,7 +113,7 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
 }
 
 export function queryCommand(onExit: (code: number) => void): Command {
-  return new Command('query')
+  return addReadingOptions(new Command('query')
     .description('answer a question over accounting files and archives: filter, group, or print matching records')
     .argument('[inputs...]', "files, directories, quoted glob patterns ('acct-2026-11-*.csv*'), or - for stdin")
     .option('--where <expr>', "only records matching this expression, e.g. \"isp = gmail and type in (b, t)\"")
@@ -137,18 +128,9 @@ export function queryCommand(onExit: (code: number) => void): Command {
     .option('--tz <zone>', 'time zone for dates, 1d buckets and labels', 'UTC')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal; json, or ndjson with --select, otherwise)').choices(RECORD_FORMATS))
     .option('-o, --output <file>', 'write to this file instead of stdout')
-    .option('--workers <n>', 'threads to read with (default: all cores)')
-    .option('--strict', 'stop at the first bad record')
-    .option('--header <columns>', 'column names for input that has no header line')
-    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
-    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
     .option('--no-color', 'no colours in the table')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
-    .option('--no-progress', 'no progress line on stderr')
-    .addOption(new Option('--chunk-size <bytes>').hideHelp())
-    .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
-    .addOption(new Option('--max-record-lines <n>').hideHelp())
-    .addOption(new Option('--min-range <bytes>').hideHelp())
+    .option('--no-progress', 'no progress line on stderr'))
     .action(async (inputs: string[], flags: QueryFlags) => {
       if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'query: name at least one file, directory or pattern (or - for standard input)');
       const fields = parseList(flags.select);
@@ -171,15 +153,7 @@ export function queryCommand(onExit: (code: number) => void): Command {
         tz,
         now,
         bucket: parseBucket(flags.bucket),
-        config: await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG),
-        hardCategories: parseList(flags.hardCategories),
-        header: parseList(flags.header),
-        strict: flags.strict === true,
-        threads: parseThreads(flags.workers),
-        chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size'),
-        maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
-        maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
-        minRange: parsePositiveInt(flags.minRange, '--min-range'),
+        ...(await readingOf(flags)),
       };
       if (fields !== null) await select(flags, q, format, fields);
       else await aggregate(flags, q, format);

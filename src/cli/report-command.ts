@@ -1,9 +1,10 @@
 /** `pmta-acct report`: argv → ReportRequest → text on stdout (or a file). */
 import { Command, Option } from 'commander';
-import { loadConfig } from '../config/config-file.js';
 import { PmtaAcctError } from '../errors.js';
 import type { HistorySource } from '../history/history.js';
+import { ModelHistory } from '../history/model-history.js';
 import { SummaryDirHistory } from '../history/summary-dir.js';
+import { compareReport } from '../report/compare-run.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { COMPARE_MODES, type CompareMode } from '../report/compare.js';
 import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
@@ -13,9 +14,10 @@ import { runReportWith, type ReportRequest } from '../report/report-run.js';
 import { runStateReport } from '../report/state-report.js';
 import { judgeStateDir } from '../report/state-verdicts.js';
 import { parseRange } from '../util/time-range.js';
-import { parseBucket, parseDims, parseList, parsePositiveInt, parseThreads } from './args.js';
+import { parseBucket, parseDims, parsePositiveInt } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, writeOutput, warn } from './io.js';
+import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { version } from './version.js';
 
@@ -52,10 +54,19 @@ function exitCodeOf(model: ReportModel, flags: ReportFlags): number {
   return model.verdicts.status === 'CRIT' ? EXIT_CRITICAL : model.verdicts.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
 }
 
-/** Where --compare reads earlier periods: --history DIR, else the --save DIR. */
-function historyOf(flags: ReportFlags): HistorySource | null {
+/**
+ * Where --compare reads earlier periods: --history DIR, else the --save DIR, else (with --state)
+ * the tail state itself, which keeps per-ISP and per-IP buckets for --retain days.
+ */
+function historyOf(flags: ReportFlags, request: ReportRequest): HistorySource | null {
   const dir = flags.history ?? flags.save;
-  return dir === undefined ? null : new SummaryDirHistory(dir);
+  if (dir !== undefined) return new SummaryDirHistory(dir);
+  const state = flags.state;
+  if (state === undefined) return null;
+  return new ModelHistory(`the tail state in ${state}`, (since, until, tz) => {
+    const { model } = runStateReport(state, { ...request, by: ['isp', 'ip'], alsoBy: [], bucket: null, since, until, tz, top: null });
+    return Promise.resolve(model.input.counted === 0 ? null : model);
+  });
 }
 
 function parseCompare(text: string | undefined): CompareMode | null {
@@ -66,7 +77,7 @@ function parseCompare(text: string | undefined): CompareMode | null {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-interface ReportFlags extends VerdictFlags {
+interface ReportFlags extends VerdictFlags, ReadingFlags {
   by: string;
   bucket?: string;
   since?: string;
@@ -81,16 +92,7 @@ interface ReportFlags extends VerdictFlags {
   showAddresses?: boolean;
   verdicts?: boolean;
   exitZero?: boolean;
-  workers?: string;
-  strict?: boolean;
-  header?: string;
-  hardCategories?: string;
-  config?: string;
   color?: boolean;
-  chunkSize?: string;
-  maxRecordBytes?: string;
-  maxRecordLines?: string;
-  minRange?: string;
   state?: string;
 }
 
@@ -111,7 +113,7 @@ async function render(format: Format, model: ReportModel, flags: ReportFlags, co
 const NIGHTLY: ReadonlySet<Format> = new Set(['html', 'md', 'prom']);
 
 export function reportCommand(onExit: (code: number) => void): Command {
-  return new Command('report')
+  return addReadingOptions(new Command('report')
     .description('roll up accounting files into per-ISP / per-IP counts and rates')
     .argument('[inputs...]', 'files, directories of rotated files (.csv, .csv.gz), or - for stdin')
     .option('--by <dims>', 'group by these dimensions: isp, ip, vmta, pool, job, domain, bounceCat, type', 'isp,ip')
@@ -131,17 +133,8 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--at <time>', 'verdict windows end at this time (default: the latest event)')
     .option('--no-verdicts', 'no verdicts (and exit 0)')
     .option('--exit-zero', 'exit 0 even when a verdict is WARN or CRIT')
-    .option('--workers <n>', 'threads to read with (default: all cores)')
-    .option('--strict', 'stop at the first bad record')
-    .option('--header <columns>', 'column names for input that has no header line')
-    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
-    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
     .option('--state <dir>', 'report from the buckets pmta-acct tail stored in this state directory instead of files')
-    .option('--no-color', 'no colours in the table')
-    .addOption(new Option('--chunk-size <bytes>').hideHelp())
-    .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
-    .addOption(new Option('--max-record-lines <n>').hideHelp())
-    .addOption(new Option('--min-range <bytes>').hideHelp())
+    .option('--no-color', 'no colours in the table'))
     .action(async (inputs: string[], flags: ReportFlags) => {
       if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
       const tz = checkTimeZone(flags.tz);
@@ -155,7 +148,8 @@ export function reportCommand(onExit: (code: number) => void): Command {
       // Reasons: by bounce category and by diag template (query's masking of dsnDiag).
       if (nightly) alsoBy.push('bounceCat', 'diag');
       if (compare !== null) alsoBy.push('isp', 'ip');
-      const config = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
+      const reading = await readingOf(flags);
+      const config = reading.config;
       const plan = flags.verdicts === false ? null : await verdictPlanOf(flags, config, tz);
       const request: ReportRequest = {
         inputs,
@@ -166,15 +160,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         until: range.until,
         tz,
         top: human ? null : (parsePositiveInt(flags.top, '--top') ?? null),
-        config,
-        hardCategories: parseList(flags.hardCategories),
-        header: parseList(flags.header),
-        strict: flags.strict === true,
-        threads: parseThreads(flags.workers),
-        chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size'),
-        maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
-        maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),
-        minRange: parsePositiveInt(flags.minRange, '--min-range'),
+        ...reading,
         verdicts: plan,
       };
       let model: ReportModel;
@@ -184,13 +170,14 @@ export function reportCommand(onExit: (code: number) => void): Command {
         for (const note of fromState.notes) warn(note);
         model = fromState.model;
         if (plan !== null) model = { ...model, verdicts: judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000)), rules: plan.rules };
+        if (compare !== null) model = { ...model, comparison: await compareReport(model, compare, historyOf(flags, request) as HistorySource) };
         for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       } else {
         model = (await runReportWith(request, {
           charts: formats.has('html') || formats.has('md'),
           save: flags.save ?? null,
           compare,
-          history: compare === null ? null : historyOf(flags),
+          history: compare === null ? null : historyOf(flags, request),
         })).model;
       }
       const shown = flags.showAddresses === true ? model : redactModel(model);

@@ -1,7 +1,11 @@
 /**
  * What a rollup run needs to know, as plain data: it crosses into worker threads unchanged.
  */
+import { DEFAULT_HARD_CATEGORIES } from '../classify/bounce.js';
 import type { Dimension } from '../classify/classifier.js';
+import type { Config } from '../config/config-file.js';
+import { DEFAULT_KEEP } from '../parse/problems.js';
+import { DEFAULT_CHUNK, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
 import type { IspOverrides } from '../classify/isp-map.js';
 import type { BucketSize } from '../rollup/buckets.js';
 
@@ -98,5 +102,38 @@ export function addStats(a: SinkStats, b: SinkStats): SinkStats {
     columnsFound: [...new Set([...a.columnsFound, ...b.columnsFound])],
     firstEvent: min(a.firstEvent, b.firstEvent),
     lastEvent: max(a.lastEvent, b.lastEvent),
+  };
+}
+
+/** What every command that reads accounting files is asked (report, check, query). */
+export interface ReadingRequest {
+  readonly tz: string;
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly config: Config;
+  readonly hardCategories: readonly string[] | null;
+  readonly header: readonly string[] | null;
+  readonly strict: boolean;
+  readonly chunkSize?: number;
+  readonly maxRecordBytes?: number;
+  readonly maxRecordLines?: number;
+}
+
+/** Engine options for a reading request: the one place defaults are filled in. */
+export function engineOptionsOf(req: ReadingRequest, dims: readonly string[], bucket: BucketSize | null): EngineOptions {
+  return {
+    dims,
+    bucket,
+    tz: req.tz,
+    since: req.since,
+    until: req.until,
+    hardCategories: req.hardCategories ?? req.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES,
+    isps: req.config.isps,
+    header: req.header,
+    strict: req.strict,
+    keepProblems: DEFAULT_KEEP,
+    chunkSize: req.chunkSize ?? DEFAULT_CHUNK,
+    maxRecordBytes: req.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    maxRecordLines: req.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES,
   };
 }

@@ -152,7 +152,6 @@ export class RecordReader {
       this.lineNow++;
       pos = lf + 1;
     }
-    const view = this.view;
     const words = this.scanner.words;
     const first = this.scanner.outWord;
     while (pos < this.filled) {

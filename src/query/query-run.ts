@@ -3,19 +3,16 @@
  * run, which is report's run with a --where filter and any fields as the key, rendered from the
  * same ReportModel. The --select run (records themselves) is in select-run.ts.
  */
-import { DEFAULT_HARD_CATEGORIES } from '../classify/bounce.js';
 import { resolveField } from '../classify/fields.js';
 import type { Config } from '../config/config-file.js';
-import type { EngineOptions } from '../engine/options.js';
+import { engineOptionsOf, type EngineOptions } from '../engine/options.js';
 import { runRollup, type RunProgress } from '../engine/run.js';
 import { PmtaAcctError } from '../errors.js';
-import { DEFAULT_KEEP } from '../parse/problems.js';
-import { DEFAULT_CHUNK, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
 import { buildModel, type ReportModel } from '../report/model.js';
 import type { BucketSize } from '../rollup/buckets.js';
 import { describeInputs, resolveInputPaths, type InputFile } from '../source/inputs.js';
 import { prepareFilter } from './plan.js';
-import { pruneByName } from './prune.js';
+import { pruneByName } from '../source/prune.js';
 import { parseSort } from './sort.js';
 
 export interface QueryOptions {
@@ -60,23 +57,7 @@ export function checkQuery(q: QueryOptions, fields: readonly string[], option: s
 }
 
 export function engineOptions(q: QueryOptions, dims: readonly string[], bucket: BucketSize | null): EngineOptions {
-  return {
-    dims,
-    bucket,
-    tz: q.tz,
-    since: q.since,
-    until: q.until,
-    hardCategories: q.hardCategories ?? q.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES,
-    isps: q.config.isps,
-    header: q.header,
-    strict: q.strict,
-    keepProblems: DEFAULT_KEEP,
-    chunkSize: q.chunkSize ?? DEFAULT_CHUNK,
-    maxRecordBytes: q.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-    maxRecordLines: q.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES,
-    where: q.where,
-    now: q.now,
-  };
+  return { ...engineOptionsOf(q, dims, bucket), where: q.where, now: q.now };
 }
 
 export interface AggregateRequest extends QueryOptions {

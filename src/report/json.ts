@@ -1,6 +1,6 @@
 /**
  * The JSON report, version 1. Stable: fields are only ever added; a change of meaning bumps
- * `version`. Documented in the README ("JSON output").
+ * `version`. Documented in the README ("JSON (version 1)").
  */
 import type { GroupRow, ReportModel } from './model.js';
 import { isoTime } from './format.js';

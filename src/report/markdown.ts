@@ -17,6 +17,7 @@ import { sortVerdicts } from './verdict-view.js';
 import { verdictContext } from './verdicts.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
+import { label } from './labels.js';
 
 const HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
 
@@ -159,7 +160,7 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   if (m.byIsp) out.push(section({ title: 'By ISP', rows: m.byIsp, dims: ['isp'], labels: ['ISP'], top, rules, baseline: m.comparison?.isp, trend }));
   if (m.byIp) out.push(section({ title: 'By sending IP', rows: m.byIp, dims: ['ip'], labels: ['Sending IP'], top, rules, baseline: m.comparison?.ip }));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
-  if (m.by.length > 0 && !plain) out.push(section({ title: `By ${m.by.join(', ')}`, rows: m.byKey, dims: m.by, labels: [...m.by], top, rules }));
+  if (m.by.length > 0 && !plain) out.push(section({ title: `By ${m.by.map(label).join(' and ')}`, rows: m.byKey, dims: m.by, labels: m.by.map(label), top, rules }));
   if (m.bucket !== null && m.series.length > 0) {
     const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r, rules)]);
     out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...HEAD], rows, 1)}\n`);

@@ -2,15 +2,13 @@
  * `report` as a function: inputs and options in, ReportModel out. The CLI only turns argv into a
  * ReportRequest and the model into text.
  */
-import { DEFAULT_HARD_CATEGORIES } from '../classify/bounce.js';
 import type { Dimension } from '../classify/classifier.js';
 import type { Config } from '../config/config-file.js';
-import type { EngineOptions } from '../engine/options.js';
+import { engineOptionsOf, type EngineOptions } from '../engine/options.js';
 import { runRollup } from '../engine/run.js';
-import { DEFAULT_KEEP } from '../parse/problems.js';
-import { DEFAULT_CHUNK, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
 import type { BucketSize } from '../rollup/buckets.js';
-import { expandInputs } from '../source/inputs.js';
+import { describeInputs, resolveInputPaths } from '../source/inputs.js';
+import { pruneByName } from '../source/prune.js';
 import { PmtaAcctError } from '../errors.js';
 import type { HistorySource } from '../history/history.js';
 import { bucketFitsDays, bucketForDays, saveDays } from '../history/summary-dir.js';
@@ -85,23 +83,9 @@ export async function runReportWith(req: ReportRequest, extras: ReportExtras): P
   const save = extras.save ?? null;
   if (save !== null) for (const d of ['isp', 'ip'] as const) if (!dims.includes(d)) dims.push(d);
   const bucket = engineBucket(req, extras);
-  const engine: EngineOptions = {
-    dims,
-    bucket,
-    tz: req.tz,
-    since: req.since,
-    until: req.until,
-    hardCategories: req.hardCategories ?? req.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES,
-    isps: req.config.isps,
-    header: req.header,
-    strict: req.strict,
-    keepProblems: DEFAULT_KEEP,
-    chunkSize: req.chunkSize ?? DEFAULT_CHUNK,
-    maxRecordBytes: req.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
-    maxRecordLines: req.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES,
-    windows: req.verdicts ? windowSpec(req.verdicts) : null,
-  };
-  const files = expandInputs(req.inputs);
+  const engine: EngineOptions = { ...engineOptionsOf(req, dims, bucket), windows: req.verdicts ? windowSpec(req.verdicts) : null };
+  // Rotated files whose names put them outside --since/--until are never opened (source/prune.ts).
+  const files = describeInputs(pruneByName(resolveInputPaths(req.inputs), req.since, req.until).kept);
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange });
   let model = buildModel(
     {

@@ -13,6 +13,7 @@ import { terminalSafe } from './sanitize.js';
 import { verdictContext, verdictLines } from './verdicts.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
+import { label } from './labels.js';
 
 export interface TableOptions {
   readonly paint?: Paint;
@@ -73,14 +74,6 @@ function section(title: string, rows: readonly GroupRow[], dims: readonly string
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
 }
 
-const LABELS: Record<string, string> = {
-  isp: 'ISP', ip: 'Sending IP', vmta: 'VirtualMTA', pool: 'Pool', job: 'Job', domain: 'Domain', bounceCat: 'Bounce category', type: 'Type',
-  outcome: 'Outcome', hard: 'Hard', latency: 'Latency (s)', diag: 'Diagnostic (template)',
-};
-
-function label(d: string): string {
-  return LABELS[d] ?? d;
-}
 
 function headline(m: ReportModel): string {
   const i = m.input;

@@ -5,12 +5,9 @@
  * happens in memory only; what a crash loses is exactly what the next start reads again.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_HARD_CATEGORIES } from '../classify/bounce.js';
 import type { Config } from '../config/config-file.js';
-import type { EngineOptions } from '../engine/options.js';
+import { engineOptionsOf } from '../engine/options.js';
 import { messageOf, PmtaAcctError } from '../errors.js';
-import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_LINES } from '../parse/reader.js';
-import { DEFAULT_KEEP } from '../parse/problems.js';
 import { makeLayout } from '../source/discovery.js';
 import { Follower, type StartFrom } from '../source/follower.js';
 import { FileRows, type Gap } from '../state/file-rows.js';
@@ -92,22 +89,12 @@ export class TailSession {
     const fp = /^(before|inside|after):(\d+)$/.exec(req.failpoint ?? '');
     this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]) };
     const c = state.config;
-    this.engineHard = req.hardCategories ?? req.config.hardBounceCategories ?? DEFAULT_HARD_CATEGORIES;
-    const engine: EngineOptions = {
-      dims: c.dims as EngineOptions['dims'],
-      bucket: c.bucket,
-      tz: c.tz,
-      since: c.since,
-      until: null,
-      hardCategories: this.engineHard,
-      isps: req.config.isps,
-      header: null,
-      strict: false,
-      keepProblems: DEFAULT_KEEP,
-      chunkSize: req.chunkSize,
-      maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
-      maxRecordLines: DEFAULT_MAX_RECORD_LINES,
-    };
+    const engine = engineOptionsOf(
+      { tz: c.tz, since: c.since, until: null, config: req.config, hardCategories: req.hardCategories, header: null, strict: false, chunkSize: req.chunkSize },
+      c.dims,
+      c.bucket,
+    );
+    this.engineHard = engine.hardCategories;
     this.sink = new TailSink(engine);
     this.store = new RollupStore(state.db, c);
     this.fileRows = new FileRows(state.db);
@@ -119,9 +106,9 @@ export class TailSession {
         once: req.once,
         batchBytes: 16 << 20,
         scanInterval: req.scanInterval,
-        chunkSize: req.chunkSize,
-        maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
-        maxRecordLines: DEFAULT_MAX_RECORD_LINES,
+        chunkSize: engine.chunkSize,
+        maxRecordBytes: engine.maxRecordBytes,
+        maxRecordLines: engine.maxRecordLines,
       },
       {
         sink: this.sink,

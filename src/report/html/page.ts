@@ -10,7 +10,8 @@ import type { ReportModel } from '../model.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { timelineOf } from '../timeline.js';
 import { ispSparklines, rateCharts, volumeChart } from './charts.js';
-import { groupTable, label, latencySection, notesSection, reasonsSection, totalsSection, verdictsSection } from './sections.js';
+import { label } from '../labels.js';
+import { groupTable, latencySection, notesSection, reasonsSection, totalsSection, verdictsSection } from './sections.js';
 import { CSS } from './style.js';
 
 export interface HtmlOptions {

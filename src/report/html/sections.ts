@@ -14,14 +14,8 @@ import { topIsps, topReasons, type ReasonRow } from '../reasons.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { latencyBar } from './svg.js';
 import { sortVerdicts } from '../verdict-view.js';
+import { label } from '../labels.js';
 
-const LABELS: Readonly<Record<string, string>> = {
-  isp: 'ISP', ip: 'Sending IP', vmta: 'VirtualMTA', pool: 'Pool', job: 'Job', domain: 'Domain', bounceCat: 'Bounce category', type: 'Type', diag: 'Reason',
-};
-
-export function label(d: string): string {
-  return LABELS[d] ?? d;
-}
 
 /** A change note under a figure (empty without a baseline). */
 export function change(name: FigureName, now: number | null, base: Figures | null | undefined): string {

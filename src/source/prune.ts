@@ -13,7 +13,7 @@
  * not follow the pattern (and stdin) are always read.
  */
 import { basename, dirname } from 'node:path';
-import { parseRotationName } from '../source/rotation-name.js';
+import { parseRotationName } from './rotation-name.js';
 
 const HOUR = 3600;
 const DAY = 86400;

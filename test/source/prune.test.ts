@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileBounds, pruneByName } from '../../src/query/prune.js';
+import { fileBounds, pruneByName } from '../../src/source/prune.js';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 
