@@ -64,10 +64,10 @@ async function check(inputs: string[], flags: CheckFlags): Promise<{ text: strin
 export function checkCommand(onExit: (code: number) => void): Command {
   return addReadingOptions(new Command('check')
     .description('judge the verdict rules: a Nagios/Icinga plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
-    .argument('[inputs...]', 'files, directories of rotated files (.csv, .csv.gz), or - for stdin')
+    .argument('[inputs...]', "files, directories of rotated files (.csv, .csv.gz), quoted glob patterns ('acct-2026-11-*.csv*'), or - for stdin")
     .option('--rules <file>', 'rules file (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
     .option('--pmta-config <file>', 'PowerMTA config to read max-msg-rate limits, virtual MTAs and pools from')
-    .option('--at <time>', 'windows end at this time (default: the latest event in the input)')
+    .option('--at <time>', 'windows end at this time (default: just after the latest event in the input; now with --state)')
     .option('--tz <zone>', 'time zone for --at and for times shown', 'UTC')
     .addOption(new Option('--format <format>', 'plugin text or JSON').choices(['text', 'json']).default('text'))
     .option('-v, --verbose', 'list the OK verdicts too')

@@ -29,7 +29,7 @@ interface TailFlags extends VerdictFlags {
   state?: string;
   from: string;
   once?: boolean;
-  rotatedDir: string[];
+  rotatedDir?: string[];
   bucket?: string;
   dims?: string;
   by: string;
@@ -74,7 +74,8 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .option('--state <dir>', 'state directory (default $XDG_STATE_HOME/pmta-acct, else ~/.local/state/pmta-acct)')
     .option('--from <where>', 'with no state yet: beginning, end, or a time (2026-11-28, 24h, ...)', 'end')
     .option('--once', 'catch up (rotated files included) and exit')
-    .option('--rotated-dir <dir>', 'where rotated files are moved (<acct-file> move-to); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    // No default value: commander would print it as "(default: [])".
+    .option('--rotated-dir <dir>', 'where rotated files are moved (<acct-file> move-to); repeatable', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--bucket <size>', 'bucket size kept in a new state: 1m, 5m, 15m or 1h (default 5m)')
     .option('--dims <dims>', 'dimensions kept in a new state (default isp,ip,vmta,pool)')
     .option('--by <dims>', 'grouping of the JSON lines', 'isp,ip')
@@ -133,7 +134,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       const session = await TailSession.open(
         {
           stateDir, create, explicit, from, once: flags.once === true,
-          rotatedDirs: flags.rotatedDir,
+          rotatedDirs: flags.rotatedDir ?? [],
           retainSeconds: seconds(flags.retain, '--retain'),
           commitInterval: parsePositiveInt(flags.commitInterval, '--commit-interval') ?? 1000,
           commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? 10000,
