@@ -24,6 +24,7 @@ import { changePayload, Notifier } from '../notify/notifier.js';
 import { judgeStoredState } from '../report/state-verdicts.js';
 import { LevelTracker } from '../verdict/tracker.js';
 import { messageOf } from '../errors.js';
+import { systemClock } from '../util/clock.js';
 
 interface TailFlags extends VerdictFlags {
   state?: string;
@@ -166,14 +167,15 @@ export function tailCommand(onExit: (code: number) => void): Command {
       // Verdicts over the stored buckets (windows end now): level changes become notices and alerts.
       const tracker = new LevelTracker();
       let judgedCommits = -1;
-      let judgedAt = 0;
+      let judgedAt = -Infinity;
       let judging = notifier !== null || view;
       const judgeNow = () => {
         if (!judging) return;
+        // the windows end at the wall clock; the throttle runs on elapsed time (a clock step cannot stall it)
         const now = Math.floor(Date.now() / 1000);
-        if (session.commits === judgedCommits && now - judgedAt < 60) return;
+        if (session.commits === judgedCommits && systemClock.elapsed() - judgedAt < 60_000) return;
         judgedCommits = session.commits;
-        judgedAt = now;
+        judgedAt = systemClock.elapsed();
         try {
           const summary = judgeStoredState(session.state.db, config, plan, now);
           for (const c of tracker.update(summary.verdicts)) {
@@ -211,11 +213,12 @@ export function tailCommand(onExit: (code: number) => void): Command {
       process.on('SIGTERM', onSignal);
       let screen: Screen | null = null;
       let lastRows = 0;
-      let lastAt = Date.now();
+      let lastAt = systemClock.elapsed();
       let rate = 0;
-      let lastJudge = 0;
+      let lastJudge = -Infinity;
       const tick = setInterval(() => {
-        const now = Date.now();
+        const now = systemClock.elapsed();
+        const wallSec = Math.floor(Date.now() / 1000);
         const rows = session.rowsRead + session.sink.rows;
         rate = ((rows - lastRows) * 1000) / Math.max(1, now - lastAt);
         lastRows = rows;
@@ -223,7 +226,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         metrics?.lag.set(session.follower.lag());
         metrics?.files.set(session.follower.followed().length);
         if (session.sink.lastEvent !== null) metrics?.lastEvent.set(session.sink.lastEvent);
-        if (closed !== null) for (const line of closed.take(Math.floor(now / 1000))) process.stdout.write(`${line}\n`);
+        if (closed !== null) for (const line of closed.take(wallSec)) process.stdout.write(`${line}\n`);
         if (now - lastJudge >= 5000) {
           lastJudge = now;
           judgeNow();

@@ -13,6 +13,7 @@ import type { FileRow, Gap } from '../state/file-rows.js';
 import { comparePaths, listRotated, type Layout } from './discovery.js';
 import { fingerprintFile, fstatBig, isGzipFd, keyOf, sameKey, statBig, type FileKey } from './file-identity.js';
 import { matchOnStart, newRow, startAtEnd, verifyResume } from './reconcile.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { TrackedFile, type ReadLimits } from './tracked-file.js';
 
 export interface FollowOptions extends ReadLimits {
@@ -25,6 +26,8 @@ export interface FollowOptions extends ReadLimits {
   readonly batchBytes: number;
   /** How often rotated directories are listed (ms) when nothing else asks for it. */
   readonly scanInterval: number;
+  /** Wall and elapsed time (tests step the wall clock); the system's by default. */
+  readonly clock?: Clock;
 }
 
 export interface FollowHooks {
@@ -50,6 +53,7 @@ export interface FollowedFile {
 export class Follower {
   private readonly opts: FollowOptions;
   private readonly hooks: FollowHooks;
+  private readonly clock: Clock;
   /** Files being read (descriptor open, or a .gz waiting to be read). */
   private files: TrackedFile[] = [];
   /** Rows of files read to their end, skipped, or gone this run: matched when names reappear. */
@@ -60,7 +64,7 @@ export class Follower {
   private readonly seen = new Map<string, string>();
   /** .gz paths not read yet, by size at the previous scan: read once the size holds still. */
   private readonly gzSizes = new Map<string, number>();
-  private lastScan = 0;
+  private lastScan = -Infinity;
   private scanWanted = true;
   /** Bytes read by the last poll. */
   lastRead = 0;
@@ -73,10 +77,11 @@ export class Follower {
   constructor(opts: FollowOptions, hooks: FollowHooks) {
     this.opts = opts;
     this.hooks = hooks;
+    this.clock = opts.clock ?? systemClock;
   }
 
   private track(row: FileRow, role: 'live' | 'rotated'): TrackedFile {
-    const f = new TrackedFile(row, role, this.hooks.sink, this.hooks.problems, this.opts);
+    const f = new TrackedFile(row, role, this.hooks.sink, this.hooks.problems, this.opts, this.clock);
     this.files.push(f);
     this.sortFiles();
     return f;
@@ -183,7 +188,7 @@ export class Follower {
   }
 
   private markGone(row: FileRow, reason: string | null): void {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now() / 1000);
     if (reason !== null) {
       const gap: Gap = {
         path: row.path, dev: row.dev, ino: row.ino, offset: row.offset, size: row.size,
@@ -211,7 +216,7 @@ export class Follower {
     this.lastRead = 0;
     this.caughtUp = true;
     this.checkLive();
-    const now = Date.now();
+    const now = this.clock.elapsed();
     if (this.scanWanted || now - this.lastScan >= this.opts.scanInterval) {
       this.scanWanted = false;
       this.lastScan = now;
@@ -235,8 +240,8 @@ export class Follower {
     if (live !== undefined && (st === null || !sameKey(keyOf(st), live.key))) {
       live.role = 'rotated';
       live.row.state = 'rotated';
-      live.lastGrowth = Date.now();
-      live.row.lastChange = Math.floor(live.lastGrowth / 1000);
+      live.lastGrowth = this.clock.elapsed();
+      live.row.lastChange = Math.floor(this.clock.now() / 1000);
       live.dirty = true;
       this.scanWanted = true;
       this.hooks.milestone();
@@ -377,10 +382,11 @@ export class Follower {
 
   /** Close rotated files that are at their end and have stayed put. */
   private closeDrained(): void {
-    const nowSec = Math.floor(Date.now() / 1000);
+    const now = this.clock.elapsed();
     for (const f of [...this.files]) {
       if (f.role !== 'rotated' || f.row.gz || f.reader === null || f.readPos < f.size) continue;
-      const settled = nowSec - f.row.lastChange >= this.opts.rotateWait / 1000;
+      // Elapsed time, not the stored wall-clock lastChange: a clock step must not close a file early.
+      const settled = now - f.lastGrowth >= this.opts.rotateWait;
       if ((this.opts.once && f.reader.pending === 0) || settled) this.finish(f);
     }
   }

@@ -12,6 +12,7 @@ import { RecordReader, type RecordSink } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import type { FileRow } from '../state/file-rows.js';
 import { fingerprintOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
+import type { Clock } from '../util/clock.js';
 
 export interface ReadLimits {
   readonly chunkSize: number;
@@ -33,8 +34,8 @@ export class TrackedFile {
   readPos = 0;
   /** Size at the last look (decompressed bytes read so far for .gz). */
   size = 0;
-  /** Wall-clock ms of the last growth (or of the rotation). */
-  lastGrowth = Date.now();
+  /** Elapsed-clock ms of the last growth, of the rotation, or of opening the file in this process. */
+  lastGrowth: number;
   /** Offset of the header row in effect at the reader's position (null: none, or --header). */
   headerOffset: number | null;
   /** The row differs from what is stored. */
@@ -49,12 +50,16 @@ export class TrackedFile {
   private readonly problems: ProblemLog;
   private readonly limits: ReadLimits;
 
-  constructor(row: FileRow, role: Role, sink: RecordSink, problems: ProblemLog, limits: ReadLimits) {
+  private readonly clock: Clock;
+
+  constructor(row: FileRow, role: Role, sink: RecordSink, problems: ProblemLog, limits: ReadLimits, clock: Clock) {
     this.row = row;
     this.role = role;
     this.sink = sink;
     this.problems = problems;
     this.limits = limits;
+    this.clock = clock;
+    this.lastGrowth = clock.elapsed();
     this.headerOffset = row.headerOffset;
     this.size = row.size;
   }
@@ -143,8 +148,8 @@ export class TrackedFile {
     const size = Number(fstatBig(fd).size);
     if (size !== this.size) {
       this.size = size;
-      this.lastGrowth = Date.now();
-      this.row.lastChange = Math.floor(this.lastGrowth / 1000);
+      this.lastGrowth = this.clock.elapsed();
+      this.row.lastChange = Math.floor(this.clock.now() / 1000);
       this.dirty = true;
     }
     let done = 0;

@@ -14,6 +14,7 @@ import { FileRows, type Gap } from '../state/file-rows.js';
 import { RollupStore, type RollupDelta } from '../state/rollup-store.js';
 import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../state/state-db.js';
 import { mergeDeltas, TailSink } from './tail-sink.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 export interface TailRequest {
   readonly stateDir: string;
@@ -37,6 +38,8 @@ export interface TailRequest {
    * its transaction, inside it after every write, or after it (PMTA_ACCT_FAILPOINT).
    */
   readonly failpoint?: string;
+  /** Wall and elapsed time; the system's by default (tests step the wall clock). */
+  readonly clock?: Clock;
 }
 
 export interface TailEvents {
@@ -71,8 +74,9 @@ export class TailSession {
   private readonly engineHard: readonly string[];
   private unsaved: RollupDelta | null = null;
   private gaps: Gap[] = [];
-  private lastCommit = Date.now();
-  private lastPrune = 0;
+  private readonly clock: Clock;
+  private lastCommit: number;
+  private lastPrune = -Infinity;
   private milestone = false;
   private committing = false;
   private stopped = false;
@@ -86,6 +90,8 @@ export class TailSession {
     this.state = state;
     this.req = req;
     this.events = events;
+    this.clock = req.clock ?? systemClock;
+    this.lastCommit = this.clock.elapsed();
     const fp = /^(before|inside|after):(\d+)$/.exec(req.failpoint ?? '');
     this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]) };
     const c = state.config;
@@ -106,6 +112,7 @@ export class TailSession {
         once: req.once,
         batchBytes: 16 << 20,
         scanInterval: req.scanInterval,
+        clock: this.clock,
         chunkSize: engine.chunkSize,
         maxRecordBytes: engine.maxRecordBytes,
         maxRecordLines: engine.maxRecordLines,
@@ -165,16 +172,20 @@ export class TailSession {
   }
 
   private prune(): void {
-    const before = Math.floor(Date.now() / 1000) - this.req.retainSeconds;
+    const before = Math.floor(this.clock.now() / 1000) - this.req.retainSeconds;
     this.state.db.transaction(() => {
       this.store.prune(before);
       this.fileRows.prune(before);
     })();
-    this.lastPrune = Date.now();
+    this.lastPrune = this.clock.elapsed();
+  }
+
+  private commitDue(): boolean {
+    return this.sink.rows >= this.req.commitRows || this.clock.elapsed() - this.lastCommit >= this.req.commitInterval;
   }
 
   private maybeCommit(): void {
-    if (this.sink.rows >= this.req.commitRows || Date.now() - this.lastCommit >= this.req.commitInterval) this.commit();
+    if (this.commitDue()) this.commit();
   }
 
   /** Write the delta, the totals and the file offsets in one transaction. */
@@ -190,7 +201,7 @@ export class TailSession {
     if (delta.rollup.size === 0 && rows.length === 0 && gaps.length === 0 && [...delta.totals.values()].every((v) => v === 0)) {
       // Nothing happened (an idle live file): no transaction, no fsync, no churn.
       this.unsaved = null;
-      this.lastCommit = Date.now();
+      this.lastCommit = this.clock.elapsed();
       this.milestone = false;
       this.committing = false;
       return true;
@@ -214,14 +225,14 @@ export class TailSession {
       this.follower.unsaved(rows);
       this.store.reload();
       this.events.notice(`commit failed (${messageOf(err)}); counts and offsets are kept in memory and retried`);
-      this.lastCommit = Date.now();
+      this.lastCommit = this.clock.elapsed();
       this.committing = false;
       return false;
     }
     this.unsaved = null;
     this.gaps = [];
     this.commits++;
-    this.lastCommit = Date.now();
+    this.lastCommit = this.clock.elapsed();
     this.milestone = false;
     this.committing = false;
     this.events.committed(delta);
@@ -255,8 +266,8 @@ export class TailSession {
     try {
       while (!this.stopped) {
         await this.follower.poll();
-        if (this.milestone || this.sink.rows >= this.req.commitRows || Date.now() - this.lastCommit >= this.req.commitInterval) this.commit();
-        if (Date.now() - this.lastPrune >= 3600_000) this.prune();
+        if (this.milestone || this.commitDue()) this.commit();
+        if (this.clock.elapsed() - this.lastPrune >= 3600_000) this.prune();
         if (this.req.once) {
           if (this.follower.caughtUp && !this.follower.scanPending) break;
           continue;

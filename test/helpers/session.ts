@@ -5,9 +5,10 @@ import { DIMENSIONS } from '../../src/classify/classifier.js';
 import { runStateReport } from '../../src/report/state-report.js';
 import type { StartFrom } from '../../src/source/follower.js';
 import { TailSession } from '../../src/tail/tail-session.js';
+import type { Clock } from '../../src/util/clock.js';
 import type { Expected } from './acct-writer.js';
 
-export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean } = {}): Promise<TailSession> {
+export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock } = {}): Promise<TailSession> {
   return TailSession.open(
     {
       stateDir: state,
@@ -17,13 +18,14 @@ export async function openSession(live: string, state: string, opts: { from?: St
       from: opts.from ?? 'beginning',
       once: opts.follow !== true,
       retainSeconds: 3650 * 86400,
-      commitInterval: 1000,
+      commitInterval: opts.commitInterval ?? 1000,
       commitRows: opts.commitRows ?? 10000,
-      rotateWait: 0,
+      rotateWait: opts.rotateWait ?? 0,
       scanInterval: 0,
       config: EMPTY_CONFIG,
       hardCategories: null,
       chunkSize: opts.chunkSize ?? 4096,
+      clock: opts.clock,
     },
     { notice: () => undefined, gap: () => undefined, committed: () => undefined },
   );

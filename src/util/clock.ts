@@ -1,0 +1,20 @@
+/**
+ * Two clocks, never mixed. Wall time (`now`) places events and stored facts in the calendar: verdict
+ * windows, retention, when a gap was seen. Elapsed time (`elapsed`) measures intervals inside one
+ * process: commit cadence, settling of rotated files, scan and refresh periods. An NTP step moves the
+ * wall clock, never the elapsed one, so it cannot stall commits or close a rotated file early
+ * (reliability.md §6 case 23). Tests inject a clock to step the wall time.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch (may jump). */
+  now(): number;
+  /** Milliseconds since an arbitrary origin; never goes back, never jumps. */
+  elapsed(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  elapsed: () => performance.now(),
+};
