@@ -8,7 +8,7 @@ import { TailSession } from '../../src/tail/tail-session.js';
 import type { Clock } from '../../src/util/clock.js';
 import type { Expected } from './acct-writer.js';
 
-export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock } = {}): Promise<TailSession> {
+export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock; notices?: string[] } = {}): Promise<TailSession> {
   return TailSession.open(
     {
       stateDir: state,
@@ -27,7 +27,7 @@ export async function openSession(live: string, state: string, opts: { from?: St
       chunkSize: opts.chunkSize ?? 4096,
       clock: opts.clock,
     },
-    { notice: () => undefined, gap: () => undefined, committed: () => undefined },
+    { notice: (m) => opts.notices?.push(m), gap: (g) => opts.notices?.push(`gap: ${g.path}`), committed: () => undefined },
   );
 }
 
