@@ -94,7 +94,33 @@ export function renderCheckText(m: ReportModel, s: VerdictSummary, opts: CheckTe
   const i = m.input;
   const bad = i.badRecords > 0 && i.problems.length > 0 ? ` (first: ${i.problems[0].file}:${i.problems[0].line})` : '';
   lines.push(pluginSafe(`input: ${formatCount(i.files)} files, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad${bad}; ${verdictContext(s, m.range.tz)}`));
-  return `${lines.join('\n')}\n`;
+  return `${capOutput(lines, PLUGIN_OUTPUT_BYTES).join('\n')}\n`;
+}
+
+/**
+ * Nagios Core reads at most 8 KB of a plugin's output (MAX_PLUGIN_OUTPUT_LENGTH) and cuts the rest
+ * mid-line. A server with hundreds of IPs over their rate can say more than that, so the long
+ * output is cut here, between lines, with a count of what was left out.
+ */
+export const PLUGIN_OUTPUT_BYTES = 8000;
+
+/** Keep the status line and the last (input) line; drop verdict lines from the end to fit `budget` bytes. */
+export function capOutput(lines: readonly string[], budget: number): string[] {
+  const size = (ls: readonly string[]) => ls.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+  if (lines.length <= 2 || size(lines) <= budget) return [...lines];
+  const first = lines[0];
+  const last = lines[lines.length - 1];
+  const middle = lines.slice(1, -1);
+  const kept: string[] = [];
+  let used = size([first, last]) + 80; // room for the note
+  for (const l of middle) {
+    const n = Buffer.byteLength(l) + 1;
+    if (used + n > budget) break;
+    kept.push(l);
+    used += n;
+  }
+  const left = middle.length - kept.length;
+  return [first, ...kept, `... ${formatCount(left)} more verdict line${left === 1 ? '' : 's'} (check --format json lists them all)`, last];
 }
 
 export function renderCheckJson(m: ReportModel, s: VerdictSummary, exitCode: number): string {
