@@ -165,7 +165,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       );
       const config = session.state.config;
       // Verdicts over the stored buckets (windows end now): level changes become notices and alerts.
-      const tracker = new LevelTracker();
+      const tracker = new LevelTracker(new Map(plan.rules.rules.map((r) => [r.name, r.hold ?? 0])));
       let judgedCommits = -1;
       let judgedAt = -Infinity;
       let judging = notifier !== null || view;
@@ -178,7 +178,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         judgedAt = systemClock.elapsed();
         try {
           const summary = judgeStoredState(session.state.db, config, plan, now);
-          for (const c of tracker.update(summary.verdicts)) {
+          for (const c of tracker.update(summary.verdicts, systemClock.elapsed() / 1000)) {
             notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);
             notifier?.send(changePayload(c, config.tz, summary.end ?? now));
           }

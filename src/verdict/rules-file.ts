@@ -13,6 +13,7 @@
  *       window: 1h
  *       warn: 8%
  *       crit: 15%
+ *       for: 10m         # tail alerts only on a level that held 10 minutes
  */
 import { readFileSync } from 'node:fs';
 import type { Node, Scalar, YAMLMap } from 'yaml';
@@ -28,10 +29,11 @@ const METRIC_NAMES: Readonly<Record<string, Metric>> = {
   deferral: 'deferral', bounce: 'bounce', hardBounce: 'hardBounce', 'hard-bounce': 'hardBounce', complaint: 'complaint',
   silence: 'silence', msgRate: 'msgRate', 'msg-rate': 'msgRate', capacity: 'capacity',
 };
-const RULE_FIELDS = ['name', 'metric', 'scope', 'window', 'warn', 'crit', 'minVolume', 'level', 'hours', 'perfdata', 'enabled'] as const;
+const RULE_FIELDS = ['name', 'metric', 'scope', 'window', 'warn', 'crit', 'minVolume', 'level', 'hours', 'perfdata', 'for', 'enabled'] as const;
 type RuleField = (typeof RULE_FIELDS)[number];
 const TOP_FIELDS = ['builtIn', 'minVolume', 'tz', 'rules'];
 const MAX_WINDOW = 7 * 86400;
+const MAX_HOLD = 86400;
 const HOURS = /^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/;
 
 /** Kebab-case name of a metric, for rule names: hardBounce → hard-bounce. */
@@ -79,6 +81,14 @@ class RuleReader {
     const p = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
     if (Number.isNaN(p) || p > max) this.r.fail(node as Node, field, `expected a percentage from 0% to ${max}%, such as 3% or 0.1%`);
     return p / 100;
+  }
+
+  /** `for`: `0`, `90s`, `10m`, `1h`... up to a day, in seconds. */
+  hold(node: unknown, field: string): number {
+    const v = this.scalar(node, field);
+    const s = v === 0 || v === '0' ? 0 : typeof v === 'string' ? parseDuration(v) : Number.NaN;
+    if (Number.isNaN(s) || s < 0 || s > MAX_HOLD) this.r.fail(node as Node, field, 'expected a duration from 0 to 1d, such as 90s, 10m or 1h');
+    return s;
   }
 
   window(node: unknown, field: string): number {
@@ -144,7 +154,8 @@ class RuleReader {
     const window = get('window') === undefined ? (base?.window ?? 3600) : this.window(get('window')?.value, `${at}.window`);
     const perfdata = get('perfdata') === undefined ? (base?.perfdata ?? metric !== 'msgRate') : this.bool(get('perfdata')?.value, `${at}.perfdata`);
     const origin = { file: this.r.file, line: this.r.line(node) };
-    const common = { name, scope, window, perfdata, origin };
+    const hold = get('for') === undefined ? (base?.hold ?? 0) : this.hold(get('for')?.value, `${at}.for`);
+    const common = { name, scope, window, perfdata, hold, origin };
     const refuse = (...names: RuleField[]) => {
       for (const f of names) if (get(f) !== undefined) this.r.fail(get(f)?.key, `${at}.${f}`, `not a field of ${metricName(metric)} rules`);
     };

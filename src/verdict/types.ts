@@ -44,6 +44,11 @@ interface RuleBase {
   readonly window: number;
   /** Whether `check` writes performance data for its verdicts. */
   readonly perfdata: boolean;
+  /**
+   * Seconds a new level must hold before `tail` alerts on it (the rules file's `for`); absent or
+   * 0: at once. Damps a rate that flaps around its threshold; reports and check ignore it.
+   */
+  readonly hold?: number;
   readonly origin: RuleOrigin | null;
 }
 

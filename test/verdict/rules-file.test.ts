@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,20 @@ async function errorOf(text: string, file = 'rules.yaml'): Promise<string> {
 }
 
 describe('rules file', () => {
+  it('reads the README\'s example as documented', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Rules file'));
+    const yaml = /```yaml\r?\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const set = await parseRules(yaml, 'README.md');
+    const byName = new Map(set.rules.map((r) => [r.name, r]));
+    expect(set.tz).toBe('Europe/Paris');
+    expect(byName.has('capacity')).toBe(false);
+    expect(byName.get('deferral')).toMatchObject({ warn: 0.04 });
+    expect(byName.get('yahoo-deferral')).toMatchObject({ warn: 0.08, crit: 0.15, window: 3600, hold: 600 });
+    expect(byName.get('pool-hard-bounce')).toMatchObject({ crit: 0.025, minVolume: 500, window: 6 * 3600 });
+    expect(byName.get('gmail-silence')).toMatchObject({ metric: 'silence' });
+  });
+
   it('keeps the built-in rules when empty or absent', async () => {
     expect(await loadRules(undefined)).toBe(BUILT_IN);
     expect((await parseRules('', 'r.yaml')).rules).toEqual(BUILT_IN_RULES);
@@ -42,6 +56,7 @@ rules:
     window: 15m
     crit: 2.5%
     perfdata: false
+    for: 10m
   - metric: silence
     scope: isp=gmail
     window: 20m
@@ -54,7 +69,8 @@ rules:
     expect(byName.has('capacity')).toBe(false);
     expect(byName.get('deferral')).toMatchObject({ metric: 'deferral', warn: 0.04, crit: 0.05, window: 3600, minVolume: 100, origin: { file: 'r.yaml', line: 5 } });
     expect(byName.get('yahoo-deferral')).toMatchObject({ scope: { dim: 'isp', value: 'yahoo' }, window: 7200, warn: 0.08, crit: 0.15, minVolume: 500 });
-    expect(byName.get('pool-hard-bounce')).toMatchObject({ metric: 'hardBounce', scope: { dim: 'pool', value: null }, window: 900, warn: null, crit: 0.025, perfdata: false });
+    expect(byName.get('pool-hard-bounce')).toMatchObject({ metric: 'hardBounce', scope: { dim: 'pool', value: null }, window: 900, warn: null, crit: 0.025, perfdata: false, hold: 600 });
+    expect(byName.get('deferral')?.hold).toBe(0);
     expect(byName.get('gmail-silence')).toMatchObject({ metric: 'silence', level: 'WARN', window: 1200, minVolume: 10, hours: { from: 420, to: 1350 } });
     // built-ins stay in their place, new rules follow
     expect(set.rules.map((r) => r.name)).toEqual(['deferral', 'hard-bounce', 'complaint', 'silence', 'msg-rate', 'yahoo-deferral', 'pool-hard-bounce', 'gmail-silence']);
@@ -67,12 +83,13 @@ rules:
   });
 
   it('gives file, line, column and field for each kind of mistake', async () => {
-    expect(await errorOf('rules:\n  - metric: deferral\n    scope: isp\n    colour: red\n')).toBe('rules.yaml:4:5: rules[0].colour: unknown field (expected name, metric, scope, window, warn, crit, minVolume, level, hours, perfdata, enabled)');
+    expect(await errorOf('rules:\n  - metric: deferral\n    scope: isp\n    colour: red\n')).toBe('rules.yaml:4:5: rules[0].colour: unknown field (expected name, metric, scope, window, warn, crit, minVolume, level, hours, perfdata, for, enabled)');
     expect(await errorOf('rules:\n  - metric: deferal\n')).toBe("rules.yaml:2:13: rules[0].metric: 'deferal' is not a metric (use deferral, bounce, hard-bounce, complaint, silence, msg-rate or capacity)");
     expect(await errorOf('rules:\n  - name: deferral\n    warn: three percent\n')).toBe('rules.yaml:3:11: rules[0].warn: expected a percentage from 0% to 100%, such as 3% or 0.1%');
     expect(await errorOf('rules:\n  - name: deferral\n    warn: 120%\n')).toMatch(/^rules\.yaml:3:11: rules\[0\]\.warn: /);
     expect(await errorOf('rules:\n  - name: deferral\n    window: 90s\n')).toBe('rules.yaml:3:13: rules[0].window: expected a duration in whole minutes from 1m to 7d, such as 15m, 1h or 24h');
     expect(await errorOf('rules:\n  - name: deferral\n    window: 30\n')).toMatch(/^rules\.yaml:3:13: rules\[0\]\.window: /);
+    expect(await errorOf('rules:\n  - name: deferral\n    for: soon\n')).toBe('rules.yaml:3:10: rules[0].for: expected a duration from 0 to 1d, such as 90s, 10m or 1h');
     expect(await errorOf('rules:\n  - metric: bounce\n    scope: domain=x\n    warn: 1%\n')).toBe("rules.yaml:3:12: rules[0].scope: 'domain=x' is not a scope: use total, isp, ip, vmta, pool, or one value such as isp=gmail");
     expect(await errorOf('rules:\n  - name: deferral\n    warn: 6%\n')).toBe('rules.yaml:3:11: rules[0].warn: must not be above crit (5%)');
     expect(await errorOf('rules:\n  - name: deferral\n    warn: 6%\n    crit: 4%\n')).toBe('rules.yaml:4:11: rules[0].crit: must not be below warn');

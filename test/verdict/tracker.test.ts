@@ -10,6 +10,27 @@ function verdict(level: Level, isp: string, rule = 'deferral'): Verdict {
 }
 
 describe('level changes', () => {
+  it('with a hold, announces a level only once it held that long, and never one that flapped', () => {
+    const t = new LevelTracker(new Map([['deferral', 600]]));
+    const at = (now: number, ...vs: Verdict[]) => t.update(vs, now).map((c) => [c.previous, c.verdict.level, c.verdict.scope.isp]);
+    // flapping around the threshold every few minutes: nothing
+    expect(at(0, verdict('WARN', 'gmail'))).toEqual([]);
+    expect(at(300, verdict('OK', 'gmail'))).toEqual([]);
+    expect(at(400, verdict('WARN', 'gmail'))).toEqual([]);
+    expect(at(900, verdict('WARN', 'gmail'))).toEqual([]);
+    // held 10 minutes since 400: announced once
+    expect(at(1000, verdict('WARN', 'gmail'))).toEqual([['OK', 'WARN', 'gmail']]);
+    expect(at(1100, verdict('WARN', 'gmail'))).toEqual([]);
+    // an escalation holds too; a rule without a hold announces at once
+    expect(at(1200, verdict('CRIT', 'gmail'), verdict('WARN', 'gmail', 'bounce'))).toEqual([['OK', 'WARN', 'gmail']]);
+    expect(at(1800, verdict('CRIT', 'gmail'), verdict('WARN', 'gmail', 'bounce'))).toEqual([['WARN', 'CRIT', 'gmail']]);
+    // recovery, including "no longer judged", holds as well
+    expect(at(1900, verdict('WARN', 'gmail', 'bounce'))).toEqual([]);
+    expect(at(2499, verdict('WARN', 'gmail', 'bounce'))).toEqual([]);
+    expect(at(2500, verdict('WARN', 'gmail', 'bounce'))).toEqual([['CRIT', 'OK', 'gmail']]);
+    expect(t.active.map((v) => v.rule)).toEqual(['bounce']);
+  });
+
   it('reports a problem present at start, then only changes, then recoveries', () => {
     const t = new LevelTracker();
     const step = (...vs: Verdict[]) => t.update(vs).map((c) => [c.previous, c.verdict.level, c.verdict.scope.isp]);
