@@ -174,7 +174,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       } else {
         model = (await runReportWith(request, {
-          charts: formats.has('html') || formats.has('md'),
+          charts: formats.has('html') || formats.has('md') || formats.has('table'),
           save: flags.save ?? null,
           compare,
           history: compare === null ? null : historyOf(flags, request),

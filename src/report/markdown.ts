@@ -18,6 +18,7 @@ import { verdictContext } from './verdicts.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
 import { label } from './labels.js';
+import { textSparkline, volumeBars } from './text-chart.js';
 
 const HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
 
@@ -74,14 +75,6 @@ function section(s: Section): string {
   const more = s.rows.length > s.top ? `\n\n_${s.rows.length - s.top} more not shown._` : '';
   const labels = [...s.labels, ...HEAD, ...(s.trend ? ['Trend'] : [])];
   return `## ${s.title}\n\n${table(labels, body, s.labels.length)}${more}\n`;
-}
-
-const BLOCKS = '▁▂▃▄▅▆▇█';
-
-/** A text sparkline: one block per value, scaled to the largest. */
-export function textSparkline(values: readonly number[]): string {
-  const max = Math.max(0, ...values);
-  return values.map((v) => BLOCKS[max === 0 ? 0 : Math.min(7, Math.floor((v / max) * 7.999))]).join('');
 }
 
 function verdicts(m: ReportModel): string {
@@ -161,6 +154,10 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   if (m.byIp) out.push(section({ title: 'By sending IP', rows: m.byIp, dims: ['ip'], labels: ['Sending IP'], top, rules, baseline: m.comparison?.ip }));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
   if (m.by.length > 0 && !plain) out.push(section({ title: `By ${m.by.map(label).join(' and ')}`, rows: m.byKey, dims: m.by, labels: m.by.map(label), top, rules }));
+  const bars = volumeBars(m);
+  // An indented code block (not a fence, which a Markdown document quoting this one would have to
+  // nest): mail and chat clients keep the bars aligned in monospace.
+  if (bars !== null) out.push(`## Volume\n\n${markdownSafe(bars.title)}\n\n${bars.lines.map((l) => `    ${l}`).join('\n')}\n`);
   if (m.bucket !== null && m.series.length > 0) {
     const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r, rules)]);
     out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...HEAD], rows, 1)}\n`);

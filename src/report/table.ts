@@ -14,6 +14,7 @@ import { verdictContext, verdictLines } from './verdicts.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
 import { label } from './labels.js';
+import { volumeBars } from './text-chart.js';
 
 export interface TableOptions {
   readonly paint?: Paint;
@@ -190,6 +191,8 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   if (m.by.length > 0 && !plain) {
     parts.push(section(`By ${m.by.map(label).join(' and ')}`, m.byKey, m.by, m.by.map(label), paint, top, rules));
   }
+  const bars = volumeBars(m, { paint });
+  if (bars !== null) parts.push(`${paint.bold(bars.title)}\n${bars.lines.join('\n')}\n`);
   if (m.bucket !== null && m.series.length > 0) {
     const t = makeTable(['Bucket', ...NUMBER_HEAD]);
     for (const row of m.series) t.push([row.bucket === null ? '' : shortTime(row.bucket, m.range.tz), ...numberCells(row, paint, rules)]);
