@@ -1,5 +1,8 @@
 /** `tail` in-process (the same TailSession the CLI runs), for tests that need many restarts. */
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
 import { EMPTY_CONFIG } from '../../src/config/config-file.js';
 import { DIMENSIONS } from '../../src/classify/classifier.js';
 import { runStateReport } from '../../src/report/state-report.js';
@@ -57,3 +60,16 @@ export function countedIn(state: string): Expected {
 }
 
 export { DIMENSIONS };
+
+/** A fresh temporary directory for each call, all removed after each test of the calling file. */
+export function scratchDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
+}

@@ -2,13 +2,11 @@
  * A clock step (NTP, reliability.md §6 case 23) must not change what is counted or when state is
  * committed: intervals run on elapsed time, the wall clock only places events and stored facts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/util/clock.js';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import { countedIn, openSession } from '../helpers/session.js';
+import { countedIn, openSession, scratchDirs } from '../helpers/session.js';
 
 /** A clock whose wall time can be stepped without elapsed time passing. */
 class SteppedClock implements Clock {
@@ -31,13 +29,10 @@ class SteppedClock implements Clock {
   }
 }
 
-let root = '';
-afterEach(() => {
-  if (root !== '') rmSync(root, { recursive: true, force: true });
-});
+const scratch = scratchDirs('pmta-clock-');
 
 function setup(seed: number): { w: AcctWriter; state: string } {
-  root = mkdtempSync(join(tmpdir(), 'pmta-clock-'));
+  const root = scratch();
   return { w: new AcctWriter(join(root, 'logs'), seed), state: join(root, 'state') };
 }
 

@@ -4,20 +4,16 @@
  * real file system does it here; the first-record fingerprint tells the two files apart, running
  * and across a restart.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import { countedIn, openSession } from '../helpers/session.js';
+import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session.js';
 
-let root = '';
-afterEach(() => {
-  if (root !== '') rmSync(root, { recursive: true, force: true });
-});
+const scratch = scratchDirs('pmta-inode-');
 
 function setup(seed: number): { w: AcctWriter; state: string } {
-  root = mkdtempSync(join(tmpdir(), 'pmta-inode-'));
+  const root = scratch();
   return { w: new AcctWriter(join(root, 'logs'), seed), state: join(root, 'state') };
 }
 
@@ -59,14 +55,7 @@ describe('a reused inode', () => {
   it('while stopped: the stored row of the deleted file does not claim the new file that has its inode', async () => {
     const { w, state } = setup(42);
     const notices: string[] = [];
-    const once = async () => {
-      const s = await openSession(w.live, state, { notices });
-      try {
-        await s.run(0);
-      } finally {
-        s.close();
-      }
-    };
+    const once = () => catchUp(w.live, state, { notices });
     w.rows(20);
     await once();
     const first = w.rotate().path;

@@ -4,21 +4,17 @@
  * must read on when the paths return, and count every row once. (EACCES cannot be simulated as
  * root, which CI is; a path that cannot be opened is the same code path as one that is missing.)
  */
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import { countedIn, openSession } from '../helpers/session.js';
+import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session.js';
 
-let root = '';
-afterEach(() => {
-  if (root !== '') rmSync(root, { recursive: true, force: true });
-});
+const scratch = scratchDirs('pmta-vanish-');
 
 describe('paths that vanish for a while', () => {
   it('the live file\'s directory moved away and back while the writer goes on: every row once', async () => {
-    root = mkdtempSync(join(tmpdir(), 'pmta-vanish-'));
+    const root = scratch();
     const logs = join(root, 'logs');
     const w = new AcctWriter(logs, 51);
     const notices: string[] = [];
@@ -45,7 +41,7 @@ describe('paths that vanish for a while', () => {
   });
 
   it('a move-to directory missing for a while: its files are neither lost nor read twice when it returns', async () => {
-    root = mkdtempSync(join(tmpdir(), 'pmta-vanish-'));
+    const root = scratch();
     const logs = join(root, 'logs');
     const archive = join(root, 'archive');
     const w = new AcctWriter(logs, 52);
@@ -75,12 +71,7 @@ describe('paths that vanish for a while', () => {
     expect(countedIn(state)).toEqual(w.expected());
     expect(notices.filter((n) => n.startsWith('gap:'))).toEqual([]);
     // and a restart finds nothing new
-    const again = await openSession(w.live, state, {});
-    try {
-      await again.run(0);
-    } finally {
-      again.close();
-    }
+    await catchUp(w.live, state);
     expect(countedIn(state)).toEqual(w.expected());
   });
 });
