@@ -1,4 +1,5 @@
 /** `pmta-acct tail`: argv → TailSession, with the live view, JSON lines or nothing on stdout. */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { watch, type FSWatcher } from 'chokidar';
@@ -188,8 +189,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
         }
       };
       if (session.started) {
+        // PowerMTA may write the current file under its dated name only: then that file is the one followed.
+        const newest = existsSync(live) ? null : session.follower.newestRotated();
+        const at = newest === null ? live : `${newest} (nothing at ${live}: the newest dated file is the one being written)`;
         warn(from === 'end'
-          ? `new state in ${session.state.dir}: starting at the end of ${live} (--from end; --from beginning reads the rotated files too)`
+          ? `new state in ${session.state.dir}: starting at the end of ${at} (--from end; --from beginning reads the rotated files too)`
           : `new state in ${session.state.dir}: reading ${live} and its rotated files from the beginning${since === null ? '' : `, counting events from ${flags.from}`}`);
       }
       if (!view) closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));

@@ -274,7 +274,10 @@ export class Follower {
       if (st === null) continue;
       const key = keyOf(st);
       const k = `${key.dev}:${key.ino}`;
-      if (this.seen.get(path) === k) continue;
+      if (this.seen.get(path) === k) {
+        this.regrow(path, Number(st.size));
+        continue;
+      }
       this.identify(path, key, Number(st.size));
     }
     for (const path of [...this.seen.keys()]) {
@@ -283,6 +286,26 @@ export class Follower {
       const row = this.done.find((r) => r.path === path);
       if (row !== undefined && row.state !== 'gone') this.markGone(row, null);
     }
+  }
+
+  /** Path of the newest rotated file known (by PowerMTA's order), or null. */
+  newestRotated(): string | null {
+    const paths = [...this.done.map((r) => r.path), ...this.files.filter((f) => f.role === 'rotated').map((f) => f.row.path)]
+      .filter((p) => p !== this.opts.layout.live);
+    paths.sort((a, b) => comparePaths(this.opts.layout, a, b));
+    return paths.length === 0 ? null : paths[paths.length - 1];
+  }
+
+  /**
+   * A rotated file read to its end and closed that has grown since: PowerMTA writes the current
+   * file under its dated name (so the newest "rotated" file is the one being written, with pauses
+   * longer than the rotate-wait at night), or a writer appended to its old descriptor late. Read on
+   * from where it was left.
+   */
+  private regrow(path: string, size: number): void {
+    const row = this.done.find((r) => r.path === path && r.state === 'drained' && !r.gz);
+    if (row === undefined || size <= row.offset) return;
+    this.resume(row, 'rotated');
   }
 
   private identify(path: string, key: FileKey, size: number): void {

@@ -157,11 +157,13 @@ export function verifyResume(fd: number, row: FileRow): string {
 }
 
 /**
- * `--from end` with no state: a file as it is now, not to be counted. The live file is scanned
- * with the parser (nothing counted) so that the offset is a record boundary and the header in
- * effect there is known.
+ * `--from end` with no state: a file as it is now, not to be counted. A file that is still being
+ * written (the live file, or the newest dated file when PowerMTA writes under the dated name) is
+ * scanned with the parser (nothing counted) so that the offset is a record boundary and the header
+ * in effect there is known: it is read on from there. Older rotated files are skipped whole.
  */
-export function skipToEnd(path: string, live: boolean): FileRow | null {
+export function skipToEnd(path: string, role: 'live' | 'newest' | 'old'): FileRow | null {
+  const live = role !== 'old';
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -171,9 +173,12 @@ export function skipToEnd(path: string, live: boolean): FileRow | null {
   try {
     const st = fstatBig(fd);
     const gz = isGzipFd(fd);
-    const row = newRow(path, keyOf(st), gz, live ? 'live' : 'skipped');
+    const row = newRow(path, keyOf(st), gz, role === 'live' ? 'live' : role === 'newest' ? 'drained' : 'skipped');
     row.fp = gz ? fingerprintFile(path, true) : fingerprintOf(readHead(fd));
-    if (gz) return row;
+    if (gz) {
+      if (role === 'newest') row.state = 'skipped';
+      return row;
+    }
     if (!live) {
       row.offset = Number(st.size);
       row.size = row.offset;
@@ -214,9 +219,11 @@ export function skipToEnd(path: string, live: boolean): FileRow | null {
 /** `--from end` with no state: rotated files as they are (never counted), the live file at its end. */
 export function startAtEnd(layout: Layout, rotated: readonly string[]): { done: FileRow[]; live: FileRow | null } {
   const done: FileRow[] = [];
-  for (const path of rotated) {
-    const row = skipToEnd(path, false);
+  const hasLive = statBig(layout.live) !== null;
+  rotated.forEach((path, i) => {
+    // No file at the live name: the newest dated file is the one being written.
+    const row = skipToEnd(path, !hasLive && i === rotated.length - 1 ? 'newest' : 'old');
     if (row !== null) done.push(row);
-  }
-  return { done, live: statBig(layout.live) === null ? null : skipToEnd(layout.live, true) };
+  });
+  return { done, live: hasLive ? skipToEnd(layout.live, 'live') : null };
 }
