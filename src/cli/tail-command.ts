@@ -5,6 +5,8 @@ import type { ReadStream, WriteStream } from 'node:tty';
 import { watch, type FSWatcher } from 'chokidar';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config-file.js';
+import { moveToFor } from '../pmta-config/acct-files.js';
+import { readPmtaConfig } from '../pmta-config/parse.js';
 import { PmtaAcctError } from '../errors.js';
 import { checkTimeZone, type BucketSize } from '../rollup/buckets.js';
 import { makeLayout } from '../source/discovery.js';
@@ -129,6 +131,13 @@ export function tailCommand(onExit: (code: number) => void): Command {
       const notifier = flags.onChange !== undefined || flags.webhook !== undefined
         ? new Notifier({ command: flags.onChange, webhook: flags.webhook, onError: (m) => notice(`alert: ${m}`) })
         : null;
+      // The <acct-file> block that writes the live file says where its rotated files are moved.
+      const rotatedDirs = [...(flags.rotatedDir ?? [])];
+      const moveTo = flags.pmtaConfig === undefined ? null : moveToFor(readPmtaConfig(flags.pmtaConfig), live);
+      if (moveTo !== null && !rotatedDirs.some((d) => resolve(d) === moveTo.dir)) {
+        rotatedDirs.push(moveTo.dir);
+        notice(`rotated files are also looked for in ${moveTo.dir} (move-to of the <acct-file> at ${moveTo.place})`);
+      }
       let gapsSeen = 0;
       const lost: string[] = [];
       let closed: ClosedBuckets | null = null;
@@ -136,7 +145,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       const session = await TailSession.open(
         {
           stateDir, create, explicit, from, once: flags.once === true,
-          rotatedDirs: flags.rotatedDir ?? [],
+          rotatedDirs,
           retainSeconds: seconds(flags.retain, '--retain'),
           commitInterval: parsePositiveInt(flags.commitInterval, '--commit-interval') ?? 1000,
           commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? 10000,

@@ -3,7 +3,7 @@
  * Invariant everywhere: what the state counted equals what the writer logged; no loss, no
  * duplicate; the only loss allowed (a rotated file deleted unread while stopped) is reported.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,6 +65,21 @@ describe('tail --once over the file lifecycle', () => {
     w.rows(2);
     const again = once(w, state);
     expect(again.stderr).not.toMatch(/DATA LOST/);
+    expect(counted(state)).toEqual(w.expected());
+  });
+
+  it('finds the move-to directory in the <acct-file> block of --pmta-config', () => {
+    const { root, w, state } = setup(23);
+    const archive = join(root, 'archive');
+    const config = join(root, 'pmta-config');
+    writeFileSync(config, `<acct-file ${w.live}>\n    records d,b,t,f\n    move-to ${archive}\n</acct-file>\n`);
+    w.rows(12);
+    w.rotate({ moveTo: archive });
+    w.rows(6);
+    w.rotate({ moveTo: archive });
+    w.rows(3);
+    const r = once(w, state, ['--pmta-config', config]);
+    expect(r.stderr).toContain(`rotated files are also looked for in ${archive} (move-to of the <acct-file> at pmta-config:1)`);
     expect(counted(state)).toEqual(w.expected());
   });
 
