@@ -61,7 +61,8 @@ export function perfdata(s: VerdictSummary, badRecords: number): string[] {
   const order = new Map(s.rules.rules.filter((r) => r.perfdata).map((r, i) => [r.name, i]));
   // In rule order, then by label: the same metrics in the same place whatever their levels.
   const vs = s.verdicts
-    .filter((v) => order.has(v.rule))
+    // INFO on a rate rule is a note (no evidence to judge), not a measurement
+    .filter((v) => order.has(v.rule) && (v.level !== 'INFO' || v.metric === 'capacity'))
     .map((v) => ({ v, label: perfLabel(v) }))
     .sort((a, b) => (order.get(a.v.rule) ?? 0) - (order.get(b.v.rule) ?? 0) || (a.label < b.label ? -1 : a.label > b.label ? 1 : a.v.window.seconds - b.v.window.seconds))
     .map((x) => x.v);

@@ -8,7 +8,7 @@ import { regroup } from '../rollup/regroup.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { RateLimits } from '../pmta-config/limits.js';
 import { localTime } from '../util/zone.js';
-import { capacityMessage, msgRateMessage, rateMessage, silenceMessage } from './message.js';
+import { capacityMessage, msgRateMessage, noDeferralsMessage, rateMessage, silenceMessage } from './message.js';
 import { above, rateLevel } from './thresholds.js';
 import { spanOf, activeRules, type Span } from './window.js';
 import { isRateRule, severity, type CapacityRule, type MsgRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule, type Verdict } from './types.js';
@@ -172,14 +172,41 @@ function capacityVerdicts(input: VerdictInput, rule: CapacityRule, limits: RateL
   return out;
 }
 
+/**
+ * PowerMTA writes only d and b records unless the <acct-file> `records` directive asks for more.
+ * Without t and tq records every deferral rate reads 0%, which would judge "OK" on no evidence:
+ * with this many deliveries and bounces and not one deferral, the deferral rules say so (INFO)
+ * instead of judging.
+ */
+const NO_DEFERRALS_VOLUME = 1000;
+
+function deferralsMissing(input: VerdictInput, rules: readonly Rule[]): Verdict | null {
+  const rule = rules.find((r) => r.metric === 'deferral');
+  if (rule === undefined) return null;
+  const [all] = rowsIn(input, [], { start: Number.NEGATIVE_INFINITY, end: input.end });
+  if (all === undefined) return null;
+  const c = all.counts;
+  const volume = c.delivered + c.bounced;
+  if (c.deferred + c.queueDeferred > 0 || volume < NO_DEFERRALS_VOLUME) return null;
+  const span = spanOf(input.end, rule.window, input.bucketSeconds);
+  return {
+    level: 'INFO', rule: rule.name, metric: 'deferral', scope: {}, value: 0, threshold: null, warn: null, crit: null,
+    count: 0, volume, limit: null, window: window(span, rule),
+    message: noDeferralsMessage(volume),
+  };
+}
+
 /** Every verdict of the rules, worst first, then in rule order, then biggest first. */
 export function evaluate(input: VerdictInput): Verdict[] {
   const rules = activeRules(input.rules, input.limits !== null);
   const out: { v: Verdict; order: number }[] = [];
+  const noDeferrals = deferralsMissing(input, rules);
+  if (noDeferrals !== null) out.push({ v: noDeferrals, order: rules.findIndex((r) => r.metric === 'deferral') });
   rules.forEach((rule, order) => {
     const span = spanOf(input.end, rule.window, input.bucketSeconds);
     let vs: Verdict[];
-    if (isRateRule(rule)) vs = rateVerdicts(input, rule, rules, span);
+    if (noDeferrals !== null && rule.metric === 'deferral') vs = [];
+    else if (isRateRule(rule)) vs = rateVerdicts(input, rule, rules, span);
     else if (rule.metric === 'silence') vs = silenceVerdicts(input, rule, rules, span);
     else if (rule.metric === 'msgRate') vs = input.limits === null ? [] : msgRateVerdicts(input, rule, input.limits, span);
     else vs = input.limits === null ? [] : capacityVerdicts(input, rule, input.limits, span);

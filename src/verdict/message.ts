@@ -67,3 +67,8 @@ export function silenceMessage(m: {
   ].filter((p) => p !== '');
   return at(`nothing delivered for ${w} while ${formatCount(m.records)} records arrived (${parts.join(', ')})`);
 }
+
+/** The deferral rules' note when the accounting file holds no t or tq records at all. */
+export function noDeferralsMessage(volume: number): string {
+  return `no deferral records (t, tq) among ${formatCount(volume)} deliveries and bounces: deferral rates are not judged (PowerMTA writes them when the <acct-file> records directive lists t,tq)`;
+}

@@ -247,3 +247,33 @@ describe('sending IPs against max-msg-rate, and pool capacity', () => {
     expect(v.message).toBe('pool p to gmail: 300/h over the last 1h of 800/h at max-msg-rate (2 virtual MTAs), room for 500/h more');
   });
 });
+
+describe('an accounting file without deferral records', () => {
+  const end = at(12);
+  const judge = (extra: Partial<Record<CounterName, number>>) => {
+    const rollup = rollupOf(['isp'], FIVE, [
+      { t: at(11, 30), key: { isp: 'gmail' }, counts: { delivered: 990, bounced: 10, softBounced: 10, ...extra } },
+      { t: at(11, 35), key: { isp: 'yahoo' }, counts: { delivered: 5 } },
+    ]);
+    return evaluate({ rollup, bucketSeconds: FIVE, end, rules: set(rateRule('deferral'), rateRule('bounce', { warn: 0.05, crit: 0.1 })), limits: null });
+  };
+
+  it('(PowerMTA writes d and b only unless told): deferral rules say so instead of judging 0% OK', () => {
+    const vs = judge({});
+    const deferral = vs.filter((v) => v.metric === 'deferral');
+    expect(deferral).toHaveLength(1);
+    expect(deferral[0]).toMatchObject({ level: 'INFO', rule: 'deferral', scope: {}, volume: 1005 });
+    expect(deferral[0].message).toBe('no deferral records (t, tq) among 1,005 deliveries and bounces: deferral rates are not judged (PowerMTA writes them when the <acct-file> records directive lists t,tq)');
+    expect(vs.filter((v) => v.metric === 'bounce').map((v) => v.level)).toEqual(['OK']);
+    expect(worstLevel(vs)).toBe('OK');
+  });
+
+  it('one t or tq record, or too little volume to tell, and the deferral rules judge as usual', () => {
+    expect(judge({ queueDeferred: 1 }).filter((v) => v.metric === 'deferral').map((v) => [v.level, v.scope.isp])).toEqual([['OK', 'gmail']]);
+    const small = evaluate({
+      rollup: rollupOf(['isp'], FIVE, [{ t: at(11, 30), key: { isp: 'gmail' }, counts: { delivered: 500 } }]),
+      bucketSeconds: FIVE, end, rules: set(rateRule('deferral')), limits: null,
+    });
+    expect(small.map((v) => [v.level, v.metric])).toEqual([['OK', 'deferral']]);
+  });
+});
