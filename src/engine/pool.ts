@@ -2,7 +2,7 @@
  * Runs tasks on `threads` threads: the main thread and threads - 1 workers, all taking from one
  * queue, biggest task first so that the last to finish is a small one. Each worker holds two tasks
  * (one running, one waiting) so that it never waits for the main thread, which is busy with its
- * own tasks. Results are kept in task order.
+ * own tasks. Results the caller does not take as they come (`onResult`) are returned in task order.
  */
 import { Worker } from 'node:worker_threads';
 import { PmtaAcctError, type ErrorCode } from '../errors.js';
@@ -28,10 +28,19 @@ export interface PoolHooks {
   /** Bytes and records read so far by one task (for a progress line). */
   readonly onProgress?: TaskProgress;
   readonly onTaskDone?: (task: Task) => void;
+  /**
+   * A task's result as soon as it is there: true when the caller took it (merged it), so the pool
+   * does not keep it. A month of archives is thousands of results; kept until the end they would
+   * make memory grow with the input.
+   */
+  readonly onResult?: (task: Task, result: TaskResult) => boolean;
 }
 
 export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[], hooks: PoolHooks = {}): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array<TaskResult>(tasks.length);
+  const keep = (task: Task, result: TaskResult) => {
+    if (hooks.onResult?.(task, result) !== true) results[task.index] = result;
+  };
   const size = (t: Task) => (t.end === Number.POSITIVE_INFINITY ? sizes[t.file] - t.start : t.end - t.start);
   const queue = [...tasks].sort((a, b) => size(b) - size(a) || a.index - b.index);
   const failures: Failure[] = [];
@@ -55,7 +64,7 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
       }
       outstanding--;
       if (reply.ok) {
-        results[reply.result.index] = reply.result;
+        keep(tasks[reply.result.index], reply.result);
         hooks.onTaskDone?.(tasks[reply.result.index]);
       } else {
         failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
@@ -76,7 +85,7 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
       const task = queue.pop();
       if (task === undefined) break;
       try {
-        results[task.index] = await runTask(task, options, hooks.onProgress);
+        keep(task, await runTask(task, options, hooks.onProgress));
         hooks.onTaskDone?.(task);
       } catch (err) {
         failures.push(failureOf(task.index, err));

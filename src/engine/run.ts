@@ -1,7 +1,11 @@
 /**
  * A rollup over a set of inputs: plan tasks, run them on threads, check the guesses each range
- * made (where it started, which header was in effect) and redo the few that guessed wrong, then
- * merge in input order. The result does not depend on the number of threads or on chunk sizes.
+ * made (where it started, which header was in effect) and redo the few that guessed wrong, and
+ * merge. A whole file's result is merged as soon as it arrives and dropped, so memory does not
+ * grow with the number of files; the ranges of a split file wait for each other to be checked.
+ * Counters are integers added exactly and every output is sorted by content, so the order of
+ * merging changes nothing; problems (the first N kept) are put back in input order. The result
+ * does not depend on the number of threads or on chunk sizes.
  */
 import { mergeProblemSummaries, type Problem, type ProblemSummary } from '../parse/problems.js';
 import { bucketSeconds } from '../rollup/buckets.js';
@@ -89,37 +93,54 @@ async function verifyFile(tasks: Task[], results: TaskResult[], options: EngineO
 
 export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
   const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 16 << 20, header: options.header });
-  const hooks = run.onProgress === undefined ? {} : progressHooks(inputs, tasks, run.onProgress);
-  const results = await runTasks(tasks, options, run.threads, inputs.map((i) => i.size), hooks);
-  const ordered: TaskResult[] = [];
-  for (let file = 0; file < inputs.length; file++) {
-    const own = tasks.filter((t) => t.file === file);
-    ordered.push(...(own.length > 1 ? await verifyFile(own, results, options) : own.map((t) => results[t.index])));
-  }
+  const perFile = new Array<number>(inputs.length).fill(0);
+  for (const t of tasks) perFile[t.file]++;
   const rollup = new Rollup(options.dims);
+  const windows = options.windows ? new Rollup(options.windows.dims) : null;
+  const problems = new Array<ProblemSummary[]>(inputs.length);
   let stats = emptyStats();
   let bytes = 0;
-  for (const r of ordered) {
+  const absorb = (file: number, r: TaskResult) => {
     rollup.merge(r.rollup);
+    if (windows !== null && r.windows !== null) windows.merge(r.windows);
     stats = addStats(stats, r.stats);
     bytes += r.bytes;
+    (problems[file] ??= []).push(r.problems);
+  };
+  const progress = run.onProgress === undefined ? {} : progressHooks(inputs, tasks, run.onProgress);
+  const hooks: PoolHooks = {
+    ...progress,
+    onResult(task, result) {
+      if (perFile[task.file] > 1) return false;
+      absorb(task.file, result);
+      return true;
+    },
+  };
+  const results = await runTasks(tasks, options, run.threads, inputs.map((i) => i.size), hooks);
+  for (let file = 0; file < inputs.length; file++) {
+    if (perFile[file] < 2) continue;
+    for (const r of await verifyFile(tasks.filter((t) => t.file === file), results, options)) absorb(file, r);
   }
+  // Merged in arrival order: put what keeps an order in one that does not depend on it.
+  stats = {
+    ...stats,
+    unknownTypes: Object.fromEntries(Object.entries(stats.unknownTypes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    columnsFound: [...stats.columnsFound].sort(),
+  };
   return {
     rollup,
-    windows: mergeWindows(ordered, options, stats),
-    problems: mergeProblemSummaries(ordered.map((r) => r.problems), options.keepProblems),
+    windows: windows === null ? null : trimWindows(windows, options, stats),
+    problems: mergeProblemSummaries(problems.flatMap((p) => p ?? []), options.keepProblems),
     stats,
     files: inputs.length,
     bytes,
   };
 }
 
-/** The tasks' verdict rollups merged, without the buckets no window ending at the run's end reaches. */
-function mergeWindows(results: readonly TaskResult[], options: EngineOptions, stats: SinkStats): Rollup | null {
+/** The verdict rollup without the buckets no window ending at the run's end reaches. */
+function trimWindows(merged: Rollup, options: EngineOptions, stats: SinkStats): Rollup | null {
   const spec = options.windows ?? null;
   if (spec === null) return null;
-  const merged = new Rollup(spec.dims);
-  for (const r of results) if (r.windows !== null) merged.merge(r.windows);
   if (stats.lastEvent === null) return merged;
   const end = Math.min(spec.until ?? Number.POSITIVE_INFINITY, stats.lastEvent + 1);
   const from = windowKeepFrom(spec, bucketSeconds(spec.bucket), end);
