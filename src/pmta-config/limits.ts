@@ -13,7 +13,11 @@
  * - an ISP's queues are the domains that some `<domain>` block with a rate names and that map to
  *   that ISP (gmail.com, googlemail.com → gmail; `NAME.rollup` too); `domain-macro` is expanded;
  * - an IP's limit for an ISP is the sum over its virtual MTAs and the ISP's queues (an upper bound:
- *   over it, the config and reality disagree for sure); unlimited if any part is.
+ *   over it, the config and reality disagree for sure); unlimited if any part is;
+ * - `source-ip-max-msg-rate CIDR RATE` in a `<domain>` block caps one source IP's attempts to
+ *   that domain, whatever its virtual MTAs add up to: the IP's limit for a queue domain is the
+ *   smaller of the two (the most specific block with a rule for the IP gives the cap). Pools'
+ *   capacity sums queue rates only.
  */
 import type { IspMap } from '../classify/isp-map.js';
 import { PmtaAcctError } from '../errors.js';
@@ -65,9 +69,18 @@ interface Pattern {
   readonly subdomains: boolean;
 }
 
+interface SourceIpRate {
+  /** The IP itself (any family), or an IPv4 network. */
+  readonly ip: string | null;
+  readonly net: number;
+  readonly mask: number;
+  readonly rate: Rate;
+}
+
 interface DomainBlock {
   readonly patterns: readonly Pattern[];
   readonly rate: Rate | null;
+  readonly sourceIp: readonly SourceIpRate[];
 }
 
 interface Vmta {
@@ -119,6 +132,38 @@ function rateOf(block: Block): Rate | null {
   return rate;
 }
 
+function perHourOf(d: Directive, text: string): number {
+  const perHour = ratePerHour(text);
+  if (Number.isNaN(perHour)) fail(d, `${d.name}: '${text}' is not a rate (use unlimited or N/h, N/15m, N/5s, N/day...)`);
+  return perHour;
+}
+
+/** An IPv4 network `a.b.c.d/n` as (net, mask), or null. */
+function cidrOf(text: string): { net: number; mask: number } | null {
+  const slash = text.indexOf('/');
+  if (slash < 0) return null;
+  const net = ipv4(text.slice(0, slash));
+  const bits = Number(text.slice(slash + 1));
+  if (net === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  return { net: (net & mask) >>> 0, mask };
+}
+
+function sourceIpRatesOf(block: Block): SourceIpRate[] {
+  const out: SourceIpRate[] = [];
+  for (const d of block.directives) {
+    if (d.name !== 'source-ip-max-msg-rate') continue;
+    const [where, ...rest] = d.value.split(/\s+/);
+    if (where === undefined || rest.length === 0) fail(d, `${d.name}: expected an IP or CIDR and a rate, such as 203.0.113.0/24 500/h`);
+    const rate = { perHour: perHourOf(d, rest.join(' ')), place: shortPlace(d.file, d.line) };
+    const cidr = cidrOf(where);
+    if (cidr !== null) out.push({ ip: null, ...cidr, rate });
+    else if (!where.includes('/')) out.push({ ip: where, net: 0, mask: 0, rate });
+    else fail(d, `${d.name}: '${where}' is not an IP address or IPv4 network`);
+  }
+  return out;
+}
+
 function macrosOf(root: Block): Map<string, string[]> {
   const macros = new Map<string, string[]>();
   for (const d of root.directives) {
@@ -143,6 +188,7 @@ function domainsOf(block: Block, macros: Map<string, string[]>): DomainBlock[] {
     .map((b) => ({
       patterns: b.args.flatMap((a) => expandMacros(a, macros, b)).map(patternOf).filter((p): p is Pattern => p !== null),
       rate: rateOf(b),
+      sourceIp: sourceIpRatesOf(b),
     }));
 }
 
@@ -150,16 +196,12 @@ function sourceHosts(directives: readonly Directive[], vmta: Vmta): void {
   for (const d of directives) {
     if (d.name !== 'smtp-source-host') continue;
     const ip = d.value.split(/\s+/)[0];
-    const slash = ip.indexOf('/');
-    if (slash < 0) {
+    if (!ip.includes('/')) {
       vmta.ips.add(ip);
       continue;
     }
-    const net = ipv4(ip.slice(0, slash));
-    const bits = Number(ip.slice(slash + 1));
-    if (net === null || !Number.isInteger(bits) || bits < 0 || bits > 32) continue;
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    vmta.cidrs.push({ net: (net & mask) >>> 0, mask });
+    const cidr = cidrOf(ip);
+    if (cidr !== null) vmta.cidrs.push(cidr);
   }
 }
 
@@ -186,38 +228,54 @@ export function rateLimitsOf(root: Block, isps: IspMap): RateLimits {
     pools.push(pool);
   }
 
-  // The queue domains of each ISP: every pattern of a block that sets a rate.
+  // The queue domains of each ISP: every pattern of a block that sets a rate (for IPs, also those
+  // that set a per-source-IP rate).
   const queues = new Map<string, Set<string>>();
+  const ipQueues = new Map<string, Set<string>>();
   const everyBlock = [...global, ...[...vmtas.values()].flatMap((v) => v.domains), ...pools.flatMap((p) => p.domains)];
+  const add = (to: Map<string, Set<string>>, isp: string, domain: string) => {
+    let set = to.get(isp);
+    if (set === undefined) to.set(isp, (set = new Set()));
+    set.add(domain);
+  };
   for (const block of everyBlock) {
-    if (block.rate === null) continue;
+    if (block.rate === null && block.sourceIp.length === 0) continue;
     for (const p of block.patterns) {
       if (p.base === '') continue;
       const isp = isps.ispOfDomain(p.base);
       if (isp === undefined) continue;
-      let set = queues.get(isp);
-      if (set === undefined) queues.set(isp, (set = new Set()));
-      set.add(p.base);
+      if (block.rate !== null) add(queues, isp, p.base);
+      add(ipQueues, isp, p.base);
     }
   }
 
-  const queueRate = (v: Vmta, domain: string): Rate => {
+  /** The rate of the most specific block for `domain` that `pick` finds one in (UNLIMITED: none). */
+  const mostSpecific = (v: Vmta, domain: string, pick: (b: DomainBlock) => Rate | null): Rate => {
     const contexts = [v.domains, ...v.pools, global];
     let best: Rate = UNLIMITED;
     let bestScore = -1;
     for (const blocks of contexts) {
       for (const block of blocks) {
-        if (block.rate === null) continue;
+        const rate = pick(block);
+        if (rate === null) continue;
         const score = Math.max(...block.patterns.map((p) => specificity(p, domain)), -1);
         // Strictly better only: on a tie the earlier context (virtual MTA, then pool) keeps it.
         if (score > bestScore) {
-          best = block.rate;
+          best = rate;
           bestScore = score;
         }
       }
     }
     return best;
   };
+  const queueRate = (v: Vmta, domain: string): Rate => mostSpecific(v, domain, (b) => b.rate);
+  const matches = (r: SourceIpRate, ip: string): boolean => {
+    if (r.ip !== null) return r.ip === ip;
+    const n = ipv4(ip);
+    return n !== null && ((n & r.mask) >>> 0) === r.net;
+  };
+  const sourceIpRate = (v: Vmta, domain: string, ip: string): Rate =>
+    mostSpecific(v, domain, (b) => b.sourceIp.find((r) => matches(r, ip))?.rate ?? null);
 
   const vmtaCache = new Map<string, { perHour: number; places: string[] }>();
   const vmtaLimit = (v: Vmta, isp: string): { perHour: number; places: string[] } => {
@@ -245,11 +303,26 @@ export function rateLimitsOf(root: Block, isps: IspMap): RateLimits {
     const key = `${ip}\u0000${isp}`;
     if (ipCache.has(key)) return ipCache.get(key) ?? null;
     const own = [...vmtas.values()].filter((v) => holds(v, ip));
-    const parts = own.map((v) => vmtaLimit(v, isp));
-    const perHour = parts.reduce((s, p) => s + p.perHour, 0);
+    let perHour = 0;
+    const places: string[] = [];
+    for (const domain of ipQueues.get(isp) ?? []) {
+      // What the IP's virtual MTAs may send to the queue domain, capped by the domain's per-IP rate.
+      const rates = own.map((v) => queueRate(v, domain));
+      const sum = rates.reduce((s, r) => s + r.perHour, 0);
+      const caps = own.map((v) => sourceIpRate(v, domain, ip)).filter((r) => r.place !== null);
+      const cap = caps.reduce<Rate>((m, r) => (r.perHour < m.perHour ? r : m), UNLIMITED);
+      if (cap.perHour < sum) {
+        perHour += cap.perHour;
+        if (cap.place !== null) places.push(cap.place);
+      } else {
+        perHour += sum;
+        for (const r of rates) if (r.place !== null) places.push(r.place);
+      }
+    }
+    if (ipQueues.get(isp) === undefined) perHour = Number.POSITIVE_INFINITY;
     const limit = own.length === 0 || !Number.isFinite(perHour)
       ? null
-      : { perHour, vmtas: own.map((v) => v.name), places: [...new Set(parts.flatMap((p) => p.places))] };
+      : { perHour, vmtas: own.map((v) => v.name), places: [...new Set(places)] };
     ipCache.set(key, limit);
     return limit;
   };

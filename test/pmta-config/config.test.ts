@@ -143,6 +143,45 @@ include vmtas.conf
     expect([a?.has('203.0.113.1'), a?.has('198.51.100.1')]).toEqual([true, false]);
     expect(limits.pools.find((p) => p.name === 'pool-b')?.has('198.51.100.1')).toBe(true);
   });
+  it('caps an IP by source-ip-max-msg-rate, from the most specific block with a rule for it', () => {
+    const dir2 = tree({ config: `
+<domain gmail.com>
+  max-msg-rate 800/h
+  source-ip-max-msg-rate 203.0.113.0/28 300/h
+  source-ip-max-msg-rate 2001:db8::10 100/h
+</domain>
+<domain *>
+  source-ip-max-msg-rate 198.51.100.0/24 5/h   # less specific: gmail.com has no rule for these IPs, so this one
+</domain>
+<domain yahoo.com>
+  source-ip-max-msg-rate 203.0.113.5 40/h      # a per-IP rate only: the queue itself is unlimited
+</domain>
+<virtual-mta v1>
+  smtp-source-host 203.0.113.5 v1.example
+</virtual-mta>
+<virtual-mta v2>
+  smtp-source-host 203.0.113.5 v2.example     # the same IP twice: 1,600/h of queues, capped at 300/h
+</virtual-mta>
+<virtual-mta v3>
+  smtp-source-host 203.0.113.100 v3.example
+</virtual-mta>
+<virtual-mta v6>
+  smtp-source-host 2001:db8::10 v6.example
+</virtual-mta>
+<virtual-mta w>
+  smtp-source-host 198.51.100.7 w.example
+</virtual-mta>
+` });
+    const l = loadRateLimits(join(dir2, 'config'), isps);
+    expect(l.limitOf('203.0.113.5', 'gmail')).toMatchObject({ perHour: 300, vmtas: ['v1', 'v2'], places: ['config:4'] });
+    expect(l.limitOf('203.0.113.100', 'gmail')).toMatchObject({ perHour: 800, places: ['config:3'] });
+    expect(l.limitOf('2001:db8::10', 'gmail')?.perHour).toBe(100);
+    expect(l.limitOf('198.51.100.7', 'gmail')?.perHour).toBe(5);
+    expect(l.limitOf('203.0.113.5', 'yahoo')).toMatchObject({ perHour: 40, places: ['config:11'] });
+    expect(l.limitOf('203.0.113.100', 'yahoo')).toBeNull();
+    const bad = tree({ config: '<domain gmail.com>\n  source-ip-max-msg-rate 10.0.0.0/33 5/h\n</domain>\n' });
+    expect(() => loadRateLimits(join(bad, 'config'), isps)).toThrow(/config:2: source-ip-max-msg-rate: '10\.0\.0\.0\/33' is not an IP address or IPv4 network/);
+  });
   it('rejects a rate it cannot read, with file and line', () => {
     const broken = tree({ config: '<domain gmail.com>\n  max-msg-rate 800 per hour\n</domain>\n' });
     expect(() => loadRateLimits(join(broken, 'config'), isps)).toThrow(/config:2: max-msg-rate: '800 per hour' is not a rate/);
