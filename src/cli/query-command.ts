@@ -16,6 +16,7 @@ import { renderQueryJson, renderQueryNdjson } from '../report/query-json.js';
 import { RECORD_FORMATS, type RecordFormat } from '../report/records.js';
 import { terminalSafe } from '../report/sanitize.js';
 import { renderTable } from '../report/table.js';
+import { renderGroupsMarkdown } from '../report/markdown.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseList, parsePositiveInt } from './args.js';
@@ -80,6 +81,7 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
     case 'json': text = renderQueryJson(m, info); break;
     case 'ndjson': text = renderQueryNdjson(m); break;
     case 'csv': text = renderCsv(m); break;
+    case 'md': text = renderGroupsMarkdown(m, headline(result), q.where, top ?? 20); break;
     case 'table': {
       const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
       const paint = flags.color !== false && useColor(flags.output) ? ANSI_PAINT : NO_PAINT;

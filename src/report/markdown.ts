@@ -172,3 +172,29 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   if (notes.length > 0) out.push(`## ${i.badRecords > 0 ? 'Bad records and notes' : 'Notes'}\n\n${notes.join('\n')}\n`);
   return out.filter((s) => s !== '').join('\n');
 }
+
+/**
+ * A query's groups as Markdown (for a ticket or a chat): the headline, the filter, then the groups
+ * in the model's order and cut, a bucket column first when bucketed.
+ */
+export function renderGroupsMarkdown(m: ReportModel, headline: string, where: string | null, top: number): string {
+  const rules = m.rules ?? BUILT_IN;
+  const out = [`## ${markdownSafe(headline)}\n`];
+  if (where !== null) out.push(`Where \`${where.replace(/[`\r\n]/g, ' ')}\`\n`);
+  const bucketed = m.bucket !== null;
+  if (m.by.length === 0 && !bucketed) {
+    out.push(table(['', ...HEAD], [['Total', ...cells(m.total, rules)]], 1));
+    return `${out.join('\n')}\n`;
+  }
+  if (m.groups.length === 0) return `${[...out, '_No matching records._'].join('\n')}\n`;
+  const labels = [...(bucketed ? ['Bucket'] : []), ...m.by.map(label)];
+  const rows = m.groups.slice(0, top).map((r) => [
+    ...(bucketed ? [r.bucket === null ? '(no time)' : shortTime(r.bucket, m.range.tz)] : []),
+    ...m.by.map((d) => key(r.key[d])),
+    ...cells(r, rules),
+  ]);
+  out.push(table([...labels, ...HEAD], rows, labels.length));
+  const hidden = m.groups.length - rows.length + m.omittedKeys;
+  if (hidden > 0) out.push(`\n_${formatCount(hidden)} more not shown._`);
+  return `${out.join('\n')}\n`;
+}

@@ -6,9 +6,9 @@
 import Table from 'cli-table3';
 import type { Problem } from '../parse/problems.js';
 import { formatCount } from './format.js';
-import { csvCell, jsonSafe, terminalSafe } from './sanitize.js';
+import { csvCell, jsonSafe, markdownSafe, terminalSafe } from './sanitize.js';
 
-export const RECORD_FORMATS = ['table', 'csv', 'ndjson', 'json'] as const;
+export const RECORD_FORMATS = ['table', 'csv', 'ndjson', 'json', 'md'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 export type Cell = string | number | boolean | null;
 
@@ -57,6 +57,7 @@ export class RecordRenderer {
     switch (this.format) {
       case 'csv': return `${this.columns.map(csvCell).join(',')}\r\n`;
       case 'json': return jsonSafe(`{"version":${RECORDS_JSON_VERSION},"where":${JSON.stringify(where)},"columns":${JSON.stringify(this.columns)},"records":[`);
+      case 'md': return `| ${this.columns.map(markdownSafe).join(' | ')} |\n|${this.columns.map(() => ' --- |').join('')}\n`;
       default: return '';
     }
   }
@@ -68,6 +69,7 @@ export class RecordRenderer {
       case 'csv': return `${cells.map((c) => csvCell(typeof c === 'boolean' ? String(c) : c)).join(',')}\r\n`;
       case 'ndjson': return `${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}\n`;
       case 'json': return `${this.count === 1 ? '\n' : ',\n'}${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}`;
+      case 'md': return `| ${cells.map((c) => (c === null ? '' : markdownSafe(String(c)))).join(' | ')} |\n`;
       case 'table':
         this.rows.push(cells.map(tableCell));
         return '';
@@ -86,6 +88,10 @@ export class RecordRenderer {
           problems: s.problems.map((p) => ({ code: p.code, file: p.file, line: p.line, byte: p.byte, message: p.message })),
         };
         return jsonSafe(`${this.count > 0 ? '\n' : ''}],"limited":${s.limited},"input":${JSON.stringify(input)}}\n`);
+      }
+      case 'md': {
+        const stop = s.limited ? `; stopped at --limit ${formatCount(s.limit ?? s.matched)}` : '';
+        return `\n_${formatCount(s.matched)} matching record${s.matched === 1 ? '' : 's'}, ${formatCount(s.records)} read in ${formatCount(s.files)} file${s.files === 1 ? '' : 's'}${stop}._\n`;
       }
       case 'table': {
         const t = new Table({ head: this.columns.map((c) => terminalSafe(c)), style: { head: [], border: [], compact: true } });

@@ -240,6 +240,19 @@ describe('query: errors, hostile text, progress', () => {
     const json = runCli(['query', file, '--group-by', 'diag', '--format', 'json']);
     expect(json.stdout).not.toMatch(/[\u001b\u009b\u202e]/);
     expect(json.stdout).toContain('\\u202eevil');
+    // Markdown: a cell cannot end the table row, open markup or reach the terminal raw
+    writeFileSync(join(dir, 'pipe.csv'), 'type,timeLogged,rcpt,dsnDiag\nb,2026-11-28 10:00:00+0000,a@b.example,"smtp;550 x | y <script>alert(1)</script> *z*"\n');
+    for (const args of [['--select', 'rcpt,dsnDiag'], ['--group-by', 'diag']]) {
+      const md = runCli(['query', join(dir, 'pipe.csv'), ...args, '--format', 'md']);
+      expect(md.code, md.stderr).toBe(0);
+      const row = md.stdout.split('\n').find((l) => l.includes('x \\| y'));
+      expect(row, md.stdout).toBeDefined();
+      expect(row).toContain('\\<script\\>');
+      expect(row).toContain('\\*z\\*');
+      expect(row?.split(/(?<!\\)\|/).length).toBe(args[0] === '--select' ? 4 : 14);
+    }
+    const mdHostile = runCli(['query', file, '--select', 'rcpt,dsnDiag', '--format', 'md']);
+    expect(mdHostile.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
   });
 
   it('progress goes to stderr only when asked or on a terminal', () => {
