@@ -74,7 +74,7 @@ function parseFrom(text: string, tz: string): { from: StartFrom; since: number |
 export function tailCommand(onExit: (code: number) => void): Command {
   return new Command('tail')
     .description('follow the live accounting file through rotations; count every record exactly once into a state directory')
-    .argument('<live-file>', "PowerMTA's live accounting file (the <acct-file> path, e.g. /var/log/pmta/acct.csv)")
+    .argument('<live-files...>', "PowerMTA's live accounting file (the <acct-file> path, e.g. /var/log/pmta/acct.csv); several when the config splits record types over several <acct-file>s")
     .option('--state <dir>', 'state directory (default $XDG_STATE_HOME/pmta-acct, else ~/.local/state/pmta-acct)')
     .option('--from <where>', 'with no state yet: beginning, end, or a time (2026-11-28, 24h, ...)', 'end')
     .option('--once', 'catch up (rotated files included) and exit')
@@ -102,8 +102,9 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .addOption(new Option('--commit-interval <ms>').default('1000').hideHelp())
     .addOption(new Option('--commit-rows <n>').default('10000').hideHelp())
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
-    .action(async (liveArg: string, flags: TailFlags) => {
-      const live = resolve(liveArg);
+    .action(async (liveArgs: string[], flags: TailFlags) => {
+      const lives = [...new Set(liveArgs.map((l) => resolve(l)))];
+      const live = lives[0];
       const tz = checkTimeZone(flags.tz ?? 'UTC');
       const bucket = (flags.bucket ?? '5m') as BucketSize;
       if (!STORED_BUCKETS.includes(bucket)) throw new PmtaAcctError('USAGE', `--bucket: '${flags.bucket}' is not one of ${STORED_BUCKETS.join(', ')}`);
@@ -113,7 +114,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       if (flags.dims !== undefined && missing.length > 0) throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: not in --dims ${dims.join(',')}`);
       const { from, since } = parseFrom(flags.from, tz);
       const stateDir = flags.state ?? defaultStateDir();
-      const create: StateConfig = { dims, bucket, tz, live, since };
+      const create: StateConfig = { dims, bucket, tz, live, since, ...(lives.length > 1 ? { moreLive: lives.slice(1) } : {}) };
       const explicit = new Set<keyof StateConfig>();
       if (flags.bucket !== undefined) explicit.add('bucket');
       if (flags.dims !== undefined) explicit.add('dims');
@@ -133,10 +134,13 @@ export function tailCommand(onExit: (code: number) => void): Command {
         : null;
       // The <acct-file> block that writes the live file says where its rotated files are moved.
       const rotatedDirs = [...(flags.rotatedDir ?? [])];
-      const moveTo = flags.pmtaConfig === undefined ? null : moveToFor(readPmtaConfig(flags.pmtaConfig), live);
-      if (moveTo !== null && !rotatedDirs.some((d) => resolve(d) === moveTo.dir)) {
-        rotatedDirs.push(moveTo.dir);
-        notice(`rotated files are also looked for in ${moveTo.dir} (move-to of the <acct-file> at ${moveTo.place})`);
+      const pmtaConfig = flags.pmtaConfig === undefined ? null : readPmtaConfig(flags.pmtaConfig);
+      for (const l of pmtaConfig === null ? [] : lives) {
+        const moveTo = moveToFor(pmtaConfig as NonNullable<typeof pmtaConfig>, l);
+        if (moveTo !== null && !rotatedDirs.some((d) => resolve(d) === moveTo.dir)) {
+          rotatedDirs.push(moveTo.dir);
+          notice(`rotated files are also looked for in ${moveTo.dir} (move-to of the <acct-file> at ${moveTo.place})`);
+        }
       }
       let gapsSeen = 0;
       const lost: string[] = [];
@@ -202,8 +206,8 @@ export function tailCommand(onExit: (code: number) => void): Command {
         const newest = existsSync(live) ? null : session.follower.newestRotated();
         const at = newest === null ? live : `${newest} (nothing at ${live}: the newest dated file is the one being written)`;
         warn(from === 'end'
-          ? `new state in ${session.state.dir}: starting at the end of ${at} (--from end; --from beginning reads the rotated files too)`
-          : `new state in ${session.state.dir}: reading ${live} and its rotated files from the beginning${since === null ? '' : `, counting events from ${flags.from}`}`);
+          ? `new state in ${session.state.dir}: starting at the end of ${at}${lives.length > 1 ? ` and of ${lives.slice(1).join(', ')}` : ''} (--from end; --from beginning reads the rotated files too)`
+          : `new state in ${session.state.dir}: reading ${lives.join(', ')} and ${lives.length > 1 ? 'their' : 'its'} rotated files from the beginning${since === null ? '' : `, counting events from ${flags.from}`}`);
       }
       if (!view) closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));
       let server: import('node:http').Server | null = null;
@@ -216,8 +220,8 @@ export function tailCommand(onExit: (code: number) => void): Command {
       }
       let watcher: FSWatcher | null = null;
       if (flags.watch && flags.once !== true) {
-        const layout = makeLayout(live, config.rotatedDirs ?? []);
-        watcher = watch(layout.dirs as string[], { depth: 0, ignoreInitial: true, persistent: true });
+        const dirs = [...new Set(lives.flatMap((l) => makeLayout(l, config.rotatedDirs ?? []).dirs))];
+        watcher = watch(dirs, { depth: 0, ignoreInitial: true, persistent: true });
         watcher.on('all', () => session.wake());
         watcher.on('error', () => undefined);
       }
@@ -254,7 +258,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
           status: () => {
             const totals = readTotals(session.state.db);
             return {
-              live,
+              live: lives.join(', '),
               rate,
               lagBytes: session.follower.lag(),
               badRecords: totals.get('badRecords') ?? 0,

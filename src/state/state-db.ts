@@ -27,6 +27,8 @@ export interface StateConfig {
   readonly tz: string;
   /** The live accounting file followed (absolute path). */
   readonly live: string;
+  /** More live files followed into the same state (record types split over several <acct-file>s). */
+  readonly moreLive?: readonly string[];
   /** `--from <time>`: events before this time are not counted (epoch seconds), or null. */
   readonly since: number | null;
   /**
@@ -101,6 +103,7 @@ function readConfig(db: Db, dir: string): StateConfig {
   if (text === undefined) throw stateError(dir, 'the state has no config');
   const c = JSON.parse(text) as StateConfig;
   if (!Array.isArray(c.dims) || !isBucketSize(c.bucket) || typeof c.live !== 'string') throw stateError(dir, 'the stored config does not validate');
+  if (c.moreLive !== undefined && (!Array.isArray(c.moreLive) || c.moreLive.some((l) => typeof l !== 'string'))) throw stateError(dir, 'the stored config does not validate');
   return c;
 }
 

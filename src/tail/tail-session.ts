@@ -9,7 +9,8 @@ import type { Config } from '../config/config-file.js';
 import { engineOptionsOf } from '../engine/options.js';
 import { messageOf, PmtaAcctError } from '../errors.js';
 import { makeLayout } from '../source/discovery.js';
-import { Follower, type StartFrom } from '../source/follower.js';
+import type { StartFrom } from '../source/follower.js';
+import { FollowerGroup } from '../source/follower-group.js';
 import { FileRows, type Gap } from '../state/file-rows.js';
 import { RollupStore, type RollupDelta } from '../state/rollup-store.js';
 import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../state/state-db.js';
@@ -52,7 +53,10 @@ export interface TailEvents {
 function checkConfig(stored: StateConfig, req: TailRequest): void {
   const want = req.create;
   const differs: string[] = [];
-  if (stored.live !== want.live) differs.push(`it follows ${stored.live}, not ${want.live}`);
+  const lives = (c: StateConfig) => [c.live, ...(c.moreLive ?? [])];
+  const had = lives(stored);
+  const asked = lives(want);
+  if (had.length !== asked.length || had.some((l, i) => l !== asked[i])) differs.push(`it follows ${had.join(', ')}, not ${asked.join(', ')}`);
   if (req.explicit.has('bucket') && stored.bucket !== want.bucket) differs.push(`its buckets are ${stored.bucket}, not ${want.bucket}`);
   if (req.explicit.has('dims') && stored.dims.join(',') !== want.dims.join(',')) differs.push(`it keeps ${stored.dims.join(',')}, not ${want.dims.join(',')}`);
   if (req.explicit.has('tz') && stored.tz !== want.tz) differs.push(`its time zone is ${stored.tz}, not ${want.tz}`);
@@ -64,7 +68,7 @@ function checkConfig(stored: StateConfig, req: TailRequest): void {
 export class TailSession {
   readonly state: OpenedState;
   readonly sink: TailSink;
-  readonly follower: Follower;
+  readonly follower: FollowerGroup;
   readonly store: RollupStore;
   readonly fileRows: FileRows;
   readonly started: boolean;
@@ -105,9 +109,9 @@ export class TailSession {
     this.store = new RollupStore(state.db, c);
     this.fileRows = new FileRows(state.db);
     this.started = state.created;
-    this.follower = new Follower(
+    this.follower = new FollowerGroup(
+      [c.live, ...(c.moreLive ?? [])].map((live) => makeLayout(live, c.rotatedDirs ?? [])),
       {
-        layout: makeLayout(c.live, c.rotatedDirs ?? []),
         rotateWait: req.rotateWait,
         once: req.once,
         batchBytes: 16 << 20,

@@ -63,10 +63,14 @@ export class AcctWriter {
   /** Seconds between consecutive rows' timeLogged. */
   readonly step: number;
 
-  constructor(dir: string, seed = 1, opts: { step?: number; start?: number } = {}) {
+  /** The live file's name without `.csv` (rotated names start with it). */
+  readonly name: string;
+
+  constructor(dir: string, seed = 1, opts: { step?: number; start?: number; name?: string } = {}) {
     this.dir = dir;
     mkdirSync(dir, { recursive: true });
-    this.live = join(dir, 'acct.csv');
+    this.name = opts.name ?? 'acct';
+    this.live = join(dir, `${this.name}.csv`);
     this.rand = rng(seed);
     this.step = opts.step ?? 7;
     this.t0 = opts.start ?? Date.UTC(2026, 10, 28, 10, 0, 0) / 1000;
@@ -141,7 +145,7 @@ export class AcctWriter {
   rotate(opts: { moveTo?: string; keepOld?: boolean } = {}): { path: string; fd: number | null } {
     const dir = opts.moveTo ?? this.dir;
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, `acct-2026-11-28-${pad(this.seq++, 4)}.csv`);
+    const path = join(dir, `${this.name}-2026-11-28-${pad(this.seq++, 4)}.csv`);
     renameSync(this.live, path);
     const old = this.fd;
     this.fd = openSync(this.live, 'a');
@@ -166,7 +170,7 @@ export class AcctWriter {
 
   /** logrotate's copytruncate: copy the live file to a rotated name, then truncate it (and a new header). */
   copyTruncate(): string {
-    const path = join(this.dir, `acct-2026-11-28-${pad(this.seq++, 4)}.csv`);
+    const path = join(this.dir, `${this.name}-2026-11-28-${pad(this.seq++, 4)}.csv`);
     copyFileSync(this.live, path);
     for (const row of this.log) if (row.file === this.live) (row as { file: string }).file = path;
     this.truncateLive();

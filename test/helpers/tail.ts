@@ -5,8 +5,8 @@ import type { Expected } from './acct-writer.js';
 
 export const FAST = ['--poll', '30', '--rotate-wait', '0.3', '--commit-interval', '50', '--no-watch'];
 
-export function tailOnce(live: string, state: string, extra: readonly string[] = []): CliResult {
-  return runCli(['tail', live, '--state', state, '--once', '--format', 'ndjson', ...extra]);
+export function tailOnce(live: string, state: string, extra: readonly string[] = [], moreLive: readonly string[] = []): CliResult {
+  return runCli(['tail', live, ...moreLive, '--state', state, '--once', '--format', 'ndjson', ...extra]);
 }
 
 /** A following tail; `--watch` in `extra` keeps the file watcher on (otherwise poll only). */

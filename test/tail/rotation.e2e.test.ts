@@ -83,6 +83,42 @@ describe('tail --once over the file lifecycle', () => {
     expect(counted(state)).toEqual(w.expected());
   });
 
+  it('several live files into one state (record types split over several <acct-file>s), each with its rotations', () => {
+    const { root, w, state } = setup(24);
+    const diag = new AcctWriter(join(root, 'logs'), 25, { name: 'diag' });
+    const both = () => {
+      const a = w.expected();
+      const b = diag.expected();
+      const byIsp: Record<string, number> = { ...a.byIsp };
+      for (const [k, v] of Object.entries(b.byIsp)) byIsp[k] = (byIsp[k] ?? 0) + v;
+      return {
+        rows: a.rows + b.rows, delivered: a.delivered + b.delivered, deferred: a.deferred + b.deferred, bounced: a.bounced + b.bounced,
+        hardBounced: a.hardBounced + b.hardBounced, complaints: a.complaints + b.complaints, deliveredBytes: a.deliveredBytes + b.deliveredBytes, byIsp,
+      };
+    };
+    const run = () => {
+      const r = tailOnce(w.live, state, ['--from', 'beginning'], [diag.live]);
+      expect(r.code, r.stderr).toBe(0);
+      return r;
+    };
+    w.rows(10);
+    diag.rows(7);
+    const first = run();
+    expect(first.stderr).toContain(`reading ${w.live}, ${diag.live} and their rotated files`);
+    expect(counted(state)).toEqual(both());
+    w.rotate();
+    diag.rows(4);
+    diag.rotate();
+    w.rows(3);
+    diag.rows(5);
+    run();
+    expect(counted(state)).toEqual(both());
+    // the state keeps its files: asked for one of them only, it refuses
+    const one = tailOnce(w.live, state, ['--from', 'beginning']);
+    expect(one.code).toBe(3);
+    expect(one.stderr).toContain(`it follows ${w.live}, ${diag.live}, not ${w.live}`);
+  });
+
   it('rotated files gzipped after they were read are recognised by their first record, not read again', () => {
     const { w, state } = setup(3);
     w.rows(40);
