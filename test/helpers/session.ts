@@ -11,11 +11,11 @@ import { TailSession } from '../../src/tail/tail-session.js';
 import type { Clock } from '../../src/util/clock.js';
 import type { Expected } from './acct-writer.js';
 
-export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock; notices?: string[] } = {}): Promise<TailSession> {
+export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock; notices?: string[]; moreLive?: string[] } = {}): Promise<TailSession> {
   return TailSession.open(
     {
       stateDir: state,
-      create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: 'UTC', live: resolve(live), since: null },
+      create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: 'UTC', live: resolve(live), since: null, ...(opts.moreLive ? { moreLive: opts.moreLive.map((l) => resolve(l)) } : {}) },
       explicit: new Set(),
       rotatedDirs: opts.rotatedDirs ?? [],
       from: opts.from ?? 'beginning',
