@@ -73,3 +73,10 @@ export function scratchDirs(prefix: string): () => string {
     return d;
   };
 }
+
+/** Let a following session read everything there is (two polls: a scan, then the reading) and commit. */
+export async function settle(s: TailSession): Promise<void> {
+  await s.follower.poll();
+  await s.follower.poll();
+  s.commit();
+}

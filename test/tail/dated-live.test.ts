@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AcctWriter, HEADER } from '../helpers/acct-writer.js';
 import { SteppedClock } from '../helpers/clock.js';
-import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session.js';
+import { catchUp, countedIn, openSession, scratchDirs, settle } from '../helpers/session.js';
 
 const scratch = scratchDirs('pmta-dated-');
 
@@ -48,9 +48,7 @@ describe('the current file under its dated name', () => {
       w.rows(3, b.fd, b.path);
       w.rows(2, a.fd, a.path);
       clock.advance(1_000);
-      await s.follower.poll();
-      await s.follower.poll();
-      s.commit();
+      await settle(s);
     } finally {
       s.close();
     }
@@ -72,9 +70,7 @@ describe('the current file under its dated name', () => {
       // the row in progress at start completes: counted (it was not complete when tail started)
       writeSync(a.fd, ' done",mx.gmail.com,,203.0.113.7,1234,vmta7,job1,pool-a,gmail.com/vmta7\r\n');
       w.rows(4, a.fd, a.path);
-      await s.follower.poll();
-      await s.follower.poll();
-      s.commit();
+      await settle(s);
     } finally {
       s.close();
     }

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session.js';
+import { catchUp, countedIn, openSession, scratchDirs, settle } from '../helpers/session.js';
 
 const scratch = scratchDirs('pmta-inode-');
 
@@ -42,9 +42,7 @@ describe('a reused inode', () => {
       expect(s.follower.followed().map((f) => f.path)).toEqual([w.live]);
       reused = rotateOntoFreedInode(w, first);
       w.rows(7);
-      await s.follower.poll();
-      await s.follower.poll();
-      s.commit();
+      await settle(s);
     } finally {
       s.close();
     }

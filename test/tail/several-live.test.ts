@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AcctWriter, type Expected } from '../helpers/acct-writer.js';
-import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session.js';
+import { catchUp, countedIn, openSession, scratchDirs, settle } from '../helpers/session.js';
 
 const scratch = scratchDirs('pmta-several-');
 
@@ -56,9 +56,7 @@ describe('several live files', () => {
     diag.rows(8);
     s = await openSession(acct.live, state, opts);
     try {
-      await s.follower.poll();
-      await s.follower.poll();
-      s.commit();
+      await settle(s);
     } finally {
       s.close();
     }

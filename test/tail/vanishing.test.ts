@@ -8,7 +8,7 @@ import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session.js';
+import { catchUp, countedIn, openSession, scratchDirs, settle } from '../helpers/session.js';
 
 const scratch = scratchDirs('pmta-vanish-');
 
@@ -62,9 +62,7 @@ describe('paths that vanish for a while', () => {
       renameSync(`${archive}.away`, archive);
       w.rotate({ moveTo: archive });
       w.rows(2);
-      await s.follower.poll();
-      await s.follower.poll();
-      s.commit();
+      await settle(s);
     } finally {
       s.close();
     }
