@@ -60,14 +60,20 @@ function isHeaderLine(b: Uint8Array, a: number, end: number): boolean {
  * header): such a file is tracked by (dev, ino) alone and read from byte 0 once it has one.
  */
 export function fingerprintOf(head: Uint8Array): string | null {
+  return firstRecordOf(head)?.fp ?? null;
+}
+
+/** The fingerprint of the first data record and the offset just after the bytes it covers. */
+export function firstRecordOf(head: Uint8Array): { fp: string; end: number } | null {
   let a = 0;
   for (;;) {
     const lf = head.indexOf(LF, a);
     if (lf < 0) {
-      return head.length - a >= FP_CAP ? sha256(head.subarray(a, a + FP_CAP)) : null;
+      return head.length - a >= FP_CAP ? { fp: sha256(head.subarray(a, a + FP_CAP)), end: a + FP_CAP } : null;
     }
     if (!isHeaderLine(head, a, lf)) {
-      return sha256(head.subarray(a, Math.min(lf + 1, a + FP_CAP)));
+      const end = Math.min(lf + 1, a + FP_CAP);
+      return { fp: sha256(head.subarray(a, end)), end };
     }
     a = lf + 1;
   }

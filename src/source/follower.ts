@@ -315,7 +315,9 @@ export class Follower {
       this.startFresh(path, 'rotated');
       return;
     }
-    if (this.files.some((f) => f.row.fp === fp)) return; // a copy (gzip in progress) of a file read through its descriptor
+    // A copy (gzip in progress, or copytruncate's copy before the truncation) of a file that is
+    // read through its descriptor: its first record read already, or still at its start.
+    if (this.files.some((f) => f.row.fp === fp || (f.row.fp === null && f.startsWith(fp)))) return;
     const same = this.done.find((r) => r.fp === fp && r.state !== 'gone') ?? this.done.find((r) => r.fp === fp);
     if (same !== undefined) {
       // The same content under a new name or inode (gzipped, copied, moved across file systems).

@@ -11,7 +11,7 @@ import type { ProblemLog } from '../parse/problems.js';
 import { RecordReader, type RecordSink } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import type { FileRow } from '../state/file-rows.js';
-import { fingerprintOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
+import { fingerprintOf, firstRecordOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
 import type { Clock } from '../util/clock.js';
 
 export interface ReadLimits {
@@ -239,6 +239,12 @@ export class TrackedFile {
     return true;
   }
 
+  /** Whether the plain file open here starts, now, with the first record that `fp` fingerprints. */
+  startsWith(fp: string): boolean {
+    if (this.fd === null || this.row.gz) return false;
+    return fingerprintOf(readHead(this.fd)) === fp;
+  }
+
   /** Bytes on disk not yet handed on as records. */
   get lag(): number {
     if (this.reader === null) return 0;
@@ -263,9 +269,11 @@ export class TrackedFile {
         this.dirty = true;
       }
       if (this.row.fp === null && this.fd !== null && !this.row.gz) {
-        const fp = fingerprintOf(readHead(this.fd));
-        if (fp !== null) {
-          this.row.fp = fp;
+        // Only a first record that was read: a file truncated before it was read (copytruncate
+        // at start-up) must not lend its old first record to the copy that now holds it.
+        const first = firstRecordOf(readHead(this.fd));
+        if (first !== null && first.end <= this.row.offset) {
+          this.row.fp = first.fp;
           this.dirty = true;
         }
       }

@@ -6,7 +6,7 @@
  * Deletions and truncations happen only to content the tool has read (otherwise the loss is
  * documented and reported, and tested elsewhere).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -20,6 +20,7 @@ type Action =
   | { kind: 'partial'; bytes: number }
   | { kind: 'complete' }
   | { kind: 'rotate'; move: boolean }
+  | { kind: 'late'; n: number }
   | { kind: 'gzip' }
   | { kind: 'delete' }
   | { kind: 'truncate' }
@@ -35,6 +36,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }).map((bytes) => ({ kind: 'partial' as const, bytes })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'complete' as const }) },
   { weight: 2, arbitrary: fc.boolean().map((move) => ({ kind: 'rotate' as const, move })) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 10 }).map((n) => ({ kind: 'late' as const, n })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'gzip' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'delete' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'truncate' as const }) },
@@ -65,6 +67,13 @@ describe('follower property', () => {
         let rotated: { path: string; read: boolean }[] = [];
         let liveUnread = false;
         let partialOpen = false;
+        // The last rotated file's old descriptor, kept open: PowerMTA may still append to it.
+        const last: { old: { fd: number; path: string } | null } = { old: null };
+        const dropOld = (path?: string) => {
+          if (last.old === null || (path !== undefined && last.old.path !== path)) return;
+          closeSync(last.old.fd);
+          last.old = null;
+        };
         // A session following between the file actions (polls see files change under them).
         let following: TailSession | null = null;
         const stopFollowing = (commit: boolean) => {
@@ -91,19 +100,36 @@ describe('follower property', () => {
               w.complete();
               partialOpen = false;
               break;
-            case 'rotate':
+            case 'rotate': {
               if (partialOpen) break;
-              rotated.push({ path: w.rotate(a.move ? { moveTo: archive } : {}).path, read: !liveUnread });
+              dropOld();
+              const r = w.rotate({ ...(a.move ? { moveTo: archive } : {}), keepOld: true });
+              if (r.fd !== null) last.old = { fd: r.fd, path: r.path };
+              rotated.push({ path: r.path, read: !liveUnread });
               liveUnread = false;
               break;
+            }
+            case 'late': {
+              // Rows appended to the last rotated file after the rotation (read or not, closed or not).
+              const o = last.old;
+              const f = o === null ? undefined : rotated.find((r) => r.path === o.path && existsSync(r.path));
+              if (o === null || f === undefined || partialOpen) break;
+              w.rows(a.n, o.fd, o.path);
+              f.read = false;
+              break;
+            }
             case 'gzip': {
               const f = rotated.find((r) => !r.path.endsWith('.gz') && existsSync(r.path));
-              if (f !== undefined) f.path = w.gzip(f.path);
+              if (f !== undefined) {
+                dropOld(f.path);
+                f.path = w.gzip(f.path);
+              }
               break;
             }
             case 'delete': {
               const f = rotated.find((r) => r.read && existsSync(r.path));
               if (f !== undefined) {
+                dropOld(f.path);
                 w.remove(f.path);
                 rotated = rotated.filter((r) => r !== f);
               }
@@ -147,8 +173,16 @@ describe('follower property', () => {
             }
           }
         }
-        stopFollowing(true);
         w.complete();
+        if (following !== null) {
+          // A tail that kept running has it all too, with no restart to catch up from the offsets.
+          const f = following as TailSession;
+          for (let i = 0; i < 3; i++) await f.follower.poll();
+          f.commit();
+          expect(countedIn(state), 'counted by the running tail').toEqual(w.expected());
+        }
+        stopFollowing(true);
+        dropOld();
         await catchUp(w.live, state, opts);
         expect(countedIn(state)).toEqual(w.expected());
       }),

@@ -1,0 +1,44 @@
+/**
+ * Sequences the follower property found (shrunk), kept as tests: each failed once, with the tail
+ * still running (a restart recovered the rows, so only the running-tail check saw them).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AcctWriter } from '../helpers/acct-writer.js';
+import { countedIn, openSession, scratchDirs } from '../helpers/session.js';
+
+const scratch = scratchDirs('pmta-regress-');
+
+async function following(seed: number, before: (w: AcctWriter) => void, steps: (w: AcctWriter, poll: () => Promise<void>) => Promise<void>): Promise<void> {
+  const root = scratch();
+  const w = new AcctWriter(join(root, 'logs'), seed);
+  const state = join(root, 'state');
+  before(w);
+  const s = await openSession(w.live, state, { follow: true, commitRows: 1, chunkSize: 512, rotatedDirs: [join(root, 'archive')] });
+  try {
+    await steps(w, () => s.follower.poll());
+    for (let i = 0; i < 3; i++) await s.follower.poll();
+    s.commit();
+  } finally {
+    s.close();
+  }
+  expect(countedIn(state)).toEqual(w.expected());
+}
+
+describe('found by the follower property', () => {
+  it('copytruncate before the live file was first read: the copy holds the rows, and is read', async () => {
+    // The live file's fingerprint was taken at the first commit from what the file held, not from
+    // what was read, so the copy looked like a copy of a file being read through its descriptor.
+    await following(0, (w) => w.rows(1), async (w) => {
+      w.copyTruncate();
+    });
+  });
+
+  it('rows appended to a rotated file after the tail closed it', async () => {
+    await following(0, () => undefined, async (w, poll) => {
+      const old = w.rotate({ keepOld: true });
+      await poll();
+      if (old.fd !== null) w.rows(1, old.fd, old.path);
+    });
+  });
+});
