@@ -46,6 +46,12 @@ export class TrackedFile {
    */
   private head: Buffer | null = null;
   private headLen = 0;
+  /**
+   * The tail marker at the reader's offset, taken right after the bytes were read: a commit later
+   * must not take it from what the file holds by then (truncated and rewritten in between, the
+   * marker would vouch for bytes that were never read).
+   */
+  private marker: { offset: number; len: number; hash: string | null } | null = null;
   private readonly sink: RecordSink;
   private readonly problems: ProblemLog;
   private readonly limits: ReadLimits;
@@ -77,6 +83,8 @@ export class TrackedFile {
     this.fd = fd ?? openSync(this.row.path, 'r');
     this.startReader(this.row.offset, this.row.line, this.row.header);
     this.size = Number(fstatBig(this.fd).size);
+    // Resumed (its bytes up to the offset just checked): the first record, if the row lacks it.
+    if (this.row.offset > 0 && !this.row.gz) this.noteRead(this.fd, this.row.offset);
   }
 
   /** A reader at `offset` under `header` names (null: none yet). */
@@ -162,9 +170,22 @@ export class TrackedFile {
       this.readPos += n;
       done += n;
       reader.written(n);
+      this.noteRead(fd, reader.offset);
       between();
     }
     return done;
+  }
+
+  /** Right after a read: the marker at the new offset, and the first record once it was read. */
+  private noteRead(fd: number, offset: number): void {
+    if (this.marker?.offset !== offset) this.marker = { offset, ...tailMarker(fd, offset) };
+    if (this.row.fp === null && this.head === null) {
+      const first = firstRecordOf(readHead(fd));
+      if (first !== null && first.end <= offset) {
+        this.row.fp = first.fp;
+        this.dirty = true;
+      }
+    }
   }
 
   /** The file shrank below what was read, or no longer holds the committed bytes. */
@@ -262,20 +283,11 @@ export class TrackedFile {
         this.row.header = reader.header === undefined ? null : [...reader.header.names];
         this.row.headerOffset = this.headerOffset;
         if (this.fd !== null && !this.row.gz) {
-          const m = tailMarker(this.fd, offset);
+          const m = this.marker?.offset === offset ? this.marker : tailMarker(this.fd, offset);
           this.row.tailLen = m.len;
           this.row.tailHash = m.hash;
         }
         this.dirty = true;
-      }
-      if (this.row.fp === null && this.fd !== null && !this.row.gz) {
-        // Only a first record that was read: a file truncated before it was read (copytruncate
-        // at start-up) must not lend its old first record to the copy that now holds it.
-        const first = firstRecordOf(readHead(this.fd));
-        if (first !== null && first.end <= this.row.offset) {
-          this.row.fp = first.fp;
-          this.dirty = true;
-        }
       }
     }
     this.row.size = Math.max(this.size, this.row.offset);

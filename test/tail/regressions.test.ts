@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import { countedIn, openSession, scratchDirs } from '../helpers/session.js';
+import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session.js';
 
 const scratch = scratchDirs('pmta-regress-');
 
@@ -40,5 +40,22 @@ describe('found by the follower property', () => {
       await poll();
       if (old.fd !== null) w.rows(1, old.fd, old.path);
     });
+  });
+
+  it('copytruncate, and rows after it, between a read and the commit: the copy is not read twice', async () => {
+    // The commit took the tail marker from the file as it was then (rewritten), not as it was read,
+    // so after a restart the copy failed the marker check and was read again from the start.
+    const root = scratch();
+    const w = new AcctWriter(join(root, 'logs'), 0);
+    const state = join(root, 'state');
+    const s = await openSession(w.live, state, { commitRows: 2, chunkSize: 512, follow: true });
+    w.rows(1);
+    await s.follower.poll();
+    w.copyTruncate();
+    w.rows(1);
+    s.commit();
+    s.close();
+    await catchUp(w.live, state);
+    expect(countedIn(state)).toEqual(w.expected());
   });
 });
