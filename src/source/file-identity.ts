@@ -145,6 +145,29 @@ export function isGzipFd(fd: number): boolean {
   return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
+/**
+ * Whether a .gz may decompress to more than `offset` bytes: its trailer's ISIZE (the uncompressed
+ * size modulo 2^32, of the last member) says so, or cannot be read. A rotated file that got rows
+ * appended after it was read, and was then gzipped, is read on; one gzipped as it was read is not
+ * decompressed again for nothing.
+ */
+export function gzipHasMore(path: string, offset: number): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = Number(fstatBig(fd).size);
+      if (size < 18) return true;
+      const tail = Buffer.alloc(4);
+      if (readSync(fd, tail, 0, 4, size - 4) !== 4) return true;
+      return tail.readUInt32LE(0) !== offset % 2 ** 32;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return true;
+  }
+}
+
 export function sizeOf(fd: number): number {
   return Number(fstatBig(fd).size);
 }

@@ -10,9 +10,9 @@ import { closeSync, openSync } from 'node:fs';
 import type { FileRow, Gap } from '../state/file-rows.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { comparePaths, listRotated } from './discovery.js';
-import { fingerprintFile, fstatBig, isGzipFd, keyOf, sameKey, statBig, type FileKey } from './file-identity.js';
+import { fingerprintFile, fstatBig, gzipHasMore, isGzipFd, keyOf, sameKey, statBig, type FileKey } from './file-identity.js';
 import type { FollowedFile, FollowHooks, FollowOptions, StartFrom } from './follow-types.js';
-import { matchOnStart, newRow, startAtEnd, verifyResume } from './reconcile.js';
+import { matchOnStart, newRow, plausiblySame, startAtEnd, verifyResume } from './reconcile.js';
 import { TrackedFile } from './tracked-file.js';
 
 export type { FollowedFile, FollowHooks, FollowOptions, StartFrom } from './follow-types.js';
@@ -87,7 +87,7 @@ export class Follower {
       return;
     }
     if (row.gz) {
-      if (row.state === 'drained' && row.offset >= row.size) this.adoptDone(row);
+      if (row.state === 'drained' && row.offset >= row.size && !gzipHasMore(row.path, row.offset)) this.adoptDone(row);
       else this.queueGzip(row);
       return;
     }
@@ -299,13 +299,16 @@ export class Follower {
       return;
     }
     const byKey = this.done.find((r) => r.state !== 'gone' && r.dev === key.dev && r.ino === key.ino);
-    if (byKey !== undefined && (byKey.fp === null || byKey.fp === fp)) {
-      byKey.path = path;
-      this.dirtyRows.add(byKey);
+    const onwards = (row: FileRow) => {
+      row.path = path;
+      this.dirtyRows.add(row);
       this.seen.set(path, k);
-      // Grown after it was closed (or, without a first record before, a reused inode now has
-      // records), or not readable before: read on from the offset.
-      if (!gz && size > byKey.offset) this.resume(byKey, 'rotated');
+      // Grown after it was closed (or, without a first record before, now has records), or not
+      // readable before: read on from the offset.
+      if (!gz && size > row.offset) this.resume(row, 'rotated');
+    };
+    if (byKey !== undefined && byKey.fp === fp) {
+      onwards(byKey);
       return;
     }
     if (fp === null) {
@@ -329,11 +332,17 @@ export class Follower {
       same.goneAt = null;
       this.dirtyRows.add(same);
       this.seen.set(path, k);
-      if (same.state === 'drained' && (gz ? same.offset < same.size : size > same.offset)) {
+      if (same.state === 'drained' && (gz ? same.offset < same.size || gzipHasMore(path, same.offset) : size > same.offset)) {
         this.done = this.done.filter((r) => r !== same);
         if (gz) this.queueGzip(same);
         else this.resume(same, 'rotated');
       }
+      return;
+    }
+    // Content first; then the key of a row that had no first record to tell (the same file, now
+    // with records), unless the name says another file took its inode.
+    if (byKey !== undefined && byKey.fp === null && plausiblySame(byKey, path, this.opts.layout.live)) {
+      onwards(byKey);
       return;
     }
     if (gz) {

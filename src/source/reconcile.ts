@@ -6,11 +6,23 @@
  * stopped); rows matched by nothing are gone, and any bytes they had unread are a reported gap.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ProblemLog } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
 import type { FileRow, FileState } from '../state/file-rows.js';
 import type { Layout } from './discovery.js';
 import { fingerprintFile, fingerprintOf, fstatBig, isGzipFd, keyOf, markerMatches, readHead, sameKey, statBig, type FileKey } from './file-identity.js';
+
+/**
+ * Whether a file at `path` with a row's (dev, ino) can be that row's file when the row has no first
+ * record to tell (its file held only a header): its own name, gzipped, moved to another directory,
+ * or the live file renamed at rotation. Another rotated name is another file on a reused inode.
+ */
+export function plausiblySame(row: FileRow, path: string, live: string): boolean {
+  if (row.path === live) return true;
+  const base = (p: string) => basename(p).replace(/\.gz$/, '');
+  return base(row.path) === base(path);
+}
 
 export function newRow(path: string, key: FileKey, gz: boolean, state: FileState): FileRow {
   const now = Math.floor(Date.now() / 1000);
@@ -99,7 +111,8 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
   }
   for (const row of rows) {
     if (matched.has(row)) continue;
-    const byKey = candidates.find((c) => !used.has(c) && sameKey(c.key, row));
+    const byKey = candidates.find((c) => !used.has(c) && sameKey(c.key, row)
+      && (row.fp !== null || fpOf(c) === null || plausiblySame(row, c.path, layout.live)));
     if (byKey === undefined) {
       if (row.state !== 'gone') gone.push({ row, reason: lossReason(row) });
       continue;

@@ -211,7 +211,8 @@ export class TrackedFile {
     return {
       ...this.row, id: 0, dev: '-', ino: '-', state: 'drained', offset: reader.offset, line: reader.line,
       header: reader.header === undefined ? null : [...reader.header.names], headerOffset: this.headerOffset,
-      size: reader.offset, tailLen: 0, tailHash: null,
+      // The size last seen, not the offset read: a copy may hold bytes read by nobody yet.
+      size: Math.max(reader.offset, this.size), tailLen: 0, tailHash: null,
     };
   }
 

@@ -58,4 +58,41 @@ describe('found by the follower property', () => {
     await catchUp(w.live, state);
     expect(countedIn(state)).toEqual(w.expected());
   });
+
+  it('rows appended to a read rotated file, then gzipped before the next look: read from the .gz', async () => {
+    // The .gz looked like the file as read (same first record, size known), so it was not read.
+    await following(0, (w) => w.rows(1), async (w, poll) => {
+      const old = w.rotate({ keepOld: true });
+      await poll();
+      if (old.fd !== null) w.rows(1, old.fd, old.path);
+      w.gzip(old.path);
+    });
+  });
+
+  it('copytruncate\'s copy on the inode of a header-only file that was deleted: not read twice', async () => {
+    // The deleted file's row (no first record) claimed the copy by its inode, before the content
+    // said it was the live file's copy.
+    await following(0, () => undefined, async (w, poll) => {
+      const r0 = w.rotate().path;
+      w.rows(1);
+      w.remove(r0);
+      await poll();
+      w.copyTruncate();
+    });
+  });
+
+  it('a gzipped copy on the inode of a deleted header-only rotated file, found at a restart: read', async () => {
+    const root = scratch();
+    const w = new AcctWriter(join(root, 'logs'), 0);
+    const state = join(root, 'state');
+    const r0 = w.rotate().path;
+    await catchUp(w.live, state);
+    w.rows(1);
+    const c1 = w.copyTruncate();
+    w.remove(r0);
+    w.gzip(c1);
+    w.rows(1);
+    await catchUp(w.live, state);
+    expect(countedIn(state)).toEqual(w.expected());
+  });
 });
