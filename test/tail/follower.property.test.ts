@@ -186,7 +186,7 @@ describe('follower property', () => {
         await catchUp(w.live, state, opts);
         expect(countedIn(state)).toEqual(w.expected());
       }),
-      { numRuns: Number(process.env.PMTA_ACCT_PROPERTY_RUNS ?? (process.env.PMTA_ACCT_SOAK === '1' ? 500 : 40)), seed: Number(process.env.PMTA_ACCT_SEED ?? 4242) },
+      { numRuns: Number(process.env.PMTA_ACCT_PROPERTY_RUNS ?? (process.env.PMTA_ACCT_SOAK === '1' ? 3000 : 150)), seed: Number(process.env.PMTA_ACCT_SEED ?? 4242) },
     );
   });
 });
