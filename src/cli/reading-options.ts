@@ -1,6 +1,7 @@
 /** The options every command that reads accounting files takes (report, check, query), once. */
 import { type Command, Option } from 'commander';
-import { loadConfig, type Config } from '../config/config-file.js';
+import { loadConfig } from '../config/config-file.js';
+import type { RunSettings } from '../engine/options.js';
 import { parseList, parsePositiveInt, parseThreads } from './args.js';
 
 export interface ReadingFlags {
@@ -15,17 +16,8 @@ export interface ReadingFlags {
   minRange?: string;
 }
 
-export interface Reading {
-  readonly config: Config;
-  readonly hardCategories: readonly string[] | null;
-  readonly header: readonly string[] | null;
-  readonly strict: boolean;
-  readonly threads: number;
-  readonly chunkSize?: number;
-  readonly maxRecordBytes?: number;
-  readonly maxRecordLines?: number;
-  readonly minRange?: number;
-}
+/** What the reading options give: the engine's run settings. */
+export type Reading = RunSettings;
 
 export function addReadingOptions(cmd: Command, strictHelp = 'stop at the first bad record'): Command {
   return cmd

@@ -105,11 +105,8 @@ export function addStats(a: SinkStats, b: SinkStats): SinkStats {
   };
 }
 
-/** What every command that reads accounting files is asked (report, check, query). */
-export interface ReadingRequest {
-  readonly tz: string;
-  readonly since: number | null;
-  readonly until: number | null;
+/** How records are read and classified: the reading options every command shares. */
+export interface ReadSettings {
   readonly config: Config;
   readonly hardCategories: readonly string[] | null;
   readonly header: readonly string[] | null;
@@ -117,6 +114,19 @@ export interface ReadingRequest {
   readonly chunkSize?: number;
   readonly maxRecordBytes?: number;
   readonly maxRecordLines?: number;
+}
+
+/** Read settings of a run over files: with its threads (and the smallest byte range, for tests). */
+export interface RunSettings extends ReadSettings {
+  readonly threads: number;
+  readonly minRange?: number;
+}
+
+/** What every command that reads accounting files is asked (report, check, query). */
+export interface ReadingRequest extends ReadSettings {
+  readonly tz: string;
+  readonly since: number | null;
+  readonly until: number | null;
 }
 
 /** Engine options for a reading request: the one place defaults are filled in. */

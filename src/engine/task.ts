@@ -6,9 +6,8 @@ import { makeHeader } from '../parse/header.js';
 import type { ProblemSummary } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
 import type { RollupData } from '../rollup/rollup.js';
-import { feedFileRange, feedStream, gunzipFile } from '../source/feed.js';
+import { endDamaged, feedFileRange, feedStream, gunzipFile } from '../source/feed.js';
 import { displayName } from '../source/inputs.js';
-import { messageOf } from '../errors.js';
 import type { EngineOptions, SinkStats } from './options.js';
 import { RollupSink } from './rollup-sink.js';
 
@@ -86,13 +85,7 @@ export async function runTask(task: Task, options: EngineOptions, onProgress?: T
     try {
       bytes = await feedStream(stream, reader);
     } catch (err) {
-      if (err instanceof Error && 'code' in err && (err as { code?: unknown }).code === 'BAD_RECORD') throw err;
-      // A damaged or truncated .gz: what was read counts, the rest is reported.
-      reader.finish();
-      sink.problems.add({
-        code: 'CORRUPT_INPUT', file: reader.file, line: reader.line, byte: reader.offset,
-        message: `the input ends early or is damaged (${messageOf(err)}); records up to here are counted`, excerpt: '',
-      });
+      endDamaged(err, reader, sink.problems, 'counted');
       bytes = reader.offset;
     }
   } else {

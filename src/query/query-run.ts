@@ -4,36 +4,23 @@
  * same ReportModel. The --select run (records themselves) is in select-run.ts.
  */
 import { resolveField } from '../classify/fields.js';
-import type { Config } from '../config/config-file.js';
-import { engineOptionsOf, type EngineOptions } from '../engine/options.js';
+import { engineOptionsOf, type EngineOptions, type ReadingRequest, type RunSettings } from '../engine/options.js';
 import { runRollup, type RunProgress } from '../engine/run.js';
 import { PmtaAcctError } from '../errors.js';
-import { buildModel, type ReportModel } from '../report/model.js';
+import { buildModel, inputOfRun, type ReportModel } from '../report/model.js';
 import type { BucketSize } from '../rollup/buckets.js';
 import { describeInputs, resolveInputPaths, type InputFile } from '../source/inputs.js';
 import { prepareFilter } from './plan.js';
 import { pruneByName } from '../source/prune.js';
 import { parseSort } from './sort.js';
 
-export interface QueryOptions {
+export interface QueryOptions extends ReadingRequest, RunSettings {
   readonly inputs: readonly string[];
   readonly where: string | null;
-  readonly since: number | null;
-  readonly until: number | null;
-  readonly tz: string;
   /** Epoch seconds relative times count from (the same instant for --since and --where). */
   readonly now: number;
   /** --bucket; `bucket` in --group-by without it means 1h. */
   readonly bucket: BucketSize | null;
-  readonly config: Config;
-  readonly hardCategories: readonly string[] | null;
-  readonly header: readonly string[] | null;
-  readonly strict: boolean;
-  readonly threads: number;
-  readonly chunkSize?: number;
-  readonly maxRecordBytes?: number;
-  readonly maxRecordLines?: number;
-  readonly minRange?: number;
 }
 
 export interface QueryInputs {
@@ -95,16 +82,7 @@ export async function runAggregate(req: AggregateRequest): Promise<AggregateResu
   const engine = engineOptions(req, dims, bucket);
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange, onProgress: req.onProgress });
   const model = buildModel(
-    {
-      rollup: result.rollup,
-      stats: result.stats,
-      files: result.files,
-      bytes: result.bytes,
-      badRecords: result.problems.badRecords,
-      warnings: result.problems.warnings,
-      problemCounts: result.problems.byCode,
-      problems: result.problems.first,
-    },
+    inputOfRun(result),
     { by: dims, bucket, since: req.since, until: req.until, tz: req.tz, top: req.top, order },
   );
   const named = new Set<string>(req.where === null ? [] : prepareFilter(req.where, { tz: req.tz, now: req.now }).columns);

@@ -7,11 +7,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { RunProgress } from '../engine/run.js';
-import { messageOf } from '../errors.js';
 import { makeHeader } from '../parse/header.js';
 import { RecordReader } from '../parse/reader.js';
 import { RecordRenderer, type RecordFormat } from '../report/records.js';
-import { gunzipFile } from '../source/feed.js';
+import { endDamaged, gunzipFile } from '../source/feed.js';
 import { displayName, type InputFile } from '../source/inputs.js';
 import { checkQuery, engineOptions, queryInputs, type QueryOptions } from './query-run.js';
 import { SelectSink } from './select-sink.js';
@@ -50,12 +49,7 @@ async function feedStreamed(stream: Readable, reader: RecordReader, sink: Select
     }
     if (!sink.done) reader.finish();
   } catch (err) {
-    if (err instanceof Error && 'code' in err && (err as { code?: unknown }).code === 'BAD_RECORD') throw err;
-    reader.finish();
-    sink.problems.add({
-      code: 'CORRUPT_INPUT', file: reader.file, line: reader.line, byte: reader.offset,
-      message: `the input ends early or is damaged (${messageOf(err)}); records up to here are read`, excerpt: '',
-    });
+    endDamaged(err, reader, sink.problems, 'read');
   } finally {
     stream.destroy();
   }

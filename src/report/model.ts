@@ -9,6 +9,7 @@ import { BINS, summarize, type LatencySummary } from '../rollup/latency.js';
 import { regroup } from '../rollup/regroup.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { SinkStats } from '../engine/options.js';
+import type { RunResult } from '../engine/run.js';
 import type { VerdictSummary } from '../verdict/plan.js';
 import type { RuleSet } from '../verdict/types.js';
 import type { Comparison } from './compare.js';
@@ -184,6 +185,20 @@ export interface ModelInput {
   readonly problemCounts: Readonly<Partial<Record<ProblemCode, number>>>;
   readonly problems: readonly Problem[];
   readonly gaps?: readonly GapInfo[];
+}
+
+/** A run over files as the model's input. */
+export function inputOfRun(result: RunResult): ModelInput {
+  return {
+    rollup: result.rollup,
+    stats: result.stats,
+    files: result.files,
+    bytes: result.bytes,
+    badRecords: result.problems.badRecords,
+    warnings: result.problems.warnings,
+    problemCounts: result.problems.byCode,
+    problems: result.problems.first,
+  };
 }
 
 export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {

@@ -3,8 +3,7 @@
  * ReportRequest and the model into text.
  */
 import type { Dimension } from '../classify/classifier.js';
-import type { Config } from '../config/config-file.js';
-import { engineOptionsOf, type EngineOptions } from '../engine/options.js';
+import { engineOptionsOf, type EngineOptions, type ReadingRequest, type RunSettings } from '../engine/options.js';
 import { runRollup } from '../engine/run.js';
 import type { BucketSize } from '../rollup/buckets.js';
 import { describeInputs, resolveInputPaths } from '../source/inputs.js';
@@ -14,29 +13,16 @@ import type { HistorySource } from '../history/history.js';
 import { bucketFitsDays, bucketForDays, saveDays } from '../history/summary-dir.js';
 import type { CompareMode } from './compare.js';
 import { compareReport } from './compare-run.js';
-import { buildModel, type ReportModel } from './model.js';
+import { buildModel, inputOfRun, type ReportModel } from './model.js';
 import { judgeFiles, windowSpec, type VerdictPlan } from '../verdict/plan.js';
 
-export interface ReportRequest {
+export interface ReportRequest extends ReadingRequest, RunSettings {
   readonly inputs: readonly string[];
   readonly by: readonly Dimension[];
-  /** Extra dimensions the renderer needs (the table's per-ISP and per-IP sections). */
   /** Extra fields the renderers need (per-ISP/per-IP tables, reasons by bounceCat and diag). */
   readonly alsoBy: readonly string[];
   readonly bucket: BucketSize | null;
-  readonly since: number | null;
-  readonly until: number | null;
-  readonly tz: string;
   readonly top: number | null;
-  readonly config: Config;
-  readonly hardCategories: readonly string[] | null;
-  readonly header: readonly string[] | null;
-  readonly strict: boolean;
-  readonly threads: number;
-  readonly chunkSize?: number;
-  readonly maxRecordBytes?: number;
-  readonly maxRecordLines?: number;
-  readonly minRange?: number;
   /** Verdicts to judge in the same pass (absent or null: none). */
   readonly verdicts?: VerdictPlan | null;
 }
@@ -88,16 +74,7 @@ export async function runReportWith(req: ReportRequest, extras: ReportExtras): P
   const files = describeInputs(pruneByName(resolveInputPaths(req.inputs), req.since, req.until).kept);
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange });
   let model = buildModel(
-    {
-      rollup: result.rollup,
-      stats: result.stats,
-      files: result.files,
-      bytes: result.bytes,
-      badRecords: result.problems.badRecords,
-      warnings: result.problems.warnings,
-      problemCounts: result.problems.byCode,
-      problems: result.problems.first,
-    },
+    inputOfRun(result),
     { by: req.by, bucket: req.bucket, seriesBucket: bucket, since: req.since, until: req.until, tz: req.tz, top: req.top },
   );
   const saved = save === null || req.since === null || req.until === null ? [] : saveDays(save, result.rollup, req.since, req.until, req.tz, {

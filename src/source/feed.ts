@@ -6,6 +6,8 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { messageOf } from '../errors.js';
+import type { ProblemLog } from '../parse/problems.js';
 import type { RecordReader } from '../parse/reader.js';
 
 /**
@@ -108,4 +110,17 @@ export function gunzipFile(path: string, onRead?: (bytes: number) => void): Read
   // a reader that stops early (query --limit) destroys the gunzip stream: close the file with it
   gunzip.on('close', () => file.destroy());
   return file.pipe(gunzip);
+}
+
+/**
+ * A stream that failed (a damaged or truncated .gz): the records read before the damage stand,
+ * the rest is reported at the reader's position. A bad record under --strict is thrown on.
+ */
+export function endDamaged(err: unknown, reader: RecordReader, problems: ProblemLog, kept: 'counted' | 'read'): void {
+  if (err instanceof Error && 'code' in err && (err as { code?: unknown }).code === 'BAD_RECORD') throw err;
+  reader.finish();
+  problems.add({
+    code: 'CORRUPT_INPUT', file: reader.file, line: reader.line, byte: reader.offset,
+    message: `the input ends early or is damaged (${messageOf(err)}); records up to here are ${kept}`, excerpt: '',
+  });
 }

@@ -29,6 +29,8 @@ export class Follower {
   private dirtyRows = new Set<FileRow>();
   /** Rotated paths identified, with the key seen: re-identified only when the key changes. */
   private readonly seen = new Map<string, string>();
+  /** Size of each seen path at the last scan: a closed file is looked up only when it changed. */
+  private readonly seenSize = new Map<string, number>();
   /** .gz paths not read yet, by size at the previous scan: read once the size holds still. */
   private readonly gzSizes = new Map<string, number>();
   private lastScan = -Infinity;
@@ -235,21 +237,30 @@ export class Follower {
   /** List rotated names; identify the new ones. */
   private scan(): void {
     const present = new Set<string>();
+    // Closed plain files by path, built only when one of them changed size (an archive holds
+    // thousands: no search of the done list per path and scan).
+    let closed: Map<string, FileRow> | null = null;
     for (const path of listRotated(this.opts.layout)) {
       present.add(path);
       const st = statBig(path);
       if (st === null) continue;
       const key = keyOf(st);
       const k = `${key.dev}:${key.ino}`;
+      const size = Number(st.size);
       if (this.seen.get(path) === k) {
-        this.regrow(path, Number(st.size));
+        if (this.seenSize.get(path) !== size) {
+          this.seenSize.set(path, size);
+          closed ??= new Map(this.done.filter((r) => r.state === 'drained' && !r.gz).map((r) => [r.path, r]));
+          this.regrow(closed.get(path), size);
+        }
         continue;
       }
-      this.identify(path, key, Number(st.size));
+      this.identify(path, key, size);
     }
     for (const path of [...this.seen.keys()]) {
       if (present.has(path)) continue;
       this.seen.delete(path);
+      this.seenSize.delete(path);
       const row = this.done.find((r) => r.path === path);
       if (row !== undefined && row.state !== 'gone') this.markGone(row, null);
     }
@@ -269,8 +280,7 @@ export class Follower {
    * longer than the rotate-wait at night), or a writer appended to its old descriptor late. Read on
    * from where it was left.
    */
-  private regrow(path: string, size: number): void {
-    const row = this.done.find((r) => r.path === path && r.state === 'drained' && !r.gz);
+  private regrow(row: FileRow | undefined, size: number): void {
     if (row === undefined || size <= row.offset) return;
     this.resume(row, 'rotated');
   }
