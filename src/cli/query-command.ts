@@ -108,7 +108,8 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
     progress?.clear();
     await out.close();
     warnMissing(result.missingColumns);
-    if (result.badRecords > 0) warn(`${result.badRecords} bad records were skipped (use --format json to see where)`);
+    const n = result.badRecords;
+    if (n > 0) warn(`${formatCount(n)} bad record${n === 1 ? ' was' : 's were'} skipped (use --format json to see where)`);
   } finally {
     progress?.clear();
   }
