@@ -5,10 +5,13 @@
  * (domain → ISP, MX host → ISP) by interned id.
  */
 import type { Header } from '../parse/header.js';
+import type { ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
+import { KEY_CELL, KEY_DOMAIN, type Scanner } from '../parse/scanner.js';
 import { parseTimestamp } from '../parse/time.js';
 import { Dictionary } from '../rollup/dictionary.js';
 import { DiagMasker } from './diag.js';
+import { Translation } from './translation.js';
 import { DIMENSIONS, OUTCOMES } from './fields.js';
 import type { IspMap } from './isp-map.js';
 import { hasSendingIp, TYPE_B, TYPE_CODES, TYPE_D, TYPE_UNKNOWN, typeOf } from './record-type.js';
@@ -47,6 +50,13 @@ const UNKNOWN = -2;
 /** Distinct diag templates kept for diag() before the cache starts over (memory stays bounded). */
 const DIAG_CACHE = 50_000;
 
+/** A length past `min`, for a cache indexed by id, with the new slots UNSEEN. */
+function grownTo(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(a.length * 2 + min).fill(UNSEEN);
+  grown.set(a);
+  return grown;
+}
+
 export class Classifier {
   private readonly opts: ClassifyOptions;
   private headerKey = '';
@@ -66,6 +76,15 @@ export class Classifier {
   private cSize = -1;
   private cDiag = -1;
   timeSource: TimeSource = TimeSource.None;
+  private scanCols: ScanColumns = [-1, -1, -1, -1];
+  /**
+   * Caches by the ids a scanner interned (RecordView.scannedKey), valid for `keySource` only:
+   * rcpt domain id → ISP (ispNames id, or UNKNOWN), and dlvSourceIp id → its string.
+   */
+  private keySource: Scanner | null = null;
+  private ispOfDomainKey = new Int32Array(256).fill(UNSEEN);
+  private ipOfKey: string[] = [];
+  private readonly ipIds = new Translation();
   // caches: domains, queue domains and MX hosts by interned id → ISP name
   private readonly domains = new Dictionary();
   private ispOfDomainId = new Int32Array(256).fill(UNSEEN);
@@ -76,14 +95,8 @@ export class Classifier {
   private readonly ispOfMxHost: number[] = [];
   private readonly hardCats = new Dictionary();
   private readonly hardOfCat: boolean[] = [];
-  /**
-   * ispNames id → id in the dictionaries asked for (a rollup's isp dimension). Two of them: a run
-   * may count each record in two rollups (the report's and the verdict windows').
-   */
-  private ispDict: Dictionary | null = null;
-  private ispDictIds: number[] = [];
-  private ispDict2: Dictionary | null = null;
-  private ispDictIds2: number[] = [];
+  /** ispNames id → id in the dictionaries asked for (a rollup's isp dimension). */
+  private readonly ispIds = new Translation();
   /** ispNames id of the record just read, once asked for (-1 before): a second rollup asks again. */
   private ispOfRecord = -1;
   private readonly jobs = new Dictionary();
@@ -124,6 +137,20 @@ export class Classifier {
     this.timeSource = this.cTime >= 0 ? TimeSource.Logged : this.cQueued >= 0 ? TimeSource.Queued : TimeSource.None;
   }
 
+  /**
+   * The cells worth reading in bulk under the current header (RecordSink.scanColumns): the event
+   * time's, timeQueued (for latency), and, when asked for, dlvSourceIp and rcpt's domain.
+   */
+  scanColumns(ip: boolean, domain: boolean): ScanColumns {
+    const event = this.timeSource === TimeSource.Logged ? this.cTime : this.timeSource === TimeSource.Queued ? this.cQueued : -1;
+    const queued = event === this.cQueued ? -1 : this.cQueued;
+    const cell = ip ? this.cIp : -1;
+    const rcpt = domain ? this.cRcpt : -1;
+    const now = this.scanCols;
+    if (event !== now[0] || queued !== now[1] || cell !== now[2] || rcpt !== now[3]) this.scanCols = [event, queued, cell, rcpt];
+    return this.scanCols;
+  }
+
   /** Name of the time column in use (for messages). */
   timeColumnName(): string {
     return this.timeSource === TimeSource.Logged ? 'timeLogged' : this.timeSource === TimeSource.Queued ? 'timeQueued' : '';
@@ -142,7 +169,8 @@ export class Classifier {
       return true;
     }
     const c = this.timeSource === TimeSource.Logged ? this.cTime : this.cQueued;
-    this.time = c < view.n ? parseTimestamp(bytes, view.fieldStart(c), view.fieldEnd(c)) : Number.NaN;
+    const scanned = view.scannedTime(c);
+    this.time = scanned >= 0 ? scanned : c < view.n ? parseTimestamp(bytes, view.fieldStart(c), view.fieldEnd(c)) : Number.NaN;
     return !Number.isNaN(this.time);
   }
 
@@ -154,7 +182,8 @@ export class Classifier {
   /** Delivery latency in seconds (timeLogged - timeQueued) of a `d` record, or -1. */
   latency(view: RecordView): number {
     if (this.type !== TYPE_D || this.timeSource !== TimeSource.Logged || this.cQueued < 0 || this.cQueued >= view.n) return -1;
-    const q = parseTimestamp(view.bytes, view.fieldStart(this.cQueued), view.fieldEnd(this.cQueued));
+    const scanned = view.scannedTime(this.cQueued);
+    const q = scanned >= 0 ? scanned : parseTimestamp(view.bytes, view.fieldStart(this.cQueued), view.fieldEnd(this.cQueued));
     if (Number.isNaN(q)) return -1;
     const d = this.time - q;
     return d < 0 ? 0 : d;
@@ -184,6 +213,27 @@ export class Classifier {
       this.hardOfCat[id] = hard;
     }
     return hard;
+  }
+
+  /** Id in dict of dlvSourceIp: by the scanner's id when it has one, else from the cell. */
+  private ipId(view: RecordView, dict: Dictionary): number {
+    const k = view.scannedKey(KEY_CELL, this.cIp);
+    if (k < 0) return this.cellId(view, this.cIp, dict, false);
+    if (view.scanner !== this.keySource) this.newKeySource(view.scanner);
+    let ip = this.ipOfKey[k];
+    if (ip === undefined) {
+      ip = (view.scanner as Scanner).keyText(KEY_CELL, k);
+      this.ipOfKey[k] = ip;
+    }
+    return this.ipIds.id(dict, k, ip);
+  }
+
+  /** The caches of scanner ids start over for another scanner (its ids mean other values). */
+  private newKeySource(scanner: Scanner | null): void {
+    this.keySource = scanner;
+    this.ispOfDomainKey = new Int32Array(256).fill(UNSEEN);
+    this.ipOfKey = [];
+    this.ipIds.clear();
   }
 
   /** Id in dict of the value of column c (a header position; -1 or past the record: ''). */
@@ -264,20 +314,7 @@ export class Classifier {
   /** Mailbox provider id (see isp()) in dict, through a per-dict translation of ispNames ids. */
   private ispIdIn(view: RecordView, dict: Dictionary): number {
     const own = this.ispNameId(view);
-    if (dict !== this.ispDict) {
-      const other = this.ispDict;
-      const otherIds = this.ispDictIds;
-      this.ispDictIds = dict === this.ispDict2 ? this.ispDictIds2 : [];
-      this.ispDict = dict;
-      this.ispDict2 = other;
-      this.ispDictIds2 = otherIds;
-    }
-    let id = this.ispDictIds[own];
-    if (id === undefined) {
-      id = dict.id(this.ispNames.values[own]);
-      this.ispDictIds[own] = id;
-    }
-    return id;
+    return this.ispIds.id(dict, own, this.ispNames.values[own]);
   }
 
   /** Recipient domain (lowercased), interned: no new string for a domain seen before. */
@@ -338,13 +375,27 @@ export class Classifier {
   }
 
   private findIspNameId(view: RecordView): number {
+    const k = view.scannedKey(KEY_DOMAIN, this.cRcpt);
+    if (k >= 0) {
+      if (view.scanner !== this.keySource) this.newKeySource(view.scanner);
+      if (k >= this.ispOfDomainKey.length) this.ispOfDomainKey = grownTo(this.ispOfDomainKey, k);
+      let isp = this.ispOfDomainKey[k];
+      if (isp === UNSEEN) {
+        // the same string the bytes path makes: ASCII lowered by the scanner, the rest here
+        isp = this.ispOfDomain(this.domains.id((view.scanner as Scanner).keyText(KEY_DOMAIN, k).toLowerCase()));
+        this.ispOfDomainKey[k] = isp;
+      }
+      return isp !== UNKNOWN ? isp : this.ispOfQueueOrMx(view);
+    }
     this.findDomain(view);
     const d = this.domainIdIn(view, this.domains);
-    if (d >= this.ispOfDomainId.length) {
-      const grown = new Int32Array(this.ispOfDomainId.length * 2 + d).fill(UNSEEN);
-      grown.set(this.ispOfDomainId);
-      this.ispOfDomainId = grown;
-    }
+    const isp = this.ispOfDomain(d);
+    return isp !== UNKNOWN ? isp : this.ispOfQueueOrMx(view);
+  }
+
+  /** ISP (ispNames id) of a domain (this.domains id) by the ISP map, or UNKNOWN. */
+  private ispOfDomain(d: number): number {
+    if (d >= this.ispOfDomainId.length) this.ispOfDomainId = grownTo(this.ispOfDomainId, d);
     let isp = this.ispOfDomainId[d];
     if (isp === UNSEEN) {
       const domain = this.domains.values[d];
@@ -352,7 +403,11 @@ export class Classifier {
       isp = name === undefined ? UNKNOWN : this.ispNames.id(name);
       this.ispOfDomainId[d] = isp;
     }
-    if (isp !== UNKNOWN) return isp;
+    return isp;
+  }
+
+  /** For a domain the ISP map does not know: by a `NAME.rollup` queue, else by the MX host. */
+  private ispOfQueueOrMx(view: RecordView): number {
     const byQueue = this.ispOfQueue(view);
     return byQueue >= 0 ? byQueue : this.ispOfMx(view);
   }
@@ -404,7 +459,7 @@ export class Classifier {
   dimensionId(d: number, view: RecordView, dict: Dictionary): number {
     switch (d) {
       case 0: return this.ispIdIn(view, dict);
-      case 1: return hasSendingIp(this.type) ? this.cellId(view, this.cIp, dict, false) : dict.id('');
+      case 1: return hasSendingIp(this.type) ? this.ipId(view, dict) : dict.id('');
       case 2: return this.cellId(view, this.cVmta, dict, false);
       case 3: return this.cellId(view, this.cPool, dict, false);
       case 4: return this.jobId(view, dict);

@@ -10,7 +10,7 @@ import { COUNTER_OF_TYPE, TYPE_D } from '../classify/record-type.js';
 import { PmtaAcctError } from '../errors.js';
 import type { Header } from '../parse/header.js';
 import type { Problem, ProblemLog } from '../parse/problems.js';
-import type { RecordSink } from '../parse/reader.js';
+import type { RecordSink, ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.js';
 import { regroup } from '../rollup/regroup.js';
@@ -52,6 +52,9 @@ export class RollupSink implements RecordSink {
   private readonly windowUntil: number;
   /** Start of the verdict bucket of the last record. */
   private windowLo = Number.NaN;
+  /** Whether a key needs the sending IP or the ISP: then the reader interns those cells in bulk. */
+  private readonly scanIp: boolean;
+  private readonly scanDomain: boolean;
 
   /** `onProblem` sees every problem as it is found (tail commits them with the counts they go with). */
   constructor(options: EngineOptions, onProblem?: (p: Problem) => void) {
@@ -70,6 +73,9 @@ export class RollupSink implements RecordSink {
     this.windowSeconds = w === null ? 0 : bucketSeconds(w.bucket);
     this.windowSince = w?.since ?? Number.NEGATIVE_INFINITY;
     this.windowUntil = w?.until ?? Number.POSITIVE_INFINITY;
+    const keyed = [...this.dims, ...this.windowDims];
+    this.scanIp = keyed.includes(dimensionIndex('ip'));
+    this.scanDomain = keyed.includes(dimensionIndex('isp'));
   }
 
   /**
@@ -114,6 +120,10 @@ export class RollupSink implements RecordSink {
     this.dimFields.forEach((f, d) => {
       this.dimCols[d] = f.derived < 0 ? header.col(f.column) : -1;
     });
+  }
+
+  scanColumns(): ScanColumns {
+    return this.gate.classifier.scanColumns(this.scanIp, this.scanDomain);
   }
 
   record(view: RecordView): void {

@@ -11,6 +11,8 @@ import {
   HEAD_WORDS,
   META_HIGH,
   META_LINES_MASK,
+  KEY_CELL,
+  KEY_DOMAIN,
   SCAN_INVALID_CLOSING_QUOTE,
   Scanner,
 } from './scanner.js';
@@ -20,7 +22,19 @@ export interface RecordSink {
   header(header: Header, view: RecordView): void;
   /** A data record under the current header. */
   record(view: RecordView): void;
+  /**
+   * Cells the reader should read in bulk, in WebAssembly, under the current header: asked before
+   * each chunk is parsed and after each header row. RecordView.scannedTime() and scannedKey()
+   * hand the results out.
+   */
+  scanColumns?(): ScanColumns;
 }
+
+/**
+ * Header positions (-1 for none): two cells holding timestamps, a cell to intern as it is, and a
+ * cell whose domain (after its last '@', lower case) to intern.
+ */
+export type ScanColumns = readonly [time0: number, time1: number, cell: number, domain: number];
 
 export interface ReaderOptions {
   /** The input's name in messages. */
@@ -45,6 +59,7 @@ export const DEFAULT_MAX_RECORD_BYTES = 128 * 1024;
 export const DEFAULT_MAX_RECORD_LINES = 32;
 
 const LF = 10;
+const NO_SCAN_COLUMNS: ScanColumns = [-1, -1, -1, -1];
 const NUL = 0;
 
 export class RecordReader {
@@ -65,6 +80,8 @@ export class RecordReader {
   private skipping = false;
   private ended = false;
   private readonly endOffset: number;
+  /** The cells scanned in bulk (RecordSink.scanColumns). */
+  private scanCols: ScanColumns = NO_SCAN_COLUMNS;
   /** A record at or after endOffset was reached: everything from here on is someone else's. */
   reachedEnd = false;
   /** Data records handed to the sink, header rows seen. */
@@ -85,6 +102,7 @@ export class RecordReader {
     this.view.file = this.file;
     this.view.bytes = this.scanner.input;
     this.view.words = this.scanner.words;
+    this.view.scanner = this.scanner;
   }
 
   /** The header in effect now (after the last header row read). */
@@ -154,13 +172,18 @@ export class RecordReader {
     }
     const words = this.scanner.words;
     const first = this.scanner.outWord;
+    const view = this.view;
+    const scanner = this.scanner;
+    this.askScanColumns();
     while (pos < this.filled) {
-      const count = this.scanner.scan(pos, this.filled, final);
+      const count = scanner.scan(pos, this.filled, final);
       if (count === 0) break;
-      const next = this.scanner.next;
+      const next = scanner.next;
       const stop = first + count;
+      this.scanCells(first, stop, 0);
       let rescan = -1;
-      for (let i = first; i < stop; ) {
+      let entry = 0;
+      for (let i = first; i < stop; entry++) {
         const start = words[i];
         if (this.base + start >= this.endOffset) {
           this.reachedEnd = true;
@@ -198,9 +221,13 @@ export class RecordReader {
           i += HEAD_WORDS + n;
           continue;
         }
+        view.entry = entry;
+        const headers = this.headers;
         this.handle(start, n, i + HEAD_WORDS, meta, end);
         this.lineNow += meta & META_LINES_MASK;
         i += HEAD_WORDS + n;
+        // a new header may move the cells to scan: scan the rest of this batch again
+        if (this.headers !== headers && this.askScanColumns()) this.scanCells(i, stop, entry + 1);
       }
       pos = rescan >= 0 ? rescan : next;
     }
@@ -216,6 +243,28 @@ export class RecordReader {
       return;
     }
     this.consume(pos);
+  }
+
+  /** Ask the sink which cells to scan; true when they changed. */
+  private askScanColumns(): boolean {
+    const cols = this.sink.scanColumns?.() ?? NO_SCAN_COLUMNS;
+    const now = this.scanCols;
+    if (cols[0] === now[0] && cols[1] === now[1] && cols[2] === now[2] && cols[3] === now[3]) return false;
+    this.scanCols = [cols[0], cols[1], cols[2], cols[3]];
+    return true;
+  }
+
+  /** Scan the cells the sink asked for in the record entries at words [from, stop), from `entry`. */
+  private scanCells(from: number, stop: number, entry: number): void {
+    const [t0, t1, cell, domain] = this.scanCols;
+    const view = this.view;
+    const timed = t0 >= 0 || t1 >= 0;
+    const keyed = cell >= 0 || domain >= 0;
+    if (timed && from < stop) this.scanner.times(from, stop, entry, t0, t1);
+    if (keyed && from < stop) this.scanner.keys(from, stop, entry, cell, KEY_CELL, domain, KEY_DOMAIN);
+    view.timesAt = timed ? this.scanner.timesWord : -1;
+    view.keysAt = keyed ? this.scanner.keysWord : -1;
+    view.scanCols = this.scanCols;
   }
 
   /** Drop input bytes [0, n): they are parsed. */

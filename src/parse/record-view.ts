@@ -4,6 +4,8 @@
  */
 import type { Header } from './header.js';
 import type { Problem, ProblemCode } from './problems.js';
+import type { ScanColumns } from './reader.js';
+import type { Scanner } from './scanner.js';
 
 const QUOTE = 34;
 
@@ -24,6 +26,40 @@ export class RecordView {
   offset = 0;
   header!: Header;
   file = '';
+  /** The scanner that framed the record: key ids (scannedKey) are per scanner. */
+  scanner: Scanner | null = null;
+  /** Cells scanned in bulk (RecordSink.scanColumns) and where their results are, or -1. */
+  scanCols: ScanColumns = [-1, -1, -1, -1];
+  timesAt = -1;
+  keysAt = -1;
+  /** The record's entry number in its scan batch. */
+  entry = 0;
+
+  /**
+   * Epoch seconds of the timestamp in cell k as the scanner parsed it, or -1 when it did not (not
+   * asked for, or not in its fast format: parse the cell with parseTimestamp, which also decides
+   * whether it is a time at all).
+   */
+  scannedTime(k: number): number {
+    const at = this.timesAt;
+    if (at < 0 || k < 0) return -1;
+    const cols = this.scanCols;
+    const w = at + 2 * this.entry;
+    const v = k === cols[0] ? this.words[w] : k === cols[1] ? this.words[w + 1] : -1;
+    return v >= 0 ? v : -1;
+  }
+
+  /**
+   * The scanner's id of cell k's value (slot KEY_CELL: the cell as it is; KEY_DOMAIN: its domain,
+   * in lower case), or -1 when it has none (not asked for, quoted, empty domain cell, interner
+   * full: read the cell). scanner.keyText(slot, id) is the value.
+   */
+  scannedKey(slot: number, k: number): number {
+    const at = this.keysAt;
+    if (at < 0 || k < 0 || k !== this.scanCols[2 + slot]) return -1;
+    const v = this.words[at + 2 * this.entry + slot];
+    return v >= 0 ? v : -1;
+  }
 
   fieldStart(k: number): number {
     return k === 0 ? this.start : this.words[this.base + k - 1] + 1;

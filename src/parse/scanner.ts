@@ -9,6 +9,9 @@ interface ScannerExports {
   readonly next: WebAssembly.Global;
   readonly maxLines: WebAssembly.Global;
   scan(start: number, end: number, final: number, outBase: number, outEnd: number): number;
+  times(from: number, stop: number, out: number, col0: number, col1: number): void;
+  readonly keyBase: WebAssembly.Global;
+  keys(from: number, stop: number, out: number, col0: number, mode0: number, col1: number, mode1: number): void;
 }
 
 /** Scanner error codes, as negative nFields in the output. */
@@ -23,6 +26,18 @@ export const META_HIGH = 1 << 20;
 const PAGE = 65536;
 /** Room for 256 Ki output words; the scan stops early when full and is called again. */
 const OUT_BYTES = 1 << 20;
+/** Two words per record entry; an entry takes at least five output words, so this always fits. */
+const TIMES_BYTES = OUT_BYTES / 2;
+/** A cell `times()` left to JavaScript (its value is not in the fast format). */
+export const TIME_NOT_SCANNED = -2;
+/** keys(): intern the cell's bytes as they are, or the domain after its last '@' in lower case. */
+export const KEY_CELL = 0;
+export const KEY_DOMAIN = 1;
+/** Per interner (scanner.wat): header, 64 Ki slots, 32 Ki entries of 3 words, a 1 MiB pool. */
+const INTERNER_BYTES = 0x1b0000;
+const INTERNER_TABLE = 16;
+const INTERNER_ENTRIES = INTERNER_TABLE + 0x40000;
+const INTERNER_POOL = INTERNER_ENTRIES + 0x60000;
 /** SIMD loads read up to 31 bytes past the end of the input. */
 const OVERREAD = 32;
 
@@ -39,12 +54,18 @@ export class Scanner {
   /** The whole memory as 32-bit words; output starts at word `outWord`. */
   readonly words: Int32Array;
   readonly outWord: number;
+  /** Where `times()` writes: two words per record entry of the last scan, from here. */
+  readonly timesWord: number;
+  /** Where `keys()` writes, the same way. */
+  readonly keysWord: number;
+  private readonly keyBase: number;
   private readonly exports: ScannerExports;
   private readonly outBase: number;
 
   constructor(inputCapacity: number, maxLines: number) {
     const outBase = Math.ceil((inputCapacity + OVERREAD) / 16) * 16;
-    const pages = Math.ceil((outBase + OUT_BYTES) / PAGE);
+    const keyBase = outBase + OUT_BYTES + 2 * TIMES_BYTES;
+    const pages = Math.ceil((keyBase + 2 * INTERNER_BYTES) / PAGE);
     const instance = new WebAssembly.Instance(module(), {});
     this.exports = instance.exports as unknown as ScannerExports;
     const memory = this.exports.memory;
@@ -54,11 +75,42 @@ export class Scanner {
     this.words = new Int32Array(memory.buffer);
     this.outBase = outBase;
     this.outWord = outBase >> 2;
+    this.timesWord = (outBase + OUT_BYTES) >> 2;
+    this.keysWord = (outBase + OUT_BYTES + TIMES_BYTES) >> 2;
+    this.keyBase = keyBase;
+    this.exports.keyBase.value = keyBase;
   }
 
   /** Frame the records in input[start, end); returns the number of output words written. */
   scan(start: number, end: number, final: boolean): number {
     return this.exports.scan(start, end, final ? 1 : 0, this.outBase, this.outBase + OUT_BYTES);
+  }
+
+  /**
+   * Parse the timestamps in cells col0 and col1 of the record entries at output words [from, stop)
+   * into words timesWord + 2k and + 2k + 1 from entry k = `entry`: epoch seconds, or
+   * TIME_NOT_SCANNED where the caller must parse the cell itself (see scanner.wat).
+   */
+  times(from: number, stop: number, entry: number, col0: number, col1: number): void {
+    this.exports.times(from << 2, stop << 2, (this.timesWord + 2 * entry) << 2, col0, col1);
+  }
+
+  /**
+   * Intern cell col0 (mode0: KEY_CELL or KEY_DOMAIN) and cell col1 of the record entries at
+   * output words [from, stop) into words keysWord + 2k and + 2k + 1 from entry k = `entry`: an id
+   * per interner (0, 1, 2... for the life of this scanner), or -2 where the caller must read the
+   * cell itself (see scanner.wat).
+   */
+  keys(from: number, stop: number, entry: number, col0: number, mode0: number, col1: number, mode1: number): void {
+    this.exports.keys(from << 2, stop << 2, (this.keysWord + 2 * entry) << 2, col0, mode0, col1, mode1);
+  }
+
+  /** The value interned as `id` in interner `slot`, decoded as UTF-8. */
+  keyText(slot: number, id: number): string {
+    const region = this.keyBase + slot * INTERNER_BYTES;
+    const entry = (region + INTERNER_ENTRIES + id * 12) >> 2;
+    const start = region + INTERNER_POOL + this.words[entry + 1];
+    return Buffer.from(this.words.buffer as ArrayBuffer, start, this.words[entry + 2]).toString('utf8');
   }
 
   /** Where the last scan stopped: the start of the first record it did not finish. */

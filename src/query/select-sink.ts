@@ -11,7 +11,7 @@ import { RecordGate } from '../engine/record-gate.js';
 import { PmtaAcctError } from '../errors.js';
 import type { Header } from '../parse/header.js';
 import type { ProblemLog } from '../parse/problems.js';
-import type { RecordSink } from '../parse/reader.js';
+import type { RecordSink, ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import { isoTime } from '../report/format.js';
 import type { Cell, RecordRenderer } from '../report/records.js';
@@ -115,6 +115,11 @@ export class SelectSink implements RecordSink {
     const c = header.col(f.column);
     if (f.name === 'ip') return (v) => (hasSendingIp(cls.type) ? v.text(c) : '');
     return (v) => v.text(c);
+  }
+
+  /** The event time and timeQueued are parsed in bulk by the reader (RecordSink.scanColumns). */
+  scanColumns(): ScanColumns {
+    return this.gate.classifier.scanColumns(false, false);
   }
 
   record(view: RecordView): void {
