@@ -11,6 +11,7 @@ interface ScannerExports {
   scan(start: number, end: number, final: number, outBase: number, outEnd: number): number;
   times(from: number, stop: number, out: number, col0: number, col1: number): void;
   readonly keyBase: WebAssembly.Global;
+  readonly timeCache: WebAssembly.Global;
   keys(from: number, stop: number, out: number, col0: number, mode0: number, col1: number, mode1: number): void;
 }
 
@@ -38,6 +39,8 @@ const INTERNER_BYTES = 0x1b0000;
 const INTERNER_TABLE = 16;
 const INTERNER_ENTRIES = INTERNER_TABLE + 0x40000;
 const INTERNER_POOL = INTERNER_ENTRIES + 0x60000;
+/** times(): the last timestamp parsed per column (scanner.wat), with room for reading 8 bytes past. */
+const TIME_CACHE_BYTES = 128;
 /** SIMD loads read up to 31 bytes past the end of the input. */
 const OVERREAD = 32;
 
@@ -65,7 +68,8 @@ export class Scanner {
   constructor(inputCapacity: number, maxLines: number) {
     const outBase = Math.ceil((inputCapacity + OVERREAD) / 16) * 16;
     const keyBase = outBase + OUT_BYTES + 2 * TIMES_BYTES;
-    const pages = Math.ceil((keyBase + 2 * INTERNER_BYTES) / PAGE);
+    const timeCache = keyBase + 2 * INTERNER_BYTES;
+    const pages = Math.ceil((timeCache + TIME_CACHE_BYTES) / PAGE);
     const instance = new WebAssembly.Instance(module(), {});
     this.exports = instance.exports as unknown as ScannerExports;
     const memory = this.exports.memory;
@@ -79,6 +83,7 @@ export class Scanner {
     this.keysWord = (outBase + OUT_BYTES + TIMES_BYTES) >> 2;
     this.keyBase = keyBase;
     this.exports.keyBase.value = keyBase;
+    this.exports.timeCache.value = timeCache;
   }
 
   /** Frame the records in input[start, end); returns the number of output words written. */

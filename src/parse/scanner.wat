@@ -393,13 +393,52 @@
       (local.get $off)))
     (if (result i32) (i32.lt_s (local.get $t) (i32.const 0)) (then (i32.const -2)) (else (local.get $t))))
 
+  ;; Timestamps repeat their first 16 bytes (to the minute) and their offset from record to record,
+  ;; so each of the two columns keeps the last one it parsed at timeCache + 32 * slot: bytes 0-7
+  ;; and 8-15 (i64), the bytes after the seconds (i64, zero-padded), the length, and the value at
+  ;; second 0. A cell that matches all of that and has ':' and two digits where the seconds go is
+  ;; that value plus its seconds (the date, time and offset were checked when it was parsed).
+  (global $timeCache (export "timeCache") (mut i32) (i32.const 0))
+
+  (func $cachedStamp (param $a i32) (param $b i32) (param $slot i32) (result i32)
+    (local $c i32) (local $len i32) (local $tail i64) (local $s i32) (local $t i32)
+    (local.set $c (i32.add (global.get $timeCache) (i32.shl (local.get $slot) (i32.const 5))))
+    (local.set $len (i32.sub (local.get $b) (local.get $a)))
+    (if (i32.or (i32.lt_s (local.get $len) (i32.const 19)) (i32.gt_s (local.get $len) (i32.const 25)))
+      (then (return (i32.const -2))))
+    (local.set $tail (call $word (i32.add (local.get $a) (i32.const 19)) (i32.sub (local.get $len) (i32.const 19)) (i32.const 0)))
+    (if (i32.and
+          (i32.and (i32.eq (i32.load offset=24 (local.get $c)) (local.get $len))
+                   (i64.eq (i64.load offset=16 (local.get $c)) (local.get $tail)))
+          (i32.and (i64.eq (i64.load (local.get $c)) (i64.load align=1 (local.get $a)))
+                   (i64.eq (i64.load offset=8 (local.get $c)) (i64.load offset=8 align=1 (local.get $a)))))
+      (then
+        (if (i32.eq (i32.load8_u offset=16 (local.get $a)) (i32.const 58))
+          (then
+            (local.set $s (call $d2 (i32.add (local.get $a) (i32.const 17))))
+            (if (i32.le_u (local.get $s) (i32.const 60))
+              (then (return (i32.add (i32.load offset=28 (local.get $c))
+                (select (i32.const 59) (local.get $s) (i32.eq (local.get $s) (i32.const 60)))))))))))
+    (local.set $t (call $stamp (local.get $a) (local.get $b)))
+    (if (i32.ge_s (local.get $t) (i32.const 0))
+      (then
+        (local.set $s (call $d2 (i32.add (local.get $a) (i32.const 17))))
+        (i64.store (local.get $c) (i64.load align=1 (local.get $a)))
+        (i64.store offset=8 (local.get $c) (i64.load offset=8 align=1 (local.get $a)))
+        (i64.store offset=16 (local.get $c) (local.get $tail))
+        (i32.store offset=24 (local.get $c) (local.get $len))
+        (i32.store offset=28 (local.get $c)
+          (i32.sub (local.get $t) (select (i32.const 59) (local.get $s) (i32.eq (local.get $s) (i32.const 60)))))))
+    (local.get $t))
+
   ;; The time in cell `col` of the good record at `rec` with `n` fields, or -2.
-  (func $cellTime (param $rec i32) (param $n i32) (param $col i32) (result i32)
+  (func $cellTime (param $rec i32) (param $n i32) (param $col i32) (param $slot i32) (result i32)
     (local $at i32)
     (if (i32.or (i32.le_s (local.get $col) (i32.const 0)) (i32.ge_s (local.get $col) (local.get $n)))
       (then (return (i32.const -2))))
     (local.set $at (i32.add (local.get $rec) (i32.shl (local.get $col) (i32.const 2))))
-    (call $stamp (i32.add (i32.load offset=12 (local.get $at)) (i32.const 1)) (i32.load offset=16 (local.get $at))))
+    (call $cachedStamp (i32.add (i32.load offset=12 (local.get $at)) (i32.const 1)) (i32.load offset=16 (local.get $at))
+      (local.get $slot)))
 
   (func (export "times")
     (param $from i32) (param $stop i32) (param $out i32) (param $col0 i32) (param $col1 i32)
@@ -415,8 +454,8 @@
             (i32.store offset=4 (local.get $out) (i32.const -2))
             (local.set $rec (i32.add (local.get $rec) (i32.const 20))))
           (else
-            (i32.store (local.get $out) (call $cellTime (local.get $rec) (local.get $n) (local.get $col0)))
-            (i32.store offset=4 (local.get $out) (call $cellTime (local.get $rec) (local.get $n) (local.get $col1)))
+            (i32.store (local.get $out) (call $cellTime (local.get $rec) (local.get $n) (local.get $col0) (i32.const 0)))
+            (i32.store offset=4 (local.get $out) (call $cellTime (local.get $rec) (local.get $n) (local.get $col1) (i32.const 1)))
             (local.set $rec (i32.add (local.get $rec) (i32.shl (i32.add (local.get $n) (i32.const 4)) (i32.const 2))))))
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
         (br $records))))

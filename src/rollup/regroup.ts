@@ -22,11 +22,21 @@ export function regroup(
   });
   const out = new Rollup(dims, Math.max(16, Math.min(src.size, 1 << 16)));
   const key = out.key;
+  // src's value ids → out's, looked up once per value rather than once per group
+  const ids = from.map((d) => new Int32Array(src.dicts[d].size).fill(-1));
   for (let g = 0; g < src.size; g++) {
     const start = src.bucketOf(g);
     if (keep !== undefined && (Number.isNaN(start) || !keep(start))) continue;
     key[0] = out.bucketId(bucketOf === null || Number.isNaN(start) ? NO_BUCKET : bucketOf(start));
-    for (let d = 0; d < from.length; d++) key[d + 1] = out.dicts[d].id(src.valueOf(g, from[d]));
+    for (let d = 0; d < from.length; d++) {
+      const v = src.valueId(g, from[d]);
+      let id = ids[d][v];
+      if (id < 0) {
+        id = out.dicts[d].id(src.dicts[from[d]].values[v]);
+        ids[d][v] = id;
+      }
+      key[d + 1] = id;
+    }
     out.addGroup(out.group(), src, g);
   }
   return out;

@@ -122,6 +122,11 @@ export class Rollup {
     return this.bucketStarts[this.table.keys[g * this.table.width]];
   }
 
+  /** Id (in dicts[d]) of dimension d's value in group g. */
+  valueId(g: number, d: number): number {
+    return this.table.keys[g * this.table.width + 1 + d];
+  }
+
   /** Value of dimension d in group g. */
   valueOf(g: number, d: number): string {
     return this.dicts[d].values[this.table.keys[g * this.table.width + 1 + d]];

@@ -14,19 +14,26 @@ import { parseTimestamp } from '../../src/parse/time.js';
 interface Seen {
   time: number[];
   js: number[];
+  /** The same for cell 2, when the record has one. */
+  time2: number[];
+  js2: number[];
   key: number[];
   text: string[];
 }
 
 /** Read `text` with the given scan columns; per record, what the scanner and JavaScript say of cell 1. */
 function scanned(text: string, cols: ScanColumns, piece = 1 << 16): Seen {
-  const seen: Seen = { time: [], js: [], key: [], text: [] };
+  const seen: Seen = { time: [], js: [], time2: [], js2: [], key: [], text: [] };
   const sink = {
     header() {},
     scanColumns: () => cols,
     record(v: RecordView) {
       seen.time.push(v.scannedTime(1));
       seen.js.push(parseTimestamp(v.bytes, v.fieldStart(1), v.fieldEnd(1)));
+      if (v.n > 2) {
+        seen.time2.push(v.scannedTime(2));
+        seen.js2.push(parseTimestamp(v.bytes, v.fieldStart(2), v.fieldEnd(2)));
+      }
       const slot = cols[2] === 1 ? KEY_CELL : KEY_DOMAIN;
       const k = v.scannedKey(slot, 1);
       seen.key.push(k);
@@ -63,6 +70,32 @@ describe('scanner times() (property)', () => {
         });
       }),
       { numRuns: 300, seed: 20261129 },
+    );
+  });
+
+  it('reuses the last parse of a column only when that is right (same minute, same offset)', () => {
+    const near = fc.tuple(
+      fc.constantFrom('2026-11-28 10:41', '2026-11-28 10:42', '2024-02-29 23:59', '2026-11-28T10:41', '2026-11-28 10:4x'),
+      fc.constantFrom(':00', ':59', ':60', ':61', ':0', ':5a', '.07', ':07'),
+      fc.constantFrom('-0500', '-0500', '+0000', '', 'Z', '-05:00', '-05', '.5Z', '-0599', '-05000'),
+    ).map(([minute, seconds, offset]) => minute + seconds + offset);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(near, near), { minLength: 1, maxLength: 60 }), (pairs) => {
+        const text = `type,t,q\n${pairs.map(([a, b]) => `d,${a},${b}`).join('\n')}\n`;
+        const seen = scanned(text, [1, 2, -1, -1]);
+        seen.time.forEach((t, i) => {
+          if (t >= 0) expect([pairs[i][0], t]).toEqual([pairs[i][0], seen.js[i]]);
+        });
+        seen.time2.forEach((t, i) => {
+          if (t >= 0) expect([pairs[i][1], t]).toEqual([pairs[i][1], seen.js2[i]]);
+        });
+        // and it takes every cell in its fast format itself
+        const fast = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d([+-]\d\d(:?\d\d)?|Z)?$/;
+        seen.time.forEach((t, i) => {
+          if (fast.test(pairs[i][0]) && !Number.isNaN(seen.js[i])) expect([pairs[i][0], t]).toEqual([pairs[i][0], seen.js[i]]);
+        });
+      }),
+      { numRuns: 300, seed: 20261130 },
     );
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BINS, binOf, binRange, percentile } from '../../src/rollup/latency.js';
+import { BINS, binOf, binRange, percentile, summarize } from '../../src/rollup/latency.js';
 
 describe('latency histogram', () => {
   it('is exact below 16 s and each bin holds its own values', () => {
@@ -29,5 +29,18 @@ describe('latency histogram', () => {
     const [low, width] = binRange(binOf(1000));
     expect(percentile(wide, 0, 0.5)).toBe(Math.round(low + width / 2));
     expect(percentile(new Uint32Array(BINS), 0, 0.5)).toBeNull();
+  });
+
+  it('summarizes with the same percentiles as percentile(), in one pass', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: BINS - 1 }), fc.integer({ min: 1, max: 1000 })), { maxLength: 30 }), (cells) => {
+        const hist = new Uint32Array(2 * BINS);
+        for (const [bin, n] of cells) hist[BINS + bin] += n;
+        const s = summarize(hist, BINS);
+        expect(s.count).toBe(cells.reduce((a, [, n]) => a + n, 0));
+        expect([s.p50, s.p90, s.p99]).toEqual([0.5, 0.9, 0.99].map((q) => percentile(hist, BINS, q)));
+      }),
+      { numRuns: 200, seed: 20261129 },
+    );
   });
 });
