@@ -7,10 +7,11 @@
 import type { Header } from '../parse/header.js';
 import type { ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
-import { KEY_CELL, KEY_DOMAIN, type Scanner } from '../parse/scanner.js';
+import { KEY_CELL, KEY_DOMAIN } from '../parse/scanner.js';
 import { parseTimestamp } from '../parse/time.js';
 import { Dictionary } from '../rollup/dictionary.js';
 import { DiagMasker } from './diag.js';
+import { ScannedKeys } from './scanned-keys.js';
 import { Translation } from './translation.js';
 import { DIMENSIONS, OUTCOMES } from './fields.js';
 import type { IspMap } from './isp-map.js';
@@ -50,13 +51,6 @@ const UNKNOWN = -2;
 /** Distinct diag templates kept for diag() before the cache starts over (memory stays bounded). */
 const DIAG_CACHE = 50_000;
 
-/** A length past `min`, for a cache indexed by id, with the new slots UNSEEN. */
-function grownTo(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(a.length * 2 + min).fill(UNSEEN);
-  grown.set(a);
-  return grown;
-}
-
 export class Classifier {
   private readonly opts: ClassifyOptions;
   private headerKey = '';
@@ -77,14 +71,8 @@ export class Classifier {
   private cDiag = -1;
   timeSource: TimeSource = TimeSource.None;
   private scanCols: ScanColumns = [-1, -1, -1, -1];
-  /**
-   * Caches by the ids a scanner interned (RecordView.scannedKey), valid for `keySource` only:
-   * rcpt domain id → ISP (ispNames id, or UNKNOWN), and dlvSourceIp id → its string.
-   */
-  private keySource: Scanner | null = null;
-  private ispOfDomainKey = new Int32Array(256).fill(UNSEEN);
-  private ipOfKey: string[] = [];
-  private readonly ipIds = new Translation();
+  /** What the ids of the scanned dlvSourceIp and rcpt domain mean (ISP: ispNames id or UNKNOWN). */
+  private readonly scanned = new ScannedKeys((domain) => this.ispOfDomain(this.domains.id(domain)));
   // caches: domains, queue domains and MX hosts by interned id → ISP name
   private readonly domains = new Dictionary();
   private ispOfDomainId = new Int32Array(256).fill(UNSEEN);
@@ -218,22 +206,7 @@ export class Classifier {
   /** Id in dict of dlvSourceIp: by the scanner's id when it has one, else from the cell. */
   private ipId(view: RecordView, dict: Dictionary): number {
     const k = view.scannedKey(KEY_CELL, this.cIp);
-    if (k < 0) return this.cellId(view, this.cIp, dict, false);
-    if (view.scanner !== this.keySource) this.newKeySource(view.scanner);
-    let ip = this.ipOfKey[k];
-    if (ip === undefined) {
-      ip = (view.scanner as Scanner).keyText(KEY_CELL, k);
-      this.ipOfKey[k] = ip;
-    }
-    return this.ipIds.id(dict, k, ip);
-  }
-
-  /** The caches of scanner ids start over for another scanner (its ids mean other values). */
-  private newKeySource(scanner: Scanner | null): void {
-    this.keySource = scanner;
-    this.ispOfDomainKey = new Int32Array(256).fill(UNSEEN);
-    this.ipOfKey = [];
-    this.ipIds.clear();
+    return k < 0 ? this.cellId(view, this.cIp, dict, false) : this.scanned.ipId(view, k, dict);
   }
 
   /** Id in dict of the value of column c (a header position; -1 or past the record: ''). */
@@ -376,26 +349,22 @@ export class Classifier {
 
   private findIspNameId(view: RecordView): number {
     const k = view.scannedKey(KEY_DOMAIN, this.cRcpt);
-    if (k >= 0) {
-      if (view.scanner !== this.keySource) this.newKeySource(view.scanner);
-      if (k >= this.ispOfDomainKey.length) this.ispOfDomainKey = grownTo(this.ispOfDomainKey, k);
-      let isp = this.ispOfDomainKey[k];
-      if (isp === UNSEEN) {
-        // the same string the bytes path makes: ASCII lowered by the scanner, the rest here
-        isp = this.ispOfDomain(this.domains.id((view.scanner as Scanner).keyText(KEY_DOMAIN, k).toLowerCase()));
-        this.ispOfDomainKey[k] = isp;
-      }
-      return isp !== UNKNOWN ? isp : this.ispOfQueueOrMx(view);
+    let isp: number;
+    if (k >= 0) isp = this.scanned.isp(view, k);
+    else {
+      this.findDomain(view);
+      isp = this.ispOfDomain(this.domainIdIn(view, this.domains));
     }
-    this.findDomain(view);
-    const d = this.domainIdIn(view, this.domains);
-    const isp = this.ispOfDomain(d);
     return isp !== UNKNOWN ? isp : this.ispOfQueueOrMx(view);
   }
 
   /** ISP (ispNames id) of a domain (this.domains id) by the ISP map, or UNKNOWN. */
   private ispOfDomain(d: number): number {
-    if (d >= this.ispOfDomainId.length) this.ispOfDomainId = grownTo(this.ispOfDomainId, d);
+    if (d >= this.ispOfDomainId.length) {
+      const grown = new Int32Array(this.ispOfDomainId.length * 2 + d).fill(UNSEEN);
+      grown.set(this.ispOfDomainId);
+      this.ispOfDomainId = grown;
+    }
     let isp = this.ispOfDomainId[d];
     if (isp === UNSEEN) {
       const domain = this.domains.values[d];

@@ -1,0 +1,61 @@
+/**
+ * The classifier's caches keyed by the ids a scanner interned (RecordView.scannedKey): the
+ * recipient domain's ISP and the sending IP's text and rollup ids. A scanner's ids mean something
+ * only to that scanner, so the caches start over when a record comes from another one.
+ */
+import type { RecordView } from '../parse/record-view.js';
+import { KEY_CELL, KEY_DOMAIN, type Scanner } from '../parse/scanner.js';
+import type { Dictionary } from '../rollup/dictionary.js';
+import { Translation } from './translation.js';
+
+const UNSEEN = -1;
+
+export class ScannedKeys {
+  private source: Scanner | null = null;
+  /** Domain id → what `ispOf` said of it, or UNSEEN. */
+  private ispOfDomain = new Int32Array(256).fill(UNSEEN);
+  private ipText: string[] = [];
+  private readonly ipIds = new Translation();
+
+  /** `ispOf(domain)` gives a domain's ISP id (never UNSEEN); it is asked once per domain. */
+  constructor(private readonly ispOf: (domain: string) => number) {}
+
+  /** Id in dict of the sending IP the scanner interned as k. */
+  ipId(view: RecordView, k: number, dict: Dictionary): number {
+    const scanner = this.sourceOf(view);
+    let ip = this.ipText[k];
+    if (ip === undefined) {
+      ip = scanner.keyText(KEY_CELL, k);
+      this.ipText[k] = ip;
+    }
+    return this.ipIds.id(dict, k, ip);
+  }
+
+  /** The ISP id of the recipient domain the scanner interned as k. */
+  isp(view: RecordView, k: number): number {
+    const scanner = this.sourceOf(view);
+    if (k >= this.ispOfDomain.length) {
+      const grown = new Int32Array(this.ispOfDomain.length * 2 + k).fill(UNSEEN);
+      grown.set(this.ispOfDomain);
+      this.ispOfDomain = grown;
+    }
+    let isp = this.ispOfDomain[k];
+    if (isp === UNSEEN) {
+      // the string the bytes path makes: ASCII lowered by the scanner, the rest here
+      isp = this.ispOf(scanner.keyText(KEY_DOMAIN, k).toLowerCase());
+      this.ispOfDomain[k] = isp;
+    }
+    return isp;
+  }
+
+  private sourceOf(view: RecordView): Scanner {
+    const scanner = view.scanner as Scanner;
+    if (scanner !== this.source) {
+      this.source = scanner;
+      this.ispOfDomain = new Int32Array(256).fill(UNSEEN);
+      this.ipText = [];
+      this.ipIds.clear();
+    }
+    return scanner;
+  }
+}
