@@ -104,19 +104,18 @@ function keyText(row: GroupRow): string {
 
 /** Rows of a rollup: by bucket (none first), then biggest first, then by key. */
 export function rowsOf(r: Rollup): GroupRow[] {
-  const rows: GroupRow[] = [];
-  for (let g = 0; g < r.size; g++) rows.push(rowOf(r, g));
-  return rows.sort((a, b) => {
-    const ba = a.bucket ?? Number.NEGATIVE_INFINITY;
-    const bb = b.bucket ?? Number.NEGATIVE_INFINITY;
-    if (ba !== bb) return ba - bb;
-    const va = volume(a.counts);
-    const vb = volume(b.counts);
-    if (va !== vb) return vb - va;
-    const ka = keyText(a);
-    const kb = keyText(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  // the sort keys once per row, not once per comparison
+  const rows: { row: GroupRow; bucket: number; volume: number; key: string }[] = [];
+  for (let g = 0; g < r.size; g++) {
+    const row = rowOf(r, g);
+    rows.push({ row, bucket: row.bucket ?? Number.NEGATIVE_INFINITY, volume: volume(row.counts), key: keyText(row) });
+  }
+  rows.sort((a, b) => {
+    if (a.bucket !== b.bucket) return a.bucket - b.bucket;
+    if (a.volume !== b.volume) return b.volume - a.volume;
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
+  return rows.map((x) => x.row);
 }
 
 /** One row for the whole rollup. */

@@ -136,7 +136,9 @@ export class Rollup {
   addGroup(g: number, src: Rollup | RollupData, from: number): void {
     const at = g * STRIDE;
     const sat = from * STRIDE;
-    for (let i = 0; i < STRIDE; i++) this.counters[at + i] += src.counters[sat + i];
+    const c = this.counters;
+    const sc = src.counters;
+    for (let i = 0; i < STRIDE; i++) c[at + i] += sc[sat + i];
     const srcSlot = src.histSlots[from];
     if (srcSlot >= 0) {
       let slot = this.histSlots[g];
