@@ -3,7 +3,10 @@
  * NDJSON and JSON stream row by row; the table is drawn at the end (column widths). Every cell is
  * record text, so hostile: escaped for each sink (terminalSafe, csvCell, jsonSafe).
  */
-import Table from 'cli-table3';
+import type Table from 'cli-table3';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const cliTable = lazyRequire<typeof Table>('cli-table3');
 import type { Problem } from '../parse/problems.js';
 import { formatCount } from './format.js';
 import { csvCell, jsonSafe, markdownSafe, terminalSafe } from './sanitize.js';
@@ -94,7 +97,8 @@ export class RecordRenderer {
         return `\n_${formatCount(s.matched)} matching record${s.matched === 1 ? '' : 's'}, ${formatCount(s.records)} read in ${formatCount(s.files)} file${s.files === 1 ? '' : 's'}${stop}._\n`;
       }
       case 'table': {
-        const t = new Table({ head: this.columns.map((c) => terminalSafe(c)), style: { head: [], border: [], compact: true } });
+        const TableClass = cliTable();
+        const t = new TableClass({ head: this.columns.map((c) => terminalSafe(c)), style: { head: [], border: [], compact: true } });
         for (const r of this.rows) t.push(r);
         const what = `${formatCount(s.matched)} matching record${s.matched === 1 ? '' : 's'}`;
         const read = `${formatCount(s.records)} read in ${formatCount(s.files)} file${s.files === 1 ? '' : 's'}${s.pruned > 0 ? ` (${formatCount(s.pruned)} skipped by name)` : ''}`;

@@ -2,7 +2,8 @@
  * The terminal report: totals with rates first, then per-ISP and per-IP tables, the groups asked
  * for with --by, the time series (with --bucket), and where the bad records are.
  */
-import Table from 'cli-table3';
+import type Table from 'cli-table3';
+import { lazyRequire } from '../util/lazy-require.js';
 import { formatProblem } from '../parse/problems.js';
 import { changeOf, figuresOf, formatChange, type FigureName } from './compare.js';
 import { comparisonSentence } from './compare-text.js';
@@ -52,8 +53,11 @@ function numberCells(row: GroupRow, paint: Paint, rules: RuleSet): string[] {
   ];
 }
 
+const cliTable = lazyRequire<typeof Table>('cli-table3');
+
 function makeTable(head: string[], colWidths: (number | null)[] = []): Table.Table {
-  return new Table({
+  const TableClass = cliTable();
+  return new TableClass({
     head,
     style: { head: [], border: [], compact: true },
     colAligns: head.map((_, i) => (i < head.length - NUMBER_HEAD.length ? 'left' : 'right')),
@@ -88,7 +92,8 @@ function headline(m: ReportModel): string {
 function totals(m: ReportModel, paint: Paint, rules: RuleSet): string {
   const c = m.total.counts;
   const lv = rowLevels(m.total, rules);
-  const t = new Table({ style: { head: [], border: [], compact: true } });
+  const TableClass = cliTable();
+  const t = new TableClass({ style: { head: [], border: [], compact: true } });
   // With --compare, a third column: the change of the row's figure (its rate, where it has one).
   const base = m.comparison?.total ?? null;
   const f = figuresOf(m.total);

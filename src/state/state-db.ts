@@ -8,7 +8,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { lazyRequire } from '../util/lazy-require.js';
 import { PmtaAcctError, messageOf } from '../errors.js';
 import { isBucketSize, type BucketSize } from '../rollup/buckets.js';
 import { COUNTER_NAMES } from '../rollup/counters.js';
@@ -44,6 +45,8 @@ export function saveConfig(db: Db, config: StateConfig): void {
 }
 
 export type Db = Database.Database;
+
+const sqlite = lazyRequire<typeof Database>('better-sqlite3');
 
 /** `$XDG_STATE_HOME/pmta-acct`, or `~/.local/state/pmta-acct`. */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -131,7 +134,7 @@ export interface OpenedState {
 function takeLock(dir: string): Db {
   const path = join(dir, 'lock.db');
   ensurePrivateFile(path);
-  const lock = new Database(path, { timeout: 0 });
+  const lock = new (sqlite())(path, { timeout: 0 });
   try {
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE');
@@ -172,7 +175,7 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
   let db: Db;
   try {
     ensurePrivateFile(path);
-    db = new Database(path);
+    db = new (sqlite())(path);
     configure(db);
   } catch (err) {
     lock.close();
@@ -211,7 +214,7 @@ export function openStateForReading(dirArg: string): OpenedState {
   if (!existsSync(path)) throw new PmtaAcctError('INPUT_NOT_FOUND', `state ${dir}: no state database here (state.db); run pmta-acct tail --state ${dirArg} first`);
   let db: Db;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new (sqlite())(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
   } catch (err) {
     throw stateError(dir, 'cannot open the state database', err);

@@ -5,7 +5,10 @@
  * histogram is written here from the rollup's own bins: prom-client can only observe values one
  * by one, and the rollup has already aggregated them.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
+import { lazyRequire } from '../util/lazy-require.js';
+
+const promClient = lazyRequire<typeof import('prom-client')>('prom-client');
 import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
 import { BINS, binRange } from '../rollup/latency.js';
 import { regroup } from '../rollup/regroup.js';
@@ -35,7 +38,7 @@ function escapeLabel(v: string): string {
 }
 
 export class TailMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly dims: readonly string[];
   private readonly labelDims: number[];
   private readonly labelNames: string[];
@@ -54,6 +57,8 @@ export class TailMetrics {
     this.dims = dims;
     this.labelDims = dims.map((d, i) => (LABEL_OF[d] === undefined ? -1 : i)).filter((i) => i >= 0);
     this.labelNames = this.labelDims.map((i) => LABEL_OF[dims[i]]);
+    const { Counter, Gauge, Registry } = promClient();
+    this.registry = new Registry();
     const registers = [this.registry];
     this.counters = COUNTER_NAMES.map((c) => new Counter({ name: METRIC_OF[c][0], help: METRIC_OF[c][1], labelNames: this.labelNames, registers }));
     this.recordsRead = new Counter({ name: 'pmta_acct_records_read_total', help: 'Data records read from the accounting files.', registers });

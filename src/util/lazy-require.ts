@@ -1,0 +1,17 @@
+/**
+ * CommonJS dependencies loaded on first use. Every command loads the whole CLI, and a static import
+ * of prom-client, better-sqlite3 and cli-table3 (120 CommonJS modules between them) cost every
+ * `report --format json` and every worker thread about 30 ms of start-up for code it never runs.
+ */
+import { createRequire } from 'node:module';
+
+const load = createRequire(import.meta.url);
+
+/** A function returning the module `id`, required the first time it is called. */
+export function lazyRequire<T>(id: string): () => T {
+  let mod: T | undefined;
+  return () => {
+    mod ??= load(id) as T;
+    return mod;
+  };
+}
