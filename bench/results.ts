@@ -6,6 +6,8 @@ export interface Measured {
   readonly seconds: number;
   readonly rssMb: number;
   readonly rows: number;
+  /** (slowest - fastest) / median over the rounds: how much the host's load moved this scenario. */
+  readonly spread: number;
 }
 
 export interface ResultsInput {
@@ -37,6 +39,7 @@ export function renderResults(input: ResultsInput, analysis = ''): { table: stri
   const rowsPerS = (m: Measured) => m.rows / m.seconds;
   const lines = results.map((m) => [
     m.name, fmt(m.seconds), fmt(rowsPerS(m) / 1e6), fmt(bytes / m.seconds / 1e6, 0), fmt(m.rssMb, 0),
+    input.repeat > 1 && m.spread > 0 ? `${fmt(m.spread * 100, 0)}%` : '-',
   ]);
   const all = get(results, 'pmta-all');
   const one = get(results, 'pmta-1');
@@ -59,11 +62,11 @@ export function renderResults(input: ResultsInput, analysis = ''): { table: stri
     ['report, 1 thread vs all cores', `${fmt(one.seconds / all.seconds)}x`, true],
   ];
   const head = `pmta-acct benchmark: ${rows.toLocaleString('en-US')} rows, ${fmt(bytes / 1e6, 0)} MB (${fmt(bytes / rows, 0)} bytes/row), median of ${input.repeat} interleaved rounds (csv-parse: 1 run)\n${input.machine}\n`;
-  const widths = [52, 9, 8, 7, 8];
+  const widths = [52, 9, 8, 7, 8, 7];
   const row = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join(' ');
   const table = [
     head,
-    row(['scenario (each in a fresh process)', 'seconds', 'M rows/s', 'MB/s', 'peak MB']),
+    row(['scenario (each in a fresh process)', 'seconds', 'M rows/s', 'MB/s', 'peak MB', 'spread']),
     ...lines.map(row),
     '',
     ...targets.map(([what, value, ok]) => `${ok ? 'PASS' : 'MISS'}  ${what}: ${value}`),
@@ -76,8 +79,10 @@ export function renderResults(input: ResultsInput, analysis = ''): { table: stri
     '',
     `Machine: ${input.machine}.`,
     '',
-    '| scenario | seconds | M rows/s | MB/s | peak RSS MB |',
-    '|---|---:|---:|---:|---:|',
+    'Spread is (slowest - fastest) / median over the rounds: on a quiet machine a few percent; tens of percent mean the host was busy, and ratios between scenarios move as much.',
+    '',
+    '| scenario | seconds | M rows/s | MB/s | peak RSS MB | spread |',
+    '|---|---:|---:|---:|---:|---:|',
     ...lines.map((c) => `| ${c.join(' | ')} |`),
     '',
     '## Targets',

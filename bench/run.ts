@@ -142,7 +142,9 @@ for (let round = 0; round < repeat; round++) {
 }
 for (const sc of scenarios) {
   const list = [...(runs.get(sc.id) ?? [])].sort((a, b) => a.seconds - b.seconds);
-  results.push({ id: sc.id, name: sc.name, ...list[Math.floor(list.length / 2)], rows });
+  const median = list[Math.floor(list.length / 2)];
+  const spread = (list[list.length - 1].seconds - list[0].seconds) / median.seconds;
+  results.push({ id: sc.id, name: sc.name, seconds: median.seconds, rssMb: median.rssMb, rows, spread });
 }
 
 const previous = existsSync(values.out as string) ? readFileSync(values.out as string, 'utf8') : '';
