@@ -10,6 +10,7 @@ import type { RecordView } from '../parse/record-view.js';
 import { KEY_CELL, KEY_DOMAIN } from '../parse/scanner.js';
 import { parseTimestamp } from '../parse/time.js';
 import { Dictionary } from '../rollup/dictionary.js';
+import { grownTo } from '../util/grow.js';
 import { DiagMasker } from './diag.js';
 import { ScannedKeys } from './scanned-keys.js';
 import { Translation } from './translation.js';
@@ -360,11 +361,7 @@ export class Classifier {
 
   /** ISP (ispNames id) of a domain (this.domains id) by the ISP map, or UNKNOWN. */
   private ispOfDomain(d: number): number {
-    if (d >= this.ispOfDomainId.length) {
-      const grown = new Int32Array(this.ispOfDomainId.length * 2 + d).fill(UNSEEN);
-      grown.set(this.ispOfDomainId);
-      this.ispOfDomainId = grown;
-    }
+    if (d >= this.ispOfDomainId.length) this.ispOfDomainId = grownTo(this.ispOfDomainId, d, UNSEEN);
     let isp = this.ispOfDomainId[d];
     if (isp === UNSEEN) {
       const domain = this.domains.values[d];

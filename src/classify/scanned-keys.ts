@@ -6,6 +6,7 @@
 import type { RecordView } from '../parse/record-view.js';
 import { KEY_CELL, KEY_DOMAIN, type Scanner } from '../parse/scanner.js';
 import type { Dictionary } from '../rollup/dictionary.js';
+import { grownTo } from '../util/grow.js';
 import { Translation } from './translation.js';
 
 const UNSEEN = -1;
@@ -34,11 +35,7 @@ export class ScannedKeys {
   /** The ISP id of the recipient domain the scanner interned as k. */
   isp(view: RecordView, k: number): number {
     const scanner = this.sourceOf(view);
-    if (k >= this.ispOfDomain.length) {
-      const grown = new Int32Array(this.ispOfDomain.length * 2 + k).fill(UNSEEN);
-      grown.set(this.ispOfDomain);
-      this.ispOfDomain = grown;
-    }
+    if (k >= this.ispOfDomain.length) this.ispOfDomain = grownTo(this.ispOfDomain, k, UNSEEN);
     let isp = this.ispOfDomain[k];
     if (isp === UNSEEN) {
       // the string the bytes path makes: ASCII lowered by the scanner, the rest here
