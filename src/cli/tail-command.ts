@@ -135,8 +135,8 @@ export function tailCommand(onExit: (code: number) => void): Command {
       // The <acct-file> block that writes the live file says where its rotated files are moved.
       const rotatedDirs = [...(flags.rotatedDir ?? [])];
       const pmtaConfig = flags.pmtaConfig === undefined ? null : readPmtaConfig(flags.pmtaConfig);
-      for (const l of pmtaConfig === null ? [] : lives) {
-        const moveTo = moveToFor(pmtaConfig as NonNullable<typeof pmtaConfig>, l);
+      for (const l of lives) {
+        const moveTo = pmtaConfig === null ? null : moveToFor(pmtaConfig, l);
         if (moveTo !== null && !rotatedDirs.some((d) => resolve(d) === moveTo.dir)) {
           rotatedDirs.push(moveTo.dir);
           notice(`rotated files are also looked for in ${moveTo.dir} (move-to of the <acct-file> at ${moveTo.place})`);

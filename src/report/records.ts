@@ -4,12 +4,12 @@
  * record text, so hostile: escaped for each sink (terminalSafe, csvCell, jsonSafe).
  */
 import type Table from 'cli-table3';
-import { lazyRequire } from '../util/lazy-require.js';
-
-const cliTable = lazyRequire<typeof Table>('cli-table3');
 import type { Problem } from '../parse/problems.js';
+import { lazyRequire } from '../util/lazy-require.js';
 import { formatCount } from './format.js';
 import { csvCell, jsonSafe, markdownSafe, terminalSafe } from './sanitize.js';
+
+const cliTable = lazyRequire<typeof Table>('cli-table3');
 
 export const RECORD_FORMATS = ['table', 'csv', 'ndjson', 'json', 'md'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];

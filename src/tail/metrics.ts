@@ -7,12 +7,12 @@
  */
 import type { Counter, Gauge, Registry } from 'prom-client';
 import { lazyRequire } from '../util/lazy-require.js';
-
-const promClient = lazyRequire<typeof import('prom-client')>('prom-client');
 import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
 import { BINS, binRange } from '../rollup/latency.js';
 import { regroup } from '../rollup/regroup.js';
 import type { RollupDelta } from '../state/rollup-store.js';
+
+const promClient = lazyRequire<typeof import('prom-client')>('prom-client');
 
 const LABEL_OF: Record<string, string> = { isp: 'isp', ip: 'source_ip', vmta: 'vmta', pool: 'pool' };
 
