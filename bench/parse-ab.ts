@@ -36,12 +36,22 @@ const { values, positionals } = parseArgs({
     wall: { type: 'boolean', default: false },
   },
 });
-if (values.file === undefined || positionals.length < 1) {
-  console.error('usage: node dist/bench/parse-ab.js --file F [--rounds N] [--wall] DIST_A [DIST_B ...]');
+const USAGE = 'usage: node dist/bench/parse-ab.js --file F [--rounds N] [--wall] DIST_A [DIST_B ...]';
+
+function fail(message: string): never {
+  console.error(`parse-ab: ${message}`);
   process.exit(2);
 }
-const bytes = readFileSync(values.file);
+
+if (values.file === undefined || positionals.length < 1) fail(USAGE);
 const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds: '${values.rounds}' is not a positive whole number`);
+let bytes: Buffer;
+try {
+  bytes = readFileSync(values.file);
+} catch (err) {
+  fail(`cannot read ${values.file}: ${err instanceof Error ? err.message : String(err)}`);
+}
 
 const options: EngineOptions = {
   dims: ['isp', 'ip'], bucket: '1h', tz: 'UTC', since: null, until: null,
@@ -52,12 +62,16 @@ const options: EngineOptions = {
 const builds: Build[] = [];
 for (const dir of positionals) {
   const root = resolve(dir);
-  builds.push({
-    dir,
-    reader: (await import(`${root}/src/parse/reader.js`)) as ReaderModule,
-    sink: (await import(`${root}/src/engine/rollup-sink.js`)) as SinkModule,
-    ms: [],
-  });
+  try {
+    builds.push({
+      dir,
+      reader: (await import(`${root}/src/parse/reader.js`)) as ReaderModule,
+      sink: (await import(`${root}/src/engine/rollup-sink.js`)) as SinkModule,
+      ms: [],
+    });
+  } catch (err) {
+    fail(`${dir} is not a build of pmta-acct (no src/parse/reader.js and src/engine/rollup-sink.js that load): ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** One pass over the file; returns its cost in ms and a digest of the rollup. */

@@ -19,6 +19,19 @@ export function warn(message: string): void {
   process.stderr.write(`pmta-acct: ${message.split('\n').map(terminalSafe).join('\n')}\n`);
 }
 
+/**
+ * After a report or query written in a format that does not list bad records (all but the table):
+ * how many there were, where the first is, and where to see them all.
+ */
+export function warnBadRecords(input: { readonly badRecords: number; readonly problems: readonly { readonly file: string; readonly line: number }[] }, format: string): void {
+  const n = input.badRecords;
+  if (n === 0) return;
+  const first = input.problems[0];
+  const where = first === undefined ? '' : ` (first: ${first.file}:${first.line})`;
+  const all = format === 'json' ? 'see input.problems' : '--format json lists them in input.problems';
+  warn(`${n} bad record${n === 1 ? '' : 's'}${where}; ${all}`);
+}
+
 export interface StreamOutput {
   /** Resolves when the text is accepted (waits for 'drain' when the sink is full). */
   write(text: string): Promise<void>;

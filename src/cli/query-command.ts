@@ -21,7 +21,7 @@ import { checkTimeZone } from '../rollup/buckets.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK } from './exit.js';
-import { streamOutput, useColor, warn, writeOutput } from './io.js';
+import { streamOutput, useColor, warn, warnBadRecords, writeOutput } from './io.js';
 import { progressFor } from './progress.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 
@@ -91,9 +91,7 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
   }
   writeOutput(text, flags.output);
   warnMissing(result.missingColumns);
-  if (m.input.badRecords > 0 && format !== 'table') {
-    warn(`${m.input.badRecords} bad records (first: ${m.input.problems[0]?.file}:${m.input.problems[0]?.line}); see input.problems`);
-  }
+  if (format !== 'table') warnBadRecords(m.input, format);
 }
 
 async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, fields: string[]): Promise<void> {

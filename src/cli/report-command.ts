@@ -16,7 +16,7 @@ import { judgeStateDir } from '../report/state-verdicts.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
-import { useColor, writeOutput, warn } from './io.js';
+import { useColor, writeOutput, warn, warnBadRecords } from './io.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { version } from './version.js';
@@ -185,9 +185,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         writeOutput(await render(o.format, shown, flags, flags.color !== false && useColor(o.file)), o.file);
       }
       for (const n of shown.comparison?.notes ?? []) warn(`--compare: ${n}`);
-      if (shown.input.badRecords > 0 && !formats.has('table')) {
-        warn(`${shown.input.badRecords} bad records (first: ${shown.input.problems[0]?.file}:${shown.input.problems[0]?.line}); see input.problems`);
-      }
+      if (!formats.has('table')) warnBadRecords(shown.input, formats.has('json') ? 'json' : [...formats][0] ?? 'json');
       onExit(exitCodeOf(shown, flags));
     });
 }

@@ -122,6 +122,13 @@ describe('report over the format fixtures (built CLI)', () => {
     expect(r.input.problems[0].byte).toBe('type,timeLogged,rcpt,dsnDiag\nd,2026-11-28 10:00:00+0000,a@gmail.com,ok\n'.length);
   });
 
+  it('says on stderr how many bad records there were and where the first is, in the singular too', () => {
+    const csv = runCli(['report', '--no-verdicts', '--format', 'csv', f('bad-records.csv')]);
+    expect(csv.stderr).toMatch(/4 bad records \(first: .*bad-records\.csv:3\); --format json lists them in input\.problems/);
+    const one = runCli(['query', '--group-by', 'isp', '--format', 'csv', '-'], { input: 'type,timeLogged,rcpt\nd,yesterday,a@gmail.com\n' });
+    expect(one.stderr).toMatch(/1 bad record \(first: .*:2\); --format json/);
+  });
+
   it('makes the first bad record fatal with --strict (exit 3, file:line in the message)', () => {
     const r = runCli(['report', '--format', 'json', '--strict', f('bad-records.csv')]);
     expect(r.code).toBe(3);
