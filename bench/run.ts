@@ -17,7 +17,7 @@ import { ANALYSIS_HEADING, renderResults, type Measured } from './results.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(root, 'dist/src/cli/main.js');
+const cli = join(root, 'dist/bin/pmta-acct.js');
 const hook = join(here, 'rss-hook.js');
 
 const { values } = parseArgs({

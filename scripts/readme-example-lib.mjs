@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bin/pmta-acct.js', import.meta.url));
 
 /**
  * `<!-- example: pmta-acct ARGS -->` then a fenced block (its content is replaced). The closing

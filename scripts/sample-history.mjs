@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { writeSingleFile } from '../dist/bench/generate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/src/cli/main.js');
+const cli = join(root, 'dist/bin/pmta-acct.js');
 const tmp = mkdtempSync(join(tmpdir(), 'pmta-acct-history-'));
 try {
   for (let day = 21; day <= 27; day++) {

@@ -7,11 +7,21 @@ import { Command, CommanderError } from 'commander';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
-import { checkCommand } from './check-command.js';
-import { queryCommand } from './query-command.js';
-import { reportCommand } from './report-command.js';
-import { tailCommand } from './tail-command.js';
 import { version } from './version.js';
+
+type Finish = (code: number) => void;
+
+/**
+ * Each command's module, loaded only when it runs: `report` need not load `tail`'s file watcher and
+ * SQLite, and `--version` loads none (start-up is a real share of a small file's report).
+ * `--help`, `help` or a word that is no command load them all, for the list and the suggestion.
+ */
+const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
+  report: async () => (await import('./report-command.js')).reportCommand,
+  check: async () => (await import('./check-command.js')).checkCommand,
+  query: async () => (await import('./query-command.js')).queryCommand,
+  tail: async () => (await import('./tail-command.js')).tailCommand,
+};
 
 // A reader that stops early (`| head`) closes our stdout: end quietly, as grep does.
 process.stdout.on('error', (err: Error & { code?: string }) => {
@@ -30,14 +40,12 @@ const program = new Command('pmta-acct')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-program.addCommand(reportCommand(finish));
-program.addCommand(checkCommand(finish));
-program.addCommand(queryCommand(finish));
-program.addCommand(tailCommand(finish));
-// Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
-for (const c of program.commands) c.exitOverride();
-
 try {
+  const named = process.argv[2];
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : named === '--version' || named === '-V' ? [] : Object.keys(COMMANDS);
+  for (const name of wanted) program.addCommand((await COMMANDS[name]())(finish));
+  // Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
+  for (const c of program.commands) c.exitOverride();
   await program.parseAsync(process.argv);
   process.exitCode = status;
 } catch (err) {

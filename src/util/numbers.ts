@@ -1,11 +1,17 @@
 /** Number formatting shared by verdict messages and the renderers. */
-/** Made on first use: building it loads ICU's number data, 15 ms of every start-up otherwise. */
+/** Made on first use: building it loads ICU's number data (15 - 20 ms of a run). */
 let counts: Intl.NumberFormat | undefined;
 
-/** 31200 → '31,200'. */
+/** 31200 → '31,200'. Whole numbers without ICU, whose number data cost a small report 20 ms. */
 export function formatCount(n: number): string {
-  counts ??= new Intl.NumberFormat('en-US');
-  return counts.format(n);
+  if (!Number.isSafeInteger(n)) {
+    counts ??= new Intl.NumberFormat('en-US');
+    return counts.format(n);
+  }
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 || Object.is(n, -0) ? `-${out}` : out;
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/pmta-acct.js', import.meta.url));
 
 export function fixture(...parts: string[]): string {
   return fileURLToPath(new URL(`../fixtures/${parts.join('/')}`, import.meta.url));
