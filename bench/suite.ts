@@ -1,0 +1,82 @@
+/**
+ * What a benchmark suite is: scenarios (each a command run in a fresh process, in every round) and
+ * targets (thresholds on what the scenarios measured). bench/run.ts runs every suite listed in
+ * bench/suites/index.ts; a new suite is a file there and a line in that list.
+ */
+import type { PlainRollup } from './baselines/plain-rollup.js';
+
+/** The generated inputs every suite may use (bench/data.ts makes them once and keeps them). */
+export interface BenchData {
+  readonly rows: number;
+  /** The day as one plain file, gzipped, and as 24 rotated files (every 4th gzipped). */
+  readonly file: string;
+  readonly gz: string;
+  readonly dir: string;
+  readonly bytes: number;
+  /** A 10,000-row file: start-up and fixed costs. */
+  readonly small: string;
+  readonly dataDir: string;
+}
+
+export interface BenchContext {
+  readonly data: BenchData;
+  /** The shipped bin (dist/bin/pmta-acct.js). */
+  readonly cli: string;
+  /** This directory in dist/ (compiled scenarios). */
+  readonly here: string;
+  /** availableParallelism(). */
+  readonly cores: number;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly name: string;
+  /** Node runs `script` with `args`; null runs Node alone with `args`. */
+  readonly script: string | null;
+  readonly args: readonly string[];
+  /** Rows the scenario reads (for M rows/s and MB/s); 0: not a reading scenario. */
+  readonly rows: number;
+  readonly bytes: number;
+  /** How its output is checked against the others of the same `family` (none: it computes something else). */
+  readonly counts?: (stdout: string) => PlainRollup;
+  readonly family?: string;
+  /** Slow contenders run once, in the first round. */
+  readonly once?: boolean;
+  /** Short runs are repeated within a round (the median is over all runs). */
+  readonly runsPerRound?: number;
+  /** Peak RSS is read through a preloaded hook; start-up is measured without it. */
+  readonly rss?: boolean;
+}
+
+export interface Measured {
+  readonly id: string;
+  readonly name: string;
+  readonly seconds: number;
+  readonly rssMb: number;
+  readonly rows: number;
+  readonly bytes: number;
+  /** (slowest - fastest) / median over the runs: how much the host's load moved this scenario. */
+  readonly spread: number;
+  readonly runs: number;
+}
+
+export type TargetStatus = 'met' | 'missed' | 'n/a';
+
+export interface TargetResult {
+  readonly what: string;
+  readonly value: string;
+  readonly status: TargetStatus;
+}
+
+export interface Suite {
+  readonly name: string;
+  scenarios(ctx: BenchContext): Scenario[];
+  /** `get(id)` is a scenario's measurement (throws for an unknown id). */
+  targets(get: (id: string) => Measured, ctx: BenchContext): TargetResult[];
+}
+
+/** A target that holds when `ok`; `applies` false makes it n/a (with the reason in the value). */
+export function target(what: string, value: string, ok: boolean, applies: true | string = true): TargetResult {
+  if (applies !== true) return { what, value: `${value} (${applies})`, status: 'n/a' };
+  return { what, value, status: ok ? 'met' : 'missed' };
+}
