@@ -160,6 +160,8 @@ export function reportCommand(onExit: (code: number) => void): Command {
         until: range.until,
         tz,
         top: human ? null : (parsePositiveInt(flags.top, '--top') ?? null),
+        // JSON and CSV show the total and the groups only; --compare compares the views.
+        views: human || compare !== null,
         ...reading,
         verdicts: plan,
       };

@@ -63,11 +63,15 @@ export function readFirstHeader(path: string): readonly string[] | null {
   return names;
 }
 
+const RANGES_PER_THREAD = 4;
+
 export function planTasks(inputs: readonly InputFile[], opts: PlanOptions): Task[] {
   const tasks: Task[] = [];
   inputs.forEach((input, file) => {
     const whole = { file, path: input.path, gzip: input.gzip, start: 0, end: Number.POSITIVE_INFINITY, header: opts.header };
-    const pieces = Math.min(opts.threads * 8, Math.floor(input.size / opts.minRange));
+    // Four ranges a thread: enough to even out a worker that starts late or a thread the host
+    // slows; each range costs a fresh reader and sink and a merge (about 10 ms of CPU).
+    const pieces = Math.min(opts.threads * RANGES_PER_THREAD, Math.floor(input.size / opts.minRange));
     if (input.path === '-' || input.gzip || opts.threads <= 1 || pieces < 2) {
       tasks.push({ index: tasks.length, ...whole });
       return;

@@ -23,6 +23,8 @@ export interface ReportRequest extends ReadingRequest, RunSettings {
   readonly alsoBy: readonly string[];
   readonly bucket: BucketSize | null;
   readonly top: number | null;
+  /** Build the model's views beside the groups (ModelOptions.views; default true). */
+  readonly views?: boolean;
   /** Verdicts to judge in the same pass (absent or null: none). */
   readonly verdicts?: VerdictPlan | null;
 }
@@ -75,7 +77,7 @@ export async function runReportWith(req: ReportRequest, extras: ReportExtras): P
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange });
   let model = buildModel(
     inputOfRun(result),
-    { by: req.by, bucket: req.bucket, seriesBucket: bucket, since: req.since, until: req.until, tz: req.tz, top: req.top },
+    { by: req.by, bucket: req.bucket, seriesBucket: bucket, since: req.since, until: req.until, tz: req.tz, top: req.top, views: req.views },
   );
   const saved = save === null || req.since === null || req.until === null ? [] : saveDays(save, result.rollup, req.since, req.until, req.tz, {
     files: result.files, records: result.stats.records, badRecords: result.problems.badRecords,
