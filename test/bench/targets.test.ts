@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { renderResults } from '../../bench/results.js';
+import { SUITES } from '../../bench/suites/index.js';
+import type { BenchContext, Measured, TargetResult } from '../../bench/suite.js';
+
+/**
+ * Every target of `npm run bench` can fail: each is met by good measurements and missed by bad
+ * ones, and one bound to an input size says n/a at another size instead of passing.
+ */
+const context = (rows: number, cores = 2): BenchContext => ({
+  data: { rows, file: 'day.csv', gz: 'day.csv.gz', dir: 'rotated', bytes: rows * 500, small: 'small.csv', dataDir: 'data' },
+  cli: 'pmta-acct.js', here: '.', cores,
+});
+
+/** Seconds by scenario id (floor-*: every readSync size) for a good and for a bad pmta-acct. */
+const GOOD: Record<string, number> = {
+  node: 0.04, version: 0.05, 'report-small': 0.1, floor: 0.5, 'pmta-all': 1, 'pmta-1': 2, 'dir-all': 1, 'dir-1': 2,
+  'pmta-gz': 1, gunzip: 1, duckdb: 3, 'csv-parse': 100,
+};
+const BAD: Record<string, number> = {
+  node: 0.04, version: 1, 'report-small': 1, floor: 0.1, 'pmta-all': 1, 'pmta-1': 1, 'dir-all': 1, 'dir-1': 1,
+  'pmta-gz': 2, gunzip: 1, duckdb: 1, 'csv-parse': 1,
+};
+
+function targetsOf(ctx: BenchContext, good: boolean): TargetResult[] {
+  const table = good ? GOOD : BAD;
+  const get = (id: string): Measured => {
+    const seconds = table[id.startsWith('floor') ? 'floor' : id];
+    if (seconds === undefined) throw new Error(`no measurement for ${id}`);
+    return { id, name: id, seconds, rssMb: good ? 100 : 500, rows: ctx.data.rows, bytes: ctx.data.bytes, spread: 0, runs: 1 };
+  };
+  return SUITES.flatMap((s) => s.targets(get, ctx));
+}
+
+describe('bench targets', () => {
+  it('are all met by good measurements and all missed by bad ones at 10 M rows', () => {
+    const good = targetsOf(context(10_000_000), true);
+    const bad = targetsOf(context(10_000_000), false);
+    expect(good.length).toBeGreaterThan(6);
+    for (const t of good) expect(t.status, `${t.what}: ${t.value}`).toBe('met');
+    for (const t of bad) expect(t.status, `${t.what}: ${t.value}`).toBe('missed');
+  });
+
+  it('says n/a for the floor ratio below 10 M rows, and for threads on one core', () => {
+    const small = targetsOf(context(1_000_000), true);
+    expect(small.find((t) => t.what.includes('read floor'))?.status).toBe('n/a');
+    expect(small.find((t) => t.what.includes('threads vs 1 thread'))?.status).toBe('met');
+    const oneCore = targetsOf(context(10_000_000, 1), true);
+    expect(oneCore.filter((t) => t.what.includes('vs 1 thread')).map((t) => t.status)).toEqual(['n/a', 'n/a']);
+  });
+
+  it('prints each target with its status', () => {
+    const targets = targetsOf(context(10_000_000), false);
+    const out = renderResults({ machine: 'm', rows: 10, bytes: 5000, repeat: 1, results: [], targets, date: new Date(0) });
+    expect(out.table.match(/^MISS {2}/gm)?.length).toBe(targets.length);
+    expect(out.markdown).toContain('| missed |');
+  });
+});
