@@ -1,39 +1,50 @@
-// Bundles the CLI into dist/bin/ (the package's bin): `pmta-acct.js`, the worker thread's entry
-// `worker.js`, and chunks they share, loaded as each command needs them (src/cli/main.ts loads only
-// the command it runs). Node's ES module loader costs about a millisecond per module it resolves,
-// reads and links; the tsc output is 140 modules, the bundle a handful (bench/RESULTS.md: start-up).
-// tsc still type-checks and emits dist/src (the benchmark and bench/parse-ab.ts import it).
+// Bundles the CLI into dist/bin/ (the package's bin): `pmta-acct.js`, and the worker thread's
+// entry `worker.js`, which holds the engine only; both CommonJS (dist/bin/package.json says so). tsc still type-checks and emits dist/src (the
+// benchmark and bench/parse-ab.ts import it). Measured in bench/RESULTS.md (start-up):
+// - one file, not 140 modules: Node's ES module loader pays about a millisecond for each module
+//   it resolves, reads and links;
+// - CommonJS, not ES modules: importing a Node built-in from an ES module builds its whole export
+//   facade (for node:fs that loads the streams and fs/promises), and every import of a module
+//   runs at start. Bundled CommonJS requires a built-in where a module is first used, so a worker
+//   thread compiles a third of the Node internals it did, and src/cli/main.ts loads only the
+//   command it runs.
 //
 // Kept out of the bundle, loaded by Node from node_modules as before (they stay dependencies):
-// better-sqlite3 (a native addon); the CommonJS packages src/util/lazy-require.ts loads on first use
-// (prom-client, cli-table3); yaml, imported only when a config or rules file is read, whose
-// CommonJS build esbuild's interop does not expose as named exports.
-import { chmodSync, rmSync } from 'node:fs';
+// better-sqlite3 (a native addon); the CommonJS packages src/util/lazy-require.ts loads on first
+// use (prom-client, cli-table3); yaml, imported only when a config or rules file is read.
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bin`;
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { 'pmta-acct': 'src/cli/main.ts', worker: 'src/engine/worker.ts' },
   outdir,
   bundle: true,
-  // Chunks sit beside the entries: pool.ts finds the worker as `./worker.js` next to itself.
-  splitting: true,
-  chunkNames: '[name]-[hash]',
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3', 'prom-client', 'cli-table3', 'yaml'],
-  // Bundled CommonJS (commander, yaml's deps) calls require() for Node's own modules.
-  banner: { js: "import { createRequire as __pmtaRequire } from 'node:module'; const require = __pmtaRequire(import.meta.url);" },
+  // The sources are ES modules: import.meta.url (lazy requires, the version, the worker's path)
+  // becomes this file's URL.
+  define: { 'import.meta.url': '__pmtaModuleUrl' },
+  banner: { js: "const __pmtaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Less text to read and parse at start; names are kept, so stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+rmSync(outdir, { recursive: true, force: true });
+// Two builds, so that the worker's file holds nothing of the CLI.
+await build({ ...common, entryPoints: { 'pmta-acct': 'src/cli/main.ts' } });
+await build({ ...common, entryPoints: { worker: 'src/engine/worker.ts' } });
+// The package is "type": "module"; these files are CommonJS under the same .js names, which the
+// bin and the worker's path (src/engine/pool.ts) keep whichever build runs.
+writeFileSync(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
 chmodSync(`${outdir}/pmta-acct.js`, 0o755);
+// The tsc output is a whole CLI too; npx caches made when it was the bin still point at it.
+chmodSync(`${root}dist/src/cli/main.js`, 0o755);

@@ -12,7 +12,7 @@ import { version } from './version.js';
 type Finish = (code: number) => void;
 
 /**
- * Each command's module, loaded only when it runs: `report` need not load `tail`'s file watcher and
+ * Each command's module, loaded (in the bundle: initialised) only when it runs: `report` need not load `tail`'s file watcher and
  * SQLite, and `--version` loads none (start-up is a real share of a small file's report).
  * `--help`, `help` or a word that is no command load them all, for the list and the suggestion.
  */
@@ -40,22 +40,27 @@ const program = new Command('pmta-acct')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
-try {
-  const named = process.argv[2];
-  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : named === '--version' || named === '-V' ? [] : Object.keys(COMMANDS);
-  for (const name of wanted) program.addCommand((await COMMANDS[name]())(finish));
-  // Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
-  for (const c of program.commands) c.exitOverride();
-  await program.parseAsync(process.argv);
-  process.exitCode = status;
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode === 0 ? EXIT_OK : EXIT_UNKNOWN;
-  } else if (err instanceof PmtaAcctError) {
-    warn(err.message);
-    process.exitCode = EXIT_UNKNOWN;
-  } else {
-    warn(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exitCode = EXIT_UNKNOWN;
+/** Runs the command line; a function, not top-level await, so that the bundle may be CommonJS. */
+async function main(): Promise<void> {
+  try {
+    const named = process.argv[2];
+    const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : named === '--version' || named === '-V' ? [] : Object.keys(COMMANDS);
+    for (const name of wanted) program.addCommand((await COMMANDS[name]())(finish));
+    // Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
+    for (const c of program.commands) c.exitOverride();
+    await program.parseAsync(process.argv);
+    process.exitCode = status;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? EXIT_OK : EXIT_UNKNOWN;
+    } else if (err instanceof PmtaAcctError) {
+      warn(err.message);
+      process.exitCode = EXIT_UNKNOWN;
+    } else {
+      warn(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exitCode = EXIT_UNKNOWN;
+    }
   }
 }
+
+void main();

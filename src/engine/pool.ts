@@ -24,6 +24,9 @@ function failureOf(index: number, err: unknown): Failure {
   };
 }
 
+/** The worker's entry beside this module (in the tsc output and in the bundle alike). */
+const WORKER_ENTRY = new URL('./worker.js', import.meta.url);
+
 export interface PoolHooks {
   /** Bytes and records read so far by one task (for a progress line). */
   readonly onProgress?: TaskProgress;
@@ -46,7 +49,7 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
   const failures: Failure[] = [];
   // stdin is one stream: read it here. One thread, or one task: no workers to start.
   const workerCount = tasks.some((t) => t.path === '-') ? 0 : Math.min(threads - 1, tasks.length - 1);
-  const workers = Array.from({ length: workerCount }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: options }));
+  const workers = Array.from({ length: workerCount }, () => new Worker(WORKER_ENTRY, { workerData: options }));
 
   const viaWorker = (w: Worker) => new Promise<void>((resolve, reject) => {
     let outstanding = 0;

@@ -15,6 +15,13 @@ describe('the bin', () => {
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
+  it('has a worker entry that holds the engine and none of the CLI', () => {
+    const worker = readFileSync(join(ROOT, 'dist/bin/worker.js'), 'utf8');
+    expect(worker).toContain('runTask');
+    expect(worker).not.toContain('commander');
+    expect(worker).not.toContain('chokidar');
+  });
+
   it('prints the package version for --version and -V', () => {
     for (const flag of ['--version', '-V']) {
       const r = runCli([flag]);
