@@ -12,9 +12,10 @@ import { version } from './version.js';
 type Finish = (code: number) => void;
 
 /**
- * Each command's module, loaded (in the bundle: initialised) only when it runs: `report` need not load `tail`'s file watcher and
- * SQLite, and `--version` loads none (start-up is a real share of a small file's report).
- * `--help`, `help` or a word that is no command load them all, for the list and the suggestion.
+ * Each command's module, loaded (in the bundle: initialised) only when it runs: `report` need not
+ * load `tail`'s file watcher and SQLite, and `--version` loads none (start-up is a real share of a
+ * small file's report). `--help`, `help` or a word that is no command load them all, for the list
+ * and the suggestion.
  */
 const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
   report: async () => (await import('./report-command.js')).reportCommand,

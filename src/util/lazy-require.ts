@@ -1,7 +1,8 @@
 /**
- * CommonJS dependencies loaded on first use. Every command loads the whole CLI, and a static import
- * of prom-client, better-sqlite3 and cli-table3 (120 CommonJS modules between them) cost every
- * `report --format json` and every worker thread about 30 ms of start-up for code it never runs.
+ * CommonJS dependencies loaded on first use. A static import of prom-client, better-sqlite3 and
+ * cli-table3 (120 CommonJS modules between them) cost every `report --format json` and every worker
+ * thread about 30 ms of start-up for code it never runs. The bundle (scripts/bundle.mjs) leaves them
+ * out, so these requires still find them in node_modules.
  */
 import { createRequire } from 'node:module';
 
