@@ -4,9 +4,10 @@
  * Per path segment: `*` any run of characters but `/`, `?` one character, `[abc]` / `[a-z]` /
  * `[!abc]` a class, `{a,b}` alternatives; `**` as a whole segment matches any number of
  * directories. Like a shell, `*` and `?` do not match a leading dot. Only names are read (readdir),
- * no file is opened.
+ * no file is opened. Symbolic links are matched like what they lead to, but `**` does not descend
+ * through a link to a directory (as bash's globstar): a link back up the tree would never end.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 const GLOB_CHARS = /[*?[{]/;
@@ -75,6 +76,15 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** A directory that is not a symbolic link. */
+function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function entries(dir: string): string[] {
   try {
     return readdirSync(dir === '' ? '.' : dir);
@@ -100,7 +110,7 @@ export function expandGlob(pattern: string): string[] {
         next.push(dir);
         for (const name of entries(dir)) {
           const path = dir === '' ? name : join(dir, name);
-          if (!name.startsWith('.') && isDirectory(path)) stack.push(path);
+          if (!name.startsWith('.') && isRealDirectory(path)) stack.push(path);
         }
       }
       current = last ? next.filter((p) => p !== '') : next;

@@ -7,7 +7,7 @@
  * Two steps, so that a caller can drop files by name (query's --since/--until pruning) before any
  * file is opened: resolveInputPaths() only stats and lists directories, describeInputs() opens.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PmtaAcctError } from '../errors.js';
 import { expandGlob, isGlob } from './glob.js';
@@ -41,13 +41,49 @@ function errnoOf(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
 }
 
+/**
+ * A directory entry that stands for a file: a regular file, or a symbolic link to one (archives
+ * linked in from elsewhere). A link to a directory is a subdirectory (not read: listing is not
+ * recursive); a link that leads nowhere is kept, so that reading it says so instead of the day it
+ * stood for going missing without a word.
+ */
+function isFileEntry(dir: string, e: Dirent): boolean {
+  if (e.isFile()) return true;
+  if (!e.isSymbolicLink()) return false;
+  try {
+    return statSync(join(dir, e.name)).isFile();
+  } catch {
+    return true;
+  }
+}
+
 /** Files in a directory that look like accounting files: *.csv (and .txt/.log), gzipped or not, or rotated names. */
 export function listDirectory(dir: string): string[] {
   const names = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isFile() && !e.name.startsWith('.') && (ACCOUNTING_NAME.test(e.name) || parseRotationName(e.name) !== undefined))
+    .filter((e) => !e.name.startsWith('.') && (ACCOUNTING_NAME.test(e.name) || parseRotationName(e.name) !== undefined) && isFileEntry(dir, e))
     .map((e) => e.name)
     .sort(compareRotationNames);
   return names.map((n) => join(dir, n));
+}
+
+/** Where a symbolic link leads, or null when the path is not one. */
+function linkTarget(path: string): string | null {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a path cannot be read, saying where a symbolic link leads when it is one. */
+function unreadable(path: string, err: unknown): PmtaAcctError {
+  const code = errnoOf(err) || String(err);
+  const target = linkTarget(path);
+  if (target !== null) {
+    return new PmtaAcctError('INPUT_UNREADABLE', `${path}: a symbolic link to ${target}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`);
+  }
+  if (code === 'ENOENT') return new PmtaAcctError('INPUT_NOT_FOUND', `${path}: no such file or directory`);
+  return new PmtaAcctError('INPUT_UNREADABLE', `${path}: cannot read (${code})`);
 }
 
 /** Glob matches in rotation order (by file name, then path); directories among them listed. */
@@ -55,7 +91,13 @@ function globPaths(pattern: string): string[] {
   const matches = expandGlob(pattern).sort((a, b) => compareRotationNames(basename(a), basename(b)) || (a < b ? -1 : a > b ? 1 : 0));
   const out: string[] = [];
   for (const m of matches) {
-    if (statSync(m).isDirectory()) out.push(...listDirectory(m));
+    let dir = false;
+    try {
+      dir = statSync(m).isDirectory();
+    } catch {
+      // a link that leads nowhere: reading it will say so
+    }
+    if (dir) out.push(...listDirectory(m));
     else out.push(m);
   }
   if (out.length === 0) throw new PmtaAcctError('INPUT_NOT_FOUND', `${pattern}: no file matches this pattern`);
@@ -78,8 +120,7 @@ export function resolveInputPaths(args: readonly string[]): string[] {
         out.push(...globPaths(arg));
         continue;
       }
-      if (errnoOf(err) === 'ENOENT') throw new PmtaAcctError('INPUT_NOT_FOUND', `${arg}: no such file or directory`);
-      throw new PmtaAcctError('INPUT_UNREADABLE', `${arg}: cannot read (${errnoOf(err) || String(err)})`);
+      throw unreadable(arg, err);
     }
     try {
       if (st.isDirectory()) {
@@ -91,7 +132,7 @@ export function resolveInputPaths(args: readonly string[]): string[] {
       }
     } catch (err) {
       if (err instanceof PmtaAcctError) throw err;
-      throw new PmtaAcctError('INPUT_UNREADABLE', `${arg}: cannot read (${errnoOf(err) || String(err)})`);
+      throw unreadable(arg, err);
     }
   }
   return out;
@@ -104,7 +145,7 @@ export function describeInputs(paths: readonly string[]): InputFile[] {
     try {
       return fileEntry(path, statSync(path).size);
     } catch (err) {
-      throw new PmtaAcctError('INPUT_UNREADABLE', `${path}: cannot read (${errnoOf(err) || String(err)})`);
+      throw unreadable(path, err);
     }
   });
 }

@@ -93,11 +93,14 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
   const resumed: { row: FileRow }[] = [];
   const gone: { row: FileRow; reason: string | null }[] = [];
   const take = (row: FileRow, c: Candidate) => {
-    used.add(c);
+    // One file under several names (a symbolic link to it, a hard link): one row reads it, under
+    // the name it had when it can.
+    const names = candidates.filter((x) => sameKey(x.key, c.key));
+    for (const x of names) used.add(x);
     matched.add(row);
     row.dev = c.key.dev;
     row.ino = c.key.ino;
-    row.path = c.path;
+    row.path = names.some((x) => x.path === row.path) ? row.path : c.path;
     row.gz = gzOf(c);
     resumed.push({ row });
   };
@@ -125,7 +128,13 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
     }
     take(row, byKey);
   }
-  const fresh = candidates.filter((c) => !used.has(c)).map((c) => c.path);
+  const freshKeys = new Set<string>();
+  const fresh = candidates.filter((c) => {
+    const k = `${c.key.dev}:${c.key.ino}`;
+    if (used.has(c) || freshKeys.has(k)) return false;
+    freshKeys.add(k);
+    return true;
+  }).map((c) => c.path);
   fresh.sort((a, b) => (a === layout.live ? 1 : b === layout.live ? -1 : paths.indexOf(a) - paths.indexOf(b)));
   return { resumed, gone, fresh };
 }
