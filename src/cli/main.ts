@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
   check: async () => (await import('./check-command.js')).checkCommand,
   query: async () => (await import('./query-command.js')).queryCommand,
   tail: async () => (await import('./tail-command.js')).tailCommand,
+  'prometheus-rules': async () => (await import('./monitoring-commands.js')).prometheusRulesCommand,
+  'grafana-dashboard': async () => (await import('./monitoring-commands.js')).grafanaDashboardCommand,
 };
 
 // A reader that stops early (`| head`) closes our stdout: end quietly, as grep does.

@@ -80,6 +80,14 @@ export function recordsOf(c: Counts): number {
   return c.delivered + c.deferred + c.queueDeferred + c.bounced + c.complaints + c.remoteBounced + c.remoteStatus + c.received;
 }
 
+/**
+ * Sending activity: what a silence rule's "records keep arriving" counts (deliveries, bounces and
+ * both kinds of deferral).
+ */
+export function sendingOf(c: Counts): number {
+  return c.delivered + c.bounced + c.deferred + c.queueDeferred;
+}
+
 /** Attempts: what PowerMTA's max-msg-rate limits (deliveries, bounces and deferrals). */
 export function attemptsOf(c: Counts): number {
   return c.delivered + c.bounced + c.deferred;

@@ -4,6 +4,11 @@
  * a raw recipient domain), source_ip, vmta and pool, as far as the state keeps them. The latency
  * histogram is written here from the rollup's own bins: prom-client can only observe values one
  * by one, and the rollup has already aggregated them.
+ *
+ * A series appears at 0 and takes its count after the next scrape. Prometheus' increase() only
+ * sees what a counter gains after its first sample, so a series that appeared with its count (every
+ * series at the first commit after a start, then each new ISP, IP, VirtualMTA or pool) would lose
+ * that count to the rates and alerts of contrib/prometheus (src/monitoring/).
  */
 import type { Counter, Gauge, Registry } from 'prom-client';
 import { lazyRequire } from '../util/lazy-require.js';
@@ -14,9 +19,11 @@ import type { RollupDelta } from '../state/rollup-store.js';
 
 const promClient = lazyRequire<typeof import('prom-client')>('prom-client');
 
-const LABEL_OF: Record<string, string> = { isp: 'isp', ip: 'source_ip', vmta: 'vmta', pool: 'pool' };
+/** The Prometheus label of each state dimension (`ip` is `source_ip`: the address mail is sent from). */
+export const LABEL_OF: Readonly<Record<string, string>> = { isp: 'isp', ip: 'source_ip', vmta: 'vmta', pool: 'pool' };
 
-const METRIC_OF: Record<(typeof COUNTER_NAMES)[number], [name: string, help: string]> = {
+/** The counter family of each rollup counter (the rules and the dashboard in contrib/ are written from these). */
+export const METRIC_OF: Readonly<Record<(typeof COUNTER_NAMES)[number], readonly [name: string, help: string]>> = {
   delivered: ['pmta_acct_delivered_total', 'Messages delivered (d records).'],
   deferred: ['pmta_acct_deferred_total', 'Delivery attempts deferred (t records).'],
   queueDeferred: ['pmta_acct_queue_deferred_total', 'Queue-level deferrals (tq records).'],
@@ -29,6 +36,10 @@ const METRIC_OF: Record<(typeof COUNTER_NAMES)[number], [name: string, help: str
   received: ['pmta_acct_received_total', 'Messages received (r records).'],
   deliveredBytes: ['pmta_acct_delivered_bytes_total', 'Bytes delivered (dlvSize of d records).'],
 };
+
+export const RECORDS_READ_METRIC = 'pmta_acct_records_read_total';
+export const LATENCY_METRIC = 'pmta_acct_delivery_latency_seconds';
+export const GAP_METRIC = 'pmta_acct_data_gap_bytes_total';
 
 /** Upper bounds (seconds) of the latency histogram's buckets. */
 export const LATENCY_BOUNDS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 43200, 86400];
@@ -52,6 +63,11 @@ export class TailMetrics {
   readonly files: Gauge<string>;
   /** Latency bins per ISP (or one row for all when the state has no isp). */
   private readonly latency = new Map<string, Uint32Array>();
+  /** Series exported (at 0 at least), by counter and labels. */
+  private readonly known = new Set<string>();
+  /** Counts of series not scraped yet: added once a scrape has seen them at 0. */
+  private pending = new Map<string, { counter: Counter<string>; labels: Record<string, string>; n: number }>();
+  private pendingLatency = new Map<string, Uint32Array>();
 
   constructor(dims: readonly string[]) {
     this.dims = dims;
@@ -61,13 +77,26 @@ export class TailMetrics {
     this.registry = new Registry();
     const registers = [this.registry];
     this.counters = COUNTER_NAMES.map((c) => new Counter({ name: METRIC_OF[c][0], help: METRIC_OF[c][1], labelNames: this.labelNames, registers }));
-    this.recordsRead = new Counter({ name: 'pmta_acct_records_read_total', help: 'Data records read from the accounting files.', registers });
+    this.recordsRead = new Counter({ name: RECORDS_READ_METRIC, help: 'Data records read from the accounting files.', registers });
     this.badRecords = new Counter({ name: 'pmta_acct_bad_records_total', help: 'Bad records and warnings, by problem code.', labelNames: ['code'], registers });
-    this.gapBytes = new Counter({ name: 'pmta_acct_data_gap_bytes_total', help: 'Bytes known to be lost (files that went away unread while stopped).', registers });
+    this.gapBytes = new Counter({ name: GAP_METRIC, help: 'Bytes known to be lost (files that went away unread while stopped).', registers });
     this.commits = new Counter({ name: 'pmta_acct_commits_total', help: 'State commits (counts and offsets in one transaction).', registers });
     this.lag = new Gauge({ name: 'pmta_acct_ingest_lag_bytes', help: 'Bytes written to the followed files and not read yet.', registers });
     this.lastEvent = new Gauge({ name: 'pmta_acct_last_event_timestamp_seconds', help: 'Event time (timeLogged) of the latest record counted.', registers });
     this.files = new Gauge({ name: 'pmta_acct_files_followed', help: 'Accounting files open for reading.', registers });
+  }
+
+  /** Add n to a series; a series never scraped is exported at 0 and gets its count after the next scrape. */
+  private inc(family: string, counter: Counter<string>, labels: Record<string, string>, n: number): void {
+    const id = `${family}\u0000${Object.values(labels).join('\u0000')}`;
+    const waiting = this.pending.get(id);
+    if (waiting !== undefined) waiting.n += n;
+    else if (this.known.has(id)) counter.inc(labels, n);
+    else {
+      this.known.add(id);
+      counter.inc(labels, 0);
+      this.pending.set(id, { counter, labels, n });
+    }
   }
 
   /** Add what a commit counted. */
@@ -81,7 +110,7 @@ export class TailMetrics {
       });
       for (let c = 0; c < STRIDE; c++) {
         const v = r.counters[g * STRIDE + c];
-        if (v !== 0) this.counters[c].inc(labels, v);
+        if (v !== 0) this.inc(COUNTER_NAMES[c], this.counters[c], labels, v);
       }
     }
     const ispDim = this.dims.includes('isp');
@@ -90,18 +119,30 @@ export class TailMetrics {
       const slot = byIsp.histSlots[g];
       if (slot < 0) continue;
       const isp = ispDim ? byIsp.valueOf(g, 0) : '';
-      let bins = this.latency.get(isp);
+      let bins = this.pendingLatency.get(isp) ?? this.latency.get(isp);
       if (bins === undefined) {
+        this.latency.set(isp, new Uint32Array(BINS));
         bins = new Uint32Array(BINS);
-        this.latency.set(isp, bins);
+        this.pendingLatency.set(isp, bins);
       }
       for (let i = 0; i < BINS; i++) bins[i] += byIsp.hist[slot * BINS + i];
     }
     for (const [name, n] of delta.totals) {
       if (name === 'records') this.recordsRead.inc(n);
-      else if (name.startsWith('problem:') && n > 0) this.badRecords.inc({ code: name.slice(8) }, n);
+      else if (name.startsWith('problem:') && n > 0) this.inc('badRecords', this.badRecords, { code: name.slice(8) }, n);
     }
     this.commits.inc();
+  }
+
+  /** After a scrape: the series it saw at 0 get their counts. */
+  private release(): void {
+    for (const p of this.pending.values()) p.counter.inc(p.labels, p.n);
+    this.pending = new Map();
+    for (const [isp, add] of this.pendingLatency) {
+      const bins = this.latency.get(isp) as Uint32Array;
+      for (let i = 0; i < BINS; i++) bins[i] += add[i];
+    }
+    this.pendingLatency = new Map();
   }
 
   /**
@@ -110,7 +151,7 @@ export class TailMetrics {
    * uses bin middles.
    */
   private latencyText(): string {
-    const name = 'pmta_acct_delivery_latency_seconds';
+    const name = LATENCY_METRIC;
     const lines = [`# HELP ${name} Delivery latency (timeLogged - timeQueued of d records).`, `# TYPE ${name} histogram`];
     const ispDim = this.dims.includes('isp');
     for (const [isp, bins] of [...this.latency.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -140,8 +181,11 @@ export class TailMetrics {
     return `${lines.join('\n')}\n`;
   }
 
+  /** The exposition text of a scrape. */
   async text(): Promise<string> {
-    return `${await this.registry.metrics()}\n${this.latencyText()}`;
+    const text = `${await this.registry.metrics()}\n${this.latencyText()}`;
+    this.release();
+    return text;
   }
 
   contentType(): string {

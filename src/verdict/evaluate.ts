@@ -3,7 +3,7 @@
  * verdict rollup for files, tail's stored buckets later) whose buckets are epoch-aligned,
  * `bucketSeconds` long, and keyed by at least the dimensions the rules scope.
  */
-import { attemptsOf, countsOf, rateParts, recordsOf, STRIDE, type Counts } from '../rollup/counters.js';
+import { attemptsOf, countsOf, rateParts, recordsOf, sendingOf, STRIDE, type Counts } from '../rollup/counters.js';
 import { regroup } from '../rollup/regroup.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { RateLimits } from '../pmta-config/limits.js';
@@ -103,7 +103,7 @@ function silenceVerdicts(input: VerdictInput, rule: SilenceRule, all: readonly R
   for (const row of rows) {
     const c = row.counts;
     // Sending activity: what "records keep arriving" counts; any record at all (f, rb, r...) means the log is alive.
-    const records = c.delivered + c.bounced + c.deferred + c.queueDeferred;
+    const records = sendingOf(c);
     const any = recordsOf(c);
     let level: Verdict['level'];
     if (c.delivered > 0) level = 'OK';

@@ -122,12 +122,19 @@ describe('tail --metrics', () => {
     const done = exited(child);
     await until(() => /metrics on http:\/\/127\.0\.0\.1:\d+\/metrics/.test(err) && counted(state).rows === 120);
     const url = /(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(err)?.[1] as string;
-    let text: string;
-    text = await (await fetch(url)).text();
+    // A series appears at 0 and takes its count after that scrape (Prometheus' increase() counts
+    // only what a counter gains after its first sample).
+    const first = await (await fetch(url)).text();
+    const text = await (await fetch(url)).text();
     child.kill('SIGTERM');
     expect((await done).code).toBe(0);
     const e = w.expected();
-    const sum = (name: string) => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+    const sumOf = (body: string, name: string) => [...body.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+    const sum = (name: string) => sumOf(text, name);
+    expect(first).toMatch(/^pmta_acct_delivered_total\{isp="gmail",[^}]*\} 0$/m);
+    expect(sumOf(first, 'pmta_acct_delivered_total')).toBe(0);
+    expect(sumOf(first, 'pmta_acct_delivery_latency_seconds_count')).toBe(0);
+    expect(sumOf(text, 'pmta_acct_delivery_latency_seconds_count')).toBe(e.delivered);
     expect(sum('pmta_acct_delivered_total')).toBe(e.delivered);
     expect(sum('pmta_acct_deferred_total')).toBe(e.deferred);
     expect(text).toMatch(/^pmta_acct_delivered_total\{isp="gmail",source_ip="198\.51\.100\.\d",vmta="vmta\d",pool="pool-a"\} \d+$/m);
