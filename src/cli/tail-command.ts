@@ -1,6 +1,6 @@
 /** `pmta-acct tail`: argv → TailSession, with the live view, JSON lines or nothing on stdout. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { watch, type FSWatcher } from 'chokidar';
 import { Command, Option } from 'commander';
@@ -22,6 +22,8 @@ import { EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, warn } from './io.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { Screen } from './tail-screen.js';
+import { PipeInput } from './tail-stdin.js';
+import { spoolLive } from '../tail/stdin-spool.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { changePayload, Notifier } from '../notify/notifier.js';
 import { judgeStoredState } from '../report/state-verdicts.js';
@@ -38,7 +40,9 @@ interface TailFlags extends VerdictFlags {
   dims?: string;
   by: string;
   tz?: string;
-  format?: 'view' | 'ndjson';
+  format?: 'view' | 'ndjson' | 'none';
+  stdin?: boolean;
+  spoolSize?: string;
   refresh: string;
   retain: string;
   metrics?: string;
@@ -74,7 +78,8 @@ function parseFrom(text: string, tz: string): { from: StartFrom; since: number |
 export function tailCommand(onExit: (code: number) => void): Command {
   return new Command('tail')
     .description('follow the live accounting file through rotations; count every record exactly once into a state directory')
-    .argument('<live-files...>', "PowerMTA's live accounting file (the <acct-file> path, e.g. /var/log/pmta/acct.csv); several when the config splits record types over several <acct-file>s")
+    .argument('[live-files...]', "PowerMTA's live accounting file (the <acct-file> path, e.g. /var/log/pmta/acct.csv); several when the config splits record types over several <acct-file>s")
+    .option('--stdin', "read PowerMTA's pipe target on standard input (<acct-file |/usr/bin/pmta-acct tail --stdin --state DIR>) instead of following files")
     .option('--state <dir>', 'state directory (default $XDG_STATE_HOME/pmta-acct, else ~/.local/state/pmta-acct)')
     .option('--from <where>', 'with no state yet: beginning, end, or a time (2026-11-28, 24h, ...)', 'end')
     .option('--once', 'catch up (rotated files included) and exit')
@@ -84,7 +89,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .option('--dims <dims>', 'dimensions kept in a new state (default isp,ip,vmta,pool)')
     .option('--by <dims>', 'grouping of the JSON lines', 'isp,ip')
     .option('--tz <zone>', 'time zone of a new state (labels, and 1d reports from it) (default UTC)')
-    .addOption(new Option('--format <format>', 'view (full screen; default on a terminal) or ndjson (one JSON line per closed bucket)').choices(['view', 'ndjson']))
+    .addOption(new Option('--format <format>', 'view (full screen; default on a terminal), ndjson (one JSON line per closed bucket; default otherwise) or none (nothing on stdout; default with --stdin)').choices(['view', 'ndjson', 'none']))
     .option('--refresh <seconds>', 'redraw the view this often', '1')
     .option('--retain <duration>', 'drop buckets older than this', '35d')
     .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics (HOST defaults to 127.0.0.1)')
@@ -102,8 +107,17 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .addOption(new Option('--commit-interval <ms>').default('1000').hideHelp())
     .addOption(new Option('--commit-rows <n>').default('10000').hideHelp())
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
+    .addOption(new Option('--spool-size <bytes>').default(String(64 << 20)).hideHelp())
     .action(async (liveArgs: string[], flags: TailFlags) => {
-      const lives = [...new Set(liveArgs.map((l) => resolve(l)))];
+      const stdin = flags.stdin === true;
+      if (stdin && liveArgs.length > 0) throw new PmtaAcctError('USAGE', 'tail --stdin reads standard input: name no live file');
+      if (!stdin && liveArgs.length === 0) throw new PmtaAcctError('USAGE', "tail: name PowerMTA's live accounting file (e.g. /var/log/pmta/acct.csv), or give --stdin for its pipe target");
+      if (stdin && flags.once === true) throw new PmtaAcctError('USAGE', 'tail --stdin ends at the end of its input: --once is for followed files');
+      if (stdin && (flags.rotatedDir ?? []).length > 0) throw new PmtaAcctError('USAGE', 'tail --stdin: --rotated-dir is for followed files');
+      if (stdin && flags.format === 'view') throw new PmtaAcctError('USAGE', 'tail --stdin: standard input is the pipe, so there is no live view (--format ndjson or none)');
+      const stateDir = resolve(flags.state ?? defaultStateDir());
+      const spoolSize = parsePositiveInt(flags.spoolSize, '--spool-size') ?? 64 << 20;
+      const lives = stdin ? [spoolLive(stateDir)] : [...new Set(liveArgs.map((l) => resolve(l)))];
       const live = lives[0];
       const tz = checkTimeZone(flags.tz ?? 'UTC');
       const bucket = (flags.bucket ?? '5m') as BucketSize;
@@ -112,14 +126,14 @@ export function tailCommand(onExit: (code: number) => void): Command {
       const by = parseDims(flags.by);
       const missing = by.filter((d) => !dims.includes(d));
       if (flags.dims !== undefined && missing.length > 0) throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: not in --dims ${dims.join(',')}`);
-      const { from, since } = parseFrom(flags.from, tz);
-      const stateDir = flags.state ?? defaultStateDir();
+      // The spool holds only what this state has not counted yet: read all of it.
+      const { from, since } = parseFrom(stdin && flags.from === 'end' ? 'beginning' : flags.from, tz);
       const create: StateConfig = { dims, bucket, tz, live, since, ...(lives.length > 1 ? { moreLive: lives.slice(1) } : {}) };
       const explicit = new Set<keyof StateConfig>();
       if (flags.bucket !== undefined) explicit.add('bucket');
       if (flags.dims !== undefined) explicit.add('dims');
       if (flags.tz !== undefined) explicit.add('tz');
-      const format = flags.format ?? (process.stdout.isTTY && flags.once !== true ? 'view' : 'ndjson');
+      const format = flags.format ?? (stdin ? 'none' : process.stdout.isTTY && flags.once !== true ? 'view' : 'ndjson');
       const view = format === 'view';
       const notices: string[] = [];
       const notice = (m: string) => {
@@ -146,14 +160,16 @@ export function tailCommand(onExit: (code: number) => void): Command {
       const lost: string[] = [];
       let closed: ClosedBuckets | null = null;
       let metrics: TailMetrics | null = null;
-      const session = await TailSession.open(
+      let pipe: PipeInput | null = null;
+      const open = () => TailSession.open(
         {
           stateDir, create, explicit, from, once: flags.once === true,
           rotatedDirs,
           retainSeconds: seconds(flags.retain, '--retain'),
           commitInterval: parsePositiveInt(flags.commitInterval, '--commit-interval') ?? 1000,
           commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? 10000,
-          rotateWait: seconds(flags.rotateWait, '--rotate-wait') * 1000,
+          // Only this process writes the spool, and never a file it has cut off: nothing to wait for.
+          rotateWait: stdin ? 0 : seconds(flags.rotateWait, '--rotate-wait') * 1000,
           scanInterval: 1000,
           config: fileConfig,
           hardCategories: parseList(flags.hardCategories),
@@ -174,9 +190,20 @@ export function tailCommand(onExit: (code: number) => void): Command {
           committed: (delta) => {
             closed?.add(delta);
             metrics?.add(delta);
+            pipe?.committed();
           },
+          beforeCommit: () => pipe?.sync(),
         },
       );
+      // Standard input is read from here on, so PowerMTA is not held up while the state opens.
+      if (stdin) pipe = new PipeInput(process.stdin, stateDir, spoolSize);
+      const opened = pipe === null ? await open() : await pipe.open(open, notice);
+      if (opened === null) {
+        // Another tail --stdin holds the state: it counts what this one handed over.
+        onExit(EXIT_OK);
+        return;
+      }
+      const session = opened;
       const config = session.state.config;
       // Verdicts over the stored buckets (windows end now): level changes become notices and alerts.
       const tracker = new LevelTracker(new Map(plan.rules.rules.map((r) => [r.name, r.hold ?? 0])));
@@ -201,7 +228,9 @@ export function tailCommand(onExit: (code: number) => void): Command {
           notice(`verdicts off: ${messageOf(err)}`);
         }
       };
-      if (session.started) {
+      if (session.started && stdin) {
+        warn(`new state in ${session.state.dir}: counting standard input (spooled in ${dirname(live)} until counted)`);
+      } else if (session.started) {
         // PowerMTA may write the current file under its dated name only: then that file is the one followed.
         const newest = existsSync(live) ? null : session.follower.newestRotated();
         const at = newest === null ? live : `${newest} (nothing at ${live}: the newest dated file is the one being written)`;
@@ -209,7 +238,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
           ? `new state in ${session.state.dir}: starting at the end of ${at}${lives.length > 1 ? ` and of ${lives.slice(1).join(', ')}` : ''} (--from end; --from beginning reads the rotated files too)`
           : `new state in ${session.state.dir}: reading ${lives.join(', ')} and ${lives.length > 1 ? 'their' : 'its'} rotated files from the beginning${since === null ? '' : `, counting events from ${flags.from}`}`);
       }
-      if (!view) closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));
+      if (format === 'ndjson') closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));
       let server: import('node:http').Server | null = null;
       if (flags.metrics !== undefined) {
         metrics = new TailMetrics(config.dims);
@@ -219,7 +248,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         warn(`metrics on http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr !== null ? addr.port : port}/metrics`);
       }
       let watcher: FSWatcher | null = null;
-      if (flags.watch && flags.once !== true) {
+      if (flags.watch && flags.once !== true && !stdin) {
         const dirs = [...new Set(lives.flatMap((l) => makeLayout(l, config.rotatedDirs ?? []).dirs))];
         watcher = watch(dirs, { depth: 0, ignoreInitial: true, persistent: true });
         watcher.on('all', () => session.wake());
@@ -280,6 +309,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         process.off('SIGTERM', onSignal);
         await watcher?.close();
         server?.close();
+        pipe?.close();
         if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(Date.now() / 1000))) process.stdout.write(`${line}\n`);
         judgeNow();
         session.close();

@@ -48,6 +48,8 @@ export interface TailEvents {
   gap(gap: Gap): void;
   /** After each successful commit, with what it added. */
   committed(delta: RollupDelta): void;
+  /** Before each commit's transaction (tail --stdin makes its spool durable there); a throw fails the commit. */
+  beforeCommit?(): void;
 }
 
 function checkConfig(stored: StateConfig, req: TailRequest): void {
@@ -211,6 +213,7 @@ export class TailSession {
       return true;
     }
     try {
+      this.events.beforeCommit?.();
       this.fail('before');
       this.state.db.transaction(() => {
         this.store.write(delta);
