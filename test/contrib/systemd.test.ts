@@ -46,6 +46,11 @@ function environment(lines: readonly string[]): Record<string, string> {
 }
 
 describe('contrib/systemd', () => {
+  it('the README shows the unit and its settings file as they are', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const f of ['pmta-acct-tail.service', 'pmta-acct.default']) expect(readme, f).toContain(readFileSync(join(DIR, f), 'utf8'));
+  });
+
   it('systemd-analyze verify finds nothing to say', () => {
     const root = scratch();
     mkdirSync(join(root, 'usr', 'bin'), { recursive: true });

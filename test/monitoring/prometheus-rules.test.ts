@@ -150,6 +150,19 @@ describe('Prometheus rules from the verdict rules', () => {
     expect(r.out).toMatch(/SUCCESS: \d+ rules found/);
   });
 
+  it('the README\'s prometheus.yml, with the rules file in place, is a configuration promtool accepts', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /<!-- prometheus\.yml -->\n```yaml\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const dir = scratch();
+    const config = (block as RegExpExecArray)[1].replace('/etc/prometheus/pmta-acct.rules.yml', CONTRIB);
+    expect(config).toContain(CONTRIB);
+    writeFileSync(join(dir, 'prometheus.yml'), config);
+    const r = promtool(['check', 'config', 'prometheus.yml'], dir);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
   it('reads the rates off the one definition (rateParts), which is a sum of counters', () => {
     expect(rateTerms('deferral')).toEqual({ count: [{ counter: 'deferred', coef: 1 }], volume: [{ counter: 'delivered', coef: 1 }, { counter: 'deferred', coef: 1 }, { counter: 'bounced', coef: 1 }] });
     expect(rateTerms('complaint').volume).toEqual([{ counter: 'delivered', coef: 1 }]);

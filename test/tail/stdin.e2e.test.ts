@@ -4,13 +4,14 @@
  * new program started before the old one has finished, killed with -9 at random points. What
  * reached the spool is counted exactly once; what can be lost is only what never reached it.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../helpers/acct-writer.js';
-import { runCli } from '../helpers/cli.js';
+import { readPmtaConfig } from '../../src/pmta-config/parse.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { feed, HEADER_LINE, pipeRows, startPipe } from '../helpers/pipe.js';
 import { scratchDirs } from '../helpers/session.js';
 import { counted, sleep, stateReport, until } from '../helpers/tail.js';
@@ -176,6 +177,26 @@ describe('tail --stdin', () => {
     expect(cut).toBeGreaterThan(10);
     expect(readdirSync(join(state, 'spool'))).toEqual(['pipe.csv']);
   }, 60_000);
+
+  it('the README\'s <acct-file> block names a command that counts what PowerMTA pipes to it', async () => {
+    const root = scratch();
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /```\n(<acct-file \|[\s\S]*?<\/acct-file>)\n```/.exec(readme);
+    expect(block).not.toBeNull();
+    const configFile = join(root, 'config');
+    writeFileSync(configFile, (block as RegExpExecArray)[1]);
+    const acct = readPmtaConfig(configFile).blocks.find((b) => b.tag === 'acct-file');
+    expect(acct?.directives.map((d) => d.name)).toEqual(['records', 'record-fields', 'record-fields']);
+    const command = (acct?.args ?? []).join(' ');
+    expect(command).toMatch(/^\|\/usr\/bin\/pmta-acct tail --stdin /);
+    const state = join(root, 'state');
+    const args = command.split(' ').slice(1).map((a) => (a === '/var/lib/pmta-acct-pipe' ? state : a === '127.0.0.1:9470' ? '127.0.0.1:0' : a));
+    const { writer, lines } = pipeRows(join(root, 'rows'), 25, 4);
+    const r = runCli(args, { input: HEADER_LINE + lines.join('') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(counted(state)).toEqual(writer.expected());
+  });
 
   it('says what it needs', () => {
     const root = scratch();
