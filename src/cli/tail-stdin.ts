@@ -28,6 +28,8 @@ export class PipeInput {
   private ended = false;
   private session: TailSession | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private failing: NodeJS.Timeout | null = null;
+  private notice: ((m: string) => void) | null = null;
   private readonly onData = (chunk: Buffer) => this.take(chunk);
   private readonly onEnd = () => this.finish();
 
@@ -41,9 +43,34 @@ export class PipeInput {
   }
 
   private take(chunk: Buffer): void {
-    this.spool.append(chunk);
-    if (this.phase === 'holding') this.session?.wake();
-    else if (this.phase === 'waiting' && this.spool.pending >= HAND_OVER_BYTES) this.spool.handOff();
+    this.guard(() => {
+      this.spool.append(chunk);
+      if (this.phase === 'holding') this.session?.wake();
+      else if (this.phase === 'waiting' && this.spool.pending >= HAND_OVER_BYTES) this.spool.handOff();
+    });
+  }
+
+  /**
+   * Writing the spool failed (disk full...): input stays in memory, standard input is paused once
+   * that holds HAND_OVER_BYTES (PowerMTA then waits on the pipe), and the write is tried again every
+   * second until it goes through.
+   */
+  private guard(write: () => void): void {
+    try {
+      write();
+      if (this.failing !== null) {
+        this.notice?.('the spool can be written again');
+        clearInterval(this.failing);
+        this.failing = null;
+        this.input.resume();
+      }
+    } catch (err) {
+      if (this.failing === null) {
+        this.notice?.(`cannot write the spool (${err instanceof Error ? err.message : String(err)}): standard input is kept in memory and written once it can be`);
+        this.failing = setInterval(() => this.guard(() => (this.phase === 'holding' ? this.spool.retry() : this.spool.handOff())), 1000);
+      }
+      if (this.spool.pending >= HAND_OVER_BYTES) this.input.pause();
+    }
   }
 
   private finish(): void {
@@ -51,7 +78,7 @@ export class PipeInput {
     this.ended = true;
     if (this.phase === 'opening') return;
     // waiting: the last hand-over; holding: into the live spool, then read to its end
-    this.spool.end();
+    this.guard(() => this.spool.end());
     if (this.phase === 'holding') this.stopWhenRead();
   }
 
@@ -76,6 +103,7 @@ export class PipeInput {
    * and all of it was handed over to that one.
    */
   async open(openSession: () => Promise<TailSession>, notice: (m: string) => void): Promise<TailSession | null> {
+    this.notice = notice;
     for (;;) {
       try {
         const session = await openSession();
@@ -90,7 +118,7 @@ export class PipeInput {
       if (this.phase === 'opening') {
         notice('another pmta-acct tail holds the state (PowerMTA restarted the pipe?): handing input over to it as spool files until it lets go');
         this.phase = 'waiting';
-        this.timer = setInterval(() => this.spool.handOff(), HAND_OVER_MS);
+        this.timer = setInterval(() => this.guard(() => this.spool.handOff()), HAND_OVER_MS);
       }
       if (this.ended) {
         this.spool.end();
@@ -127,7 +155,9 @@ export class PipeInput {
 
   close(): void {
     if (this.timer !== null) clearInterval(this.timer);
+    if (this.failing !== null) clearInterval(this.failing);
     this.timer = null;
+    this.failing = null;
     this.input.off('data', this.onData);
     this.input.off('end', this.onEnd);
     this.input.off('error', this.onEnd);

@@ -16,7 +16,7 @@
  * at the end of input, so every file can be cut anywhere; each starts with the header in effect.
  * Published spool files are never written again, and are deleted once read and committed.
  */
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ProblemLog } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
@@ -98,7 +98,12 @@ export class StdinSpool {
     this.received += chunk.length;
     this.held = this.held.length === 0 ? chunk : Buffer.concat([this.held, chunk]);
     this.reader.write(chunk);
-    if (this.fd !== null) this.flush(this.reader.offset - this.written);
+    this.retry();
+  }
+
+  /** Holding the state: write what is held and complete (all of it after the end of input); throws when the disk does. */
+  retry(): void {
+    if (this.fd !== null) this.flush(this.ended ? this.held.length : this.reader.offset - this.written);
   }
 
   /** Bytes held in memory (input not in the spool yet). */
@@ -190,7 +195,17 @@ export class StdinSpool {
         const cut = this.starts.find((at) => at >= want && at < this.written + n);
         if (cut !== undefined) take = cut - this.written;
       }
-      writeAll(this.fd, this.held.subarray(0, take));
+      try {
+        writeAll(this.fd, this.held.subarray(0, take));
+      } catch (err) {
+        // Disk full, say: the file keeps only whole writes, and the bytes stay held for the next try.
+        try {
+          ftruncateSync(this.fd, this.size);
+        } catch {
+          // not a regular file (a test's /dev/full): nothing was written to take back
+        }
+        throw err;
+      }
       this.held = this.held.subarray(take);
       this.written += take;
       this.size += take;

@@ -3,7 +3,7 @@
  * is cut off by size and whenever input is handed over, the spool files hold the stream's records
  * whole, each under the header that was in effect for it, and nothing else.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
@@ -105,6 +105,19 @@ describe('the stdin spool', () => {
     next.append(Buffer.from('type,rcpt\r\n'));
     next.close();
     expect(spoolFiles(state).map((f) => readFileSync(f, 'utf8'))).toEqual(['type,rcpt\r\nd,a@x.example\r\nd,b@x.exa', 'type,rcpt\r\n']);
+  });
+
+  it('a write that fails (disk full) keeps the input held, and says so', () => {
+    const state = scratch();
+    mkdirSync(join(state, 'spool'));
+    symlinkSync('/dev/full', join(state, 'spool', 'pipe.csv'));
+    const spool = new StdinSpool(state, { maxBytes: 1 << 20 });
+    spool.takeOver();
+    const input = 'type,rcpt\r\nd,a@x.example\r\nd,b@x';
+    expect(() => spool.append(Buffer.from(input))).toThrow(/ENOSPC/);
+    expect(spool.pending).toBe(input.length);
+    expect(() => spool.retry()).toThrow(/ENOSPC/);
+    expect(spool.pending).toBe(input.length);
   });
 
   it('never gives a name twice, and deletes only files read to their end and committed', () => {
