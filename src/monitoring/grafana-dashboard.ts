@@ -146,12 +146,16 @@ function rateQuery(rate: RateName, label: string | null, window: number): string
   return `(\n${sumExpr(t.count, label, opts)}\nor\n0 * ${volume}\n)\n/\n(${volume} > 0)`;
 }
 
+function capital(text: string): string {
+  return `${text[0].toUpperCase()}${text.slice(1)}`;
+}
+
 function ratePanel(board: Board, set: RuleSet, rate: RateName, dim: 'isp' | 'ip'): void {
   const label = labelOf(dim);
   const { rule, window } = ruleOf(set, rate, { [dim]: '' });
   const w = formatWindow(window);
   board.panel({
-    title: `${METRIC_WORDS[rate][0].toUpperCase()}${METRIC_WORDS[rate].slice(1)} per ${dim === 'isp' ? 'ISP' : 'sending IP'} (${w})`,
+    title: `${capital(METRIC_WORDS[rate])} per ${dim === 'isp' ? 'ISP' : 'sending IP'} (${w})`,
     description: `${rateText(rate)} over the last ${w}, per ${label}. ${thresholdText(rule)}`,
     targets: [{ expr: rateQuery(rate, label, window), legend: `{{${label}}}` }],
     unit: 'percentunit', width: 12, thresholds: rule === null ? undefined : [rule.warn, rule.crit],
@@ -164,7 +168,7 @@ export function grafanaDashboard(set: RuleSet): Obj {
   for (const rate of ['deferral', 'bounce', 'hardBounce', 'complaint'] as const) {
     const { rule, window } = ruleOf(set, rate, {});
     board.panel({
-      type: 'stat', title: `${METRIC_WORDS[rate]} (${formatWindow(window)})`, description: `${rateText(rate)} over the last ${formatWindow(window)}. ${thresholdText(rule)}`,
+      type: 'stat', title: `${capital(METRIC_WORDS[rate])} (${formatWindow(window)})`, description: `${rateText(rate)} over the last ${formatWindow(window)}. ${thresholdText(rule)}`,
       targets: [{ expr: rateQuery(rate, null, window), legend: METRIC_WORDS[rate] }], unit: 'percentunit', width: 4,
       thresholds: rule === null ? undefined : [rule.warn, rule.crit],
     });

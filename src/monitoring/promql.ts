@@ -116,7 +116,10 @@ export function sumExpr(terms: readonly Term[], label: string | null, opts: SumO
   const drop = DIM_LABELS.filter((l) => l !== label);
   const inc = (t: Term) => `increase(${counterMetric(t.counter)}${sel}[${range}])`;
   const scaled = (t: Term, e: string) => (t.coef === 1 ? e : `${t.coef} * ${e}`);
-  const sum = (union: boolean) => (opts.by !== undefined ? `sum by (${opts.by.join(', ')})` : `sum without (${[...drop, ...(union ? [PART] : [])].join(', ')})`);
+  const sum = (union: boolean) => {
+    if (opts.by === undefined) return `sum without (${[...drop, ...(union ? [PART] : [])].join(', ')})`;
+    return opts.by.length === 0 ? 'sum' : `sum by (${opts.by.join(', ')})`;
+  };
   if (terms.length === 1 && opts.anchor !== true) return `${sum(false)} (${scaled(terms[0], inc(terms[0]))})`;
   const parts = terms.map((t) => scaled(t, `label_replace(${inc(t)}, "${PART}", "${t.counter}", "", "")`));
   if (opts.anchor === true) parts.push(`label_replace(0 * increase(${RECORDS_READ_METRIC}[${range}]), "${PART}", "none", "", "")`);

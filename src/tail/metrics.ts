@@ -87,8 +87,8 @@ export class TailMetrics {
   }
 
   /** Add n to a series; a series never scraped is exported at 0 and gets its count after the next scrape. */
-  private inc(family: string, counter: Counter<string>, labels: Record<string, string>, n: number): void {
-    const id = `${family}\u0000${Object.values(labels).join('\u0000')}`;
+  private inc(family: string, counter: Counter<string>, labels: Record<string, string>, labelKey: string, n: number): void {
+    const id = `${family}\u0000${labelKey}`;
     const waiting = this.pending.get(id);
     if (waiting !== undefined) waiting.n += n;
     else if (this.known.has(id)) counter.inc(labels, n);
@@ -108,9 +108,10 @@ export class TailMetrics {
       this.labelDims.forEach((d, i) => {
         labels[this.labelNames[i]] = r.valueOf(g, d);
       });
+      const labelKey = Object.values(labels).join('\u0000');
       for (let c = 0; c < STRIDE; c++) {
         const v = r.counters[g * STRIDE + c];
-        if (v !== 0) this.inc(COUNTER_NAMES[c], this.counters[c], labels, v);
+        if (v !== 0) this.inc(COUNTER_NAMES[c], this.counters[c], labels, labelKey, v);
       }
     }
     const ispDim = this.dims.includes('isp');
@@ -129,7 +130,7 @@ export class TailMetrics {
     }
     for (const [name, n] of delta.totals) {
       if (name === 'records') this.recordsRead.inc(n);
-      else if (name.startsWith('problem:') && n > 0) this.inc('badRecords', this.badRecords, { code: name.slice(8) }, n);
+      else if (name.startsWith('problem:') && n > 0) this.inc('badRecords', this.badRecords, { code: name.slice(8) }, name, n);
     }
     this.commits.inc();
   }
