@@ -243,7 +243,14 @@ export function tailCommand(onExit: (code: number) => void): Command {
       if (flags.metrics !== undefined) {
         metrics = new TailMetrics(config.dims);
         const { host, port } = parseListen(flags.metrics);
-        server = await serveMetrics(metrics, host, port);
+        try {
+          server = await serveMetrics(metrics, host, port);
+        } catch (err) {
+          // a port in use: let go of the state (and of standard input, which would keep the process up)
+          pipe?.close();
+          session.close();
+          throw err;
+        }
         const addr = server.address();
         warn(`metrics on http://${host.includes(':') ? `[${host}]` : host}:${typeof addr === 'object' && addr !== null ? addr.port : port}/metrics`);
       }

@@ -5,6 +5,7 @@
  * reached the spool is counted exactly once; what can be lost is only what never reached it.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
@@ -210,5 +211,21 @@ describe('tail --stdin', () => {
     const s = runCli(['tail', '--stdin', '--state', join(root, 'f')], { input: HEADER_LINE });
     expect(s.code).toBe(3);
     expect(s.stderr).toMatch(/it follows .*acct\.csv, not .*spool\/pipe\.csv/);
+  });
+
+  it('a metrics port in use ends it with the reason (standard input does not keep it up)', async () => {
+    const root = scratch();
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const p = startPipe(join(root, 's'), ['--metrics', `127.0.0.1:${port}`]);
+      await feed(p.child, HEADER_LINE);
+      const r = await p.done;
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('EADDRINUSE');
+    } finally {
+      busy.close();
+    }
   });
 });
