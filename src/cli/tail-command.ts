@@ -157,6 +157,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         }
       }
       let gapsSeen = 0;
+      let lostBytes = 0;
       const lost: string[] = [];
       let closed: ClosedBuckets | null = null;
       let metrics: TailMetrics | null = null;
@@ -185,7 +186,8 @@ export function tailCommand(onExit: (code: number) => void): Command {
             if (view) lost.push(text);
             else warn(text);
             notices.push(text);
-            metrics?.gapBytes.inc(g.missing);
+            lostBytes += g.missing;
+            metrics?.lost(g.missing);
           },
           committed: (delta) => {
             closed?.add(delta);
@@ -242,6 +244,8 @@ export function tailCommand(onExit: (code: number) => void): Command {
       let server: import('node:http').Server | null = null;
       if (flags.metrics !== undefined) {
         metrics = new TailMetrics(config.dims);
+        // gaps are found when the state opens, before there are metrics
+        metrics.lost(lostBytes);
         const { host, port } = parseListen(flags.metrics);
         try {
           server = await serveMetrics(metrics, host, port);

@@ -30,6 +30,7 @@ export class PipeInput {
   private timer: NodeJS.Timeout | null = null;
   private failing: NodeJS.Timeout | null = null;
   private notice: ((m: string) => void) | null = null;
+  private rows: FileRows | null = null;
   private readonly onData = (chunk: Buffer) => this.take(chunk);
   private readonly onEnd = () => this.finish();
 
@@ -150,7 +151,8 @@ export class PipeInput {
   /** After a commit: spool files read to their end are deleted. */
   committed(): void {
     if (this.phase !== 'holding' || this.session === null) return;
-    this.spool.cleanup(new FileRows(this.session.state.db).active());
+    this.rows ??= new FileRows(this.session.state.db);
+    this.spool.cleanup(this.rows.active());
   }
 
   close(): void {

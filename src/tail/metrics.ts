@@ -54,10 +54,10 @@ export class TailMetrics {
   private readonly labelDims: number[];
   private readonly labelNames: string[];
   private readonly counters: Counter<string>[];
-  readonly recordsRead: Counter<string>;
+  private readonly recordsRead: Counter<string>;
   readonly badRecords: Counter<string>;
-  readonly gapBytes: Counter<string>;
-  readonly commits: Counter<string>;
+  private readonly gapBytes: Counter<string>;
+  private readonly commits: Counter<string>;
   readonly lag: Gauge<string>;
   readonly lastEvent: Gauge<string>;
   readonly files: Gauge<string>;
@@ -68,6 +68,9 @@ export class TailMetrics {
   /** Counts of series not scraped yet: added once a scrape has seen them at 0. */
   private pending = new Map<string, { counter: Counter<string>; labels: Record<string, string>; n: number }>();
   private pendingLatency = new Map<string, Uint32Array>();
+  /** Counts of the series without labels before the first scrape (each there at 0 from the start). */
+  private early = new Map<Counter<string>, number>();
+  private scraped = false;
 
   constructor(dims: readonly string[]) {
     this.dims = dims;
@@ -129,14 +132,28 @@ export class TailMetrics {
       for (let i = 0; i < BINS; i++) bins[i] += byIsp.hist[slot * BINS + i];
     }
     for (const [name, n] of delta.totals) {
-      if (name === 'records') this.recordsRead.inc(n);
+      if (name === 'records') this.plain(this.recordsRead, n);
       else if (name.startsWith('problem:') && n > 0) this.inc('badRecords', this.badRecords, { code: name.slice(8) }, name, n);
     }
-    this.commits.inc();
+    this.plain(this.commits, 1);
+  }
+
+  /** Bytes of a file that went away unread (tail's DATA LOST). */
+  lost(bytes: number): void {
+    this.plain(this.gapBytes, bytes);
+  }
+
+  /** A series without labels exists at 0 from the start: only what comes before the first scrape waits for it. */
+  private plain(counter: Counter<string>, n: number): void {
+    if (this.scraped) counter.inc(n);
+    else this.early.set(counter, (this.early.get(counter) ?? 0) + n);
   }
 
   /** After a scrape: the series it saw at 0 get their counts. */
   private release(): void {
+    this.scraped = true;
+    for (const [counter, n] of this.early) counter.inc(n);
+    this.early = new Map();
     for (const p of this.pending.values()) p.counter.inc(p.labels, p.n);
     this.pending = new Map();
     for (const [isp, add] of this.pendingLatency) {
