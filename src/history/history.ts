@@ -5,7 +5,7 @@
  */
 import { PmtaAcctError } from '../errors.js';
 import type { CompareMode, PeriodFigures } from '../report/compare.js';
-import { startOfLocalDay } from '../rollup/buckets.js';
+import { addLocalDays, startOfLocalDay } from '../util/zone.js';
 
 export type HistoryAnswer = { readonly figures: PeriodFigures } | { readonly missing: string };
 
@@ -21,14 +21,6 @@ export interface Period {
   readonly until: number;
   /** Whole local days in the period, or null when it does not start and end at local midnight. */
   readonly days: number | null;
-}
-
-/** Local midnight `n` days after (n > 0) or before (n < 0) the local midnight `day`. */
-export function addLocalDays(day: number, n: number, tz: string): number {
-  let t = day;
-  for (let i = 0; i < n; i++) t = startOfLocalDay(t + 26 * 3600, tz);
-  for (let i = 0; i > n; i--) t = startOfLocalDay(t - 1, tz);
-  return t;
 }
 
 /** Local midnights in [since, until). */

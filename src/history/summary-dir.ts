@@ -10,15 +10,9 @@ import { totalOf, tableOf } from '../report/model.js';
 import { bucketSeconds, type BucketSize } from '../rollup/buckets.js';
 import { regroup } from '../rollup/regroup.js';
 import { Rollup } from '../rollup/rollup.js';
-import { localTime } from '../util/zone.js';
+import { addLocalDays, localDate } from '../util/zone.js';
 import { decodeDay, encodeDay, type DayInput } from './day-file.js';
-import { addLocalDays, localDays, periodOf, type HistoryAnswer, type HistorySource } from './history.js';
-
-/** `2026-11-28`: the local date of epoch second t in tz. */
-export function localDate(t: number, tz: string): string {
-  const l = localTime(t, tz);
-  return `${String(l.year).padStart(4, '0')}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
-}
+import { localDays, periodOf, type HistoryAnswer, type HistorySource } from './history.js';
 
 export function dayFile(dir: string, day: number, tz: string): string {
   return join(dir, `${localDate(day, tz)}.json`);

@@ -46,6 +46,9 @@ function dateDays(y: number, m: number, d: number): number {
   return lastDays;
 }
 
+/** Whether the last timestamp parsed was absolute: it had an offset (or `Z`), or was epoch seconds. */
+let lastAbsolute = false;
+
 /** Parse `HH:MM:SS[.fff][offset]` at s[i..b); `days` is the date. */
 function timeOfDay(s: Uint8Array, i: number, b: number, days: number): number {
   if (b - i < 8 || s[i + 2] !== 58 || s[i + 5] !== 58) return Number.NaN;
@@ -61,6 +64,7 @@ function timeOfDay(s: Uint8Array, i: number, b: number, days: number): number {
     if (j === f) return Number.NaN;
   }
   let offset = 0;
+  lastAbsolute = j < b;
   if (j < b) {
     const c = s[j];
     if (c === 90 && j + 1 === b) {
@@ -106,6 +110,7 @@ export function parseTimestamp(s: Uint8Array, a: number, b: number): number {
     return Number.NaN;
   }
   if (len >= 9 && len <= 11) {
+    lastAbsolute = true;
     let v = 0;
     for (let i = a; i < b; i++) {
       const d = digit(s, i);
@@ -121,4 +126,22 @@ export function parseTimestamp(s: Uint8Array, a: number, b: number): number {
 export function parseTime(text: string): number {
   const bytes = Buffer.from(text, 'utf8');
   return parseTimestamp(bytes, 0, bytes.length);
+}
+
+/** A date alone, or a time without seconds, in either date form; the rest (an offset) follows. */
+const SHORT = /^(\d{4}-\d{2}-\d{2}|\d{2}\/\d{2}\/\d{4})(?:([ Tt])(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?(\S*)$/;
+
+/**
+ * A time a person wrote: every accounting timestamp form (the grammar above), plus a date alone
+ * (its midnight) and minutes without seconds. `absolute` is false when it names no offset: then
+ * `seconds` is the wall-clock time read as UTC, for the caller to place in its zone. Null when the
+ * text is not a time.
+ */
+export function parseWrittenTime(text: string): { readonly seconds: number; readonly absolute: boolean } | null {
+  const s = text.trim();
+  const m = SHORT.exec(s);
+  // An offset needs a time before it: `2026-11-28+01:00` is not a time.
+  const full = m === null ? s : m[2] === undefined ? (m[5] === '' ? `${m[1]} 00:00:00` : s) : m[4] === undefined ? `${m[1]}${m[2]}${m[3]}:00${m[5]}` : s;
+  const seconds = parseTime(full);
+  return Number.isNaN(seconds) ? null : { seconds, absolute: lastAbsolute };
 }

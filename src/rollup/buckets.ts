@@ -3,7 +3,7 @@
  * midnight in a time zone (so a day in America/New_York is 23, 24 or 25 hours long).
  */
 import { PmtaAcctError } from '../errors.js';
-import { assertZone, fromLocalTime, isUtcZone, localTime } from '../util/zone.js';
+import { addLocalDays, assertZone, isUtcZone, startOfLocalDay } from '../util/zone.js';
 
 export const BUCKET_SIZES = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BucketSize = (typeof BUCKET_SIZES)[number];
@@ -38,13 +38,6 @@ export function checkTimeZone(tz: string): string {
   return tz;
 }
 
-/** Local midnight (epoch seconds) of the day holding t in tz. */
-export function startOfLocalDay(t: number, tz: string): number {
-  if (isUtcZone(tz)) return t - mod(t, 86400);
-  const l = localTime(t, tz);
-  return fromLocalTime({ year: l.year, month: l.month, day: l.day, hour: 0, minute: 0, second: 0 }, tz);
-}
-
 function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }
@@ -63,7 +56,7 @@ export function makeBucketing(size: BucketSize, tz = 'UTC'): Bucketing {
   // Days in a zone with DST vary in length: cache the current day's [start, end).
   let lo = NaN;
   let hi = NaN;
-  const nextDay = (start: number) => startOfLocalDay(start + 26 * 3600, tz);
+  const nextDay = (start: number) => addLocalDays(start, 1, tz);
   return {
     size,
     tz,
@@ -71,6 +64,13 @@ export function makeBucketing(size: BucketSize, tz = 'UTC'): Bucketing {
       if (t >= lo && t < hi) return lo;
       lo = startOfLocalDay(t, tz);
       hi = nextDay(lo);
+      // Where a change of offset after midnight takes the date back (America/St_Johns at 00:01
+      // until 2011), the repeated hour of the day before belongs to the day that had begun:
+      // days are contiguous, each from the first instant of its date.
+      while (hi <= t) {
+        lo = hi;
+        hi = nextDay(lo);
+      }
       return lo;
     },
     next: nextDay,

@@ -13,6 +13,7 @@
  * not follow the pattern (and stdin) are always read.
  */
 import { basename, dirname } from 'node:path';
+import { fromLocalTime, localTime } from '../util/zone.js';
 import { parseRotationName } from './rotation-name.js';
 
 const HOUR = 3600;
@@ -33,9 +34,12 @@ interface Dated {
   readonly seq: number;
 }
 
+/** Midnight of the name's date read as UTC (the bounds allow for any offset); NaN for a date that does not exist. */
 function dayStart(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y, m - 1, d) / 1000;
+  const [year, month, day] = date.split('-').map(Number);
+  const t = fromLocalTime({ year, month, day, hour: 0, minute: 0, second: 0 }, 'UTC');
+  const back = localTime(t, 'UTC');
+  return back.year === year && back.month === month && back.day === day ? t : Number.NaN;
 }
 
 /** The range of event times a file can hold, [lower, upper) in epoch seconds, by path. */

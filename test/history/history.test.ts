@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addLocalDays, earlierPeriods, localDays, periodOf, reportPeriod } from '../../src/history/history.js';
-import { bucketFitsDays, bucketForDays, localDate } from '../../src/history/summary-dir.js';
+import { earlierPeriods, localDays, periodOf, reportPeriod } from '../../src/history/history.js';
+import { addLocalDays, localDate } from '../../src/util/zone.js';
+import { bucketFitsDays, bucketForDays } from '../../src/history/summary-dir.js';
 
 const NY = 'America/New_York';
 // 2026-11-01 is the end of DST in New York: that local day has 25 hours.
