@@ -54,11 +54,16 @@ export interface WindowRollupSpec {
   readonly until: number | null;
   /** Seconds before the window end that a window can reach (the longest window). */
   readonly horizon: number;
+  /**
+   * Seconds before the last window end that other window ends are judged (incidents: every window
+   * of the period's last INCIDENT_REACH); 0 or absent: only the last end.
+   */
+  readonly reach?: number;
 }
 
-/** First bucket start a window ending at `end` (exclusive) can reach. */
+/** First bucket start a window ending at `end` (exclusive), or `reach` before it, can reach. */
 export function windowKeepFrom(spec: WindowRollupSpec, bucketSeconds: number, end: number): number {
-  const from = end - spec.horizon;
+  const from = end - (spec.reach ?? 0) - spec.horizon;
   return from - (((from % bucketSeconds) + bucketSeconds) % bucketSeconds);
 }
 

@@ -6,6 +6,8 @@ import type { GroupRow, ReportModel } from './model.js';
 import { isoTime } from './format.js';
 import type { Problem } from '../parse/problems.js';
 import { verdictJson } from './verdict-json.js';
+import { clockOf, incidentLine } from './incident-view.js';
+import type { IncidentSummary } from '../verdict/incidents.js';
 import { COUNTER_NAMES } from '../rollup/counters.js';
 import type { Comparison, Figures } from './compare.js';
 
@@ -56,6 +58,19 @@ function problemJson(p: Problem): Record<string, unknown> {
   return { code: p.code, file: p.file, line: p.line, byte: p.byte, message: p.message };
 }
 
+/** `incidents` (always an array) and `incidentWindows`: what was judged, or null when nothing was. */
+function incidentsJson(s: IncidentSummary | null, tz: string): Record<string, unknown> {
+  const time = (t: number | null) => (t === null ? null : isoTime(t, tz));
+  const c = s === null ? null : clockOf(s, tz);
+  return {
+    incidents: s === null || c === null ? [] : s.incidents.map((i) => ({
+      level: i.level, rule: i.rule, metric: i.metric, scope: i.scope, start: isoTime(i.start, tz), end: isoTime(i.end, tz),
+      ongoing: i.ongoing, seconds: i.end - i.start, windows: i.windows, message: incidentLine(i, c), peak: verdictJson(i.peak, tz),
+    })),
+    incidentWindows: s === null ? null : { first: time(s.from), last: time(s.to), step: s.step, cut: s.cut },
+  };
+}
+
 export function reportJson(m: ReportModel): Record<string, unknown> {
   const tz = m.range.tz;
   const time = (t: number | null) => (t === null ? null : isoTime(t, tz));
@@ -84,6 +99,7 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
     },
     status: m.verdicts ? m.verdicts.status : null,
     verdicts: m.verdicts ? m.verdicts.verdicts.map((v) => verdictJson(v, tz)) : [],
+    ...incidentsJson(m.incidents ?? null, tz),
     total: groupJson(m.total, tz, false, false),
     groups: m.groups.map((g) => groupJson(g, tz, m.bucket !== null, true)),
     omittedKeys: m.omittedKeys,

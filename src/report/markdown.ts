@@ -15,6 +15,7 @@ import { topIsps, topReasons, type ReasonRow } from './reasons.js';
 import { markdownSafe } from './sanitize.js';
 import { sortVerdicts } from './verdict-view.js';
 import { verdictContext } from './verdicts.js';
+import { clockOf, incidentContext, INCIDENT_COLUMNS } from './incident-view.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
 import { label } from './labels.js';
@@ -88,6 +89,19 @@ function verdicts(m: ReportModel): string {
   return `## Verdicts\n\n_${markdownSafe(verdictContext(m.verdicts, m.range.tz))}_\n\n${lines.join('\n')}\n`;
 }
 
+function incidents(m: ReportModel): string {
+  const s = m.incidents;
+  if (s === null || s === undefined) return '';
+  const c = clockOf(s, m.range.tz);
+  const head = `## Incidents\n\n_${markdownSafe(incidentContext(s, c))}_\n\n`;
+  if (s.incidents.length === 0) return `${head}None: no rule was at WARN or above in any window.\n`;
+  const rows = s.incidents.map((i) => INCIDENT_COLUMNS.map((col, k) => {
+    const text = markdownSafe(col.cell(i, c));
+    return k === 0 ? `**${text}**` : text;
+  }));
+  return `${head}${table(INCIDENT_COLUMNS.map((col) => col.heading), rows, INCIDENT_COLUMNS.findIndex((col) => col.right))}\n`;
+}
+
 function totals(m: ReportModel): string {
   const c = m.total.counts;
   const r = m.total.rates;
@@ -146,6 +160,7 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   out.push(`${formatCount(i.files)} files, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`);
   if (m.comparison !== null) out.push(`${markdownSafe(comparisonSentence(m.comparison, m.range.tz))}\n`);
   out.push(verdicts(m));
+  out.push(incidents(m));
   out.push(totals(m));
   const tl = timelineOf(m);
   const points = tl === null ? null : ispPoints(m, tl);

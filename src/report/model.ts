@@ -10,6 +10,7 @@ import { regroup } from '../rollup/regroup.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { SinkStats } from '../engine/options.js';
 import type { RunResult } from '../engine/run.js';
+import type { IncidentSummary } from '../verdict/incidents.js';
 import type { VerdictSummary } from '../verdict/plan.js';
 import type { RuleSet } from '../verdict/types.js';
 import type { Comparison } from './compare.js';
@@ -77,6 +78,8 @@ export interface ReportModel {
   readonly reasons: readonly ReasonRow[] | null;
   /** What the rules say, shown first by every renderer; absent when not judged (--no-verdicts). */
   readonly verdicts?: VerdictSummary | null;
+  /** What went wrong during the period: every window of it judged (absent or null: not judged). */
+  readonly incidents?: IncidentSummary | null;
   /** The rules tables are highlighted by (the built-in ones when absent). */
   readonly rules?: RuleSet;
   /** Figures of an earlier period to compare with (`--compare`), null without. */

@@ -106,5 +106,19 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
     out.push(...family(name, 'Verdict per rule and scope: 0 OK (or INFO), 1 WARN, 2 CRIT', lines));
     one('status', 'Worst verdict: 0 OK, 1 WARNING, 2 CRITICAL (the exit status of check)', severityOf(m.verdicts.status));
   }
+  const incidents = m.incidents?.incidents;
+  if (incidents !== undefined) {
+    one('incidents', 'Incidents during the report period: runs of windows at WARN or above of one rule and scope', incidents.length);
+    one('incident_seconds', 'Seconds of incidents during the report period, added up', incidents.reduce((n, i) => n + (i.end - i.start), 0));
+    const by = new Map<string, { rule: string; level: string; n: number }>();
+    for (const i of incidents) {
+      const k = `${i.rule}\u0000${i.level}`;
+      const e = by.get(k) ?? { rule: i.rule, level: i.level, n: 0 };
+      e.n++;
+      by.set(k, e);
+    }
+    const name = `${P}_rule_incidents`;
+    out.push(...family(name, 'Incidents during the report period per rule and worst level reached', [...by.values()].map((e) => sample(name, { rule: e.rule, level: e.level }, e.n))));
+  }
   return `${out.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
 import type { Dimension } from '../classify/classifier.js';
 import { engineOptionsOf, type EngineOptions, type ReadingRequest, type RunSettings } from '../engine/options.js';
 import { runRollup } from '../engine/run.js';
-import type { BucketSize } from '../rollup/buckets.js';
+import { bucketSeconds, type BucketSize } from '../rollup/buckets.js';
 import { describeInputs, resolveInputPaths } from '../source/inputs.js';
 import { pruneByName } from '../source/prune.js';
 import { PmtaAcctError } from '../errors.js';
@@ -14,7 +14,8 @@ import { bucketFitsDays, bucketForDays, saveDays } from '../history/summary-dir.
 import type { CompareMode } from './compare.js';
 import { compareReport } from './compare-run.js';
 import { buildModel, inputOfRun, type ReportModel } from './model.js';
-import { judgeFiles, windowSpec, type VerdictPlan } from '../verdict/plan.js';
+import { INCIDENT_REACH } from '../verdict/incidents.js';
+import { judgeFiles, judgeIncidents, windowSpec, type VerdictPlan } from '../verdict/plan.js';
 
 export interface ReportRequest extends ReadingRequest, RunSettings {
   readonly inputs: readonly string[];
@@ -71,7 +72,7 @@ export async function runReportWith(req: ReportRequest, extras: ReportExtras): P
   const save = extras.save ?? null;
   if (save !== null) for (const d of ['isp', 'ip'] as const) if (!dims.includes(d)) dims.push(d);
   const bucket = engineBucket(req, extras);
-  const engine: EngineOptions = { ...engineOptionsOf(req, dims, bucket), windows: req.verdicts ? windowSpec(req.verdicts) : null };
+  const engine: EngineOptions = { ...engineOptionsOf(req, dims, bucket), windows: req.verdicts ? windowSpec(req.verdicts, INCIDENT_REACH) : null };
   // Rotated files whose names put them outside --since/--until are never opened (source/prune.ts).
   const files = describeInputs(pruneByName(resolveInputPaths(req.inputs), req.since, req.until).kept);
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange });
@@ -88,6 +89,10 @@ export async function runReportWith(req: ReportRequest, extras: ReportExtras): P
     }
     model = { ...model, comparison: await compareReport(model, extras.compare, extras.history) };
   }
-  if (req.verdicts) model = { ...model, verdicts: judgeFiles(req.verdicts, result.windows, result.stats.lastEvent), rules: req.verdicts.rules };
+  if (req.verdicts) {
+    const verdicts = judgeFiles(req.verdicts, result.windows, result.stats.lastEvent);
+    const incidents = judgeIncidents(req.verdicts, result.windows, bucketSeconds(req.verdicts.bucket), result.stats.firstEvent, verdicts);
+    model = { ...model, verdicts, incidents, rules: req.verdicts.rules };
+  }
   return { model, saved };
 }

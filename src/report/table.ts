@@ -12,6 +12,7 @@ import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
 import type { GroupRow, ReportModel } from './model.js';
 import { terminalSafe } from './sanitize.js';
 import { verdictContext, verdictLines } from './verdicts.js';
+import { clockOf, incidentContext, INCIDENT_COLUMNS } from './incident-view.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
 import { label } from './labels.js';
@@ -140,6 +141,28 @@ function verdicts(m: ReportModel, paint: Paint): string {
   return `${paint.bold('Verdicts')} (${terminalSafe(verdictContext(s, m.range.tz))})\n${lines.join('\n')}\n`;
 }
 
+/** What went wrong during the period, in time order, right after the verdicts. */
+function incidents(m: ReportModel, paint: Paint): string {
+  const s = m.incidents;
+  if (!s) return '';
+  const c = clockOf(s, m.range.tz);
+  const title = `${paint.bold('Incidents')} (${terminalSafe(incidentContext(s, c))})`;
+  if (s.incidents.length === 0) return `${title}\n  none: no rule was at WARN or above in any window\n`;
+  const TableClass = cliTable();
+  const t = new TableClass({
+    head: INCIDENT_COLUMNS.map((col) => col.heading),
+    style: { head: [], border: [], compact: true },
+    colAligns: INCIDENT_COLUMNS.map((col) => (col.right ? 'right' : 'left')),
+  });
+  for (const i of s.incidents) {
+    t.push(INCIDENT_COLUMNS.map((col, k) => {
+      const text = terminalSafe(col.cell(i, c));
+      return k === 0 ? paint.level(text, LEVEL_PAINT[i.level] ?? 'ok') : text;
+    }));
+  }
+  return `${title}\n${t.toString()}\n`;
+}
+
 /** The totals on one line, naming only what is there (query's groups layout). */
 function totalLine(m: ReportModel): string {
   const c = m.total.counts;
@@ -189,7 +212,7 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
     if (notes) parts.push(notes);
     return parts.filter((p) => p !== '').join('\n');
   }
-  const parts = [`${opts.headline ?? headline(m)}\n`, verdicts(m, paint), totals(m, paint, rules)];
+  const parts = [`${opts.headline ?? headline(m)}\n`, verdicts(m, paint), incidents(m, paint), totals(m, paint, rules)];
   if (m.byIsp) parts.push(section('By ISP', m.byIsp, ['isp'], ['ISP'], paint, top, rules));
   if (m.byIp) parts.push(section('By sending IP', m.byIp, ['ip'], ['Sending IP'], paint, top, rules));
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');

@@ -13,6 +13,8 @@ const MAX_POINTS = 720;
 
 export interface Timeline {
   readonly starts: readonly number[];
+  /** Where the axis ends (exclusive): the end of its last point. */
+  readonly end: number;
   readonly labels: readonly string[];
   /** Index of the point a bucket start belongs to. */
   indexOf(start: number): number;
@@ -36,7 +38,7 @@ export function timelineOf(m: ReportModel): Timeline | null {
   });
   const index = new Map<number, number>();
   all.forEach((t, i) => index.set(t, Math.floor(i / step)));
-  return { starts, labels, indexOf: (start) => index.get(start) ?? -1 };
+  return { starts, end: all.length === 0 ? end : b.next(all[all.length - 1]), labels, indexOf: (start) => index.get(start) ?? -1 };
 }
 
 function zero(): Counts {

@@ -1,17 +1,19 @@
 /**
- * (rollup, rules, window end) → verdicts. Pure: the rollup is any bucketed rollup (the engine's
- * verdict rollup for files, tail's stored buckets later) whose buckets are epoch-aligned,
- * `bucketSeconds` long, and keyed by at least the dimensions the rules scope.
+ * (window rows, rules, window end) → verdicts. Pure: the rows come from any bucketed rollup (the
+ * engine's verdict rollup for files, tail's stored buckets) whose buckets are epoch-aligned,
+ * `bucketSeconds` long, and keyed by at least the dimensions the rules scope; one window end at a
+ * time (`evaluate`, a regrouping per window) or every end of a period in order (`judgeAt` over
+ * sliding rows, verdict/series.ts).
  */
-import { attemptsOf, countsOf, rateParts, recordsOf, sendingOf, STRIDE, type Counts } from '../rollup/counters.js';
-import { regroup } from '../rollup/regroup.js';
+import { attemptsOf, countsOf, rateParts, recordsOf, sendingOf, STRIDE } from '../rollup/counters.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { RateLimits } from '../pmta-config/limits.js';
 import { localTime } from '../util/zone.js';
 import { capacityMessage, msgRateMessage, noDeferralsMessage, rateMessage, silenceMessage } from './message.js';
 import { above, rateLevel } from './thresholds.js';
 import { spanOf, activeRules, type Span } from './window.js';
-import { isRateRule, severity, type CapacityRule, type MsgRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule, type Verdict } from './types.js';
+import { regroupRows, type WindowRow, type WindowRows } from './window-rows.js';
+import { isRateRule, severity, type CapacityRule, type Level, type MsgRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule, type Verdict } from './types.js';
 
 export interface VerdictInput {
   readonly rollup: Rollup;
@@ -23,23 +25,27 @@ export interface VerdictInput {
   readonly limits: RateLimits | null;
 }
 
-interface Row {
-  readonly key: Record<string, string>;
-  readonly counts: Counts;
+/** What `judgeAt` needs: the rows of each window, and how to judge them. */
+export interface JudgeInput {
+  readonly rows: WindowRows;
+  readonly bucketSeconds: number;
+  readonly end: number;
+  readonly rules: RuleSet;
+  readonly limits: RateLimits | null;
+  /** Only WARN and CRIT verdicts (incidents): OK and INFO ones are never built. */
+  readonly problemsOnly?: boolean;
 }
 
-/** Groups of the rollup by `dims` over the buckets of a span. */
-function rowsIn(input: VerdictInput, dims: readonly string[], span: Span): Row[] {
-  const r = regroup(input.rollup, dims, null, (s) => s >= span.start && s < span.end);
-  const rows: Row[] = [];
-  for (let g = 0; g < r.size; g++) {
-    const key: Record<string, string> = {};
-    dims.forEach((d, i) => {
-      key[d] = r.valueOf(g, i);
-    });
-    rows.push({ key, counts: countsOf(r.counters, g * STRIDE) });
-  }
-  return rows;
+/** Judging one rule over one window. */
+interface Ctx {
+  readonly input: JudgeInput;
+  readonly span: Span;
+  /** Whether a verdict at this level is wanted. */
+  readonly keep: (level: Level) => boolean;
+}
+
+function rowsIn(ctx: Ctx, dims: readonly string[], rule: Rule): readonly WindowRow[] {
+  return ctx.input.rows.rows(dims, ctx.span, rule.window);
 }
 
 /** Values of the rule's dimension it judges: one value, or each non-empty value not claimed by a rule for that value alone. */
@@ -54,14 +60,16 @@ function window(span: Span, rule: Rule): Verdict['window'] {
   return { start: span.start, end: span.end, seconds: rule.window };
 }
 
-function rateVerdicts(input: VerdictInput, rule: RateRule, all: readonly Rule[], span: Span): Verdict[] {
+function rateVerdicts(ctx: Ctx, rule: RateRule, all: readonly Rule[]): Verdict[] {
   const dim = rule.scope.dim;
+  const span = ctx.span;
   const out: Verdict[] = [];
-  for (const row of rowsIn(input, dim === null ? [] : [dim], span)) {
+  for (const row of rowsIn(ctx, dim === null ? [] : [dim], rule)) {
     if (dim !== null && !judged(rule, all, row.key[dim])) continue;
     const [num, den] = rateParts(rule.metric, row.counts);
     if (den === 0 || den < rule.minVolume) continue;
     const level = rateLevel(num, den, rule.warn, rule.crit);
+    if (!ctx.keep(level)) continue;
     const threshold = (level === 'CRIT' ? rule.crit : rule.warn ?? rule.crit) as number;
     const value = num / den;
     out.push({
@@ -87,9 +95,10 @@ function inHours(rule: SilenceRule, end: number, tz: string): boolean {
   return from < to ? m >= from && m < to : m >= from || m < to;
 }
 
-function silenceVerdicts(input: VerdictInput, rule: SilenceRule, all: readonly Rule[], span: Span): Verdict[] {
+function silenceVerdicts(ctx: Ctx, rule: SilenceRule, all: readonly Rule[]): Verdict[] {
+  const { input, span } = ctx;
   const dim = rule.scope.dim;
-  const rows = rowsIn(input, dim === null ? [] : [dim], span).filter((row) => dim === null || judged(rule, all, row.key[dim]));
+  const rows = rowsIn(ctx, dim === null ? [] : [dim], rule).filter((row) => dim === null || judged(rule, all, row.key[dim]));
   // The total and one named value can be silent with no record at all; "each value" only knows the values that sent.
   if (rows.length === 0 && (dim === null || rule.scope.value !== null)) {
     const key: Record<string, string> = dim === null ? {} : { [dim]: rule.scope.value as string };
@@ -110,6 +119,7 @@ function silenceVerdicts(input: VerdictInput, rule: SilenceRule, all: readonly R
     else if (any === 0) level = during ? rule.level : 'OK';
     else if (records > 0 && records >= rule.minVolume) level = rule.level;
     else continue;
+    if (!ctx.keep(level)) continue;
     out.push({
       level, rule: rule.name, metric: 'silence', scope: row.key, value: c.delivered, threshold: 1,
       warn: rule.level === 'WARN' ? 1 : null, crit: rule.level === 'CRIT' ? 1 : null,
@@ -123,10 +133,11 @@ function silenceVerdicts(input: VerdictInput, rule: SilenceRule, all: readonly R
   return out;
 }
 
-function msgRateVerdicts(input: VerdictInput, rule: MsgRateRule, limits: RateLimits, span: Span): Verdict[] {
+function msgRateVerdicts(ctx: Ctx, rule: MsgRateRule, limits: RateLimits): Verdict[] {
+  const span = ctx.span;
   const seconds = span.end - span.start;
   const out: Verdict[] = [];
-  for (const row of rowsIn(input, ['ip', 'isp'], span)) {
+  for (const row of rowsIn(ctx, ['ip', 'isp'], rule)) {
     const { ip, isp } = row.key;
     if (ip === '' || (rule.scope.value !== null && ip !== rule.scope.value)) continue;
     const limit = limits.limitOf(ip, isp);
@@ -134,6 +145,7 @@ function msgRateVerdicts(input: VerdictInput, rule: MsgRateRule, limits: RateLim
     if (limit === null || attempts === 0) continue;
     const allowed = (fraction: number) => (limit.perHour * fraction * seconds) / 3600;
     const level = rule.crit !== null && above(attempts, 1, allowed(rule.crit)) ? 'CRIT' : above(attempts, 1, allowed(rule.warn)) ? 'WARN' : 'OK';
+    if (!ctx.keep(level)) continue;
     const perHour = (attempts * 3600) / seconds;
     const threshold = limit.perHour * (level === 'CRIT' ? (rule.crit as number) : rule.warn);
     const scope = { ip, isp };
@@ -147,9 +159,11 @@ function msgRateVerdicts(input: VerdictInput, rule: MsgRateRule, limits: RateLim
   return out;
 }
 
-function capacityVerdicts(input: VerdictInput, rule: CapacityRule, limits: RateLimits, span: Span): Verdict[] {
+function capacityVerdicts(ctx: Ctx, rule: CapacityRule, limits: RateLimits): Verdict[] {
+  const span = ctx.span;
   const seconds = span.end - span.start;
-  const rows = rowsIn(input, ['ip', 'isp'], span);
+  if (!ctx.keep('INFO')) return [];
+  const rows = rowsIn(ctx, ['ip', 'isp'], rule);
   const out: Verdict[] = [];
   for (const pool of limits.pools) {
     if (rule.scope.value !== null && pool.name !== rule.scope.value) continue;
@@ -180,10 +194,10 @@ function capacityVerdicts(input: VerdictInput, rule: CapacityRule, limits: RateL
  */
 const NO_DEFERRALS_VOLUME = 1000;
 
-function deferralsMissing(input: VerdictInput, rules: readonly Rule[]): Verdict | null {
+function deferralsMissing(input: JudgeInput, rules: readonly Rule[]): Verdict | null {
   const rule = rules.find((r) => r.metric === 'deferral');
   if (rule === undefined) return null;
-  const [all] = rowsIn(input, [], { start: Number.NEGATIVE_INFINITY, end: input.end });
+  const [all] = input.rows.rows([], { start: Number.NEGATIVE_INFINITY, end: input.end }, Number.POSITIVE_INFINITY);
   if (all === undefined) return null;
   const c = all.counts;
   const volume = c.delivered + c.bounced;
@@ -196,20 +210,26 @@ function deferralsMissing(input: VerdictInput, rules: readonly Rule[]): Verdict 
   };
 }
 
-/** Every verdict of the rules, worst first, then in rule order, then biggest first. */
+/** Every verdict of the rules at one window end, worst first, then in rule order, then biggest first. */
 export function evaluate(input: VerdictInput): Verdict[] {
+  return judgeAt({ rows: regroupRows(input.rollup), bucketSeconds: input.bucketSeconds, end: input.end, rules: input.rules, limits: input.limits });
+}
+
+/** `evaluate` over any window rows (sliding ones for every end of a period, in order). */
+export function judgeAt(input: JudgeInput): Verdict[] {
   const rules = activeRules(input.rules, input.limits !== null);
+  const keep = input.problemsOnly === true ? (level: Level) => severity(level) > 0 : () => true;
   const out: { v: Verdict; order: number }[] = [];
   const noDeferrals = deferralsMissing(input, rules);
-  if (noDeferrals !== null) out.push({ v: noDeferrals, order: rules.findIndex((r) => r.metric === 'deferral') });
+  if (noDeferrals !== null && keep('INFO')) out.push({ v: noDeferrals, order: rules.findIndex((r) => r.metric === 'deferral') });
   rules.forEach((rule, order) => {
-    const span = spanOf(input.end, rule.window, input.bucketSeconds);
+    const ctx: Ctx = { input, span: spanOf(input.end, rule.window, input.bucketSeconds), keep };
     let vs: Verdict[];
     if (noDeferrals !== null && rule.metric === 'deferral') vs = [];
-    else if (isRateRule(rule)) vs = rateVerdicts(input, rule, rules, span);
-    else if (rule.metric === 'silence') vs = silenceVerdicts(input, rule, rules, span);
-    else if (rule.metric === 'msgRate') vs = input.limits === null ? [] : msgRateVerdicts(input, rule, input.limits, span);
-    else vs = input.limits === null ? [] : capacityVerdicts(input, rule, input.limits, span);
+    else if (isRateRule(rule)) vs = rateVerdicts(ctx, rule, rules);
+    else if (rule.metric === 'silence') vs = silenceVerdicts(ctx, rule, rules);
+    else if (rule.metric === 'msgRate') vs = input.limits === null ? [] : msgRateVerdicts(ctx, rule, input.limits);
+    else vs = input.limits === null ? [] : capacityVerdicts(ctx, rule, input.limits);
     for (const v of vs) out.push({ v, order });
   });
   const keyText = (v: Verdict) => Object.values(v.scope).join('\u0000');

@@ -10,6 +10,7 @@ import type { RateLimits } from '../pmta-config/limits.js';
 import { bucketSeconds } from '../rollup/buckets.js';
 import type { Rollup } from '../rollup/rollup.js';
 import { evaluate, worstLevel } from './evaluate.js';
+import { findIncidents, type IncidentSummary } from './incidents.js';
 import type { RuleSet, Verdict } from './types.js';
 import { activeRules, bucketFor, dimsFor, floorTo, horizonOf, windowEnd } from './window.js';
 
@@ -28,15 +29,19 @@ export function planVerdicts(rules: RuleSet, limits: RateLimits | null, at: numb
   return { rules, limits, at, dims: dimsFor(active), bucket: bucketFor(active), horizon: horizonOf(active) };
 }
 
-/** The engine's verdict rollup for a plan (with `--at`, only what windows ending there can reach). */
-export function windowSpec(plan: VerdictPlan): WindowRollupSpec {
+/**
+ * The engine's verdict rollup for a plan (with `--at`, only what windows ending there can reach),
+ * and for windows ending up to `reach` seconds before that end (incidents).
+ */
+export function windowSpec(plan: VerdictPlan, reach = 0): WindowRollupSpec {
   const size = bucketSeconds(plan.bucket);
   return {
     dims: plan.dims,
     bucket: plan.bucket,
-    since: plan.at === null ? null : floorTo(plan.at - plan.horizon, size),
+    since: plan.at === null ? null : floorTo(plan.at - reach - plan.horizon, size),
     until: plan.at,
     horizon: plan.horizon,
+    reach,
   };
 }
 
@@ -66,4 +71,16 @@ export function judge(plan: VerdictPlan, rollup: Rollup | null, bucketSecs: numb
 /** For files: the default end is one second after the latest event. */
 export function judgeFiles(plan: VerdictPlan, rollup: Rollup | null, lastEvent: number | null): VerdictSummary {
   return judge(plan, rollup, bucketSeconds(plan.bucket), windowEnd(null, lastEvent));
+}
+
+/**
+ * Incidents over the windows that end after `firstEvent` and up to the verdicts' end (the last of
+ * them is the verdicts' window): null when nothing was judged.
+ */
+export function judgeIncidents(plan: VerdictPlan, rollup: Rollup | null, bucketSecs: number, firstEvent: number | null, summary: VerdictSummary): IncidentSummary | null {
+  if (rollup === null || firstEvent === null || summary.end === null) return null;
+  return findIncidents({
+    rollup, bucketSeconds: bucketSecs, rules: plan.rules, limits: plan.limits,
+    from: firstEvent, to: summary.end, step: Math.max(bucketSecs, bucketSeconds(plan.bucket)),
+  });
 }

@@ -18,7 +18,8 @@ export interface LevelChange {
   readonly verdict: Verdict;
 }
 
-function idOf(v: Verdict): string {
+/** What identifies a verdict across evaluations: its rule and scope. */
+export function verdictId(v: Verdict): string {
   return `${v.rule}\u0000${Object.entries(v.scope).map(([k, x]) => `${k}=${x}`).join('\u0000')}`;
 }
 
@@ -45,7 +46,7 @@ export class LevelTracker {
     const seen = new Set<string>();
     for (const v of verdicts) {
       if (v.level === 'INFO') continue;
-      const id = idOf(v);
+      const id = verdictId(v);
       seen.add(id);
       const change = this.observe(id, v, now);
       if (change !== null) changes.push(change);

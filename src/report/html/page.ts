@@ -13,6 +13,7 @@ import { ispSparklines, rateCharts, volumeChart } from './charts.js';
 import { label } from '../labels.js';
 import { groupTable, latencySection, notesSection, reasonsSection, totalsSection, verdictsSection } from './sections.js';
 import { CSS } from './style.js';
+import { incidentsSection } from './incidents.js';
 
 export interface HtmlOptions {
   /** Rows per table (default 20). */
@@ -38,7 +39,7 @@ function header(m: ReportModel): string {
   const i = m.input;
   const input = `${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad`;
   const cmp = m.comparison === null ? '' : `<p class="sub">${esc(comparisonSentence(m.comparison, m.range.tz))}</p>`;
-  const nav = [['verdicts', 'Verdicts'], ['totals', 'Totals'], ['volume', 'Over time'], ['isps', 'ISPs'], ['ips', 'Sending IPs'], ['reasons', 'Reasons'], ['latency', 'Latency']]
+  const nav = [['verdicts', 'Verdicts'], ...(m.incidents ? [['incidents', 'Incidents']] : []), ['totals', 'Totals'], ['volume', 'Over time'], ['isps', 'ISPs'], ['ips', 'Sending IPs'], ['reasons', 'Reasons'], ['latency', 'Latency']]
     .map(([id, text]) => `<a href="#${id}">${text}</a>`).join('');
   return `<header><h1>PowerMTA accounting report</h1><p class="sub">${esc(periodText(m))}</p><p class="sub">${esc(input)}</p>${cmp}<nav>${nav}</nav></header>`;
 }
@@ -47,7 +48,7 @@ export function renderHtml(m: ReportModel, opts: HtmlOptions = {}): string {
   const top = opts.top ?? 20;
   const tl = timelineOf(m);
   const sparks = ispSparklines(m, tl);
-  const parts = [verdictsSection(m), totalsSection(m)];
+  const parts = [verdictsSection(m), incidentsSection(m, tl), totalsSection(m)];
   if (tl !== null) parts.push(volumeChart(m, tl), rateCharts(m, tl));
   if (m.byIsp !== null) {
     parts.push(groupTable({

@@ -50,6 +50,7 @@ ul.verdicts li{padding:6px 10px;margin:4px 0;border-radius:6px;background:var(--
 .chart .rule{stroke:var(--crit);stroke-width:1;stroke-dasharray:4 3}
 .chart .rule-label{fill:var(--crit);font-size:11px}
 .chart .line{stroke-width:2}
+.chart .span-WARN{fill:var(--warn)}.chart .span-CRIT{fill:var(--crit)}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));gap:16px}
 .grid2>div{min-width:0}
 .stack>div{min-width:0}

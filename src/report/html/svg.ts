@@ -181,3 +181,53 @@ export function latencyBar(p50: number | null, p90: number | null, p99: number |
   }
   return `<svg class="lat" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${htmlSafe(label)}" xmlns="http://www.w3.org/2000/svg"><title>${htmlSafe(label)}</title>${parts.join('')}</svg>`;
 }
+
+export interface SpanRow {
+  /** Left of the row (truncated to fit). */
+  readonly label: string;
+  readonly from: number;
+  readonly to: number;
+  /** Class of the bar: `span-WARN`, `span-CRIT`. */
+  readonly cls: string;
+  /** Hover text. */
+  readonly title: string;
+}
+
+export interface SpanOptions {
+  readonly title: string;
+  /** The time axis: [start, end), and the labels of its points (spread evenly over it). */
+  readonly start: number;
+  readonly end: number;
+  readonly labels: readonly string[];
+}
+
+/** Bars over a time axis, one row each (incidents on the report's timeline). */
+export function spanChart(rows: readonly SpanRow[], opts: SpanOptions): string {
+  const w = 960;
+  const left = 230;
+  const right = 12;
+  const rowH = 18;
+  const top = 6;
+  const h = top + rows.length * rowH + 26;
+  const plot = w - left - right;
+  const span = Math.max(1, opts.end - opts.start);
+  const x = (t: number) => left + (plot * (Math.min(Math.max(t, opts.start), opts.end) - opts.start)) / span;
+  const out = [`<svg class="chart spans" viewBox="0 0 ${w} ${h}" role="img" aria-label="${htmlSafe(opts.title)}" xmlns="http://www.w3.org/2000/svg"><title>${htmlSafe(opts.title)}</title>`];
+  const n = Math.max(1, opts.labels.length);
+  const slot = plot / n;
+  const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(plot / (Math.max(1, ...opts.labels.map((l) => l.length)) * 6.5 + 14)))));
+  for (let i = 0; i < opts.labels.length; i += every) {
+    const gx = num(left + slot * i);
+    out.push(`<line class="grid" x1="${gx}" x2="${gx}" y1="${top}" y2="${h - 22}"/>`);
+    out.push(`<text class="tick" x="${num(left + slot * (i + 0.5))}" y="${h - 8}" text-anchor="middle">${htmlSafe(opts.labels[i])}</text>`);
+  }
+  rows.forEach((r, i) => {
+    const y = top + i * rowH;
+    const label = r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label;
+    out.push(`<text class="tick" x="${left - 8}" y="${num(y + rowH / 2)}" text-anchor="end" dominant-baseline="middle">${htmlSafe(label)}</text>`);
+    const x0 = x(r.from);
+    out.push(`<rect class="${r.cls}" x="${num(x0)}" y="${y + 3}" width="${num(Math.max(2, x(r.to) - x0))}" height="${rowH - 6}" rx="2"><title>${htmlSafe(r.title)}</title></rect>`);
+  });
+  out.push('</svg>');
+  return out.join('');
+}

@@ -1,0 +1,106 @@
+/**
+ * Incidents as every renderer shows them: the table described once (columns: heading, alignment,
+ * cell text), one line per incident for lists and alerts, and the sentence that says what was
+ * judged. Renderers add only their markup (and their escaping).
+ */
+import { formatPerHour } from '../pmta-config/rate.js';
+import { formatCount, formatPercent } from '../util/numbers.js';
+import { localDate, shortInZone } from '../util/zone.js';
+import type { Incident, IncidentSummary } from '../verdict/incidents.js';
+import { METRIC_WORDS, scopeLabel } from '../verdict/message.js';
+
+/** How times are written: `03:20` when the whole period is one local day (its end `24:00`), else `11-28 03:20`. */
+export interface Clock {
+  readonly tz: string;
+  readonly oneDay: boolean;
+  /** The local midnight that ends the day, when oneDay. */
+  readonly dayEnd: number | null;
+}
+
+export function clockOf(s: IncidentSummary, tz: string): Clock {
+  if (s.from === null || s.to === null) return { tz, oneDay: true, dayEnd: null };
+  const oneDay = localDate(s.from - 1, tz) === localDate(s.to - 1, tz);
+  return { tz, oneDay, dayEnd: oneDay ? endOfDay(s.to, tz) : null };
+}
+
+/** The instant written `24:00`: `to` itself when it is the next local midnight. */
+function endOfDay(to: number, tz: string): number | null {
+  return shortInZone(to, tz).endsWith(' 00:00') ? to : null;
+}
+
+export function clockTime(t: number, c: Clock): string {
+  if (c.oneDay && c.dayEnd === t) return '24:00';
+  const s = shortInZone(t, c.tz);
+  return c.oneDay ? s.slice(11) : `${s.slice(5, 10)} ${s.slice(11)}`;
+}
+
+/** `all mail`, `gmail`, `203.0.113.7 to gmail`. */
+export function incidentScope(i: Incident): string {
+  const label = scopeLabel(i.scope);
+  return label === '' ? 'all mail' : label;
+}
+
+/** The worst window's figure: `10% (120 of 1,200)`, `195/h of 13/h`, `nothing delivered, 54 records`. */
+export function incidentPeak(i: Incident): string {
+  const p = i.peak;
+  if (p.metric === 'msgRate') return `${formatPerHour(p.value)} of ${formatPerHour(p.limit ?? Number.POSITIVE_INFINITY)}`;
+  if (p.metric === 'silence') return p.volume === 0 ? 'no records at all' : `nothing delivered, ${formatCount(p.volume)} records`;
+  return `${formatPercent(p.value)} (${formatCount(p.count)} of ${formatCount(p.volume)})`;
+}
+
+/** 1200 → '20m', 3900 → '1h05m', 7200 → '2h', 97200 → '1d03h' (window ends are whole minutes). */
+export function formatDuration(seconds: number): string {
+  const m = Math.round(seconds / 60);
+  if (m < 60) return `${m}m`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (m < 1440) return m % 60 === 0 ? `${m / 60}h` : `${Math.floor(m / 60)}h${two(m % 60)}m`;
+  const h = Math.floor(m / 60);
+  return h % 24 === 0 ? `${h / 24}d` : `${Math.floor(h / 24)}d${two(h % 24)}h`;
+}
+
+function span(i: Incident, c: Clock): string {
+  return `${clockTime(i.peakSpan.start, c)}-${clockTime(i.peakSpan.end, c)}`;
+}
+
+export interface IncidentColumn {
+  readonly heading: string;
+  /** Numbers and times are right-aligned. */
+  readonly right: boolean;
+  readonly cell: (i: Incident, c: Clock) => string;
+}
+
+/** The incidents table, the same in every format. */
+export const INCIDENT_COLUMNS: readonly IncidentColumn[] = [
+  { heading: 'Level', right: false, cell: (i) => i.level },
+  { heading: 'Rule', right: false, cell: (i) => i.rule },
+  { heading: 'Scope', right: false, cell: incidentScope },
+  { heading: 'From', right: true, cell: (i, c) => clockTime(i.start, c) },
+  { heading: 'To', right: true, cell: (i, c) => `${clockTime(i.end, c)}${i.ongoing ? ' (ongoing)' : ''}` },
+  { heading: 'For', right: true, cell: (i) => formatDuration(i.end - i.start) },
+  { heading: 'Peak', right: true, cell: incidentPeak },
+  { heading: 'Peak window', right: true, cell: span },
+];
+
+/** `gmail deferral 03:20-05:45 (2h25m): peak 10% (120 of 1,200) over 03:00-04:00`; a rule named otherwise than its metric in parentheses. */
+export function incidentLine(i: Incident, c: Clock): string {
+  const ongoing = i.ongoing ? ', ongoing' : '';
+  const words = METRIC_WORDS[i.metric];
+  const rule = i.rule.replaceAll('-', ' ') === words ? '' : ` (${i.rule})`;
+  return `${incidentScope(i)} ${words}${rule} ${clockTime(i.start, c)}-${clockTime(i.end, c)} (${formatDuration(i.end - i.start)}${ongoing}): peak ${incidentPeak(i)} over ${span(i, c)}`;
+}
+
+/** What was judged: `every window ending every 5m from 00:05 to 24:00 (UTC)`. */
+export function incidentContext(s: IncidentSummary, c: Clock): string {
+  if (s.from === null || s.to === null) return 'no timed records: nothing judged';
+  const step = s.step % 60 === 0 ? `${s.step / 60}m` : `${s.step}s`;
+  const cut = s.cut ? '; an earlier part of the period was not judged (incidents cover the last 7 days)' : '';
+  return `the rules judged at every window end, every ${step} from ${clockTime(s.from, c)} to ${clockTime(s.to, c)} (${c.tz})${cut}`;
+}
+
+/** `3 incidents (2 CRIT)`, `no incidents`. */
+export function incidentCount(s: IncidentSummary): string {
+  const n = s.incidents.length;
+  if (n === 0) return 'no incidents';
+  const crit = s.incidents.filter((i) => i.level === 'CRIT').length;
+  return `${formatCount(n)} incident${n === 1 ? '' : 's'}${crit > 0 && crit < n ? ` (${formatCount(crit)} CRIT)` : ''}`;
+}
