@@ -87,7 +87,7 @@ describe('report --format prom', () => {
     expect([...types.values()].every((t) => t === 'gauge')).toBe(true);
     expect([...types.keys()].every((n) => n.startsWith('pmta_acct_report_') && !n.endsWith('_total'))).toBe(true);
     const labelNames = new Set(samples.flatMap((s) => Object.keys(s.labels)));
-    expect([...labelNames].sort()).toEqual(['isp', 'quantile', 'rule', 'scope', 'source_ip']);
+    expect([...labelNames].sort()).toEqual(['isp', 'level', 'quantile', 'rule', 'scope', 'source_ip']);
     const json = reportJson([...SAMPLE, '--by', 'isp']);
     const get = (name: string, labels: Record<string, string> = {}) => samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
     expect(get('pmta_acct_report_delivered_messages')).toBe(json.total.delivered);
@@ -95,6 +95,10 @@ describe('report --format prom', () => {
     expect(get('pmta_acct_report_deferral_ratio')).toBeCloseTo((json.total.rates as Record<string, number>).deferral, 6);
     expect(get('pmta_acct_report_period_start_timestamp_seconds')).toBe(Date.parse('2026-11-28T05:00:00Z') / 1000);
     expect(get('pmta_acct_report_status')).toBe(1);
+    const incidents = json.incidents;
+    expect(incidents.length).toBeGreaterThan(0);
+    expect(get('pmta_acct_report_incidents')).toBe(incidents.length);
+    expect(get('pmta_acct_report_rule_incidents', { rule: 'deferral', level: 'CRIT' })).toBe(incidents.filter((i) => i.rule === 'deferral' && i.level === 'CRIT').length);
   });
 
   it('exports only sending IPs that are IP addresses, and escapes label values', () => {

@@ -36,6 +36,21 @@ export interface JsonReport {
   input: Record<string, unknown> & { records: number; badRecords: number; problems: { code: string; file: string; line: number; byte: number }[] };
   total: Record<string, number | Record<string, unknown>>;
   groups: JsonGroup[];
+  incidents: JsonIncident[];
+}
+
+export interface JsonIncident {
+  level: string;
+  rule: string;
+  metric: string;
+  scope: Record<string, string>;
+  start: string;
+  end: string;
+  ongoing: boolean;
+  seconds: number;
+  windows: number;
+  message: string;
+  peak: { value: number; count: number; volume: number; window: { start: string; end: string; seconds: number }; message: string };
 }
 
 /** The JSON report; exit 1 and 2 are verdicts (WARN, CRIT), not failures. */
