@@ -12,7 +12,7 @@ import type { ReportModel } from '../report/model.js';
 import { redactModel } from '../report/privacy.js';
 import { runReportWith, type ReportRequest } from '../report/report-run.js';
 import { runStateReport } from '../report/state-report.js';
-import { judgeStateDir } from '../report/state-verdicts.js';
+import { judgeStateDir, stateIncidents } from '../report/state-verdicts.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
@@ -171,7 +171,10 @@ export function reportCommand(onExit: (code: number) => void): Command {
         const fromState = runStateReport(flags.state, request);
         for (const note of fromState.notes) warn(note);
         model = fromState.model;
-        if (plan !== null) model = { ...model, verdicts: judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000)), rules: plan.rules };
+        if (plan !== null) {
+          const verdicts = judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000));
+          model = { ...model, verdicts, incidents: stateIncidents(flags.state, plan, range.since, range.until, verdicts.end), rules: plan.rules };
+        }
         if (compare !== null) model = { ...model, comparison: await compareReport(model, compare, historyOf(flags, request) as HistorySource) };
         for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       } else {

@@ -15,7 +15,7 @@ import { defaultStateDir, type StateConfig } from '../state/state-db.js';
 import { ClosedBuckets } from '../tail/closed-buckets.js';
 import { TailMetrics } from '../tail/metrics.js';
 import { TailSession } from '../tail/tail-session.js';
-import { readTotals } from '../state/rollup-store.js';
+import { readTotals, storedEventSpan } from '../state/rollup-store.js';
 import { parseDuration, parseInstant } from '../util/time-range.js';
 import { parseDims, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK, EXIT_WARNING } from './exit.js';
@@ -26,7 +26,7 @@ import { PipeInput } from './tail-stdin.js';
 import { spoolLive } from '../tail/stdin-spool.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { changePayload, Notifier } from '../notify/notifier.js';
-import { judgeStoredState } from '../report/state-verdicts.js';
+import { StateJudge } from '../report/state-verdicts.js';
 import { LevelTracker } from '../verdict/tracker.js';
 import { messageOf } from '../errors.js';
 import { systemClock } from '../util/clock.js';
@@ -156,6 +156,9 @@ export function tailCommand(onExit: (code: number) => void): Command {
           notice(`rotated files are also looked for in ${moveTo.dir} (move-to of the <acct-file> at ${moveTo.place})`);
         }
       }
+      // The committed data's first and latest event: where verdict windows end while catching up.
+      let firstData: number | null = null;
+      let dataTime: number | null = null;
       let gapsSeen = 0;
       let lostBytes = 0;
       const lost: string[] = [];
@@ -193,6 +196,10 @@ export function tailCommand(onExit: (code: number) => void): Command {
             closed?.add(delta);
             metrics?.add(delta);
             pipe?.committed();
+            for (const b of delta.buckets.values()) {
+              if (Number.isFinite(b.first)) firstData = Math.min(firstData ?? b.first, b.first);
+              if (Number.isFinite(b.last)) dataTime = Math.max(dataTime ?? b.last, b.last);
+            }
           },
           beforeCommit: () => pipe?.sync(),
         },
@@ -207,23 +214,29 @@ export function tailCommand(onExit: (code: number) => void): Command {
       }
       const session = opened;
       const config = session.state.config;
-      // Verdicts over the stored buckets (windows end now): level changes become notices and alerts.
+      // Verdicts over the stored buckets: windows end at each verdict-grain edge the committed data
+      // has passed (a replay judges the day as report does), then at now once tail is live (with
+      // --once: one second after the latest event). Level changes become notices and alerts.
       const tracker = new LevelTracker(new Map(plan.rules.rules.map((r) => [r.name, r.hold ?? 0])));
       let judgedCommits = -1;
       let judgedAt = -Infinity;
       let judging = notifier !== null || view;
-      const judgeNow = () => {
+      let clock: StateJudge | null = null;
+      const judgeNow = (final = false) => {
         if (!judging) return;
-        // the windows end at the wall clock; the throttle runs on elapsed time (a clock step cannot stall it)
+        // the throttle runs on elapsed time (a clock step cannot stall it)
         const now = Math.floor(Date.now() / 1000);
-        if (session.commits === judgedCommits && systemClock.elapsed() - judgedAt < 60_000) return;
+        if (!final && session.commits === judgedCommits && systemClock.elapsed() - judgedAt < 60_000) return;
         judgedCommits = session.commits;
         judgedAt = systemClock.elapsed();
         try {
-          const summary = judgeStoredState(session.state.db, config, plan, now);
-          for (const c of tracker.update(summary.verdicts, systemClock.elapsed() / 1000)) {
-            notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);
-            notifier?.send(changePayload(c, config.tz, summary.end ?? now));
+          clock ??= new StateJudge(session.state.db, config, plan, session.started ? null : storedEventSpan(session.state.db).last);
+          const last = flags.once === true ? (final && dataTime !== null ? dataTime + 1 : null) : session.follower.lag() === 0 ? now : null;
+          for (const step of clock.judge(firstData, dataTime, last)) {
+            for (const c of tracker.update(step.verdicts, step.end)) {
+              notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);
+              notifier?.send(changePayload(c, config.tz, step.end));
+            }
           }
         } catch (err) {
           judging = false;
@@ -322,7 +335,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         server?.close();
         pipe?.close();
         if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(Date.now() / 1000))) process.stdout.write(`${line}\n`);
-        judgeNow();
+        judgeNow(true);
         session.close();
         await notifier?.drain();
       }

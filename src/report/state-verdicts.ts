@@ -2,26 +2,42 @@
  * Verdicts from the buckets `tail` stored: the same rules and the same evaluation as over files,
  * with windows ending at `--at` or, for live state, now. The stored rollup is read for the longest
  * window only and regrouped to the dimensions the rules scope (which the state must keep).
+ *
+ * `StateJudge` is tail's verdict clock: windows end at the data's time while tail catches up
+ * (every verdict-grain edge its committed records have passed, as a report over the same files
+ * judges them for its incidents), and at the wall clock once it is live, so a day replayed through
+ * `tail --once` raises the changes that bracket each incident of `report` on the same files.
  */
 import { PmtaAcctError } from '../errors.js';
 import { bucketSeconds } from '../rollup/buckets.js';
 import { regroup } from '../rollup/regroup.js';
-import { readStoredRollup } from '../state/rollup-store.js';
+import type { Rollup } from '../rollup/rollup.js';
+import { readStoredRollup, storedEventSpan } from '../state/rollup-store.js';
 import { openStateForReading, type Db, type StateConfig } from '../state/state-db.js';
+import { findIncidents, INCIDENT_REACH, type IncidentSummary } from '../verdict/incidents.js';
 import { judge, type VerdictPlan, type VerdictSummary } from '../verdict/plan.js';
+import { judgeEnds } from '../verdict/series.js';
+import type { Verdict } from '../verdict/types.js';
+import { floorTo } from '../verdict/window.js';
 
-export function judgeStoredState(db: Db, config: StateConfig, plan: VerdictPlan, now: number): VerdictSummary {
+function checkDims(config: StateConfig, plan: VerdictPlan): void {
   const missing = plan.dims.filter((d) => !config.dims.includes(d));
   if (missing.length > 0) {
     throw new PmtaAcctError('USAGE', `the verdict rules need ${missing.join(', ')}, which this state does not keep (tail --dims sets what a new state keeps; it keeps ${config.dims.join(', ')})`);
   }
+}
+
+/** The stored buckets windows ending in [first, last] reach, by the plan's dimensions. */
+function storedWindows(db: Db, config: StateConfig, plan: VerdictPlan, first: number, last: number): Rollup {
   const size = bucketSeconds(config.bucket);
+  const stored = readStoredRollup(db, config, { since: floorTo(first - plan.horizon, size), until: last + size });
+  return regroup(stored.rollup, plan.dims, (start) => start);
+}
+
+export function judgeStoredState(db: Db, config: StateConfig, plan: VerdictPlan, now: number): VerdictSummary {
+  checkDims(config, plan);
   const end = plan.at ?? now;
-  const from = end - plan.horizon;
-  const since = from - (((from % size) + size) % size);
-  const stored = readStoredRollup(db, config, { since, until: end + size });
-  const rollup = regroup(stored.rollup, plan.dims, (start) => start);
-  return judge(plan, rollup, size, end);
+  return judge(plan, storedWindows(db, config, plan, end, end), bucketSeconds(config.bucket), end);
 }
 
 /** judgeStoredState over the state in `dir` (opened read-only: a tail may be writing it). */
@@ -31,5 +47,71 @@ export function judgeStateDir(dir: string, plan: VerdictPlan, now: number): Verd
     return judgeStoredState(state.db, state.config, plan, now);
   } finally {
     state.close();
+  }
+}
+
+/**
+ * Incidents over the stored buckets: windows ending from the first event stored in [since, until)
+ * to the verdicts' end (at most `until`), as over files.
+ */
+export function stateIncidents(dir: string, plan: VerdictPlan, since: number | null, until: number | null, verdictEnd: number | null): IncidentSummary | null {
+  const state = openStateForReading(dir);
+  try {
+    checkDims(state.config, plan);
+    const span = storedEventSpan(state.db);
+    if (span.first === null || verdictEnd === null) return null;
+    const from = Math.max(span.first, since ?? Number.NEGATIVE_INFINITY);
+    const to = Math.min(verdictEnd, until ?? Number.POSITIVE_INFINITY);
+    if (!(to > from)) return null;
+    const size = bucketSeconds(state.config.bucket);
+    return findIncidents({
+      rollup: storedWindows(state.db, state.config, plan, Math.max(from, to - INCIDENT_REACH), to), bucketSeconds: size, rules: plan.rules, limits: plan.limits,
+      from, to, step: Math.max(size, bucketSeconds(plan.bucket)),
+    });
+  } finally {
+    state.close();
+  }
+}
+
+/** Tail's verdict clock over its state (see the top of this file). */
+export class StateJudge {
+  private readonly grain: number;
+  private readonly size: number;
+  /** The last window end judged; before any, where the data to judge begins. */
+  private judgedTo: number | null;
+  private started: boolean;
+
+  /** `startFrom`: the latest event the state held when tail started (judged once, as it is), or null for a new state. */
+  constructor(private readonly db: Db, private readonly config: StateConfig, private readonly plan: VerdictPlan, startFrom: number | null) {
+    checkDims(config, plan);
+    this.size = bucketSeconds(config.bucket);
+    this.grain = Math.max(this.size, bucketSeconds(plan.bucket));
+    this.judgedTo = startFrom;
+    this.started = startFrom !== null;
+  }
+
+  /**
+   * The window ends due, each with its verdicts, in order: every grain edge in (last judged end,
+   * latest committed event]; then `last`, when given and later (the latest event + 1 at the end of
+   * `--once`, now once tail is live). `firstEvent`: the first event committed (where a new state's
+   * data begins).
+   */
+  judge(firstEvent: number | null, dataTime: number | null, last: number | null): { end: number; verdicts: readonly Verdict[] }[] {
+    if (!this.started && firstEvent !== null) {
+      this.judgedTo = firstEvent;
+      this.started = true;
+    }
+    const ends: number[] = [];
+    const from = this.judgedTo;
+    if (from !== null && dataTime !== null) for (let e = floorTo(from, this.grain) + this.grain; e <= dataTime; e += this.grain) ends.push(e);
+    const prev = ends.at(-1) ?? from ?? Number.NEGATIVE_INFINITY;
+    if (last !== null && last > prev) ends.push(last);
+    if (ends.length === 0) return [];
+    const out: { end: number; verdicts: readonly Verdict[] }[] = [];
+    const rollup = storedWindows(this.db, this.config, this.plan, ends[0], ends[ends.length - 1]);
+    judgeEnds({ rollup, bucketSeconds: this.size, rules: this.plan.rules, limits: this.plan.limits }, ends, (end, verdicts) => out.push({ end, verdicts }));
+    this.judgedTo = ends[ends.length - 1];
+    this.started = true;
+    return out;
   }
 }

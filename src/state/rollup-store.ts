@@ -241,3 +241,8 @@ export function readProblems(db: Db): Problem[] {
   }[]).map((p) => ({ ...p }));
 }
 
+
+/** Earliest and latest event time stored (epoch seconds), null when nothing timed is. */
+export function storedEventSpan(db: Db): { readonly first: number | null; readonly last: number | null } {
+  return db.prepare('SELECT min(first_event) AS first, max(last_event) AS last FROM buckets WHERE bucket <> ?').get(UNTIMED_BUCKET) as { first: number | null; last: number | null };
+}

@@ -7,7 +7,9 @@
  *
  * A rule's `hold` damps flapping: a new level is announced only once every evaluation for that
  * long has found it (the Prometheus `for`), in both directions; a level that comes and goes
- * within the hold is never announced. Time is the caller's elapsed clock, in seconds.
+ * within the hold is never announced. Time is the window end judged, in seconds: the data's time
+ * while tail catches up, the wall clock once it is live, and a report's window ends for its
+ * incidents (verdict/incidents.ts), so tail and report damp alike.
  */
 import { scopeLabel } from './message.js';
 import type { Level, Verdict } from './types.js';

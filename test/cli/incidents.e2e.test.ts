@@ -6,30 +6,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeAcct, type AcctRow } from '../helpers/acct.js';
+import { writeAcct } from '../helpers/acct.js';
 import { runCli, type JsonReport } from '../helpers/cli.js';
-
-/** Local midnight of 2026-11-28 in Paris (UTC+1). */
-const DAY = Date.UTC(2026, 10, 27, 23) / 1000;
-const local = (h: number, m = 0) => DAY + h * 3600 + m * 60;
-
-/** 100 attempts per ISP per 5 minutes, 3 s apart; the first `deferred` of them deferred. */
-export function spikeDay(): AcctRow[] {
-  const rows: AcctRow[] = [];
-  for (let t = DAY; t < DAY + 86400; t += 300) {
-    const spike = t >= local(3) && t < local(5);
-    for (const [isp, deferred] of [['gmail.com', spike ? 10 : 1], ['yahoo.com', 1]] as const) {
-      for (let i = 0; i < 100; i++) rows.push({ type: i < deferred ? 't' : 'd', t: t + i * 3, rcpt: `u${i}@${isp}`, ip: '203.0.113.5', vmta: 'v1' });
-    }
-  }
-  return rows;
-}
+import { spikeDay } from '../helpers/spike-day.js';
 
 describe('a day with one deferral spike', () => {
   const out = mkdtempSync(join(tmpdir(), 'pmta-incident-'));
   const file = (ext: string) => readFileSync(join(out, `day.${ext}`), 'utf8');
   beforeAll(() => {
-    const input = writeAcct(spikeDay());
+    const input = writeAcct(spikeDay([{ domain: 'gmail.com', from: 3 * 3600, to: 5 * 3600, deferred: 10 }]));
     const r = runCli(['report', input, '--tz', 'Europe/Paris', '--since', '2026-11-28', '--until', '2026-11-29',
       ...['json', 'md', 'html', 'prom', 'txt'].flatMap((ext) => ['-o', join(out, `day.${ext}`)])]);
     // the day ends well: the verdicts at its end are OK
