@@ -65,7 +65,9 @@ function historyOf(flags: ReportFlags, request: ReportRequest): HistorySource | 
   if (state === undefined) return null;
   return new ModelHistory(`the tail state in ${state}`, (since, until, tz) => {
     const { model } = runStateReport(state, { ...request, by: ['isp', 'ip'], alsoBy: [], bucket: null, since, until, tz, top: null });
-    return Promise.resolve(model.input.counted === 0 ? null : model);
+    const plan = request.verdicts ?? null;
+    const incidents = plan === null ? null : stateIncidents(state, plan, since, until, until);
+    return Promise.resolve(model.input.counted === 0 ? null : { ...model, incidents });
   });
 }
 

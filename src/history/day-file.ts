@@ -9,11 +9,14 @@
  *     "input": { "files": 4, "records": 6000, "badRecords": 0 },
  *     "counters": ["delivered", "deferred", ...],
  *     "isp": [ { "key": "gmail", "counts": [2105, 87, ...], "latency": [[2, 310], [3, 1200], ...] } ],
- *     "ip": [ ... ] }
+ *     "ip": [ ... ],
+ *     "incidents": { "count": 3, "crit": 2, "seconds": 15600 } }
  *
  * `counts` follow `counters` by position (a reader maps them by name, so counters added later are
  * read by older versions as unknown and ignored); `latency` holds the non-empty bins of the rollup's
- * log-linear histogram (rollup/latency.ts) as [bin, count]. A change of meaning bumps `version`.
+ * log-linear histogram (rollup/latency.ts) as [bin, count]. `incidents` (added in the same version:
+ * absent in older files, read as unknown) counts the incidents whose first window ended in the day,
+ * judged with the rules of the report that saved it. A change of meaning bumps `version`.
  */
 import { PmtaAcctError } from '../errors.js';
 import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
@@ -42,6 +45,16 @@ export interface DaySummary {
   /** Rollups without buckets, by `isp` and by `ip`. */
   readonly isp: Rollup;
   readonly ip: Rollup;
+  /** The day's incidents, or null when not judged (--no-verdicts, or a file from before they were saved). */
+  readonly incidents: DayIncidents | null;
+}
+
+export interface DayIncidents {
+  readonly count: number;
+  /** How many reached CRIT. */
+  readonly crit: number;
+  /** Their durations added up. */
+  readonly seconds: number;
 }
 
 interface GroupJson {
@@ -78,6 +91,7 @@ export function encodeDay(s: DaySummary): string {
     counters: COUNTER_NAMES,
     isp: groupsJson(s.isp),
     ip: groupsJson(s.ip),
+    ...(s.incidents === null ? {} : { incidents: s.incidents }),
   };
   return `${JSON.stringify(doc)}\n`;
 }
@@ -115,6 +129,11 @@ class DayReader {
     const t = parseTime(this.string(v, field));
     if (Number.isNaN(t)) this.fail(field, 'expected an ISO 8601 time');
     return t;
+  }
+
+  incidents(v: Json): DayIncidents {
+    const o = this.object(v, 'incidents');
+    return { count: this.count(o.count, 'incidents.count'), crit: this.count(o.crit, 'incidents.crit'), seconds: this.count(o.seconds, 'incidents.seconds') };
   }
 
   rollup(v: Json | undefined, field: string, dim: string, names: readonly string[]): Rollup {
@@ -180,5 +199,6 @@ export function decodeDay(text: string, file: string): DaySummary {
     input: { files: r.count(input.files, 'input.files'), records: r.count(input.records, 'input.records'), badRecords: r.count(input.badRecords, 'input.badRecords') },
     isp: r.rollup(o.isp, 'isp', 'isp', names),
     ip: r.rollup(o.ip, 'ip', 'ip', names),
+    incidents: o.incidents === undefined ? null : r.incidents(o.incidents),
   };
 }

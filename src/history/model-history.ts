@@ -17,6 +17,6 @@ export class ModelHistory implements HistorySource {
     const m = await this.modelFor(since, until, tz);
     if (m === null) return { missing: `${this.description} does not cover ${new Date(since * 1000).toISOString()} to ${new Date(until * 1000).toISOString()}` };
     if (m.byIsp === null || m.byIp === null) return { missing: `${this.description} keeps no per-ISP and per-IP counts` };
-    return { figures: { since, until, total: m.total, byIsp: m.byIsp, byIp: m.byIp } };
+    return { figures: { since, until, total: m.total, byIsp: m.byIsp, byIp: m.byIp, incidents: m.incidents?.incidents.length ?? null } };
   }
 }

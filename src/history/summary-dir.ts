@@ -11,7 +11,8 @@ import { bucketSeconds, type BucketSize } from '../rollup/buckets.js';
 import { regroup } from '../rollup/regroup.js';
 import { Rollup } from '../rollup/rollup.js';
 import { addLocalDays, localDate } from '../util/zone.js';
-import { decodeDay, encodeDay, type DayInput } from './day-file.js';
+import type { Incident, IncidentSummary } from '../verdict/incidents.js';
+import { decodeDay, encodeDay, type DayIncidents, type DayInput } from './day-file.js';
 import { localDays, periodOf, type HistoryAnswer, type HistorySource } from './history.js';
 
 export function dayFile(dir: string, day: number, tz: string): string {
@@ -46,7 +47,7 @@ function writeAtomic(file: string, text: string): void {
  * Write one summary per local day of [since, until) from a rollup keyed by `isp` and `ip` with
  * buckets that cut at local midnight (bucketForDays). Returns the files written.
  */
-export function saveDays(dir: string, rollup: Rollup, since: number, until: number, tz: string, input: DayInput): string[] {
+export function saveDays(dir: string, rollup: Rollup, since: number, until: number, tz: string, input: DayInput, incidents: IncidentSummary | null): string[] {
   const p = periodOf(since, until, tz);
   if (p.days === null) {
     throw new PmtaAcctError('USAGE', '--save records whole local days: give --since and --until at local midnight in --tz (e.g. --since yesterday --until today)');
@@ -68,6 +69,7 @@ export function saveDays(dir: string, rollup: Rollup, since: number, until: numb
       input,
       isp: regroup(rollup, ['isp'], null, inDay),
       ip: regroup(rollup, ['ip'], null, inDay),
+      incidents: incidents === null ? null : dayIncidents(incidents.incidents, day, next),
     });
     try {
       writeAtomic(file, text);
@@ -77,6 +79,12 @@ export function saveDays(dir: string, rollup: Rollup, since: number, until: numb
     files.push(file);
   }
   return files;
+}
+
+/** Incidents whose first window ended in (day, next]: windows ending at midnight judge the day before it. */
+function dayIncidents(list: readonly Incident[], day: number, next: number): DayIncidents {
+  const mine = list.filter((i) => i.start > day && i.start <= next);
+  return { count: mine.length, crit: mine.filter((i) => i.level === 'CRIT').length, seconds: mine.reduce((n, i) => n + (i.end - i.start), 0) };
 }
 
 /** Daily summaries in a directory, as a HistorySource. */
@@ -92,6 +100,8 @@ export class SummaryDirHistory implements HistorySource {
     if (p.days === null) return { missing: 'daily summaries cover whole local days only' };
     const isp = new Rollup(['isp']);
     const ip = new Rollup(['ip']);
+    // the period's incidents are known when every day's are
+    let incidents: number | null = 0;
     for (const day of localDays(since, until, tz)) {
       const file = dayFile(this.dir, day, tz);
       if (!existsSync(file)) return { missing: `no summary for ${localDate(day, tz)} (${file})` };
@@ -106,7 +116,8 @@ export class SummaryDirHistory implements HistorySource {
       }
       isp.merge(summary.isp.toData());
       ip.merge(summary.ip.toData());
+      incidents = incidents === null || summary.incidents === null ? null : incidents + summary.incidents.count;
     }
-    return { figures: { since, until, total: totalOf(isp), byIsp: tableOf(isp, ['isp']), byIp: tableOf(ip, ['ip']) } };
+    return { figures: { since, until, total: totalOf(isp), byIsp: tableOf(isp, ['isp']), byIp: tableOf(ip, ['ip']), incidents } };
   }
 }

@@ -1,6 +1,6 @@
 /** Words for a Comparison, shared by the HTML and Markdown renderers. */
 import type { Comparison } from './compare.js';
-import { shortTime } from './format.js';
+import { formatCount, shortTime } from './format.js';
 
 function date(t: number, tz: string): string {
   return shortTime(t, tz).slice(0, 10);
@@ -34,4 +34,15 @@ export function comparisonLabel(c: Comparison, tz: string): string {
 export function comparisonSentence(c: Comparison, tz: string): string {
   if (c.total === null) return `No comparison: ${c.source} has nothing for ${comparisonLabel(c, tz)}${c.notes.length > 0 ? ` (${c.notes[0]})` : ''}.`;
   return `Changes are against ${comparisonLabel(c, tz)}, from ${c.source}.`;
+}
+
+/**
+ * Whether incidents grew: `More incidents than the previous day (2026-11-27): 3 against 1.`; null
+ * when no earlier period knows its incidents.
+ */
+export function incidentComparison(c: Comparison, now: number, tz: string): string | null {
+  if (c.incidents === null) return null;
+  const base = Number.isInteger(c.incidents) ? formatCount(c.incidents) : c.incidents.toFixed(1);
+  const word = now > c.incidents ? 'More incidents than' : now < c.incidents ? 'Fewer incidents than' : 'As many incidents as';
+  return `${word} ${comparisonLabel(c, tz)}: ${formatCount(now)} against ${base}.`;
 }

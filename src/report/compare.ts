@@ -23,6 +23,8 @@ export interface PeriodFigures {
   readonly total: GroupRow;
   readonly byIsp: readonly GroupRow[];
   readonly byIp: readonly GroupRow[];
+  /** Incidents whose first window ended in the period; null (or absent) when the history does not know. */
+  readonly incidents?: number | null;
 }
 
 export interface ComparedPeriod {
@@ -46,6 +48,8 @@ export interface Comparison {
   readonly total: Figures | null;
   readonly isp: ReadonlyMap<string, Figures>;
   readonly ip: ReadonlyMap<string, Figures>;
+  /** Incidents of the baseline (the median for 7d) among the periods that know theirs; null when none does. */
+  readonly incidents: number | null;
 }
 
 export function figuresOf(row: GroupRow): Figures {
@@ -117,6 +121,7 @@ export function compareWith(
     total: found.length === 0 ? null : medianFigures(found.map((p) => figuresOf(p.total))),
     isp: baselineOf(found, (p) => p.byIsp, 'isp'),
     ip: baselineOf(found, (p) => p.byIp, 'ip'),
+    incidents: median(found.map((p) => p.incidents ?? null)),
   };
 }
 

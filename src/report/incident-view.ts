@@ -34,6 +34,14 @@ export function clockTime(t: number, c: Clock): string {
   return c.oneDay ? s.slice(11) : `${s.slice(5, 10)} ${s.slice(11)}`;
 }
 
+/** `03:15-05:50` within one day; `11-28 02:15-04:50`, `11-27 23:00 to 11-28 01:00` across days. */
+export function clockRange(a: number, b: number, c: Clock): string {
+  if (c.oneDay) return `${clockTime(a, c)}-${clockTime(b, c)}`;
+  const from = clockTime(a, c);
+  const to = clockTime(b, c);
+  return from.slice(0, 5) === to.slice(0, 5) ? `${from}-${to.slice(6)}` : `${from} to ${to}`;
+}
+
 /** `all mail`, `gmail`, `203.0.113.7 to gmail`. */
 export function incidentScope(i: Incident): string {
   const label = scopeLabel(i.scope);
@@ -59,7 +67,7 @@ export function formatDuration(seconds: number): string {
 }
 
 function span(i: Incident, c: Clock): string {
-  return `${clockTime(i.peakSpan.start, c)}-${clockTime(i.peakSpan.end, c)}`;
+  return clockRange(i.peakSpan.start, i.peakSpan.end, c);
 }
 
 export interface IncidentColumn {
@@ -86,7 +94,7 @@ export function incidentLine(i: Incident, c: Clock): string {
   const ongoing = i.ongoing ? ', ongoing' : '';
   const words = METRIC_WORDS[i.metric];
   const rule = i.rule.replaceAll('-', ' ') === words ? '' : ` (${i.rule})`;
-  return `${incidentScope(i)} ${words}${rule} ${clockTime(i.start, c)}-${clockTime(i.end, c)} (${formatDuration(i.end - i.start)}${ongoing}): peak ${incidentPeak(i)} over ${span(i, c)}`;
+  return `${incidentScope(i)} ${words}${rule} ${clockRange(i.start, i.end, c)} (${formatDuration(i.end - i.start)}${ongoing}): peak ${incidentPeak(i)} over ${span(i, c)}`;
 }
 
 /** What was judged: `every window ending every 5m from 00:05 to 24:00 (UTC)`. */

@@ -51,6 +51,7 @@ export function comparisonJson(c: Comparison, tz: string): Record<string, unknow
     total: c.total === null ? null : figuresJson(c.total),
     isp: keyed(c.isp),
     ip: keyed(c.ip),
+    incidents: c.incidents,
   };
 }
 

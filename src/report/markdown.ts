@@ -6,7 +6,7 @@
 import { formatProblem } from '../parse/problems.js';
 import { attemptsOf } from '../rollup/counters.js';
 import { changeOf, figuresOf, formatChange, type FigureName, type Figures } from './compare.js';
-import { comparisonSentence } from './compare-text.js';
+import { comparisonSentence, incidentComparison } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
 import { rowLevels } from './highlight.js';
 import { ispPoints, timelineOf } from './timeline.js';
@@ -93,7 +93,8 @@ function incidents(m: ReportModel): string {
   const s = m.incidents;
   if (s === null || s === undefined) return '';
   const c = clockOf(s, m.range.tz);
-  const head = `## Incidents\n\n_${markdownSafe(incidentContext(s, c))}_\n\n`;
+  const cmp = m.comparison === null ? null : incidentComparison(m.comparison, s.incidents.length, m.range.tz);
+  const head = `## Incidents\n\n_${markdownSafe(incidentContext(s, c))}_\n\n${cmp === null ? '' : `${markdownSafe(cmp)}\n\n`}`;
   if (s.incidents.length === 0) return `${head}None: no rule was at WARN or above in any window.\n`;
   const rows = s.incidents.map((i) => INCIDENT_COLUMNS.map((col, k) => {
     const text = markdownSafe(col.cell(i, c));

@@ -80,19 +80,19 @@ export async function runReportWith(req: ReportRequest, extras: ReportExtras): P
     inputOfRun(result),
     { by: req.by, bucket: req.bucket, seriesBucket: bucket, since: req.since, until: req.until, tz: req.tz, top: req.top, views: req.views },
   );
+  if (req.verdicts) {
+    const verdicts = judgeFiles(req.verdicts, result.windows, result.stats.lastEvent);
+    const incidents = judgeIncidents(req.verdicts, result.windows, bucketSeconds(req.verdicts.bucket), result.stats.firstEvent, verdicts);
+    model = { ...model, verdicts, incidents, rules: req.verdicts.rules };
+  }
   const saved = save === null || req.since === null || req.until === null ? [] : saveDays(save, result.rollup, req.since, req.until, req.tz, {
     files: result.files, records: result.stats.records, badRecords: result.problems.badRecords,
-  });
+  }, model.incidents ?? null);
   if (extras.compare !== undefined && extras.compare !== null) {
     if (extras.history === undefined || extras.history === null) {
       throw new PmtaAcctError('USAGE', '--compare needs a history: --history DIR (daily summaries written by report --save DIR)');
     }
     model = { ...model, comparison: await compareReport(model, extras.compare, extras.history) };
-  }
-  if (req.verdicts) {
-    const verdicts = judgeFiles(req.verdicts, result.windows, result.stats.lastEvent);
-    const incidents = judgeIncidents(req.verdicts, result.windows, bucketSeconds(req.verdicts.bucket), result.stats.firstEvent, verdicts);
-    model = { ...model, verdicts, incidents, rules: req.verdicts.rules };
   }
   return { model, saved };
 }

@@ -6,7 +6,7 @@ import type Table from 'cli-table3';
 import { lazyRequire } from '../util/lazy-require.js';
 import { formatProblem } from '../parse/problems.js';
 import { changeOf, figuresOf, formatChange, type FigureName } from './compare.js';
-import { comparisonSentence } from './compare-text.js';
+import { comparisonSentence, incidentComparison } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
 import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
 import type { GroupRow, ReportModel } from './model.js';
@@ -146,7 +146,8 @@ function incidents(m: ReportModel, paint: Paint): string {
   const s = m.incidents;
   if (!s) return '';
   const c = clockOf(s, m.range.tz);
-  const title = `${paint.bold('Incidents')} (${terminalSafe(incidentContext(s, c))})`;
+  const cmp = m.comparison === null ? null : incidentComparison(m.comparison, s.incidents.length, m.range.tz);
+  const title = `${paint.bold('Incidents')} (${terminalSafe(incidentContext(s, c))})${cmp === null ? '' : `\n${terminalSafe(cmp)}`}`;
   if (s.incidents.length === 0) return `${title}\n  none: no rule was at WARN or above in any window\n`;
   const TableClass = cliTable();
   const t = new TableClass({

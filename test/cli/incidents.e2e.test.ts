@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeAcct } from '../helpers/acct.js';
 import { runCli, type JsonReport } from '../helpers/cli.js';
-import { spikeDay } from '../helpers/spike-day.js';
+import { PARIS_DAY, spikeDay } from '../helpers/spike-day.js';
 
 describe('a day with one deferral spike', () => {
   const out = mkdtempSync(join(tmpdir(), 'pmta-incident-'));
@@ -73,5 +73,27 @@ describe('a day with one deferral spike', () => {
     expect(prom).toContain('\npmta_acct_report_incidents 1\n');
     expect(prom).toContain('\npmta_acct_report_incident_seconds 9300\n');
     expect(prom).toContain('\npmta_acct_report_rule_incidents{rule="deferral",level="CRIT"} 1\n');
+  });
+});
+
+describe('--compare and incidents', () => {
+  it('says whether incidents grew against the days --save recorded', () => {
+    const history = mkdtempSync(join(tmpdir(), 'pmta-incident-days-'));
+    const day1 = writeAcct(spikeDay([{ domain: 'gmail.com', from: 3 * 3600, to: 5 * 3600, deferred: 10 }]));
+    const day2 = writeAcct(spikeDay([
+      { domain: 'gmail.com', from: 3 * 3600, to: 5 * 3600, deferred: 10 },
+      { domain: 'yahoo.com', from: 12 * 3600, to: 14 * 3600, deferred: 10 },
+    ], ['gmail.com', 'yahoo.com'], PARIS_DAY + 86400));
+    const paris = ['--tz', 'Europe/Paris'];
+    expect(runCli(['report', day1, ...paris, '--since', '2026-11-28', '--until', '2026-11-29', '--save', history, '--format', 'json']).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(history, '2026-11-28.json'), 'utf8')) as { incidents: unknown };
+    expect(saved.incidents).toEqual({ count: 1, crit: 1, seconds: 9300 });
+    const args = ['report', day2, ...paris, '--since', '2026-11-29', '--until', '2026-11-30', '--compare', 'previous', '--history', history];
+    const j = JSON.parse(runCli([...args, '--format', 'json']).stdout) as JsonReport & { compare: { incidents: number | null } };
+    expect(j.incidents).toHaveLength(2);
+    expect(j.compare.incidents).toBe(1);
+    const sentence = 'More incidents than the previous day (2026-11-28): 2 against 1.';
+    expect(runCli([...args, '--format', 'md']).stdout).toContain(`\n${sentence}\n`);
+    expect(runCli([...args, '--format', 'table']).stdout).toContain(sentence);
   });
 });

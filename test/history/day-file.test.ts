@@ -24,6 +24,7 @@ const day: DaySummary = {
   input: { files: 4, records: 6000, badRecords: 1 },
   isp: rollup('isp', [['gmail', 10, 3, [1, 2, 3, 700, 90000]], ['yahoo', 4, 0, []]]),
   ip: rollup('ip', [['203.0.113.5', 14, 3, [1, 2, 3, 700, 90000]]]),
+  incidents: { count: 3, crit: 1, seconds: 9300 },
 };
 
 describe('daily summary file', () => {
@@ -36,7 +37,15 @@ describe('daily summary file', () => {
     expect(back.input).toEqual(day.input);
     expect(tableOf(back.isp, ['isp'])).toEqual(tableOf(day.isp, ['isp']));
     expect(totalOf(back.ip)).toEqual(totalOf(day.ip));
+    expect(back.incidents).toEqual({ count: 3, crit: 1, seconds: 9300 });
     expect(encodeDay(back)).toBe(text);
+  });
+
+  it('reads a file saved without incidents (older, or --no-verdicts) as not knowing them', () => {
+    const doc = JSON.parse(encodeDay({ ...day, incidents: null })) as Record<string, unknown>;
+    expect(doc.incidents).toBeUndefined();
+    expect(decodeDay(JSON.stringify(doc), 'x.json').incidents).toBeNull();
+    expect(() => decodeDay(JSON.stringify({ ...doc, incidents: { count: -1, crit: 0, seconds: 0 } }), 'x.json')).toThrow(/x\.json: incidents\.count: expected a whole number/);
   });
 
   it('is small and versioned', () => {

@@ -78,4 +78,11 @@ describe('compareWith', () => {
     expect(none.total).toBeNull();
     expect(none.isp.size).toBe(0);
   });
+
+  it('takes the incidents of the periods that know theirs (the median for 7d), and none when none does', () => {
+    const days = [3, null, 1, 0, undefined].map((n, i) => ({ ...period(i * 86400, { delivered: 1 }, {}), incidents: n }));
+    expect(compareWith('7d', { since: 0, until: 86400, days: 1 }, [], days, 'test').incidents).toBe(1);
+    expect(compareWith('previous', { since: 0, until: 86400, days: 1 }, [], days.slice(1, 2), 'test').incidents).toBeNull();
+    expect(compareWith('7d', { since: 0, until: 86400, days: 1 }, [], [], 'test').incidents).toBeNull();
+  });
 });

@@ -2,6 +2,7 @@
  * The HTML report's incidents: the table every format shows (incident-view.ts), and the incidents
  * on the report's time axis, one bar each from start to end (WARN amber, CRIT red).
  */
+import { incidentComparison } from '../compare-text.js';
 import { formatCount } from '../format.js';
 import { clockOf, incidentContext, incidentLine, incidentScope, INCIDENT_COLUMNS } from '../incident-view.js';
 import type { ReportModel } from '../model.js';
@@ -16,7 +17,10 @@ export function incidentsSection(m: ReportModel, tl: Timeline | null): string {
   const s = m.incidents;
   if (s === null || s === undefined) return '';
   const c = clockOf(s, m.range.tz);
-  const head = `<h2 id="incidents">Incidents</h2><p class="muted">${esc(incidentContext(s, c))}.</p>`;
+  const cmp = m.comparison === null ? null : incidentComparison(m.comparison, s.incidents.length, m.range.tz);
+  const grew = m.comparison !== null && m.comparison.incidents !== null && s.incidents.length > m.comparison.incidents;
+  const change = cmp === null ? '' : `<p class="chg ${grew ? 'bad' : 'good'}">${esc(cmp)}</p>`;
+  const head = `<h2 id="incidents">Incidents</h2><p class="muted">${esc(incidentContext(s, c))}.</p>${change}`;
   if (s.incidents.length === 0) return `${head}<p><span class="badge OK">OK</span>None: no rule was at WARN or above in any window.</p>`;
   const th = INCIDENT_COLUMNS.map((col) => `<th${col.right ? '' : ' class="l"'}>${esc(col.heading)}</th>`).join('');
   const body = s.incidents.map((i) => `<tr>${INCIDENT_COLUMNS.map((col, k) => {
