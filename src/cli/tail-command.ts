@@ -26,6 +26,8 @@ import { PipeInput } from './tail-stdin.js';
 import { spoolLive } from '../tail/stdin-spool.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { changePayload, Notifier } from '../notify/notifier.js';
+import { WEBHOOK_FORMATS, type WebhookFormat } from '../notify/formats.js';
+import { checkWebhookUrl } from '../notify/webhook.js';
 import { StateJudge } from '../report/state-verdicts.js';
 import { LevelTracker } from '../verdict/tracker.js';
 import { messageOf } from '../errors.js';
@@ -58,6 +60,9 @@ interface TailFlags extends VerdictFlags {
   chunkSize?: string;
   onChange?: string;
   webhook?: string;
+  /** commander checks it is one of WEBHOOK_FORMATS. */
+  webhookFormat: WebhookFormat;
+  alertLink?: string;
 }
 
 const STORED_BUCKETS: readonly BucketSize[] = ['1m', '5m', '15m', '1h'];
@@ -103,7 +108,9 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .option('--rules <file>', 'verdict rules for highlights and alerts (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
     .option('--pmta-config <file>', 'PowerMTA config to read max-msg-rate limits, virtual MTAs and pools from')
     .option('--on-change <command>', 'run this shell command when a verdict changes level (the change as JSON on stdin)')
-    .option('--webhook <url>', 'POST the change as JSON to this URL when a verdict changes level (retried with backoff)')
+    .option('--webhook <url>', 'POST the change to this URL when a verdict changes level (retried with backoff)')
+    .addOption(new Option('--webhook-format <format>', 'what --webhook posts: json (the change as pmta-acct writes it), slack or teams (their incoming-webhook messages)').choices([...WEBHOOK_FORMATS]).default('json'))
+    .option('--alert-link <url>', 'a link put in every alert (a dashboard, the nightly report): a button in Slack and Teams, `link` in JSON')
     .addOption(new Option('--commit-interval <ms>').default('1000').hideHelp())
     .addOption(new Option('--commit-rows <n>').default('10000').hideHelp())
     .addOption(new Option('--chunk-size <bytes>').hideHelp())
@@ -143,8 +150,10 @@ export function tailCommand(onExit: (code: number) => void): Command {
       };
       const fileConfig = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
       const plan = await verdictPlanOf({ rules: flags.rules, pmtaConfig: flags.pmtaConfig }, fileConfig, tz);
+      const link = flags.alertLink === undefined ? null : checkWebhookUrl(flags.alertLink, '--alert-link').href;
+      const webhookFormat = flags.webhookFormat;
       const notifier = flags.onChange !== undefined || flags.webhook !== undefined
-        ? new Notifier({ command: flags.onChange, webhook: flags.webhook, onError: (m) => notice(`alert: ${m}`) })
+        ? new Notifier({ command: flags.onChange, webhook: flags.webhook, webhookFormat, onError: (m) => notice(`alert: ${m}`) })
         : null;
       // The <acct-file> block that writes the live file says where its rotated files are moved.
       const rotatedDirs = [...(flags.rotatedDir ?? [])];
@@ -235,7 +244,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
           for (const step of clock.judge(firstData, dataTime, last)) {
             for (const c of tracker.update(step.verdicts, step.end)) {
               notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);
-              notifier?.send(changePayload(c, config.tz, step.end));
+              notifier?.send(changePayload(c, config.tz, step.end, link));
             }
           }
         } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * `--on-change CMD`: run CMD with /bin/sh, the JSON body on its standard input and the main
  * fields in its environment (PMTA_ACCT_LEVEL, PMTA_ACCT_PREVIOUS, PMTA_ACCT_RULE,
- * PMTA_ACCT_SCOPE, PMTA_ACCT_MESSAGE). Values from the logs (a vmta or pool name) can hold any
+ * PMTA_ACCT_SCOPE, PMTA_ACCT_MESSAGE, and PMTA_ACCT_LINK with --alert-link). Values from the logs (a vmta or pool name) can hold any
  * character: the command must quote them ("$PMTA_ACCT_MESSAGE"). Exit 0 is delivered; anything
  * else, or running past the timeout, is retried.
  */

@@ -1,12 +1,12 @@
 /**
- * Alerts on verdict level changes: `--on-change CMD` and/or `--webhook URL`, each with retries
+ * Alerts on verdict level changes: `--on-change CMD` and/or `--webhook URL` (the payload as JSON,
+ * or as Slack's or Teams' incoming-webhook message: formats.ts), each with retries
  * and backoff. `send` only queues (the caller, tail's loop, never waits on a slow receiver);
  * deliveries go out one at a time per target, in order. A full queue drops the oldest alert and
  * counts it. `drain` waits for what is queued (at shutdown).
  *
- * How tail uses it, after each bucket it commits:
- *   const changes = tracker.update(evaluate({ rollup, bucketSeconds, end: now, rules, limits }));
- *   for (const c of changes) notifier.send(changePayload(c, tz, now));
+ * How tail uses it, for each window end it judges (report/state-verdicts.ts):
+ *   for (const c of tracker.update(verdicts, end)) notifier.send(changePayload(c, tz, end, link));
  * and `await notifier.drain()` before it exits.
  */
 import type { LevelChange } from '../verdict/tracker.js';
@@ -14,6 +14,7 @@ import { isoTime } from '../report/format.js';
 import { verdictJson } from '../report/verdict-json.js';
 import { runCommand } from './command.js';
 import { DEFAULT_RETRY, withRetry, type Outcome, type RetryOptions } from './retry.js';
+import { webhookBody, type WebhookFormat } from './formats.js';
 import { checkWebhookUrl, postJson } from './webhook.js';
 
 export const PAYLOAD_VERSION = 1;
@@ -26,9 +27,11 @@ export interface Payload {
   readonly previous: string;
   readonly level: string;
   readonly verdict: Record<string, unknown>;
+  /** `--alert-link`: where a person goes from the alert (a dashboard, the nightly report); absent when not given. */
+  readonly link?: string;
 }
 
-export function changePayload(change: LevelChange, tz: string, at: number): Payload {
+export function changePayload(change: LevelChange, tz: string, at: number, link: string | null = null): Payload {
   return {
     version: PAYLOAD_VERSION,
     event: 'verdict-change',
@@ -36,12 +39,15 @@ export function changePayload(change: LevelChange, tz: string, at: number): Payl
     previous: change.previous,
     level: change.verdict.level,
     verdict: verdictJson(change.verdict, tz),
+    ...(link === null ? {} : { link }),
   };
 }
 
 export interface NotifierOptions {
   readonly command?: string;
   readonly webhook?: string;
+  /** What the webhook receives (default json). */
+  readonly webhookFormat?: WebhookFormat;
   readonly retry?: Partial<RetryOptions>;
   /** Per try, ms (default 10 s). */
   readonly timeoutMs?: number;
@@ -54,7 +60,7 @@ export interface NotifierOptions {
 
 interface Target {
   readonly name: string;
-  readonly deliver: (p: Payload, body: string) => Promise<Outcome>;
+  readonly deliver: (p: Payload) => Promise<Outcome>;
   readonly queue: Payload[];
   running: Promise<void> | null;
 }
@@ -67,6 +73,7 @@ function envOf(p: Payload): Record<string, string> {
     PMTA_ACCT_RULE: v.rule ?? '',
     PMTA_ACCT_SCOPE: Object.entries(v.scope ?? {}).map(([k, x]) => `${k}=${x}`).join(','),
     PMTA_ACCT_MESSAGE: v.message ?? '',
+    ...(p.link === undefined ? {} : { PMTA_ACCT_LINK: p.link }),
   };
 }
 
@@ -85,12 +92,13 @@ export class Notifier {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     if (opts.command !== undefined && opts.command !== '') {
       const command = opts.command;
-      this.targets.push({ name: '--on-change', deliver: (p, body) => runCommand(command, body, envOf(p), timeoutMs), queue: [], running: null });
+      this.targets.push({ name: '--on-change', deliver: (p) => runCommand(command, webhookBody('json', p, null), envOf(p), timeoutMs), queue: [], running: null });
     }
     if (opts.webhook !== undefined && opts.webhook !== '') {
       const url = checkWebhookUrl(opts.webhook);
       const userAgent = opts.userAgent ?? 'pmta-acct';
-      this.targets.push({ name: '--webhook', deliver: (_p, body) => postJson(url, body, { timeoutMs, userAgent }), queue: [], running: null });
+      const format = opts.webhookFormat ?? 'json';
+      this.targets.push({ name: '--webhook', deliver: (p) => postJson(url, webhookBody(format, p, p.link ?? null), { timeoutMs, userAgent }), queue: [], running: null });
     }
   }
 
@@ -112,8 +120,7 @@ export class Notifier {
 
   private async pump(t: Target): Promise<void> {
     for (let p = t.queue.shift(); p !== undefined; p = t.queue.shift()) {
-      const body = `${JSON.stringify(p)}\n`;
-      const out = await withRetry(() => t.deliver(p, body), this.retry);
+      const out = await withRetry(() => t.deliver(p), this.retry);
       if (out.ok) {
         this.counts.delivered++;
       } else {

@@ -9,14 +9,14 @@ import type { Outcome } from './retry.js';
 const RETRY_STATUS = new Set([408, 425, 429]);
 
 /** Accept http and https URLs only (a typo should fail at start-up, not at the first alert). */
-export function checkWebhookUrl(text: string): URL {
+export function checkWebhookUrl(text: string, option = '--webhook'): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new PmtaAcctError('USAGE', `--webhook: '${text}' is not a URL`);
+    throw new PmtaAcctError('USAGE', `${option}: '${text}' is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PmtaAcctError('USAGE', `--webhook: '${text}' is not an http or https URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PmtaAcctError('USAGE', `${option}: '${text}' is not an http or https URL`);
   return url;
 }
 

@@ -6,9 +6,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { writeAcctIn } from '../helpers/acct.js';
-import { reportJson, runCli } from '../helpers/cli.js';
+import { CLI, reportJson, runCli } from '../helpers/cli.js';
 import { spikeDay } from '../helpers/spike-day.js';
 
 interface Change { time: string; previous: string; level: string; verdict: { rule: string; scope: Record<string, string> } }
@@ -49,5 +52,42 @@ describe('tail --once replaying a day', () => {
       bracketing.push(...mine);
     }
     expect(changes.filter((c) => !bracketing.includes(c))).toEqual([]);
+  });
+
+  it('posts Slack and Teams messages to a receiver, with the link back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmta-replay-hook-'));
+    const live = writeAcctIn(dir, 'acct.csv', spikeDay([{ domain: 'gmail.com', from: 3 * H, to: 5 * H, deferred: 10 }]));
+    const bodies: string[] = [];
+    const srv = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hook`;
+    const run = (format: string) => new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'tail', live, '--state', join(dir, `state-${format}`), '--from', 'beginning', '--once',
+        '--webhook', url, '--webhook-format', format, '--alert-link', 'https://reports.example/day.html'], { stdio: 'ignore' });
+      child.on('exit', resolve);
+    });
+    expect(await run('slack')).toBe(0);
+    expect(await run('teams')).toBe(0);
+    srv.close();
+    // the spike: OK -> WARN, WARN -> CRIT, CRIT -> WARN, WARN -> OK, in each format
+    expect(bodies).toHaveLength(8);
+    const slack = bodies.slice(0, 4).map((b) => JSON.parse(b) as { attachments: { color: string; title: string; title_link: string }[] });
+    expect(slack.map((b) => b.attachments[0].title)).toEqual(['WARN: deferral (isp=gmail)', 'CRIT: deferral (isp=gmail)', 'WARN: deferral (isp=gmail)', 'back to OK: deferral (isp=gmail)']);
+    expect(slack.map((b) => b.attachments[0].title_link)).toEqual(Array(4).fill('https://reports.example/day.html'));
+    const teams = bodies.slice(4).map((b) => JSON.parse(b) as { type: string; attachments: { content: { actions: { url: string }[] } }[] });
+    expect(teams.every((t) => t.type === 'message' && t.attachments[0].content.actions[0].url === 'https://reports.example/day.html')).toBe(true);
+  });
+
+  it('refuses an --alert-link that is not a URL, and a format it does not know', () => {
+    const live = writeAcctIn(mkdtempSync(join(tmpdir(), 'pmta-replay-bad-')), 'acct.csv', []);
+    expect(runCli(['tail', live, '--once', '--state', join(tmpdir(), 'x'), '--alert-link', 'reports']).stderr).toContain("--alert-link: 'reports' is not a URL");
+    expect(runCli(['tail', live, '--once', '--state', join(tmpdir(), 'x'), '--webhook-format', 'irc']).stderr).toMatch(/--webhook-format.*irc.*json, slack, teams/);
   });
 });

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,6 +77,54 @@ describe('webhook', () => {
       },
     });
     expect(n.counts).toEqual({ delivered: 1, failed: 0, dropped: 0 });
+  });
+
+  it('POSTs Slack and Teams incoming-webhook messages with the level, the message and the link back', async () => {
+    const s = await server([200]);
+    servers.push(s.srv);
+    const link = 'https://grafana.example/d/pmta';
+    const crit = changePayload(change('gmail', 'CRIT', 'gmail deferral 6.1% (61 of 1,000) over the last 1h > 5% <@here> & co'), 'UTC', 1_795_003_600, link);
+    for (const webhookFormat of ['slack', 'teams'] as const) {
+      const n = new Notifier({ webhook: s.url, webhookFormat, retry: FAST });
+      n.send(crit);
+      await n.drain();
+    }
+    const [slack, teams] = s.hits.map((h) => h.body as unknown as Record<string, unknown>);
+    expect(slack).toMatchObject({
+      text: 'CRIT gmail deferral 6.1% (61 of 1,000) over the last 1h &gt; 5% &lt;@here&gt; &amp; co',
+      attachments: [{
+        color: '#c0262d', title: 'CRIT: deferral (isp=gmail)', title_link: link,
+        text: 'gmail deferral 6.1% (61 of 1,000) over the last 1h &gt; 5% &lt;@here&gt; &amp; co',
+        fields: [
+          { title: 'Level', value: 'OK → CRIT', short: true }, { title: 'Scope', value: 'isp=gmail', short: true },
+          { title: 'Rule', value: 'deferral', short: true }, { title: 'Window end', value: '2026-11-18T12:06:40Z', short: true },
+        ],
+      }],
+    });
+    expect(teams).toMatchObject({
+      type: 'message',
+      attachments: [{
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          type: 'AdaptiveCard', version: '1.4',
+          body: [
+            { type: 'TextBlock', text: 'CRIT: deferral (isp=gmail)', color: 'Attention' },
+            { type: 'TextBlock', text: 'gmail deferral 6.1% (61 of 1,000) over the last 1h > 5% <@here> & co' },
+            { type: 'FactSet', facts: [{ title: 'Level', value: 'OK → CRIT' }, { title: 'Scope', value: 'isp=gmail' }, { title: 'Rule', value: 'deferral' }, { title: 'Window end', value: '2026-11-18T12:06:40Z' }, { title: 'Host', value: hostname() }] },
+          ],
+          actions: [{ type: 'Action.OpenUrl', title: 'Open', url: link }],
+        },
+      }],
+    });
+    // back to OK is green in both; without a link there is no button
+    const ok = changePayload({ previous: 'CRIT', verdict: { ...change('gmail').verdict, level: 'OK' } }, 'UTC', 1_795_003_600);
+    const { webhookBody } = await import('../../src/notify/formats.js');
+    expect(JSON.parse(webhookBody('slack', ok, null, 'mta1'))).toMatchObject({ attachments: [{ color: '#1b7f3b', title: 'back to OK: deferral (isp=gmail)', footer: 'pmta-acct on mta1' }] });
+    expect(JSON.parse(webhookBody('slack', ok, null, 'mta1')).attachments[0].title_link).toBeUndefined();
+    const card = JSON.parse(webhookBody('teams', ok, null, 'mta1')) as { attachments: { content: Record<string, unknown> }[] };
+    expect(card.attachments[0].content.actions).toBeUndefined();
+    expect(JSON.parse(webhookBody('json', crit, null))).toEqual({ ...crit });
+    expect(crit.link).toBe(link);
   });
 
   it('retries 5xx and 429 (honouring Retry-After) until delivered, in order', async () => {
