@@ -102,7 +102,7 @@ export function incidentContext(s: IncidentSummary, c: Clock): string {
   if (s.from === null || s.to === null) return 'no timed records: nothing judged';
   const step = s.step % 60 === 0 ? `${s.step / 60}m` : `${s.step}s`;
   const cut = s.cut ? '; an earlier part of the period was not judged (incidents cover the last 7 days)' : '';
-  return `the rules judged at every window end, every ${step} from ${clockTime(s.from, c)} to ${clockTime(s.to, c)} (${c.tz})${cut}`;
+  return `windows ending every ${step} from ${clockTime(s.from, c)} to ${clockTime(s.to, c)} ${c.tz}${cut}`;
 }
 
 /** `3 incidents (2 CRIT)`, `no incidents`. */

@@ -39,13 +39,35 @@ describe('the sample day in Chromium', () => {
     expect(await page.evaluate<string>('getComputedStyle(document.body).maxWidth')).toBe('1240px');
     expect(await page.evaluate<string>('document.querySelector("main h2").id')).toBe('verdicts');
     expect(await page.evaluate<string[]>('[...document.querySelectorAll("main h2")].map((h) => h.id)')).toEqual(
-      ['verdicts', 'totals', 'volume', 'rates', 'isps', 'ips', 'by', 'reasons', 'latency'],
+      ['verdicts', 'incidents', 'totals', 'volume', 'rates', 'isps', 'ips', 'by', 'reasons', 'latency'],
     );
+    // The incidents on the time axis: one bar each, inside the chart, amber for WARN and red for CRIT.
+    const bars = await page.evaluate<{ level: string; fill: string; x: number; w: number; svgX: number; svgW: number }[]>(`[...document.querySelectorAll('svg.spans rect')].map((r) => {
+      const b = r.getBoundingClientRect();
+      const s = r.ownerSVGElement.getBoundingClientRect();
+      return { level: r.getAttribute('class'), fill: getComputedStyle(r).fill, x: b.x, w: b.width, svgX: s.x, svgW: s.width };
+    })`);
+    const rows = await page.evaluate<number>(`(() => {
+      let e = document.getElementById('incidents').nextElementSibling;
+      while (e !== null && !e.classList.contains('scroll')) e = e.nextElementSibling;
+      return e.querySelectorAll('tbody tr').length;
+    })()`);
+    expect(bars.length).toBeGreaterThan(0);
+    expect(bars.length).toBe(Math.min(rows, 40));
+    for (const b of bars) {
+      expect(b.w).toBeGreaterThan(1);
+      expect(b.x).toBeGreaterThanOrEqual(b.svgX);
+      expect(b.x + b.w).toBeLessThanOrEqual(b.svgX + b.svgW + 0.5);
+    }
+    const fills = new Map(bars.map((b) => [b.level, b.fill]));
+    expect(fills.get('span-CRIT')).toBe('rgb(192, 38, 45)');
+    expect(fills.get('span-WARN')).toBe('rgb(168, 101, 0)');
     const charts = await page.evaluate<{ cls: string; w: number; h: number; marks: number }[]>(`[...document.querySelectorAll('svg.chart')].map((s) => {
       const r = s.getBoundingClientRect();
       return { cls: s.getAttribute('class'), w: r.width, h: r.height, marks: s.querySelectorAll('rect[class^="c-"], path.line').length };
     })`);
-    expect(charts.map((c) => c.cls)).toEqual(['chart bars', 'chart lines', 'chart lines']);
+    expect(charts.map((c) => c.cls)).toEqual(['chart spans', 'chart bars', 'chart lines', 'chart lines']);
+    charts.shift();
     for (const c of charts) {
       expect(c.w).toBeGreaterThan(400);
       expect(c.h).toBeGreaterThan(120);

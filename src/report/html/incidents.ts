@@ -20,7 +20,7 @@ export function incidentsSection(m: ReportModel, tl: Timeline | null): string {
   const cmp = m.comparison === null ? null : incidentComparison(m.comparison, s.incidents.length, m.range.tz);
   const grew = m.comparison !== null && m.comparison.incidents !== null && s.incidents.length > m.comparison.incidents;
   const change = cmp === null ? '' : `<p class="chg ${grew ? 'bad' : 'good'}">${esc(cmp)}</p>`;
-  const head = `<h2 id="incidents">Incidents</h2><p class="muted">${esc(incidentContext(s, c))}.</p>${change}`;
+  const head = `<h2 id="incidents">Incidents</h2><p class="muted">Judged over ${esc(incidentContext(s, c))}.</p>${change}`;
   if (s.incidents.length === 0) return `${head}<p><span class="badge OK">OK</span>None: no rule was at WARN or above in any window.</p>`;
   const th = INCIDENT_COLUMNS.map((col) => `<th${col.right ? '' : ' class="l"'}>${esc(col.heading)}</th>`).join('');
   const body = s.incidents.map((i) => `<tr>${INCIDENT_COLUMNS.map((col, k) => {
