@@ -52,6 +52,14 @@ describe('tail --once replaying a day', () => {
       bracketing.push(...mine);
     }
     expect(changes.filter((c) => !bracketing.includes(c))).toEqual([]);
+
+    // report --state over the same day: the same incidents (its windows end at --until, the verdicts' end being now)
+    const range = ['--since', '2026-11-27T23:00:00Z', '--until', '2026-11-28T23:00:00Z'];
+    const fromState = reportJson(['--state', join(dir, 'state'), ...range]).incidents;
+    const fromFiles = reportJson([dir, ...range]).incidents;
+    const shape = (list: typeof incidents) => list.map((i) => [i.level, i.rule, i.scope, i.start, i.ongoing ? 'ongoing' : i.end, i.peak.value]);
+    expect(shape(fromState)).toEqual(shape(fromFiles));
+    expect(shape(fromFiles)).toEqual(shape(incidents));
   });
 
   it('posts Slack and Teams messages to a receiver, with the link back', async () => {
