@@ -231,6 +231,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       let judgedAt = -Infinity;
       let judging = notifier !== null || view;
       let clock: StateJudge | null = null;
+      let stateLast: number | null = null;
       const judgeNow = (final = false) => {
         if (!judging) return;
         // the throttle runs on elapsed time (a clock step cannot stall it)
@@ -239,8 +240,13 @@ export function tailCommand(onExit: (code: number) => void): Command {
         judgedCommits = session.commits;
         judgedAt = systemClock.elapsed();
         try {
-          clock ??= new StateJudge(session.state.db, config, plan, session.started ? null : storedEventSpan(session.state.db).last);
-          const last = flags.once === true ? (final && dataTime !== null ? dataTime + 1 : null) : session.follower.lag() === 0 ? now : null;
+          if (clock === null) {
+            stateLast = session.started ? null : storedEventSpan(session.state.db).last;
+            clock = new StateJudge(session.state.db, config, plan, stateLast);
+          }
+          // --once ends one second after the latest event (this run's, else the state's), as a report does
+          const latest = dataTime ?? stateLast;
+          const last = flags.once === true ? (final && latest !== null ? latest + 1 : null) : session.follower.lag() === 0 ? now : null;
           for (const step of clock.judge(firstData, dataTime, last)) {
             for (const c of tracker.update(step.verdicts, step.end)) {
               notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);

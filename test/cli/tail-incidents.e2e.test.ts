@@ -53,6 +53,13 @@ describe('tail --once replaying a day', () => {
     }
     expect(changes.filter((c) => !bracketing.includes(c))).toEqual([]);
 
+    // Started again with nothing new, tail judges what the state holds once: the ongoing incident, raised again.
+    const again = join(dir, 'again.jsonl');
+    expect(runCli(['tail', live, '--state', join(dir, 'state'), '--once', '--on-change', `cat >> '${again}'`]).code).toBe(0);
+    const ongoing = incidents[incidents.length - 1];
+    expect(readFileSync(again, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Change).map((c) => [c.previous, c.level, c.verdict.scope.isp, c.time]))
+      .toEqual([['OK', 'CRIT', 'yahoo', ongoing.end]]);
+
     // report --state over the same day: the same incidents (its windows end at --until, the verdicts' end being now)
     const range = ['--since', '2026-11-27T23:00:00Z', '--until', '2026-11-28T23:00:00Z'];
     const fromState = reportJson(['--state', join(dir, 'state'), ...range]).incidents;
