@@ -67,7 +67,7 @@ export function makeBucketing(size: BucketSize, tz = 'UTC'): Bucketing {
       // Where a change of offset after midnight takes the date back (America/St_Johns at 00:01
       // until 2011), the repeated hour of the day before belongs to the day that had begun:
       // days are contiguous, each from the first instant of its date.
-      while (hi <= t) {
+      while (hi <= t && hi > lo) {
         lo = hi;
         hi = nextDay(lo);
       }

@@ -112,11 +112,16 @@ export function startOfLocalDay(t: number, tz: string): number {
 
 /**
  * Local midnight `n` days after (n > 0) or before (n < 0) the local midnight `day`: days are 23,
- * 24 or 25 hours long across DST, and a day a zone skipped (Pacific/Apia 2011-12-30) is not one.
+ * 24 or 25 hours long across DST (27 in Antarctica/Casey on 2010-03-04), and a day a zone skipped
+ * (Pacific/Apia 2011-12-30) is not one. The next day is the next calendar date's first instant
+ * (a skipped date's midnight falls in the gap and moves forward to the date after it).
  */
 export function addLocalDays(day: number, n: number, tz: string): number {
   let t = day;
-  for (let i = 0; i < n; i++) t = startOfLocalDay(t + 26 * 3600, tz);
+  for (let i = 0; i < n; i++) {
+    const l = localTime(t, tz);
+    t = fromWallSeconds(Date.UTC(l.year, l.month - 1, l.day + 1) / 1000, tz);
+  }
   for (let i = 0; i > n; i--) t = startOfLocalDay(t - 1, tz);
   return t;
 }

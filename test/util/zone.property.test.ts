@@ -2,7 +2,8 @@
  * src/util/zone.ts against a reference (test/helpers/zone-reference.ts) at every offset transition
  * from 1970 to 2037: gaps and overlaps, half-hour and 45-minute offsets, zones that changed their
  * standard offset or skipped a day, DST at midnight (America/Santiago, Asia/Beirut) and at 00:01
- * (America/St_Johns before 2011, where the date goes back for an hour). The named zones and a
+ * (America/St_Johns before 2011, where the date goes back for an hour), a 27-hour day
+ * (Antarctica/Casey 2010-03-04, which hung the old next-day arithmetic). The named zones and a
  * random sample run by default (a few seconds); PMTA_ACCT_SOAK=1 runs every zone the runtime knows.
  */
 import fc from 'fast-check';
@@ -18,7 +19,7 @@ const ALL = Intl.supportedValuesOf('timeZone');
 const NAMED = [
   'Europe/Paris', 'Australia/Sydney', 'Pacific/Chatham', 'America/St_Johns', 'Pacific/Kiritimati', 'America/Santiago',
   'Asia/Beirut', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Kolkata', 'Pacific/Apia',
-  'Africa/Monrovia', 'America/Caracas', 'Europe/Volgograd', 'Africa/Casablanca', 'Antarctica/Troll',
+  'Africa/Monrovia', 'America/Caracas', 'Europe/Volgograd', 'Africa/Casablanca', 'Antarctica/Troll', 'Antarctica/Casey',
 ];
 const SAMPLE = 4;
 
