@@ -1,7 +1,8 @@
 /**
  * The classifier's caches keyed by the ids a scanner interned (RecordView.scannedKey): the
  * recipient domain's ISP and the sending IP's text and rollup ids. A scanner's ids mean something
- * only to that scanner, so the caches start over when a record comes from another one.
+ * only to that scanner and generation, so the caches start over when a record comes from another
+ * one, or from the same one reset for another reader.
  */
 import type { RecordView } from '../parse/record-view.js';
 import { KEY_CELL, KEY_DOMAIN, type Scanner } from '../parse/scanner.js';
@@ -13,6 +14,7 @@ const UNSEEN = -1;
 
 export class ScannedKeys {
   private source: Scanner | null = null;
+  private generation = -1;
   /** Domain id → what `ispOf` said of it, or UNSEEN. */
   private ispOfDomain = new Int32Array(256).fill(UNSEEN);
   private ipText: string[] = [];
@@ -47,8 +49,9 @@ export class ScannedKeys {
 
   private sourceOf(view: RecordView): Scanner {
     const scanner = view.scanner as Scanner;
-    if (scanner !== this.source) {
+    if (scanner !== this.source || scanner.generation !== this.generation) {
       this.source = scanner;
+      this.generation = scanner.generation;
       this.ispOfDomain = new Int32Array(256).fill(UNSEEN);
       this.ipText = [];
       this.ipIds.clear();

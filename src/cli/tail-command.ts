@@ -202,7 +202,12 @@ export function tailCommand(onExit: (code: number) => void): Command {
             metrics?.lost(g.missing);
           },
           committed: (delta) => {
-            closed?.add(delta);
+            // Buckets closed by event time are written now: a catch-up (--once) never yields to the
+            // timer below, and holding their lines to the end made tail grow with the days read.
+            if (closed !== null) {
+              closed.add(delta);
+              for (const line of closed.take(null)) process.stdout.write(`${line}\n`);
+            }
             metrics?.add(delta);
             pipe?.committed();
             for (const b of delta.buckets.values()) {

@@ -15,6 +15,7 @@ import {
   KEY_DOMAIN,
   SCAN_INVALID_CLOSING_QUOTE,
   Scanner,
+  type ScannerPool,
 } from './scanner.js';
 
 export interface RecordSink {
@@ -52,6 +53,8 @@ export interface ReaderOptions {
   readonly startLine?: number;
   /** Records starting at or after this absolute offset are left alone (a byte range's end). */
   readonly endOffset?: number;
+  /** Where the scanner comes from and goes back to (release()); a new one when absent. */
+  readonly scanners?: ScannerPool;
 }
 
 export const DEFAULT_CHUNK = 1 << 20;
@@ -66,7 +69,10 @@ export class RecordReader {
   readonly file: string;
   readonly chunkSize: number;
   private readonly maxRecordBytes: number;
-  private readonly scanner: Scanner;
+  private scanning: Scanner | null = null;
+  private readonly capacity: number;
+  private readonly maxLines: number;
+  private readonly pool: ScannerPool | null;
   private readonly view = new RecordView();
   private readonly sink: RecordSink;
   private readonly problems: ProblemLog;
@@ -92,7 +98,9 @@ export class RecordReader {
     this.file = options.file;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    this.scanner = new Scanner(this.chunkSize + this.maxRecordBytes + 32, options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES);
+    this.capacity = this.chunkSize + this.maxRecordBytes + 32;
+    this.maxLines = options.maxRecordLines ?? DEFAULT_MAX_RECORD_LINES;
+    this.pool = options.scanners ?? null;
     this.sink = sink;
     this.problems = problems;
     this.headerNow = options.header;
@@ -100,9 +108,32 @@ export class RecordReader {
     this.lineNow = options.startLine ?? 1;
     this.endOffset = options.endOffset ?? Number.POSITIVE_INFINITY;
     this.view.file = this.file;
-    this.view.bytes = this.scanner.input;
-    this.view.words = this.scanner.words;
-    this.view.scanner = this.scanner;
+  }
+
+  /**
+   * The scanner, taken on first use: a follower sets up a reader for every rotated file it finds
+   * and reads them in turn, so only the files being read hold one.
+   */
+  private get scanner(): Scanner {
+    let s = this.scanning;
+    if (s === null) {
+      s = this.pool === null ? new Scanner(this.capacity, this.maxLines) : this.pool.take(this.capacity, this.maxLines);
+      this.scanning = s;
+      this.view.bytes = s.input;
+      this.view.words = s.words;
+      this.view.scanner = s;
+    }
+    return s;
+  }
+
+  /**
+   * Give the scanner back to its pool (a reader without a pool keeps it): done with this reader,
+   * or idle with nothing pending (a rotated file read to its end). The next write takes one again.
+   */
+  release(): void {
+    if (this.scanning === null || this.pool === null || this.filled > 0) return;
+    this.pool.give(this.scanning);
+    this.scanning = null;
   }
 
   /** The header in effect now (after the last header row read). */

@@ -5,6 +5,7 @@
  * routes the stored file rows to the follower whose layout names them, and back.
  */
 import { basename, dirname } from 'node:path';
+import { ScannerPool } from '../parse/scanner.js';
 import type { FileRow } from '../state/file-rows.js';
 import { isRotatedName, type Layout } from './discovery.js';
 import { Follower, type FollowedFile, type FollowHooks, type FollowOptions, type StartFrom } from './follower.js';
@@ -22,7 +23,9 @@ export class FollowerGroup {
 
   constructor(layouts: readonly Layout[], opts: Omit<FollowOptions, 'layout'>, hooks: FollowHooks) {
     this.layouts = layouts;
-    this.members = layouts.map((layout) => new Follower({ ...opts, layout }, hooks));
+    // One pool for all: the files of every live file are read in turn by the same few scanners.
+    const scanners = opts.scanners ?? new ScannerPool();
+    this.members = layouts.map((layout) => new Follower({ ...opts, scanners, layout }, hooks));
   }
 
   private ownerIndex(path: string): number {

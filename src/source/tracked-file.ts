@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { makeHeader, type Header } from '../parse/header.js';
 import type { ProblemLog } from '../parse/problems.js';
 import { RecordReader, type RecordSink } from '../parse/reader.js';
+import type { ScannerPool } from '../parse/scanner.js';
 import type { RecordView } from '../parse/record-view.js';
 import type { FileRow } from '../state/file-rows.js';
 import { fingerprintOf, firstRecordOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
@@ -18,6 +19,8 @@ export interface ReadLimits {
   readonly chunkSize: number;
   readonly maxRecordBytes: number;
   readonly maxRecordLines: number;
+  /** Scanners shared by the files read in turn (one per open file, not one per file ever read). */
+  readonly scanners?: ScannerPool;
 }
 
 export type Role = 'live' | 'rotated';
@@ -100,8 +103,10 @@ export class TrackedFile {
         sink.record(view);
       },
     };
+    this.reader?.release();
     this.reader = new RecordReader(adapter, this.problems, {
       file: this.row.path,
+      scanners: this.limits.scanners,
       chunkSize: this.limits.chunkSize,
       maxRecordBytes: this.limits.maxRecordBytes,
       maxRecordLines: this.limits.maxRecordLines,
@@ -173,6 +178,9 @@ export class TrackedFile {
       this.noteRead(fd, reader.offset);
       between();
     }
+    // A rotated file at its end waits for the rotate-wait with nothing to read: its scanner can
+    // serve the next file meanwhile (the live file keeps its own, it is read every poll).
+    if (this.role === 'rotated' && this.readPos >= size) reader.release();
     return done;
   }
 
@@ -307,6 +315,7 @@ export class TrackedFile {
       }
       this.fd = null;
     }
+    this.reader?.release();
     this.reader = null;
   }
 }

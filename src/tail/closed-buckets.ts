@@ -38,16 +38,17 @@ export class ClosedBuckets {
     }
   }
 
-  /** JSON lines of the buckets closed by now (`now` null: by event time only). */
-  take(now: number | null): string[] {
+  /**
+   * JSON lines of the buckets closed by now (`now` null: by event time only), one at a time: a
+   * catch-up over days closes thousands of buckets, and their lines are written as they are made.
+   */
+  *take(now: number | null): Generator<string> {
     const horizon = Math.max(this.maxEvent ?? Number.NEGATIVE_INFINITY, now ?? Number.NEGATIVE_INFINITY);
-    const out: string[] = [];
     for (const start of [...this.dirty].sort((a, b) => a - b)) {
       if (this.bucketing.next(start) + this.grace > horizon) continue;
       this.dirty.delete(start);
-      out.push(this.line(start));
+      yield this.line(start);
     }
-    return out;
   }
 
   private line(start: number): string {
