@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 import { isDimension, type Dimension, DIMENSIONS } from '../classify/classifier.js';
 import { PmtaAcctError } from '../errors.js';
 import { BUCKET_SIZES, isBucketSize, type BucketSize } from '../rollup/buckets.js';
+import type { RetainSpec } from '../state/tiers.js';
+import { parseDuration } from '../util/time-range.js';
 
 export function parseDims(text: string): Dimension[] {
   const dims = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -32,4 +34,37 @@ export function parseThreads(text: string | undefined): number {
 export function parseList(text: string | undefined): string[] | null {
   if (text === undefined) return null;
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Seconds: a plain number, or a duration (30s, 5m, 48h, 35d). */
+export function parseSeconds(text: string, option: string): number {
+  const n = Number(text);
+  if (text.trim() !== '' && Number.isFinite(n) && n >= 0) return n;
+  const d = parseDuration(text);
+  if (Number.isNaN(d)) throw new PmtaAcctError('USAGE', `${option}: '${text}' is not a duration (e.g. 30, 30s, 5m, 35d)`);
+  return d;
+}
+
+/**
+ * `--retain`: how long a tail state keeps its buckets. `35d` keeps nothing older than 35 days (the
+ * form of the first versions); `5m=48h,1h=35d,1d=400d` sets each tier (state/tiers.ts); both mix
+ * (`90d,5m=7d`). Grains are checked against the state's tiers once it is open.
+ */
+export function parseRetain(text: string): RetainSpec {
+  let all: number | null = null;
+  const byGrain = new Map<BucketSize, number>();
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      if (all !== null) throw new PmtaAcctError('USAGE', `--retain ${text}: one duration for all tiers at most (then GRAIN=DURATION, e.g. 5m=48h,1h=35d)`);
+      all = parseSeconds(part, '--retain');
+      continue;
+    }
+    const grain = part.slice(0, eq).trim();
+    if (!isBucketSize(grain)) throw new PmtaAcctError('USAGE', `--retain ${part}: '${grain}' is not a bucket size (${BUCKET_SIZES.join(', ')})`);
+    if (byGrain.has(grain)) throw new PmtaAcctError('USAGE', `--retain: ${grain} given twice`);
+    byGrain.set(grain, parseSeconds(part.slice(eq + 1).trim(), `--retain ${grain}`));
+  }
+  if (all === null && byGrain.size === 0) throw new PmtaAcctError('USAGE', `--retain: '${text}' says nothing (e.g. 35d, or 5m=48h,1h=35d,1d=400d)`);
+  return { all, byGrain };
 }

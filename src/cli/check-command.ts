@@ -5,8 +5,8 @@
  * plugin format too, since monitoring systems show stdout and often drop stderr.
  *
  * The rollup comes from the files through the engine (runReport with no tables), or with
- * `--state DIR` from the buckets tail stored (runStateReport for the input summary, judged with
- * windows ending now).
+ * `--state DIR` from the buckets tail stored (checkStateModel: the windows' buckets only, judged
+ * with windows ending now).
  */
 import { Command, Option } from 'commander';
 import { PmtaAcctError, messageOf } from '../errors.js';
@@ -14,8 +14,8 @@ import { checkTimeZone } from '../rollup/buckets.js';
 import { renderCheckJson, renderCheckText, renderCheckUnknown } from '../report/check.js';
 import { redactModel } from '../report/privacy.js';
 import { runReport, type ReportRequest } from '../report/report-run.js';
-import { runStateReport } from '../report/state-report.js';
-import { judgeStateDir } from '../report/state-verdicts.js';
+import { checkStateModel } from '../report/state-report.js';
+import { clockOf } from '../util/clock.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_UNKNOWN, EXIT_WARNING } from './exit.js';
 import { writeOutput } from './io.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
@@ -46,10 +46,11 @@ async function check(inputs: string[], flags: CheckFlags): Promise<{ text: strin
     ...reading,
     verdicts: plan,
   };
-  // From a tail state the windows end now (or at --at): the state is live.
+  // From a tail state the windows end now (or at --at): the state is live. Only the buckets the
+  // windows need are read, and the input line comes from per-bucket counts.
   const judged = flags.state === undefined
     ? await runReport(request)
-    : { ...runStateReport(flags.state, request).model, verdicts: judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000)) };
+    : checkStateModel(flags.state, request, plan, Math.floor(clockOf().now() / 1000));
   // Record text in bad-record messages can hold recipient addresses: never in a monitoring system.
   const model = redactModel(judged);
   const summary = model.verdicts;

@@ -13,6 +13,7 @@ import { redactModel } from '../report/privacy.js';
 import { runReportWith, type ReportRequest } from '../report/report-run.js';
 import { runStateReport } from '../report/state-report.js';
 import { judgeStateDir, stateIncidents } from '../report/state-verdicts.js';
+import { clockOf } from '../util/clock.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
@@ -140,7 +141,8 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .action(async (inputs: string[], flags: ReportFlags) => {
       if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
       const tz = checkTimeZone(flags.tz);
-      const range = parseRange(flags.since, flags.until, tz, Math.floor(Date.now() / 1000));
+      const now = Math.floor(clockOf().now() / 1000);
+      const range = parseRange(flags.since, flags.until, tz, now);
       const outputs = outputsOf(flags);
       const formats = new Set(outputs.map((o) => o.format));
       const human = [...formats].some((f) => f === 'table' || f === 'md' || f === 'html' || f === 'prom');
@@ -174,7 +176,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         for (const note of fromState.notes) warn(note);
         model = fromState.model;
         if (plan !== null) {
-          const verdicts = judgeStateDir(flags.state, plan, Math.floor(Date.now() / 1000));
+          const verdicts = judgeStateDir(flags.state, plan, now);
           model = { ...model, verdicts, incidents: stateIncidents(flags.state, plan, range.since, range.until, verdicts.end), rules: plan.rules };
         }
         if (compare !== null) model = { ...model, comparison: await compareReport(model, compare, historyOf(flags, request) as HistorySource) };

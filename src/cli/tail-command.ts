@@ -12,12 +12,14 @@ import { checkTimeZone, type BucketSize } from '../rollup/buckets.js';
 import { makeLayout } from '../source/discovery.js';
 import type { StartFrom } from '../source/follower.js';
 import { defaultStateDir, type StateConfig } from '../state/state-db.js';
+import { DEFAULT_RETAIN, formatSeconds } from '../state/tiers.js';
 import { ClosedBuckets } from '../tail/closed-buckets.js';
 import { TailMetrics } from '../tail/metrics.js';
 import { TailSession } from '../tail/tail-session.js';
-import { readTotals, storedEventSpan } from '../state/rollup-store.js';
-import { parseDuration, parseInstant } from '../util/time-range.js';
-import { parseDims, parseList, parsePositiveInt } from './args.js';
+import { readTotals } from '../state/rollup-store.js';
+import { storedEventSpan } from '../state/stored-read.js';
+import { parseInstant } from '../util/time-range.js';
+import { parseDims, parseList, parsePositiveInt, parseRetain, parseSeconds as seconds } from './args.js';
 import { EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, warn } from './io.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
@@ -31,7 +33,7 @@ import { checkWebhookUrl } from '../notify/webhook.js';
 import { StateJudge } from '../report/state-verdicts.js';
 import { LevelTracker } from '../verdict/tracker.js';
 import { messageOf } from '../errors.js';
-import { systemClock } from '../util/clock.js';
+import { clockOf, systemClock } from '../util/clock.js';
 
 interface TailFlags extends VerdictFlags {
   state?: string;
@@ -46,7 +48,7 @@ interface TailFlags extends VerdictFlags {
   stdin?: boolean;
   spoolSize?: string;
   refresh: string;
-  retain: string;
+  retain?: string;
   metrics?: string;
   poll: string;
   rotateWait: string;
@@ -66,14 +68,6 @@ interface TailFlags extends VerdictFlags {
 }
 
 const STORED_BUCKETS: readonly BucketSize[] = ['1m', '5m', '15m', '1h'];
-
-function seconds(text: string, option: string): number {
-  const n = Number(text);
-  if (Number.isFinite(n) && n >= 0) return n;
-  const d = parseDuration(text);
-  if (Number.isNaN(d)) throw new PmtaAcctError('USAGE', `${option}: '${text}' is not a duration (e.g. 30, 30s, 5m, 35d)`);
-  return d;
-}
 
 function parseFrom(text: string, tz: string): { from: StartFrom; since: number | null } {
   if (text === 'beginning' || text === 'end') return { from: text, since: null };
@@ -96,7 +90,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .option('--tz <zone>', 'time zone of a new state (labels, and 1d reports from it) (default UTC)')
     .addOption(new Option('--format <format>', 'view (full screen; default on a terminal), ndjson (one JSON line per closed bucket; default otherwise) or none (nothing on stdout; default with --stdin)').choices(['view', 'ndjson', 'none']))
     .option('--refresh <seconds>', 'redraw the view this often', '1')
-    .option('--retain <duration>', 'drop buckets older than this', '35d')
+    .option('--retain <spec>', 'how long buckets are kept, per tier: 5m=48h,1h=35d,1d=400d by default (older 5m buckets are rolled up into hours, older hours into days); one duration (35d) keeps nothing older than that')
     .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics (HOST defaults to 127.0.0.1)')
     .option('--poll <ms>', 'look at the files this often', '250')
     .option('--rotate-wait <seconds>', 'close a rotated file once it stayed at its end this long', '30')
@@ -174,11 +168,12 @@ export function tailCommand(onExit: (code: number) => void): Command {
       let closed: ClosedBuckets | null = null;
       let metrics: TailMetrics | null = null;
       let pipe: PipeInput | null = null;
+      const wall = clockOf();
       const open = () => TailSession.open(
         {
           stateDir, create, explicit, from, once: flags.once === true,
           rotatedDirs,
-          retainSeconds: seconds(flags.retain, '--retain'),
+          retain: flags.retain === undefined ? DEFAULT_RETAIN : parseRetain(flags.retain),
           commitInterval: parsePositiveInt(flags.commitInterval, '--commit-interval') ?? 1000,
           commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? 10000,
           // Only this process writes the spool, and never a file it has cut off: nothing to wait for.
@@ -188,6 +183,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
           hardCategories: parseList(flags.hardCategories),
           chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size') ?? 256 * 1024,
           failpoint: process.env.PMTA_ACCT_FAILPOINT,
+          clock: wall,
         },
         {
           notice,
@@ -201,11 +197,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
             lostBytes += g.missing;
             metrics?.lost(g.missing);
           },
-          committed: (delta) => {
+          committed: (delta, touched) => {
             // Buckets closed by event time are written now: a catch-up (--once) never yields to the
             // timer below, and holding their lines to the end made tail grow with the days read.
             if (closed !== null) {
-              closed.add(delta);
+              closed.add(delta, touched);
               for (const line of closed.take(null)) process.stdout.write(`${line}\n`);
             }
             metrics?.add(delta);
@@ -228,6 +224,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
       }
       const session = opened;
       const config = session.state.config;
+      if (session.retention[0] < plan.horizon) {
+        pipe?.close();
+        session.close();
+        throw new PmtaAcctError('USAGE', `--retain ${config.bucket}=${formatSeconds(session.retention[0])}: the verdict rules look back ${formatSeconds(plan.horizon)}; keep ${config.bucket} buckets at least that long (tail's alerts and check --state judge them)`);
+      }
       // Verdicts over the stored buckets: windows end at each verdict-grain edge the committed data
       // has passed (a replay judges the day as report does), then at now once tail is live (with
       // --once: one second after the latest event). Level changes become notices and alerts.
@@ -235,24 +236,24 @@ export function tailCommand(onExit: (code: number) => void): Command {
       let judgedCommits = -1;
       let judgedAt = -Infinity;
       let judging = notifier !== null || view;
-      let clock: StateJudge | null = null;
+      let stateJudge: StateJudge | null = null;
       let stateLast: number | null = null;
       const judgeNow = (final = false) => {
         if (!judging) return;
         // the throttle runs on elapsed time (a clock step cannot stall it)
-        const now = Math.floor(Date.now() / 1000);
+        const now = Math.floor(wall.now() / 1000);
         if (!final && session.commits === judgedCommits && systemClock.elapsed() - judgedAt < 60_000) return;
         judgedCommits = session.commits;
         judgedAt = systemClock.elapsed();
         try {
-          if (clock === null) {
-            stateLast = session.started ? null : storedEventSpan(session.state.db).last;
-            clock = new StateJudge(session.state.db, config, plan, stateLast);
+          if (stateJudge === null) {
+            stateLast = session.started ? null : storedEventSpan(session.state.db, session.store.tiers).last;
+            stateJudge = new StateJudge(session.state.db, config, plan, stateLast);
           }
           // --once ends one second after the latest event (this run's, else the state's), as a report does
           const latest = dataTime ?? stateLast;
           const last = flags.once === true ? (final && latest !== null ? latest + 1 : null) : session.follower.lag() === 0 ? now : null;
-          for (const step of clock.judge(firstData, dataTime, last)) {
+          for (const step of stateJudge.judge(firstData, dataTime, last)) {
             for (const c of tracker.update(step.verdicts, step.end)) {
               notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);
               notifier?.send(changePayload(c, config.tz, step.end, link));
@@ -308,7 +309,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       let lastJudge = -Infinity;
       const tick = setInterval(() => {
         const now = systemClock.elapsed();
-        const wallSec = Math.floor(Date.now() / 1000);
+        const wallSec = Math.floor(wall.now() / 1000);
         const rows = session.rowsRead + session.sink.rows;
         rate = ((rows - lastRows) * 1000) / Math.max(1, now - lastAt);
         lastRows = rows;
@@ -354,7 +355,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         await watcher?.close();
         server?.close();
         pipe?.close();
-        if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(Date.now() / 1000))) process.stdout.write(`${line}\n`);
+        if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(wall.now() / 1000))) process.stdout.write(`${line}\n`);
         judgeNow(true);
         session.close();
         await notifier?.drain();

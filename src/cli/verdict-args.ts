@@ -2,6 +2,7 @@
 import { createIspMap } from '../classify/isp-map.js';
 import type { Config } from '../config/config-file.js';
 import { loadRateLimits } from '../pmta-config/limits.js';
+import { clockOf } from '../util/clock.js';
 import { parseInstant } from '../util/time-range.js';
 import { planVerdicts, type VerdictPlan } from '../verdict/plan.js';
 import { loadRules } from '../verdict/rules-file.js';
@@ -16,6 +17,6 @@ export interface VerdictFlags {
 export async function verdictPlanOf(flags: VerdictFlags, config: Config, tz: string): Promise<VerdictPlan> {
   const rules = await loadRules(flags.rules ?? process.env.PMTA_ACCT_RULES);
   const limits = flags.pmtaConfig === undefined ? null : loadRateLimits(flags.pmtaConfig, createIspMap(config.isps));
-  const at = flags.at === undefined ? null : parseInstant(flags.at, tz, Math.floor(Date.now() / 1000));
+  const at = flags.at === undefined ? null : parseInstant(flags.at, tz, Math.floor(clockOf().now() / 1000));
   return planVerdicts(rules, limits, at);
 }

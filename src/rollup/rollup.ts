@@ -132,6 +132,20 @@ export class Rollup {
     return this.dicts[d].values[this.table.keys[g * this.table.width + 1 + d]];
   }
 
+  /** Add the counters src[at .. at + STRIDE) (in counters.ts order) to group g. */
+  addCounts(g: number, src: ArrayLike<number>, at: number): void {
+    const base = g * STRIDE;
+    const c = this.counters;
+    for (let i = 0; i < STRIDE; i++) c[base + i] += src[at + i];
+  }
+
+  /** Where group g's histogram bins start in `hist` (a histogram is made if it has none). */
+  histBase(g: number): number {
+    let slot = this.histSlots[g];
+    if (slot < 0) slot = this.newHistSlot(g);
+    return slot * BINS;
+  }
+
   /** Add the numbers of group `from` of `src` (same shape) to group g. */
   addGroup(g: number, src: Rollup | RollupData, from: number): void {
     const at = g * STRIDE;
@@ -141,11 +155,9 @@ export class Rollup {
     for (let i = 0; i < STRIDE; i++) c[at + i] += sc[sat + i];
     const srcSlot = src.histSlots[from];
     if (srcSlot >= 0) {
-      let slot = this.histSlots[g];
-      if (slot < 0) slot = this.newHistSlot(g);
+      const base = this.histBase(g);
       const h = this.hist;
       const sh = src.hist;
-      const base = slot * BINS;
       const sbase = srcSlot * BINS;
       // most bins are empty (latencies cluster): skipping their stores is 40% faster
       for (let i = 0; i < BINS; i++) {

@@ -1,21 +1,32 @@
 /**
- * The stored rollup: one row per (bucket, key) with the counters as columns and the latency
- * histogram as a sparse blob. A commit upserts only the groups its delta touched (adding to what
- * is there), so the cost of a commit is the size of the change, not of the state. Reading builds an
- * ordinary Rollup, so `report --state` goes through the same model and renderers as report over files.
+ * Writing the stored rollup: one row per (bucket, key) and tier, with the counters as columns and
+ * the latency histogram as a sparse blob. A commit upserts only the groups its delta touched
+ * (adding to what is there), each in the tier whose time it is in (state/aging.ts), so the cost of
+ * a commit is the size of the change, not of the state. Reading is state/stored-read.ts.
  */
+import type Database from 'better-sqlite3';
 import type { Problem, ProblemCode } from '../parse/problems.js';
 import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
 import { BINS } from '../rollup/latency.js';
-import { Rollup, type RollupData } from '../rollup/rollup.js';
-import { decodeHistInto, encodeHist } from './hist-codec.js';
-import { stateKeyColumns, UNTIMED_BUCKET, type Db, type StateConfig } from './state-db.js';
+import { regroup } from '../rollup/regroup.js';
+import type { Rollup } from '../rollup/rollup.js';
+import type { Route } from './aging.js';
+import { encodeHist } from './hist-codec.js';
+import { stateKeyColumns, stateTiers, UNTIMED_BUCKET, type Db, type StateConfig } from './state-db.js';
+import type { Tier } from './tiers.js';
 
-/** Per bucket: records counted and the span of their event times. */
+/** Per bucket: records counted and the span of their event times (NaN: none). */
 export interface BucketStat {
   counted: number;
   first: number;
   last: number;
+}
+
+/** Add `b` into `a`: counts add, event spans widen. */
+export function addStat(a: BucketStat, b: BucketStat): void {
+  a.counted += b.counted;
+  a.first = Number.isNaN(a.first) ? b.first : Number.isNaN(b.first) ? a.first : Math.min(a.first, b.first);
+  a.last = Number.isNaN(a.last) ? b.last : Number.isNaN(b.last) ? a.last : Math.max(a.last, b.last);
 }
 
 /** What one commit adds to the stored rollup (besides the file offsets). */
@@ -28,36 +39,45 @@ export interface RollupDelta {
   readonly problems: readonly Problem[];
 }
 
+/** A bucket a commit wrote to, in the tier it went to. */
+export interface TouchedBucket {
+  readonly tier: Tier;
+  readonly start: number;
+}
+
 export const KEEP_PROBLEMS = 20;
 
 export class RollupStore {
   private readonly db: Db;
   private readonly config: StateConfig;
-  /** value → id, per dimension, mirroring dim_values. */
+  readonly tiers: readonly Tier[];
+  /** value → id, per dimension, mirroring dim_values (one id space for every tier). */
   private dicts: Map<string, number>[] = [];
-  private readonly upsertGroup;
-  private readonly upsertBucket;
+  private readonly upsertGroup: Database.Statement[];
+  private readonly upsertBucket: Database.Statement[];
   private readonly addTotal;
   private readonly addValue;
   private readonly addProblem;
   private keptProblems = 0;
+  private readonly args: (number | Buffer | null)[] = [];
 
   constructor(db: Db, config: StateConfig) {
     this.db = db;
     this.config = config;
+    this.tiers = stateTiers(config);
     const keys = stateKeyColumns(config);
     const cols = ['bucket', ...keys, ...COUNTER_NAMES.map((n) => `"${n}"`), 'hist'];
     const sets = [...COUNTER_NAMES.map((n) => `"${n}" = "${n}" + excluded."${n}"`), 'hist = hist_add(hist, excluded.hist)'];
-    this.upsertGroup = db.prepare(
-      `INSERT INTO groups (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+    this.upsertGroup = this.tiers.map((t) => db.prepare(
+      `INSERT INTO ${t.groups} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
        ON CONFLICT (${['bucket', ...keys].join(', ')}) DO UPDATE SET ${sets.join(', ')}`,
-    );
-    this.upsertBucket = db.prepare(
-      `INSERT INTO buckets (bucket, counted, first_event, last_event) VALUES (?, ?, ?, ?)
+    ));
+    this.upsertBucket = this.tiers.map((t) => db.prepare(
+      `INSERT INTO ${t.buckets} (bucket, counted, first_event, last_event) VALUES (?, ?, ?, ?)
        ON CONFLICT (bucket) DO UPDATE SET counted = counted + excluded.counted,
          first_event = min(coalesce(first_event, excluded.first_event), coalesce(excluded.first_event, first_event)),
          last_event = max(coalesce(last_event, excluded.last_event), coalesce(excluded.last_event, last_event))`,
-    );
+    ));
     this.addTotal = db.prepare('INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value');
     this.addValue = db.prepare('INSERT INTO dim_values (dim, id, value) VALUES (?, ?, ?)');
     this.addProblem = db.prepare('INSERT INTO problems (code, file, line, byte, message, excerpt, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -84,22 +104,43 @@ export class RollupStore {
     return id;
   }
 
-  /** Add a delta. Call inside the commit's transaction. */
-  write(delta: RollupDelta): void {
+  /**
+   * Add a delta, each bucket to the tier `route` gives it (records past the retention are not
+   * stored). Call inside the commit's transaction. Returns the buckets written.
+   */
+  write(delta: RollupDelta, route: Route): TouchedBucket[] {
     const r = delta.rollup;
-    const dims = this.config.dims.length;
-    const args: (number | Buffer | null)[] = new Array(1 + dims + STRIDE + 1);
-    for (let g = 0; g < r.size; g++) {
-      const start = r.bucketOf(g);
-      args[0] = Number.isNaN(start) ? UNTIMED_BUCKET : start;
-      for (let d = 0; d < dims; d++) args[1 + d] = this.idOf(d, r.valueOf(g, d));
-      for (let i = 0; i < STRIDE; i++) args[1 + dims + i] = r.counters[g * STRIDE + i];
-      const slot = r.histSlots[g];
-      args[1 + dims + STRIDE] = slot < 0 ? null : encodeHist(r.hist, slot * BINS);
-      this.upsertGroup.run(args);
-    }
-    for (const [bucket, s] of delta.buckets) {
-      this.upsertBucket.run(Number.isNaN(bucket) ? UNTIMED_BUCKET : bucket, s.counted, Number.isFinite(s.first) ? s.first : null, Number.isFinite(s.last) ? s.last : null);
+    // Map keys compare NaN (records without a time) equal to NaN: they always stay in tier 0.
+    const owners = new Map<number, number>();
+    for (const start of [...r.bucketStarts, ...delta.buckets.keys()]) owners.set(start, Number.isNaN(start) ? 0 : route.owner(start));
+    const used = new Set(owners.values());
+    const touched: TouchedBucket[] = [];
+    for (const tier of this.tiers) {
+      if (!used.has(tier.index)) continue;
+      const upsert = this.upsertGroup[tier.index];
+      if (tier.index === 0 && used.size === 1) {
+        // The live case: tier 0 takes the delta as it is.
+        for (let g = 0; g < r.size; g++) this.writeGroup(r, g, upsert);
+      } else {
+        // The tier's share, summed into its own buckets first (twelve 5-minute groups make one hourly row).
+        const bucketOf = tier.index === 0 ? (s: number) => s : (s: number) => tier.bucketing.start(s);
+        const part = regroup(r, r.dims, bucketOf, (s) => owners.get(s) === tier.index);
+        for (let g = 0; g < part.size; g++) this.writeGroup(part, g, upsert);
+        // regroup leaves out groups without a time: they are tier 0's.
+        if (tier.index === 0) for (let g = 0; g < r.size; g++) if (Number.isNaN(r.bucketOf(g))) this.writeGroup(r, g, upsert);
+      }
+      const stats = new Map<number, BucketStat>();
+      for (const [bucket, s] of delta.buckets) {
+        if (owners.get(bucket) !== tier.index) continue;
+        const start = Number.isNaN(bucket) ? UNTIMED_BUCKET : tier.index === 0 ? bucket : tier.bucketing.start(bucket);
+        const cur = stats.get(start);
+        if (cur === undefined) stats.set(start, { ...s });
+        else addStat(cur, s);
+      }
+      for (const [start, s] of stats) {
+        this.upsertBucket[tier.index].run(start, s.counted, Number.isFinite(s.first) ? s.first : null, Number.isFinite(s.last) ? s.last : null);
+        if (start !== UNTIMED_BUCKET) touched.push({ tier, start });
+      }
     }
     for (const [name, value] of delta.totals) if (value !== 0) this.addTotal.run(name, value);
     const now = Math.floor(Date.now() / 1000);
@@ -108,124 +149,20 @@ export class RollupStore {
       this.addProblem.run(p.code, p.file, p.line, p.byte, p.message, p.excerpt, now);
       this.keptProblems++;
     }
+    return touched;
   }
 
-  /** Drop buckets that start before `before` (epoch seconds); records without a time stay. */
-  prune(before: number): number {
-    const n = this.db.prepare('DELETE FROM groups WHERE bucket < ? AND bucket <> ?').run(before, UNTIMED_BUCKET).changes;
-    this.db.prepare('DELETE FROM buckets WHERE bucket < ? AND bucket <> ?').run(before, UNTIMED_BUCKET);
-    return n;
+  private writeGroup(r: Rollup, g: number, upsert: Database.Statement): void {
+    const dims = this.config.dims.length;
+    const args = this.args;
+    const start = r.bucketOf(g);
+    args[0] = Number.isNaN(start) ? UNTIMED_BUCKET : start;
+    for (let d = 0; d < dims; d++) args[1 + d] = this.idOf(d, r.valueOf(g, d));
+    for (let i = 0; i < STRIDE; i++) args[1 + dims + i] = r.counters[g * STRIDE + i];
+    const slot = r.histSlots[g];
+    args[1 + dims + STRIDE] = slot < 0 ? null : encodeHist(r.hist, slot * BINS);
+    upsert.run(args);
   }
-}
-
-/** A stored time range: buckets whose start is in [since, until); null ends are open. */
-export interface BucketRange {
-  readonly since: number | null;
-  readonly until: number | null;
-}
-
-export interface StoredRollup {
-  readonly rollup: Rollup;
-  /** Records counted in the range, and outside it. */
-  readonly counted: number;
-  readonly outside: number;
-  /** Records without a time column (left out when a range is given). */
-  readonly untimed: number;
-  readonly firstEvent: number | null;
-  readonly lastEvent: number | null;
-}
-
-function inRange(bucket: number, range: BucketRange | null): boolean {
-  if (range === null) return true;
-  if (bucket === UNTIMED_BUCKET) return false;
-  return (range.since === null || bucket >= range.since) && (range.until === null || bucket < range.until);
-}
-
-/** The stored rollup (state dimensions, stored buckets) over a range of buckets. */
-export function readStoredRollup(db: Db, config: StateConfig, range: BucketRange | null): StoredRollup {
-  const dims = config.dims.length;
-  const values: string[][] = config.dims.map(() => []);
-  for (const row of db.prepare('SELECT dim, id, value FROM dim_values').iterate() as Iterable<{ dim: number; id: number; value: string }>) {
-    if (row.dim < dims) values[row.dim][row.id] = row.value;
-  }
-  // Bucket stats by aggregate queries over the bucket index (the view and the JSON lines read
-  // one or two buckets of a state that holds thousands).
-  const agg = (where: string, params: number[]) => db.prepare(
-    `SELECT coalesce(sum(counted), 0) AS counted, min(first_event) AS first, max(last_event) AS last FROM buckets WHERE ${where}`,
-  ).get(...params) as { counted: number; first: number | null; last: number | null };
-  const untimed = agg('bucket = ?', [UNTIMED_BUCKET]).counted;
-  const rangeWhere = ['bucket <> ?'];
-  const rangeParams: number[] = [UNTIMED_BUCKET];
-  if (range !== null && range.since !== null) {
-    rangeWhere.push('bucket >= ?');
-    rangeParams.push(range.since);
-  }
-  if (range !== null && range.until !== null) {
-    rangeWhere.push('bucket < ?');
-    rangeParams.push(range.until);
-  }
-  const inside = agg(rangeWhere.join(' AND '), rangeParams);
-  const timed = agg('bucket <> ?', [UNTIMED_BUCKET]).counted;
-  const counted = inside.counted + (range === null ? untimed : 0);
-  const outside = timed - inside.counted;
-  const firstEvent = inside.first;
-  const lastEvent = inside.last;
-  const keys: number[] = [];
-  const counters: number[] = [];
-  const histSlots: number[] = [];
-  const hists: Uint8Array[] = [];
-  const bucketIndex = new Map<number, number>();
-  const buckets: (number | null)[] = [];
-  const where: string[] = [];
-  const params: number[] = [];
-  if (range !== null) {
-    where.push('bucket <> ?');
-    params.push(UNTIMED_BUCKET);
-    if (range.since !== null) {
-      where.push('bucket >= ?');
-      params.push(range.since);
-    }
-    if (range.until !== null) {
-      where.push('bucket < ?');
-      params.push(range.until);
-    }
-  }
-  const stmt = db.prepare(`SELECT * FROM groups${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`).raw(true);
-  for (const row of stmt.iterate(...params) as Iterable<unknown[]>) {
-    const bucket = row[0] as number;
-    if (!inRange(bucket, range)) continue;
-    let b = bucketIndex.get(bucket);
-    if (b === undefined) {
-      b = buckets.length;
-      bucketIndex.set(bucket, b);
-      buckets.push(bucket === UNTIMED_BUCKET ? null : bucket);
-    }
-    keys.push(b);
-    for (let d = 0; d < dims; d++) keys.push(row[1 + d] as number);
-    for (let i = 0; i < STRIDE; i++) counters.push(row[1 + dims + i] as number);
-    const blob = row[1 + dims + STRIDE];
-    if (blob instanceof Uint8Array && blob.length > 0) {
-      histSlots.push(hists.length);
-      hists.push(blob);
-    } else {
-      histSlots.push(-1);
-    }
-  }
-  const hist = new Uint32Array(hists.length * BINS);
-  hists.forEach((blob, slot) => decodeHistInto(blob, hist, slot * BINS));
-  const data: RollupData = {
-    dims: [...config.dims],
-    values,
-    buckets,
-    groups: histSlots.length,
-    keys: Int32Array.from(keys),
-    counters: Float64Array.from(counters),
-    histSlots: Int32Array.from(histSlots),
-    hist,
-  };
-  const rollup = new Rollup(config.dims, Math.max(16, data.groups));
-  rollup.merge(data);
-  return { rollup, counted, outside, untimed, firstEvent, lastEvent };
 }
 
 /** Named totals (records, badRecords, problem:CODE, unknown:TYPE...). */
@@ -239,10 +176,4 @@ export function readProblems(db: Db): Problem[] {
   return (db.prepare('SELECT code, file, line, byte, message, excerpt FROM problems ORDER BY seq').all() as {
     code: ProblemCode; file: string; line: number; byte: number; message: string; excerpt: string;
   }[]).map((p) => ({ ...p }));
-}
-
-
-/** Earliest and latest event time stored (epoch seconds), null when nothing timed is. */
-export function storedEventSpan(db: Db): { readonly first: number | null; readonly last: number | null } {
-  return db.prepare('SELECT min(first_event) AS first, max(last_event) AS last FROM buckets WHERE bucket <> ?').get(UNTIMED_BUCKET) as { first: number | null; last: number | null };
 }

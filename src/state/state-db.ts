@@ -13,9 +13,15 @@ import { lazyRequire } from '../util/lazy-require.js';
 import { PmtaAcctError, messageOf } from '../errors.js';
 import { isBucketSize, type BucketSize } from '../rollup/buckets.js';
 import { COUNTER_NAMES } from '../rollup/counters.js';
-import { addEncodedHists } from './hist-codec.js';
+import { BINS } from '../rollup/latency.js';
+import { addEncodedHists, decodeHistInto, encodeHist } from './hist-codec.js';
+import { tierChain, tiersOf, type Tier } from './tiers.js';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: tiers (groups_<grain> and buckets_<grain> tables for the coarser grains, config.tiers). A
+ * schema-1 state is read as one tier, and migrated in place by the first tail that opens it.
+ */
+export const SCHEMA_VERSION = 2;
 /** The bucket column of records without a time column (no bucket starts at -1 s: starts are whole minutes). */
 export const UNTIMED_BUCKET = -1;
 
@@ -37,6 +43,16 @@ export interface StateConfig {
    * finds the files moved there (instead of reporting them lost). Absent in states made before.
    */
   readonly rotatedDirs?: readonly string[];
+  /**
+   * The grains of the state's tiers, finest (= bucket) first (state/tiers.ts). Absent in schema 1,
+   * whose only tier is `bucket`; given when a new state is made, it is computed from bucket and tz.
+   */
+  readonly tiers?: readonly BucketSize[];
+}
+
+/** The tiers a state keeps. */
+export function stateTiers(config: StateConfig): Tier[] {
+  return tiersOf(config.tiers ?? [config.bucket], config.tz);
 }
 
 /** Store a changed config (only fields that do not change the stored rollup's shape may change). */
@@ -71,15 +87,21 @@ function keyColumns(dims: readonly string[]): string[] {
   return dims.map((d) => `"${d}_id"`);
 }
 
-function createSchema(db: Db, config: StateConfig): void {
-  const keys = keyColumns(config.dims);
+/** One tier's two tables: its groups (one row per bucket and key) and its per-bucket counts. */
+function tierTables(tier: Tier, dims: readonly string[]): string {
+  const keys = keyColumns(dims);
   const counters = COUNTER_NAMES.map((n) => `"${n}" INTEGER NOT NULL DEFAULT 0`);
+  return `
+    CREATE TABLE ${tier.groups} (bucket INTEGER NOT NULL, ${keys.map((k) => `${k} INTEGER NOT NULL`).join(', ')}${keys.length > 0 ? ',' : ''}
+      ${counters.join(', ')}, hist BLOB, PRIMARY KEY (bucket${keys.map((k) => `, ${k}`).join('')})) WITHOUT ROWID;
+    CREATE TABLE ${tier.buckets} (bucket INTEGER PRIMARY KEY, counted INTEGER NOT NULL, first_event INTEGER, last_event INTEGER);`;
+}
+
+function createSchema(db: Db, config: StateConfig): void {
   db.exec(`
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE dim_values (dim INTEGER NOT NULL, id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (dim, id), UNIQUE (dim, value));
-    CREATE TABLE groups (bucket INTEGER NOT NULL, ${keys.map((k) => `${k} INTEGER NOT NULL`).join(', ')}${keys.length > 0 ? ',' : ''}
-      ${counters.join(', ')}, hist BLOB, PRIMARY KEY (bucket${keys.map((k) => `, ${k}`).join('')})) WITHOUT ROWID;
-    CREATE TABLE buckets (bucket INTEGER PRIMARY KEY, counted INTEGER NOT NULL, first_event INTEGER, last_event INTEGER);
+    ${stateTiers(config).map((t) => tierTables(t, config.dims)).join('\n')}
     CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     CREATE TABLE problems (seq INTEGER PRIMARY KEY, code TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
       byte INTEGER NOT NULL, message TEXT NOT NULL, excerpt TEXT NOT NULL, at INTEGER NOT NULL);
@@ -97,17 +119,38 @@ function createSchema(db: Db, config: StateConfig): void {
   put.run('seq', '0');
 }
 
-function readConfig(db: Db, dir: string): StateConfig {
+function readConfig(db: Db, dir: string): { config: StateConfig; schema: number } {
   const row = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
-  const schema = row('schema');
-  if (schema === undefined) throw stateError(dir, 'not a pmta-acct state database (no schema version)');
-  if (Number(schema) !== SCHEMA_VERSION) throw stateError(dir, `schema version ${schema}; this pmta-acct reads version ${SCHEMA_VERSION}`);
-  const text = row('config');
-  if (text === undefined) throw stateError(dir, 'the state has no config');
-  const c = JSON.parse(text) as StateConfig;
-  if (!Array.isArray(c.dims) || !isBucketSize(c.bucket) || typeof c.live !== 'string') throw stateError(dir, 'the stored config does not validate');
-  if (c.moreLive !== undefined && (!Array.isArray(c.moreLive) || c.moreLive.some((l) => typeof l !== 'string'))) throw stateError(dir, 'the stored config does not validate');
-  return c;
+  const text = row('schema');
+  if (text === undefined) throw stateError(dir, 'not a pmta-acct state database (no schema version)');
+  const schema = Number(text);
+  if (schema > SCHEMA_VERSION) throw stateError(dir, `schema version ${text}, made by a newer pmta-acct; this one reads versions 1 to ${SCHEMA_VERSION} (upgrade pmta-acct)`);
+  if (schema !== 1 && schema !== SCHEMA_VERSION) throw stateError(dir, `schema version ${text} is not one this pmta-acct knows`);
+  const stored = row('config');
+  if (stored === undefined) throw stateError(dir, 'the state has no config');
+  const c = JSON.parse(stored) as StateConfig;
+  const bad = () => stateError(dir, 'the stored config does not validate');
+  if (!Array.isArray(c.dims) || !isBucketSize(c.bucket) || typeof c.live !== 'string') throw bad();
+  if (c.moreLive !== undefined && (!Array.isArray(c.moreLive) || c.moreLive.some((l) => typeof l !== 'string'))) throw bad();
+  if (schema === 1) return { config: { ...c, tiers: undefined }, schema };
+  if (!Array.isArray(c.tiers) || c.tiers[0] !== c.bucket || !c.tiers.every((g) => isBucketSize(g))) throw bad();
+  return { config: c, schema };
+}
+
+/**
+ * Schema 1 → 2, in one transaction: the coarser tiers' tables (empty) and their grains in the
+ * config. Nothing is copied: the stored 5-minute buckets stay tier 0's, and the tail moves the old
+ * ones into the coarser tiers a few at a time as it commits (state/aging.ts).
+ */
+function migrate(db: Db, config: StateConfig, now: number): StateConfig {
+  const next: StateConfig = { ...config, tiers: tierChain(config.bucket, config.tz, now) };
+  db.transaction(() => {
+    for (const tier of stateTiers(next).slice(1)) db.exec(tierTables(tier, next.dims));
+    saveConfig(db, next);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
+    db.prepare("INSERT INTO meta (key, value) VALUES ('migrated', ?)").run(JSON.stringify({ from: 1, at: now }));
+  })();
+  return next;
 }
 
 function configure(db: Db): void {
@@ -116,6 +159,17 @@ function configure(db: Db): void {
   db.pragma('busy_timeout = 5000');
   db.function('hist_add', { deterministic: true }, (a: unknown, b: unknown) =>
     addEncodedHists(a instanceof Uint8Array ? a : null, b instanceof Uint8Array ? b : null));
+  // The sum of a column of encoded histograms (a tier's buckets rolled into the next one).
+  db.aggregate<unknown>('hist_merge', {
+    start: () => null,
+    step: (acc, blob) => {
+      if (!(blob instanceof Uint8Array) || blob.length === 0) return acc;
+      const bins = acc instanceof Uint32Array ? acc : new Uint32Array(BINS);
+      decodeHistInto(blob, bins, 0);
+      return bins;
+    },
+    result: (acc) => (acc instanceof Uint32Array ? encodeHist(acc, 0) : null),
+  });
 }
 
 export interface OpenedState {
@@ -184,13 +238,16 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
   try {
     let created = false;
     let config: StateConfig;
+    const now = Math.floor(Date.now() / 1000);
     if (!exists) {
       if (create === null) throw stateError(dir, 'no state here yet');
-      db.transaction(() => createSchema(db, create))();
-      config = create;
+      config = { ...create, tiers: create.tiers ?? tierChain(create.bucket, create.tz, now) };
+      const made = config;
+      db.transaction(() => createSchema(db, made))();
       created = true;
     } else {
-      config = readConfig(db, dir);
+      const read = readConfig(db, dir);
+      config = read.schema === 1 ? migrate(db, read.config, now) : read.config;
     }
     return {
       dir, db, config, created,
@@ -220,7 +277,8 @@ export function openStateForReading(dirArg: string): OpenedState {
     throw stateError(dir, 'cannot open the state database', err);
   }
   try {
-    const config = readConfig(db, dir);
+    // A schema-1 state (its tail not restarted yet with this version) reads as its one tier.
+    const { config } = readConfig(db, dir);
     return { dir, db, config, created: false, close: () => db.close() };
   } catch (err) {
     db.close();

@@ -3,22 +3,24 @@
  * holds the whole bucket, whatever earlier runs counted of it). A bucket is closed once an event
  * `grace` seconds past its end has been counted (or, following live, once the clock is there).
  * Late records reopen it and it is written again: the later line supersedes the earlier one.
+ * Buckets are written at the grain of the tier the records went to: a catch-up over old files
+ * writes hours (or days) where the state keeps only those, and says so in `bucketSize`.
  */
-import { makeBucketing, type Bucketing } from '../rollup/buckets.js';
-import { regroup } from '../rollup/regroup.js';
 import { groupJson, JSON_VERSION } from '../report/json.js';
 import { rowsOf, totalOf } from '../report/model.js';
 import { isoTime } from '../report/format.js';
-import { readStoredRollup, type RollupDelta } from '../state/rollup-store.js';
+import type { RollupDelta, TouchedBucket } from '../state/rollup-store.js';
 import type { Db, StateConfig } from '../state/state-db.js';
+import { readRollup } from '../state/stored-read.js';
+import type { Tier } from '../state/tiers.js';
 
 export class ClosedBuckets {
   private readonly db: Db;
   private readonly config: StateConfig;
   private readonly by: readonly string[];
   private readonly grace: number;
-  private readonly bucketing: Bucketing;
-  private readonly dirty = new Set<number>();
+  /** Buckets written to and not closed yet, by tier and start. */
+  private readonly dirty = new Map<string, TouchedBucket>();
   private maxEvent: number | null = null;
 
   constructor(db: Db, config: StateConfig, by: readonly string[], grace: number) {
@@ -26,14 +28,12 @@ export class ClosedBuckets {
     this.config = config;
     this.by = by;
     this.grace = grace;
-    this.bucketing = makeBucketing(config.bucket, config.tz);
   }
 
   /** Note the buckets a commit touched. */
-  add(delta: RollupDelta): void {
-    for (const [bucket, s] of delta.buckets) {
-      if (Number.isNaN(bucket)) continue;
-      this.dirty.add(bucket);
+  add(delta: RollupDelta, touched: readonly TouchedBucket[]): void {
+    for (const t of touched) this.dirty.set(`${t.tier.index}:${t.start}`, t);
+    for (const s of delta.buckets.values()) {
       if (Number.isFinite(s.last) && (this.maxEvent === null || s.last > this.maxEvent)) this.maxEvent = s.last;
     }
   }
@@ -44,23 +44,26 @@ export class ClosedBuckets {
    */
   *take(now: number | null): Generator<string> {
     const horizon = Math.max(this.maxEvent ?? Number.NEGATIVE_INFINITY, now ?? Number.NEGATIVE_INFINITY);
-    for (const start of [...this.dirty].sort((a, b) => a - b)) {
-      if (this.bucketing.next(start) + this.grace > horizon) continue;
-      this.dirty.delete(start);
-      yield this.line(start);
+    const order = [...this.dirty.entries()].sort(([, a], [, b]) => a.start - b.start || b.tier.index - a.tier.index);
+    for (const [id, { tier, start }] of order) {
+      if (tier.bucketing.next(start) + this.grace > horizon) continue;
+      this.dirty.delete(id);
+      const line = this.line(tier, start);
+      if (line !== null) yield line;
     }
   }
 
-  private line(start: number): string {
-    const stored = readStoredRollup(this.db, this.config, { since: start, until: this.bucketing.next(start) });
-    const grouped = regroup(stored.rollup, this.by, (s) => s);
+  /** The bucket's line; null when it holds nothing (aged into a coarser tier before it closed). */
+  private line(tier: Tier, start: number): string | null {
+    const grouped = readRollup(this.db, this.config, [tier], { since: start, until: tier.bucketing.next(start) }, { dims: this.by, bucketOf: (s) => s, hist: true });
+    if (grouped.size === 0) return null;
     const tz = this.config.tz;
     return JSON.stringify({
       version: JSON_VERSION,
       bucket: isoTime(start, tz),
-      bucketSize: this.config.bucket,
+      bucketSize: tier.grain,
       by: this.by,
-      total: groupJson(totalOf(stored.rollup), tz, false, false),
+      total: groupJson(totalOf(grouped), tz, false, false),
       groups: rowsOf(grouped).map((row) => groupJson(row, tz, true, true)),
     });
   }

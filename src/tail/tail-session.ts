@@ -11,9 +11,11 @@ import { messageOf, PmtaAcctError } from '../errors.js';
 import { makeLayout } from '../source/discovery.js';
 import type { StartFrom } from '../source/follower.js';
 import { FollowerGroup } from '../source/follower-group.js';
+import { TierAging } from '../state/aging.js';
 import { FileRows, type Gap } from '../state/file-rows.js';
-import { RollupStore, type RollupDelta } from '../state/rollup-store.js';
+import { RollupStore, type RollupDelta, type TouchedBucket } from '../state/rollup-store.js';
 import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../state/state-db.js';
+import { resolveRetention, type RetainSpec } from '../state/tiers.js';
 import { mergeDeltas, TailSink } from './tail-sink.js';
 import { systemClock, type Clock } from '../util/clock.js';
 
@@ -26,7 +28,8 @@ export interface TailRequest {
   readonly rotatedDirs: readonly string[];
   readonly from: StartFrom;
   readonly once: boolean;
-  readonly retainSeconds: number;
+  /** `--retain`, resolved against the state's tiers once it is open. */
+  readonly retain: RetainSpec;
   readonly commitInterval: number;
   readonly commitRows: number;
   readonly rotateWait: number;
@@ -46,8 +49,8 @@ export interface TailRequest {
 export interface TailEvents {
   notice(message: string): void;
   gap(gap: Gap): void;
-  /** After each successful commit, with what it added. */
-  committed(delta: RollupDelta): void;
+  /** After each successful commit, with what it added and the buckets (per tier) it wrote to. */
+  committed(delta: RollupDelta, touched: readonly TouchedBucket[]): void;
   /** Before each commit's transaction (tail --stdin makes its spool durable there); a throw fails the commit. */
   beforeCommit?(): void;
 }
@@ -72,6 +75,9 @@ export class TailSession {
   readonly sink: TailSink;
   readonly follower: FollowerGroup;
   readonly store: RollupStore;
+  readonly aging: TierAging;
+  /** Seconds each tier keeps its buckets (state/tiers.ts). */
+  readonly retention: readonly number[];
   readonly fileRows: FileRows;
   readonly started: boolean;
   private readonly req: TailRequest;
@@ -84,6 +90,8 @@ export class TailSession {
   private lastCommit: number;
   private lastPrune = -Infinity;
   private milestone = false;
+  /** Aged buckets are still waiting to move to a coarser tier (moves are capped per commit). */
+  private agingDue = true;
   private committing = false;
   private stopped = false;
   private wakeUp: (() => void) | null = null;
@@ -92,7 +100,7 @@ export class TailSession {
   commits = 0;
   gapCount = 0;
 
-  private constructor(state: OpenedState, req: TailRequest, events: TailEvents) {
+  private constructor(state: OpenedState, req: TailRequest, events: TailEvents, retention: readonly number[]) {
     this.state = state;
     this.req = req;
     this.events = events;
@@ -109,6 +117,8 @@ export class TailSession {
     this.engineHard = engine.hardCategories;
     this.sink = new TailSink(engine);
     this.store = new RollupStore(state.db, c);
+    this.retention = retention;
+    this.aging = new TierAging(state.db, c, this.store.tiers, retention);
     this.fileRows = new FileRows(state.db);
     this.started = state.created;
     this.follower = new FollowerGroup(
@@ -150,7 +160,10 @@ export class TailSession {
       const config: StateConfig = { ...opened.config, rotatedDirs: dirs };
       if (dirs.length !== (opened.config.rotatedDirs ?? []).length) saveConfig(opened.db, config);
       const state: OpenedState = { ...opened, config };
-      const session = new TailSession(state, req, events);
+      const tiers = config.tiers ?? [config.bucket];
+      const { retention, error } = resolveRetention(req.retain, tiers);
+      if (error !== null) throw new PmtaAcctError('USAGE', error);
+      const session = new TailSession(state, req, events, retention);
       session.checkClassification();
       const rows = session.fileRows.active();
       await session.follower.start(rows, state.created ? req.from : null);
@@ -178,12 +191,18 @@ export class TailSession {
   }
 
   private prune(): void {
-    const before = Math.floor(this.clock.now() / 1000) - this.req.retainSeconds;
+    const now = this.nowSeconds();
     this.state.db.transaction(() => {
-      this.store.prune(before);
-      this.fileRows.prune(before);
+      this.aging.prune(now);
+      this.fileRows.prune(now - this.retention[this.retention.length - 1]);
     })();
+    // Buckets age with time, data or not: the next round commits to move them on.
+    this.agingDue = true;
     this.lastPrune = this.clock.elapsed();
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
   }
 
   private commitDue(): boolean {
@@ -204,7 +223,8 @@ export class TailSession {
     const rows = this.follower.checkpoint();
     const gaps = this.gaps;
     const newIds = rows.filter((r) => r.id === 0);
-    if (delta.rollup.size === 0 && rows.length === 0 && gaps.length === 0 && [...delta.totals.values()].every((v) => v === 0)) {
+    const idle = delta.rollup.size === 0 && rows.length === 0 && gaps.length === 0 && [...delta.totals.values()].every((v) => v === 0);
+    if (idle && !this.agingDue) {
       // Nothing happened (an idle live file): no transaction, no fsync, no churn.
       this.unsaved = null;
       this.lastCommit = this.clock.elapsed();
@@ -212,11 +232,15 @@ export class TailSession {
       this.committing = false;
       return true;
     }
+    let touched: readonly TouchedBucket[] = [];
+    let more = false;
     try {
       this.events.beforeCommit?.();
       this.fail('before');
+      const now = this.nowSeconds();
       this.state.db.transaction(() => {
-        this.store.write(delta);
+        touched = this.store.write(delta, this.aging.route(now));
+        more = this.aging.age(now);
         for (const row of rows) {
           if (row.id === 0) row.id = this.fileRows.add(row);
           else this.fileRows.save(row);
@@ -238,11 +262,12 @@ export class TailSession {
     }
     this.unsaved = null;
     this.gaps = [];
+    this.agingDue = more;
     this.commits++;
     this.lastCommit = this.clock.elapsed();
     this.milestone = false;
     this.committing = false;
-    this.events.committed(delta);
+    this.events.committed(delta, touched);
     return true;
   }
 
@@ -273,7 +298,7 @@ export class TailSession {
     try {
       while (!this.stopped) {
         await this.follower.poll();
-        if (this.milestone || this.commitDue()) this.commit();
+        if (this.milestone || this.agingDue || this.commitDue()) this.commit();
         if (this.clock.elapsed() - this.lastPrune >= 3600_000) this.prune();
         if (this.req.once) {
           if (this.follower.caughtUp && !this.follower.scanPending) break;
@@ -290,7 +315,9 @@ export class TailSession {
         this.wakeUp = null;
       }
     } finally {
-      this.commit();
+      // What is left of the aging too: a --once run leaves every bucket in its tier.
+      let more = true;
+      while (more) more = this.commit() && this.agingDue;
       this.prune();
     }
   }

@@ -11,7 +11,7 @@ import { WARNING_CODES, type Problem } from '../parse/problems.js';
 import type { RecordSink } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import { Rollup } from '../rollup/rollup.js';
-import type { BucketStat, RollupDelta } from '../state/rollup-store.js';
+import { addStat, type BucketStat, type RollupDelta } from '../state/rollup-store.js';
 
 /** Problems kept per delta (all are counted). */
 const KEEP_PER_DELTA = 20;
@@ -113,11 +113,7 @@ export function mergeDeltas(a: RollupDelta, b: RollupDelta): RollupDelta {
     for (const [k, s] of m) {
       const cur = buckets.get(k);
       if (cur === undefined) buckets.set(k, { ...s });
-      else {
-        cur.counted += s.counted;
-        cur.first = Number.isNaN(cur.first) ? s.first : Number.isNaN(s.first) ? cur.first : Math.min(cur.first, s.first);
-        cur.last = Number.isNaN(cur.last) ? s.last : Number.isNaN(s.last) ? cur.last : Math.max(cur.last, s.last);
-      }
+      else addStat(cur, s);
     }
   }
   const totals = new Map(a.totals);

@@ -6,8 +6,8 @@ import { makeBucketing } from '../rollup/buckets.js';
 import { regroup } from '../rollup/regroup.js';
 import { rowsOf, volume, type GroupRow } from '../report/model.js';
 import { viewKey, type LiveData, type LiveRow, type ViewMode } from '../report/live-view.js';
-import { readStoredRollup } from '../state/rollup-store.js';
-import { UNTIMED_BUCKET, type Db, type StateConfig } from '../state/state-db.js';
+import { stateTiers, UNTIMED_BUCKET, type Db, type StateConfig } from '../state/state-db.js';
+import { readRollup } from '../state/stored-read.js';
 
 export function latestBucket(db: Db): number | null {
   const r = db.prepare('SELECT max(bucket) AS b FROM buckets WHERE bucket <> ?').get(UNTIMED_BUCKET) as { b: number | null };
@@ -23,15 +23,18 @@ export function viewData(db: Db, config: StateConfig, mode: ViewMode): LiveData 
   if (current === null || previous === null) {
     return { mode, available, bucketSize: config.bucket, tz: config.tz, current, previous, rows: [], total: empty };
   }
-  const stored = readStoredRollup(db, config, { since: previous, until: bucketing.next(current) });
+  // The live view shows the newest buckets: tier 0's, read by the one key shown.
+  const stored = readRollup(db, config, stateTiers(config).slice(0, 1), { since: previous, until: bucketing.next(current) }, {
+    dims: available ? [mode] : [], bucketOf: (s) => s, hist: true,
+  });
   const byKey = new Map<string, { cur: GroupRow | null; prev: GroupRow | null }>();
   const totals = { cur: null as GroupRow | null, prev: null as GroupRow | null };
-  for (const row of rowsOf(regroup(stored.rollup, [], (s) => s))) {
+  for (const row of rowsOf(regroup(stored, [], (s) => s))) {
     if (row.bucket === current) totals.cur = row;
     else if (row.bucket === previous) totals.prev = row;
   }
   if (available) {
-    for (const row of rowsOf(regroup(stored.rollup, [mode], (s) => s))) {
+    for (const row of rowsOf(stored)) {
       const key = row.key[mode] ?? '';
       const entry = byKey.get(key) ?? { cur: null, prev: null };
       if (row.bucket === current) entry.cur = row;

@@ -18,3 +18,15 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   elapsed: () => performance.now(),
 };
+
+/**
+ * The system clock, or one whose wall time starts at $PMTA_ACCT_NOW (epoch seconds) and runs on
+ * from there: for tests and benches of what depends on the date (tiers and retention of a tail
+ * state, verdict windows ending now), over data with fixed dates.
+ */
+export function clockOf(env: NodeJS.ProcessEnv = process.env): Clock {
+  const at = Number(env.PMTA_ACCT_NOW);
+  if (env.PMTA_ACCT_NOW === undefined || env.PMTA_ACCT_NOW === '' || !Number.isFinite(at)) return systemClock;
+  const origin = performance.now();
+  return { now: () => at * 1000 + (performance.now() - origin), elapsed: systemClock.elapsed };
+}

@@ -144,10 +144,12 @@ export interface IncidentInput {
   readonly from: number;
   readonly to: number;
   readonly step: number;
+  /** No window ends before this (a tail state keeps the verdict grain only for its recent buckets); the period is then `cut`. */
+  readonly earliest?: number;
 }
 
 export function findIncidents(input: IncidentInput): IncidentSummary {
-  const earliest = input.to - INCIDENT_REACH;
+  const earliest = Math.max(input.to - INCIDENT_REACH, input.earliest ?? Number.NEGATIVE_INFINITY);
   const cut = input.from < earliest;
   const ends = windowEnds(Math.max(input.from, earliest), input.to, input.step);
   const builder = new IncidentBuilder(input.rules, floorTo(input.from, input.bucketSeconds));

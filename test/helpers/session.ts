@@ -8,19 +8,23 @@ import { DIMENSIONS } from '../../src/classify/classifier.js';
 import { runStateReport } from '../../src/report/state-report.js';
 import type { StartFrom } from '../../src/source/follower.js';
 import { TailSession } from '../../src/tail/tail-session.js';
+import type { RetainSpec } from '../../src/state/tiers.js';
 import type { Clock } from '../../src/util/clock.js';
 import type { Expected } from './acct-writer.js';
 
-export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock; notices?: string[]; moreLive?: string[] } = {}): Promise<TailSession> {
+/** Tests keep every bucket at the state's own grain unless they ask for tiers (`retain`). */
+const KEEP_FINE: RetainSpec = { all: null, byGrain: new Map([['5m', 3650 * 86400]]) };
+
+export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock; notices?: string[]; moreLive?: string[]; retain?: RetainSpec; tz?: string } = {}): Promise<TailSession> {
   return TailSession.open(
     {
       stateDir: state,
-      create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: 'UTC', live: resolve(live), since: null, ...(opts.moreLive ? { moreLive: opts.moreLive.map((l) => resolve(l)) } : {}) },
+      create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: opts.tz ?? 'UTC', live: resolve(live), since: null, ...(opts.moreLive ? { moreLive: opts.moreLive.map((l) => resolve(l)) } : {}) },
       explicit: new Set(),
       rotatedDirs: opts.rotatedDirs ?? [],
       from: opts.from ?? 'beginning',
       once: opts.follow !== true,
-      retainSeconds: 3650 * 86400,
+      retain: opts.retain ?? KEEP_FINE,
       commitInterval: opts.commitInterval ?? 1000,
       commitRows: opts.commitRows ?? 10000,
       rotateWait: opts.rotateWait ?? 0,

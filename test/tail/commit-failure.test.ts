@@ -26,9 +26,10 @@ describe('a failing commit', () => {
     const s = await openSession(w.live, state, { follow: true });
     const write = s.store.write.bind(s.store);
     let failures = 2;
-    s.store.write = (delta) => {
-      write(delta);
+    s.store.write = (delta, route) => {
+      const touched = write(delta, route);
       if (failures-- > 0) throw new Error('SQLITE_FULL: database or disk is full');
+      return touched;
     };
     w.rows(7);
     await s.follower.poll();
