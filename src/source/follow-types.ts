@@ -1,7 +1,7 @@
 /** What a Follower is given (options, hooks into the session) and what it tells about its files. */
 import type { ProblemLog } from '../parse/problems.js';
 import type { RecordSink } from '../parse/reader.js';
-import type { Gap } from '../state/file-rows.js';
+import type { FileRow, Gap } from '../state/file-rows.js';
 import type { Clock } from '../util/clock.js';
 import type { Layout } from './discovery.js';
 import type { ReadLimits } from './tracked-file.js';
@@ -29,6 +29,8 @@ export interface FollowHooks {
   between(): void;
   /** A rotation, a drained file, a restart at 0: commit soon. */
   milestone(): void;
+  /** The stored row of a file gone earlier whose first record is `fp` (its content reappeared), if any. */
+  goneWith?(fp: string): FileRow | null;
 }
 
 export type StartFrom = 'beginning' | 'end';

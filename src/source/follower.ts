@@ -168,6 +168,9 @@ export class Follower {
     row.state = 'gone';
     row.goneAt = now;
     this.dirtyRows.add(row);
+    // Saved at the next commit and looked up there if the content reappears (hooks.goneWith):
+    // a tail rotating every few minutes for weeks must not hold every file it ever saw.
+    this.done = this.done.filter((r) => r !== row);
   }
 
   /** A directory scan is due before the follower can say it has seen everything. */
@@ -331,8 +334,11 @@ export class Follower {
     // A copy (gzip in progress, or copytruncate's copy before the truncation) of a file that is
     // read through its descriptor: its first record read already, or still at its start.
     if (this.files.some((f) => f.row.fp === fp || (f.row.fp === null && f.startsWith(fp)))) return;
-    const same = this.done.find((r) => r.fp === fp && r.state !== 'gone') ?? this.done.find((r) => r.fp === fp);
+    const same = this.done.find((r) => r.fp === fp)
+      ?? [...this.dirtyRows].find((r) => r.fp === fp && r.state === 'gone')
+      ?? this.hooks.goneWith?.(fp) ?? undefined;
     if (same !== undefined) {
+      if (!this.done.includes(same)) this.done.push(same);
       // The same content under a new name or inode (gzipped, copied, moved across file systems).
       same.dev = key.dev;
       same.ino = key.ino;

@@ -105,6 +105,12 @@ export class FileRows {
     this.insertGap.run({ ...gap });
   }
 
+  /** The most recent row of a file gone with first record `fp`, if any. */
+  goneWith(fp: string): FileRow | null {
+    const r = this.db.prepare("SELECT * FROM files WHERE fp = ? AND state = 'gone' ORDER BY id DESC LIMIT 1").get(fp) as RawRow | undefined;
+    return r === undefined ? null : fromRaw(r);
+  }
+
   /** Forget files gone before `before` (epoch seconds). */
   prune(before: number): void {
     this.db.prepare("DELETE FROM files WHERE state = 'gone' AND gone_at < ?").run(before);

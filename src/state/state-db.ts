@@ -109,6 +109,7 @@ function createSchema(db: Db, config: StateConfig): void {
       gz INTEGER NOT NULL, state TEXT NOT NULL, "offset" INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER NOT NULL,
       header TEXT, header_offset INTEGER, tail_len INTEGER NOT NULL DEFAULT 0, tail_hash TEXT,
       first_seen INTEGER NOT NULL, last_change INTEGER NOT NULL, gone_at INTEGER);
+    CREATE INDEX files_fp ON files (fp);
     CREATE TABLE gaps (id INTEGER PRIMARY KEY, path TEXT NOT NULL, dev TEXT NOT NULL, ino TEXT NOT NULL, "offset" INTEGER NOT NULL,
       size INTEGER NOT NULL, missing INTEGER NOT NULL, reason TEXT NOT NULL, detected_at INTEGER NOT NULL);
   `);
@@ -146,6 +147,7 @@ function migrate(db: Db, config: StateConfig, now: number): StateConfig {
   const next: StateConfig = { ...config, tiers: tierChain(config.bucket, config.tz, now) };
   db.transaction(() => {
     for (const tier of stateTiers(next).slice(1)) db.exec(tierTables(tier, next.dims));
+    db.exec('CREATE INDEX files_fp ON files (fp)');
     saveConfig(db, next);
     db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
     db.prepare("INSERT INTO meta (key, value) VALUES ('migrated', ?)").run(JSON.stringify({ from: 1, at: now }));

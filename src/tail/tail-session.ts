@@ -19,6 +19,9 @@ import { resolveRetention, type RetainSpec } from '../state/tiers.js';
 import { mergeDeltas, TailSink } from './tail-sink.js';
 import { systemClock, type Clock } from '../util/clock.js';
 
+/** How long the row of a file gone from disk is kept (to recognise its content if it comes back). */
+const GONE_FILES_KEPT = 35 * 86400;
+
 export interface TailRequest {
   readonly stateDir: string;
   /** The config a new state is created with (ignored, but checked, when the state exists). */
@@ -146,6 +149,7 @@ export class TailSession {
         milestone: () => {
           this.milestone = true;
         },
+        goneWith: (fp) => this.fileRows.goneWith(fp),
       },
     );
   }
@@ -194,7 +198,7 @@ export class TailSession {
     const now = this.nowSeconds();
     this.state.db.transaction(() => {
       this.aging.prune(now);
-      this.fileRows.prune(now - this.retention[this.retention.length - 1]);
+      this.fileRows.prune(now - Math.min(GONE_FILES_KEPT, this.retention[this.retention.length - 1]));
     })();
     // Buckets age with time, data or not: the next round commits to move them on.
     this.agingDue = true;

@@ -5,8 +5,13 @@ import type { Expected } from './acct-writer.js';
 
 export const FAST = ['--poll', '30', '--rotate-wait', '0.3', '--commit-interval', '50', '--no-watch'];
 
-export function tailOnce(live: string, state: string, extra: readonly string[] = [], moreLive: readonly string[] = []): CliResult {
-  return runCli(['tail', live, ...moreLive, '--state', state, '--once', '--format', 'ndjson', ...extra]);
+export function tailOnce(live: string, state: string, extra: readonly string[] = [], moreLive: readonly string[] = [], env: Record<string, string> = {}): CliResult {
+  return runCli(['tail', live, ...moreLive, '--state', state, '--once', '--format', 'ndjson', ...extra], { env });
+}
+
+/** $PMTA_ACCT_NOW for a date: the CLI's wall clock starts there (tiers, retention, verdict windows). */
+export function nowAt(iso: string): Record<string, string> {
+  return { PMTA_ACCT_NOW: String(Date.parse(iso) / 1000) };
 }
 
 /** A following tail; `--watch` in `extra` keeps the file watcher on (otherwise poll only). */
