@@ -81,8 +81,9 @@ function defaultFor(tier: number, chain: readonly BucketSize[]): number {
   return 35 * DAY;
 }
 
+/** `48h`, `35d`: days from three days on, hours below. */
 export function formatSeconds(s: number): string {
-  if (s % DAY === 0) return `${s / DAY}d`;
+  if (s % DAY === 0 && s > 2 * DAY) return `${s / DAY}d`;
   if (s % HOUR === 0) return `${s / HOUR}h`;
   if (s % 60 === 0) return `${s / 60}m`;
   return `${s}s`;
