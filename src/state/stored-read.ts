@@ -68,9 +68,15 @@ export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], 
   const k = dimAt.length;
   const histAt = 1 + k + STRIDE;
   const { sql, params } = rangeWhere(range);
-  const select = ['bucket', ...dimAt.map((i) => cols[i]), ...COUNTER_NAMES.map((n) => `"${n}"`), ...(spec.hist ? ['hist'] : [])].join(', ');
+  const keys = dimAt.map((i) => cols[i]);
+  // Without histograms SQLite sums the counters itself, by stored bucket and the asked key (about
+  // half the time of handing every row to JavaScript: a check reads 24 h of 5-minute groups as a
+  // few thousand sums). Histograms are merged here, row by row: hist_merge per group costs more.
+  const query = spec.hist
+    ? `SELECT ${['bucket', ...keys, ...COUNTER_NAMES.map((n) => `"${n}"`), 'hist'].join(', ')} FROM %s${sql}`
+    : `SELECT ${['bucket', ...keys, ...COUNTER_NAMES.map((n) => `sum("${n}")`)].join(', ')} FROM %s${sql} GROUP BY ${['bucket', ...keys].join(', ')}`;
   for (const tier of tiers) {
-    const stmt = db.prepare(`SELECT ${select} FROM ${tier.groups}${sql}`).raw(true);
+    const stmt = db.prepare(query.replace('%s', tier.groups)).raw(true);
     let lastStart = Number.NaN;
     let lastId = -1;
     for (const row of stmt.iterate(...params) as Iterable<number[]>) {
