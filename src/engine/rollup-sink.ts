@@ -79,12 +79,12 @@ export class RollupSink implements RecordSink {
   }
 
   /**
-   * Hand over the rollup and stats counted so far and start afresh: `tail` commits these deltas
-   * with the file offsets they go with.
+   * Hand over the rollup and stats counted so far and start afresh (in `next`, an emptied rollup of
+   * the same dimensions, when given): `tail` commits these deltas with the file offsets they go with.
    */
-  takeDelta(): { rollup: Rollup; stats: SinkStats } {
+  takeDelta(next?: Rollup): { rollup: Rollup; stats: SinkStats } {
     const out = { rollup: this.rollup, stats: this.stats };
-    this.rollup = new Rollup(this.dimNames);
+    this.rollup = next ?? new Rollup(this.dimNames);
     this.stats = emptyStats();
     this.gate.stats = this.stats;
     // the cached bucket id belongs to the rollup handed over

@@ -19,6 +19,12 @@ export class KeyTable {
     this.keys = new Int32Array(Math.max(16, capacity) * width);
   }
 
+  /** Empty again, keeping its room. */
+  clear(): void {
+    this.slots.fill(-1);
+    this.size = 0;
+  }
+
   private hash(key: Int32Array, at: number): number {
     let h = 0x811c9dc5 | 0;
     for (let i = 0; i < this.width; i++) {

@@ -47,6 +47,8 @@ export class TrackedFile {
    * The file's first bytes as read, kept until they hold a first record: the fingerprint is taken
    * of what was counted, not of what the file holds later (it may have been truncated since).
    */
+  private capturing = false;
+  /** Allocated at the first read: a catch-up sets up every rotated file before reading any. */
   private head: Buffer | null = null;
   private headLen = 0;
   /**
@@ -116,19 +118,22 @@ export class TrackedFile {
     });
     if (header === null) this.headerOffset = null;
     this.readPos = offset;
-    this.head = offset === 0 && this.row.fp === null ? Buffer.alloc(HEAD_CAPTURE) : null;
+    this.capturing = offset === 0 && this.row.fp === null;
+    this.head = null;
     this.headLen = 0;
   }
 
   /** Keep the first bytes read (see `head`) and take the fingerprint once they hold a record. */
   private noteHead(bytes: Buffer, n: number, at: number): void {
+    if (!this.capturing || at !== this.headLen) return;
+    this.head ??= Buffer.alloc(HEAD_CAPTURE);
     const head = this.head;
-    if (head === null || at !== this.headLen) return;
     const k = Math.min(n, head.length - this.headLen);
     bytes.copy(head, this.headLen, 0, k);
     this.headLen += k;
     const fp = fingerprintOf(head.subarray(0, this.headLen));
     if (fp !== null || this.headLen >= head.length) {
+      this.capturing = false;
       this.head = null;
       if (fp !== null) {
         this.row.fp = fp;
@@ -171,7 +176,7 @@ export class TrackedFile {
       const want = Math.min(space.length, size - this.readPos);
       const n = readSyncAt(fd, space, want, this.readPos);
       if (n === 0) break;
-      if (this.head !== null) this.noteHead(space, n, this.readPos);
+      if (this.capturing) this.noteHead(space, n, this.readPos);
       this.readPos += n;
       done += n;
       reader.written(n);
@@ -187,7 +192,7 @@ export class TrackedFile {
   /** Right after a read: the marker at the new offset, and the first record once it was read. */
   private noteRead(fd: number, offset: number): void {
     if (this.marker?.offset !== offset) this.marker = { offset, ...tailMarker(fd, offset) };
-    if (this.row.fp === null && this.head === null) {
+    if (this.row.fp === null && !this.capturing) {
       const first = firstRecordOf(readHead(fd));
       if (first !== null && first.end <= offset) {
         this.row.fp = first.fp;
@@ -204,7 +209,7 @@ export class TrackedFile {
     if (size === this.size) return null;
     if (!markerMatches(this.fd, this.row.offset, { len: this.row.tailLen, hash: this.row.tailHash })) return 'rewritten';
     // Truncated and written past the old size between two looks: the first record tells.
-    if (this.row.fp !== null && this.head === null && fingerprintOf(readHead(this.fd, FP_CHECK_BYTES)) !== this.row.fp) return 'rewritten';
+    if (this.row.fp !== null && !this.capturing && fingerprintOf(readHead(this.fd, FP_CHECK_BYTES)) !== this.row.fp) return 'rewritten';
     return null;
   }
 

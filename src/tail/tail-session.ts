@@ -230,6 +230,7 @@ export class TailSession {
     const idle = delta.rollup.size === 0 && rows.length === 0 && gaps.length === 0 && [...delta.totals.values()].every((v) => v === 0);
     if (idle && !this.agingDue) {
       // Nothing happened (an idle live file): no transaction, no fsync, no churn.
+      if (delta === fresh) this.sink.recycle(fresh.rollup);
       this.unsaved = null;
       this.lastCommit = this.clock.elapsed();
       this.milestone = false;
@@ -272,6 +273,7 @@ export class TailSession {
     this.milestone = false;
     this.committing = false;
     this.events.committed(delta, touched);
+    if (delta === fresh) this.sink.recycle(delta.rollup);
     return true;
   }
 

@@ -24,6 +24,7 @@ export class TailSink implements RecordSink {
   private lastStat: BucketStat | null = null;
   private problems: Problem[] = [];
   private problemCounts = new Map<string, number>();
+  private spare: Rollup | null = null;
   /** Records read since the last delta was taken (commit-by-rows). */
   rows = 0;
   /** Bad records and warnings in this process's life. */
@@ -77,9 +78,16 @@ export class TailSink implements RecordSink {
     }
   }
 
+  /** A delta's rollup once it is stored: emptied, the next delta is counted into it. */
+  recycle(rollup: Rollup): void {
+    rollup.clear();
+    this.spare = rollup;
+  }
+
   /** Everything counted since the last call, as a commit writes it. */
   takeDelta(): RollupDelta {
-    const { rollup, stats } = this.inner.takeDelta();
+    const { rollup, stats } = this.inner.takeDelta(this.spare ?? undefined);
+    this.spare = null;
     const totals = new Map<string, number>(this.problemCounts);
     totals.set('records', stats.records);
     totals.set('counted', stats.counted);
