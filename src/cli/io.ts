@@ -1,5 +1,5 @@
 /** Where text goes: stdout, a file (written whole, then renamed into place), stderr warnings. */
-import { createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { terminalSafe } from '../report/sanitize.js';
@@ -12,6 +12,43 @@ export function writeOutput(text: string, file: string | undefined): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Text on stdout now, whatever stdout is. Writes to a pipe are otherwise queued until the event
+ * loop runs, and a `tail --once` catch-up never yields to it: its JSON lines piled up in memory
+ * (twice the peak RSS over 14 days of files). A full pipe is waited for, 1 ms at a time, so the
+ * reader sets the pace; a closed one (`| head`) ends the process quietly, as grep does (what was
+ * counted is committed before its lines are written).
+ */
+export function writeStdoutNow(text: string): void {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  while (at < bytes.length) {
+    try {
+      at += writeSync(1, bytes, at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
+      else if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      else throw err;
+    }
+  }
+}
+
+/** Pieces of text on stdout now (writeStdoutNow), joined into writes of up to 64 KiB. */
+export function writePiecesNow(pieces: Iterable<string>): void {
+  let chunk = '';
+  for (const p of pieces) {
+    chunk += p;
+    if (chunk.length >= 65536) {
+      writeStdoutNow(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk !== '') writeStdoutNow(chunk);
 }
 
 /** A message on stderr; each line is made terminal-safe (a --where error has a caret line). */

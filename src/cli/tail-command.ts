@@ -21,7 +21,7 @@ import { storedEventSpan } from '../state/stored-read.js';
 import { parseInstant } from '../util/time-range.js';
 import { parseDims, parseList, parsePositiveInt, parseRetain, parseSeconds as seconds } from './args.js';
 import { EXIT_OK, EXIT_WARNING } from './exit.js';
-import { useColor, warn } from './io.js';
+import { useColor, warn, writePiecesNow } from './io.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { Screen } from './tail-screen.js';
 import { PipeInput } from './tail-stdin.js';
@@ -202,7 +202,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
             // timer below, and holding their lines to the end made tail grow with the days read.
             if (closed !== null) {
               closed.add(delta, touched);
-              for (const line of closed.take(null)) process.stdout.write(`${line}\n`);
+              for (const line of closed.take(null)) writePiecesNow(line);
             }
             metrics?.add(delta);
             pipe?.committed();
@@ -317,7 +317,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         metrics?.lag.set(session.follower.lag());
         metrics?.files.set(session.follower.followed().length);
         if (session.sink.lastEvent !== null) metrics?.lastEvent.set(session.sink.lastEvent);
-        if (closed !== null) for (const line of closed.take(wallSec)) process.stdout.write(`${line}\n`);
+        if (closed !== null) for (const line of closed.take(wallSec)) writePiecesNow(line);
         if (now - lastJudge >= 5000) {
           lastJudge = now;
           judgeNow();
@@ -355,7 +355,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         await watcher?.close();
         server?.close();
         pipe?.close();
-        if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(wall.now() / 1000))) process.stdout.write(`${line}\n`);
+        if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(wall.now() / 1000))) writePiecesNow(line);
         judgeNow(true);
         session.close();
         await notifier?.drain();

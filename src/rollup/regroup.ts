@@ -8,19 +8,21 @@ import { NO_BUCKET, Rollup } from './rollup.js';
 /**
  * A rollup keyed by `dims` (a subset of src's) and by `bucketOf(start)` (null: no buckets). With
  * `keep`, only groups whose bucket start passes it are added (groups without a bucket never do).
+ * With `into`, the groups are added to that rollup (keyed by `dims`), not to a new one.
  */
 export function regroup(
   src: Rollup,
   dims: readonly string[],
   bucketOf: ((start: number) => number) | null,
   keep?: (start: number) => boolean,
+  into?: Rollup,
 ): Rollup {
   const from = dims.map((d) => {
     const i = src.dims.indexOf(d);
     if (i < 0) throw new Error(`regroup: ${d} is not a dimension of this rollup (${src.dims.join(',')})`);
     return i;
   });
-  const out = new Rollup(dims, Math.max(16, Math.min(src.size, 1 << 16)));
+  const out = into ?? new Rollup(dims, Math.max(16, Math.min(src.size, 1 << 16)));
   const key = out.key;
   // src's value ids → out's, looked up once per value rather than once per group
   const ids = from.map((d) => new Int32Array(src.dicts[d].size).fill(-1));

@@ -194,13 +194,23 @@ export class Follower {
       this.lastScan = now;
       this.scan();
     }
+    // Rotated files share one budget per poll, oldest first: a catch-up reads them one after
+    // another, each to its end, instead of a slice of every file per poll (which held a reader, a
+    // scanner and a partial record for each of hundreds of files at once). The live file has its own.
+    let budget = this.opts.batchBytes;
     for (const f of [...this.files]) {
+      if (f.role === 'rotated' && budget <= 0) {
+        this.caughtUp = false;
+        continue;
+      }
+      const before = this.lastRead;
       try {
         if (f.row.gz) await this.readGzip(f);
-        else this.readFile(f);
+        else this.readFile(f, f.role === 'rotated' ? budget : this.opts.batchBytes);
       } catch (err) {
         this.hooks.notice(`${f.row.path}: ${(err as Error).message}; will retry`);
       }
+      if (f.role === 'rotated') budget -= this.lastRead - before;
     }
     this.closeDrained();
   }
@@ -374,7 +384,7 @@ export class Follower {
     this.startFresh(path, 'rotated');
   }
 
-  private readFile(f: TrackedFile): void {
+  private readFile(f: TrackedFile, budget: number): void {
     const change = f.changedUnderneath();
     if (change !== null) {
       this.hooks.notice(`${f.row.path}: ${change === 'truncated' ? 'truncated' : 'rewritten (the bytes before the committed offset changed)'}; reading it from the start`);
@@ -383,7 +393,7 @@ export class Follower {
       f.restart();
       this.hooks.milestone();
     }
-    this.lastRead += f.readPlain(this.opts.batchBytes, this.hooks.between);
+    this.lastRead += f.readPlain(budget, this.hooks.between);
     if (f.readPos < f.size) this.caughtUp = false;
   }
 

@@ -9,7 +9,7 @@ import type { Problem, ProblemCode } from '../parse/problems.js';
 import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
 import { BINS } from '../rollup/latency.js';
 import { regroup } from '../rollup/regroup.js';
-import type { Rollup } from '../rollup/rollup.js';
+import { Rollup } from '../rollup/rollup.js';
 import type { Route } from './aging.js';
 import { encodeHist } from './hist-codec.js';
 import { stateKeyColumns, stateTiers, UNTIMED_BUCKET, type Db, type StateConfig } from './state-db.js';
@@ -60,6 +60,12 @@ export class RollupStore {
   private readonly addProblem;
   private keptProblems = 0;
   private readonly args: (number | Buffer | null)[] = [];
+  /**
+   * Per tier, the rollup a delta's share is summed into, emptied and used again by every commit:
+   * new ones each second grew megabytes of histograms that the allocator kept (RSS grew with the
+   * days a catch-up read).
+   */
+  private readonly scratch: Rollup[] = [];
 
   constructor(db: Db, config: StateConfig) {
     this.db = db;
@@ -124,7 +130,9 @@ export class RollupStore {
       } else {
         // The tier's share, summed into its own buckets first (twelve 5-minute groups make one hourly row).
         const bucketOf = tier.index === 0 ? (s: number) => s : (s: number) => tier.bucketing.start(s);
-        const part = regroup(r, r.dims, bucketOf, (s) => owners.get(s) === tier.index);
+        const part = this.scratch[tier.index] ??= new Rollup(r.dims);
+        part.clear();
+        regroup(r, r.dims, bucketOf, (s) => owners.get(s) === tier.index, part);
         for (let g = 0; g < part.size; g++) this.writeGroup(part, g, upsert);
         // regroup leaves out groups without a time: they are tier 0's.
         if (tier.index === 0) for (let g = 0; g < r.size; g++) if (Number.isNaN(r.bucketOf(g))) this.writeGroup(r, g, upsert);

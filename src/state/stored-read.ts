@@ -25,6 +25,8 @@ export interface ReadSpec {
   readonly bucketOf: ((start: number, tier: Tier) => number) | null;
   /** Read the latency histograms too. */
   readonly hist: boolean;
+  /** Add to this (empty) rollup keyed by `dims` rather than a new one (a caller reading often reuses its arrays). */
+  readonly into?: Rollup;
 }
 
 function rangeWhere(range: BucketRange | null): { sql: string; params: number[] } {
@@ -60,7 +62,7 @@ export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], 
     if (i < 0) throw new Error(`readRollup: ${d} is not kept by this state (${config.dims.join(',')})`);
     return i;
   });
-  const out = new Rollup(spec.dims);
+  const out = spec.into ?? new Rollup(spec.dims);
   const values = dimAt.map((i) => valuesOf(db, i));
   // state id → answer id, per dimension (-1: not seen yet)
   const ids = dimAt.map((_, d) => new Int32Array(values[d].length).fill(-1));

@@ -6,6 +6,7 @@
  * Buckets are written at the grain of the tier the records went to: a catch-up over old files
  * writes hours (or days) where the state keeps only those, and says so in `bucketSize`.
  */
+import { Rollup } from '../rollup/rollup.js';
 import { groupJson, JSON_VERSION } from '../report/json.js';
 import { rowsOf, totalOf } from '../report/model.js';
 import { isoTime } from '../report/format.js';
@@ -22,12 +23,15 @@ export class ClosedBuckets {
   /** Buckets written to and not closed yet, by tier and start. */
   private readonly dirty = new Map<string, TouchedBucket>();
   private maxEvent: number | null = null;
+  /** Each line's bucket is read into the same rollup (its arrays used again, not grown anew). */
+  private readonly lines: Rollup;
 
   constructor(db: Db, config: StateConfig, by: readonly string[], grace: number) {
     this.db = db;
     this.config = config;
     this.by = by;
     this.grace = grace;
+    this.lines = new Rollup(by);
   }
 
   /** Note the buckets a commit touched. */
@@ -39,10 +43,12 @@ export class ClosedBuckets {
   }
 
   /**
-   * JSON lines of the buckets closed by now (`now` null: by event time only), one at a time: a
-   * catch-up over days closes thousands of buckets, and their lines are written as they are made.
+   * JSON lines of the buckets closed by now (`now` null: by event time only), one at a time, each
+   * in pieces (the line's start, then one group each; they join into the line, a newline last): a
+   * catch-up over days closes thousands of buckets, an hour of a busy server is a megabyte of
+   * JSON, and a string that size is allocated where only a full collection frees it.
    */
-  *take(now: number | null): Generator<string> {
+  *take(now: number | null): Generator<string[]> {
     const horizon = Math.max(this.maxEvent ?? Number.NEGATIVE_INFINITY, now ?? Number.NEGATIVE_INFINITY);
     const order = [...this.dirty.entries()].sort(([, a], [, b]) => a.start - b.start || b.tier.index - a.tier.index);
     for (const [id, { tier, start }] of order) {
@@ -53,18 +59,23 @@ export class ClosedBuckets {
     }
   }
 
-  /** The bucket's line; null when it holds nothing (aged into a coarser tier before it closed). */
-  private line(tier: Tier, start: number): string | null {
-    const grouped = readRollup(this.db, this.config, [tier], { since: start, until: tier.bucketing.next(start) }, { dims: this.by, bucketOf: (s) => s, hist: true });
+  /** The bucket's line in pieces; null when it holds nothing (aged into a coarser tier before it closed). */
+  private line(tier: Tier, start: number): string[] | null {
+    const grouped = this.lines;
+    grouped.clear();
+    readRollup(this.db, this.config, [tier], { since: start, until: tier.bucketing.next(start) }, { dims: this.by, bucketOf: (s) => s, hist: true, into: grouped });
     if (grouped.size === 0) return null;
     const tz = this.config.tz;
-    return JSON.stringify({
+    const head = JSON.stringify({
       version: JSON_VERSION,
       bucket: isoTime(start, tz),
       bucketSize: tier.grain,
       by: this.by,
       total: groupJson(totalOf(grouped), tz, false, false),
-      groups: rowsOf(grouped).map((row) => groupJson(row, tz, true, true)),
     });
+    const pieces = [`${head.slice(0, -1)},"groups":[`];
+    rowsOf(grouped).forEach((row, i) => pieces.push(`${i === 0 ? '' : ','}${JSON.stringify(groupJson(row, tz, true, true))}`));
+    pieces.push(']}\n');
+    return pieces;
   }
 }
