@@ -80,44 +80,47 @@ function checkGrain(db: Db, dir: string, config: StateConfig, tiers: readonly Ti
 export function runStateReport(dir: string, req: ReportRequest): StateReport {
   const state = openStateForReading(dir);
   try {
-    const c = state.config;
-    const db = state.db;
-    const tiers = stateTiers(c);
-    const dims: string[] = [...req.by];
-    for (const d of req.alsoBy) if (!dims.includes(d) && c.dims.includes(d)) dims.push(d);
-    const missing = req.by.filter((d) => !c.dims.includes(d));
-    if (missing.length > 0) {
-      throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: the state in ${state.dir} keeps ${c.dims.join(', ')} (tail --dims sets what a new state keeps)`);
-    }
-    const notes: string[] = [];
-    const edge = (t: number | null, name: string): number | null => {
-      if (t === null) return null;
-      const s = storedEdge(db, tiers, t);
-      if (s.start !== t) notes.push(`${name} ${isoTime(t, req.tz)} is inside a stored ${s.grain} bucket: reporting from ${isoTime(s.start, req.tz)}, the bucket's start`);
-      return s.start;
-    };
-    const since = edge(req.since, '--since');
-    const until = edge(req.until, '--until');
-    const range: BucketRange | null = req.since !== null || req.until !== null ? { since, until } : null;
-    let bucketOf: ((start: number, tier: Tier) => number) | null = null;
-    if (req.bucket !== null) {
-      checkGrain(db, state.dir, c, tiers, req.bucket, range ?? { since: null, until: null }, req.tz);
-      const b = makeBucketing(req.bucket, req.tz);
-      bucketOf = (start, tier) => {
-        const at = b.start(start);
-        if (b.start(tier.bucketing.next(start) - 1) !== at) {
-          const what = tier.grain === '1d' ? `local days of ${c.tz}` : `${tier.grain} buckets`;
-          throw new PmtaAcctError('USAGE', `--bucket ${req.bucket} --tz ${req.tz}: the state's ${what} do not fit inside ${req.bucket} buckets of this zone`);
-        }
-        return at;
-      };
-    }
-    const rollup = readRollup(db, c, tiers, range, { dims, bucketOf, hist: true });
-    const model = buildModel(stateInput(db, tiers, range, rollup), { by: req.by, bucket: req.bucket, since, until, tz: req.tz, top: req.top });
-    return { model, notes };
+    // One read transaction: a snapshot, while tail may move buckets from one tier to the next.
+    return state.db.transaction(() => reportOf(state.dir, state.db, state.config, req))();
   } finally {
     state.close();
   }
+}
+
+function reportOf(dir: string, db: Db, c: StateConfig, req: ReportRequest): StateReport {
+  const tiers = stateTiers(c);
+  const dims: string[] = [...req.by];
+  for (const d of req.alsoBy) if (!dims.includes(d) && c.dims.includes(d)) dims.push(d);
+  const missing = req.by.filter((d) => !c.dims.includes(d));
+  if (missing.length > 0) {
+    throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: the state in ${dir} keeps ${c.dims.join(', ')} (tail --dims sets what a new state keeps)`);
+  }
+  const notes: string[] = [];
+  const edge = (t: number | null, name: string): number | null => {
+    if (t === null) return null;
+    const s = storedEdge(db, tiers, t);
+    if (s.start !== t) notes.push(`${name} ${isoTime(t, req.tz)} is inside a stored ${s.grain} bucket: reporting from ${isoTime(s.start, req.tz)}, the bucket's start`);
+    return s.start;
+  };
+  const since = edge(req.since, '--since');
+  const until = edge(req.until, '--until');
+  const range: BucketRange | null = req.since !== null || req.until !== null ? { since, until } : null;
+  let bucketOf: ((start: number, tier: Tier) => number) | null = null;
+  if (req.bucket !== null) {
+    checkGrain(db, dir, c, tiers, req.bucket, range ?? { since: null, until: null }, req.tz);
+    const b = makeBucketing(req.bucket, req.tz);
+    bucketOf = (start, tier) => {
+      const at = b.start(start);
+      if (b.start(tier.bucketing.next(start) - 1) !== at) {
+        const what = tier.grain === '1d' ? `local days of ${c.tz}` : `${tier.grain} buckets`;
+        throw new PmtaAcctError('USAGE', `--bucket ${req.bucket} --tz ${req.tz}: the state's ${what} do not fit inside ${req.bucket} buckets of this zone`);
+      }
+      return at;
+    };
+  }
+  const rollup = readRollup(db, c, tiers, range, { dims, bucketOf, hist: true });
+  const model = buildModel(stateInput(db, tiers, range, rollup), { by: req.by, bucket: req.bucket, since, until, tz: req.tz, top: req.top });
+  return { model, notes };
 }
 
 /**
@@ -129,9 +132,11 @@ export function checkStateModel(dir: string, req: ReportRequest, plan: VerdictPl
   const state = openStateForReading(dir);
   try {
     const c = state.config;
-    const input = stateInput(state.db, stateTiers(c), null, new Rollup([]));
-    const model = buildModel(input, { by: [], bucket: null, since: null, until: null, tz: req.tz, top: null });
-    return { ...model, verdicts: judgeStoredState(state.db, c, plan, now), rules: plan.rules };
+    return state.db.transaction(() => {
+      const input = stateInput(state.db, stateTiers(c), null, new Rollup([]));
+      const model = buildModel(input, { by: [], bucket: null, since: null, until: null, tz: req.tz, top: null });
+      return { ...model, verdicts: judgeStoredState(state.db, c, plan, now), rules: plan.rules };
+    })();
   } finally {
     state.close();
   }
