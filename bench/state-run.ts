@@ -18,7 +18,7 @@ import { renderStateResults, replaceSection, stateBytes, type StateFigures, type
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const opts = { cli: join(root, 'dist/src/cli/main.js'), hook: join(here, 'rss-hook.js') };
+const opts = { cli: join(root, 'dist/bin/pmta-acct.js'), hook: join(here, 'rss-hook.js') };
 
 const { values } = parseArgs({
   options: {
