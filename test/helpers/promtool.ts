@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EMPTY_CONFIG } from '../../src/config/config-file.js';
 import { RECORDS_READ_METRIC, TailMetrics } from '../../src/tail/metrics.js';
+import { DEFAULT_RETAIN } from '../../src/state/tiers.js';
 import { TailSession } from '../../src/tail/tail-session.js';
 import { HEADER } from './acct-writer.js';
 
@@ -77,7 +78,7 @@ export async function countAndScrape(dir: string, rows: readonly string[]): Prom
     {
       stateDir: state,
       create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: 'UTC', live: resolve(live), since: null },
-      explicit: new Set(), rotatedDirs: [], from: 'beginning', once: true, retainSeconds: 3650 * 86400,
+      explicit: new Set(), rotatedDirs: [], from: 'beginning', once: true, retain: DEFAULT_RETAIN,
       commitInterval: 1000, commitRows: 10_000, rotateWait: 0, scanInterval: 0, config: EMPTY_CONFIG, hardCategories: null, chunkSize: 65536,
     },
     { notice: () => undefined, gap: () => undefined, committed: (d) => metrics.add(d) },
