@@ -91,7 +91,8 @@ export function volume(c: Counts): number {
   return recordsOf(c);
 }
 
-function rowOf(r: Rollup, g: number): GroupRow {
+/** Group g of a rollup as a row. */
+export function rowOf(r: Rollup, g: number): GroupRow {
   const key: Record<string, string> = {};
   r.dims.forEach((d, i) => {
     key[d] = r.valueOf(g, i);
@@ -101,24 +102,38 @@ function rowOf(r: Rollup, g: number): GroupRow {
   return { bucket: Number.isNaN(start) ? null : start, key, counts, rates: ratesOf(counts), latency: summarize(r.hist, r.histSlots[g] < 0 ? -1 : r.histSlots[g] * BINS) };
 }
 
+/**
+ * The groups of a rollup in the order of its rows: by bucket (none first), then biggest first,
+ * then by key. Sort keys are taken once per group, and no row is made (a caller writing rows one at
+ * a time makes each when it writes it).
+ */
+export function rowOrder(r: Rollup): number[] {
+  const n = r.size;
+  const bucket = new Float64Array(n);
+  const size = new Float64Array(n);
+  const key: string[] = new Array<string>(n);
+  for (let g = 0; g < n; g++) {
+    const start = r.bucketOf(g);
+    bucket[g] = Number.isNaN(start) ? Number.NEGATIVE_INFINITY : start;
+    size[g] = volume(countsOf(r.counters, g * STRIDE));
+    key[g] = r.dims.map((_, i) => r.valueOf(g, i)).join('\u0000');
+  }
+  const order = Array.from({ length: n }, (_, g) => g);
+  order.sort((a, b) => {
+    if (bucket[a] !== bucket[b]) return bucket[a] - bucket[b];
+    if (size[a] !== size[b]) return size[b] - size[a];
+    return key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : 0;
+  });
+  return order;
+}
+
 function keyText(row: GroupRow): string {
   return Object.values(row.key).join('\u0000');
 }
 
 /** Rows of a rollup: by bucket (none first), then biggest first, then by key. */
 export function rowsOf(r: Rollup): GroupRow[] {
-  // the sort keys once per row, not once per comparison
-  const rows: { row: GroupRow; bucket: number; volume: number; key: string }[] = [];
-  for (let g = 0; g < r.size; g++) {
-    const row = rowOf(r, g);
-    rows.push({ row, bucket: row.bucket ?? Number.NEGATIVE_INFINITY, volume: volume(row.counts), key: keyText(row) });
-  }
-  rows.sort((a, b) => {
-    if (a.bucket !== b.bucket) return a.bucket - b.bucket;
-    if (a.volume !== b.volume) return b.volume - a.volume;
-    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-  });
-  return rows.map((x) => x.row);
+  return rowOrder(r).map((g) => rowOf(r, g));
 }
 
 /** One row for the whole rollup. */

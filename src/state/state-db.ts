@@ -159,6 +159,9 @@ function configure(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // SQLite's own default page cache (better-sqlite3 makes it 16 MB): tail writes the newest buckets,
+  // and the OS caches the file; 16 MB was most of what tail's memory grew by as its state did.
+  db.pragma('cache_size = -2000');
   db.function('hist_add', { deterministic: true }, (a: unknown, b: unknown) =>
     addEncodedHists(a instanceof Uint8Array ? a : null, b instanceof Uint8Array ? b : null));
   // The sum of a column of encoded histograms (a tier's buckets rolled into the next one).

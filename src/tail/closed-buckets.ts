@@ -8,7 +8,7 @@
  */
 import { Rollup } from '../rollup/rollup.js';
 import { groupJson, JSON_VERSION } from '../report/json.js';
-import { rowsOf, totalOf } from '../report/model.js';
+import { rowOf, rowOrder, totalOf } from '../report/model.js';
 import { isoTime } from '../report/format.js';
 import type { RollupDelta, TouchedBucket } from '../state/rollup-store.js';
 import type { Db, StateConfig } from '../state/state-db.js';
@@ -44,11 +44,12 @@ export class ClosedBuckets {
 
   /**
    * JSON lines of the buckets closed by now (`now` null: by event time only), one at a time, each
-   * in pieces (the line's start, then one group each; they join into the line, a newline last): a
-   * catch-up over days closes thousands of buckets, an hour of a busy server is a megabyte of
-   * JSON, and a string that size is allocated where only a full collection frees it.
+   * in pieces made as they are written (the line's start, then one group each; they join into the
+   * line, a newline last): a catch-up over days closes thousands of buckets, and an hour of a busy
+   * server is a megabyte of JSON that would otherwise be held whole, and its rows with it. A line's
+   * pieces are read from one reused rollup: write them all before asking for the next line.
    */
-  *take(now: number | null): Generator<string[]> {
+  *take(now: number | null): Generator<Iterable<string>> {
     const horizon = Math.max(this.maxEvent ?? Number.NEGATIVE_INFINITY, now ?? Number.NEGATIVE_INFINITY);
     const order = [...this.dirty.entries()].sort(([, a], [, b]) => a.start - b.start || b.tier.index - a.tier.index);
     for (const [id, { tier, start }] of order) {
@@ -60,7 +61,7 @@ export class ClosedBuckets {
   }
 
   /** The bucket's line in pieces; null when it holds nothing (aged into a coarser tier before it closed). */
-  private line(tier: Tier, start: number): string[] | null {
+  private line(tier: Tier, start: number): Iterable<string> | null {
     const grouped = this.lines;
     grouped.clear();
     readRollup(this.db, this.config, [tier], { since: start, until: tier.bucketing.next(start) }, { dims: this.by, bucketOf: (s) => s, hist: true, into: grouped });
@@ -73,9 +74,16 @@ export class ClosedBuckets {
       by: this.by,
       total: groupJson(totalOf(grouped), tz, false, false),
     });
-    const pieces = [`${head.slice(0, -1)},"groups":[`];
-    rowsOf(grouped).forEach((row, i) => pieces.push(`${i === 0 ? '' : ','}${JSON.stringify(groupJson(row, tz, true, true))}`));
-    pieces.push(']}\n');
-    return pieces;
+    return pieces(`${head.slice(0, -1)},"groups":[`, grouped, tz);
   }
+}
+
+function* pieces(head: string, grouped: Rollup, tz: string): Generator<string> {
+  yield head;
+  let first = true;
+  for (const g of rowOrder(grouped)) {
+    yield `${first ? '' : ','}${JSON.stringify(groupJson(rowOf(grouped, g), tz, true, true))}`;
+    first = false;
+  }
+  yield ']}\n';
 }
