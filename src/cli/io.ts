@@ -38,12 +38,18 @@ export function writeStdoutNow(text: string): void {
   }
 }
 
-/** Pieces of text on stdout now (writeStdoutNow), joined into writes of up to 64 KiB. */
+/**
+ * Pieces of text on stdout now (writeStdoutNow), joined into writes of about 4 KiB: what is held
+ * between writes survives V8's young-generation collections, and the bytes that survive them are
+ * what makes V8 double its young generation. With 64 KiB writes, a tail --once over 14 days of a
+ * 1 M-record server peaked at 118 MB against 84 MB for one day; with 4 KiB, 100 against 83
+ * (bench:state --full --days 1,7,14), in the same time.
+ */
 export function writePiecesNow(pieces: Iterable<string>): void {
   let chunk = '';
   for (const p of pieces) {
     chunk += p;
-    if (chunk.length >= 65536) {
+    if (chunk.length >= 4096) {
       writeStdoutNow(chunk);
       chunk = '';
     }
