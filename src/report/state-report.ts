@@ -119,7 +119,7 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: ReportRequest): Stat
     };
   }
   const rollup = readRollup(db, c, tiers, range, { dims, bucketOf, hist: true });
-  const model = buildModel(stateInput(db, tiers, range, rollup), { by: req.by, bucket: req.bucket, since, until, tz: req.tz, top: req.top });
+  const model = buildModel(stateInput(db, tiers, range, rollup), { by: req.by, bucket: req.bucket, since, until, tz: req.tz, top: req.top, views: req.views });
   return { model, notes };
 }
 

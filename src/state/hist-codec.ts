@@ -40,3 +40,27 @@ export function addEncodedHists(a: Uint8Array | null, b: Uint8Array | null): Buf
   decodeHistInto(b, bins, 0);
   return encodeHist(bins, 0);
 }
+
+/** One hex digit's value (SQLite's hex() writes 0-9 and A-F). */
+function nibble(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87;
+}
+
+/** The little-endian uint32 whose 8 hex digits start at s[o]. */
+function hexUint32(s: string, o: number): number {
+  let v = 0;
+  for (let b = 3; b >= 0; b--) v = v * 256 + nibble(s.charCodeAt(o + 2 * b)) * 16 + nibble(s.charCodeAt(o + 2 * b + 1));
+  return v;
+}
+
+/**
+ * Add an encoded histogram read as SQLite's hex(hist) into bins [at, at + BINS) of `hist`. Reading
+ * a blob makes a Buffer per row, which cost readers about half their time (a week of a 1 M-record
+ * server is 230,000 rows); a string of its hex digits costs a fifth of that, decoding included.
+ */
+export function decodeHexHistInto(hex: string, hist: Uint32Array, at: number): void {
+  for (let o = 0; o + 16 <= hex.length; o += 16) {
+    const bin = hexUint32(hex, o);
+    if (bin < BINS) hist[at + bin] += hexUint32(hex, o + 8);
+  }
+}

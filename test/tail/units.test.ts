@@ -7,7 +7,8 @@ import type { GroupRow } from '../../src/report/model.js';
 import { ratesOf, type Counts } from '../../src/rollup/counters.js';
 import { BINS, binOf } from '../../src/rollup/latency.js';
 import { fingerprintOf } from '../../src/source/file-identity.js';
-import { addEncodedHists, decodeHistInto, encodeHist } from '../../src/state/hist-codec.js';
+import fc from 'fast-check';
+import { addEncodedHists, decodeHexHistInto, decodeHistInto, encodeHist } from '../../src/state/hist-codec.js';
 import { HEADER } from '../helpers/acct-writer.js';
 
 describe('hist codec', () => {
@@ -23,6 +24,20 @@ describe('hist codec', () => {
     for (let i = 0; i < BINS; i++) expect(sum[i]).toBe(a[i] + b[i]);
     expect(encodeHist(new Uint32Array(BINS), 0)).toBeNull();
     expect(encodeHist(a, 0)?.length).toBe(16);
+  });
+
+  it('reads the hex text of an encoding (SQLite hex(), upper case) as the encoding itself', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: BINS - 1 }), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 40 }), (cells) => {
+      const h = new Uint32Array(BINS);
+      for (const [bin, n] of cells) h[bin] = n;
+      const blob = encodeHist(h, 0);
+      const fromBlob = new Uint32Array(BINS * 2);
+      const fromHex = new Uint32Array(BINS * 2);
+      if (blob !== null) decodeHistInto(blob, fromBlob, BINS);
+      decodeHexHistInto(blob === null ? '' : blob.toString('hex').toUpperCase(), fromHex, BINS);
+      expect([...fromHex]).toEqual([...fromBlob]);
+      expect([...fromHex.subarray(BINS)]).toEqual([...h]);
+    }), { numRuns: 300 });
   });
 });
 
