@@ -5,7 +5,7 @@
  * grain the state still holds, across tier boundaries and at the retention edge, and say clearly
  * when asked for a grain it no longer has.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,25 @@ describe('a tiered state', () => {
     const old = runCli(['check', '--state', state, '--at', '2026-12-02T12:00:00Z'], { env: NOW });
     expect(old.code).toBe(3);
     expect(old.stdout).toMatch(/the rules look back 24h from 2026-12-02T12:00:00Z, to where the state keeps only 1h buckets/);
+  });
+});
+
+describe('verdicts of a tiered state', () => {
+  it('judge windows only where the finest tier holds them whole: incidents say the rest was not judged, a replay raises no alerts there', () => {
+    const { live, root } = logs();
+    const state = join(root, 'state');
+    const alerts = join(root, 'alerts.jsonl');
+    expect(tailOnce(live, state, ['--from', 'beginning', '--on-change', `cat >> '${alerts}'`], [], NOW).code).toBe(0);
+    // 5-minute buckets from 2026-12-03T12:00Z; hours up to the end of 2026-12-02's data (12-03T05:00Z)
+    const earliest = Date.parse('2026-12-04T05:00:00Z') / 1000;
+    const changes = existsSync(alerts) ? readFileSync(alerts, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { time: string }) : [];
+    expect(changes.every((c) => Date.parse(c.time) / 1000 >= earliest), JSON.stringify(changes.map((c) => c.time))).toBe(true);
+    const r = runCli(['report', '--state', state, '--format', 'json', '--exit-zero'], { env: NOW });
+    const windows = (JSON.parse(r.stdout) as { incidentWindows: { first: string; cut: boolean } }).incidentWindows;
+    expect(windows.cut).toBe(true);
+    expect(Date.parse(windows.first) / 1000).toBeGreaterThanOrEqual(earliest);
+    const text = runCli(['report', '--state', state, '--format', 'md', '--exit-zero'], { env: NOW }).stdout;
+    expect(text).toMatch(/an earlier part of the period was not judged \(incidents cover at most its last 7 days, and from a tail state the time it keeps at its finest grain\)/);
   });
 });
 
