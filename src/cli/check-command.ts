@@ -11,10 +11,10 @@
 import { Command, Option } from 'commander';
 import { PmtaAcctError, messageOf } from '../errors.js';
 import { checkTimeZone } from '../rollup/buckets.js';
-import { renderCheckJson, renderCheckText, renderCheckUnknown } from '../report/check.js';
-import { redactModel } from '../report/privacy.js';
-import { runReport, type ReportRequest } from '../report/report-run.js';
-import { checkStateModel } from '../report/state-report.js';
+import { renderCheckJson, renderCheckText, renderCheckUnknown } from '../render/check.js';
+import { redactModel } from '../render/privacy.js';
+import { runReport, type ReportRequest } from '../app/report/report.js';
+import { checkStateModel } from '../app/sources/state.js';
 import { clockOf } from '../util/clock.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_UNKNOWN, EXIT_WARNING } from './exit.js';
 import { writeOutput } from './io.js';

@@ -2,7 +2,7 @@
 import { createWriteStream, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { terminalSafe } from '../report/sanitize.js';
+import { terminalSafe } from '../render/sanitize.js';
 
 export function writeOutput(text: string, file: string | undefined): void {
   if (file === undefined || file === '-') {

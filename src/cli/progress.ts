@@ -4,7 +4,7 @@
  * piped or redirected, unless --progress asks for it.
  */
 import type { RunProgress } from '../engine/run.js';
-import { formatBytes, formatCount, formatSeconds } from '../report/format.js';
+import { formatBytes, formatCount, formatSeconds } from '../render/format.js';
 
 export function formatProgress(p: RunProgress, elapsedSeconds: number): string {
   const pct = p.bytes > 0 ? Math.min(100, Math.floor((100 * p.bytesDone) / p.bytes)) : 0;

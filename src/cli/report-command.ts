@@ -4,15 +4,15 @@ import { PmtaAcctError } from '../errors.js';
 import type { HistorySource } from '../history/history.js';
 import { ModelHistory } from '../history/model-history.js';
 import { SummaryDirHistory } from '../history/summary-dir.js';
-import { compareReport } from '../report/compare-run.js';
+import { compareReport } from '../app/report/compare.js';
 import { checkTimeZone } from '../rollup/buckets.js';
-import { COMPARE_MODES, type CompareMode } from '../report/compare.js';
-import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
-import type { ReportModel } from '../report/model.js';
-import { redactModel } from '../report/privacy.js';
-import { runReportWith, type ReportRequest } from '../report/report-run.js';
-import { runStateReport } from '../report/state-report.js';
-import { judgeStateDir, stateIncidents } from '../report/state-verdicts.js';
+import { COMPARE_MODES, type CompareMode } from '../model/compare.js';
+import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';
+import type { ReportModel } from '../model/model.js';
+import { redactModel } from '../render/privacy.js';
+import { runReportWith, type ReportRequest } from '../app/report/report.js';
+import { runStateReport } from '../app/sources/state.js';
+import { judgeStateDir, stateIncidents } from '../app/sources/state-verdicts.js';
 import { clockOf } from '../util/clock.js';
 import { parseRange } from '../util/time-range.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
@@ -103,12 +103,12 @@ interface ReportFlags extends VerdictFlags, ReadingFlags {
 async function render(format: Format, model: ReportModel, flags: ReportFlags, color: boolean): Promise<string> {
   const top = parsePositiveInt(flags.top, '--top');
   switch (format) {
-    case 'json': return (await import('../report/json.js')).renderJson(model);
-    case 'csv': return (await import('../report/csv.js')).renderCsv(model);
-    case 'md': return (await import('../report/markdown.js')).renderMarkdown(model, top ?? 20);
-    case 'table': return (await import('../report/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
-    case 'html': return (await import('../report/html/page.js')).renderHtml(model, { top: top ?? 20, version: version() });
-    case 'prom': return (await import('../report/prometheus.js')).renderProm(model, { top });
+    case 'json': return (await import('../render/json.js')).renderJson(model);
+    case 'csv': return (await import('../render/csv.js')).renderCsv(model);
+    case 'md': return (await import('../render/markdown.js')).renderMarkdown(model, top ?? 20);
+    case 'table': return (await import('../render/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
+    case 'html': return (await import('../render/html/page.js')).renderHtml(model, { top: top ?? 20, version: version() });
+    case 'prom': return (await import('../render/prometheus.js')).renderProm(model, { top });
   }
 }
 

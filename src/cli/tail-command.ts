@@ -30,7 +30,7 @@ import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { changePayload, Notifier } from '../notify/notifier.js';
 import { WEBHOOK_FORMATS, type WebhookFormat } from '../notify/formats.js';
 import { checkWebhookUrl } from '../notify/webhook.js';
-import { StateJudge } from '../report/state-verdicts.js';
+import { StateJudge } from '../app/sources/state-verdicts.js';
 import { LevelTracker } from '../verdict/tracker.js';
 import { messageOf } from '../errors.js';
 import { clockOf, systemClock } from '../util/clock.js';

@@ -4,8 +4,8 @@
  * out (quit, signal, error).
  */
 import type { ReadStream, WriteStream } from 'node:tty';
-import { ANSI_PAINT, NO_PAINT } from '../report/highlight.js';
-import { renderLiveView, type LiveStatus, type ViewMode } from '../report/live-view.js';
+import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';
+import { renderLiveView, type LiveStatus, type ViewMode } from '../render/live-view.js';
 import type { TailSession } from '../tail/tail-session.js';
 import { viewData } from '../tail/view-data.js';
 import type { RuleSet } from '../verdict/types.js';

@@ -4,7 +4,7 @@
  * once `tail` keeps one, its SQLite state. This file decides which periods to ask for.
  */
 import { PmtaAcctError } from '../errors.js';
-import type { CompareMode, PeriodFigures } from '../report/compare.js';
+import type { CompareMode, PeriodFigures } from '../model/compare.js';
 import { addLocalDays, startOfLocalDay } from '../util/zone.js';
 
 export type HistoryAnswer = { readonly figures: PeriodFigures } | { readonly missing: string };

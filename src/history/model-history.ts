@@ -4,7 +4,7 @@
  * the same model from stored buckets): `new ModelHistory('the tail state in DIR', (since, until,
  * tz) => covered ? runStateReport(DIR, { ...request, by: ['isp', 'ip'], since, until, tz }).model : null)`.
  */
-import type { ReportModel } from '../report/model.js';
+import type { ReportModel } from '../model/model.js';
 import type { HistoryAnswer, HistorySource } from './history.js';
 
 /** A model of [since, until) in tz, or null when the source does not cover that whole period. */

@@ -10,8 +10,8 @@
  * and `await notifier.drain()` before it exits.
  */
 import type { LevelChange } from '../verdict/tracker.js';
-import { isoTime } from '../report/format.js';
-import { verdictJson } from '../report/verdict-json.js';
+import { isoTime } from '../render/format.js';
+import { verdictJson } from '../render/verdict-json.js';
 import { runCommand } from './command.js';
 import { DEFAULT_RETRY, withRetry, type Outcome, type RetryOptions } from './retry.js';
 import { webhookBody, type WebhookFormat } from './formats.js';

@@ -7,7 +7,7 @@ import { resolveField } from '../classify/fields.js';
 import { engineOptionsOf, type EngineOptions, type ReadingRequest, type RunSettings } from '../engine/options.js';
 import { runRollup, type RunProgress } from '../engine/run.js';
 import { PmtaAcctError } from '../errors.js';
-import { buildModel, inputOfRun, type ReportModel } from '../report/model.js';
+import { buildModel, inputOfRun, type ReportModel } from '../model/model.js';
 import type { BucketSize } from '../rollup/buckets.js';
 import { describeInputs, resolveInputPaths, type InputFile } from '../source/inputs.js';
 import { prepareFilter } from './plan.js';

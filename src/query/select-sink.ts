@@ -13,8 +13,8 @@ import type { Header } from '../parse/header.js';
 import type { ProblemLog } from '../parse/problems.js';
 import type { RecordSink, ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
-import { isoTime } from '../report/format.js';
-import type { Cell, RecordRenderer } from '../report/records.js';
+import { isoTime } from '../render/format.js';
+import type { Cell, RecordRenderer } from '../render/records.js';
 import { makeBucketing, type Bucketing } from '../rollup/buckets.js';
 
 /** `*`: every column of the first header read. */

@@ -7,9 +7,9 @@
  * writes hours (or days) where the state keeps only those, and says so in `bucketSize`.
  */
 import { Rollup } from '../rollup/rollup.js';
-import { groupJson, JSON_VERSION } from '../report/json.js';
-import { rowOf, rowOrder, totalOf } from '../report/model.js';
-import { isoTime } from '../report/format.js';
+import { groupJson, JSON_VERSION } from '../render/json.js';
+import { rowOf, rowOrder, totalOf } from '../model/model.js';
+import { isoTime } from '../render/format.js';
 import type { RollupDelta, TouchedBucket } from '../state/rollup-store.js';
 import type { Db, StateConfig } from '../state/state-db.js';
 import { readRollup } from '../state/stored-read.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSingleFile } from '../../bench/generate.js';
-import { median } from '../../src/report/compare.js';
+import { median } from '../../src/model/compare.js';
 import { runCli, type JsonReport } from '../helpers/cli.js';
 
 /**

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
 import { EMPTY_CONFIG } from '../../src/config/config-file.js';
 import { DIMENSIONS } from '../../src/classify/classifier.js';
-import { runStateReport } from '../../src/report/state-report.js';
+import { runStateReport } from '../../src/app/sources/state.js';
 import type { StartFrom } from '../../src/source/follower.js';
 import { TailSession } from '../../src/tail/tail-session.js';
 import type { RetainSpec } from '../../src/state/tiers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelHistory } from '../../src/history/model-history.js';
-import { compareReport } from '../../src/report/compare-run.js';
-import { buildModel, type ReportModel } from '../../src/report/model.js';
+import { compareReport } from '../../src/app/report/compare.js';
+import { buildModel, type ReportModel } from '../../src/model/model.js';
 import { emptyStats } from '../../src/engine/options.js';
 import { DELIVERED, DEFERRED } from '../../src/rollup/counters.js';
 import { Rollup, NO_BUCKET } from '../../src/rollup/rollup.js';

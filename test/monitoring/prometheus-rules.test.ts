@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prometheusRules, renderPrometheusRules, alertName, type AlertingRule } from '../../src/monitoring/prometheus-rules.js';
 import { rateTerms, termsOf } from '../../src/monitoring/promql.js';
-import { judgeStateDir } from '../../src/report/state-verdicts.js';
+import { judgeStateDir } from '../../src/app/sources/state-verdicts.js';
 import { recordsOf, sendingOf } from '../../src/rollup/counters.js';
 import { LABEL_OF } from '../../src/tail/metrics.js';
 import { BUILT_IN } from '../../src/verdict/defaults.js';

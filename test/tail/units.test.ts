@@ -1,9 +1,9 @@
 /** Unit tests of the tail building blocks: histogram codec, identity, the view renderer, options. */
 import { describe, expect, it } from 'vitest';
 import { parseListen } from '../../src/cli/metrics-server.js';
-import { NO_PAINT } from '../../src/report/highlight.js';
-import { renderLiveView, type LiveData, type LiveStatus } from '../../src/report/live-view.js';
-import type { GroupRow } from '../../src/report/model.js';
+import { NO_PAINT } from '../../src/render/highlight.js';
+import { renderLiveView, type LiveData, type LiveStatus } from '../../src/render/live-view.js';
+import type { GroupRow } from '../../src/model/model.js';
 import { ratesOf, type Counts } from '../../src/rollup/counters.js';
 import { BINS, binOf } from '../../src/rollup/latency.js';
 import { fingerprintOf } from '../../src/source/file-identity.js';

@@ -1,0 +1,33 @@
+/**
+ * CSV: one row per group (bucket, dimensions, every counter, rates, latency percentiles), for
+ * spreadsheets and scripts. Cells from the logs are neutralized against formula injection.
+ */
+import { COUNTER_NAMES } from '../rollup/counters.js';
+import { isoTime } from './format.js';
+import type { ReportModel } from '../model/model.js';
+import { csvCell } from './sanitize.js';
+
+function roundRate(r: number | null): number | null {
+  return r === null ? null : Math.round(r * 1e6) / 1e6;
+}
+
+export function renderCsv(m: ReportModel): string {
+  const head = [
+    ...(m.bucket === null ? [] : ['bucket']),
+    ...m.by,
+    ...COUNTER_NAMES,
+    'deferralRate', 'bounceRate', 'hardBounceRate', 'complaintRate',
+    'latencyP50', 'latencyP90', 'latencyP99',
+  ];
+  const lines = [head.map(csvCell).join(',')];
+  for (const g of m.groups) {
+    const cells: (string | number | null)[] = [];
+    if (m.bucket !== null) cells.push(g.bucket === null ? '' : isoTime(g.bucket, m.range.tz));
+    for (const d of m.by) cells.push(g.key[d] ?? '');
+    for (const n of COUNTER_NAMES) cells.push(g.counts[n]);
+    cells.push(...[g.rates.deferral, g.rates.bounce, g.rates.hardBounce, g.rates.complaint].map(roundRate));
+    cells.push(g.latency.p50, g.latency.p90, g.latency.p99);
+    lines.push(cells.map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

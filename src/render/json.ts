@@ -1,0 +1,113 @@
+/**
+ * The JSON report, version 1. Stable: fields are only ever added; a change of meaning bumps
+ * `version`. Documented in the README ("JSON (version 1)").
+ */
+import type { GroupRow, ReportModel } from '../model/model.js';
+import { isoTime } from './format.js';
+import type { Problem } from '../parse/problems.js';
+import { verdictJson } from './verdict-json.js';
+import { clockOf, incidentLine } from './incident-view.js';
+import type { IncidentSummary } from '../verdict/incidents.js';
+import { COUNTER_NAMES } from '../rollup/counters.js';
+import type { Comparison, Figures } from '../model/compare.js';
+
+export const JSON_VERSION = 1;
+
+function round(r: number | null): number | null {
+  return r === null ? null : Math.round(r * 1e6) / 1e6;
+}
+
+export function groupJson(row: GroupRow, tz: string, withBucket: boolean, withKey: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (withBucket) out.bucket = row.bucket === null ? null : isoTime(row.bucket, tz);
+  if (withKey) out.key = row.key;
+  Object.assign(out, row.counts);
+  out.rates = {
+    deferral: round(row.rates.deferral),
+    bounce: round(row.rates.bounce),
+    hardBounce: round(row.rates.hardBounce),
+    complaint: round(row.rates.complaint),
+  };
+  out.latency = row.latency;
+  return out;
+}
+
+/** Baseline figures in the shape of a group: counters, `rates`, `latency` percentiles. */
+function figuresJson(f: Figures): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const n of COUNTER_NAMES) out[n] = f[n];
+  out.rates = { deferral: round(f.deferralRate), bounce: round(f.bounceRate), hardBounce: round(f.hardBounceRate), complaint: round(f.complaintRate) };
+  out.latency = { p50: f.latencyP50, p90: f.latencyP90, p99: f.latencyP99 };
+  return out;
+}
+
+export function comparisonJson(c: Comparison, tz: string): Record<string, unknown> {
+  const keyed = (m: ReadonlyMap<string, Figures>) => Object.fromEntries([...m.entries()].map(([k, f]) => [k, figuresJson(f)]));
+  return {
+    mode: c.mode,
+    source: c.source,
+    periods: c.periods.map((p) => ({ since: isoTime(p.since, tz), until: isoTime(p.until, tz), found: p.found })),
+    notes: c.notes,
+    total: c.total === null ? null : figuresJson(c.total),
+    isp: keyed(c.isp),
+    ip: keyed(c.ip),
+    incidents: c.incidents,
+  };
+}
+
+function problemJson(p: Problem): Record<string, unknown> {
+  return { code: p.code, file: p.file, line: p.line, byte: p.byte, message: p.message };
+}
+
+/** `incidents` (always an array) and `incidentWindows`: what was judged, or null when nothing was. */
+function incidentsJson(s: IncidentSummary | null, tz: string): Record<string, unknown> {
+  const time = (t: number | null) => (t === null ? null : isoTime(t, tz));
+  const c = s === null ? null : clockOf(s, tz);
+  return {
+    incidents: s === null || c === null ? [] : s.incidents.map((i) => ({
+      level: i.level, rule: i.rule, metric: i.metric, scope: i.scope, start: isoTime(i.start, tz), end: isoTime(i.end, tz),
+      ongoing: i.ongoing, seconds: i.end - i.start, windows: i.windows, message: incidentLine(i, c), peak: verdictJson(i.peak, tz),
+    })),
+    incidentWindows: s === null ? null : { first: time(s.from), last: time(s.to), step: s.step, cut: s.cut },
+  };
+}
+
+export function reportJson(m: ReportModel): Record<string, unknown> {
+  const tz = m.range.tz;
+  const time = (t: number | null) => (t === null ? null : isoTime(t, tz));
+  return {
+    version: JSON_VERSION,
+    range: { since: time(m.range.since), until: time(m.range.until), tz },
+    by: m.by,
+    bucket: m.bucket,
+    input: {
+      files: m.input.files,
+      bytes: m.input.bytes,
+      records: m.input.records,
+      counted: m.input.counted,
+      badRecords: m.input.badRecords,
+      warnings: m.input.warnings,
+      filtered: m.input.filtered,
+      untimed: m.input.untimed,
+      unknownTypes: m.input.unknownTypes,
+      firstEvent: time(m.input.firstEvent),
+      lastEvent: time(m.input.lastEvent),
+      problemCounts: m.input.problemCounts,
+      problems: m.input.problems.map(problemJson),
+      ...(m.input.gaps === undefined ? {} : {
+        gaps: m.input.gaps.map((g) => ({ file: g.path, offset: g.offset, size: g.size, missing: g.missing, reason: g.reason, detected: time(g.detectedAt) })),
+      }),
+    },
+    status: m.verdicts ? m.verdicts.status : null,
+    verdicts: m.verdicts ? m.verdicts.verdicts.map((v) => verdictJson(v, tz)) : [],
+    ...incidentsJson(m.incidents ?? null, tz),
+    total: groupJson(m.total, tz, false, false),
+    groups: m.groups.map((g) => groupJson(g, tz, m.bucket !== null, true)),
+    omittedKeys: m.omittedKeys,
+    ...(m.comparison === null ? {} : { compare: comparisonJson(m.comparison, tz) }),
+  };
+}
+
+export function renderJson(m: ReportModel): string {
+  return `${JSON.stringify(reportJson(m), null, 2)}\n`;
+}
