@@ -5,10 +5,10 @@
 import { Command, Option } from 'commander';
 import { FIELD_HELP } from '../classify/fields.js';
 import { PmtaAcctError } from '../errors.js';
-import { runAggregate, type AggregateResult, type QueryOptions } from '../query/query-run.js';
-import { ALL_COLUMNS } from '../query/select-sink.js';
-import { runSelect } from '../query/select-run.js';
-import { SORT_NAMES } from '../query/sort.js';
+import { runAggregate, type AggregateResult, type QueryOptions } from '../app/query/query-run.js';
+import { ALL_COLUMNS } from '../app/query/select-sink.js';
+import { runSelect } from '../app/query/select-run.js';
+import { SORT_NAMES } from '../app/query/sort.js';
 import { renderCsv } from '../render/csv.js';
 import { formatBytes, formatCount, shortTime } from '../render/format.js';
 import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';

@@ -11,8 +11,8 @@ import type { Header } from '../parse/header.js';
 import { formatProblem, ProblemLog, WARNING_CODES, type Problem } from '../parse/problems.js';
 import { problemAt, type RecordView } from '../parse/record-view.js';
 import type { Bucketing } from '../rollup/buckets.js';
-import { RecordFilter } from '../query/filter.js';
-import { prepareFilter } from '../query/plan.js';
+import { RecordFilter } from '../where/filter.js';
+import { prepareFilter } from '../where/plan.js';
 import type { EngineOptions, SinkStats } from './options.js';
 
 function strictFailure(p: Problem): void {

@@ -3,15 +3,15 @@
  * run, which is report's run with a --where filter and any fields as the key, rendered from the
  * same ReportModel. The --select run (records themselves) is in select-run.ts.
  */
-import { resolveField } from '../classify/fields.js';
-import { engineOptionsOf, type EngineOptions, type ReadingRequest, type RunSettings } from '../engine/options.js';
-import { runRollup, type RunProgress } from '../engine/run.js';
-import { PmtaAcctError } from '../errors.js';
-import { buildModel, inputOfRun, type ReportModel } from '../model/model.js';
-import type { BucketSize } from '../rollup/buckets.js';
-import { describeInputs, resolveInputPaths, type InputFile } from '../source/inputs.js';
-import { prepareFilter } from './plan.js';
-import { pruneByName } from '../source/prune.js';
+import { resolveField } from '../../classify/fields.js';
+import { engineOptionsOf, type EngineOptions, type ReadingRequest, type RunSettings } from '../../engine/options.js';
+import { runRollup, type RunProgress } from '../../engine/run.js';
+import { PmtaAcctError } from '../../errors.js';
+import { buildModel, inputOfRun, type ReportModel } from '../../model/model.js';
+import type { BucketSize } from '../../rollup/buckets.js';
+import { describeInputs, resolveInputPaths, type InputFile } from '../../source/inputs.js';
+import { prepareFilter } from '../../where/plan.js';
+import { pruneByName } from '../../source/prune.js';
 import { parseSort } from './sort.js';
 
 export interface QueryOptions extends ReadingRequest, RunSettings {

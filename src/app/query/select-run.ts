@@ -6,12 +6,12 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { RunProgress } from '../engine/run.js';
-import { makeHeader } from '../parse/header.js';
-import { RecordReader } from '../parse/reader.js';
-import { RecordRenderer, type RecordFormat } from '../render/records.js';
-import { endDamaged, gunzipFile } from '../source/feed.js';
-import { displayName, type InputFile } from '../source/inputs.js';
+import type { RunProgress } from '../../engine/run.js';
+import { makeHeader } from '../../parse/header.js';
+import { RecordReader } from '../../parse/reader.js';
+import { RecordRenderer, type RecordFormat } from '../../render/records.js';
+import { endDamaged, gunzipFile } from '../../source/feed.js';
+import { displayName, type InputFile } from '../../source/inputs.js';
 import { checkQuery, engineOptions, queryInputs, type QueryOptions } from './query-run.js';
 import { SelectSink } from './select-sink.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PmtaAcctError } from '../../src/errors.js';
-import type { Expr } from '../../src/query/ast.js';
-import { parseExpression } from '../../src/query/parser.js';
-import { prepareFilter } from '../../src/query/plan.js';
+import type { Expr } from '../../src/where/ast.js';
+import { parseExpression } from '../../src/where/parser.js';
+import { prepareFilter } from '../../src/where/plan.js';
 
 /** A compact rendering of the tree: precedence and operators at a glance. */
 function show(e: Expr): string {

@@ -5,10 +5,10 @@
  * percentile (p50, p90, p99) or one of the --group-by fields. Numbers sort biggest first, fields
  * A to Z, unless told otherwise; groups without a value (a rate with no denominator) come last.
  */
-import { PmtaAcctError } from '../errors.js';
-import type { GroupRow } from '../model/model.js';
-import { volume } from '../model/model.js';
-import { COUNTER_NAMES, type CounterName } from '../rollup/counters.js';
+import { PmtaAcctError } from '../../errors.js';
+import type { GroupRow } from '../../model/model.js';
+import { volume } from '../../model/model.js';
+import { COUNTER_NAMES, type CounterName } from '../../rollup/counters.js';
 
 export type RowOrder = (a: GroupRow, b: GroupRow) => number;
 

@@ -3,19 +3,19 @@
  * as the rollup path, then the selected fields of each matching record, until --limit. Unlike the
  * rollup, records of unknown types can be selected (they are evidence too).
  */
-import { TimeSource } from '../classify/classifier.js';
-import { resolveField, type FieldRef } from '../classify/fields.js';
-import { hasSendingIp } from '../classify/record-type.js';
-import { emptyStats, type EngineOptions, type SinkStats } from '../engine/options.js';
-import { RecordGate } from '../engine/record-gate.js';
-import { PmtaAcctError } from '../errors.js';
-import type { Header } from '../parse/header.js';
-import type { ProblemLog } from '../parse/problems.js';
-import type { RecordSink, ScanColumns } from '../parse/reader.js';
-import type { RecordView } from '../parse/record-view.js';
-import { isoTime } from '../render/format.js';
-import type { Cell, RecordRenderer } from '../render/records.js';
-import { makeBucketing, type Bucketing } from '../rollup/buckets.js';
+import { TimeSource } from '../../classify/classifier.js';
+import { resolveField, type FieldRef } from '../../classify/fields.js';
+import { hasSendingIp } from '../../classify/record-type.js';
+import { emptyStats, type EngineOptions, type SinkStats } from '../../engine/options.js';
+import { RecordGate } from '../../engine/record-gate.js';
+import { PmtaAcctError } from '../../errors.js';
+import type { Header } from '../../parse/header.js';
+import type { ProblemLog } from '../../parse/problems.js';
+import type { RecordSink, ScanColumns } from '../../parse/reader.js';
+import type { RecordView } from '../../parse/record-view.js';
+import { isoTime } from '../../render/format.js';
+import type { Cell, RecordRenderer } from '../../render/records.js';
+import { makeBucketing, type Bucketing } from '../../rollup/buckets.js';
 
 /** `*`: every column of the first header read. */
 export const ALL_COLUMNS = '*';
