@@ -1,7 +1,7 @@
 /** `tail --metrics HOST:PORT`: Prometheus text on /metrics, on loopback unless told otherwise. */
 import { createServer, type Server } from 'node:http';
 import { PmtaAcctError } from '../errors.js';
-import type { TailMetrics } from '../tail/metrics.js';
+import type { TailMetrics } from '../app/tail/metrics.js';
 
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text.trim()) ?? /^()()(\d+)$/.exec(text.trim());

@@ -6,8 +6,8 @@
 import type { ReadStream, WriteStream } from 'node:tty';
 import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';
 import { renderLiveView, type LiveStatus, type ViewMode } from '../render/live-view.js';
-import type { TailSession } from '../tail/tail-session.js';
-import { viewData } from '../tail/view-data.js';
+import type { TailSession } from '../app/tail/tail-session.js';
+import { viewData } from '../app/tail/view-data.js';
 import type { RuleSet } from '../verdict/types.js';
 
 export interface ScreenOptions {

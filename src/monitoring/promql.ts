@@ -6,7 +6,7 @@
  * from the definitions the tool judges by and cannot drift from them.
  */
 import { COUNTER_NAMES, countsOf, rateParts, STRIDE, type CounterName, type Counts, type RateName } from '../rollup/counters.js';
-import { LABEL_OF, METRIC_OF, RECORDS_READ_METRIC } from '../tail/metrics.js';
+import { LABEL_OF, METRIC_OF, RECORDS_READ_METRIC } from '../app/tail/metrics.js';
 import { formatWindow } from '../util/numbers.js';
 
 /** coef × counter: one term of a linear definition. */

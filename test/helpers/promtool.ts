@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EMPTY_CONFIG } from '../../src/config/config-file.js';
-import { RECORDS_READ_METRIC, TailMetrics } from '../../src/tail/metrics.js';
+import { RECORDS_READ_METRIC, TailMetrics } from '../../src/app/tail/metrics.js';
 import { DEFAULT_RETAIN } from '../../src/state/tiers.js';
-import { TailSession } from '../../src/tail/tail-session.js';
+import { TailSession } from '../../src/app/tail/tail-session.js';
 import { HEADER } from './acct-writer.js';
 
 export interface ToolResult {

@@ -7,7 +7,7 @@ import { EMPTY_CONFIG } from '../../src/config/config-file.js';
 import { DIMENSIONS } from '../../src/classify/classifier.js';
 import { runStateReport } from '../../src/app/sources/state.js';
 import type { StartFrom } from '../../src/source/follower.js';
-import { TailSession } from '../../src/tail/tail-session.js';
+import { TailSession } from '../../src/app/tail/tail-session.js';
 import type { RetainSpec } from '../../src/state/tiers.js';
 import type { Clock } from '../../src/util/clock.js';
 import type { Expected } from './acct-writer.js';

@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRetain } from '../../src/cli/args.js';
-import type { TailSession } from '../../src/tail/tail-session.js';
+import type { TailSession } from '../../src/app/tail/tail-session.js';
 import { AcctWriter } from '../helpers/acct-writer.js';
 import { SteppedClock } from '../helpers/clock.js';
 import { countedIn, openSession, scratchDirs, settle } from '../helpers/session.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
-import type { TailSession } from '../../src/tail/tail-session.js';
+import type { TailSession } from '../../src/app/tail/tail-session.js';
 import { catchUp, countedIn, openSession } from '../helpers/session.js';
 
 type Action =

@@ -5,7 +5,7 @@
  * bytes lost to a gap found when the state opened).
  */
 import { describe, expect, it } from 'vitest';
-import { TailMetrics } from '../../src/tail/metrics.js';
+import { TailMetrics } from '../../src/app/tail/metrics.js';
 import type { RollupDelta } from '../../src/state/rollup-store.js';
 import { parseExposition } from '../helpers/promtool.js';
 import { at, rollupOf } from '../helpers/rollup.js';

@@ -6,10 +6,10 @@
  * files (every second, and at the end of its input, after which it exits) and keeps trying to take
  * the state. At the end of input the holder reads the spool to its end, commits and exits.
  */
-import { PmtaAcctError } from '../errors.js';
-import { FileRows } from '../state/file-rows.js';
-import { StdinSpool } from '../tail/stdin-spool.js';
-import type { TailSession } from '../tail/tail-session.js';
+import { PmtaAcctError } from '../../errors.js';
+import { FileRows } from '../../state/file-rows.js';
+import { StdinSpool } from './stdin-spool.js';
+import type { TailSession } from './tail-session.js';
 
 /** While another tail holds the state: input handed over this often, or once this much is held. */
 const HAND_OVER_MS = 1000;

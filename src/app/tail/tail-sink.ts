@@ -4,14 +4,14 @@
  * the last commit. Several files are read in turn, so the classifier is pointed at each record's
  * own header (an identity check per record; the column lookup only when the header changes).
  */
-import type { EngineOptions } from '../engine/options.js';
-import { RollupSink } from '../engine/rollup-sink.js';
-import type { Header } from '../parse/header.js';
-import { WARNING_CODES, type Problem } from '../parse/problems.js';
-import type { RecordSink } from '../parse/reader.js';
-import type { RecordView } from '../parse/record-view.js';
-import { Rollup } from '../rollup/rollup.js';
-import { addStat, type BucketStat, type RollupDelta } from '../state/rollup-store.js';
+import type { EngineOptions } from '../../engine/options.js';
+import { RollupSink } from '../../engine/rollup-sink.js';
+import type { Header } from '../../parse/header.js';
+import { WARNING_CODES, type Problem } from '../../parse/problems.js';
+import type { RecordSink } from '../../parse/reader.js';
+import type { RecordView } from '../../parse/record-view.js';
+import { Rollup } from '../../rollup/rollup.js';
+import { addStat, type BucketStat, type RollupDelta } from '../../state/rollup-store.js';
 
 /** Problems kept per delta (all are counted). */
 const KEEP_PER_DELTA = 20;

@@ -11,11 +11,11 @@
  * that count to the rates and alerts of contrib/prometheus (src/monitoring/).
  */
 import type { Counter, Gauge, Registry } from 'prom-client';
-import { lazyRequire } from '../util/lazy-require.js';
-import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
-import { BINS, binRange } from '../rollup/latency.js';
-import { regroup } from '../rollup/regroup.js';
-import type { RollupDelta } from '../state/rollup-store.js';
+import { lazyRequire } from '../../util/lazy-require.js';
+import { COUNTER_NAMES, STRIDE } from '../../rollup/counters.js';
+import { BINS, binRange } from '../../rollup/latency.js';
+import { regroup } from '../../rollup/regroup.js';
+import type { RollupDelta } from '../../state/rollup-store.js';
 
 const promClient = lazyRequire<typeof import('prom-client')>('prom-client');
 

@@ -2,12 +2,12 @@
  * What the live view shows, read from the state: the latest bucket with events and the one
  * before it, regrouped by the key the user picked.
  */
-import { makeBucketing } from '../rollup/buckets.js';
-import { regroup } from '../rollup/regroup.js';
-import { rowsOf, volume, type GroupRow } from '../model/model.js';
-import { viewKey, type LiveData, type LiveRow, type ViewMode } from '../render/live-view.js';
-import { stateTiers, UNTIMED_BUCKET, type Db, type StateConfig } from '../state/state-db.js';
-import { readRollup } from '../state/stored-read.js';
+import { makeBucketing } from '../../rollup/buckets.js';
+import { regroup } from '../../rollup/regroup.js';
+import { rowsOf, volume, type GroupRow } from '../../model/model.js';
+import { viewKey, type LiveData, type LiveRow, type ViewMode } from '../../render/live-view.js';
+import { stateTiers, UNTIMED_BUCKET, type Db, type StateConfig } from '../../state/state-db.js';
+import { readRollup } from '../../state/stored-read.js';
 
 export function latestBucket(db: Db): number | null {
   const r = db.prepare('SELECT max(bucket) AS b FROM buckets WHERE bucket <> ?').get(UNTIMED_BUCKET) as { b: number | null };

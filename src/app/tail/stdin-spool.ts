@@ -18,10 +18,10 @@
  */
 import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ProblemLog } from '../parse/problems.js';
-import { RecordReader } from '../parse/reader.js';
-import { parseRotationName } from '../source/rotation-name.js';
-import type { FileRow } from '../state/file-rows.js';
+import { ProblemLog } from '../../parse/problems.js';
+import { RecordReader } from '../../parse/reader.js';
+import { parseRotationName } from '../../source/rotation-name.js';
+import type { FileRow } from '../../state/file-rows.js';
 
 const STEM = 'pipe';
 

@@ -5,19 +5,19 @@
  * happens in memory only; what a crash loses is exactly what the next start reads again.
  */
 import { resolve } from 'node:path';
-import type { Config } from '../config/config-file.js';
-import { engineOptionsOf } from '../engine/options.js';
-import { messageOf, PmtaAcctError } from '../errors.js';
-import { makeLayout } from '../source/discovery.js';
-import type { StartFrom } from '../source/follower.js';
-import { FollowerGroup } from '../source/follower-group.js';
-import { TierAging } from '../state/aging.js';
-import { FileRows, type Gap } from '../state/file-rows.js';
-import { RollupStore, type RollupDelta, type TouchedBucket } from '../state/rollup-store.js';
-import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../state/state-db.js';
-import { resolveRetention, type RetainSpec } from '../state/tiers.js';
+import type { Config } from '../../config/config-file.js';
+import { engineOptionsOf } from '../../engine/options.js';
+import { messageOf, PmtaAcctError } from '../../errors.js';
+import { makeLayout } from '../../source/discovery.js';
+import type { StartFrom } from '../../source/follower.js';
+import { FollowerGroup } from '../../source/follower-group.js';
+import { TierAging } from '../../state/aging.js';
+import { FileRows, type Gap } from '../../state/file-rows.js';
+import { RollupStore, type RollupDelta, type TouchedBucket } from '../../state/rollup-store.js';
+import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../../state/state-db.js';
+import { resolveRetention, type RetainSpec } from '../../state/tiers.js';
 import { mergeDeltas, TailSink } from './tail-sink.js';
-import { systemClock, type Clock } from '../util/clock.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 
 /** How long the row of a file gone from disk is kept (to recognise its content if it comes back). */
 const GONE_FILES_KEPT = 35 * 86400;

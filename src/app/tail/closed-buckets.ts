@@ -6,14 +6,14 @@
  * Buckets are written at the grain of the tier the records went to: a catch-up over old files
  * writes hours (or days) where the state keeps only those, and says so in `bucketSize`.
  */
-import { Rollup } from '../rollup/rollup.js';
-import { groupJson, JSON_VERSION } from '../render/json.js';
-import { rowOf, rowOrder, totalOf } from '../model/model.js';
-import { isoTime } from '../render/format.js';
-import type { RollupDelta, TouchedBucket } from '../state/rollup-store.js';
-import type { Db, StateConfig } from '../state/state-db.js';
-import { readRollup } from '../state/stored-read.js';
-import type { Tier } from '../state/tiers.js';
+import { Rollup } from '../../rollup/rollup.js';
+import { groupJson, JSON_VERSION } from '../../render/json.js';
+import { rowOf, rowOrder, totalOf } from '../../model/model.js';
+import { isoTime } from '../../render/format.js';
+import type { RollupDelta, TouchedBucket } from '../../state/rollup-store.js';
+import type { Db, StateConfig } from '../../state/state-db.js';
+import { readRollup } from '../../state/stored-read.js';
+import type { Tier } from '../../state/tiers.js';
 
 export class ClosedBuckets {
   private readonly db: Db;
