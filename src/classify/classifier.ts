@@ -9,7 +9,7 @@ import type { ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import { KEY_CELL, KEY_DOMAIN } from '../parse/scanner.js';
 import { parseTimestamp } from '../parse/time.js';
-import { Dictionary } from '../rollup/dictionary.js';
+import { Dictionary } from '../util/dictionary.js';
 import { grownTo } from '../util/grow.js';
 import { DiagMasker } from './diag.js';
 import { ScannedKeys } from './scanned-keys.js';

@@ -6,7 +6,7 @@
  */
 import type { RecordView } from '../parse/record-view.js';
 import { KEY_CELL, KEY_DOMAIN, type Scanner } from '../parse/scanner.js';
-import type { Dictionary } from '../rollup/dictionary.js';
+import type { Dictionary } from '../util/dictionary.js';
 import { grownTo } from '../util/grow.js';
 import { Translation } from './translation.js';
 

@@ -3,7 +3,7 @@
  * dictionaries a run counts into, cached. A record is counted in at most two rollups (the report's
  * and the verdict windows'), so two target dictionaries are kept, the last one first.
  */
-import type { Dictionary } from '../rollup/dictionary.js';
+import type { Dictionary } from '../util/dictionary.js';
 
 export class Translation {
   private dict: Dictionary | null = null;

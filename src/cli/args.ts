@@ -4,7 +4,7 @@ import { isDimension, type Dimension, DIMENSIONS } from '../classify/classifier.
 import { PmtaAcctError } from '../errors.js';
 import { BUCKET_SIZES, isBucketSize, type BucketSize } from '../rollup/buckets.js';
 import type { RetainSpec } from '../state/tiers.js';
-import { parseDuration } from '../util/time-range.js';
+import { parseDuration } from '../parse/time-range.js';
 
 export function parseDims(text: string): Dimension[] {
   const dims = text.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -18,7 +18,7 @@ import { terminalSafe } from '../render/sanitize.js';
 import { renderTable } from '../render/table.js';
 import { renderGroupsMarkdown } from '../render/markdown.js';
 import { checkTimeZone } from '../rollup/buckets.js';
-import { parseRange } from '../util/time-range.js';
+import { parseRange } from '../parse/time-range.js';
 import { parseBucket, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK } from './exit.js';
 import { streamOutput, useColor, warn, warnBadRecords, writeOutput } from './io.js';

@@ -14,7 +14,7 @@ import { runReportWith, type ReportRequest } from '../app/report/report.js';
 import { runStateReport } from '../app/sources/state.js';
 import { judgeStateDir, stateIncidents } from '../app/sources/state-verdicts.js';
 import { clockOf } from '../util/clock.js';
-import { parseRange } from '../util/time-range.js';
+import { parseRange } from '../parse/time-range.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
 import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, writeOutput, warn, warnBadRecords } from './io.js';

@@ -18,7 +18,7 @@ import { TailMetrics } from '../app/tail/metrics.js';
 import { TailSession } from '../app/tail/tail-session.js';
 import { readTotals } from '../state/rollup-store.js';
 import { storedEventSpan } from '../state/stored-read.js';
-import { parseInstant } from '../util/time-range.js';
+import { parseInstant } from '../parse/time-range.js';
 import { parseDims, parseList, parsePositiveInt, parseRetain, parseSeconds as seconds } from './args.js';
 import { EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, warn, writePiecesNow } from './io.js';

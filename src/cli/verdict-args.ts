@@ -3,7 +3,7 @@ import { createIspMap } from '../classify/isp-map.js';
 import type { Config } from '../config/config-file.js';
 import { loadRateLimits } from '../pmta-config/limits.js';
 import { clockOf } from '../util/clock.js';
-import { parseInstant } from '../util/time-range.js';
+import { parseInstant } from '../parse/time-range.js';
 import { planVerdicts, type VerdictPlan } from '../verdict/plan.js';
 import { loadRules } from '../verdict/rules-file.js';
 

@@ -4,7 +4,7 @@
  * so a record costs one hash probe. Rollups merge exactly and associatively (files, workers, hosts,
  * the stored state of `tail`), and memory grows with the number of keys, never with the input.
  */
-import { Dictionary } from './dictionary.js';
+import { Dictionary } from '../util/dictionary.js';
 import { KeyTable } from './key-table.js';
 import { BINS, binOf } from './latency.js';
 import { BOUNCED, DELIVERED, DELIVERED_BYTES, HARD_BOUNCED, SOFT_BOUNCED, STRIDE } from './counters.js';

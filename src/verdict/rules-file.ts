@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import type { Node, Scalar, YAMLMap } from 'yaml';
 import { readYaml, type YamlReader } from '../config/yaml-reader.js';
 import { PmtaAcctError } from '../errors.js';
-import { parseDuration } from '../util/time-range.js';
+import { parseDuration } from '../parse/time-range.js';
 import { formatPercent } from '../util/numbers.js';
 import { assertZone } from '../util/zone.js';
 import { BUILT_IN, BUILT_IN_RULES, DEFAULT_MIN_VOLUME, DEFAULT_SILENCE_RECORDS } from './defaults.js';

@@ -6,7 +6,7 @@
  */
 import { HARD_INDEX, LATENCY_INDEX, OUTCOMES, resolveField, type FieldRef } from '../classify/fields.js';
 import { PmtaAcctError } from '../errors.js';
-import { parseDuration, parseInstant } from '../util/time-range.js';
+import { parseDuration, parseInstant } from '../parse/time-range.js';
 import type { CompareOp, Expr, FieldName, Literal } from './ast.js';
 import { compileGlob, foldedBytes, type Glob } from './bytes.js';
 import { exprError } from './expr-error.js';

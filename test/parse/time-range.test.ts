@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseInstant, parseRange } from '../../src/util/time-range.js';
+import { parseDuration, parseInstant, parseRange } from '../../src/parse/time-range.js';
 
 const NOW = Date.UTC(2026, 10, 29, 10, 30, 0) / 1000; // Sunday 29 Nov 2026 10:30 UTC
 

@@ -8,8 +8,8 @@
  * (`90m`, `24h`, `7d`, `2w`).
  */
 import { PmtaAcctError } from '../errors.js';
-import { parseWrittenTime } from '../parse/time.js';
-import { fromWallSeconds, startOfLocalDay } from './zone.js';
+import { parseWrittenTime } from './time.js';
+import { fromWallSeconds, startOfLocalDay } from '../util/zone.js';
 
 const DURATION = /^(\d+)\s*(s|m|min|h|d|w)$/;
 const UNIT: Record<string, number> = { s: 1, m: 60, min: 60, h: 3600, d: 86400, w: 604800 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Dictionary } from '../../src/rollup/dictionary.js';
+import { Dictionary } from '../../src/util/dictionary.js';
 
 describe('Dictionary', () => {
   it('gives the same id to a value whether it comes as bytes or as a string', () => {
