@@ -2,10 +2,6 @@
  * Record types as small integers (pmta-accounting.md §1). Unknown codes are kept by name in the
  * input statistics (forward compatibility), never counted as one of these.
  */
-import {
-  BOUNCED, COMPLAINTS, DEFERRED, DELIVERED, QUEUE_DEFERRED, RECEIVED, REMOTE_BOUNCED, REMOTE_STATUS,
-} from '../rollup/counters.js';
-
 export const TYPE_D = 0;
 export const TYPE_B = 1;
 export const TYPE_T = 2;
@@ -17,11 +13,6 @@ export const TYPE_R = 7;
 export const TYPE_UNKNOWN = 8;
 
 export const TYPE_CODES = ['d', 'b', 't', 'tq', 'f', 'rb', 'rs', 'r'] as const;
-
-/** Counter index of each known type. */
-export const COUNTER_OF_TYPE: readonly number[] = [
-  DELIVERED, BOUNCED, DEFERRED, QUEUE_DEFERRED, COMPLAINTS, REMOTE_BOUNCED, REMOTE_STATUS, RECEIVED,
-];
 
 /** Types whose dlvSourceIp is one of our sending IPs (in f records it is the provider's). */
 export function hasSendingIp(type: number): boolean {

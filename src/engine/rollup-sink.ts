@@ -6,17 +6,25 @@
 import type { Classifier } from '../classify/classifier.js';
 import { dimensionIndex, TimeSource } from '../classify/classifier.js';
 import { resolveField, type FieldRef } from '../classify/fields.js';
-import { COUNTER_OF_TYPE, TYPE_D } from '../classify/record-type.js';
+import { TYPE_D } from '../classify/record-type.js';
 import { PmtaAcctError } from '../errors.js';
 import type { Header } from '../parse/header.js';
 import type { Problem, ProblemLog } from '../parse/problems.js';
 import type { RecordSink, ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.js';
+import {
+  BOUNCED, COMPLAINTS, DEFERRED, DELIVERED, QUEUE_DEFERRED, RECEIVED, REMOTE_BOUNCED, REMOTE_STATUS,
+} from '../rollup/counters.js';
 import { regroup } from '../rollup/regroup.js';
 import { NO_BUCKET, Rollup, type RollupData } from '../rollup/rollup.js';
 import { emptyStats, windowKeepFrom, type EngineOptions, type SinkStats, type WindowRollupSpec } from './options.js';
 import { RecordGate } from './record-gate.js';
+
+/** The counter each known record type adds to, by type (classify/record-type.ts: TYPE_D ... TYPE_R). */
+const COUNTER_OF_TYPE: readonly number[] = [
+  DELIVERED, BOUNCED, DEFERRED, QUEUE_DEFERRED, COMPLAINTS, REMOTE_BOUNCED, REMOTE_STATUS, RECEIVED,
+];
 
 /** The fields of the rollup's key, resolved (an unknown name is a bug of the caller). */
 function resolveDims(dims: readonly string[]): FieldRef[] {

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PmtaAcctError, messageOf } from '../errors.js';
-import { totalOf, tableOf } from '../model/model.js';
+import { totalOf, tableOf } from '../model/rows.js';
 import { bucketSeconds, type BucketSize } from '../rollup/buckets.js';
 import { regroup } from '../rollup/regroup.js';
 import { Rollup } from '../rollup/rollup.js';

@@ -5,7 +5,7 @@
  * (history/history.ts); this module only computes baselines and changes, as data.
  */
 import { COUNTER_NAMES, type Counts } from '../rollup/counters.js';
-import type { GroupRow } from './model.js';
+import type { GroupRow } from './rows.js';
 
 export const COMPARE_MODES = ['previous', '7d'] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];

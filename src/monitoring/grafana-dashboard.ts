@@ -7,7 +7,7 @@
  * built-in rules (a test holds the two equal and checks every query with promtool).
  */
 import { type RateName } from '../rollup/counters.js';
-import { GAP_METRIC, LATENCY_METRIC, RECORDS_READ_METRIC } from '../app/tail/metrics.js';
+import { GAP_METRIC, LATENCY_METRIC, RECORDS_READ_METRIC } from './metric-names.js';
 import { formatCount, formatPercent, formatWindow } from '../util/numbers.js';
 import { METRIC_WORDS } from '../verdict/message.js';
 import { ruleForRow } from '../verdict/thresholds.js';

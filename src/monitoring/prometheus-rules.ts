@@ -11,7 +11,7 @@
  * quiet, README "Prometheus and Grafana").
  */
 import { RATE_NAMES, recordsOf, sendingOf, type RateName } from '../rollup/counters.js';
-import { GAP_METRIC } from '../app/tail/metrics.js';
+import { GAP_METRIC } from './metric-names.js';
 import { formatPercent, formatWindow } from '../util/numbers.js';
 import { METRIC_WORDS } from '../verdict/message.js';
 import { scopeText } from '../verdict/rules-file.js';

@@ -1,12 +1,12 @@
 /**
  * PromQL for what the verdicts judge, over the counters `tail --metrics` exports. The counter
- * families and labels are those of src/tail/metrics.ts; the rates are those of
+ * families and labels are those of src/monitoring/metric-names.ts; the rates are those of
  * src/rollup/counters.ts (rateParts, recordsOf, sendingOf). Those definitions are linear in the
  * counters, so their terms are read off by evaluating them on unit counts: the PromQL is written
  * from the definitions the tool judges by and cannot drift from them.
  */
 import { COUNTER_NAMES, countsOf, rateParts, STRIDE, type CounterName, type Counts, type RateName } from '../rollup/counters.js';
-import { LABEL_OF, METRIC_OF, RECORDS_READ_METRIC } from '../app/tail/metrics.js';
+import { LABEL_OF, METRIC_OF, RECORDS_READ_METRIC } from './metric-names.js';
 import { formatWindow } from '../util/numbers.js';
 
 /** coef × counter: one term of a linear definition. */

@@ -10,7 +10,7 @@
  * webhooks accept; its text is shown as it is written.
  */
 import { hostname } from 'node:os';
-import type { Payload } from './notifier.js';
+import type { Payload } from './payload.js';
 
 export const WEBHOOK_FORMATS = ['json', 'slack', 'teams'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];

@@ -6,7 +6,7 @@
 import type { RateMetric, RuleSet } from '../verdict/types.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import { rowRateLevel } from '../verdict/thresholds.js';
-import type { GroupRow } from '../model/model.js';
+import type { GroupRow } from '../model/rows.js';
 
 export type Level = 'ok' | 'warn' | 'crit';
 

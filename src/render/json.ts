@@ -2,7 +2,8 @@
  * The JSON report, version 1. Stable: fields are only ever added; a change of meaning bumps
  * `version`. Documented in the README ("JSON (version 1)").
  */
-import type { GroupRow, ReportModel } from '../model/model.js';
+import type { ReportModel } from '../model/model.js';
+import type { GroupRow } from '../model/rows.js';
 import { isoTime } from './format.js';
 import type { Problem } from '../parse/problems.js';
 import { verdictJson } from './verdict-json.js';

@@ -8,7 +8,7 @@ import { formatBytes, formatCount, formatRate, shortTime } from './format.js';
 import { rowLevels, type Level, type Paint } from './highlight.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
-import type { GroupRow } from '../model/model.js';
+import type { GroupRow } from '../model/rows.js';
 import { terminalSafe } from './sanitize.js';
 
 export type ViewMode = 'isp' | 'ip' | 'vmta';

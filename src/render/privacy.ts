@@ -6,7 +6,8 @@
  * before any renderer sees it.
  */
 import type { Problem } from '../parse/problems.js';
-import type { GroupRow, ReportModel } from '../model/model.js';
+import type { ReportModel } from '../model/model.js';
+import type { GroupRow } from '../model/rows.js';
 import type { ReasonRow } from '../model/reasons.js';
 import { redactAddresses } from './sanitize.js';
 import type { ReportVerdict } from './verdict-view.js';

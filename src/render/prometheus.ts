@@ -10,7 +10,8 @@
  * never a domain, a job or anything a record can make up.
  */
 import { isIP } from 'node:net';
-import type { GroupRow, ReportModel } from '../model/model.js';
+import type { ReportModel } from '../model/model.js';
+import type { GroupRow } from '../model/rows.js';
 import { scopeText, severityOf } from './verdict-view.js';
 
 const P = 'pmta_acct_report';

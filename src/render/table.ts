@@ -9,7 +9,8 @@ import { changeOf, figuresOf, formatChange, type FigureName } from '../model/com
 import { comparisonSentence, incidentComparison } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
 import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
-import type { GroupRow, ReportModel } from '../model/model.js';
+import type { ReportModel } from '../model/model.js';
+import type { GroupRow } from '../model/rows.js';
 import { terminalSafe } from './sanitize.js';
 import { verdictContext, verdictLines } from './verdicts.js';
 import { clockOf, incidentContext, INCIDENT_COLUMNS } from './incident-view.js';

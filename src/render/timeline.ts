@@ -6,7 +6,8 @@
 import { COUNTER_NAMES, type Counts } from '../rollup/counters.js';
 import { makeBucketing } from '../rollup/buckets.js';
 import { shortTime } from './format.js';
-import type { GroupRow, ReportModel } from '../model/model.js';
+import type { ReportModel } from '../model/model.js';
+import type { GroupRow } from '../model/rows.js';
 
 /** At most this many points per chart: finer buckets are added up into coarser ones. */
 const MAX_POINTS = 720;

@@ -1,7 +1,7 @@
 /** What a Follower is given (options, hooks into the session) and what it tells about its files. */
 import type { ProblemLog } from '../parse/problems.js';
 import type { RecordSink } from '../parse/reader.js';
-import type { FileRow, Gap } from '../state/file-rows.js';
+import type { FileRow, Gap } from './file-row.js';
 import type { Clock } from '../util/clock.js';
 import type { Layout } from './discovery.js';
 import type { ReadLimits } from './tracked-file.js';

@@ -6,7 +6,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { ScannerPool } from '../parse/scanner.js';
-import type { FileRow } from '../state/file-rows.js';
+import type { FileRow } from './file-row.js';
 import { isRotatedName, type Layout } from './discovery.js';
 import { Follower, type FollowedFile, type FollowHooks, type FollowOptions, type StartFrom } from './follower.js';
 

@@ -7,7 +7,7 @@
  * copied is recognised by its first record and not read again. See docs/architecture.md.
  */
 import { closeSync, openSync } from 'node:fs';
-import type { FileRow, Gap } from '../state/file-rows.js';
+import type { FileRow, Gap } from './file-row.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { comparePaths, listRotated } from './discovery.js';
 import { fingerprintFile, fstatBig, gzipHasMore, isGzipFd, keyOf, sameKey, statBig, type FileKey } from './file-identity.js';

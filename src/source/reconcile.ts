@@ -9,7 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ProblemLog } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
-import type { FileRow, FileState } from '../state/file-rows.js';
+import type { FileRow, FileState } from './file-row.js';
 import type { Layout } from './discovery.js';
 import { fingerprintFile, fingerprintOf, fstatBig, isGzipFd, keyOf, markerMatches, readHead, sameKey, statBig, type FileKey } from './file-identity.js';
 

@@ -11,7 +11,7 @@ import type { ProblemLog } from '../parse/problems.js';
 import { RecordReader, type RecordSink } from '../parse/reader.js';
 import type { ScannerPool } from '../parse/scanner.js';
 import type { RecordView } from '../parse/record-view.js';
-import type { FileRow } from '../state/file-rows.js';
+import type { FileRow } from './file-row.js';
 import { fingerprintOf, firstRecordOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
 import type { Clock } from '../util/clock.js';
 

@@ -3,7 +3,7 @@ import { decodeDay, encodeDay, type DaySummary } from '../../src/history/day-fil
 import { PmtaAcctError } from '../../src/errors.js';
 import { COUNTER_NAMES, DELIVERED, BOUNCED } from '../../src/rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../../src/rollup/rollup.js';
-import { tableOf, totalOf } from '../../src/model/model.js';
+import { tableOf, totalOf } from '../../src/model/rows.js';
 
 function rollup(dim: string, rows: [string, number, number, number[]][]): Rollup {
   const r = new Rollup([dim]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changeOf, compareWith, formatChange, median, medianFigures, changeTone, figuresOf, type PeriodFigures } from '../../src/model/compare.js';
-import type { GroupRow } from '../../src/model/model.js';
+import type { GroupRow } from '../../src/model/rows.js';
 import { COUNTER_NAMES, ratesOf, type Counts } from '../../src/rollup/counters.js';
 
 function row(key: Record<string, string>, c: Partial<Counts>, p50: number | null = null): GroupRow {

@@ -13,7 +13,7 @@ import { prometheusRules, renderPrometheusRules, alertName, type AlertingRule } 
 import { rateTerms, termsOf } from '../../src/monitoring/promql.js';
 import { judgeStateDir } from '../../src/app/sources/state-verdicts.js';
 import { recordsOf, sendingOf } from '../../src/rollup/counters.js';
-import { LABEL_OF } from '../../src/app/tail/metrics.js';
+import { LABEL_OF } from '../../src/monitoring/metric-names.js';
 import { BUILT_IN } from '../../src/verdict/defaults.js';
 import { planVerdicts } from '../../src/verdict/plan.js';
 import { parseRules } from '../../src/verdict/rules-file.js';

@@ -14,7 +14,7 @@ import { TierAging } from '../../src/state/aging.js';
 import { openStateForTail, stateTiers } from '../../src/state/state-db.js';
 import { readRollup } from '../../src/state/stored-read.js';
 import { resolveRetention, DEFAULT_RETAIN } from '../../src/state/tiers.js';
-import { rowsOf } from '../../src/model/model.js';
+import { rowsOf } from '../../src/model/rows.js';
 import { fixture, runCli } from '../helpers/cli.js';
 import { nowAt, tailOnce } from '../helpers/tail.js';
 

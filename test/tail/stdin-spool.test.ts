@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareRotationNames } from '../../src/source/rotation-name.js';
-import type { FileRow } from '../../src/state/file-rows.js';
+import type { FileRow } from '../../src/source/file-row.js';
 import { StdinSpool } from '../../src/app/tail/stdin-spool.js';
 import { HEADER_LINE, pipeRows } from '../helpers/pipe.js';
 import { scratchDirs } from '../helpers/session.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseListen } from '../../src/cli/metrics-server.js';
 import { NO_PAINT } from '../../src/render/highlight.js';
 import { renderLiveView, type LiveData, type LiveStatus } from '../../src/render/live-view.js';
-import type { GroupRow } from '../../src/model/model.js';
+import type { GroupRow } from '../../src/model/rows.js';
 import { ratesOf, type Counts } from '../../src/rollup/counters.js';
 import { BINS, binOf } from '../../src/rollup/latency.js';
 import { fingerprintOf } from '../../src/source/file-identity.js';

@@ -6,8 +6,8 @@
  * A to Z, unless told otherwise; groups without a value (a rate with no denominator) come last.
  */
 import { PmtaAcctError } from '../../errors.js';
-import type { GroupRow } from '../../model/model.js';
-import { volume } from '../../model/model.js';
+import type { GroupRow } from '../../model/rows.js';
+import { volume } from '../../model/rows.js';
 import { COUNTER_NAMES, type CounterName } from '../../rollup/counters.js';
 
 export type RowOrder = (a: GroupRow, b: GroupRow) => number;

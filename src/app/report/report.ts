@@ -13,7 +13,8 @@ import type { HistorySource } from '../../history/history.js';
 import { bucketFitsDays, bucketForDays, saveDays } from '../../history/summary-dir.js';
 import type { CompareMode } from '../../model/compare.js';
 import { compareReport } from './compare.js';
-import { buildModel, inputOfRun, type ReportModel } from '../../model/model.js';
+import { buildModel, type ReportModel } from '../../model/model.js';
+import { inputOfRun } from '../sources/files.js';
 import { INCIDENT_REACH } from '../../verdict/incidents.js';
 import { judgeFiles, judgeIncidents, windowSpec, type VerdictPlan } from '../../verdict/plan.js';
 

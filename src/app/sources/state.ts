@@ -44,8 +44,6 @@ function stateInput(db: Db, tiers: readonly Tier[], range: BucketRange | null, r
       filtered: range === null ? 0 : stats.outside,
       untimed: range === null ? 0 : stats.untimed,
       unknownTypes,
-      unmatched: 0,
-      columnsFound: [],
       firstEvent: stats.firstEvent,
       lastEvent: stats.lastEvent,
     },

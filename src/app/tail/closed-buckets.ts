@@ -8,7 +8,7 @@
  */
 import { Rollup } from '../../rollup/rollup.js';
 import { groupJson, JSON_VERSION } from '../../render/json.js';
-import { rowOf, rowOrder, totalOf } from '../../model/model.js';
+import { rowOf, rowOrder, totalOf } from '../../model/rows.js';
 import { isoTime } from '../../render/format.js';
 import type { RollupDelta, TouchedBucket } from '../../state/rollup-store.js';
 import type { Db, StateConfig } from '../../state/state-db.js';

@@ -21,7 +21,7 @@ import { basename, join } from 'node:path';
 import { ProblemLog } from '../../parse/problems.js';
 import { RecordReader } from '../../parse/reader.js';
 import { parseRotationName } from '../../source/rotation-name.js';
-import type { FileRow } from '../../state/file-rows.js';
+import type { FileRow } from '../../source/file-row.js';
 
 const STEM = 'pipe';
 

@@ -4,7 +4,7 @@
  */
 import { makeBucketing } from '../../rollup/buckets.js';
 import { regroup } from '../../rollup/regroup.js';
-import { rowsOf, volume, type GroupRow } from '../../model/model.js';
+import { rowsOf, volume, type GroupRow } from '../../model/rows.js';
 import { viewKey, type LiveData, type LiveRow, type ViewMode } from '../../render/live-view.js';
 import { stateTiers, UNTIMED_BUCKET, type Db, type StateConfig } from '../../state/state-db.js';
 import { readRollup } from '../../state/stored-read.js';

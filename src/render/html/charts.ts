@@ -5,7 +5,8 @@
  */
 import { attemptsOf, type Counts } from '../../rollup/counters.js';
 import { formatCount, formatRate } from '../format.js';
-import type { GroupRow, ReportModel } from '../../model/model.js';
+import type { ReportModel } from '../../model/model.js';
+import type { GroupRow } from '../../model/rows.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { ispPoints, perPoint, type Timeline } from '../timeline.js';
 import { lineChart, sparkline, stackedBars, type Series } from './svg.js';

@@ -9,7 +9,8 @@ import { formatBytes, formatCount, formatRate, formatSeconds } from '../format.j
 import { rowLevels, type Level } from '../highlight.js';
 import { BUILT_IN } from '../../verdict/defaults.js';
 import type { RuleSet } from '../../verdict/types.js';
-import type { GroupRow, ReportModel } from '../../model/model.js';
+import type { ReportModel } from '../../model/model.js';
+import type { GroupRow } from '../../model/rows.js';
 import { topIsps, topReasons, type ReasonRow } from '../../model/reasons.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { latencyBar } from './svg.js';

@@ -1,0 +1,111 @@
+/**
+ * A rollup's groups as rows (counts, rates and latency of one key in one bucket) and the regroupings
+ * every view of the report is made of: the total, a table by some dimensions, the series, the top
+ * keys. The one definition of a row's order (by bucket, biggest first, then by key).
+ */
+import { COUNTER_NAMES, countsOf, ratesOf, recordsOf, STRIDE, type Counts, type Rates } from '../rollup/counters.js';
+import { BINS, summarize, type LatencySummary } from '../rollup/latency.js';
+import { regroup } from '../rollup/regroup.js';
+import type { Rollup } from '../rollup/rollup.js';
+
+export interface GroupRow {
+  /** Bucket start, epoch seconds; null without buckets. */
+  readonly bucket: number | null;
+  readonly key: Readonly<Record<string, string>>;
+  readonly counts: Counts;
+  readonly rates: Rates;
+  readonly latency: LatencySummary;
+}
+
+/** Records of every kind in a group: how big it is, for ordering. */
+export function volume(c: Counts): number {
+  return recordsOf(c);
+}
+
+/** Group g of a rollup as a row. */
+export function rowOf(r: Rollup, g: number): GroupRow {
+  const key: Record<string, string> = {};
+  r.dims.forEach((d, i) => {
+    key[d] = r.valueOf(g, i);
+  });
+  const counts = countsOf(r.counters, g * STRIDE);
+  const start = r.bucketOf(g);
+  return { bucket: Number.isNaN(start) ? null : start, key, counts, rates: ratesOf(counts), latency: summarize(r.hist, r.histSlots[g] < 0 ? -1 : r.histSlots[g] * BINS) };
+}
+
+/**
+ * The groups of a rollup in the order of its rows: by bucket (none first), then biggest first,
+ * then by key. Sort keys are taken once per group, and no row is made (a caller writing rows one at
+ * a time makes each when it writes it).
+ */
+export function rowOrder(r: Rollup): number[] {
+  const n = r.size;
+  const bucket = new Float64Array(n);
+  const size = new Float64Array(n);
+  const key: string[] = new Array<string>(n);
+  for (let g = 0; g < n; g++) {
+    const start = r.bucketOf(g);
+    bucket[g] = Number.isNaN(start) ? Number.NEGATIVE_INFINITY : start;
+    size[g] = volume(countsOf(r.counters, g * STRIDE));
+    key[g] = r.dims.map((_, i) => r.valueOf(g, i)).join('\u0000');
+  }
+  const order = Array.from({ length: n }, (_, g) => g);
+  order.sort((a, b) => {
+    if (bucket[a] !== bucket[b]) return bucket[a] - bucket[b];
+    if (size[a] !== size[b]) return size[b] - size[a];
+    return key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : 0;
+  });
+  return order;
+}
+
+function keyText(row: GroupRow): string {
+  return Object.values(row.key).join('\u0000');
+}
+
+/** Rows of a rollup: by bucket (none first), then biggest first, then by key. */
+export function rowsOf(r: Rollup): GroupRow[] {
+  return rowOrder(r).map((g) => rowOf(r, g));
+}
+
+/** One row for the whole rollup. */
+export function totalOf(r: Rollup): GroupRow {
+  const all = regroup(r, [], null);
+  if (all.size === 0) {
+    const counts = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Counts;
+    return { bucket: null, key: {}, counts, rates: ratesOf(counts), latency: summarize(undefined, -1) };
+  }
+  return rowOf(all, 0);
+}
+
+/** Rows by `dims` over all buckets (the per-ISP and per-IP tables). */
+export function tableOf(r: Rollup, dims: readonly string[]): GroupRow[] {
+  return rowsOf(regroup(r, dims, null));
+}
+
+/** Totals per bucket (the time series). */
+export function seriesOf(r: Rollup): GroupRow[] {
+  return rowsOf(regroup(r, [], (start) => start)).filter((row) => row.bucket !== null);
+}
+
+/** Keep the `top` biggest keys (over all buckets); returns the rows kept and how many keys went. */
+export function keepTop(rows: readonly GroupRow[], top: number | null): { rows: GroupRow[]; omitted: number } {
+  if (top === null) return { rows: [...rows], omitted: 0 };
+  const size = new Map<string, number>();
+  for (const row of rows) size.set(keyText(row), (size.get(keyText(row)) ?? 0) + volume(row.counts));
+  if (size.size <= top) return { rows: [...rows], omitted: 0 };
+  const kept = new Set([...size.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top).map(([k]) => k));
+  return { rows: rows.filter((row) => kept.has(keyText(row))), omitted: size.size - kept.size };
+}
+
+/**
+ * Keep the `top` keys first in `order` (ranked on their totals over all buckets, ties by key);
+ * rows come out by bucket, then by that rank.
+ */
+export function keepTopOrdered(rows: readonly GroupRow[], keyRows: readonly GroupRow[], top: number | null, order: (a: GroupRow, b: GroupRow) => number): { rows: GroupRow[]; omitted: number } {
+  const ranked = [...keyRows].sort((a, b) => order(a, b) || (keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0));
+  const kept = top === null ? ranked : ranked.slice(0, top);
+  const rank = new Map(kept.map((row, i) => [keyText(row), i]));
+  const out = rows.filter((row) => rank.has(keyText(row)));
+  out.sort((a, b) => (a.bucket ?? Number.NEGATIVE_INFINITY) - (b.bucket ?? Number.NEGATIVE_INFINITY) || (rank.get(keyText(a)) ?? 0) - (rank.get(keyText(b)) ?? 0));
+  return { rows: out, omitted: ranked.length - kept.length };
+}
