@@ -4,19 +4,19 @@
  * arguments, unreadable input, a bad rules or PowerMTA config file) is answered on stdout in the
  * plugin format too, since monitoring systems show stdout and often drop stderr.
  *
- * The rollup comes from the files through the engine (runReport with no tables), or with
- * `--state DIR` from the buckets tail stored (checkStateModel: the windows' buckets only, judged
- * with windows ending now).
+ * The verdicts come from a rollup source (src/app/sources/): the files through the engine, or with
+ * `--state DIR` the buckets tail stored (the windows' buckets only, judged with windows ending now).
  */
 import { Command, Option } from 'commander';
+import { check } from '../app/report/check.js';
+import { FilesSource } from '../app/sources/files.js';
+import type { RollupSource } from '../app/sources/rollup-source.js';
+import { StateSource } from '../app/sources/state.js';
 import { PmtaAcctError, messageOf } from '../errors.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { renderCheckJson, renderCheckText, renderCheckUnknown } from '../render/check.js';
-import { redactModel } from '../render/privacy.js';
-import { runReport, type ReportRequest } from '../app/report/report.js';
-import { checkStateModel } from '../app/sources/state.js';
 import { clockOf } from '../util/clock.js';
-import { EXIT_CRITICAL, EXIT_OK, EXIT_UNKNOWN, EXIT_WARNING } from './exit.js';
+import { EXIT_UNKNOWN, exitOfStatus } from './exit.js';
 import { writeOutput } from './io.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
@@ -28,36 +28,17 @@ interface CheckFlags extends VerdictFlags, ReadingFlags {
   state?: string;
 }
 
-async function check(inputs: string[], flags: CheckFlags): Promise<{ text: string; code: number }> {
+async function runCheck(inputs: string[], flags: CheckFlags): Promise<{ text: string; code: number }> {
   if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'check: name at least one file or directory (or - for standard input), or --state DIR');
   if (inputs.length > 0 && flags.state !== undefined) throw new PmtaAcctError('USAGE', 'check --state judges the stored buckets: name no input files');
   const tz = checkTimeZone(flags.tz);
   const reading = await readingOf(flags);
   const plan = await verdictPlanOf(flags, reading.config, tz);
-  const request: ReportRequest = {
-    inputs,
-    by: [],
-    alsoBy: [],
-    bucket: null,
-    since: null,
-    until: null,
-    tz,
-    top: null,
-    ...reading,
-    verdicts: plan,
-  };
   // From a tail state the windows end now (or at --at): the state is live. Only the buckets the
   // windows need are read, and the input line comes from per-bucket counts.
-  const judged = flags.state === undefined
-    ? await runReport(request)
-    : checkStateModel(flags.state, request, plan, Math.floor(clockOf().now() / 1000));
-  // Record text in bad-record messages can hold recipient addresses: never in a monitoring system.
-  const model = redactModel(judged);
-  const summary = model.verdicts;
-  if (!summary || summary.end === null) {
-    throw new PmtaAcctError('INPUT_UNREADABLE', 'no record with a time in the input: nothing to judge (give --at to judge silence)');
-  }
-  const code = summary.status === 'CRIT' ? EXIT_CRITICAL : summary.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
+  const source: RollupSource = flags.state === undefined ? new FilesSource(inputs, reading) : new StateSource(flags.state, Math.floor(clockOf().now() / 1000));
+  const { model, summary } = await check(source, { by: [], alsoBy: [], bucket: null, since: null, until: null, tz, top: null }, plan);
+  const code = exitOfStatus(summary.status);
   const text = flags.format === 'json' ? renderCheckJson(model, summary, code) : renderCheckText(model, summary, { verbose: flags.verbose });
   return { text, code };
 }
@@ -77,7 +58,7 @@ export function checkCommand(onExit: (code: number) => void): Command {
     .configureOutput({ outputError: (text) => writeOutput(renderCheckUnknown(text.replace(/^error: /, '').trim(), false), undefined) })
     .action(async (inputs: string[], flags: CheckFlags) => {
       try {
-        const { text, code } = await check(inputs, flags);
+        const { text, code } = await runCheck(inputs, flags);
         writeOutput(text, undefined);
         onExit(code);
       } catch (err) {

@@ -7,3 +7,8 @@ export const EXIT_OK = 0;
 export const EXIT_WARNING = 1;
 export const EXIT_CRITICAL = 2;
 export const EXIT_UNKNOWN = 3;
+
+/** The exit status of a verdict status: WARN 1, CRIT 2, else 0. */
+export function exitOfStatus(status: 'OK' | 'WARN' | 'CRIT'): number {
+  return status === 'CRIT' ? EXIT_CRITICAL : status === 'WARN' ? EXIT_WARNING : EXIT_OK;
+}

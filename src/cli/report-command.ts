@@ -1,22 +1,20 @@
 /** `pmta-acct report`: argv → ReportRequest → text on stdout (or a file). */
 import { Command, Option } from 'commander';
+import { report } from '../app/report/report.js';
+import { FilesSource } from '../app/sources/files.js';
+import type { RollupQuestion, RollupSource } from '../app/sources/rollup-source.js';
+import { StateSource } from '../app/sources/state.js';
 import { PmtaAcctError } from '../errors.js';
-import type { HistorySource } from '../history/history.js';
-import { ModelHistory } from '../history/model-history.js';
 import { SummaryDirHistory } from '../history/summary-dir.js';
-import { compareReport } from '../app/report/compare.js';
-import { checkTimeZone } from '../rollup/buckets.js';
 import { COMPARE_MODES, type CompareMode } from '../model/compare.js';
-import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';
 import type { ReportModel } from '../model/model.js';
-import { redactModel } from '../render/privacy.js';
-import { runReportWith, type ReportRequest } from '../app/report/report.js';
-import { runStateReport } from '../app/sources/state.js';
-import { judgeStateDir, stateIncidents } from '../app/sources/state-verdicts.js';
-import { clockOf } from '../util/clock.js';
 import { parseRange } from '../parse/time-range.js';
+import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';
+import { redactModel } from '../render/privacy.js';
+import { checkTimeZone } from '../rollup/buckets.js';
+import { clockOf } from '../util/clock.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
-import { EXIT_CRITICAL, EXIT_OK, EXIT_WARNING } from './exit.js';
+import { EXIT_OK, exitOfStatus } from './exit.js';
 import { useColor, writeOutput, warn, warnBadRecords } from './io.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
@@ -52,24 +50,7 @@ function outputsOf(flags: ReportFlags): { file: string | undefined; format: Form
 /** The verdicts' status as the exit code (the `check` codes), unless --exit-zero. */
 function exitCodeOf(model: ReportModel, flags: ReportFlags): number {
   if (flags.exitZero === true || !model.verdicts) return EXIT_OK;
-  return model.verdicts.status === 'CRIT' ? EXIT_CRITICAL : model.verdicts.status === 'WARN' ? EXIT_WARNING : EXIT_OK;
-}
-
-/**
- * Where --compare reads earlier periods: --history DIR, else the --save DIR, else (with --state)
- * the tail state itself, which keeps per-ISP and per-IP buckets for --retain days.
- */
-function historyOf(flags: ReportFlags, request: ReportRequest): HistorySource | null {
-  const dir = flags.history ?? flags.save;
-  if (dir !== undefined) return new SummaryDirHistory(dir);
-  const state = flags.state;
-  if (state === undefined) return null;
-  return new ModelHistory(`the tail state in ${state}`, (since, until, tz) => {
-    const { model } = runStateReport(state, { ...request, by: ['isp', 'ip'], alsoBy: [], bucket: null, since, until, tz, top: null });
-    const plan = request.verdicts ?? null;
-    const incidents = plan === null ? null : stateIncidents(state, plan, since, until, until);
-    return Promise.resolve(model.input.counted === 0 ? null : { ...model, incidents });
-  });
+  return exitOfStatus(model.verdicts.status);
 }
 
 function parseCompare(text: string | undefined): CompareMode | null {
@@ -155,8 +136,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
       const reading = await readingOf(flags);
       const config = reading.config;
       const plan = flags.verdicts === false ? null : await verdictPlanOf(flags, config, tz);
-      const request: ReportRequest = {
-        inputs,
+      const question: RollupQuestion = {
         by: parseDims(flags.by),
         alsoBy,
         bucket: parseBucket(flags.bucket),
@@ -166,29 +146,21 @@ export function reportCommand(onExit: (code: number) => void): Command {
         top: human ? null : (parsePositiveInt(flags.top, '--top') ?? null),
         // JSON and CSV show the total and the groups only; --compare compares the views.
         views: human || compare !== null,
-        ...reading,
         verdicts: plan,
       };
-      let model: ReportModel;
-      if (flags.state !== undefined) {
-        if (inputs.length > 0) throw new PmtaAcctError('USAGE', 'report --state reads the stored buckets: name no input files');
-        const fromState = runStateReport(flags.state, request);
-        for (const note of fromState.notes) warn(note);
-        model = fromState.model;
-        if (plan !== null) {
-          const verdicts = judgeStateDir(flags.state, plan, now);
-          model = { ...model, verdicts, incidents: stateIncidents(flags.state, plan, range.since, range.until, verdicts.end), rules: plan.rules };
-        }
-        if (compare !== null) model = { ...model, comparison: await compareReport(model, compare, historyOf(flags, request) as HistorySource) };
-        for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
-      } else {
-        model = (await runReportWith(request, {
-          charts: formats.has('html') || formats.has('md') || formats.has('table'),
-          save: flags.save ?? null,
-          compare,
-          history: compare === null ? null : historyOf(flags, request),
-        })).model;
-      }
+      if (flags.state !== undefined && inputs.length > 0) throw new PmtaAcctError('USAGE', 'report --state reads the stored buckets: name no input files');
+      const source: RollupSource = flags.state === undefined ? new FilesSource(inputs, reading) : new StateSource(flags.state, now);
+      // --compare reads --history DIR, else the --save DIR, else what the source keeps (a tail state).
+      const historyDir = flags.history ?? flags.save;
+      const outcome = await report(source, question, {
+        charts: formats.has('html') || formats.has('md') || formats.has('table'),
+        save: flags.save ?? null,
+        compare,
+        history: historyDir === undefined ? null : new SummaryDirHistory(historyDir),
+      });
+      for (const note of outcome.notes) warn(note);
+      const model = outcome.model;
+      for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
       const shown = flags.showAddresses === true ? model : redactModel(model);
       for (const o of outputs) {
         writeOutput(await render(o.format, shown, flags, flags.color !== false && useColor(o.file)), o.file);

@@ -50,10 +50,7 @@ export async function catchUp(live: string, state: string, opts: Parameters<type
 
 /** What the state counted, from the same report --state path the CLI uses. */
 export function countedIn(state: string): Expected {
-  const { model } = runStateReport(state, {
-    inputs: [], by: ['isp'], alsoBy: [], bucket: null, since: null, until: null, tz: 'UTC', top: null,
-    config: EMPTY_CONFIG, hardCategories: null, header: null, strict: false, threads: 1,
-  });
+  const { model } = runStateReport(state, { by: ['isp'], alsoBy: [], bucket: null, since: null, until: null, tz: 'UTC', top: null });
   const byIsp: Record<string, number> = {};
   for (const g of model.groups) byIsp[g.key.isp] = g.counts.delivered + g.counts.deferred + g.counts.bounced + g.counts.complaints;
   const c = model.total.counts;

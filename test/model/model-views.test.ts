@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../bench/generate.js';
 import { EMPTY_CONFIG } from '../../src/config/config-file.js';
 import { renderJson } from '../../src/render/json.js';
-import { runReport, type ReportRequest } from '../../src/app/report/report.js';
+import { runReport } from '../../src/app/report/report.js';
+import type { ReportRequest } from '../../src/app/sources/files.js';
 
 /** JSON and CSV skip the views beside the groups (ModelOptions.views): nothing they show changes. */
 describe('a report model without its views', () => {

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDay } from '../../bench/generate.js';
 import { EMPTY_CONFIG } from '../../src/config/config-file.js';
-import { runReport, type ReportRequest } from '../../src/app/report/report.js';
+import { runReport } from '../../src/app/report/report.js';
+import type { ReportRequest } from '../../src/app/sources/files.js';
 import { planVerdicts } from '../../src/verdict/plan.js';
 import type { RateRule, RuleSet, SilenceRule } from '../../src/verdict/types.js';
 

@@ -14,10 +14,12 @@ import { openStateForReading, stateTiers, type Db, type StateConfig } from '../.
 import { rangeStats, readRollup, storedEdge, tierSpans, type BucketRange } from '../../state/stored-read.js';
 import type { Tier } from '../../state/tiers.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
+import type { HistorySource } from '../../history/history.js';
+import { ModelHistory } from '../../history/model-history.js';
+import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
 import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
-import type { ReportRequest } from '../report/report.js';
 import { isoTime } from '../../render/format.js';
-import { judgeStoredState } from './state-verdicts.js';
+import { judgeStateDir, judgeStoredState, stateIncidents } from './state-verdicts.js';
 
 export interface StateReport {
   readonly model: ReportModel;
@@ -75,7 +77,7 @@ function checkGrain(db: Db, dir: string, config: StateConfig, tiers: readonly Ti
   throw new PmtaAcctError('USAGE', `--bucket ${bucket}: in this range the state in ${dir} keeps only ${parts.join(' and ')} (tail rolls buckets up as they age: --retain); ask --bucket ${coarsest}, or --since ${isoTime(after, tz)}`);
 }
 
-export function runStateReport(dir: string, req: ReportRequest): StateReport {
+export function runStateReport(dir: string, req: RollupQuestion): StateReport {
   const state = openStateForReading(dir);
   try {
     // One read transaction: a snapshot, while tail may move buckets from one tier to the next.
@@ -85,7 +87,7 @@ export function runStateReport(dir: string, req: ReportRequest): StateReport {
   }
 }
 
-function reportOf(dir: string, db: Db, c: StateConfig, req: ReportRequest): StateReport {
+function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): StateReport {
   const tiers = stateTiers(c);
   const dims: string[] = [...req.by];
   for (const d of req.alsoBy) if (!dims.includes(d) && c.dims.includes(d)) dims.push(d);
@@ -126,7 +128,7 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: ReportRequest): Stat
  * per-bucket counts; nothing else is read, so a check costs the same on a day-old state and on a
  * year-old one.
  */
-export function checkStateModel(dir: string, req: ReportRequest, plan: VerdictPlan, now: number): ReportModel {
+export function checkStateModel(dir: string, req: RollupQuestion, plan: VerdictPlan, now: number): ReportModel {
   const state = openStateForReading(dir);
   try {
     const c = state.config;
@@ -137,5 +139,38 @@ export function checkStateModel(dir: string, req: ReportRequest, plan: VerdictPl
     })();
   } finally {
     state.close();
+  }
+}
+
+/**
+ * The rollup source of a tail state: buckets read for the range asked (the grain the state holds
+ * there), verdict windows ending at `--at` or now (`now`: the CLI's clock), and the state itself as
+ * the history `--compare` reads when no `--history DIR` is given. The model has the state's own
+ * buckets: no chart buckets, and no day files for --save (`days` is null).
+ */
+export class StateSource implements RollupSource {
+  constructor(private readonly dir: string, private readonly now: number) {}
+
+  report(q: RollupQuestion, _shape: ReportShape): Promise<SourceReport> {
+    const { model, notes } = runStateReport(this.dir, q);
+    const plan = q.verdicts ?? null;
+    if (plan === null) return Promise.resolve({ model, notes, days: null });
+    const verdicts = judgeStateDir(this.dir, plan, this.now);
+    const incidents = stateIncidents(this.dir, plan, q.since, q.until, verdicts.end);
+    return Promise.resolve({ model: { ...model, verdicts, incidents, rules: plan.rules }, notes, days: null });
+  }
+
+  check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
+    return Promise.resolve(checkStateModel(this.dir, q, plan, this.now));
+  }
+
+  /** Per-ISP and per-IP buckets for --retain days, judged for incidents as the report is. */
+  history(q: RollupQuestion): HistorySource {
+    return new ModelHistory(`the tail state in ${this.dir}`, (since, until, tz) => {
+      const { model } = runStateReport(this.dir, { ...q, by: ['isp', 'ip'], alsoBy: [], bucket: null, since, until, tz, top: null });
+      const plan = q.verdicts ?? null;
+      const incidents = plan === null ? null : stateIncidents(this.dir, plan, since, until, until);
+      return Promise.resolve(model.input.counted === 0 ? null : { ...model, incidents });
+    });
   }
 }
