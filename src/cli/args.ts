@@ -6,10 +6,11 @@ import { BUCKET_SIZES, isBucketSize, type BucketSize } from '../rollup/buckets.j
 import type { RetainSpec } from '../state/tiers.js';
 import { parseDuration } from '../parse/time-range.js';
 
-export function parseDims(text: string): Dimension[] {
+/** A list of dimensions; `option` names the option in the error (--by, tail's --dims). */
+export function parseDims(text: string, option = '--by'): Dimension[] {
   const dims = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const d of dims) {
-    if (!isDimension(d)) throw new PmtaAcctError('USAGE', `--by: unknown dimension '${d}' (use ${DIMENSIONS.join(', ')})`);
+    if (!isDimension(d)) throw new PmtaAcctError('USAGE', `${option}: unknown dimension '${d}' (use ${DIMENSIONS.join(', ')})`);
   }
   return [...new Set(dims)] as Dimension[];
 }

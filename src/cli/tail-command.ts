@@ -4,37 +4,35 @@ import { dirname, resolve } from 'node:path';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { watch, type FSWatcher } from 'chokidar';
 import { Command, Option } from 'commander';
+import { TailAlerts } from '../app/tail/alerts.js';
+import { ClosedBuckets } from '../app/tail/closed-buckets.js';
+import { STORED_BUCKETS, TAIL_DEFAULTS } from '../app/tail/defaults.js';
+import { TailMetrics } from '../app/tail/metrics.js';
+import { PipeInput } from '../app/tail/pipe-input.js';
+import { spoolLive } from '../app/tail/stdin-spool.js';
+import { TailSession } from '../app/tail/tail-session.js';
+import { TailTicks } from '../app/tail/ticks.js';
 import { loadConfig } from '../config/config-file.js';
+import { PmtaAcctError } from '../errors.js';
+import { WEBHOOK_FORMATS, type WebhookFormat } from '../notify/formats.js';
+import { Notifier } from '../notify/notifier.js';
+import { checkWebhookUrl } from '../notify/webhook.js';
+import { parseInstant } from '../parse/time-range.js';
 import { moveToFor } from '../pmta-config/acct-files.js';
 import { readPmtaConfig } from '../pmta-config/parse.js';
-import { PmtaAcctError } from '../errors.js';
 import { checkTimeZone, type BucketSize } from '../rollup/buckets.js';
 import { makeLayout } from '../source/discovery.js';
 import type { StartFrom } from '../source/follower.js';
+import { readTotals } from '../state/rollup-store.js';
 import { defaultStateDir, type StateConfig } from '../state/state-db.js';
 import { DEFAULT_RETAIN, formatSeconds } from '../state/tiers.js';
-import { ClosedBuckets } from '../app/tail/closed-buckets.js';
-import { TailMetrics } from '../app/tail/metrics.js';
-import { TailSession } from '../app/tail/tail-session.js';
-import { readTotals } from '../state/rollup-store.js';
-import { storedEventSpan } from '../state/stored-read.js';
-import { parseInstant } from '../parse/time-range.js';
+import { clockOf } from '../util/clock.js';
 import { parseDims, parseList, parsePositiveInt, parseRetain, parseSeconds as seconds } from './args.js';
 import { EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, warn, writePiecesNow } from './io.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
 import { Screen } from './tail-screen.js';
-import { PipeInput } from '../app/tail/pipe-input.js';
-import { spoolLive } from '../app/tail/stdin-spool.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
-import { Notifier } from '../notify/notifier.js';
-import { changePayload } from '../notify/payload.js';
-import { WEBHOOK_FORMATS, type WebhookFormat } from '../notify/formats.js';
-import { checkWebhookUrl } from '../notify/webhook.js';
-import { StateJudge } from '../app/sources/state-verdicts.js';
-import { LevelTracker } from '../verdict/tracker.js';
-import { messageOf } from '../errors.js';
-import { clockOf, systemClock } from '../util/clock.js';
 
 interface TailFlags extends VerdictFlags {
   state?: string;
@@ -68,11 +66,16 @@ interface TailFlags extends VerdictFlags {
   alertLink?: string;
 }
 
-const STORED_BUCKETS: readonly BucketSize[] = ['1m', '5m', '15m', '1h'];
+function parseStoredBucket(text: string | undefined): BucketSize {
+  if (text === undefined) return TAIL_DEFAULTS.bucket;
+  const bucket = STORED_BUCKETS.find((b) => b === text);
+  if (bucket === undefined) throw new PmtaAcctError('USAGE', `--bucket: '${text}' is not one of ${STORED_BUCKETS.join(', ')}`);
+  return bucket;
+}
 
 function parseFrom(text: string, tz: string): { from: StartFrom; since: number | null } {
   if (text === 'beginning' || text === 'end') return { from: text, since: null };
-  return { from: 'beginning', since: parseInstant(text, tz, Math.floor(Date.now() / 1000)) };
+  return { from: 'beginning', since: parseInstant(text, tz, Math.floor(clockOf().now() / 1000)) };
 }
 
 export function tailCommand(onExit: (code: number) => void): Command {
@@ -81,21 +84,21 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .argument('[live-files...]', "PowerMTA's live accounting file (the <acct-file> path, e.g. /var/log/pmta/acct.csv); several when the config splits record types over several <acct-file>s")
     .option('--stdin', "read PowerMTA's pipe target on standard input (<acct-file |/usr/bin/pmta-acct tail --stdin --state DIR>) instead of following files")
     .option('--state <dir>', 'state directory (default $XDG_STATE_HOME/pmta-acct, else ~/.local/state/pmta-acct)')
-    .option('--from <where>', 'with no state yet: beginning, end, or a time (2026-11-28, 24h, ...)', 'end')
+    .option('--from <where>', 'with no state yet: beginning, end, or a time (2026-11-28, 24h, ...)', TAIL_DEFAULTS.from)
     .option('--once', 'catch up (rotated files included) and exit')
     // No default value: commander would print it as "(default: [])".
     .option('--rotated-dir <dir>', 'where rotated files are moved (<acct-file> move-to); repeatable', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-    .option('--bucket <size>', 'bucket size kept in a new state: 1m, 5m, 15m or 1h (default 5m)')
-    .option('--dims <dims>', 'dimensions kept in a new state (default isp,ip,vmta,pool)')
-    .option('--by <dims>', 'grouping of the JSON lines', 'isp,ip')
-    .option('--tz <zone>', 'time zone of a new state (labels, and 1d reports from it) (default UTC)')
+    .option('--bucket <size>', `bucket size kept in a new state: ${STORED_BUCKETS.slice(0, -1).join(', ')} or ${STORED_BUCKETS.at(-1)} (default ${TAIL_DEFAULTS.bucket})`)
+    .option('--dims <dims>', `dimensions kept in a new state (default ${TAIL_DEFAULTS.dims.join(',')})`)
+    .option('--by <dims>', 'grouping of the JSON lines', TAIL_DEFAULTS.by)
+    .option('--tz <zone>', `time zone of a new state (labels, and 1d reports from it) (default ${TAIL_DEFAULTS.tz})`)
     .addOption(new Option('--format <format>', 'view (full screen; default on a terminal), ndjson (one JSON line per closed bucket; default otherwise) or none (nothing on stdout; default with --stdin)').choices(['view', 'ndjson', 'none']))
-    .option('--refresh <seconds>', 'redraw the view this often', '1')
+    .option('--refresh <seconds>', 'redraw the view this often', String(TAIL_DEFAULTS.refreshSeconds))
     .option('--retain <spec>', 'how long buckets are kept, per tier: 5m=48h,1h=35d,1d=400d by default (older 5m buckets are rolled up into hours, older hours into days); one duration (35d) keeps nothing older than that')
     .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics (HOST defaults to 127.0.0.1)')
-    .option('--poll <ms>', 'look at the files this often', '250')
-    .option('--rotate-wait <seconds>', 'close a rotated file once it stayed at its end this long', '30')
-    .option('--grace <seconds>', 'a bucket is closed (JSON line) once events this far past its end arrive', '60')
+    .option('--poll <ms>', 'look at the files this often', String(TAIL_DEFAULTS.pollMs))
+    .option('--rotate-wait <seconds>', 'close a rotated file once it stayed at its end this long', String(TAIL_DEFAULTS.rotateWaitSeconds))
+    .option('--grace <seconds>', 'a bucket is closed (JSON line) once events this far past its end arrive', String(TAIL_DEFAULTS.graceSeconds))
     .option('--no-watch', 'poll only (no file system events; for network file systems)')
     .option('--no-color', 'no colours in the view')
     .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
@@ -106,10 +109,10 @@ export function tailCommand(onExit: (code: number) => void): Command {
     .option('--webhook <url>', 'POST the change to this URL when a verdict changes level (retried with backoff)')
     .addOption(new Option('--webhook-format <format>', 'what --webhook posts: json (the change as pmta-acct writes it), slack or teams (their incoming-webhook messages)').choices([...WEBHOOK_FORMATS]).default('json'))
     .option('--alert-link <url>', 'a link put in every alert (a dashboard, the nightly report): a button in Slack and Teams, `link` in JSON')
-    .addOption(new Option('--commit-interval <ms>').default('1000').hideHelp())
-    .addOption(new Option('--commit-rows <n>').default('10000').hideHelp())
-    .addOption(new Option('--chunk-size <bytes>').hideHelp())
-    .addOption(new Option('--spool-size <bytes>').default(String(64 << 20)).hideHelp())
+    .addOption(new Option('--commit-interval <ms>').default(String(TAIL_DEFAULTS.commitIntervalMs)).hideHelp())
+    .addOption(new Option('--commit-rows <n>').default(String(TAIL_DEFAULTS.commitRows)).hideHelp())
+    .addOption(new Option('--chunk-size <bytes>').default(String(TAIL_DEFAULTS.chunkSize)).hideHelp())
+    .addOption(new Option('--spool-size <bytes>').default(String(TAIL_DEFAULTS.spoolSize)).hideHelp())
     .action(async (liveArgs: string[], flags: TailFlags) => {
       const stdin = flags.stdin === true;
       if (stdin && liveArgs.length > 0) throw new PmtaAcctError('USAGE', 'tail --stdin reads standard input: name no live file');
@@ -118,14 +121,13 @@ export function tailCommand(onExit: (code: number) => void): Command {
       if (stdin && (flags.rotatedDir ?? []).length > 0) throw new PmtaAcctError('USAGE', 'tail --stdin: --rotated-dir is for followed files');
       if (stdin && flags.format === 'view') throw new PmtaAcctError('USAGE', 'tail --stdin: standard input is the pipe, so there is no live view (--format ndjson or none)');
       const stateDir = resolve(flags.state ?? defaultStateDir());
-      const spoolSize = parsePositiveInt(flags.spoolSize, '--spool-size') ?? 64 << 20;
+      const spoolSize = parsePositiveInt(flags.spoolSize, '--spool-size') ?? TAIL_DEFAULTS.spoolSize;
       const lives = stdin ? [spoolLive(stateDir)] : [...new Set(liveArgs.map((l) => resolve(l)))];
       const live = lives[0];
-      const tz = checkTimeZone(flags.tz ?? 'UTC');
-      const bucket = (flags.bucket ?? '5m') as BucketSize;
-      if (!STORED_BUCKETS.includes(bucket)) throw new PmtaAcctError('USAGE', `--bucket: '${flags.bucket}' is not one of ${STORED_BUCKETS.join(', ')}`);
-      const dims = parseDims(flags.dims ?? 'isp,ip,vmta,pool');
-      const by = parseDims(flags.by);
+      const tz = checkTimeZone(flags.tz ?? TAIL_DEFAULTS.tz);
+      const bucket = parseStoredBucket(flags.bucket);
+      const dims = flags.dims === undefined ? [...TAIL_DEFAULTS.dims] : parseDims(flags.dims, '--dims');
+      const by = parseDims(flags.by, '--by');
       const missing = by.filter((d) => !dims.includes(d));
       if (flags.dims !== undefined && missing.length > 0) throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: not in --dims ${dims.join(',')}`);
       // The spool holds only what this state has not counted yet: read all of it.
@@ -160,29 +162,26 @@ export function tailCommand(onExit: (code: number) => void): Command {
           notice(`rotated files are also looked for in ${moveTo.dir} (move-to of the <acct-file> at ${moveTo.place})`);
         }
       }
-      // The committed data's first and latest event: where verdict windows end while catching up.
-      let firstData: number | null = null;
-      let dataTime: number | null = null;
       let gapsSeen = 0;
       let lostBytes = 0;
       const lost: string[] = [];
-      let closed: ClosedBuckets | null = null;
-      let metrics: TailMetrics | null = null;
       let pipe: PipeInput | null = null;
       const wall = clockOf();
+      const alerts = new TailAlerts({ plan, once: flags.once === true, notifier, link, enabled: notifier !== null || view, clock: wall, notice });
+      const ticks = new TailTicks({ clock: wall, alerts, write: writePiecesNow });
       const open = () => TailSession.open(
         {
           stateDir, create, explicit, from, once: flags.once === true,
           rotatedDirs,
           retain: flags.retain === undefined ? DEFAULT_RETAIN : parseRetain(flags.retain),
-          commitInterval: parsePositiveInt(flags.commitInterval, '--commit-interval') ?? 1000,
-          commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? 10000,
+          commitInterval: parsePositiveInt(flags.commitInterval, '--commit-interval') ?? TAIL_DEFAULTS.commitIntervalMs,
+          commitRows: parsePositiveInt(flags.commitRows, '--commit-rows') ?? TAIL_DEFAULTS.commitRows,
           // Only this process writes the spool, and never a file it has cut off: nothing to wait for.
           rotateWait: stdin ? 0 : seconds(flags.rotateWait, '--rotate-wait') * 1000,
-          scanInterval: 1000,
+          scanInterval: TAIL_DEFAULTS.scanIntervalMs,
           config: fileConfig,
           hardCategories: parseList(flags.hardCategories),
-          chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size') ?? 256 * 1024,
+          chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size') ?? TAIL_DEFAULTS.chunkSize,
           failpoint: process.env.PMTA_ACCT_FAILPOINT,
           clock: wall,
         },
@@ -196,21 +195,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
             else warn(text);
             notices.push(text);
             lostBytes += g.missing;
-            metrics?.lost(g.missing);
+            ticks.metrics?.lost(g.missing);
           },
           committed: (delta, touched) => {
-            // Buckets closed by event time are written now: a catch-up (--once) never yields to the
-            // timer below, and holding their lines to the end made tail grow with the days read.
-            if (closed !== null) {
-              closed.add(delta, touched);
-              for (const line of closed.take(null)) writePiecesNow(line);
-            }
-            metrics?.add(delta);
+            ticks.committed(delta, touched);
             pipe?.committed();
-            for (const b of delta.buckets.values()) {
-              if (Number.isFinite(b.first)) firstData = Math.min(firstData ?? b.first, b.first);
-              if (Number.isFinite(b.last)) dataTime = Math.max(dataTime ?? b.last, b.last);
-            }
           },
           beforeCommit: () => pipe?.sync(),
         },
@@ -230,41 +219,6 @@ export function tailCommand(onExit: (code: number) => void): Command {
         session.close();
         throw new PmtaAcctError('USAGE', `--retain ${config.bucket}=${formatSeconds(session.retention[0])}: the verdict rules look back ${formatSeconds(plan.horizon)}; keep ${config.bucket} buckets at least that long (tail's alerts and check --state judge them)`);
       }
-      // Verdicts over the stored buckets: windows end at each verdict-grain edge the committed data
-      // has passed (a replay judges the day as report does), then at now once tail is live (with
-      // --once: one second after the latest event). Level changes become notices and alerts.
-      const tracker = new LevelTracker(new Map(plan.rules.rules.map((r) => [r.name, r.hold ?? 0])));
-      let judgedCommits = -1;
-      let judgedAt = -Infinity;
-      let judging = notifier !== null || view;
-      let stateJudge: StateJudge | null = null;
-      let stateLast: number | null = null;
-      const judgeNow = (final = false) => {
-        if (!judging) return;
-        // the throttle runs on elapsed time (a clock step cannot stall it)
-        const now = Math.floor(wall.now() / 1000);
-        if (!final && session.commits === judgedCommits && systemClock.elapsed() - judgedAt < 60_000) return;
-        judgedCommits = session.commits;
-        judgedAt = systemClock.elapsed();
-        try {
-          if (stateJudge === null) {
-            stateLast = session.started ? null : storedEventSpan(session.state.db, session.store.tiers).last;
-            stateJudge = new StateJudge(session.state.db, config, plan, stateLast);
-          }
-          // --once ends one second after the latest event (this run's, else the state's), as a report does
-          const latest = dataTime ?? stateLast;
-          const last = flags.once === true ? (final && latest !== null ? latest + 1 : null) : session.follower.lag() === 0 ? now : null;
-          for (const step of stateJudge.judge(firstData, dataTime, last)) {
-            for (const c of tracker.update(step.verdicts, step.end)) {
-              notice(`${c.previous} -> ${c.verdict.level}: ${c.verdict.message}`);
-              notifier?.send(changePayload(c, config.tz, step.end, link));
-            }
-          }
-        } catch (err) {
-          judging = false;
-          notice(`verdicts off: ${messageOf(err)}`);
-        }
-      };
       if (session.started && stdin) {
         warn(`new state in ${session.state.dir}: counting standard input (spooled in ${dirname(live)} until counted)`);
       } else if (session.started) {
@@ -275,10 +229,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
           ? `new state in ${session.state.dir}: starting at the end of ${at}${lives.length > 1 ? ` and of ${lives.slice(1).join(', ')}` : ''} (--from end; --from beginning reads the rotated files too)`
           : `new state in ${session.state.dir}: reading ${lives.join(', ')} and ${lives.length > 1 ? 'their' : 'its'} rotated files from the beginning${since === null ? '' : `, counting events from ${flags.from}`}`);
       }
-      if (format === 'ndjson') closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));
+      if (format === 'ndjson') ticks.closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));
       let server: import('node:http').Server | null = null;
       if (flags.metrics !== undefined) {
-        metrics = new TailMetrics(config.dims);
+        const metrics = new TailMetrics(config.dims);
+        ticks.metrics = metrics;
         // gaps are found when the state opens, before there are metrics
         metrics.lost(lostBytes);
         const { host, port } = parseListen(flags.metrics);
@@ -304,29 +259,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       let screen: Screen | null = null;
-      let lastRows = 0;
-      let lastAt = systemClock.elapsed();
-      let rate = 0;
-      let lastJudge = -Infinity;
-      const tick = setInterval(() => {
-        const now = systemClock.elapsed();
-        const wallSec = Math.floor(wall.now() / 1000);
-        const rows = session.rowsRead + session.sink.rows;
-        rate = ((rows - lastRows) * 1000) / Math.max(1, now - lastAt);
-        lastRows = rows;
-        lastAt = now;
-        metrics?.lag.set(session.follower.lag());
-        metrics?.files.set(session.follower.followed().length);
-        if (session.sink.lastEvent !== null) metrics?.lastEvent.set(session.sink.lastEvent);
-        if (closed !== null) for (const line of closed.take(wallSec)) writePiecesNow(line);
-        if (now - lastJudge >= 5000) {
-          lastJudge = now;
-          judgeNow();
-        }
-      }, 1000);
+      ticks.start();
+      const tick = setInterval(() => ticks.tick(session), 1000);
       if (view) {
         screen = new Screen(session, process.stdout as WriteStream, process.stdin as ReadStream, {
-          refresh: seconds(flags.refresh, '--refresh') * 1000 || 1000,
+          refresh: seconds(flags.refresh, '--refresh') * 1000 || TAIL_DEFAULTS.refreshSeconds * 1000,
           color: flags.color && useColor(undefined),
           notices: () => notices,
           rules: plan.rules,
@@ -334,7 +271,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
             const totals = readTotals(session.state.db);
             return {
               live: lives.join(', '),
-              rate,
+              rate: ticks.rate,
               lagBytes: session.follower.lag(),
               badRecords: totals.get('badRecords') ?? 0,
               records: totals.get('records') ?? 0,
@@ -347,7 +284,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         screen.start();
       }
       try {
-        await session.run(parsePositiveInt(flags.poll, '--poll') ?? 250);
+        await session.run(parsePositiveInt(flags.poll, '--poll') ?? TAIL_DEFAULTS.pollMs);
       } finally {
         clearInterval(tick);
         screen?.stop();
@@ -356,8 +293,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
         await watcher?.close();
         server?.close();
         pipe?.close();
-        if (closed !== null) for (const line of closed.take(flags.once === true ? null : Math.floor(wall.now() / 1000))) writePiecesNow(line);
-        judgeNow(true);
+        ticks.finish(session, flags.once === true);
         session.close();
         await notifier?.drain();
       }
