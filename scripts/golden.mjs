@@ -28,7 +28,7 @@ const argv = process.argv.slice(2);
 const update = argv.includes('--update');
 const outAt = argv.indexOf('--out');
 const outDir = outAt >= 0 ? argv[outAt + 1] : undefined;
-const words = argv.filter((a, i) => !a.startsWith('--') && i !== outAt + 1);
+const words = argv.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
 
 function listFiles(dir, prefix = '') {
   if (!existsSync(dir)) return [`${prefix}(missing)`];
