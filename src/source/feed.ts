@@ -113,6 +113,39 @@ export function gunzipFile(path: string, onRead?: (bytes: number) => void): Read
 }
 
 /**
+ * Stream a .gz file's decompressed bytes from `skip` on into `write`; resolves with the total
+ * decompressed size. Rejects when the stream is damaged or ends early (or `write` throws).
+ */
+export function streamGzip(path: string, skip: number, write: (chunk: Buffer) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let total = 0;
+    const gunzip = gunzipFile(path);
+    gunzip.on('data', (chunk: Buffer) => {
+      const from = total;
+      total += chunk.length;
+      if (total <= skip) return;
+      try {
+        write(from >= skip ? chunk : chunk.subarray(skip - from));
+      } catch (err) {
+        gunzip.destroy(err instanceof Error ? err : new Error(messageOf(err)));
+      }
+    });
+    gunzip.on('end', () => resolve(total));
+    gunzip.on('error', reject);
+  });
+}
+
+/** Whether a .gz file decompresses to its end without error (so it is complete, not being written). */
+export async function gzipComplete(path: string): Promise<boolean> {
+  try {
+    await streamGzip(path, Number.MAX_SAFE_INTEGER, () => undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A stream that failed (a damaged or truncated .gz): the records read before the damage stand,
  * the rest is reported at the reader's position. A bad record under --strict is thrown on.
  */

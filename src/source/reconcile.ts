@@ -6,73 +6,45 @@
  * stopped); rows matched by nothing are gone, and any bytes they had unread are a reported gap.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
 import { ProblemLog } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
-import type { FileRow, FileState } from './file-row.js';
+import { foundAt, identify, lossReason, newRow, reading, restarted, type FileRow, type Identity, type SeenFile } from './file-row.js';
 import type { Layout } from './discovery.js';
 import { fingerprintFile, fingerprintOf, fstatBig, isGzipFd, keyOf, markerMatches, readHead, sameKey, statBig, type FileKey } from './file-identity.js';
 
-/**
- * Whether a file at `path` with a row's (dev, ino) can be that row's file when the row has no first
- * record to tell (its file held only a header): its own name, gzipped, moved to another directory,
- * or the live file renamed at rotation. Another rotated name is another file on a reused inode.
- */
-export function plausiblySame(row: FileRow, path: string, live: string): boolean {
-  if (row.path === live) return true;
-  const base = (p: string) => basename(p).replace(/\.gz$/, '');
-  return base(row.path) === base(path);
-}
+/** A file present at start: whether it is gzip and its first record are read when first asked. */
+class Candidate implements SeenFile {
+  private isGz: boolean | undefined;
+  private firstFp: string | null | undefined;
 
-export function newRow(path: string, key: FileKey, gz: boolean, state: FileState): FileRow {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    id: 0, dev: key.dev, ino: key.ino, fp: null, path, gz, state, offset: 0, line: 1, size: 0,
-    header: null, headerOffset: null, tailLen: 0, tailHash: null, firstSeen: now, lastChange: now, goneAt: null,
-  };
-}
+  constructor(readonly path: string, readonly key: FileKey) {}
 
-interface Candidate {
-  readonly path: string;
-  readonly key: FileKey;
-  gz?: boolean;
-  fp?: string | null;
-}
-
-function gzOf(c: Candidate): boolean {
-  if (c.gz === undefined) {
-    try {
-      const fd = openSync(c.path, 'r');
+  get gz(): boolean {
+    if (this.isGz === undefined) {
       try {
-        c.gz = isGzipFd(fd);
-      } finally {
-        closeSync(fd);
+        const fd = openSync(this.path, 'r');
+        try {
+          this.isGz = isGzipFd(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } catch {
+        this.isGz = false;
       }
-    } catch {
-      c.gz = false;
     }
+    return this.isGz;
   }
-  return c.gz;
-}
 
-function fpOf(c: Candidate): string | null {
-  if (c.fp === undefined) {
-    try {
-      c.fp = fingerprintFile(c.path, gzOf(c));
-    } catch {
-      c.fp = null;
+  get fp(): string | null {
+    if (this.firstFp === undefined) {
+      try {
+        this.firstFp = fingerprintFile(this.path, this.gz);
+      } catch {
+        this.firstFp = null;
+      }
     }
+    return this.firstFp;
   }
-  return c.fp;
-}
-
-/** Why a row that went away is a loss, or null when it had been read to its end. */
-function lossReason(row: FileRow): string | null {
-  const unread = row.state === 'live' || row.state === 'rotated' || (row.state === 'drained' && row.offset < row.size);
-  if (!unread) return null;
-  const missing = Math.max(0, row.size - row.offset);
-  const what = missing > 0 ? `${missing} bytes after offset ${row.offset} (and anything written later)` : `anything written after offset ${row.offset}, the size last seen,`;
-  return `went away while pmta-acct was not running, before it was read to its end: ${what} was never counted`;
 }
 
 export interface StartPlan {
@@ -82,52 +54,49 @@ export interface StartPlan {
   readonly fresh: string[];
 }
 
-export function matchOnStart(rows: readonly FileRow[], paths: readonly string[], layout: Layout, notice: (m: string) => void): StartPlan {
+/**
+ * Which stored row each file present is (identify, file-row.ts), over three passes so that content
+ * decides before keys: first the files that are their row exactly (same (dev, ino), same first
+ * record), then content found under another key or name, then the rest by (dev, ino).
+ */
+export function matchOnStart(rows: readonly FileRow[], paths: readonly string[], live: string, notice: (m: string) => void): StartPlan {
   const candidates: Candidate[] = [];
   for (const path of paths) {
     const st = statBig(path);
-    if (st !== null && st.isFile()) candidates.push({ path, key: keyOf(st) });
+    if (st !== null && st.isFile()) candidates.push(new Candidate(path, keyOf(st)));
   }
   const used = new Set<Candidate>();
   const matched = new Set<FileRow>();
   const resumed: { row: FileRow }[] = [];
-  const gone: { row: FileRow; reason: string | null }[] = [];
   const take = (row: FileRow, c: Candidate) => {
     // One file under several names (a symbolic link to it, a hard link): one row reads it, under
     // the name it had when it can.
     const names = candidates.filter((x) => sameKey(x.key, c.key));
     for (const x of names) used.add(x);
     matched.add(row);
-    row.dev = c.key.dev;
-    row.ino = c.key.ino;
-    row.path = names.some((x) => x.path === row.path) ? row.path : c.path;
-    row.gz = gzOf(c);
+    foundAt(row, c.key, names.some((x) => x.path === row.path) ? row.path : c.path, c.gz);
     resumed.push({ row });
   };
-  // First by content, so that a row without a fingerprint (a file that had only its header) can
-  // never take, by a reused inode, the file another row's first record points to.
-  for (const row of rows) {
-    if (row.fp === null) continue;
-    const c = candidates.find((x) => !used.has(x) && sameKey(x.key, row) && fpOf(x) === row.fp)
-      ?? candidates.find((x) => !used.has(x) && fpOf(x) === row.fp);
-    if (c !== undefined) take(row, c);
-  }
-  for (const row of rows) {
-    if (matched.has(row)) continue;
-    const byKey = candidates.find((c) => !used.has(c) && sameKey(c.key, row)
-      && (row.fp !== null || fpOf(c) === null || plausiblySame(row, c.path, layout.live)));
-    if (byKey === undefined) {
-      if (row.state !== 'gone') gone.push({ row, reason: lossReason(row) });
-      continue;
+  const pass = (accept: (id: Identity, c: Candidate) => boolean) => {
+    for (const c of candidates) {
+      if (used.has(c)) continue;
+      const id = identify(c, rows.filter((r) => !matched.has(r)), live);
+      if (id.kind !== 'new' && accept(id, c)) take(id.row, c);
     }
-    if (row.fp !== null) {
+  };
+  pass((id, c) => id.kind === 'same' && id.row.fp !== null && id.row.fp === c.fp);
+  pass((id) => id.kind === 'moved');
+  pass((id, c) => {
+    if (id.kind === 'rewritten') {
       // Same (dev, ino), another (or no) first record, no copy of the old content anywhere: the
       // file was truncated and rewritten (or its inode reused): its content is new, read from 0.
-      notice(`${byKey.path}: same file (dev, ino) without the first record it had (truncated, or the inode reused): reading it from the start`);
-      Object.assign(row, { fp: null, offset: 0, line: 1, header: null, headerOffset: null, tailLen: 0, tailHash: null, state: 'rotated' });
+      notice(`${c.path}: same file (dev, ino) without the first record it had (truncated, or the inode reused): reading it from the start`);
+      restarted(id.row);
+      reading(id.row, 'rotated');
     }
-    take(row, byKey);
-  }
+    return true;
+  });
+  const gone = rows.filter((r) => !matched.has(r) && r.state !== 'gone').map((row) => ({ row, reason: lossReason(row) }));
   const freshKeys = new Set<string>();
   const fresh = candidates.filter((c) => {
     const k = `${c.key.dev}:${c.key.ino}`;
@@ -135,7 +104,7 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
     freshKeys.add(k);
     return true;
   }).map((c) => c.path);
-  fresh.sort((a, b) => (a === layout.live ? 1 : b === layout.live ? -1 : paths.indexOf(a) - paths.indexOf(b)));
+  fresh.sort((a, b) => (a === live ? 1 : b === live ? -1 : paths.indexOf(a) - paths.indexOf(b)));
   return { resumed, gone, fresh };
 }
 
@@ -184,7 +153,7 @@ export function verifyResume(fd: number, row: FileRow): string {
  * scanned with the parser (nothing counted) so that the offset is a record boundary and the header
  * in effect there is known: it is read on from there. Older rotated files are skipped whole.
  */
-export function skipToEnd(path: string, role: 'live' | 'newest' | 'old'): FileRow | null {
+export function skipToEnd(path: string, role: 'live' | 'newest' | 'old', now: number): FileRow | null {
   const live = role !== 'old';
   let fd: number;
   try {
@@ -194,18 +163,12 @@ export function skipToEnd(path: string, role: 'live' | 'newest' | 'old'): FileRo
   }
   try {
     const st = fstatBig(fd);
+    const key = keyOf(st);
     const gz = isGzipFd(fd);
-    const row = newRow(path, keyOf(st), gz, role === 'live' ? 'live' : role === 'newest' ? 'drained' : 'skipped');
-    row.fp = gz ? fingerprintFile(path, true) : fingerprintOf(readHead(fd));
-    if (gz) {
-      if (role === 'newest') row.state = 'skipped';
-      return row;
-    }
-    if (!live) {
-      row.offset = Number(st.size);
-      row.size = row.offset;
-      return row;
-    }
+    const fp = gz ? fingerprintFile(path, true) : fingerprintOf(readHead(fd));
+    // A .gz is never being written: skipped whole, as an old file is.
+    if (gz) return newRow(path, key, true, role === 'live' ? 'live' : 'skipped', now, { fp });
+    if (!live) return newRow(path, key, false, 'skipped', now, { fp, offset: Number(st.size), size: Number(st.size) });
     let headerOffset: number | null = null;
     const reader = new RecordReader(
       {
@@ -227,25 +190,23 @@ export function skipToEnd(path: string, role: 'live' | 'newest' | 'old'): FileRo
       pos += n;
       reader.written(n);
     }
-    row.offset = reader.offset;
-    row.line = reader.line;
-    row.size = pos;
-    row.header = reader.header === undefined ? null : [...reader.header.names];
-    row.headerOffset = headerOffset;
-    return row;
+    return newRow(path, key, false, role === 'live' ? 'live' : 'drained', now, {
+      fp, offset: reader.offset, line: reader.line, size: pos,
+      header: reader.header === undefined ? null : [...reader.header.names], headerOffset,
+    });
   } finally {
     closeSync(fd);
   }
 }
 
 /** `--from end` with no state: rotated files as they are (never counted), the live file at its end. */
-export function startAtEnd(layout: Layout, rotated: readonly string[]): { done: FileRow[]; live: FileRow | null } {
+export function startAtEnd(layout: Layout, rotated: readonly string[], now: number): { done: FileRow[]; live: FileRow | null } {
   const done: FileRow[] = [];
   const hasLive = statBig(layout.live) !== null;
   rotated.forEach((path, i) => {
     // No file at the live name: the newest dated file is the one being written.
-    const row = skipToEnd(path, !hasLive && i === rotated.length - 1 ? 'newest' : 'old');
+    const row = skipToEnd(path, !hasLive && i === rotated.length - 1 ? 'newest' : 'old', now);
     if (row !== null) done.push(row);
   });
-  return { done, live: hasLive ? skipToEnd(layout.live, 'live') : null };
+  return { done, live: hasLive ? skipToEnd(layout.live, 'live', now) : null };
 }

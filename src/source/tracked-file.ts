@@ -4,16 +4,16 @@
  * was renamed or deleted), and its own RecordReader, whose `offset` is the line-aligned point a
  * commit stores. Reads are positional and synchronous: no reopening by path, no await per chunk.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { makeHeader, type Header } from '../parse/header.js';
 import type { ProblemLog } from '../parse/problems.js';
 import { RecordReader, type RecordSink } from '../parse/reader.js';
 import type { ScannerPool } from '../parse/scanner.js';
 import type { RecordView } from '../parse/record-view.js';
-import type { FileRow } from './file-row.js';
+import { backToLive, checkpointed, drained, firstRecord, grew, renamed, restarted, rotated, sized, type FileRow } from './file-row.js';
 import { fingerprintOf, firstRecordOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
 import type { Clock } from '../util/clock.js';
+import { gzipComplete, streamGzip } from './feed.js';
 
 export interface ReadLimits {
   readonly chunkSize: number;
@@ -29,8 +29,7 @@ const HEAD_CAPTURE = 64 * 1024;
 const FP_CHECK_BYTES = 64 * 1024;
 
 export class TrackedFile {
-  row: FileRow;
-  role: Role;
+  readonly row: FileRow;
   fd: number | null = null;
   reader: RecordReader | null = null;
   /** Absolute offset of the next byte to hand to the reader. */
@@ -38,11 +37,12 @@ export class TrackedFile {
   /** Size at the last look (decompressed bytes read so far for .gz). */
   size = 0;
   /** Elapsed-clock ms of the last growth, of the rotation, or of opening the file in this process. */
-  lastGrowth: number;
+  private grownAt: number;
+  private currentRole: Role;
   /** Offset of the header row in effect at the reader's position (null: none, or --header). */
   headerOffset: number | null;
   /** The row differs from what is stored. */
-  dirty = true;
+  private dirty = true;
   /**
    * The file's first bytes as read, kept until they hold a first record: the fingerprint is taken
    * of what was counted, not of what the file holds later (it may have been truncated since).
@@ -65,14 +65,44 @@ export class TrackedFile {
 
   constructor(row: FileRow, role: Role, sink: RecordSink, problems: ProblemLog, limits: ReadLimits, clock: Clock) {
     this.row = row;
-    this.role = role;
+    this.currentRole = role;
     this.sink = sink;
     this.problems = problems;
     this.limits = limits;
     this.clock = clock;
-    this.lastGrowth = clock.elapsed();
+    this.grownAt = clock.elapsed();
     this.headerOffset = row.headerOffset;
     this.size = row.size;
+  }
+
+  get role(): Role {
+    return this.currentRole;
+  }
+
+  /** Elapsed-clock ms of the last growth, of the rotation, or of opening the file in this process. */
+  get lastGrowth(): number {
+    return this.grownAt;
+  }
+
+  /** The live path now names another file: this one is read on as a rotated file. */
+  rotatedAway(): void {
+    this.currentRole = 'rotated';
+    rotated(this.row, Math.floor(this.clock.now() / 1000));
+    this.grownAt = this.clock.elapsed();
+    this.dirty = true;
+  }
+
+  /** Back at the live path (renamed back). */
+  backAtLive(live: string): void {
+    this.currentRole = 'live';
+    backToLive(this.row, live);
+    this.dirty = true;
+  }
+
+  /** A rename of the file being read: only its name changed. */
+  renamedTo(path: string): void {
+    renamed(this.row, path);
+    this.dirty = true;
   }
 
   get key(): FileKey {
@@ -136,7 +166,7 @@ export class TrackedFile {
       this.capturing = false;
       this.head = null;
       if (fp !== null) {
-        this.row.fp = fp;
+        firstRecord(this.row, fp);
         this.dirty = true;
       }
     }
@@ -144,13 +174,7 @@ export class TrackedFile {
 
   /** Start over at byte 0 (truncation, rewrite): the old content was counted as it was read. */
   restart(): void {
-    this.row.offset = 0;
-    this.row.line = 1;
-    this.row.header = null;
-    this.row.headerOffset = null;
-    this.row.tailLen = 0;
-    this.row.tailHash = null;
-    this.row.fp = null;
+    restarted(this.row);
     this.startReader(0, 1, null);
     this.dirty = true;
   }
@@ -166,8 +190,8 @@ export class TrackedFile {
     const size = Number(fstatBig(fd).size);
     if (size !== this.size) {
       this.size = size;
-      this.lastGrowth = this.clock.elapsed();
-      this.row.lastChange = Math.floor(this.clock.now() / 1000);
+      this.grownAt = this.clock.elapsed();
+      grew(this.row, Math.floor(this.clock.now() / 1000));
       this.dirty = true;
     }
     let done = 0;
@@ -195,7 +219,7 @@ export class TrackedFile {
     if (this.row.fp === null && !this.capturing) {
       const first = firstRecordOf(readHead(fd));
       if (first !== null && first.end <= offset) {
-        this.row.fp = first.fp;
+        firstRecord(this.row, first.fp);
         this.dirty = true;
       }
     }
@@ -257,19 +281,15 @@ export class TrackedFile {
     const reader = this.reader;
     if (reader === null) return false;
     this.checkpoint();
-    if (reader.pending > 0) {
+    const cut = reader.pending > 0;
+    if (cut) {
       this.problems.add({
         code: 'TRUNCATED_RECORD', file: this.row.path, line: reader.line, byte: reader.offset,
         message: `the file ends inside a record (${reader.pending} bytes without a line end) that was never completed; not counted`,
         excerpt: '',
       });
-      this.row.offset = this.readPos;
-      this.row.line = reader.line + 1;
-      this.row.tailLen = 0;
-      this.row.tailHash = null;
     }
-    this.row.size = Math.max(this.size, this.row.offset);
-    this.row.state = 'drained';
+    drained(this.row, this.size, cut ? { offset: this.readPos, line: reader.line + 1 } : null);
     this.close();
     return true;
   }
@@ -292,19 +312,13 @@ export class TrackedFile {
     if (reader !== null) {
       const offset = reader.offset;
       if (offset !== this.row.offset || this.dirty) {
-        this.row.offset = offset;
-        this.row.line = reader.line;
-        this.row.header = reader.header === undefined ? null : [...reader.header.names];
-        this.row.headerOffset = this.headerOffset;
-        if (this.fd !== null && !this.row.gz) {
-          const m = this.marker?.offset === offset ? this.marker : tailMarker(this.fd, offset);
-          this.row.tailLen = m.len;
-          this.row.tailHash = m.hash;
-        }
+        const marker = this.fd === null || this.row.gz ? null : this.marker?.offset === offset ? this.marker : tailMarker(this.fd, offset);
+        const header = reader.header === undefined ? null : [...reader.header.names];
+        checkpointed(this.row, { offset, line: reader.line, header, headerOffset: this.headerOffset }, marker);
         this.dirty = true;
       }
     }
-    this.row.size = Math.max(this.size, this.row.offset);
+    sized(this.row, this.size);
     const changed = this.dirty;
     this.dirty = false;
     return changed;
@@ -327,40 +341,4 @@ export class TrackedFile {
 
 function readSyncAt(fd: number, buf: Buffer, length: number, position: number): number {
   return readSync(fd, buf, 0, length, position);
-}
-
-/**
- * Stream a .gz file's decompressed bytes from `skip` on into `write`; resolves with the total
- * decompressed size. Rejects when the stream is damaged or ends early.
- */
-export function streamGzip(path: string, skip: number, write: (chunk: Buffer) => void): Promise<number> {
-  return new Promise((resolveP, reject) => {
-    let total = 0;
-    const file = createReadStream(path, { highWaterMark: 1 << 20 });
-    const gunzip = createGunzip({ chunkSize: 256 << 10 });
-    file.on('error', (err) => gunzip.destroy(err));
-    gunzip.on('data', (chunk: Buffer) => {
-      const from = total;
-      total += chunk.length;
-      if (total <= skip) return;
-      try {
-        write(from >= skip ? chunk : chunk.subarray(skip - from));
-      } catch (err) {
-        gunzip.destroy(err instanceof Error ? err : new Error(String(err)));
-      }
-    });
-    gunzip.on('end', () => resolveP(total));
-    gunzip.on('error', reject);
-    file.pipe(gunzip);
-  });
-}
-
-/** Whether a .gz file decompresses to its end without error (so it is complete, not being written). */
-export async function gzipComplete(path: string): Promise<boolean> {
-  try {
-    await streamGzip(path, Number.MAX_SAFE_INTEGER, () => undefined);
-    return true;
-  } catch {
-    return false;
-  }
 }

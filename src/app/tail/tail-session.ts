@@ -10,6 +10,7 @@ import { engineOptionsOf } from '../../engine/options.js';
 import { messageOf, PmtaAcctError } from '../../errors.js';
 import { makeLayout } from '../../source/discovery.js';
 import type { StartFrom } from '../../source/follower.js';
+import { stored } from '../../source/file-row.js';
 import { FollowerGroup } from '../../source/follower-group.js';
 import { TierAging } from '../../state/aging.js';
 import { FileRows } from '../../state/file-rows.js';
@@ -248,7 +249,7 @@ export class TailSession {
         touched = this.store.write(delta, this.aging.route(now));
         more = this.aging.age(now);
         for (const row of rows) {
-          if (row.id === 0) row.id = this.fileRows.add(row);
+          if (row.id === 0) stored(row, this.fileRows.add(row));
           else this.fileRows.save(row);
         }
         for (const g of gaps) this.fileRows.addGap(g);
@@ -257,7 +258,7 @@ export class TailSession {
       })();
       this.fail('after');
     } catch (err) {
-      for (const row of newIds) row.id = 0;
+      for (const row of newIds) stored(row, 0);
       this.unsaved = delta;
       this.follower.unsaved(rows);
       this.store.reload();
