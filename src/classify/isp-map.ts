@@ -5,6 +5,7 @@
  * allocate.
  */
 import { domainToASCII } from 'node:url';
+import { PmtaAcctError } from '../errors.js';
 import { ISP_NAMES, MX_SUFFIXES, PROVIDER_DOMAINS, ROLLUP_ALIASES } from './isp-data.js';
 
 export interface IspOverrides {
@@ -54,13 +55,28 @@ function mxHost(dsnMta: string): string {
 }
 
 function fail(message: string): never {
-  throw new Error(`ISP overrides: ${message}`);
+  throw new PmtaAcctError('BAD_CONFIG', `ISP overrides: ${message}`);
+}
+
+/** What is wrong with an ISP id given in the overrides, or null (config-file.ts checks with these, at each entry's line). */
+export function ispIdProblem(id: unknown): string | null {
+  return typeof id === 'string' && ID_PATTERN.test(id) ? null : `id ${JSON.stringify(id)} must be lowercase and match [a-z0-9][a-z0-9._-]*`;
+}
+
+/** What is wrong with a recipient domain of the overrides, or null. */
+export function domainProblem(key: string): string | null {
+  return checkName(key) === undefined ? `domain ${JSON.stringify(key)} is not a domain name` : null;
+}
+
+/** What is wrong with an MX host suffix of the overrides, or null. */
+export function mxSuffixProblem(key: string): string | null {
+  if (!key.startsWith('.')) return `MX suffix ${JSON.stringify(key)} must start with "." (e.g. ".${key}")`;
+  return checkName(key.slice(1)) === undefined ? `MX suffix ${JSON.stringify(key)} is not a host name suffix` : null;
 }
 
 function checkId(id: unknown, where: string): string {
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-    fail(`${where}: id ${JSON.stringify(id)} must be lowercase and match [a-z0-9][a-z0-9._-]*`);
-  }
+  const problem = ispIdProblem(id);
+  if (problem !== null || typeof id !== 'string') fail(`${where}: ${problem ?? ''}`);
   return id;
 }
 
@@ -86,13 +102,12 @@ function buildTables(
 
   for (const [key, id] of Object.entries(overrides.domains ?? {})) {
     const domain = checkName(key);
-    if (domain === undefined) fail(`domain ${JSON.stringify(key)} is not a domain name`);
+    if (domain === undefined) fail(domainProblem(key) ?? '');
     domains.set(domain, checkId(id, `domain ${JSON.stringify(key)}`));
   }
   for (const [key, id] of Object.entries(overrides.mxSuffixes ?? {})) {
-    if (!key.startsWith('.')) fail(`MX suffix ${JSON.stringify(key)} must start with "." (e.g. ".${key}")`);
-    const suffix = checkName(key.slice(1));
-    if (suffix === undefined) fail(`MX suffix ${JSON.stringify(key)} is not a host name suffix`);
+    const suffix = key.startsWith('.') ? checkName(key.slice(1)) : undefined;
+    if (suffix === undefined) fail(mxSuffixProblem(key) ?? '');
     suffixes.set(suffix, checkId(id, `MX suffix ${JSON.stringify(key)}`));
   }
   for (const [id, name] of Object.entries(overrides.names ?? {})) {

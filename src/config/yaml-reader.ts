@@ -1,28 +1,32 @@
 /**
  * Reading a YAML (or JSON: YAML 1.2 reads it) document with positions, for files whose errors
- * must name the file, line, column and field. The parser is loaded only when a file is read (it
- * costs ~80 ms of start-up).
+ * must name the file, line, column and field: the config file and the rules file. The parser is
+ * loaded only when a file is read (it costs ~80 ms of start-up).
  */
-import type { Document, LineCounter, Node } from 'yaml';
-import { PmtaAcctError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import type { Document, LineCounter } from 'yaml';
+import { PmtaAcctError, messageOf, type ErrorPosition } from '../errors.js';
 
 export type Yaml = typeof import('yaml');
 
 export class YamlReader {
   constructor(readonly file: string, readonly lines: LineCounter, readonly yaml: Yaml) {}
 
-  /** `file:line:col` of a node (the file alone when the node has no position). */
-  where(node: Node | null | undefined): string {
-    const at = node?.range ? this.lines.linePos(node.range[0]) : undefined;
-    return at ? `${this.file}:${at.line}:${at.col}` : this.file;
+  /** The position of a node (the file alone when it is not a node or has no position). */
+  at(node: unknown): ErrorPosition {
+    if (!this.yaml.isNode(node) || node.range === undefined || node.range === null) return { file: this.file };
+    const at = this.lines.linePos(node.range[0]);
+    return { file: this.file, line: at.line, column: at.col };
   }
 
-  line(node: Node | null | undefined): number {
-    return node?.range ? this.lines.linePos(node.range[0]).line : 0;
+  /** 1-based line of a node, 0 when it has none. */
+  line(node: unknown): number {
+    return this.at(node).line ?? 0;
   }
 
-  fail(node: Node | null | undefined, field: string, problem: string): never {
-    throw new PmtaAcctError('BAD_CONFIG', `${this.where(node)}: ${field}: ${problem}`);
+  /** `node` (any value met while reading: a node, or nothing where one was expected) is wrong. */
+  fail(node: unknown, field: string, problem: string): never {
+    throw new PmtaAcctError('BAD_CONFIG', `${field}: ${problem}`, { at: this.at(node) });
   }
 }
 
@@ -34,7 +38,17 @@ export async function readYaml(text: string, file: string): Promise<{ doc: Docum
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = lines.linePos(e.pos[0]);
-    throw new PmtaAcctError('BAD_CONFIG', `${file}:${at.line}:${at.col}: ${e.message.split('\n')[0]}`);
+    throw new PmtaAcctError('BAD_CONFIG', e.message.split('\n')[0], { at: { file, line: at.line, column: at.col } });
   }
   return { doc, reader: new YamlReader(file, lines, yaml) };
 }
+
+/** A user's file as text; one that cannot be read is a BAD_CONFIG error naming what it is (`what`: "the rules file"). */
+export function readConfigText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new PmtaAcctError('BAD_CONFIG', `cannot read ${what} (${messageOf(err)})`, { at: { file } });
+  }
+}
+

@@ -5,23 +5,14 @@
  * own tasks. Results the caller does not take as they come (`onResult`) are returned in task order.
  */
 import { Worker } from 'node:worker_threads';
-import { PmtaAcctError, type ErrorCode } from '../errors.js';
+import { errorData, errorFromData, PmtaAcctError, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
 import type { WorkerReply } from './worker.js';
 
 interface Failure {
   readonly index: number;
-  readonly code: ErrorCode;
-  readonly message: string;
-}
-
-function failureOf(index: number, err: unknown): Failure {
-  return {
-    index,
-    code: err instanceof PmtaAcctError ? err.code : 'INTERNAL',
-    message: err instanceof Error ? err.message : String(err),
-  };
+  readonly error: ErrorData;
 }
 
 /** The worker's entry beside this module (in the tsc output and in the bundle alike). */
@@ -70,7 +61,7 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
         keep(tasks[reply.result.index], reply.result);
         hooks.onTaskDone?.(tasks[reply.result.index]);
       } else {
-        failures.push({ index: reply.index, code: reply.code as ErrorCode, message: reply.message });
+        failures.push({ index: reply.index, error: reply.error });
       }
       feed();
     });
@@ -91,7 +82,7 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
         keep(task, await runTask(task, options, hooks.onProgress));
         hooks.onTaskDone?.(task);
       } catch (err) {
-        failures.push(failureOf(task.index, err));
+        failures.push({ index: task.index, error: errorData(err) });
       }
     }
   };
@@ -103,7 +94,7 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
   }
   if (failures.length > 0) {
     failures.sort((a, b) => a.index - b.index);
-    throw new PmtaAcctError(failures[0].code, failures[0].message);
+    throw errorFromData(failures[0].error);
   }
   return results;
 }

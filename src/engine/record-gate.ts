@@ -8,7 +8,7 @@ import { createIspMap } from '../classify/isp-map.js';
 import { TYPE_UNKNOWN } from '../classify/record-type.js';
 import { PmtaAcctError } from '../errors.js';
 import type { Header } from '../parse/header.js';
-import { formatProblem, ProblemLog, WARNING_CODES, type Problem } from '../parse/problems.js';
+import { ProblemLog, WARNING_CODES, type Problem } from '../parse/problems.js';
 import { problemAt, type RecordView } from '../parse/record-view.js';
 import type { Bucketing } from '../rollup/buckets.js';
 import { RecordFilter } from '../where/filter.js';
@@ -16,7 +16,7 @@ import { prepareFilter } from '../where/plan.js';
 import type { EngineOptions, SinkStats } from './options.js';
 
 function strictFailure(p: Problem): void {
-  if (!WARNING_CODES.has(p.code)) throw new PmtaAcctError('BAD_RECORD', `${formatProblem(p)} (--strict)`);
+  if (!WARNING_CODES.has(p.code)) throw new PmtaAcctError('BAD_RECORD', `${p.message} (--strict)`, { at: { file: p.file, line: p.line, byte: p.byte } });
 }
 
 export class RecordGate {

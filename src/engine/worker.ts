@@ -3,7 +3,7 @@
  * rollup's typed arrays instead of copying them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PmtaAcctError } from '../errors.js';
+import { errorData, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task } from './task.js';
 
@@ -13,7 +13,7 @@ export interface WorkerRequest {
 
 export type WorkerReply =
   | { readonly ok: true; readonly result: Awaited<ReturnType<typeof runTask>> }
-  | { readonly ok: false; readonly index: number; readonly code: string; readonly message: string }
+  | { readonly ok: false; readonly index: number; readonly error: ErrorData }
   | { readonly progress: { readonly bytes: number; readonly records: number } };
 
 const options = workerData as EngineOptions;
@@ -32,12 +32,7 @@ port.on('message', (msg: WorkerRequest) => {
       port.postMessage(reply, transfer.map((a) => a.buffer as ArrayBuffer));
     },
     (err: unknown) => {
-      const reply: WorkerReply = {
-        ok: false,
-        index: msg.task.index,
-        code: err instanceof PmtaAcctError ? err.code : 'INTERNAL',
-        message: err instanceof Error ? err.message : String(err),
-      };
+      const reply: WorkerReply = { ok: false, index: msg.task.index, error: errorData(err) };
       port.postMessage(reply);
     },
   );

@@ -18,7 +18,7 @@
  * absent in older files, read as unknown) counts the incidents whose first window ended in the day,
  * judged with the rules of the report that saved it. A change of meaning bumps `version`.
  */
-import { PmtaAcctError } from '../errors.js';
+import { messageOf, PmtaAcctError } from '../errors.js';
 import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
 import { BINS } from '../rollup/latency.js';
 import { Rollup, type RollupData } from '../rollup/rollup.js';
@@ -102,7 +102,7 @@ class DayReader {
   constructor(readonly file: string) {}
 
   fail(field: string, problem: string): never {
-    throw new PmtaAcctError('STATE', `${this.file}: ${field}: ${problem}`);
+    throw new PmtaAcctError('STATE', `${field}: ${problem}`, { at: { file: this.file } });
   }
 
   object(v: Json | undefined, field: string): { [k: string]: Json } {
@@ -184,7 +184,7 @@ export function decodeDay(text: string, file: string): DaySummary {
   try {
     doc = JSON.parse(text) as Json;
   } catch (err) {
-    return r.fail('(file)', `not JSON (${err instanceof Error ? err.message : String(err)})`);
+    return r.fail('(file)', `not JSON (${messageOf(err)})`);
   }
   const o = r.object(doc, '(file)');
   if (o.format !== DAY_FORMAT) r.fail('format', `expected "${DAY_FORMAT}"`);

@@ -3,7 +3,7 @@
  * are retried (a Retry-After in seconds is honoured, capped at the longest backoff); any other
  * status is a permanent failure (a retry would get the same answer).
  */
-import { PmtaAcctError } from '../errors.js';
+import { messageOf, PmtaAcctError } from '../errors.js';
 import type { Outcome } from './retry.js';
 
 const RETRY_STATUS = new Set([408, 425, 429]);
@@ -38,7 +38,7 @@ export async function postJson(url: URL, body: string, opts: { timeoutMs: number
     });
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return { ok: false, retry: true, reason: `${err instanceof Error ? err.message : String(err)}${cause}` };
+    return { ok: false, retry: true, reason: `${messageOf(err)}${cause}` };
   }
   // Read the answer to the end so that the connection can be reused.
   await res.arrayBuffer().catch(() => undefined);

@@ -2,6 +2,8 @@
  * Bad records and warnings found while reading. Every one is counted; the first `keep` (by input
  * order) are kept with file, line, byte and an excerpt, so a report can show where to look.
  */
+import { atPosition } from '../errors.js';
+
 export type ProblemCode =
   | 'INVALID_CLOSING_QUOTE' // a closing quote followed by something other than a comma or line end
   | 'UNTERMINATED_QUOTE' // a quoted field still open after the line cap or at end of input
@@ -81,5 +83,5 @@ export function mergeProblemSummaries(parts: readonly ProblemSummary[], keep = D
 }
 
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line} (byte ${p.byte}): ${p.message}`;
+  return atPosition({ file: p.file, line: p.line, byte: p.byte }, p.message);
 }

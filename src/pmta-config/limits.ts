@@ -93,7 +93,7 @@ interface Vmta {
 }
 
 function fail(d: { file: string; line: number }, message: string): never {
-  throw new PmtaAcctError('BAD_CONFIG', `${d.file}:${d.line}: ${message}`);
+  throw new PmtaAcctError('BAD_CONFIG', message, { at: { file: d.file, line: d.line } });
 }
 
 function ipv4(text: string): number | null {

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { PmtaAcctError } from '../errors.js';
+import { messageOf, PmtaAcctError } from '../errors.js';
 
 export interface Directive {
   /** Lowercase name. */
@@ -34,7 +34,7 @@ const OPEN = /^<\s*([A-Za-z][\w-]*)\s*(.*?)\s*>$/;
 const CLOSE = /^<\s*\/\s*([A-Za-z][\w-]*)\s*>$/;
 
 function fail(file: string, line: number, message: string): never {
-  throw new PmtaAcctError('BAD_CONFIG', `${file}${line > 0 ? `:${line}` : ''}: ${message}`);
+  throw new PmtaAcctError('BAD_CONFIG', message, { at: { file, ...(line > 0 ? { line } : {}) } });
 }
 
 /** `#` starts a comment at the start of a line or after white space (not inside a quoted value). */
@@ -108,7 +108,7 @@ class ConfigParser {
       real = realpathSync(file);
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = messageOf(err);
       if (from === null) fail(file, 0, `cannot read the PowerMTA config (${why})`);
       fail(from.file, from.line, `include ${file}: cannot read it (${why})`);
     }

@@ -80,10 +80,10 @@ function unreadable(path: string, err: unknown): PmtaAcctError {
   const code = errnoOf(err) || String(err);
   const target = linkTarget(path);
   if (target !== null) {
-    return new PmtaAcctError('INPUT_UNREADABLE', `${path}: a symbolic link to ${target}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`);
+    return new PmtaAcctError('INPUT_UNREADABLE', `a symbolic link to ${target}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`, { at: { file: path } });
   }
-  if (code === 'ENOENT') return new PmtaAcctError('INPUT_NOT_FOUND', `${path}: no such file or directory`);
-  return new PmtaAcctError('INPUT_UNREADABLE', `${path}: cannot read (${code})`);
+  if (code === 'ENOENT') return new PmtaAcctError('INPUT_NOT_FOUND', 'no such file or directory', { at: { file: path } });
+  return new PmtaAcctError('INPUT_UNREADABLE', `cannot read (${code})`, { at: { file: path } });
 }
 
 /** Glob matches in rotation order (by file name, then path); directories among them listed. */

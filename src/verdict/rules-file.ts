@@ -15,15 +15,13 @@
  *       crit: 15%
  *       for: 10m         # tail alerts only on a level that held 10 minutes
  */
-import { readFileSync } from 'node:fs';
-import type { Node, Scalar, YAMLMap } from 'yaml';
-import { readYaml, type YamlReader } from '../config/yaml-reader.js';
-import { PmtaAcctError } from '../errors.js';
+import type { YAMLMap } from 'yaml';
+import { readConfigText, readYaml, type YamlReader } from '../config/yaml-reader.js';
 import { parseDuration } from '../parse/time-range.js';
 import { formatPercent } from '../util/numbers.js';
 import { assertZone } from '../util/zone.js';
 import { BUILT_IN, BUILT_IN_RULES, DEFAULT_MIN_VOLUME, DEFAULT_SILENCE_RECORDS } from './defaults.js';
-import { SCOPE_DIMS, type Metric, type Rule, type RuleSet, type Scope, type ScopeDim } from './types.js';
+import { isRateRule, isScopeDim, SCOPE_DIMS, type Metric, type Rule, type RuleSet, type Scope, type ScopeDim } from './types.js';
 
 const METRIC_NAMES: Readonly<Record<string, Metric>> = {
   deferral: 'deferral', bounce: 'bounce', hardBounce: 'hardBounce', 'hard-bounce': 'hardBounce', complaint: 'complaint',
@@ -31,6 +29,10 @@ const METRIC_NAMES: Readonly<Record<string, Metric>> = {
 };
 const RULE_FIELDS = ['name', 'metric', 'scope', 'window', 'warn', 'crit', 'minVolume', 'level', 'hours', 'perfdata', 'for', 'enabled'] as const;
 type RuleField = (typeof RULE_FIELDS)[number];
+
+function isRuleField(key: string): key is RuleField {
+  return (RULE_FIELDS as readonly string[]).includes(key);
+}
 const TOP_FIELDS = ['builtIn', 'minVolume', 'tz', 'rules'];
 const MAX_WINDOW = 7 * 86400;
 const MAX_HOLD = 86400;
@@ -50,28 +52,28 @@ class RuleReader {
   constructor(readonly r: YamlReader, readonly minVolume: number) {}
 
   scalar(node: unknown, field: string): string | number | boolean | null {
-    if (!this.r.yaml.isScalar(node)) this.r.fail(node as Node, field, 'expected a single value');
-    const v = (node as Scalar).value;
+    if (!this.r.yaml.isScalar(node)) this.r.fail(node, field, 'expected a single value');
+    const v: unknown = node.value;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
-    return this.r.fail(node as Node, field, 'expected a single value');
+    return this.r.fail(node, field, 'expected a single value');
   }
 
   string(node: unknown, field: string): string {
     const v = this.scalar(node, field);
-    if (typeof v !== 'string' || v.trim() === '') this.r.fail(node as Node, field, 'expected a non-empty string');
-    return (v as string).trim();
+    if (typeof v !== 'string' || v.trim() === '') this.r.fail(node, field, 'expected a non-empty string');
+    return v.trim();
   }
 
   bool(node: unknown, field: string): boolean {
     const v = this.scalar(node, field);
-    if (typeof v !== 'boolean') this.r.fail(node as Node, field, 'expected true or false');
-    return v as boolean;
+    if (typeof v !== 'boolean') this.r.fail(node, field, 'expected true or false');
+    return v;
   }
 
   count(node: unknown, field: string): number {
     const v = this.scalar(node, field);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.r.fail(node as Node, field, 'expected a whole number, 0 or more');
-    return v as number;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) this.r.fail(node, field, 'expected a whole number, 0 or more');
+    return v;
   }
 
   /** `3%`, `0.1%` or a bare number of percent, as a fraction. */
@@ -79,7 +81,7 @@ class RuleReader {
     const v = this.scalar(node, field);
     const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim().replace(/%$/, '').trim() : '';
     const p = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-    if (Number.isNaN(p) || p > max) this.r.fail(node as Node, field, `expected a percentage from 0% to ${max}%, such as 3% or 0.1%`);
+    if (Number.isNaN(p) || p > max) this.r.fail(node, field, `expected a percentage from 0% to ${max}%, such as 3% or 0.1%`);
     return p / 100;
   }
 
@@ -87,7 +89,7 @@ class RuleReader {
   hold(node: unknown, field: string): number {
     const v = this.scalar(node, field);
     const s = v === 0 || v === '0' ? 0 : typeof v === 'string' ? parseDuration(v) : Number.NaN;
-    if (Number.isNaN(s) || s < 0 || s > MAX_HOLD) this.r.fail(node as Node, field, 'expected a duration from 0 to 1d, such as 90s, 10m or 1h');
+    if (Number.isNaN(s) || s < 0 || s > MAX_HOLD) this.r.fail(node, field, 'expected a duration from 0 to 1d, such as 90s, 10m or 1h');
     return s;
   }
 
@@ -95,7 +97,7 @@ class RuleReader {
     const v = this.scalar(node, field);
     const s = typeof v === 'string' ? parseDuration(v) : Number.NaN;
     if (Number.isNaN(s) || s % 60 !== 0 || s < 60 || s > MAX_WINDOW) {
-      this.r.fail(node as Node, field, 'expected a duration in whole minutes from 1m to 7d, such as 15m, 1h or 24h');
+      this.r.fail(node, field, 'expected a duration in whole minutes from 1m to 7d, such as 15m, 1h or 24h');
     }
     return s;
   }
@@ -105,13 +107,13 @@ class RuleReader {
     if (text === 'total') return { dim: null, value: null };
     const eq = text.indexOf('=');
     const dim = (eq < 0 ? text : text.slice(0, eq)).trim();
-    if (!(SCOPE_DIMS as readonly string[]).includes(dim)) {
-      this.r.fail(node as Node, field, `'${text}' is not a scope: use total, ${SCOPE_DIMS.join(', ')}, or one value such as isp=gmail`);
+    if (!isScopeDim(dim)) {
+      this.r.fail(node, field, `'${text}' is not a scope: use total, ${SCOPE_DIMS.join(', ')}, or one value such as isp=gmail`);
     }
-    if (eq < 0) return { dim: dim as ScopeDim, value: null };
+    if (eq < 0) return { dim, value: null };
     const value = text.slice(eq + 1).trim();
-    if (value === '') this.r.fail(node as Node, field, `'${text}' names no value after '='`);
-    return { dim: dim as ScopeDim, value: dim === 'isp' ? value.toLowerCase() : value };
+    if (value === '') this.r.fail(node, field, `'${text}' names no value after '='`);
+    return { dim, value: dim === 'isp' ? value.toLowerCase() : value };
   }
 
   hours(node: unknown, field: string): { from: number; to: number } {
@@ -120,23 +122,23 @@ class RuleReader {
     const from = m === null ? -1 : Number(m[1]) * 60 + Number(m[2]);
     const to = m === null ? -1 : Number(m[3]) * 60 + Number(m[4]);
     const ok = m !== null && Number(m[2]) < 60 && Number(m[4]) < 60 && from <= 1440 && to <= 1440 && from !== to;
-    if (!ok) this.r.fail(node as Node, field, `'${text}' is not a span of hours such as 07:00-22:00`);
+    if (!ok) this.r.fail(node, field, `'${text}' is not a span of hours such as 07:00-22:00`);
     return { from, to };
   }
 
   /** One rule mapping → a rule (merged into the built-in of the same name), or null for `enabled: false`. */
   rule(node: YAMLMap, at: string): { rule: Rule | null; name: string } {
     const { isScalar } = this.r.yaml;
-    const fields = new Map<RuleField, { value: unknown; key: Node }>();
+    const fields = new Map<RuleField, { value: unknown; key: unknown }>();
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (!(RULE_FIELDS as readonly string[]).includes(key)) {
-        this.r.fail(pair.key as Node, `${at}.${key || '(key)'}`, `unknown field (expected ${RULE_FIELDS.join(', ')})`);
+      if (!isRuleField(key)) {
+        this.r.fail(pair.key, `${at}.${key || '(key)'}`, `unknown field (expected ${RULE_FIELDS.join(', ')})`);
       }
-      fields.set(key as RuleField, { value: pair.value, key: pair.key as Node });
+      fields.set(key, { value: pair.value, key: pair.key });
     }
     const get = (f: RuleField) => fields.get(f);
-    const nodeOf = (f: RuleField) => (get(f)?.value ?? get(f)?.key ?? node) as Node;
+    const nodeOf = (f: RuleField): unknown => get(f)?.value ?? get(f)?.key ?? node;
     const named = get('name') === undefined ? null : this.string(get('name')?.value, `${at}.name`);
     const base = named === null ? undefined : BUILT_IN_RULES.find((b) => b.name === named);
     let metric: Metric | undefined = base?.metric;
@@ -162,23 +164,25 @@ class RuleReader {
     const needDim = (dim: ScopeDim) => {
       if (scope.dim !== dim) this.r.fail(nodeOf('scope'), `${at}.scope`, `${metricName(metric)} rules are scoped to ${dim} or ${dim}=VALUE`);
     };
-    const b = base as Partial<Record<string, unknown>> | undefined;
-    const pct = (f: 'warn' | 'crit', max: number): number | null =>
-      get(f) === undefined ? ((b?.[f] as number | null | undefined) ?? null) : get(f)?.value === null ? null : this.percent(get(f)?.value, `${at}.${f}`, max);
+    // A built-in rule changed keeps its other fields (its metric is this one: checked above).
+    const pct = (f: 'warn' | 'crit', max: number, built: number | null | undefined): number | null =>
+      get(f) === undefined ? (built ?? null) : get(f)?.value === null ? null : this.percent(get(f)?.value, `${at}.${f}`, max);
     switch (metric) {
       case 'silence': {
         refuse('warn', 'crit');
-        const levelText = get('level') === undefined ? ((b?.level as string | undefined) ?? 'CRIT') : this.string(get('level')?.value, `${at}.level`).toUpperCase();
-        if (levelText !== 'WARN' && levelText !== 'CRIT') this.r.fail(nodeOf('level'), `${at}.level`, 'expected WARN or CRIT');
-        const minVolume = get('minVolume') === undefined ? ((b?.minVolume as number | undefined) ?? DEFAULT_SILENCE_RECORDS) : this.count(get('minVolume')?.value, `${at}.minVolume`);
-        const hours = get('hours') === undefined ? ((b?.hours as { from: number; to: number } | null | undefined) ?? null) : this.hours(get('hours')?.value, `${at}.hours`);
-        return { rule: { ...common, metric, level: levelText as 'WARN' | 'CRIT', minVolume, hours }, name };
+        const b = base?.metric === 'silence' ? base : undefined;
+        const level = get('level') === undefined ? (b?.level ?? 'CRIT') : this.string(get('level')?.value, `${at}.level`).toUpperCase();
+        if (level !== 'WARN' && level !== 'CRIT') this.r.fail(nodeOf('level'), `${at}.level`, 'expected WARN or CRIT');
+        const minVolume = get('minVolume') === undefined ? (b?.minVolume ?? DEFAULT_SILENCE_RECORDS) : this.count(get('minVolume')?.value, `${at}.minVolume`);
+        const hours = get('hours') === undefined ? (b?.hours ?? null) : this.hours(get('hours')?.value, `${at}.hours`);
+        return { rule: { ...common, metric, level, minVolume, hours }, name };
       }
       case 'msgRate': {
         refuse('minVolume', 'level', 'hours');
         needDim('ip');
-        const warn = pct('warn', 1000) ?? 1;
-        const crit = pct('crit', 1000);
+        const b = base?.metric === 'msgRate' ? base : undefined;
+        const warn = pct('warn', 1000, b?.warn) ?? 1;
+        const crit = pct('crit', 1000, b?.crit);
         if (crit !== null && crit < warn) this.r.fail(nodeOf('crit'), `${at}.crit`, 'must not be below warn');
         return { rule: { ...common, metric, warn, crit }, name };
       }
@@ -188,14 +192,15 @@ class RuleReader {
         return { rule: { ...common, metric }, name };
       default: {
         refuse('level', 'hours');
-        const warn = pct('warn', 100);
-        const crit = pct('crit', 100);
+        const b = base !== undefined && isRateRule(base) ? base : undefined;
+        const warn = pct('warn', 100, b?.warn);
+        const crit = pct('crit', 100, b?.crit);
         if (warn === null && crit === null) this.r.fail(node, at, 'a rate rule needs warn, crit or both');
         if (warn !== null && crit !== null && crit < warn) {
           if (get('crit') !== undefined) this.r.fail(nodeOf('crit'), `${at}.crit`, 'must not be below warn');
           this.r.fail(nodeOf('warn'), `${at}.warn`, `must not be above crit (${formatPercent(crit)})`);
         }
-        const minVolume = get('minVolume') === undefined ? ((b?.minVolume as number | undefined) ?? this.minVolume) : this.count(get('minVolume')?.value, `${at}.minVolume`);
+        const minVolume = get('minVolume') === undefined ? (b?.minVolume ?? this.minVolume) : this.count(get('minVolume')?.value, `${at}.minVolume`);
         return { rule: { ...common, metric, warn, crit, minVolume }, name };
       }
     }
@@ -209,11 +214,11 @@ export async function parseRules(text: string, file: string): Promise<RuleSet> {
   const root = doc.contents;
   if (root === null) return { ...BUILT_IN, file };
   if (!isMap(root)) r.fail(root, '(top level)', 'expected a mapping with builtIn, minVolume, tz and rules');
-  const top = new Map<string, { value: unknown; key: Node }>();
+  const top = new Map<string, { value: unknown; key: unknown }>();
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (!TOP_FIELDS.includes(key)) r.fail(pair.key as Node, key || '(key)', `unknown field (expected ${TOP_FIELDS.join(', ')})`);
-    top.set(key, { value: pair.value, key: pair.key as Node });
+    if (!TOP_FIELDS.includes(key)) r.fail(pair.key, key || '(key)', `unknown field (expected ${TOP_FIELDS.join(', ')})`);
+    top.set(key, { value: pair.value, key: pair.key });
   }
   const base = new RuleReader(r, DEFAULT_MIN_VOLUME);
   const builtIn = top.has('builtIn') ? base.bool(top.get('builtIn')?.value, 'builtIn') : true;
@@ -224,7 +229,7 @@ export async function parseRules(text: string, file: string): Promise<RuleSet> {
     try {
       assertZone(tz);
     } catch {
-      r.fail(top.get('tz')?.value as Node, 'tz', `unknown time zone '${tz}' (use an IANA name such as Europe/Paris, or UTC)`);
+      r.fail(top.get('tz')?.value, 'tz', `unknown time zone '${tz}' (use an IANA name such as Europe/Paris, or UTC)`);
     }
   }
   const rules = new RuleReader(r, minVolume);
@@ -232,10 +237,10 @@ export async function parseRules(text: string, file: string): Promise<RuleSet> {
   const seen = new Map<string, number>();
   const list = top.get('rules')?.value;
   if (list !== undefined && list !== null) {
-    if (!isSeq(list)) r.fail((list ?? top.get('rules')?.key) as Node, 'rules', 'expected a list of rules');
+    if (!isSeq(list)) r.fail(list, 'rules', 'expected a list of rules');
     list.items.forEach((item, i) => {
       const at = `rules[${i}]`;
-      if (!isMap(item)) r.fail(item as Node, at, 'expected a mapping (name, metric, scope, window, warn, crit...)');
+      if (!isMap(item)) r.fail(item, at, 'expected a mapping (name, metric, scope, window, warn, crit...)');
       const { rule, name } = rules.rule(item, at);
       const line = r.line(item);
       const before = seen.get(name);
@@ -251,11 +256,5 @@ export async function parseRules(text: string, file: string): Promise<RuleSet> {
 
 export async function loadRules(file: string | undefined): Promise<RuleSet> {
   if (file === undefined || file === '') return BUILT_IN;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new PmtaAcctError('BAD_CONFIG', `${file}: cannot read the rules file (${err instanceof Error ? err.message : String(err)})`);
-  }
-  return parseRules(text, file);
+  return parseRules(readConfigText(file, 'the rules file'), file);
 }

@@ -17,6 +17,10 @@ export function severity(level: Level): number {
 export const SCOPE_DIMS = ['isp', 'ip', 'vmta', 'pool'] as const;
 export type ScopeDim = (typeof SCOPE_DIMS)[number];
 
+export function isScopeDim(s: string): s is ScopeDim {
+  return (SCOPE_DIMS as readonly string[]).includes(s);
+}
+
 /**
  * Where a rule looks: the total (dim null), each value of a dimension (value null: one verdict per
  * ISP, per IP...), or one value (isp=gmail).

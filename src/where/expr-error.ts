@@ -7,12 +7,8 @@
  */
 import { PmtaAcctError } from '../errors.js';
 
-/** Control characters shown as spaces, so the caret stays under the right character. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
-
+/** `pos`: 0-based offset in `expr`; the error's column is 1-based, under the option's text. */
 export function exprError(option: string, expr: string, pos: number, message: string): PmtaAcctError {
   const at = Math.max(0, Math.min(pos, expr.length));
-  return new PmtaAcctError('USAGE', `${option}: ${message} (column ${at + 1})\n  ${printable(expr)}\n  ${' '.repeat(at)}^`);
+  return new PmtaAcctError('USAGE', message, { at: { file: option, column: at + 1, text: expr } });
 }

@@ -12,6 +12,7 @@
  * Only the flags i, m and s are accepted (g and y would make test() stateful).
  */
 import { setFlagsFromString } from 'node:v8';
+import { messageOf } from '../errors.js';
 
 export const MAX_REGEX_INPUT = 8192;
 
@@ -60,7 +61,7 @@ export function compileRegex(source: string, flags: string): UserRegex | string 
   try {
     new RegExp(source, flags);
   } catch (err) {
-    return `not a valid regex (${err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err)})`;
+    return `not a valid regex (${messageOf(err).replace(/^Invalid regular expression: /, '')})`;
   }
   if (!linearRegexSupported()) return { re: new RegExp(source, flags), lower: false };
   const lower = flags.includes('i');

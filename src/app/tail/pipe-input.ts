@@ -6,7 +6,7 @@
  * files (every second, and at the end of its input, after which it exits) and keeps trying to take
  * the state. At the end of input the holder reads the spool to its end, commits and exits.
  */
-import { PmtaAcctError } from '../../errors.js';
+import { messageOf, PmtaAcctError } from '../../errors.js';
 import { FileRows } from '../../state/file-rows.js';
 import { StdinSpool } from './stdin-spool.js';
 import type { TailSession } from './tail-session.js';
@@ -67,7 +67,7 @@ export class PipeInput {
       }
     } catch (err) {
       if (this.failing === null) {
-        this.notice?.(`cannot write the spool (${err instanceof Error ? err.message : String(err)}): standard input is kept in memory and written once it can be`);
+        this.notice?.(`cannot write the spool (${messageOf(err)}): standard input is kept in memory and written once it can be`);
         this.failing = setInterval(() => this.guard(() => (this.phase === 'holding' ? this.spool.retry() : this.spool.handOff())), 1000);
       }
       if (this.spool.pending >= HAND_OVER_BYTES) this.input.pause();
