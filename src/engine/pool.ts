@@ -4,7 +4,7 @@
  * (one running, one waiting) so that it never waits for the main thread, which is busy with its
  * own tasks. Results the caller does not take as they come (`onResult`) are returned in task order.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { errorData, errorFromData, PmtaAcctError, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
@@ -40,7 +40,9 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
   const failures: Failure[] = [];
   // stdin is one stream: read it here. One thread, or one task: no workers to start.
   const workerCount = tasks.some((t) => t.path === '-') ? 0 : Math.min(threads - 1, tasks.length - 1);
-  const workers = Array.from({ length: workerCount }, () => new Worker(WORKER_ENTRY, { workerData: options }));
+  // Loaded only for workers: a small file's run needs none (a few ms of start-up).
+  const threadsModule = workerCount > 0 ? await import('node:worker_threads') : null;
+  const workers = threadsModule === null ? [] : Array.from({ length: workerCount }, () => new threadsModule.Worker(WORKER_ENTRY, { workerData: options }));
 
   const viaWorker = (w: Worker) => new Promise<void>((resolve, reject) => {
     let outstanding = 0;

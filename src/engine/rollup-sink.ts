@@ -16,8 +16,8 @@ import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.
 import {
   BOUNCED, COMPLAINTS, DEFERRED, DELIVERED, QUEUE_DEFERRED, RECEIVED, REMOTE_BOUNCED, REMOTE_STATUS,
 } from '../rollup/counters.js';
-import { regroup } from '../rollup/regroup.js';
-import { NO_BUCKET, Rollup, type RollupData } from '../rollup/rollup.js';
+import { keepBucketsFrom } from '../rollup/regroup.js';
+import { NO_BUCKET, Rollup } from '../rollup/rollup.js';
 import { emptyStats, windowKeepFrom, type EngineOptions, type SinkStats, type WindowRollupSpec } from './options.js';
 import { RecordGate } from './record-gate.js';
 
@@ -112,15 +112,14 @@ export class RollupSink implements RecordSink {
    * The verdict rollup without the buckets no window can reach: those older than the longest window
    * before this task's own end (the run's end is never earlier, so nothing needed is dropped).
    */
-  windowsData(): RollupData | null {
+  trimmedWindows(): Rollup | null {
     const w = this.windows;
     const spec = this.windowSpec;
     if (w === null || spec === null) return null;
     const last = this.stats.lastEvent;
-    if (last === null) return w.toData();
+    if (last === null) return w;
     const end = Math.min(this.windowUntil, last + 1);
-    const from = windowKeepFrom(spec, this.windowSeconds, end);
-    return regroup(w, w.dims, (s) => s, (s) => s >= from).toData();
+    return keepBucketsFrom(w, windowKeepFrom(spec, this.windowSeconds, end));
   }
 
   header(header: Header): void {

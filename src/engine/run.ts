@@ -9,8 +9,8 @@
  */
 import { mergeProblemSummaries, type Problem, type ProblemSummary } from '../parse/problems.js';
 import { bucketSeconds } from '../rollup/buckets.js';
-import { regroup } from '../rollup/regroup.js';
-import { Rollup } from '../rollup/rollup.js';
+import { keepBucketsFrom } from '../rollup/regroup.js';
+import { Rollup, type RollupData } from '../rollup/rollup.js';
 import type { InputFile } from '../source/inputs.js';
 import { addStats, emptyStats, windowKeepFrom, type EngineOptions, type SinkStats } from './options.js';
 import { planTasks } from './plan.js';
@@ -95,14 +95,14 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
   const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 16 << 20, header: options.header });
   const perFile = new Array<number>(inputs.length).fill(0);
   for (const t of tasks) perFile[t.file]++;
-  const rollup = new Rollup(options.dims);
-  const windows = options.windows ? new Rollup(options.windows.dims) : null;
+  let rollup: Rollup | null = null;
+  let windows: Rollup | null = null;
   const problems = new Array<ProblemSummary[]>(inputs.length);
   let stats = emptyStats();
   let bytes = 0;
   const absorb = (file: number, r: TaskResult) => {
-    rollup.merge(r.rollup);
-    if (windows !== null && r.windows !== null) windows.merge(r.windows);
+    rollup = mergeInto(rollup, r.rollup, options.dims);
+    if (options.windows && r.windows !== null) windows = mergeInto(windows, r.windows, options.windows.dims);
     stats = addStats(stats, r.stats);
     bytes += r.bytes;
     (problems[file] ??= []).push(r.problems);
@@ -128,13 +128,24 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
     columnsFound: [...stats.columnsFound].sort(),
   };
   return {
-    rollup,
-    windows: windows === null ? null : trimWindows(windows, options, stats),
+    rollup: rollup ?? new Rollup(options.dims),
+    windows: options.windows ? trimWindows(windows ?? new Rollup(options.windows.dims), options, stats) : null,
     problems: mergeProblemSummaries(problems.flatMap((p) => p ?? []), options.keepProblems),
     stats,
     files: inputs.length,
     bytes,
   };
+}
+
+/**
+ * `into` with `r` added: `r` itself when there is nothing yet and `r` is a task's own rollup (from
+ * this thread), which a merge into an empty rollup would only copy.
+ */
+function mergeInto(into: Rollup | null, r: Rollup | RollupData, dims: readonly string[]): Rollup {
+  if (into === null && r instanceof Rollup) return r;
+  const out = into ?? new Rollup(dims);
+  out.merge(r);
+  return out;
 }
 
 /** The verdict rollup without the buckets no window ending at the run's end reaches. */
@@ -144,5 +155,5 @@ function trimWindows(merged: Rollup, options: EngineOptions, stats: SinkStats): 
   if (stats.lastEvent === null) return merged;
   const end = Math.min(spec.until ?? Number.POSITIVE_INFINITY, stats.lastEvent + 1);
   const from = windowKeepFrom(spec, bucketSeconds(spec.bucket), end);
-  return regroup(merged, spec.dims, (s) => s, (s) => s >= from);
+  return keepBucketsFrom(merged, from);
 }

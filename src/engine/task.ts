@@ -5,7 +5,7 @@
 import { makeHeader } from '../parse/header.js';
 import type { ProblemSummary } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
-import type { RollupData } from '../rollup/rollup.js';
+import { Rollup, type RollupData } from '../rollup/rollup.js';
 import { endDamaged, feedFileRange, feedStream, gunzipFile } from '../source/feed.js';
 import { displayName } from '../source/inputs.js';
 import type { EngineOptions, SinkStats } from './options.js';
@@ -27,9 +27,13 @@ export interface Task {
 
 export interface TaskResult {
   readonly index: number;
-  readonly rollup: RollupData;
-  /** The verdict rollup (options.windows), or null. */
-  readonly windows: RollupData | null;
+  /**
+   * The rollup as counted, on the thread that ran the task (merging it into an empty run's rollup
+   * is taking it as it is); serialized (`serialize`) to cross from a worker thread.
+   */
+  readonly rollup: Rollup | RollupData;
+  /** The verdict rollup (options.windows) without buckets no window can reach, or null. */
+  readonly windows: Rollup | RollupData | null;
   readonly problems: ProblemSummary;
   readonly stats: SinkStats;
   /** Offset just after the last record that started before `end`. */
@@ -66,6 +70,22 @@ function throttled(sink: RollupSink, report: TaskProgress): { read: (n: number) 
   };
 }
 
+/** A task's result as it crosses from a worker thread: the rollups serialized. */
+export interface PostedTaskResult extends TaskResult {
+  readonly rollup: RollupData;
+  readonly windows: RollupData | null;
+}
+
+/** runTask, with the rollups serialized to post to another thread (transferable buffers). */
+export async function runTaskToPost(task: Task, options: EngineOptions, onProgress?: TaskProgress): Promise<PostedTaskResult> {
+  const result = await runTask(task, options, onProgress);
+  return { ...result, rollup: serialized(result.rollup), windows: result.windows === null ? null : serialized(result.windows) };
+}
+
+function serialized(r: Rollup | RollupData): RollupData {
+  return r instanceof Rollup ? r.toData() : r;
+}
+
 export async function runTask(task: Task, options: EngineOptions, onProgress?: TaskProgress): Promise<TaskResult> {
   const sink = new RollupSink(options);
   const progress = onProgress === undefined ? undefined : throttled(sink, onProgress);
@@ -95,8 +115,8 @@ export async function runTask(task: Task, options: EngineOptions, onProgress?: T
   progress?.flush();
   return {
     index: task.index,
-    rollup: sink.rollup.toData(),
-    windows: sink.windowsData(),
+    rollup: sink.rollup,
+    windows: sink.trimmedWindows(),
     problems: sink.problems.summary(),
     stats: sink.stats,
     endedAt: reader.offset,

@@ -5,14 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorData, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
-import { runTask, type Task } from './task.js';
+import { runTaskToPost, type PostedTaskResult, type Task } from './task.js';
 
 export interface WorkerRequest {
   readonly task: Task;
 }
 
 export type WorkerReply =
-  | { readonly ok: true; readonly result: Awaited<ReturnType<typeof runTask>> }
+  | { readonly ok: true; readonly result: PostedTaskResult }
   | { readonly ok: false; readonly index: number; readonly error: ErrorData }
   | { readonly progress: { readonly bytes: number; readonly records: number } };
 
@@ -25,7 +25,7 @@ port.on('message', (msg: WorkerRequest) => {
     const reply: WorkerReply = { progress: { bytes, records } };
     port.postMessage(reply);
   };
-  runTask(msg.task, options, progress).then(
+  runTaskToPost(msg.task, options, progress).then(
     (result) => {
       const reply: WorkerReply = { ok: true, result };
       const transfer = [result.rollup, result.windows].flatMap((r) => (r === null ? [] : [r.keys, r.counters, r.histSlots, r.hist]));

@@ -43,3 +43,12 @@ export function regroup(
   }
   return out;
 }
+
+/**
+ * The groups of `src` whose bucket starts at or after `from`: `src` itself when that is all of them
+ * (a day's verdict buckets within a week's reach, say), else a regrouping.
+ */
+export function keepBucketsFrom(src: Rollup, from: number): Rollup {
+  if (src.bucketStarts.every((s) => s >= from)) return src;
+  return regroup(src, src.dims, (s) => s, (s) => s >= from);
+}

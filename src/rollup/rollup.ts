@@ -184,8 +184,9 @@ export class Rollup {
     }
   }
 
-  /** Merge a serialized rollup with the same dimensions into this one. */
-  merge(data: RollupData): void {
+  /** Merge a rollup, or a serialized one, with the same dimensions into this one. */
+  merge(src: RollupData | Rollup): void {
+    const data = src instanceof Rollup ? src.view() : src;
     if (data.dims.join(',') !== this.dims.join(',')) {
       throw new Error(`cannot merge rollups by ${data.dims.join(',')} into ${this.dims.join(',')}`);
     }
@@ -197,6 +198,21 @@ export class Rollup {
       for (let d = 0; d < this.dims.length; d++) this.key[1 + d] = maps[d][data.keys[g * width + 1 + d]];
       this.addGroup(this.group(), data, g);
     }
+  }
+
+  /** This rollup as RollupData without copying (valid until it changes). */
+  private view(): RollupData {
+    const groups = this.table.size;
+    return {
+      dims: this.dims,
+      values: this.dicts.map((d) => d.values),
+      buckets: this.bucketStarts.map((b) => (Number.isNaN(b) ? null : b)),
+      groups,
+      keys: this.table.keys,
+      counters: this.counters,
+      histSlots: this.histSlots,
+      hist: this.hist,
+    };
   }
 
   /** A compact copy for postMessage (transferable buffers), the state database, or merge(). */

@@ -5,10 +5,14 @@
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { messageOf } from '../errors.js';
 import type { ProblemLog } from '../parse/problems.js';
 import type { RecordReader } from '../parse/reader.js';
+import { lazyRequire } from '../util/lazy-require.js';
+
+/** zlib, loaded for the first .gz: a run over plain files needs none of it (a few ms of start-up). */
+const zlib = lazyRequire<typeof Zlib>('node:zlib');
 
 /**
  * Feed bytes [start, end) of a plain file, then past `end` until the record that straddles it
@@ -105,7 +109,7 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
 export function gunzipFile(path: string, onRead?: (bytes: number) => void): Readable {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   if (onRead !== undefined) file.on('data', (chunk: Buffer | string) => onRead(chunk.length));
-  const gunzip = createGunzip({ chunkSize: 256 << 10 });
+  const gunzip = zlib().createGunzip({ chunkSize: 256 << 10 });
   file.on('error', (err) => gunzip.destroy(err));
   // a reader that stops early (query --limit) destroys the gunzip stream: close the file with it
   gunzip.on('close', () => file.destroy());
