@@ -44,10 +44,25 @@ export interface Rates {
   readonly complaint: number | null;
 }
 
+/**
+ * The counters of row `at` as an object, in COUNTER_NAMES order. Written out as one literal: every
+ * report row and every verdict window makes one, mostly in code that runs once, where an object
+ * grown a property at a time costs several times more.
+ */
 export function countsOf(row: Float64Array, at = 0): Counts {
-  const out = {} as Counts;
-  for (let i = 0; i < STRIDE; i++) out[COUNTER_NAMES[i]] = row[at + i];
-  return out;
+  return {
+    delivered: row[at + DELIVERED],
+    deferred: row[at + DEFERRED],
+    queueDeferred: row[at + QUEUE_DEFERRED],
+    bounced: row[at + BOUNCED],
+    hardBounced: row[at + HARD_BOUNCED],
+    softBounced: row[at + SOFT_BOUNCED],
+    complaints: row[at + COMPLAINTS],
+    remoteBounced: row[at + REMOTE_BOUNCED],
+    remoteStatus: row[at + REMOTE_STATUS],
+    received: row[at + RECEIVED],
+    deliveredBytes: row[at + DELIVERED_BYTES],
+  };
 }
 
 function ratio(num: number, den: number): number | null {
