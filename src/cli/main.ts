@@ -4,6 +4,7 @@
  * reports its status through `finish`, and every PmtaAcctError becomes a message and EXIT_UNKNOWN.
  */
 import { Command, CommanderError } from 'commander';
+import { runsOneCommand } from '../engine/tiering.js';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
@@ -45,6 +46,8 @@ const program = new Command('pmta-acct')
 
 /** Runs the command line; a function, not top-level await, so that the bundle may be CommonJS. */
 async function main(): Promise<void> {
+  // This process runs one command and exits: a small run need not optimise its code (engine/tiering.ts).
+  runsOneCommand();
   try {
     const named = process.argv[2];
     const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : named === '--version' || named === '-V' ? [] : Object.keys(COMMANDS);

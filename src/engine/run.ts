@@ -16,6 +16,7 @@ import { addStats, emptyStats, windowKeepFrom, type EngineOptions, type SinkStat
 import { planTasks } from './plan.js';
 import { runTasks, type PoolHooks } from './pool.js';
 import { runTask, type Task, type TaskResult } from './task.js';
+import { tierFor } from './tiering.js';
 
 export interface RunProgress {
   readonly files: number;
@@ -92,6 +93,7 @@ async function verifyFile(tasks: Task[], results: TaskResult[], options: EngineO
 }
 
 export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
+  tierFor(inputs);
   const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 16 << 20, header: options.header });
   const perFile = new Array<number>(inputs.length).fill(0);
   for (const t of tasks) perFile[t.file]++;
