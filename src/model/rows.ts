@@ -35,25 +35,29 @@ export function rowOf(r: Rollup, g: number): GroupRow {
 
 /**
  * The groups of a rollup in the order of its rows: by bucket (none first), then biggest first,
- * then by key. Sort keys are taken once per group, and no row is made (a caller writing rows one at
+ * then by key. Bucket and size are taken once per group, and no row is made (a caller writing rows one at
  * a time makes each when it writes it).
  */
 export function rowOrder(r: Rollup): number[] {
   const n = r.size;
   const bucket = new Float64Array(n);
   const size = new Float64Array(n);
-  const key: string[] = new Array<string>(n);
+  // key texts only for the groups a tie of bucket and size compares (few): a string per group is most of the cost otherwise
+  const key: (string | undefined)[] = new Array<string | undefined>(n);
+  const keyOf = (g: number) => (key[g] ??= r.dims.map((_, i) => r.valueOf(g, i)).join('\u0000'));
+  const order = new Array<number>(n);
   for (let g = 0; g < n; g++) {
     const start = r.bucketOf(g);
     bucket[g] = Number.isNaN(start) ? Number.NEGATIVE_INFINITY : start;
     size[g] = volume(countsOf(r.counters, g * STRIDE));
-    key[g] = r.dims.map((_, i) => r.valueOf(g, i)).join('\u0000');
+    order[g] = g;
   }
-  const order = Array.from({ length: n }, (_, g) => g);
   order.sort((a, b) => {
     if (bucket[a] !== bucket[b]) return bucket[a] - bucket[b];
     if (size[a] !== size[b]) return size[b] - size[a];
-    return key[a] < key[b] ? -1 : key[a] > key[b] ? 1 : 0;
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   return order;
 }

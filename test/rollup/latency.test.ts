@@ -31,6 +31,15 @@ describe('latency histogram', () => {
     expect(percentile(new Uint32Array(BINS), 0, 0.5)).toBeNull();
   });
 
+  it('summarizes a value in any bin as percentile() reads that bin', () => {
+    for (let bin = 0; bin < BINS; bin++) {
+      const hist = new Uint32Array(BINS);
+      hist[bin] = 3;
+      const p = percentile(hist, 0, 0.5);
+      expect(summarize(hist, 0)).toEqual({ count: 3, p50: p, p90: p, p99: p });
+    }
+  });
+
   it('summarizes with the same percentiles as percentile(), in one pass', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: BINS - 1 }), fc.integer({ min: 1, max: 1000 })), { maxLength: 30 }), (cells) => {
