@@ -1,14 +1,15 @@
 /**
- * Runs tasks on `threads` threads: the main thread and threads - 1 workers, all taking from one
- * queue, biggest task first so that the last to finish is a small one. Each worker holds two tasks
- * (one running, one waiting) so that it never waits for the main thread, which is busy with its
- * own tasks. Results the caller does not take as they come (`onResult`) are returned in task order.
+ * Runs tasks on `threads` threads: the main thread and threads - 1 workers, each taking the next
+ * task from one shared queue (task-queue.ts) as soon as it is free, biggest task first so that the
+ * last to finish is a small one. Results the caller does not take as they come (`onResult`) are
+ * returned in task order.
  */
 import type { Worker } from 'node:worker_threads';
 import { errorData, errorFromData, PmtaAcctError, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
-import type { WorkerReply } from './worker.js';
+import { stopTasks, takeTask, taskQueue } from './task-queue.js';
+import type { WorkerData, WorkerReply } from './worker.js';
 
 interface Failure {
   readonly index: number;
@@ -32,65 +33,72 @@ export interface PoolHooks {
 
 export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[], hooks: PoolHooks = {}): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array<TaskResult>(tasks.length);
+  // Biggest first, so that the last tasks to finish are small ones. The ranges of a split file
+  // weigh alike (its size over their number) and so go in file order: their results then come
+  // in about that order, and the caller can check and merge each while the others are read.
+  const ranges = new Array<number>(sizes.length).fill(0);
+  for (const t of tasks) ranges[t.file]++;
+  const weight = (t: Task) => sizes[t.file] / ranges[t.file];
+  const queue = taskQueue([...tasks].sort((a, b) => weight(b) - weight(a) || a.index - b.index));
+  const failures: Failure[] = [];
+  let settled = 0;
+  let allIn: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    allIn = resolve;
+  });
+  const check = () => {
+    if (settled === tasks.length || failures.length > 0) allIn();
+  };
   const keep = (task: Task, result: TaskResult) => {
     if (hooks.onResult?.(task, result) !== true) results[task.index] = result;
+    hooks.onTaskDone?.(task);
+    settled++;
+    check();
   };
-  const size = (t: Task) => (t.end === Number.POSITIVE_INFINITY ? sizes[t.file] - t.start : t.end - t.start);
-  const queue = [...tasks].sort((a, b) => size(b) - size(a) || a.index - b.index);
-  const failures: Failure[] = [];
+  const fail = (failure: Failure) => {
+    stopTasks(queue);
+    failures.push(failure);
+    check();
+  };
   // stdin is one stream: read it here. One thread, or one task: no workers to start.
   const workerCount = tasks.some((t) => t.path === '-') ? 0 : Math.min(threads - 1, tasks.length - 1);
   // Loaded only for workers: a small file's run needs none (a few ms of start-up).
   const threadsModule = workerCount > 0 ? await import('node:worker_threads') : null;
-  const workers = threadsModule === null ? [] : Array.from({ length: workerCount }, () => new threadsModule.Worker(WORKER_ENTRY, { workerData: options }));
+  const workerData: WorkerData = { options, queue };
+  const workers = threadsModule === null ? [] : Array.from({ length: workerCount }, () => new threadsModule.Worker(WORKER_ENTRY, { workerData }));
 
-  const viaWorker = (w: Worker) => new Promise<void>((resolve, reject) => {
-    let outstanding = 0;
-    const feed = () => {
-      while (outstanding < 2 && queue.length > 0 && failures.length === 0) {
-        w.postMessage({ task: queue.shift() });
-        outstanding++;
-      }
-      if (outstanding === 0) resolve();
-    };
+  // A worker takes its own tasks (task-queue.ts); its replies are heard between this thread's tasks.
+  const watch = (w: Worker) => new Promise<never>((_, reject) => {
     w.on('message', (reply: WorkerReply) => {
-      if ('progress' in reply) {
-        hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
-        return;
-      }
-      outstanding--;
-      if (reply.ok) {
-        keep(tasks[reply.result.index], reply.result);
-        hooks.onTaskDone?.(tasks[reply.result.index]);
-      } else {
-        failures.push({ index: reply.index, error: reply.error });
-      }
-      feed();
+      if ('progress' in reply) hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
+      else if (reply.ok) keep(tasks[reply.result.index], reply.result);
+      else fail({ index: reply.index, error: reply.error });
     });
     w.on('error', reject);
+    // A worker ends (code 0) once the queue is empty, after posting its results; any other end is a crash.
     w.on('exit', (code) => {
-      if (outstanding > 0) reject(new PmtaAcctError('INTERNAL', `a worker thread exited with code ${code}`));
+      if (code !== 0) reject(new PmtaAcctError('INTERNAL', `a worker thread exited with code ${code}`));
     });
-    feed();
   });
 
   const here = async () => {
-    while (queue.length > 0 && failures.length === 0) {
+    for (;;) {
       // Let worker replies in before taking the next task: a plain-file task blocks this thread.
       await new Promise((r) => setImmediate(r));
-      const task = queue.pop();
+      const task = takeTask(queue);
       if (task === undefined) break;
       try {
         keep(task, await runTask(task, options, hooks.onProgress));
-        hooks.onTaskDone?.(task);
       } catch (err) {
-        failures.push({ index: task.index, error: errorData(err) });
+        fail({ index: task.index, error: errorData(err) });
       }
     }
+    check();
+    await done;
   };
 
   try {
-    await Promise.all([here(), ...workers.map(viaWorker)]);
+    await Promise.race([here(), ...workers.map(watch)]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -7,7 +7,8 @@
  * merging changes nothing; problems (the first N kept) are put back in input order. The result
  * does not depend on the number of threads or on chunk sizes.
  */
-import { mergeProblemSummaries, type Problem, type ProblemSummary } from '../parse/problems.js';
+import { PmtaAcctError } from '../errors.js';
+import { mergeProblemSummaries, type ProblemSummary } from '../parse/problems.js';
 import { bucketSeconds } from '../rollup/buckets.js';
 import { keepBucketsFrom } from '../rollup/regroup.js';
 import { Rollup, type RollupData } from '../rollup/rollup.js';
@@ -15,7 +16,8 @@ import type { InputFile } from '../source/inputs.js';
 import { addStats, emptyStats, windowKeepFrom, type EngineOptions, type SinkStats } from './options.js';
 import { planTasks } from './plan.js';
 import { runTasks, type PoolHooks } from './pool.js';
-import { runTask, type Task, type TaskResult } from './task.js';
+import { RangeChecker } from './range-check.js';
+import type { Task, TaskResult } from './task.js';
 import { tierFor } from './tiering.js';
 
 export interface RunProgress {
@@ -63,35 +65,6 @@ export interface RunResult {
   readonly bytes: number;
 }
 
-function sameHeader(a: readonly string[] | null, b: readonly string[] | null): boolean {
-  return a === b || (a !== null && b !== null && a.length === b.length && a.every((x, i) => x === b[i]));
-}
-
-function shiftLines(summary: ProblemSummary, lines: number): ProblemSummary {
-  if (lines === 0) return summary;
-  return { ...summary, first: summary.first.map((p: Problem) => ({ ...p, line: p.line + lines })) };
-}
-
-/** Walk one file's tasks in order, redoing those whose start or header guess was wrong. */
-async function verifyFile(tasks: Task[], results: TaskResult[], options: EngineOptions): Promise<TaskResult[]> {
-  const out: TaskResult[] = [];
-  let expectStart = 0;
-  let header = tasks[0].header;
-  let lineBase = 0;
-  for (const task of tasks) {
-    let result = results[task.index];
-    if (task.start !== expectStart || !sameHeader(task.header, header)) {
-      if (expectStart >= task.end) continue;
-      result = await runTask({ ...task, start: expectStart, header }, options);
-    }
-    out.push({ ...result, problems: shiftLines(result.problems, lineBase) });
-    lineBase += result.lines;
-    expectStart = result.endedAt;
-    if (result.sawHeader) header = result.lastHeader;
-  }
-  return out;
-}
-
 export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
   tierFor(inputs);
   const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 16 << 20, header: options.header });
@@ -109,19 +82,36 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
     bytes += r.bytes;
     (problems[file] ??= []).push(r.problems);
   };
+  // The ranges of a split file are checked and merged in file order as they come in (range-check.ts).
+  const checkers = new Map<number, RangeChecker>();
+  const position = new Array<number>(tasks.length);
+  for (let file = 0; file < inputs.length; file++) {
+    if (perFile[file] < 2) continue;
+    const ranges = tasks.filter((t) => t.file === file);
+    ranges.forEach((t, i) => {
+      position[t.index] = i;
+    });
+    checkers.set(file, new RangeChecker(ranges, (r) => absorb(file, r)));
+  }
   const progress = run.onProgress === undefined ? {} : progressHooks(inputs, tasks, run.onProgress);
   const hooks: PoolHooks = {
     ...progress,
     onResult(task, result) {
-      if (perFile[task.file] > 1) return false;
-      absorb(task.file, result);
+      const checker = checkers.get(task.file);
+      if (checker === undefined) absorb(task.file, result);
+      else checker.add(position[task.index], result);
       return true;
     },
   };
-  const results = await runTasks(tasks, options, run.threads, inputs.map((i) => i.size), hooks);
-  for (let file = 0; file < inputs.length; file++) {
-    if (perFile[file] < 2) continue;
-    for (const r of await verifyFile(tasks.filter((t) => t.file === file), results, options)) absorb(file, r);
+  try {
+    await runTasks(tasks, options, run.threads, inputs.map((i) => i.size), hooks);
+    for (const checker of checkers.values()) await checker.finish(options);
+  } catch (err) {
+    // A bad record under --strict in a range of a split file: the range knows its byte but not its
+    // line (nor whether a range before it has an earlier one). The run is over anyway: read the
+    // files again on one thread, which fails at the first bad record with its line.
+    if (err instanceof PmtaAcctError && err.code === 'BAD_RECORD' && checkers.size > 0) return runRollup(inputs, options, { ...run, threads: 1 });
+    throw err;
   }
   // Merged in arrival order: put what keeps an order in one that does not depend on it.
   stats = {

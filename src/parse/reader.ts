@@ -131,7 +131,20 @@ export class RecordReader {
    * or idle with nothing pending (a rotated file read to its end). The next write takes one again.
    */
   release(): void {
-    if (this.scanning === null || this.pool === null || this.filled > 0) return;
+    if (this.filled === 0) this.giveBack();
+  }
+
+  /**
+   * Done with this reader for good (a byte range read to its end leaves the bytes after it
+   * unparsed): its scanner goes back to its pool whatever is pending. Nothing may be written after.
+   */
+  close(): void {
+    this.ended = true;
+    this.giveBack();
+  }
+
+  private giveBack(): void {
+    if (this.scanning === null || this.pool === null) return;
     this.pool.give(this.scanning);
     this.scanning = null;
   }

@@ -10,7 +10,7 @@ import { runCli } from '../helpers/cli.js';
  * inside a record), header rows that change the column order mid-file (a range must be re-read
  * with the header in effect at its start), bad records (line numbers must stay exact).
  */
-function trickyFile(rows: number, unterminated = true): string {
+function trickyFile(rows: number, unterminated = true, badFrom = 0): string {
   const headers = ['type,timeLogged,rcpt,dlvSourceIp,dsnDiag,bounceCat', 'type,rcpt,timeLogged,bounceCat,dsnDiag,dlvSourceIp'];
   const out: string[] = [headers[0]];
   let layout = 0;
@@ -27,8 +27,8 @@ function trickyFile(rows: number, unterminated = true): string {
     const diag = i % 3 === 0 ? `"smtp;421-4.7.0 line one, ""x""\r\nline two ${i}"` : `smtp;250 ok ${i}`;
     const cat = type === 'b' ? (i % 2 ? 'bad-mailbox' : 'spam-related') : '';
     let row = layout === 0 ? [type, time, rcpt, ip, diag, cat] : [type, rcpt, time, cat, diag, ip];
-    if (i % 1499 === 7) row = [type, 'not a time', rcpt, ip, diag, cat];
-    if (unterminated && i % 2003 === 11) row = [type, time, rcpt, ip, '"unterminated', cat];
+    if (i >= badFrom && i % 1499 === 7) row = [type, 'not a time', rcpt, ip, diag, cat];
+    if (i >= badFrom && unterminated && i % 2003 === 11) row = [type, time, rcpt, ip, '"unterminated', cat];
     out.push(row.join(','));
   }
   return `${out.join('\r\n')}\r\n`;
@@ -58,6 +58,24 @@ describe('splitting a file over threads', () => {
     ]) {
       expect(run(...args), args.join(' ')).toBe(base);
     }
+  });
+
+  it('stops at the same bad record with --strict, its line counted from the start of the file, whatever the threads', () => {
+    // the first bad record far into the file: in a range that is not the first
+    const late = join(dir, 'acct-2026-11-28-0003.csv');
+    writeFileSync(late, trickyFile(12000, true, 9000));
+    const strict = (...extra: string[]) => {
+      const r = runCli(['report', '--format', 'json', '--strict', late, ...extra]);
+      expect(r.code).toBe(3);
+      return r.stderr;
+    };
+    const one = strict('--workers', '1');
+    const row = 9000 + ((7 - 9000) % 1499 + 1499) % 1499;
+    // a header row every 997 rows and a second line in every third row before it
+    const line = 2 + row + Math.ceil(row / 3) + Math.floor((row - 500) / 997) + 1;
+    expect(one).toContain(`acct-2026-11-28-0003.csv:${line} (byte`);
+    expect(strict('--workers', '2', '--min-range', '4096')).toBe(one);
+    expect(strict('--workers', '3', '--min-range', '777', '--chunk-size', '513')).toBe(one);
   });
 
   it('gives the same counts from the gzipped file and from the file cut into rotated pieces', () => {
