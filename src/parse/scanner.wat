@@ -479,26 +479,28 @@
   ;; Up to 8 bytes at $p as an i64 (the bytes from $p + $left on are zeroed), ASCII letters in
   ;; lower case when $lower (SWAR: a byte gets 0x20 when it is in 'A'..'Z').
   (func $word (param $p i32) (param $left i32) (param $lower i32) (result i64)
-    (local $w i64) (local $h i64) (local $up i64)
+    (local $w i64)
     (local.set $w (i64.load align=1 (local.get $p)))
     (if (i32.lt_u (local.get $left) (i32.const 8))
       (then (local.set $w (i64.and (local.get $w)
         (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $left) (i32.const 3)))) (i64.const 1))))))
-    (if (local.get $lower)
-      (then
-        (local.set $h (i64.and (local.get $w) (i64.const 0x7f7f7f7f7f7f7f7f)))
-        (local.set $up (i64.and
-          (i64.and (i64.add (local.get $h) (i64.const 0x3f3f3f3f3f3f3f3f))
-                   (i64.xor (i64.add (local.get $h) (i64.const 0x2525252525252525)) (i64.const -1)))
-          (i64.and (i64.xor (local.get $w) (i64.const -1)) (i64.const 0x8080808080808080))))
-        (local.set $w (i64.or (local.get $w) (i64.shr_u (local.get $up) (i64.const 2))))))
-    (local.get $w))
+    (if (result i64) (local.get $lower) (then (call $lower (local.get $w))) (else (local.get $w))))
+
+  ;; ASCII letters of a word in lower case (SWAR: a byte gets 0x20 when it is in 'A'..'Z').
+  (func $lower (param $w i64) (result i64)
+    (local $h i64) (local $up i64)
+    (local.set $h (i64.and (local.get $w) (i64.const 0x7f7f7f7f7f7f7f7f)))
+    (local.set $up (i64.and
+      (i64.and (i64.add (local.get $h) (i64.const 0x3f3f3f3f3f3f3f3f))
+               (i64.xor (i64.add (local.get $h) (i64.const 0x2525252525252525)) (i64.const -1)))
+      (i64.and (i64.xor (local.get $w) (i64.const -1)) (i64.const 0x8080808080808080))))
+    (i64.or (local.get $w) (i64.shr_u (local.get $up) (i64.const 2))))
 
   (func $intern (param $slot i32) (param $rec i32) (param $n i32) (param $col i32) (param $mode i32) (result i32)
     (local $at i32) (local $a i32) (local $b i32) (local $i i32) (local $m i32) (local $h i32)
     (local $len i32) (local $region i32) (local $table i32) (local $entries i32) (local $pool i32)
     (local $probe i32) (local $e i32) (local $ep i32) (local $off i32) (local $count i32) (local $used i32)
-    (local $x i64) (local $q i32)
+    (local $x i64) (local $q i32) (local $w0 i64) (local $w1 i64) (local $m0 i64) (local $m1 i64)
     (if (i32.or (i32.le_s (local.get $col) (i32.const 0)) (i32.ge_s (local.get $col) (local.get $n)))
       (then (return (i32.const -2))))
     (local.set $at (i32.add (local.get $rec) (i32.shl (local.get $col) (i32.const 2))))
@@ -533,10 +535,32 @@
                 (br $found)))
             (br $back)))
         (local.set $a (local.get $q))))
+    ;; the value's first 16 bytes as two words (zeroed past its end), hashed and compared in place:
+    ;; IPs and most domains are no longer, and a call per 8 bytes was most of the cost
     (local.set $len (i32.sub (local.get $b) (local.get $a)))
+    ;; masks of the bytes of each word that belong to the value
+    (local.set $m0 (i64.const -1))
+    (local.set $m1 (i64.const 0))
+    (if (i32.lt_u (local.get $len) (i32.const 8))
+      (then (local.set $m0 (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $len) (i32.const 3)))) (i64.const 1))))
+      (else
+        (local.set $m1 (i64.const -1))
+        (if (i32.lt_u (local.get $len) (i32.const 16))
+          (then (local.set $m1 (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (i32.sub (local.get $len) (i32.const 8)) (i32.const 3)))) (i64.const 1)))))))
+    (local.set $w0 (i64.and (i64.load align=1 (local.get $a)) (local.get $m0)))
+    (local.set $w1 (i64.and (i64.load offset=8 align=1 (local.get $a)) (local.get $m1)))
+    (if (local.get $mode)
+      (then
+        (local.set $w0 (call $lower (local.get $w0)))
+        (local.set $w1 (call $lower (local.get $w1)))))
     ;; hash 8 bytes at a time (a multiply-xorshift mix), folded to 32 bits
-    (local.set $x (i64.extend_i32_u (local.get $len)))
-    (local.set $i (i32.const 0))
+    (local.set $x (i64.mul (i64.xor (i64.extend_i32_u (local.get $len)) (local.get $w0)) (i64.const 0x9E3779B97F4A7C15)))
+    (local.set $x (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 29))))
+    (if (i32.gt_u (local.get $len) (i32.const 8))
+      (then
+        (local.set $x (i64.mul (i64.xor (local.get $x) (local.get $w1)) (i64.const 0x9E3779B97F4A7C15)))
+        (local.set $x (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 29))))))
+    (local.set $i (i32.const 16))
     (block $hashed
       (loop $hash
         (br_if $hashed (i32.ge_u (local.get $i) (local.get $len)))
@@ -562,8 +586,12 @@
                      (i32.eq (i32.load offset=8 (local.get $ep)) (local.get $len)))
           (then
             (local.set $off (i32.add (local.get $pool) (i32.load offset=4 (local.get $ep))))
-            (local.set $i (i32.const 0))
+            ;; the pool holds values as interned (folded in mode 1): its words need only the mask
             (block $differs
+              (br_if $differs (i64.ne (local.get $w0) (i64.and (i64.load align=1 (local.get $off)) (local.get $m0))))
+              (if (i32.gt_u (local.get $len) (i32.const 8))
+                (then (br_if $differs (i64.ne (local.get $w1) (i64.and (i64.load offset=8 align=1 (local.get $off)) (local.get $m1))))))
+              (local.set $i (i32.const 16))
               (loop $compare
                 (if (i32.ge_u (local.get $i) (local.get $len))
                   (then (return (i32.sub (local.get $e) (i32.const 1)))))
