@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { firstDifference, type PlainRollup } from './baselines/plain-rollup.js';
 import { prepareData } from './data.js';
-import { machineDescription } from './machine.js';
+import { benchEnvironment, machineDescription } from './machine.js';
 import { ANALYSIS_HEADING, renderResults } from './results.js';
 import { SUITES } from './suites/index.js';
 import type { BenchContext, Measured, Scenario } from './suite.js';
@@ -48,10 +48,12 @@ interface Run {
   readonly stdout: string;
 }
 
+const environment = benchEnvironment();
+
 function run(sc: Scenario): Run {
   const args = sc.script === null ? sc.args : [...(sc.rss === false ? [] : ['--import', hook]), sc.script, ...sc.args];
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, args, { maxBuffer: 1 << 30, env: sc.hostEnvironment === true ? process.env : environment.env });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const stderr = r.stderr.toString();
   if (r.status !== 0) throw new Error(`${sc.name}: ${args.join(' ')} failed (${r.status}):\n${stderr}`);
@@ -60,7 +62,7 @@ function run(sc: Scenario): Run {
 }
 
 const data = await prepareData(values.data as string, rows);
-const ctx: BenchContext = { data, cli: join(root, 'dist/bin/pmta-acct.js'), here, cores: availableParallelism() };
+const ctx: BenchContext = { data, cli: join(root, 'dist/bin/pmta-acct.js'), here, cores: availableParallelism(), removedVariables: environment.removed };
 const scenarios = suites.flatMap((s) => s.scenarios(ctx));
 
 // The first contender of each family is the reference the others' counts must equal.
@@ -112,7 +114,7 @@ const out = values.out as string;
 const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
 const at = previous.indexOf(ANALYSIS_HEADING);
 const text = renderResults(
-  { machine: machineDescription(), rows, bytes: data.bytes, repeat, results: [...measured.values()], targets, date: new Date() },
+  { machine: machineDescription(environment.removed), rows, bytes: data.bytes, repeat, results: [...measured.values()], targets, date: new Date() },
   at < 0 ? '' : previous.slice(at),
 );
 process.stdout.write(text.table);

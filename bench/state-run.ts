@@ -12,7 +12,7 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, wri
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { machineDescription } from './machine.js';
+import { benchEnvironment, machineDescription } from './machine.js';
 import { build, runCli } from './state/build.js';
 import { renderStateResults, replaceSection, stateBytes, type StateFigures, type Timed } from './state/results.js';
 
@@ -129,7 +129,7 @@ for (let round = 0; round < repeat; round++) {
 }
 
 const figures: StateFigures = {
-  machine: machineDescription(),
+  machine: machineDescription(benchEnvironment().removed),
   rows,
   keep,
   repeat,

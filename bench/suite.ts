@@ -26,6 +26,8 @@ export interface BenchContext {
   readonly here: string;
   /** availableParallelism(). */
   readonly cores: number;
+  /** Variables that slow every Node start, set on this host and left out of the scenarios' environment (bench/machine.ts). */
+  readonly removedVariables: readonly string[];
 }
 
 export interface Scenario {
@@ -46,6 +48,8 @@ export interface Scenario {
   readonly runsPerRound?: number;
   /** Peak RSS is read through a preloaded hook; start-up is measured without it. */
   readonly rss?: boolean;
+  /** Run in the host's environment as it is, the variables bench/machine.ts leaves out included (for scale). */
+  readonly hostEnvironment?: boolean;
 }
 
 export interface Measured {

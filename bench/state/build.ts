@@ -6,6 +6,7 @@
  * every day's files stay, one directory per day, for the peers that read the files.
  */
 import { spawnSync } from 'node:child_process';
+import { benchEnvironment } from '../machine.js';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDay } from '../generate.js';
@@ -42,7 +43,7 @@ export interface BuildOptions {
 export function runCli(opts: { cli: string; hook: string }, args: readonly string[], now: number): { seconds: number; rssMb: number; stdout: string; code: number; stderr: string } {
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', opts.hook, opts.cli, ...args], {
-    env: { ...process.env, PMTA_ACCT_NOW: String(now), NO_COLOR: '1' },
+    env: { ...benchEnvironment().env, PMTA_ACCT_NOW: String(now), NO_COLOR: '1' },
     maxBuffer: 1 << 30,
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { benchEnvironment, machineDescription } from '../../bench/machine.js';
 import { renderResults } from '../../bench/results.js';
 import { SUITES } from '../../bench/suites/index.js';
 import type { BenchContext, Measured, TargetResult } from '../../bench/suite.js';
@@ -9,7 +10,7 @@ import type { BenchContext, Measured, TargetResult } from '../../bench/suite.js'
  */
 const context = (rows: number, cores = 2): BenchContext => ({
   data: { rows, file: 'day.csv', gz: 'day.csv.gz', dir: 'rotated', bytes: rows * 500, small: 'small.csv', dataDir: 'data' },
-  cli: 'pmta-acct.js', here: '.', cores,
+  cli: 'pmta-acct.js', here: '.', cores, removedVariables: [],
 });
 
 /** Seconds by scenario id (floor-*: every readSync size) for a good and for a bad pmta-acct. */
@@ -54,5 +55,23 @@ describe('bench targets', () => {
     const out = renderResults({ machine: 'm', rows: 10, bytes: 5000, repeat: 1, results: [], targets, date: new Date(0) });
     expect(out.table.match(/^MISS {2}/gm)?.length).toBe(targets.length);
     expect(out.markdown).toContain('| missed |');
+  });
+});
+
+describe('bench environment', () => {
+  it('leaves out the variables that slow every Node start, says so, and keeps the rest', () => {
+    const { env, removed } = benchEnvironment({ NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', PATH: '/usr/bin', LANG: 'C' });
+    expect(env).toEqual({ PATH: '/usr/bin', LANG: 'C' });
+    expect(removed).toEqual(['NODE_EXTRA_CA_CERTS']);
+    expect(machineDescription(removed)).toContain('without NODE_EXTRA_CA_CERTS');
+    expect(benchEnvironment({ PATH: '/usr/bin' }).removed).toEqual([]);
+    expect(machineDescription([])).not.toContain('without');
+  });
+
+  it('runs Node alone once more in the host environment as it is, only when a variable was left out', () => {
+    const startup = SUITES.find((s) => s.name === 'startup');
+    const ids = (removed: string[]) => startup?.scenarios({ ...context(1_000), removedVariables: removed }).filter((sc) => sc.hostEnvironment === true).map((sc) => sc.id);
+    expect(ids(['NODE_EXTRA_CA_CERTS'])).toEqual(['node-host']);
+    expect(ids([])).toEqual([]);
   });
 });
