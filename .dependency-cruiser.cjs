@@ -22,6 +22,8 @@ const LAYERS = [
   // languages and models above the engine: verdict rules, tail's store, the report as data
   'verdict',
   'state',
+  // the fleet store's client, faults and SQL (ClickHouse), under the use cases that ship and read it
+  'clickhouse',
   'model',
   'history',
   // model → text
@@ -44,7 +46,7 @@ const layerRules = LAYERS.slice(0, -1).map((name, i) => ({
 }));
 
 /** Inside src/app/: the rollup sources below the use cases; use cases do not use one another. */
-const APP = ['report', 'query', 'tail'];
+const APP = ['report', 'query', 'tail', 'ship'];
 const appRules = [
   {
     name: 'app-sources-below-use-cases',

@@ -11,7 +11,7 @@
 //
 // Kept out of the bundle, loaded by Node from node_modules as before (they stay dependencies):
 // better-sqlite3 (a native addon); the CommonJS packages src/util/lazy-require.ts loads on first
-// use (prom-client, cli-table3); yaml, imported only when a config or rules file is read.
+// use (prom-client, cli-table3, @clickhouse/client); yaml, imported only when a config or rules file is read.
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -26,7 +26,7 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'prom-client', 'cli-table3', 'yaml'],
+  external: ['better-sqlite3', 'prom-client', 'cli-table3', 'yaml', '@clickhouse/client'],
   // The sources are ES modules: import.meta.url (lazy requires, the version, the worker's path)
   // becomes this file's URL.
   define: { 'import.meta.url': '__pmtaModuleUrl' },
