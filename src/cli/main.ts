@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
   check: async () => (await import('./check-command.js')).checkCommand,
   query: async () => (await import('./query-command.js')).queryCommand,
   tail: async () => (await import('./tail-command.js')).tailCommand,
+  ship: async () => (await import('./ship-command.js')).shipCommand,
   clickhouse: async () => (await import('./clickhouse-command.js')).clickhouseCommand,
   'prometheus-rules': async () => (await import('./monitoring-commands.js')).prometheusRulesCommand,
   'grafana-dashboard': async () => (await import('./monitoring-commands.js')).grafanaDashboardCommand,

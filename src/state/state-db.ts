@@ -269,15 +269,20 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
   }
 }
 
-/** Open a state for reading (report --state), while a tail may be writing it. */
-export function openStateForReading(dirArg: string): OpenedState {
+/**
+ * Open a state for reading (report --state), while a tail may be writing it. `writable`: for
+ * `ship`, which keeps its change log and ledger in the state (state/ship-log.ts) in short write
+ * transactions between tail's commits, without tail's lock.
+ */
+export function openStateForReading(dirArg: string, options: { writable?: boolean } = {}): OpenedState {
   const dir = resolve(dirArg);
   const path = dbPath(dir);
   if (!existsSync(path)) throw new PmtaAcctError('INPUT_NOT_FOUND', `state ${dir}: no state database here (state.db); run pmta-acct tail --state ${dirArg} first`);
   let db: Db;
   try {
-    db = new (sqlite())(path, { readonly: true, fileMustExist: true });
+    db = new (sqlite())(path, { readonly: options.writable !== true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
+    if (options.writable === true) db.pragma('synchronous = FULL');
   } catch (err) {
     throw stateError(dir, 'cannot open the state database', err);
   }
