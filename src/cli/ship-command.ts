@@ -12,7 +12,7 @@ import type { ClickHouse } from '../clickhouse/connection.js';
 import { ClickHouseFault } from '../clickhouse/fault.js';
 import { PmtaAcctError } from '../errors.js';
 import { defaultStateDir } from '../state/state-db.js';
-import { parseSeconds } from './args.js';
+import { parsePositiveInt, parseSeconds } from './args.js';
 import { EXIT_OK } from './exit.js';
 import { warn, writeOutput } from './io.js';
 import { addClickHouseOptions, openClickHouseOf, type ClickHouseFlags } from './clickhouse-options.js';
@@ -23,6 +23,7 @@ interface ShipFlags extends ClickHouseFlags {
   once?: boolean;
   interval: string;
   quiet?: boolean;
+  round?: string;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -36,7 +37,7 @@ async function open(flags: ShipFlags): Promise<ClickHouse> {
 async function shipOnce(flags: ShipFlags, host: string, stateDir: string): Promise<string> {
   const ch = await open(flags);
   try {
-    const shipper = await Shipper.open(ch, { stateDir, host });
+    const shipper = await Shipper.open(ch, { stateDir, host, roundBuckets: parsePositiveInt(flags.round, '--round') });
     try {
       const r = await shipper.shipAll();
       return `shipped ${r.buckets} buckets (${r.rows} groups, ${r.withdrawn} withdrawn) of ${host} to ${ch.target.display}; acknowledged up to change ${r.acked}, ${r.pending} pending\n`;
@@ -54,6 +55,7 @@ export function shipCommand(onExit: (code: number) => void): Command {
     .option('--host <name>', "this host's name in the fleet (default: the machine's short host name)")
     .option('--once', 'ship what is committed now and exit (cron, tests)')
     .option('--interval <duration>', 'how often to ship when following', '10s')
+    .option('--round <buckets>', 'changed buckets per insert round (default 500)')
     .option('-q, --quiet', 'no line per round')
     .action(async (flags: ShipFlags) => {
       const host = flags.host ?? defaultHost();
