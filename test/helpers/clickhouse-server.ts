@@ -159,6 +159,10 @@ class Server implements ClickHouseServer {
     if (this.child !== null) return;
     const child = spawn(SERVER_BINARY, [`--config-file=${join(this.dir, 'config.xml')}`], { stdio: 'ignore', detached: false });
     this.child = child;
+    // A test process that ends without afterAll (a failed hook, a timeout) takes its servers with it.
+    const orphan = () => child.kill('SIGKILL');
+    process.once('exit', orphan);
+    child.once('exit', () => process.removeListener('exit', orphan));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     let gone = false;
     void this.exited.then(() => {
