@@ -1,5 +1,6 @@
-// Bundles the CLI into dist/bin/ (the package's bin): `pmta-acct.js`, and the worker thread's
-// entry `worker.js`, which holds the engine only; both CommonJS (dist/bin/package.json says so). tsc still type-checks and emits dist/src (the
+// Bundles the CLI into dist/bin/: `cli.js`, run by the package's bin `pmta-acct.js` from a V8 code
+// cache (`cli.cache`, src/cli/bin.ts), and the worker thread's entry `worker.js`, which holds the
+// engine only; all CommonJS (dist/bin/package.json says so). tsc still type-checks and emits dist/src (the
 // benchmark and bench/parse-ab.ts import it). Measured in bench/RESULTS.md (start-up):
 // - one file, not 140 modules: Node's ES module loader pays about a millisecond for each module
 //   it resolves, reads and links;
@@ -11,7 +12,8 @@
 //
 // Kept out of the bundle, loaded by Node from node_modules as before (they stay dependencies):
 // better-sqlite3 (a native addon); the CommonJS packages src/util/lazy-require.ts loads on first
-// use (prom-client, cli-table3, @clickhouse/client); yaml, imported only when a config or rules file is read.
+// use (prom-client, cli-table3, @clickhouse/client); yaml, required only when a config or rules file is read.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -39,12 +41,26 @@ const common = {
 };
 
 rmSync(outdir, { recursive: true, force: true });
-// Two builds, so that the worker's file holds nothing of the CLI.
-await build({ ...common, entryPoints: { 'pmta-acct': 'src/cli/main.ts' } });
+// Three builds, so that the worker's file holds nothing of the CLI, and the bin (src/cli/bin.ts)
+// nothing but the loading of the CLI from its code cache.
+await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' } });
 await build({ ...common, entryPoints: { worker: 'src/engine/worker.ts' } });
+await build({ ...common, entryPoints: { 'pmta-acct': 'src/cli/bin.ts' } });
 // The package is "type": "module"; these files are CommonJS under the same .js names, which the
 // bin and the worker's path (src/engine/pool.ts) keep whichever build runs.
 writeFileSync(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
 chmodSync(`${outdir}/pmta-acct.js`, 0o755);
+// The CLI's code cache (src/cli/bin.ts), from a report over a sample: the functions a report
+// compiles are in it. Made here, by the Node that built, every time the bundle is (a cache of
+// another bundle of the same length could be taken; outdir was emptied above). No cache if the
+// run fails: the bin then compiles the CLI from its source.
+const cache = `${outdir}/cli.cache`;
+const trained = spawnSync(process.execPath, [`${outdir}/pmta-acct.js`, 'report', '--exit-zero', `${root}samples/acct-2026-11-28-0001.csv`], {
+  cwd: root, env: { ...process.env, PMTA_ACCT_WRITE_CODE_CACHE: cache, PMTA_ACCT_RULES: '' }, stdio: ['ignore', 'ignore', 'pipe'],
+});
+if (trained.status !== 0) {
+  rmSync(cache, { force: true });
+  process.stderr.write(`bundle: no code cache (the training report failed: ${trained.stderr})\n`);
+}
 // The tsc output is a whole CLI too; npx caches made when it was the bin still point at it.
 chmodSync(`${root}dist/src/cli/main.js`, 0o755);

@@ -6,8 +6,12 @@
 import { readFileSync } from 'node:fs';
 import type { Document, LineCounter } from 'yaml';
 import { PmtaAcctError, messageOf, type ErrorPosition } from '../errors.js';
+import { lazyRequire } from '../util/lazy-require.js';
 
 export type Yaml = typeof import('yaml');
+
+/** Required, not imported: the bin runs the bundle from a code cache, where `import()` has no loader (src/cli/bin.ts). */
+const loadYaml = lazyRequire<Yaml>('yaml');
 
 export class YamlReader {
   constructor(readonly file: string, readonly lines: LineCounter, readonly yaml: Yaml) {}
@@ -32,7 +36,7 @@ export class YamlReader {
 
 /** Parse `text`; a syntax error becomes a BAD_CONFIG error at its position. */
 export async function readYaml(text: string, file: string): Promise<{ doc: Document; reader: YamlReader }> {
-  const yaml = await import('yaml');
+  const yaml = loadYaml();
   const lines = new yaml.LineCounter();
   const doc = yaml.parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -4,17 +4,22 @@
  * last to finish is a small one. Results the caller does not take as they come (`onResult`) are
  * returned in task order.
  */
+import type * as WorkerThreads from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { errorData, errorFromData, PmtaAcctError, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
 import { stopTasks, takeTask, taskQueue } from './task-queue.js';
 import type { WorkerData, WorkerReply } from './worker.js';
+import { lazyRequire } from '../util/lazy-require.js';
 
 interface Failure {
   readonly index: number;
   readonly error: ErrorData;
 }
+
+/** Required, not imported: the bin runs the bundle from a code cache, where `import()` has no loader (src/cli/bin.ts). */
+const workerThreads = lazyRequire<typeof WorkerThreads>('node:worker_threads');
 
 /** The worker's entry beside this module (in the tsc output and in the bundle alike). */
 const WORKER_ENTRY = new URL('./worker.js', import.meta.url);
@@ -63,7 +68,7 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
   // stdin is one stream: read it here. One thread, or one task: no workers to start.
   const workerCount = tasks.some((t) => t.path === '-') ? 0 : Math.min(threads - 1, tasks.length - 1);
   // Loaded only for workers: a small file's run needs none (a few ms of start-up).
-  const threadsModule = workerCount > 0 ? await import('node:worker_threads') : null;
+  const threadsModule = workerCount > 0 ? workerThreads() : null;
   const workerData: WorkerData = { options, queue };
   const workers = threadsModule === null ? [] : Array.from({ length: workerCount }, () => new threadsModule.Worker(WORKER_ENTRY, { workerData }));
 

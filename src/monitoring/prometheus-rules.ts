@@ -12,11 +12,16 @@
  */
 import { RATE_NAMES, recordsOf, sendingOf, type RateName } from '../rollup/counters.js';
 import { GAP_METRIC } from './metric-names.js';
+import type * as YAML from 'yaml';
+import { lazyRequire } from '../util/lazy-require.js';
 import { formatPercent, formatWindow } from '../util/numbers.js';
 import { METRIC_WORDS } from '../verdict/message.js';
 import { scopeText } from '../verdict/rules-file.js';
 import { isRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule } from '../verdict/types.js';
 import { labelOf, quote, rateTerms, ratioExpr, recordName, selector, snake, sumExpr, termsOf, type Term } from './promql.js';
+
+/** Required, not imported: the bin runs the bundle from a code cache, where `import()` has no loader (src/cli/bin.ts). */
+const loadYaml = lazyRequire<typeof YAML>('yaml');
 
 export interface RecordingRule {
   readonly record: string;
@@ -234,7 +239,7 @@ function dataLostAlert(): AlertingRule {
  */
 export async function renderPrometheusRules(set: RuleSet): Promise<string> {
   const { groups, skipped } = prometheusRules(set);
-  const yaml = await import('yaml');
+  const yaml = loadYaml();
   const source = set.file === null ? 'the built-in rules' : `the rules file ${set.file}`;
   const head = [
     `# Prometheus rules equal to pmta-acct's verdicts (${source}), over the counters of`,

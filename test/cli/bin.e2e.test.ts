@@ -1,8 +1,10 @@
 /**
- * The shipped bin is the bundle (scripts/bundle.mjs): the package's bin names it, it reports the
- * package's version, and loading only the command it runs changes nothing a user sees.
+ * The shipped bin runs the bundle (scripts/bundle.mjs) from its code cache (src/cli/bin.ts): the
+ * package's bin names it, it reports the package's version, and loading only the command it runs,
+ * from a cache or not, changes nothing a user sees.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli } from '../helpers/cli.js';
@@ -17,6 +19,9 @@ describe('the bin', () => {
 
   it('has a worker entry that holds the engine and none of the CLI', () => {
     const worker = readFileSync(join(ROOT, 'dist/bin/worker.js'), 'utf8');
+    const bin = readFileSync(CLI, 'utf8');
+    expect(bin).not.toContain('commander');
+    expect(bin).not.toContain('runTask');
     expect(worker).toContain('runTask');
     expect(worker).not.toContain('commander');
     expect(worker).not.toContain('chokidar');
@@ -49,5 +54,48 @@ describe('the bin', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: pmta-acct query');
     expect(r.stdout).toContain('--where');
+  });
+
+  describe('code cache', () => {
+    const report = ['report', '--exit-zero', 'samples/acct-2026-11-28-0002.csv', '--format', 'json'];
+    const debug = { PMTA_ACCT_DEBUG_CODE_CACHE: '1' };
+
+    it('holds a CLI with no import(): a script run from a code cache has no loader for it', () => {
+      expect(readFileSync(join(ROOT, 'dist/bin/cli.js'), 'utf8')).not.toMatch(/\bimport\(/);
+    });
+
+    it('is made by the build and taken by a start', () => {
+      const r = runCli(['--version'], { env: debug });
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+      expect(r.stderr).toBe('code cache: taken\n');
+    });
+
+    it('changes no output, and a missing or refused cache only costs time', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pmta-cache-'));
+      try {
+        const junk = join(dir, 'junk.cache');
+        writeFileSync(junk, Buffer.alloc(4096, 7));
+        const taken = runCli(report, { env: debug });
+        const refused = runCli(report, { env: { ...debug, PMTA_ACCT_CODE_CACHE: junk } });
+        const none = runCli(report, { env: { ...debug, PMTA_ACCT_CODE_CACHE: join(dir, 'none.cache') } });
+        expect(taken.stderr).toBe('code cache: taken\n');
+        expect(refused.stderr).toBe('code cache: refused\n');
+        expect(none.stderr).toBe('code cache: none\n');
+        expect(JSON.parse(taken.stdout)).toHaveProperty('groups');
+        for (const r of [refused, none]) {
+          expect(r.code).toBe(taken.code);
+          expect(r.stdout).toBe(taken.stdout);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('reports an error with the same message and exit status through the cache', () => {
+      const missing = runCli(['report', 'no-such-file.csv'], { env: debug });
+      const plain = runCli(['report', 'no-such-file.csv'], { env: { ...debug, PMTA_ACCT_CODE_CACHE: '/nonexistent' } });
+      expect(missing.code).toBe(3);
+      expect(missing.stderr.replace('code cache: taken\n', '')).toBe(plain.stderr.replace('code cache: none\n', ''));
+    });
   });
 });
