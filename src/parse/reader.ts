@@ -6,7 +6,7 @@
  */
 import { makeHeader, type Header } from './header.js';
 import type { ProblemCode, ProblemLog } from './problems.js';
-import { excerpt, RecordView } from './record-view.js';
+import { excerpt, RecordView, type ScanColumns } from './record-view.js';
 import {
   HEAD_WORDS,
   META_HIGH,
@@ -31,11 +31,8 @@ export interface RecordSink {
   scanColumns?(): ScanColumns;
 }
 
-/**
- * Header positions (-1 for none): two cells holding timestamps, a cell to intern as it is, and a
- * cell whose domain (after its last '@', lower case) to intern.
- */
-export type ScanColumns = readonly [time0: number, time1: number, cell: number, domain: number];
+/** Defined beside the record view that holds them (the view is below the reader). */
+export type { ScanColumns } from './record-view.js';
 
 export interface ReaderOptions {
   /** The input's name in messages. */

@@ -4,8 +4,13 @@
  */
 import type { Header } from './header.js';
 import type { Problem, ProblemCode } from './problems.js';
-import type { ScanColumns } from './reader.js';
 import type { Scanner } from './scanner.js';
+
+/**
+ * Header positions (-1 for none): two cells holding timestamps, a cell to intern as it is, and a
+ * cell whose domain (after its last '@', lower case) to intern.
+ */
+export type ScanColumns = readonly [time0: number, time1: number, cell: number, domain: number];
 
 const QUOTE = 34;
 
