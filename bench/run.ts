@@ -61,7 +61,7 @@ function run(sc: Scenario): Run {
   return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: r.stdout.toString() };
 }
 
-const data = await prepareData(values.data as string, rows);
+const data = await prepareData(values.data, rows);
 const ctx: BenchContext = { data, cli: join(root, 'dist/bin/pmta-acct.js'), here, cores: availableParallelism(), removedVariables: environment.removed };
 const scenarios = suites.flatMap((s) => s.scenarios(ctx));
 
@@ -110,7 +110,7 @@ const get = (id: string): Measured => {
 };
 const targets = suites.flatMap((s) => s.targets(get, ctx));
 
-const out = values.out as string;
+const out = values.out;
 const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
 const at = previous.indexOf(ANALYSIS_HEADING);
 const text = renderResults(

@@ -31,7 +31,7 @@ const { values } = parseArgs({
   },
 });
 const rows = Number(values.rows ?? (values.full ? 1_000_000 : 100_000));
-const keep = (values.days as string).split(',').map(Number).sort((a, b) => a - b);
+const keep = (values.days).split(',').map(Number).sort((a, b) => a - b);
 const repeat = Number(values.repeat);
 const total = keep[keep.length - 1];
 if (!Number.isInteger(rows) || rows < 1 || keep.some((k) => !Number.isInteger(k) || k < 1) || !(repeat >= 1)) {
@@ -39,12 +39,12 @@ if (!Number.isInteger(rows) || rows < 1 || keep.some((k) => !Number.isInteger(k)
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const built = await build({ dir: values.data as string, rows, days: total, keep, ...opts, log });
+const built = await build({ dir: values.data, rows, days: total, keep, ...opts, log });
 const nowOf = (k: number) => built.nowAfter(k);
 
 /** A directory of links to the files of days [from, to] (1-based) and an empty live file. */
 function linkDays(name: string, from: number, to: number): string {
-  const dir = join(values.data as string, `state-links-${rows}-${name}`);
+  const dir = join(values.data, `state-links-${rows}-${name}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (let k = from; k <= to; k++) for (const f of readdirSync(built.days[k - 1])) linkSync(join(built.days[k - 1], f), join(dir, f));
@@ -140,6 +140,6 @@ const figures: StateFigures = {
 };
 const text = renderStateResults(figures);
 process.stdout.write(text.table);
-const out = values.out as string;
+const out = values.out;
 writeFileSync(out, replaceSection(existsSync(out) ? readFileSync(out, 'utf8') : '', text.markdown));
 log(`wrote the state scenario into ${out}`);

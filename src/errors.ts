@@ -31,7 +31,7 @@ export interface ErrorPosition {
 
 /** Control characters shown as spaces, so that a caret stays under the right character. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return text.replace(/\p{Cc}/gu, ' ');
 }
 
 /** `file:line:column (byte N)` as far as known. */

@@ -14,7 +14,7 @@ import { grownTo } from '../util/grow.js';
 import { DiagMasker } from './diag.js';
 import { ScannedKeys } from './scanned-keys.js';
 import { Translation } from './translation.js';
-import { DIMENSIONS, OUTCOMES } from './fields.js';
+import { DIMENSIONS, OUTCOMES, type FieldIndex } from './fields.js';
 import type { IspMap } from './isp-map.js';
 import { hasSendingIp, TYPE_B, TYPE_CODES, TYPE_D, TYPE_UNKNOWN, typeOf } from './record-type.js';
 
@@ -423,22 +423,25 @@ export class Classifier {
    * then outcome, hard, latency, diag) for the record just read.
    */
   dimensionId(d: number, view: RecordView, dict: Dictionary): number {
+    // Literal cases (a jump table on the hot path), each checked against DERIVED_FIELDS' order by
+    // the compiler: `satisfies` leaves the number as it is in the emitted code.
     switch (d) {
-      case 0: return this.ispIdIn(view, dict);
-      case 1: return hasSendingIp(this.type) ? this.ipId(view, dict) : dict.id('');
-      case 2: return this.cellId(view, this.cVmta, dict, false);
-      case 3: return this.cellId(view, this.cPool, dict, false);
-      case 4: return this.jobId(view, dict);
-      case 5: return this.domainId(view, dict);
-      case 6: return this.cellId(view, this.cCat, dict, false);
-      case 8: return dict.id(this.outcome(view));
-      case 9: return dict.id(this.hard(view) ? 'true' : 'false');
-      case 10: {
+      case 0 satisfies FieldIndex<'isp'>: return this.ispIdIn(view, dict);
+      case 1 satisfies FieldIndex<'ip'>: return hasSendingIp(this.type) ? this.ipId(view, dict) : dict.id('');
+      case 2 satisfies FieldIndex<'vmta'>: return this.cellId(view, this.cVmta, dict, false);
+      case 3 satisfies FieldIndex<'pool'>: return this.cellId(view, this.cPool, dict, false);
+      case 4 satisfies FieldIndex<'job'>: return this.jobId(view, dict);
+      case 5 satisfies FieldIndex<'domain'>: return this.domainId(view, dict);
+      case 6 satisfies FieldIndex<'bounceCat'>: return this.cellId(view, this.cCat, dict, false);
+      case 7 satisfies FieldIndex<'type'>: return dict.id(this.type === TYPE_UNKNOWN ? this.typeText(view) : TYPE_CODES[this.type]);
+      case 8 satisfies FieldIndex<'outcome'>: return dict.id(this.outcome(view));
+      case 9 satisfies FieldIndex<'hard'>: return dict.id(this.hard(view) ? 'true' : 'false');
+      case 10 satisfies FieldIndex<'latency'>: {
         const latency = this.latency(view);
         return dict.id(latency < 0 ? '' : String(latency));
       }
-      case 11: return this.diagId(view, dict);
-      default: return dict.id(this.type === TYPE_UNKNOWN ? this.typeText(view) : TYPE_CODES[this.type]);
+      case 11 satisfies FieldIndex<'diag'>: return this.diagId(view, dict);
+      default: throw new RangeError(`no derived field ${d}`);
     }
   }
 }

@@ -179,15 +179,19 @@ export class DiagMasker {
 
   /** A token without trailing punctuation that holds a digit or an @, or looks random. */
   private word(s: Uint8Array, a: number, b: number, digits: number, email: boolean, v6chars: boolean): void {
-    if (email) return this.emit(P_EMAIL);
+    if (email) { this.emit(P_EMAIL); return; }
     if (startsWith(s, a, b, IPV6_PREFIX) && isIpv6(s, a + IPV6_PREFIX.length, b)) {
       this.copy(s, a, a + IPV6_PREFIX.length);
-      return this.emit(P_IP);
+      this.emit(P_IP); return;
     }
-    if (digits === 0) return isRandomLetters(s, a, b) ? this.emit(P_ID) : this.copy(s, a, b);
+    if (digits === 0) {
+      if (isRandomLetters(s, a, b)) this.emit(P_ID);
+      else this.copy(s, a, b);
+      return;
+    }
     if (isIpv4(s, a, b) || (v6chars && isIpv6(s, a, b))) {
       this.first = false;
-      return this.emit(P_IP);
+      this.emit(P_IP); return;
     }
     const first = this.first;
     this.first = false;
@@ -195,12 +199,12 @@ export class DiagMasker {
     if (reply || isContinuation(s, a, b)) {
       const code = (s[a] - 48) * 100 + (s[a + 1] - 48) * 10 + (s[a + 2] - 48);
       if (first) this.code = code;
-      if (!reply || code === this.code) return this.copy(s, a, b);
+      if (!reply || code === this.code) { this.copy(s, a, b); return; }
     }
-    if (isEnhancedCode(s, a, b)) return this.copy(s, a, b);
-    if (isNumberLike(s, a, b)) return this.emit(digits >= 10 && digits === b - a ? P_ID : P_N);
-    if (isReasonCode(s, a, b)) return this.copy(s, a, b);
-    if (isHostName(s, a, b)) return this.host(s, a, b);
+    if (isEnhancedCode(s, a, b)) { this.copy(s, a, b); return; }
+    if (isNumberLike(s, a, b)) { this.emit(digits >= 10 && digits === b - a ? P_ID : P_N); return; }
+    if (isReasonCode(s, a, b)) { this.copy(s, a, b); return; }
+    if (isHostName(s, a, b)) { this.host(s, a, b); return; }
     this.emit(P_ID);
   }
 

@@ -9,12 +9,20 @@ export const DIMENSIONS = ['isp', 'ip', 'vmta', 'pool', 'job', 'domain', 'bounce
 
 /** Derived fields, in Classifier.dimensionId() order (the first eight are report's dimensions). */
 export const DERIVED_FIELDS = [...DIMENSIONS, 'outcome', 'hard', 'latency', 'diag'] as const;
-export type DerivedField = (typeof DERIVED_FIELDS)[number];
 
-export const OUTCOME_INDEX = DERIVED_FIELDS.indexOf('outcome');
+type DerivedField = (typeof DERIVED_FIELDS)[number];
+
+type IndexIn<T extends readonly unknown[], V, Seen extends unknown[] = []> = T extends readonly [infer H, ...infer R]
+  ? [H] extends [V] ? Seen['length'] : IndexIn<R, V, [...Seen, H]>
+  : never;
+/**
+ * The index of derived field F in DERIVED_FIELDS, as a literal type: `case 9 satisfies
+ * FieldIndex<'hard'>:` compiles to `case 9:` and fails to compile once the order changes.
+ */
+export type FieldIndex<F extends DerivedField> = IndexIn<typeof DERIVED_FIELDS, F>;
+
 export const HARD_INDEX = DERIVED_FIELDS.indexOf('hard');
 export const LATENCY_INDEX = DERIVED_FIELDS.indexOf('latency');
-export const DIAG_INDEX = DERIVED_FIELDS.indexOf('diag');
 
 /** The time bucket of the event (`--bucket`, 1h by default): not a dimension but the rollup's key[0]. */
 export const BUCKET_FIELD = 'bucket';
@@ -25,7 +33,7 @@ export const OUTCOMES = ['delivered', 'hard-bounce', 'soft-bounce', 'deferred', 
 /** Derived fields that read one column as it is written, by the column's lowercase name. */
 const COLUMN_OF: Readonly<Record<string, string>> = { vmta: 'vmta', pool: 'vmtapool', bouncecat: 'bouncecat', type: 'type' };
 
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export interface FieldRef {
   /** Canonical name: a derived field's own spelling, a column's as the user wrote it. */

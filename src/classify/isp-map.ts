@@ -28,7 +28,7 @@ export interface IspMap {
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 /** Characters that cannot occur in a domain name (any label form). */
 const NOT_IN_DOMAIN = /[\s@/\\:,;()[\]<>"'*?]/;
 const ROLLUP = '.rollup';

@@ -116,5 +116,5 @@ export function useColor(file: string | undefined): boolean {
   if (file !== undefined && file !== '-') return false;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.TERM === 'dumb') return false;
-  return process.stdout.isTTY === true;
+  return process.stdout.isTTY;
 }

@@ -41,6 +41,6 @@ export class ProgressLine {
 
 /** A progress line when asked for, or by default when stderr is a terminal; else nothing. */
 export function progressFor(flag: boolean | undefined): ProgressLine | null {
-  const on = flag ?? process.stderr.isTTY === true;
+  const on = flag ?? process.stderr.isTTY;
   return on ? new ProgressLine(process.stderr) : null;
 }

@@ -36,7 +36,7 @@ function outputsOf(flags: ReportFlags): { file: string | undefined; format: Form
   const files = flags.output ?? [];
   if (files.length <= 1) {
     const file = files[0];
-    const tty = process.stdout.isTTY === true && (file === undefined || file === '-');
+    const tty = process.stdout.isTTY && (file === undefined || file === '-');
     return [{ file, format: flags.format ?? (file === undefined ? undefined : formatOfFile(file)) ?? (tty ? 'table' : 'json') }];
   }
   if (flags.format !== undefined) throw new PmtaAcctError('USAGE', '--format names one format: with several -o files, each file\'s format comes from its name');

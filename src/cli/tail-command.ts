@@ -1,7 +1,6 @@
 /** `pmta-acct tail`: argv → TailSession, with the live view, JSON lines or nothing on stdout. */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ReadStream, WriteStream } from 'node:tty';
 import { watch, type FSWatcher } from 'chokidar';
 import { Command, Option } from 'commander';
 import { TailAlerts } from '../app/tail/alerts.js';
@@ -262,7 +261,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
       ticks.start();
       const tick = setInterval(() => ticks.tick(session), 1000);
       if (view) {
-        screen = new Screen(session, process.stdout as WriteStream, process.stdin as ReadStream, {
+        screen = new Screen(session, process.stdout, process.stdin, {
           refresh: seconds(flags.refresh, '--refresh') * 1000 || TAIL_DEFAULTS.refreshSeconds * 1000,
           color: flags.color && useColor(undefined),
           notices: () => notices,

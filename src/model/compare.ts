@@ -4,7 +4,7 @@
  * report, the previous 7 days). Figures of earlier periods come from a HistorySource
  * (history/history.ts); this module only computes baselines and changes, as data.
  */
-import { COUNTER_NAMES, type Counts } from '../rollup/counters.js';
+import { COUNTER_NAMES } from '../rollup/counters.js';
 import type { GroupRow } from './rows.js';
 
 export const COMPARE_MODES = ['previous', '7d'] as const;
@@ -178,9 +178,3 @@ export function changeTone(name: FigureName, c: Change | null): 'good' | 'bad' |
   return (up && rise === 'bad') || (!up && rise === 'good') ? 'bad' : 'good';
 }
 
-/** Counts of a Figures (for renderers that want them typed). */
-export function countsOfFigures(f: Figures): Counts {
-  const out = {} as Counts;
-  for (const n of COUNTER_NAMES) out[n] = f[n] ?? 0;
-  return out;
-}

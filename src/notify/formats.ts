@@ -26,7 +26,7 @@ function wordsOf(p: Payload): Words {
   const v = p.verdict as { rule?: string; scope?: Record<string, string>; message?: string };
   const scope = Object.entries(v.scope ?? {}).map(([k, x]) => `${k}=${x}`).join(', ');
   const rule = v.rule ?? '';
-  const what = p.level === 'OK' ? 'back to OK' : `${p.level}`;
+  const what = p.level === 'OK' ? 'back to OK' : p.level;
   return { title: `${what}: ${rule}${scope === '' ? '' : ` (${scope})`}`, message: v.message ?? '', rule, scope: scope === '' ? 'all mail' : scope };
 }
 

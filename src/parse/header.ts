@@ -26,7 +26,3 @@ export function makeHeader(names: readonly string[]): Header {
   };
 }
 
-/** Parse a comma-separated list of column names given by the user (`--header`). */
-export function headerFromList(list: string): Header {
-  return makeHeader(list.split(',').map((s) => s.trim()));
-}

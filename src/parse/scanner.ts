@@ -15,8 +15,12 @@ interface ScannerExports {
   keys(from: number, stop: number, out: number, col0: number, mode0: number, col1: number, mode1: number): void;
 }
 
-/** Scanner error codes, as negative nFields in the output. */
+/**
+ * Scanner error codes, as negative nFields in the output (the reader tells the first from any
+ * other; both are named for readers of scanner.wat).
+ */
 export const SCAN_INVALID_CLOSING_QUOTE = 1;
+/** @public */
 export const SCAN_UNTERMINATED_QUOTE = 2;
 
 /** Output words per record: start, nFields, end, meta, then nFields field ends (or 1 error pos). */
@@ -29,7 +33,11 @@ const PAGE = 65536;
 const OUT_BYTES = 1 << 20;
 /** Two words per record entry; an entry takes at least five output words, so this always fits. */
 const TIMES_BYTES = OUT_BYTES / 2;
-/** A cell `times()` left to JavaScript (its value is not in the fast format). */
+/**
+ * A cell `times()` left to JavaScript (its value is not in the fast format); the record view reads
+ * any negative word so. Named for readers of scanner.wat.
+ * @public
+ */
 export const TIME_NOT_SCANNED = -2;
 /** keys(): intern the cell's bytes as they are, or the domain after its last '@' in lower case. */
 export const KEY_CELL = 0;

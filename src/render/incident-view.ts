@@ -105,10 +105,3 @@ export function incidentContext(s: IncidentSummary, c: Clock): string {
   return `windows ending every ${step} from ${clockTime(s.from, c)} to ${clockTime(s.to, c)} ${c.tz}${cut}`;
 }
 
-/** `3 incidents (2 CRIT)`, `no incidents`. */
-export function incidentCount(s: IncidentSummary): string {
-  const n = s.incidents.length;
-  if (n === 0) return 'no incidents';
-  const crit = s.incidents.filter((i) => i.level === 'CRIT').length;
-  return `${formatCount(n)} incident${n === 1 ? '' : 's'}${crit > 0 && crit < n ? ` (${formatCount(crit)} CRIT)` : ''}`;
-}

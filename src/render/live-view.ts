@@ -83,15 +83,20 @@ function columnsFor(rules: RuleSet): readonly Column[] {
   ];
 }
 
+/** A text's code points: one terminal column each, near enough for names and figures. */
+function codePoints(text: string): string[] {
+  return Array.from(text);
+}
+
 /** Cut a (safe, single-line) text to `width` columns. */
 function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  const chars = [...text];
+  const chars = codePoints(text);
   return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
 function pad(text: string, width: number, right: boolean): string {
-  const n = [...text].length;
+  const n = codePoints(text).length;
   return n >= width ? text : right ? ' '.repeat(width - n) + text : text + ' '.repeat(width - n);
 }
 
@@ -109,7 +114,7 @@ function statusLines(s: LiveStatus, d: LiveData, width: number, paint: Paint): s
 
 function tableLines(d: LiveData, width: number, height: number, paint: Paint, rules: RuleSet): string[] {
   if (!d.available) return [fit(`this state does not keep ${MODE_LABEL[d.mode]} (see tail --dims)`, width)];
-  const keyWidth = Math.min(28, Math.max(MODE_LABEL[d.mode].length, 5, ...d.rows.map((r) => [...r.key].length)));
+  const keyWidth = Math.min(28, Math.max(MODE_LABEL[d.mode].length, 5, ...d.rows.map((r) => codePoints(r.key).length)));
   let used = keyWidth;
   const cols: Column[] = [];
   for (const c of columnsFor(rules)) {

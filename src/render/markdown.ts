@@ -14,7 +14,6 @@ import type { ReportModel } from '../model/model.js';
 import type { GroupRow } from '../model/rows.js';
 import { topIsps, topReasons, type ReasonRow } from '../model/reasons.js';
 import { markdownSafe } from './sanitize.js';
-import { sortVerdicts } from './verdict-view.js';
 import { verdictContext } from './verdicts.js';
 import { clockOf, incidentContext, INCIDENT_COLUMNS } from './incident-view.js';
 import { BUILT_IN } from '../verdict/defaults.js';
@@ -81,7 +80,7 @@ function section(s: Section): string {
 
 function verdicts(m: ReportModel): string {
   if (m.verdicts === null || m.verdicts === undefined) return '';
-  const sorted = sortVerdicts(m.verdicts.verdicts);
+  const sorted = m.verdicts.verdicts;
   const bad = sorted.filter((v) => v.level !== 'OK');
   const ok = sorted.length - bad.length;
   const lines = bad.map((v) => `- ${v.level === 'INFO' ? v.level : `**${v.level}**`} ${markdownSafe(v.message)}`);

@@ -12,7 +12,8 @@
 import { isIP } from 'node:net';
 import type { ReportModel } from '../model/model.js';
 import type { GroupRow } from '../model/rows.js';
-import { scopeText, severityOf } from './verdict-view.js';
+import { severity } from '../verdict/types.js';
+import { scopeText } from './verdict-view.js';
 
 const P = 'pmta_acct_report';
 
@@ -103,9 +104,9 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
   out.push(...latency(`${P}_isp_delivery_latency_seconds`, isps.filter((r) => r.latency.count > 0).map((r) => [{ isp: r.key.isp }, r])));
   if (m.verdicts !== null && m.verdicts !== undefined) {
     const name = `${P}_verdict_level`;
-    const lines = m.verdicts.verdicts.map((v) => sample(name, { rule: v.rule, scope: scopeText(v.scope) }, severityOf(v.level)));
+    const lines = m.verdicts.verdicts.map((v) => sample(name, { rule: v.rule, scope: scopeText(v.scope) }, severity(v.level)));
     out.push(...family(name, 'Verdict per rule and scope: 0 OK (or INFO), 1 WARN, 2 CRIT', lines));
-    one('status', 'Worst verdict: 0 OK, 1 WARNING, 2 CRITICAL (the exit status of check)', severityOf(m.verdicts.status));
+    one('status', 'Worst verdict: 0 OK, 1 WARNING, 2 CRITICAL (the exit status of check)', severity(m.verdicts.status));
   }
   const incidents = m.incidents?.incidents;
   if (incidents !== undefined) {

@@ -3,8 +3,9 @@
  * hostile. These functions make it inert for each place it is shown.
  */
 
-// C0 and C1 controls, DEL, and the Unicode bidi overrides/isolates that can reorder a line.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// C0 and C1 controls and DEL (\p{Cc}: U+0000-001F, U+007F-009F), and the Unicode bidi
+// overrides/isolates that can reorder a line.
+const UNSAFE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
 
 /** For terminals: every control character (ESC above all) is shown as a visible \xNN / \uNNNN escape. */
 export function terminalSafe(s: string): string {

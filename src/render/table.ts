@@ -101,7 +101,7 @@ function totals(m: ReportModel, paint: Paint, rules: RuleSet): string {
   const f = figuresOf(m.total);
   const chg = (name: FigureName): string[] => (base === null ? [] : [formatChange(changeOf(name, f[name], base[name]))]);
   t.push(
-    { Delivered: [formatCount(c.delivered), `${formatBytes(c.deliveredBytes)}`, ...chg('delivered')] },
+    { Delivered: [formatCount(c.delivered), formatBytes(c.deliveredBytes), ...chg('delivered')] },
     { Deferred: [formatCount(c.deferred), `rate ${paint.level(formatRate(m.total.rates.deferral), lv.deferral)}`, ...chg('deferralRate')] },
     { 'Queue deferrals (tq)': [formatCount(c.queueDeferred), '', ...chg('queueDeferred')] },
     { Bounced: [formatCount(c.bounced), `rate ${paint.level(formatRate(m.total.rates.bounce), lv.bounce)}`, ...chg('bounceRate')] },

@@ -57,7 +57,7 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
       if (failed) return;
       failed = true;
       stream.destroy();
-      reject(err);
+      reject(err instanceof Error ? err : new Error(String(err)));
     };
     // One chunk per turn of the event loop: zlib's next block is scheduled from a callback on
     // this thread, so parsing everything queued in one go would leave the decompressor idle.

@@ -168,6 +168,3 @@ export function gzipHasMore(path: string, offset: number): boolean {
   }
 }
 
-export function sizeOf(fd: number): number {
-  return Number(fstatBig(fd).size);
-}

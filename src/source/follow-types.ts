@@ -23,14 +23,14 @@ export interface FollowOptions extends ReadLimits {
 export interface FollowHooks {
   readonly sink: RecordSink;
   readonly problems: ProblemLog;
-  notice(message: string): void;
-  gap(gap: Gap): void;
+  readonly notice: (message: string) => void;
+  readonly gap: (gap: Gap) => void;
   /** After every chunk read: the session commits there when a commit is due. */
-  between(): void;
+  readonly between: () => void;
   /** A rotation, a drained file, a restart at 0: commit soon. */
-  milestone(): void;
+  readonly milestone: () => void;
   /** The stored row of a file gone earlier whose first record is `fp` (its content reappeared), if any. */
-  goneWith?(fp: string): FileRow | null;
+  readonly goneWith?: (fp: string) => FileRow | null;
 }
 
 export type StartFrom = 'beginning' | 'end';

@@ -38,7 +38,7 @@ function fileEntry(path: string, size: number): InputFile {
 }
 
 function errnoOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : '';
 }
 
 /**
@@ -150,9 +150,6 @@ export function describeInputs(paths: readonly string[]): InputFile[] {
   });
 }
 
-export function expandInputs(args: readonly string[]): InputFile[] {
-  return describeInputs(resolveInputPaths(args));
-}
 
 /** Short name of an input for messages. */
 export function displayName(path: string): string {

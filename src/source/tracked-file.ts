@@ -124,14 +124,13 @@ export class TrackedFile {
 
   /** A reader at `offset` under `header` names (null: none yet). */
   startReader(offset: number, line: number, header: readonly string[] | null): void {
-    const file = this;
     const sink = this.sink;
     const adapter: RecordSink = {
-      header(h: Header, view: RecordView) {
-        file.headerOffset = view.offset;
+      header: (h: Header, view: RecordView) => {
+        this.headerOffset = view.offset;
         sink.header(h, view);
       },
-      record(view: RecordView) {
+      record: (view: RecordView) => {
         sink.record(view);
       },
     };

@@ -134,7 +134,8 @@ function readConfig(db: Db, dir: string): { config: StateConfig; schema: number 
   if (!Array.isArray(c.dims) || !isBucketSize(c.bucket) || typeof c.live !== 'string') throw bad();
   if (c.moreLive !== undefined && (!Array.isArray(c.moreLive) || c.moreLive.some((l) => typeof l !== 'string'))) throw bad();
   if (schema === 1) return { config: { ...c, tiers: undefined }, schema };
-  if (!Array.isArray(c.tiers) || c.tiers[0] !== c.bucket || !c.tiers.every((g) => isBucketSize(g))) throw bad();
+  const tiers: unknown = c.tiers;
+  if (!Array.isArray(tiers) || tiers[0] !== c.bucket || !tiers.every((g) => typeof g === 'string' && isBucketSize(g))) throw bad();
   return { config: c, schema };
 }
 

@@ -9,9 +9,9 @@ import { performance } from 'node:perf_hooks';
 
 export interface Clock {
   /** Milliseconds since the Unix epoch (may jump). */
-  now(): number;
+  readonly now: () => number;
   /** Milliseconds since an arbitrary origin; never goes back, never jumps. */
-  elapsed(): number;
+  readonly elapsed: () => number;
 }
 
 export const systemClock: Clock = {

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 const load = createRequire(import.meta.url);
 
 /** A function returning the module `id`, required the first time it is called. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the module's type as its typings say; require() cannot know it
 export function lazyRequire<T>(id: string): () => T {
   let mod: T | undefined;
   return () => {

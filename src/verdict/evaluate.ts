@@ -13,7 +13,7 @@ import { capacityMessage, msgRateMessage, noDeferralsMessage, rateMessage, silen
 import { above, rateLevel } from './thresholds.js';
 import { spanOf, activeRules, type Span } from './window.js';
 import { regroupRows, type WindowRow, type WindowRows } from './window-rows.js';
-import { isRateRule, severity, type CapacityRule, type Level, type MsgRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule, type Verdict } from './types.js';
+import { isRateRule, levelRank, severity, type CapacityRule, type Level, type MsgRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule, type Verdict } from './types.js';
 
 export interface VerdictInput {
   readonly rollup: Rollup;
@@ -234,8 +234,7 @@ export function judgeAt(input: JudgeInput): Verdict[] {
   });
   const keyText = (v: Verdict) => Object.values(v.scope).join('\u0000');
   out.sort((a, b) =>
-    severity(b.v.level) - severity(a.v.level)
-    || (b.v.level === 'INFO' ? 1 : 0) - (a.v.level === 'INFO' ? 1 : 0)
+    levelRank(a.v.level) - levelRank(b.v.level)
     || a.order - b.order
     || b.v.volume - a.v.volume
     || (keyText(a.v) < keyText(b.v) ? -1 : keyText(a.v) > keyText(b.v) ? 1 : 0));

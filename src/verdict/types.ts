@@ -8,9 +8,18 @@ import type { RateName } from '../rollup/counters.js';
 export const LEVELS = ['OK', 'INFO', 'WARN', 'CRIT'] as const;
 export type Level = (typeof LEVELS)[number];
 
+const SEVERITY: Readonly<Record<Level, number>> = { OK: 0, INFO: 0, WARN: 1, CRIT: 2 };
+/** Where a level goes in a list of verdicts: the worst first, a fact (INFO) before an OK. */
+const RANK: Readonly<Record<Level, number>> = { CRIT: 0, WARN: 1, INFO: 2, OK: 3 };
+
 /** 0 for OK and INFO, 1 WARN, 2 CRIT: the Nagios status a level stands for. */
 export function severity(level: Level): number {
-  return level === 'CRIT' ? 2 : level === 'WARN' ? 1 : 0;
+  return SEVERITY[level];
+}
+
+/** The order of levels in every list of verdicts (evaluate's, so every output's): CRIT, WARN, INFO, OK. */
+export function levelRank(level: Level): number {
+  return RANK[level];
 }
 
 /** The dimensions a rule can be scoped to (besides the total). */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
 import { EMPTY_CONFIG } from '../../src/config/config-file.js';
-import { DIMENSIONS } from '../../src/classify/classifier.js';
 import { runStateReport } from '../../src/app/sources/state.js';
 import type { StartFrom } from '../../src/source/follower.js';
 import { TailSession } from '../../src/app/tail/tail-session.js';
@@ -60,7 +59,6 @@ export function countedIn(state: string): Expected {
   };
 }
 
-export { DIMENSIONS };
 
 /** A fresh temporary directory for each call, all removed after each test of the calling file. */
 export function scratchDirs(prefix: string): () => string {

@@ -8,14 +8,12 @@
 import { PmtaAcctError } from '../../errors.js';
 import type { GroupRow } from '../../model/rows.js';
 import { volume } from '../../model/rows.js';
-import { COUNTER_NAMES, type CounterName } from '../../rollup/counters.js';
+import { COUNTER_NAMES } from '../../rollup/counters.js';
 
 export type RowOrder = (a: GroupRow, b: GroupRow) => number;
 
 const RATES = ['deferral', 'bounce', 'hardBounce', 'complaint'] as const;
-type RateName = (typeof RATES)[number];
 const PERCENTILES = ['p50', 'p90', 'p99'] as const;
-type Percentile = (typeof PERCENTILES)[number];
 
 export const SORT_NAMES = ['records', ...COUNTER_NAMES, ...RATES, ...PERCENTILES];
 
@@ -23,11 +21,11 @@ function metric(name: string): ((row: GroupRow) => number | null) | null {
   const lower = name.toLowerCase();
   if (lower === 'records') return (row) => volume(row.counts);
   const counter = COUNTER_NAMES.find((c) => c.toLowerCase() === lower);
-  if (counter !== undefined) return (row) => row.counts[counter as CounterName];
+  if (counter !== undefined) return (row) => row.counts[counter];
   const rate = RATES.find((r) => r.toLowerCase() === lower || `${r}rate`.toLowerCase() === lower);
-  if (rate !== undefined) return (row) => row.rates[rate as RateName];
+  if (rate !== undefined) return (row) => row.rates[rate];
   const p = PERCENTILES.find((q) => q === lower || `latency${q}` === lower);
-  if (p !== undefined) return (row) => row.latency[p as Percentile];
+  if (p !== undefined) return (row) => row.latency[p];
   return null;
 }
 

@@ -29,23 +29,23 @@ export class TailMetrics {
   private readonly dims: readonly string[];
   private readonly labelDims: number[];
   private readonly labelNames: string[];
-  private readonly counters: Counter<string>[];
-  private readonly recordsRead: Counter<string>;
-  readonly badRecords: Counter<string>;
-  private readonly gapBytes: Counter<string>;
-  private readonly commits: Counter<string>;
-  readonly lag: Gauge<string>;
-  readonly lastEvent: Gauge<string>;
-  readonly files: Gauge<string>;
+  private readonly counters: Counter[];
+  private readonly recordsRead: Counter;
+  readonly badRecords: Counter;
+  private readonly gapBytes: Counter;
+  private readonly commits: Counter;
+  readonly lag: Gauge;
+  readonly lastEvent: Gauge;
+  readonly files: Gauge;
   /** Latency bins per ISP (or one row for all when the state has no isp). */
   private readonly latency = new Map<string, Uint32Array>();
   /** Series exported (at 0 at least), by counter and labels. */
   private readonly known = new Set<string>();
   /** Counts of series not scraped yet: added once a scrape has seen them at 0. */
-  private pending = new Map<string, { counter: Counter<string>; labels: Record<string, string>; n: number }>();
+  private pending = new Map<string, { counter: Counter; labels: Record<string, string>; n: number }>();
   private pendingLatency = new Map<string, Uint32Array>();
   /** Counts of the series without labels before the first scrape (each there at 0 from the start). */
-  private early = new Map<Counter<string>, number>();
+  private early = new Map<Counter, number>();
   private scraped = false;
 
   constructor(dims: readonly string[]) {
@@ -66,7 +66,7 @@ export class TailMetrics {
   }
 
   /** Add n to a series; a series never scraped is exported at 0 and gets its count after the next scrape. */
-  private inc(family: string, counter: Counter<string>, labels: Record<string, string>, labelKey: string, n: number): void {
+  private inc(family: string, counter: Counter, labels: Record<string, string>, labelKey: string, n: number): void {
     const id = `${family}\u0000${labelKey}`;
     const waiting = this.pending.get(id);
     if (waiting !== undefined) waiting.n += n;
@@ -120,7 +120,7 @@ export class TailMetrics {
   }
 
   /** A series without labels exists at 0 from the start: only what comes before the first scrape waits for it. */
-  private plain(counter: Counter<string>, n: number): void {
+  private plain(counter: Counter, n: number): void {
     if (this.scraped) counter.inc(n);
     else this.early.set(counter, (this.early.get(counter) ?? 0) + n);
   }

@@ -3,7 +3,6 @@
  * tables, reasons, latency and input notes. Every string from the model goes through htmlSafe.
  */
 import { formatProblem } from '../../parse/problems.js';
-import { attemptsOf } from '../../rollup/counters.js';
 import { changeOf, changeTone, figuresOf, formatChange, type FigureName, type Figures } from '../../model/compare.js';
 import { formatBytes, formatCount, formatRate, formatSeconds } from '../format.js';
 import { rowLevels, type Level } from '../highlight.js';
@@ -14,7 +13,6 @@ import type { GroupRow } from '../../model/rows.js';
 import { topIsps, topReasons, type ReasonRow } from '../../model/reasons.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { latencyBar } from './svg.js';
-import { sortVerdicts } from '../verdict-view.js';
 import { label } from '../labels.js';
 
 
@@ -33,7 +31,7 @@ function hi(text: string, level: Level): string {
 export function verdictsSection(m: ReportModel): string {
   const head = '<h2 id="verdicts">Verdicts</h2>';
   if (m.verdicts === null || m.verdicts === undefined) return `${head}<p class="muted">No rules were evaluated for this report.</p>`;
-  const sorted = sortVerdicts(m.verdicts.verdicts);
+  const sorted = m.verdicts.verdicts;
   const bad = sorted.filter((v) => v.level !== 'OK');
   const ok = sorted.length - bad.length;
   const items = bad.map((v) => `<li><span class="badge ${v.level}">${v.level}</span>${esc(v.message)}</li>`);
@@ -170,7 +168,3 @@ export function notesSection(m: ReportModel): string {
   return `<h2 id="notes">Input notes</h2><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}${problems}</ul>`;
 }
 
-/** Attempts of a row: the volume rates stand on. */
-export function volumeOf(row: GroupRow): number {
-  return attemptsOf(row.counts);
-}
