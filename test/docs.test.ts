@@ -2,13 +2,23 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT } from './helpers/cli.js';
 
 /** The cron example of the README is the file in docs/cron/, and it does what the README says. */
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'pmta-acct-cron-'));
+const bin = join(dir, 'bin');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A PATH for the cron script: pmta-acct runs the built CLI, mail records its arguments and body. */
+beforeAll(() => {
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'pmta-acct'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  writeFileSync(join(bin, 'mail'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/mail-args"\ncat > "${dir}/mail-body"\n`);
+  chmodSync(join(bin, 'pmta-acct'), 0o755);
+  chmodSync(join(bin, 'mail'), 0o755);
+});
 
 describe('docs/cron', () => {
   it('the README shows the files as they are', () => {
@@ -18,12 +28,6 @@ describe('docs/cron', () => {
   });
 
   it('the script writes HTML, Markdown and the textfile, mails the Markdown and exits with the verdict', () => {
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'pmta-acct'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-    writeFileSync(join(bin, 'mail'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/mail-args"\ncat > "${dir}/mail-body"\n`);
-    chmodSync(join(bin, 'pmta-acct'), 0o755);
-    chmodSync(join(bin, 'mail'), 0o755);
     const env = {
       ...process.env, PATH: `${bin}:${process.env.PATH}`, DAY: '2026-11-28', LOGS: join(ROOT, 'samples'), OUT: join(dir, 'out'),
       DAYS: join(dir, 'days'), TEXTFILE: join(dir, 'pmta_acct.prom'), MAILTO: 'ops@example.com',
@@ -39,7 +43,7 @@ describe('docs/cron', () => {
   });
 
   it('mails the error and exits 3 when the report cannot run', () => {
-    const env = { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DAY: '2026-11-28', LOGS: join(dir, 'nowhere'), OUT: join(dir, 'out2'), DAYS: join(dir, 'days2'), TEXTFILE: join(dir, 'x.prom') };
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, DAY: '2026-11-28', LOGS: join(dir, 'nowhere'), OUT: join(dir, 'out2'), DAYS: join(dir, 'days2'), TEXTFILE: join(dir, 'x.prom') };
     const r = spawnSync('sh', [join(ROOT, 'docs/cron/pmta-acct-nightly')], { env, encoding: 'utf8' });
     expect(r.status).toBe(3);
     expect(readFileSync(join(dir, 'mail-args'), 'utf8')).toContain('PowerMTA 2026-11-28: UNKNOWN (report failed)');
