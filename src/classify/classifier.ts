@@ -17,12 +17,13 @@ import { Translation } from './translation.js';
 import { DIMENSIONS, OUTCOMES, type FieldIndex } from './fields.js';
 import type { IspMap } from './isp-map.js';
 import { hasSendingIp, TYPE_B, TYPE_CODES, TYPE_D, TYPE_UNKNOWN, typeOf } from './record-type.js';
+import { isOneOf } from '../util/one-of.js';
 
 export { DIMENSIONS };
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export function isDimension(s: string): s is Dimension {
-  return (DIMENSIONS as readonly string[]).includes(s);
+  return isOneOf(DIMENSIONS, s);
 }
 
 /** Index of a dimension in DIMENSIONS, for Classifier.dimensionId(). */

@@ -8,11 +8,12 @@ import { parseDuration } from '../parse/time-range.js';
 
 /** A list of dimensions; `option` names the option in the error (--by, tail's --dims). */
 export function parseDims(text: string, option = '--by'): Dimension[] {
-  const dims = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const d of dims) {
+  const dims: Dimension[] = [];
+  for (const d of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
     if (!isDimension(d)) throw new PmtaAcctError('USAGE', `${option}: unknown dimension '${d}' (use ${DIMENSIONS.join(', ')})`);
+    dims.push(d);
   }
-  return [...new Set(dims)] as Dimension[];
+  return [...new Set(dims)];
 }
 
 export function parseBucket(text: string | undefined): BucketSize | null {

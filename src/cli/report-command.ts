@@ -19,6 +19,7 @@ import { useColor, writeOutput, warn, warnBadRecords } from './io.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { version } from './version.js';
+import { isOneOf } from '../util/one-of.js';
 
 export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
 type Format = (typeof FORMATS)[number];
@@ -55,8 +56,8 @@ function exitCodeOf(model: ReportModel, flags: ReportFlags): number {
 
 function parseCompare(text: string | undefined): CompareMode | null {
   if (text === undefined) return null;
-  if (!(COMPARE_MODES as readonly string[]).includes(text)) throw new PmtaAcctError('USAGE', `--compare: '${text}' is not one of ${COMPARE_MODES.join(', ')}`);
-  return text as CompareMode;
+  if (!isOneOf(COMPARE_MODES, text)) throw new PmtaAcctError('USAGE', `--compare: '${text}' is not one of ${COMPARE_MODES.join(', ')}`);
+  return text;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];

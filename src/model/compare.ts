@@ -6,6 +6,7 @@
  */
 import { COUNTER_NAMES } from '../rollup/counters.js';
 import type { GroupRow } from './rows.js';
+import { isOneOf } from '../util/one-of.js';
 
 export const COMPARE_MODES = ['previous', '7d'] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
@@ -68,7 +69,7 @@ export function figuresOf(row: GroupRow): Figures {
 /** Figures of a key absent from a period: nothing happened (counts 0; rates and latency unknown). */
 function absentFigures(): Figures {
   const out = {} as Record<FigureName, number | null>;
-  for (const n of FIGURES) out[n] = (COUNTER_NAMES as readonly string[]).includes(n) ? 0 : null;
+  for (const n of FIGURES) out[n] = isOneOf(COUNTER_NAMES, n) ? 0 : null;
   return out;
 }
 
@@ -129,12 +130,12 @@ export type ChangeKind = 'relative' | 'points';
 
 /** How a figure's change is expressed: rates in percentage points, everything else relative. */
 export function changeKind(name: FigureName): ChangeKind {
-  return (RATE_FIGURES as readonly string[]).includes(name) ? 'points' : 'relative';
+  return isOneOf(RATE_FIGURES, name) ? 'points' : 'relative';
 }
 
 /** Whether a rise of this figure is bad news (rates of failure, latency), good, or neither. */
 export function riseIs(name: FigureName): 'bad' | 'good' | 'neutral' {
-  if ((RATE_FIGURES as readonly string[]).includes(name) || (LATENCY_FIGURES as readonly string[]).includes(name)) return 'bad';
+  if (isOneOf(RATE_FIGURES, name) || isOneOf(LATENCY_FIGURES, name)) return 'bad';
   return name === 'delivered' || name === 'deliveredBytes' ? 'good' : 'neutral';
 }
 

@@ -8,7 +8,7 @@ import { attemptsOf } from '../rollup/counters.js';
 import { changeOf, figuresOf, formatChange, type FigureName, type Figures } from '../model/compare.js';
 import { comparisonSentence, incidentComparison } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
-import { rowLevels } from './highlight.js';
+import { GROUP_HEADS, groupCells } from './group-columns.js';
 import { ispPoints, timelineOf } from './timeline.js';
 import type { ReportModel } from '../model/model.js';
 import type { GroupRow } from '../model/rows.js';
@@ -20,8 +20,6 @@ import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
 import { label } from './labels.js';
 import { textSparkline, volumeBars } from './text-chart.js';
-
-const HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
 
 function mark(text: string, level: string): string {
   return level === 'ok' ? text : `**${text}**`;
@@ -35,17 +33,8 @@ function chg(name: FigureName, now: number | null, base: Figures | null | undefi
 }
 
 function cells(row: GroupRow, rules: RuleSet, base?: Figures | null): string[] {
-  const c = row.counts;
-  const lv = rowLevels(row, rules);
   const f = figuresOf(row);
-  const v = (text: string, name: FigureName, level = 'ok') => `${mark(text, level)}${chg(name, f[name], base)}`;
-  return [
-    v(formatCount(c.delivered), 'delivered'), v(formatCount(c.deferred), 'deferred'), v(formatCount(c.bounced), 'bounced'),
-    formatCount(c.hardBounced), v(formatCount(c.complaints), 'complaints'),
-    v(formatRate(row.rates.deferral), 'deferralRate', lv.deferral), v(formatRate(row.rates.bounce), 'bounceRate', lv.bounce),
-    v(formatRate(row.rates.hardBounce), 'hardBounceRate', lv.hardBounce), v(formatRate(row.rates.complaint, 3), 'complaintRate', lv.complaint),
-    formatSeconds(row.latency.p50), formatSeconds(row.latency.p90),
-  ];
+  return groupCells(row, rules).map((c) => `${mark(c.text, c.level)}${chg(c.figure, f[c.figure], base)}`);
 }
 
 function table(labels: string[], rows: string[][], leftColumns: number): string {
@@ -74,7 +63,7 @@ function section(s: Section): string {
     return [...s.dims.map((d) => key(r.key[d])), ...cells(r, s.rules, base), ...(s.trend ? [s.trend(r)] : [])];
   });
   const more = s.rows.length > s.top ? `\n\n_${s.rows.length - s.top} more not shown._` : '';
-  const labels = [...s.labels, ...HEAD, ...(s.trend ? ['Trend'] : [])];
+  const labels = [...s.labels, ...GROUP_HEADS, ...(s.trend ? ['Trend'] : [])];
   return `## ${s.title}\n\n${table(labels, body, s.labels.length)}${more}\n`;
 }
 
@@ -176,7 +165,7 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   if (bars !== null) out.push(`## Volume\n\n${markdownSafe(bars.title)}\n\n${bars.lines.map((l) => `    ${l}`).join('\n')}\n`);
   if (m.bucket !== null && m.series.length > 0) {
     const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r, rules)]);
-    out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...HEAD], rows, 1)}\n`);
+    out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...GROUP_HEADS], rows, 1)}\n`);
   }
   if (m.reasons !== null) {
     out.push(reasonTable('Top bounce reasons', topReasons(m.reasons, 'bounced', 10), 'bounced', m.total.counts.bounced));
@@ -199,7 +188,7 @@ export function renderGroupsMarkdown(m: ReportModel, headline: string, where: st
   if (where !== null) out.push(`Where \`${where.replace(/[`\r\n]/g, ' ')}\`\n`);
   const bucketed = m.bucket !== null;
   if (m.by.length === 0 && !bucketed) {
-    out.push(table(['', ...HEAD], [['Total', ...cells(m.total, rules)]], 1));
+    out.push(table(['', ...GROUP_HEADS], [['Total', ...cells(m.total, rules)]], 1));
     return `${out.join('\n')}\n`;
   }
   if (m.groups.length === 0) return `${[...out, '_No matching records._'].join('\n')}\n`;
@@ -209,7 +198,7 @@ export function renderGroupsMarkdown(m: ReportModel, headline: string, where: st
     ...m.by.map((d) => key(r.key[d])),
     ...cells(r, rules),
   ]);
-  out.push(table([...labels, ...HEAD], rows, labels.length));
+  out.push(table([...labels, ...GROUP_HEADS], rows, labels.length));
   const hidden = m.groups.length - rows.length + m.omittedKeys;
   if (hidden > 0) out.push(`\n_${formatCount(hidden)} more not shown._`);
   return `${out.join('\n')}\n`;

@@ -9,6 +9,7 @@ import { changeOf, figuresOf, formatChange, type FigureName } from '../model/com
 import { comparisonSentence, incidentComparison } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
 import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
+import { GROUP_HEADS, groupCells } from './group-columns.js';
 import type { ReportModel } from '../model/model.js';
 import type { GroupRow } from '../model/rows.js';
 import { terminalSafe } from './sanitize.js';
@@ -35,24 +36,8 @@ export interface TableOptions {
 /** Key cells longer than this wrap (diag templates are a few hundred characters). */
 const WRAP_KEY = 60;
 
-const NUMBER_HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
-
 function numberCells(row: GroupRow, paint: Paint, rules: RuleSet): string[] {
-  const c = row.counts;
-  const lv = rowLevels(row, rules);
-  return [
-    formatCount(c.delivered),
-    formatCount(c.deferred),
-    formatCount(c.bounced),
-    formatCount(c.hardBounced),
-    formatCount(c.complaints),
-    paint.level(formatRate(row.rates.deferral), lv.deferral),
-    paint.level(formatRate(row.rates.bounce), lv.bounce),
-    paint.level(formatRate(row.rates.hardBounce), lv.hardBounce),
-    paint.level(formatRate(row.rates.complaint, 3), lv.complaint),
-    formatSeconds(row.latency.p50),
-    formatSeconds(row.latency.p90),
-  ];
+  return groupCells(row, rules).map((c) => paint.level(c.text, c.level));
 }
 
 const cliTable = lazyRequire<typeof Table>('cli-table3');
@@ -62,7 +47,7 @@ function makeTable(head: string[], colWidths: (number | null)[] = []): Table.Tab
   return new TableClass({
     head,
     style: { head: [], border: [], compact: true },
-    colAligns: head.map((_, i) => (i < head.length - NUMBER_HEAD.length ? 'left' : 'right')),
+    colAligns: head.map((_, i) => (i < head.length - GROUP_HEADS.length ? 'left' : 'right')),
     colWidths,
     wordWrap: colWidths.some((w) => w !== null),
     wrapOnWordBoundary: true,
@@ -75,7 +60,7 @@ function keyCell(v: string): string {
 
 function section(title: string, rows: readonly GroupRow[], dims: readonly string[], labels: readonly string[], paint: Paint, top: number, rules: RuleSet): string {
   if (rows.length === 0) return '';
-  const t = makeTable([...labels, ...NUMBER_HEAD]);
+  const t = makeTable([...labels, ...GROUP_HEADS]);
   for (const row of rows.slice(0, top)) t.push([...dims.map((d) => keyCell(row.key[d] ?? '')), ...numberCells(row, paint, rules)]);
   const more = rows.length > top ? `\n  ... ${rows.length - top} more (use --top or --format json)` : '';
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
@@ -195,7 +180,7 @@ function groupsSection(m: ReportModel, paint: Paint, top: number, rules: RuleSet
     ...m.by.map((d) => keyCell(row.key[d] ?? '')),
   ]);
   const widths = labels.map((_, i) => (rows.some((r) => r[i].length > WRAP_KEY) ? WRAP_KEY + 2 : null));
-  const t = makeTable([...labels, ...NUMBER_HEAD], widths);
+  const t = makeTable([...labels, ...GROUP_HEADS], widths);
   m.groups.slice(0, top).forEach((row, i) => t.push([...rows[i], ...numberCells(row, paint, rules)]));
   const title = m.by.length === 0 ? `Every ${m.bucket} (${m.range.tz})` : `By ${[...(bucketed ? [`${m.bucket} bucket`] : []), ...m.by.map(label)].join(' and ')}`;
   const hidden = m.groups.length - Math.min(top, m.groups.length);
@@ -224,7 +209,7 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   const bars = volumeBars(m, { paint });
   if (bars !== null) parts.push(`${paint.bold(bars.title)}\n${bars.lines.join('\n')}\n`);
   if (m.bucket !== null && m.series.length > 0) {
-    const t = makeTable(['Bucket', ...NUMBER_HEAD]);
+    const t = makeTable(['Bucket', ...GROUP_HEADS]);
     for (const row of m.series) t.push([row.bucket === null ? '' : shortTime(row.bucket, m.range.tz), ...numberCells(row, paint, rules)]);
     parts.push(`${paint.bold(`Every ${m.bucket} (${m.range.tz})`)}\n${t.toString()}\n`);
   }

@@ -4,6 +4,7 @@
  */
 import { PmtaAcctError } from '../errors.js';
 import { addLocalDays, assertZone, isUtcZone, startOfLocalDay } from '../util/zone.js';
+import { isOneOf } from '../util/one-of.js';
 
 export const BUCKET_SIZES = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type BucketSize = (typeof BUCKET_SIZES)[number];
@@ -11,7 +12,7 @@ export type BucketSize = (typeof BUCKET_SIZES)[number];
 const SECONDS: Record<BucketSize, number> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '1d': 86400 };
 
 export function isBucketSize(s: string): s is BucketSize {
-  return (BUCKET_SIZES as readonly string[]).includes(s);
+  return isOneOf(BUCKET_SIZES, s);
 }
 
 export function bucketSeconds(size: BucketSize): number {

@@ -154,7 +154,7 @@ export async function gzipComplete(path: string): Promise<boolean> {
  * the rest is reported at the reader's position. A bad record under --strict is thrown on.
  */
 export function endDamaged(err: unknown, reader: RecordReader, problems: ProblemLog, kept: 'counted' | 'read'): void {
-  if (err instanceof Error && 'code' in err && (err as { code?: unknown }).code === 'BAD_RECORD') throw err;
+  if (err instanceof Error && 'code' in err && err.code === 'BAD_RECORD') throw err;
   reader.finish();
   problems.add({
     code: 'CORRUPT_INPUT', file: reader.file, line: reader.line, byte: reader.offset,

@@ -105,8 +105,7 @@ export function expandGlob(pattern: string): string[] {
     if (segment === '**') {
       // this directory and every directory below it (not following into dot directories)
       const stack = [...current];
-      while (stack.length > 0) {
-        const dir = stack.pop() as string;
+      for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
         next.push(dir);
         for (const name of entries(dir)) {
           const path = dir === '' ? name : join(dir, name);

@@ -22,6 +22,7 @@ import { formatPercent } from '../util/numbers.js';
 import { assertZone } from '../util/zone.js';
 import { BUILT_IN, BUILT_IN_RULES, DEFAULT_MIN_VOLUME, DEFAULT_SILENCE_RECORDS } from './defaults.js';
 import { isRateRule, isScopeDim, SCOPE_DIMS, type Metric, type Rule, type RuleSet, type Scope, type ScopeDim } from './types.js';
+import { isOneOf } from '../util/one-of.js';
 
 const METRIC_NAMES: Readonly<Record<string, Metric>> = {
   deferral: 'deferral', bounce: 'bounce', hardBounce: 'hardBounce', 'hard-bounce': 'hardBounce', complaint: 'complaint',
@@ -31,7 +32,7 @@ const RULE_FIELDS = ['name', 'metric', 'scope', 'window', 'warn', 'crit', 'minVo
 type RuleField = (typeof RULE_FIELDS)[number];
 
 function isRuleField(key: string): key is RuleField {
-  return (RULE_FIELDS as readonly string[]).includes(key);
+  return isOneOf(RULE_FIELDS, key);
 }
 const TOP_FIELDS = ['builtIn', 'minVolume', 'tz', 'rules'];
 const MAX_WINDOW = 7 * 86400;

@@ -3,6 +3,7 @@
  * never prints and never decides an exit code (src/cli/ maps levels to Nagios statuses).
  */
 import type { RateName } from '../rollup/counters.js';
+import { isOneOf } from '../util/one-of.js';
 
 /** INFO is a fact worth showing (capacity) that never raises the status. */
 export const LEVELS = ['OK', 'INFO', 'WARN', 'CRIT'] as const;
@@ -27,7 +28,7 @@ export const SCOPE_DIMS = ['isp', 'ip', 'vmta', 'pool'] as const;
 export type ScopeDim = (typeof SCOPE_DIMS)[number];
 
 export function isScopeDim(s: string): s is ScopeDim {
-  return (SCOPE_DIMS as readonly string[]).includes(s);
+  return isOneOf(SCOPE_DIMS, s);
 }
 
 /**

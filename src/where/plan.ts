@@ -12,6 +12,7 @@ import { compileGlob, foldedBytes, type Glob } from './bytes.js';
 import { exprError } from './expr-error.js';
 import { parseExpression } from './parser.js';
 import { compileRegex, plainLiteral, type UserRegex } from './safe-regex.js';
+import { isOneOf } from '../util/one-of.js';
 
 /** How a field's values compare. */
 export type FieldKind =
@@ -130,7 +131,7 @@ class Checker {
       else if (kind === 'hard') numbers.push(this.boolean(v) ? 1 : 0);
       else {
         const lower = v.text.toLowerCase();
-        if (ref.name === 'outcome' && !(OUTCOMES as readonly string[]).includes(lower)) this.fail(v.pos, `outcome is one of ${OUTCOMES.join(', ')}`);
+        if (ref.name === 'outcome' && !isOneOf(OUTCOMES, lower)) this.fail(v.pos, `outcome is one of ${OUTCOMES.join(', ')}`);
         strings.push(lower);
         bytes.push(foldedBytes(v.text));
       }

@@ -6,6 +6,7 @@ import { formatProblem } from '../../parse/problems.js';
 import { changeOf, changeTone, figuresOf, formatChange, type FigureName, type Figures } from '../../model/compare.js';
 import { formatBytes, formatCount, formatRate, formatSeconds } from '../format.js';
 import { rowLevels, type Level } from '../highlight.js';
+import { GROUP_HEADS, groupCells } from '../group-columns.js';
 import { BUILT_IN } from '../../verdict/defaults.js';
 import type { RuleSet } from '../../verdict/types.js';
 import type { ReportModel } from '../../model/model.js';
@@ -61,26 +62,16 @@ export function totalsSection(m: ReportModel): string {
     card('Delivery latency', `${esc(formatSeconds(m.total.latency.p50))} <span class="muted">p50</span>`,
       `<div class="rate">p90 ${esc(formatSeconds(m.total.latency.p90))} · p99 ${esc(formatSeconds(m.total.latency.p99))}</div>${change('latencyP50', m.total.latency.p50, base)}`),
   ];
-  const more = [
+  const others: readonly (readonly [string, number])[] = [
     ['Queue deferrals (tq)', c.queueDeferred], ['Remote bounces (rb)', c.remoteBounced], ['Remote status (rs)', c.remoteStatus], ['Received (r)', c.received],
-  ].filter(([, n]) => (n as number) > 0).map(([name, n]) => `${esc(String(name))} ${esc(formatCount(n as number))}`);
+  ];
+  const more = others.filter(([, n]) => n > 0).map(([name, n]) => `${esc(name)} ${esc(formatCount(n))}`);
   return `<h2 id="totals">Totals</h2><div class="cards">${cards.join('')}</div>${more.length > 0 ? `<p class="muted">${more.join(' · ')}</p>` : ''}`;
 }
 
-const NUMBER_HEAD = ['Delivered', 'Deferred', 'Bounced', 'Hard', 'Complaints', 'Deferral', 'Bounce', 'Hard %', 'Complaint', 'p50', 'p90'];
-
 function numberCells(row: GroupRow, base: Figures | null | undefined, rules: RuleSet): string[] {
-  const c = row.counts;
-  const lv = rowLevels(row, rules);
   const f = figuresOf(row);
-  const td = (text: string, name: FigureName, level: Level = 'ok') => `<td>${hi(text, level)}${change(name, f[name], base)}</td>`;
-  return [
-    td(formatCount(c.delivered), 'delivered'), td(formatCount(c.deferred), 'deferred'), td(formatCount(c.bounced), 'bounced'),
-    td(formatCount(c.hardBounced), 'hardBounced'), td(formatCount(c.complaints), 'complaints'),
-    td(formatRate(row.rates.deferral), 'deferralRate', lv.deferral), td(formatRate(row.rates.bounce), 'bounceRate', lv.bounce),
-    td(formatRate(row.rates.hardBounce), 'hardBounceRate', lv.hardBounce), td(formatRate(row.rates.complaint, 3), 'complaintRate', lv.complaint),
-    td(formatSeconds(row.latency.p50), 'latencyP50'), td(formatSeconds(row.latency.p90), 'latencyP90'),
-  ];
+  return groupCells(row, rules).map((c) => `<td>${hi(c.text, c.level)}${change(c.figure, f[c.figure], base)}</td>`);
 }
 
 function keyCell(v: string | undefined): string {
@@ -103,7 +94,7 @@ export interface TableSpec {
 
 export function groupTable(spec: TableSpec): string {
   if (spec.rows.length === 0) return '';
-  const head = [...spec.dims.map((d) => `<th class="l">${esc(label(d))}</th>`), ...NUMBER_HEAD.map((h) => `<th>${esc(h)}</th>`), ...(spec.extraHead ?? []).map((h) => `<th class="l">${esc(h)}</th>`)];
+  const head = [...spec.dims.map((d) => `<th class="l">${esc(label(d))}</th>`), ...GROUP_HEADS.map((h) => `<th>${esc(h)}</th>`), ...(spec.extraHead ?? []).map((h) => `<th class="l">${esc(h)}</th>`)];
   const body = spec.rows.slice(0, spec.top).map((row) => {
     const base = spec.dims.length === 1 ? spec.baseline?.get(row.key[spec.dims[0]] ?? '') : undefined;
     const extra = spec.extra === undefined ? [] : spec.extra(row).map((cell) => `<td class="l">${cell}</td>`);
