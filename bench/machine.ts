@@ -19,9 +19,8 @@ export interface BenchEnvironment {
 }
 
 export function benchEnvironment(from: NodeJS.ProcessEnv = process.env): BenchEnvironment {
-  const env = { ...from };
-  const removed = HOST_STARTUP_VARIABLES.filter((name) => env[name] !== undefined);
-  for (const name of removed) delete env[name];
+  const removed: readonly string[] = HOST_STARTUP_VARIABLES.filter((name) => from[name] !== undefined);
+  const env = Object.fromEntries(Object.entries(from).filter(([name]) => !removed.includes(name)));
   return { env, removed };
 }
 
