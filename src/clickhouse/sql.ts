@@ -33,7 +33,7 @@ export function isSqlLabel(s: string): boolean {
  * escaping; anything else is refused rather than escaped.
  */
 export function sqlLabel(s: string, what: string): string {
-  if (!LABEL.test(s)) throw new PmtaAcctError('USAGE', `${what} '${s}' may hold only letters, digits and . _ : @ + -`);
+  if (!isSqlLabel(s)) throw new PmtaAcctError('USAGE', `${what} '${s}' may hold only letters, digits and . _ : @ + -`);
   return `'${s}'`;
 }
 

@@ -9,14 +9,13 @@
  * Users: `default` (no password) and `PASSWORD_USER` with `PASSWORD`, to test credentials.
  * Shared by the fleet tests (issue 14) and the records tests (issue 15).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const SERVER_BINARY = '/usr/sbin/clickhouse-server';
-export const CLIENT_BINARY = '/usr/bin/clickhouse-client';
 export const PASSWORD_USER = 'pmta';
 export const PASSWORD = 'not-a-real-secret';
 
@@ -255,11 +254,4 @@ export async function startClickHouse(options: StartOptions = {}): Promise<Click
       if (attempt >= 3) throw err;
     }
   }
-}
-
-/** `clickhouse-client` against one server (for checks a test makes outside the tool). */
-export function clickHouseClient(server: ClickHouseServer, query: string): string {
-  const r = spawnSync(CLIENT_BINARY, ['--host', '127.0.0.1', '--port', String(server.tcpPort), '--query', query], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`clickhouse-client: ${r.stderr.trim()}`);
-  return r.stdout;
 }
