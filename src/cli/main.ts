@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
   tail: async () => (await import('./tail-command.js')).tailCommand,
   ship: async () => (await import('./ship-command.js')).shipCommand,
   clickhouse: async () => (await import('./clickhouse-command.js')).clickhouseCommand,
+  load: async () => (await import('./load-command.js')).loadCommand,
   'prometheus-rules': async () => (await import('./monitoring-commands.js')).prometheusRulesCommand,
   'grafana-dashboard': async () => (await import('./monitoring-commands.js')).grafanaDashboardCommand,
 };
