@@ -24,11 +24,15 @@ import { EXIT_OK } from './exit.js';
 import { streamOutput, useColor, warn, warnBadRecords, writeOutput } from './io.js';
 import { progressFor } from './progress.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
+import { addClickHouseOptions, clickHouseTargetOf, type ClickHouseFlags } from './clickhouse-options.js';
+import { queryClickHouse } from './query-clickhouse.js';
 
 /** Rows a --select table shows without --limit (a table is drawn at the end, so it is held in memory). */
 const TABLE_LIMIT = 100;
 
-interface QueryFlags extends ReadingFlags {
+interface QueryFlags extends ReadingFlags, ClickHouseFlags {
+  hosts?: string;
+  hashKeyFile?: string;
   where?: string;
   groupBy?: string;
   select?: string;
@@ -114,7 +118,7 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
 }
 
 export function queryCommand(onExit: (code: number) => void): Command {
-  return addReadingOptions(new Command('query')
+  return addClickHouseOptions(addReadingOptions(new Command('query')
     .description('answer a question over accounting files and archives: filter, group, or print matching records')
     .argument('[inputs...]', "files, directories, quoted glob patterns ('acct-2026-11-*.csv*'), or - for stdin")
     .option('--where <expr>', "only records matching this expression, e.g. \"isp = gmail and type in (b, t)\"")
@@ -131,9 +135,14 @@ export function queryCommand(onExit: (code: number) => void): Command {
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--no-color', 'no colours in the table')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
-    .option('--no-progress', 'no progress line on stderr'))
+    .option('--no-progress', 'no progress line on stderr')
+    .option('--hosts <names>', 'with --clickhouse: only records loaded for these hosts (load --host)')
+    .option('--hash-key-file <file>', 'with --clickhouse: the recipient hash key the records were loaded with, for rcpt = ... (default as load)')), 'the records load stored (instead of files)')
     .action(async (inputs: string[], flags: QueryFlags) => {
-      if (inputs.length === 0) throw new PmtaAcctError('USAGE', 'query: name at least one file, directory or pattern (or - for standard input)');
+      const target = inputs.length === 0 ? clickHouseTargetOf(flags) : null;
+      if (inputs.length > 0 && flags.clickhouse !== undefined) throw new PmtaAcctError('USAGE', 'query: name files or --clickhouse, not both');
+      if (inputs.length === 0 && target === null) throw new PmtaAcctError('USAGE', 'query: name at least one file, directory or pattern (or - for standard input), or --clickhouse URL');
+      if (target === null && (flags.hosts !== undefined || flags.hashKeyFile !== undefined)) throw new PmtaAcctError('USAGE', '--hosts and --hash-key-file apply to query --clickhouse');
       const fields = parseList(flags.select);
       if (fields !== null) {
         if (flags.groupBy !== undefined) throw new PmtaAcctError('USAGE', '--select prints records and --group-by counts them: use one of them');
@@ -156,7 +165,8 @@ export function queryCommand(onExit: (code: number) => void): Command {
         bucket: parseBucket(flags.bucket),
         ...(await readingOf(flags)),
       };
-      if (fields !== null) await select(flags, q, format, fields);
+      if (target !== null) await queryClickHouse(target, flags, q, format, fields, TABLE_LIMIT);
+      else if (fields !== null) await select(flags, q, format, fields);
       else await aggregate(flags, q, format);
       onExit(EXIT_OK);
     });

@@ -1,0 +1,188 @@
+/**
+ * `query --clickhouse`: the same questions answered from the records `load` stored. The --where
+ * plan is the one the file reader binds (where/plan.ts), compiled to SQL with its literals as rows
+ * of a session's temporary table (clickhouse/where-sql.ts). Groups: ClickHouse aggregates the
+ * rollup's counters and latency bins per group (and per time grain); the groups go into the one
+ * Rollup and through buildModel, so renderers, --top, --sort and the JSON are those of the files
+ * path. Records (--select): the matching rows in event-time order (then host, file, offset), up
+ * to --limit, through the same RecordRenderer.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolveField, type FieldRef } from '../../classify/fields.js';
+import { ClickHouse } from '../../clickhouse/connection.js';
+import { COUNTER_SQL, HIST_SQL, UNKNOWN_TYPE_CODE, fieldSql, fromRecords, grainOf, resolveFields, scopeSql, type Scope } from '../../clickhouse/records-sql.js';
+import type { ClickHouseTarget } from '../../clickhouse/target.js';
+import { LITERALS, LITERALS_DDL, Literals, whereSql } from '../../clickhouse/where-sql.js';
+import { buildModel, type ReportModel } from '../../model/model.js';
+import { isoTime } from '../../render/format.js';
+import type { Cell, RecordRenderer } from '../../render/records.js';
+import { bucketSeconds, makeBucketing, type BucketSize } from '../../rollup/buckets.js';
+import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
+import { prepareFilter } from '../../where/plan.js';
+import { canonicalFields } from './query-run.js';
+import { parseSort } from './sort.js';
+
+export interface ClickHouseQuery {
+  readonly target: ClickHouseTarget;
+  readonly hosts: readonly string[] | null;
+  readonly where: string | null;
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly tz: string;
+  readonly now: number;
+  readonly bucket: BucketSize | null;
+  /** The keyed hash of a recipient (for rcpt = ...), or null without a key. */
+  readonly hashRecipient: ((address: string) => string) | null;
+}
+
+/** A session with the query's literals in its temporary table; the condition over them. */
+async function open(q: ClickHouseQuery): Promise<{ ch: ClickHouse; lits: Literals; where: string; scope: Scope }> {
+  const lits = new Literals();
+  const where = q.where === null ? '1' : whereSql({ filter: prepareFilter(q.where, { tz: q.tz, now: q.now }), lits, hashRecipient: q.hashRecipient });
+  const ch = await ClickHouse.open(q.target, { session: `pmta-acct-${randomBytes(8).toString('hex')}` });
+  return { ch, lits, where, scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until } };
+}
+
+/** The literals not sent yet (the table is made on the first call). */
+async function sendLiterals(ch: ClickHouse, lits: Literals): Promise<void> {
+  if (lits.sent === 0) await ch.command(LITERALS_DDL);
+  await ch.insert(LITERALS, lits.unsent());
+}
+
+export interface ClickHouseAggregate {
+  readonly model: ReportModel;
+  readonly unmatched: number;
+}
+
+interface GroupRow {
+  readonly k: string[];
+  readonly t: number;
+  readonly timed: number;
+  readonly c: number[];
+  readonly h: [number[], number[]];
+}
+
+interface StatsRow {
+  records: number;
+  counted: number;
+  unmatched: number;
+  first: number | null;
+  last: number | null;
+}
+
+export async function aggregateClickHouse(q: ClickHouseQuery, groupBy: readonly string[], top: number | null, sort: string | null): Promise<ClickHouseAggregate> {
+  resolveFields(groupBy, '--group-by');
+  const fields = canonicalFields(groupBy);
+  const dims = fields.filter((f) => f !== 'bucket');
+  const bucket = q.bucket ?? (fields.includes('bucket') ? '1h' : null);
+  const order = sort === null ? undefined : parseSort(sort, fields);
+  const { ch, lits, where, scope } = await open(q);
+  try {
+    const refs = dims.map((d) => resolveField(d) as FieldRef);
+    const keys = refs.map((r) => `toString(${fieldSql(r, lits, false)})`);
+    const grain = bucket === null ? 0 : grainOf(bucketSeconds(bucket));
+    const known = `type_code != ${UNKNOWN_TYPE_CODE}`;
+    const scoped = `${scopeSql(scope)} AND ${known}`;
+    const groupSql = `SELECT [${keys.join(', ') || ''}] AS k, ${grain === 0 ? '0' : `intDiv(time, ${grain}) * ${grain}`} AS t, timed,
+      [${COUNTER_SQL.map((c) => `toFloat64(${c})`).join(', ')}] AS c, ${HIST_SQL} AS h
+      FROM ${fromRecords(scope)} WHERE ${scoped} AND (${where}) GROUP BY k, t, timed`;
+    const statsSql = `SELECT count() AS records, countIf(${known} AND (${where})) AS counted, countIf(${known} AND NOT (${where})) AS unmatched,
+      minIf(time, ${known} AND timed = 1 AND (${where})) AS first, maxIf(time, ${known} AND timed = 1 AND (${where})) AS last,
+      countIf(${known} AND timed = 1 AND (${where})) AS timedCount
+      FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}`;
+    const unknownSql = `SELECT type, count() AS n FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} AND type_code = ${UNKNOWN_TYPE_CODE} GROUP BY type`;
+    await sendLiterals(ch, lits);
+    const groups = await ch.select<GroupRow>(groupSql);
+    const stats = (await ch.select<StatsRow & { timedCount: number }>(statsSql))[0];
+    const unknown = await ch.select<{ type: string; n: number }>(unknownSql);
+    const rollup = new Rollup(dims);
+    const bucketing = bucket === null ? null : makeBucketing(bucket, q.tz);
+    for (const row of groups) {
+      rollup.key[0] = rollup.bucketId(bucketing === null || row.timed === 0 ? NO_BUCKET : bucketing.start(row.t));
+      row.k.forEach((v, d) => {
+        rollup.key[d + 1] = rollup.dicts[d].id(v);
+      });
+      const g = rollup.group();
+      rollup.addCounts(g, row.c, 0);
+      const [bins, counts] = row.h;
+      if (bins.length > 0) {
+        const base = rollup.histBase(g);
+        bins.forEach((b, i) => {
+          rollup.hist[base + b] += counts[i];
+        });
+      }
+    }
+    const timed = (stats?.timedCount ?? 0) > 0;
+    const unknownTypes: Record<string, number> = {};
+    for (const u of unknown) unknownTypes[u.type] = u.n;
+    const model = buildModel(
+      {
+        rollup,
+        stats: {
+          records: stats?.records ?? 0, counted: stats?.counted ?? 0, filtered: 0, untimed: 0, unknownTypes,
+          firstEvent: timed ? (stats?.first ?? null) : null, lastEvent: timed ? (stats?.last ?? null) : null,
+        },
+        files: 0, bytes: 0, badRecords: 0, warnings: 0, problemCounts: {}, problems: [],
+      },
+      { by: dims, bucket, since: q.since, until: q.until, tz: q.tz, top, order },
+    );
+    return { model, unmatched: stats?.unmatched ?? 0 };
+  } finally {
+    await ch.close();
+  }
+}
+
+export interface ClickHouseSelect {
+  readonly records: number;
+  readonly matched: number;
+  readonly limited: boolean;
+}
+
+/**
+ * The matching records, rendered; `*` is every column of the first matching record's header.
+ * Rows are fetched in pages of `page` so that memory stays bounded without --limit.
+ */
+export async function selectClickHouse(
+  q: ClickHouseQuery, select: readonly string[], limit: number | null, renderer: RecordRenderer, write: (text: string) => Promise<void>, page = 10_000,
+): Promise<ClickHouseSelect> {
+  const { ch, lits, where, scope } = await open(q);
+  try {
+    const cond = `${scopeSql(scope)} AND (${where})`;
+    const orderBy = 'ORDER BY timed DESC, time, host, file_id, offset';
+    let names = [...select];
+    if (names.length === 1 && names[0] === '*') {
+      await sendLiterals(ch, lits);
+      const first = await ch.select<{ col_names: string[] }>(`SELECT col_names FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT 1`);
+      names = (first[0]?.col_names ?? []).filter((n) => resolveField(n) !== null);
+    }
+    const refs = resolveFields(names, '--select');
+    const bucketing = makeBucketing(q.bucket ?? '1h', q.tz);
+    const exprs = refs.map((r, i) => (r.bucket ? `if(timed = 1, toFloat64(time), -1) AS f${i}` : `${fieldSql(r, lits, true)} AS f${i}`));
+    await sendLiterals(ch, lits);
+    await write(renderer.begin(refs.map((r) => r.name), q.where));
+    const count = (await ch.select<{ n: number; m: number }>(`SELECT count() AS n, countIf(${where}) AS m FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}`))[0];
+    const matched = count?.m ?? 0;
+    const wanted = limit === null ? matched : Math.min(limit, matched);
+    const cellOf = (r: FieldRef, v: unknown): Cell => {
+      if (r.bucket) return typeof v === 'number' && v >= 0 ? isoTime(bucketing.start(v), q.tz) : null;
+      if (r.name === 'hard') return v === 1;
+      if (r.name === 'latency') return typeof v === 'number' && v >= 0 ? v : null;
+      return typeof v === 'number' || typeof v === 'string' ? v : null;
+    };
+    for (let done = 0; done < wanted; ) {
+      const n = Math.min(page, wanted - done);
+      const rows = await ch.select<Record<string, unknown>>(`SELECT ${exprs.join(', ') || '1 AS f'} FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT ${done}, ${n}`);
+      if (rows.length === 0) break;
+      let text = '';
+      for (const row of rows) text += renderer.row(refs.map((r, i) => cellOf(r, row[`f${i}`])));
+      await write(text);
+      done += rows.length;
+    }
+    await write(renderer.end({
+      where: q.where, files: 0, pruned: 0, records: count?.n ?? 0, matched: Math.min(matched, wanted), limited: limit !== null && matched > limit, limit, badRecords: 0, problems: [],
+    }));
+    return { records: count?.n ?? 0, matched: Math.min(matched, wanted), limited: limit !== null && matched > limit };
+  } finally {
+    await ch.close();
+  }
+}
