@@ -1,0 +1,201 @@
+/**
+ * Forensics in ClickHouse, end to end against a real 18.16 server: `load` the awkward corpus
+ * (every parser fixture: legacy epoch times, record-fields without timeLogged, headers re-emitted
+ * mid-file in another order, CRLF inside quoted dsnDiag, BOM, bad rows; a gzipped file; a
+ * generated day), then `query --clickhouse` must give the same groups and records as `query` over
+ * the files, for filters on every field kind, group-bys including diag, and --select with --limit.
+ * Loading again, a gzipped copy, a grown file and loads killed (SIGKILL) at seeded points and re-run
+ * leave the same counts.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, fixture, runCli } from '../helpers/cli.js';
+import { startClickHouse, type ClickHouseSet } from '../helpers/clickhouse-server.js';
+
+let set: ClickHouseSet;
+let dir: string;
+let corpus: string;
+let keyFile: string;
+const env = () => ({ PMTA_ACCT_HASH_KEY_FILE: keyFile });
+
+beforeAll(async () => {
+  set = await startClickHouse();
+  dir = mkdtempSync(join(tmpdir(), 'pmta-records-'));
+  keyFile = join(dir, 'keys', 'recipient.key');
+  corpus = join(dir, 'corpus');
+  mkdirSync(corpus);
+  for (const f of readdirSync(fixture('parse')).filter((n) => n.endsWith('.csv'))) copyFileSync(fixture('parse', f), join(corpus, f));
+  // a gzipped file of its own, and a generated day (two files, one of them gzipped)
+  writeFileSync(join(corpus, 'quoting-gz.csv.gz'), gzipSync(readFileSync(fixture('parse', 'union-header.csv')).toString('utf8').replace('gmail', 'GMAIL')));
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/bench/generate-cli.js'), '--rows', '2000', '--files', '2', '--gzip', '1', '--seed', '15', '--out', join(dir, 'gen')], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  for (const f of readdirSync(join(dir, 'gen'))) copyFileSync(join(dir, 'gen', f), join(corpus, f));
+  const load = runCli(['load', corpus, '--clickhouse', set.servers[0].url('pmta'), '--host', 'mx1', '--batch-rows', '500'], { env: env() });
+  expect(load.stderr).toMatch(/bad records? (was|were) skipped/);
+  expect(load.code, load.stderr).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await set?.stop();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Groups {
+  total: unknown;
+  groups: unknown[];
+}
+
+function groups(args: readonly string[]): Groups {
+  const r = runCli([...args, '--format', 'json'], { env: env() });
+  expect(r.code, r.stderr).toBe(0);
+  const j = JSON.parse(r.stdout) as Groups;
+  return { total: j.total, groups: j.groups };
+}
+
+const url = () => set.servers[0].url('pmta');
+
+describe('query --clickhouse answers as query over the files', () => {
+  const filters = [
+    null,
+    'isp = gmail and type in (b, t)',
+    'not vmta = \'\'',
+    'dsnDiag ~ /user|mailbox/i',
+    "dsnDiag like '*4.7.?*'",
+    'latency > 5',
+    'hard or dsnDiag ~ /\\d{3}\\s[^a-z]+$/',
+    'timeQueued >= 2026-11-28',
+    'timeLogged < \'2026-11-28 12:00\'',
+    'dlvSize > 1000 or outcome = delivered and domain ~ /^y/',
+    "diag ~ /\\{id\\}/",
+    "dsnStatus < '5' and jobId != ''",
+    'ip = 198.51.100.1 or bounceCat in (bad-mailbox, inactive-mailbox)',
+  ];
+  const groupBys = ['type,isp,outcome', 'diag', 'domain,hard,latency', 'bounceCat,vmta,pool,job,ip', 'dsnStatus'];
+
+  it('groups and totals, for filters on every field kind', { timeout: 120_000 }, () => {
+    let nonEmpty = 0;
+    for (const where of filters) {
+      const w = where === null ? [] : ['--where', where];
+      for (const g of where === null ? groupBys : ['isp,type']) {
+        const files = groups(['query', corpus, '--group-by', g, ...w]);
+        const ch = groups(['query', '--clickhouse', url(), '--group-by', g, ...w]);
+        expect(ch, `--group-by ${g} --where ${where ?? ''}`).toEqual(files);
+        if (files.groups.length > 0) nonEmpty++;
+      }
+    }
+    // the filters select something (a translation that matched nothing everywhere would pass too)
+    expect(nonEmpty).toBeGreaterThanOrEqual(filters.length + groupBys.length - 2);
+  });
+
+  it('time buckets and --since/--until, in a zone', () => {
+    for (const args of [
+      ['--group-by', 'bucket,isp', '--bucket', '15m', '--tz', 'America/New_York'],
+      ['--group-by', 'bucket', '--bucket', '1d', '--tz', 'Asia/Kathmandu'],
+      ['--group-by', 'isp', '--since', '2026-11-28 06:00', '--until', '2026-11-28 18:00'],
+    ]) {
+      expect(groups(['query', '--clickhouse', url(), ...args]), args.join(' ')).toEqual(groups(['query', corpus, ...args]));
+    }
+  });
+
+  it('records for --select, and --limit in event-time order', () => {
+    const fields = 'type,timeLogged,isp,domain,outcome,hard,latency,diag,dsnDiag,dlvSourceIp,vmta,jobId';
+    const sorted = (text: string) => text.trim().split('\n').sort();
+    const files = runCli(['query', corpus, '--select', fields, '--format', 'ndjson'], { env: env() });
+    const ch = runCli(['query', '--clickhouse', url(), '--select', fields, '--format', 'ndjson'], { env: env() });
+    expect(ch.code, ch.stderr).toBe(0);
+    expect(sorted(ch.stdout)).toEqual(sorted(files.stdout));
+    expect(sorted(ch.stdout).length).toBeGreaterThan(2000);
+    // --limit: the first records by event time; over the files of one time-ordered file the same
+    const one = join(corpus, 'acct-2026-11-28-0000.csv');
+    const where = ['--where', "isp = yahoo and vmta like 'yh-*'"];
+    const first = runCli(['query', one, '--select', fields, '--limit', '25', ...where, '--format', 'ndjson']);
+    const chFirst = runCli(['query', '--clickhouse', url(), '--select', fields, '--limit', '25', ...where, '--format', 'ndjson']);
+    expect(chFirst.code, chFirst.stderr).toBe(0);
+    expect(chFirst.stdout.trim().split('\n')).toEqual(first.stdout.trim().split('\n'));
+  });
+
+  it('finds one recipient by the keyed hash, and keeps no address', async () => {
+    const address = readFileSync(join(corpus, 'acct-2026-11-28-0000.csv'), 'utf8').split('\n')[1].split(',')[4];
+    const where = ['--where', `rcpt = '${address.toUpperCase()}'`];
+    const ch = groups(['query', '--clickhouse', url(), '--group-by', 'type', ...where]);
+    expect(ch).toEqual(groups(['query', corpus, '--group-by', 'type', ...where]));
+    expect(ch.groups.length).toBeGreaterThan(0);
+    const stored = await set.servers[0].sql(`SELECT count() FROM pmta.records WHERE position(concat(rcpt, arrayStringConcat(col_values, ',')), '${address.replace(/'/g, '')}') > 0`);
+    expect(stored.trim()).toBe('0');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const noKey = runCli(['query', '--clickhouse', url(), ...where], { env: { PMTA_ACCT_HASH_KEY_FILE: join(dir, 'none.key') } });
+    expect(noKey.code).toBe(3);
+    expect(noKey.stderr).toMatch(/no recipient hash key/);
+  });
+
+  it('refuses what it cannot translate faithfully, at its column', () => {
+    const r = runCli(['query', '--clickhouse', url(), '--where', 'isp = gmail and dsnDiag ~ /^550/m']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('cannot run in ClickHouse with the same matches: the m flag');
+    expect(r.stderr).toMatch(/\(column 27\)/);
+    const b = runCli(['query', '--clickhouse', url(), '--where', 'bucket >= 2026-11-28']);
+    expect(b.code).toBe(3);
+    expect(b.stderr).toContain('use --since and --until');
+  });
+});
+
+describe('load is idempotent by content', () => {
+  /** 18.16 closes idle keep-alive connections: one retry. */
+  const countIn = async (db: string) => {
+    const q = `SELECT count() FROM ${db}.records FINAL`;
+    return Number((await set.servers[0].sql(q).catch(() => set.servers[0].sql(q))).trim());
+  };
+
+  it('again, a gzipped copy, a grown file: only what is new', async () => {
+    const before = await countIn('pmta');
+    const again = runCli(['load', corpus, '--clickhouse', url(), '--host', 'mx1'], { env: env() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/pmta-acct load: 0 records loaded/);
+    const copy = join(dir, 'copy');
+    mkdirSync(copy, { recursive: true });
+    const plain = join(corpus, 'acct-2026-11-28-0000.csv');
+    writeFileSync(join(copy, 'renamed.csv.gz'), gzipSync(readFileSync(plain)));
+    const gz = runCli(['load', join(copy, 'renamed.csv.gz'), '--clickhouse', url(), '--host', 'mx1'], { env: env() });
+    expect(gz.stdout).toMatch(/already loaded/);
+    expect(await countIn('pmta')).toBe(before);
+    const grown = join(copy, 'grown.csv');
+    copyFileSync(fixture('parse', 'userguide-d-b-t.csv'), grown);
+    expect(runCli(['load', grown, '--clickhouse', url(), '--host', 'mx2'], { env: env() }).code).toBe(0);
+    const lines = readFileSync(grown, 'utf8').split('\n').filter((l) => l.startsWith('d,'));
+    appendFileSync(grown, `${lines[0].replace('2026', '2027')}\n`);
+    const more = runCli(['load', grown, '--clickhouse', url(), '--host', 'mx2'], { env: env() });
+    expect(more.stdout).toMatch(/grew since the last load, 1 new records loaded/);
+    expect(await countIn('pmta')).toBe(before + 4);
+  });
+
+  it('a load killed at seeded points and re-run leaves every record once', async () => {
+    const files = ['acct-2026-11-28-0000.csv', 'acct-2026-11-28-0001.csv.gz', 'pipe-restart.csv', 'quoting.csv'].map((f) => join(corpus, f));
+    const clean = runCli(['load', ...files, '--clickhouse', set.servers[0].url('clean'), '--host', 'mx1'], { env: env() });
+    expect(clean.code, clean.stderr).toBe(0);
+    const expected = await countIn('clean');
+    let seed = 15;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return 1 + (seed % n);
+    };
+    for (const point of ['load-before-insert', 'load-before-ledger', 'load-after-ledger']) {
+      const db = `killed_${point.replace(/-/g, '_')}`;
+      let kills = 0;
+      for (let round = 0; round < 2; round++) {
+        const r = runCli(['load', ...files, '--clickhouse', set.servers[0].url(db), '--host', 'mx1', '--batch-rows', '300'], {
+          env: { ...env(), PMTA_ACCT_FAILPOINT: `${point}:${next(4)}` },
+        });
+        if (r.code === -1) kills++;
+      }
+      expect(kills, point).toBeGreaterThan(0);
+      const last = runCli(['load', ...files, '--clickhouse', set.servers[0].url(db), '--host', 'mx1', '--batch-rows', '300'], { env: env() });
+      expect(last.code, last.stderr).toBe(0);
+      expect(await countIn(db), point).toBe(expected);
+      expect(groups(['query', '--clickhouse', set.servers[0].url(db), '--group-by', 'isp,type'])).toEqual(groups(['query', '--clickhouse', set.servers[0].url('clean'), '--group-by', 'isp,type']));
+    }
+  });
+});
