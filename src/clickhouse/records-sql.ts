@@ -10,7 +10,7 @@ import { TYPE_B, TYPE_D, TYPE_F, TYPE_R, TYPE_RB, TYPE_RS, TYPE_T, TYPE_TQ } fro
 import { PmtaAcctError } from '../errors.js';
 import { RECORDS_TABLE } from './records-schema.js';
 import { checkIdentifier, sqlInt, sqlLabels } from './sql.js';
-import type { Literals } from './where-sql.js';
+import type { Literals } from './literals.js';
 
 export interface Scope {
   readonly database: string;
@@ -35,6 +35,17 @@ export function scopeSql(scope: Scope): string {
   return parts.join(' AND ');
 }
 
+/**
+ * Header columns `load` also keeps as typed columns holding the same text (the classifier's cell,
+ * decoded as the reader decodes it): read there, not from the arrays (ten times faster in 18.16).
+ */
+export const TYPED_COLUMN: Readonly<Record<string, string>> = { dsndiag: 'dsn_diag', dsnstatus: 'dsn_status', vmta: 'vmta', vmtapool: 'pool', bouncecat: 'bounce_cat' };
+
+/** A header column's text: its typed twin when it has one, else from the arrays. */
+export function columnSql(column: string, lits: Literals): string {
+  return TYPED_COLUMN[column] ?? `col_values[indexOf(col_keys, ${lits.str(column)})]`;
+}
+
 /** Over ClickHouse, `host` names the host the records were loaded for (load --host). */
 export const HOST_FIELD = 'host';
 
@@ -55,7 +66,7 @@ export function fieldSql(ref: FieldRef, lits: Literals, cell: boolean): string {
   if (ref.name === 'hard') return cell ? 'hard' : "if(hard = 1, 'true', 'false')";
   if (ref.name === 'latency') return cell ? 'latency' : "if(latency < 0, '', toString(latency))";
   if (ref.column === HOST_FIELD) return 'host';
-  return `col_values[indexOf(col_keys, ${lits.str(ref.column)})]`;
+  return columnSql(ref.column, lits);
 }
 
 export function resolveFields(names: readonly string[], option: string): FieldRef[] {

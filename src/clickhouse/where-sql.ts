@@ -21,61 +21,9 @@ import { exprError } from '../where/expr-error.js';
 import type { Glob } from '../where/bytes.js';
 import type { Plan, PreparedFilter, Test } from '../where/plan.js';
 import { MAX_REGEX_INPUT } from '../where/safe-regex.js';
+import type { Literals } from './literals.js';
+import { HOST_FIELD, columnSql } from './records-sql.js';
 import { toRe2 } from './regex-re2.js';
-
-export const LITERALS = 'literals';
-
-export interface LiteralRow {
-  i: number;
-  s: string;
-  n: number;
-}
-
-/** The literals of one query: each value a row, referred to by its index. */
-export class Literals {
-  readonly rows: LiteralRow[] = [];
-  /** Rows handed out by unsent(). */
-  sent = 0;
-
-  /** The rows added since the last call. */
-  unsent(): LiteralRow[] {
-    const out = this.rows.slice(this.sent);
-    this.sent = this.rows.length;
-    return out;
-  }
-
-  private add(s: string, n: number): number {
-    const i = this.rows.length;
-    this.rows.push({ i, s, n });
-    return i;
-  }
-
-  /** A string value as a scalar subquery. */
-  str(s: string): string {
-    return `(SELECT s FROM ${LITERALS} WHERE i = ${this.add(s, 0)})`;
-  }
-
-  num(n: number): string {
-    return `(SELECT n FROM ${LITERALS} WHERE i = ${this.add('', n)})`;
-  }
-
-  /** Several strings (or numbers) under one index, for IN. */
-  strSet(values: readonly string[]): string {
-    const i = this.rows.length;
-    for (const s of values) this.rows.push({ i, s, n: 0 });
-    if (values.length === 0) this.rows.push({ i, s: '\u0000never', n: 0 });
-    return `(SELECT s FROM ${LITERALS} WHERE i = ${i})`;
-  }
-
-  numSet(values: readonly number[]): string {
-    const i = this.rows.length;
-    for (const n of values) this.rows.push({ i, s: '', n });
-    return `(SELECT n FROM ${LITERALS} WHERE i = ${i})`;
-  }
-}
-
-/** The statement creating the literals table in a session. */
-export const LITERALS_DDL = `CREATE TEMPORARY TABLE IF NOT EXISTS ${LITERALS} (i UInt32, s String, n Float64)`;
 
 const NUMBER_RE = '^ *[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+) *$';
 
@@ -107,8 +55,10 @@ class Compiler {
   }
 
   /** The value of a header column by its lower-case name ('' when the record has none). */
-  private column(name: string): string {
-    return `col_values[indexOf(col_keys, ${this.ctx.lits.str(name)})]`;
+  private column(name: string, test: Test): string {
+    // `type` holds the code in lower case (the cell as written for unknown types): equal under folding
+    if (name === 'type' && (test.k === 'eq' || test.k === 'truthy')) return 'type';
+    return columnSql(name, this.ctx.lits);
   }
 
   private test(field: FieldRef, kind: Extract<Plan, { k: 'test' }>['kind'], test: Test): string {
@@ -122,7 +72,7 @@ class Compiler {
     }
     if (kind === 'derived') return this.stringTest(DERIVED_COLUMN[field.name] ?? 'diag', test, true);
     if (field.column === 'rcpt') return this.recipient(test);
-    const value = field.name === 'ip' ? 'ip' : field.column === 'host' ? 'host' : this.column(field.column);
+    const value = field.name === 'ip' ? 'ip' : field.column === HOST_FIELD ? 'host' : this.column(field.column, test);
     return this.stringTest(value, test, false);
   }
 
