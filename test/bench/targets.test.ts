@@ -17,10 +17,12 @@ const context = (rows: number, cores = 2): BenchContext => ({
 const GOOD: Record<string, number> = {
   node: 0.04, version: 0.05, 'report-small': 0.1, floor: 0.5, 'pmta-all': 1, 'pmta-1': 2, 'dir-all': 1, 'dir-1': 2,
   'pmta-gz': 1, gunzip: 1, duckdb: 3, 'csv-parse': 100,
+  'ch-load': 2, 'ch-csv': 1, 'q-ch': 0.1, 'q-files': 1,
 };
 const BAD: Record<string, number> = {
   node: 0.04, version: 1, 'report-small': 1, floor: 0.1, 'pmta-all': 1, 'pmta-1': 1, 'dir-all': 1, 'dir-1': 1,
   'pmta-gz': 2, gunzip: 1, duckdb: 1, 'csv-parse': 1,
+  'ch-load': 10, 'ch-csv': 1, 'q-ch': 2, 'q-files': 1,
 };
 
 function targetsOf(ctx: BenchContext, good: boolean): TargetResult[] {
