@@ -21,8 +21,10 @@ type IndexIn<T extends readonly unknown[], V, Seen extends unknown[] = []> = T e
  */
 export type FieldIndex<F extends DerivedField> = IndexIn<typeof DERIVED_FIELDS, F>;
 
+export const OUTCOME_INDEX = DERIVED_FIELDS.indexOf('outcome');
 export const HARD_INDEX = DERIVED_FIELDS.indexOf('hard');
 export const LATENCY_INDEX = DERIVED_FIELDS.indexOf('latency');
+export const DIAG_INDEX = DERIVED_FIELDS.indexOf('diag');
 
 /** The time bucket of the event (`--bucket`, 1h by default): not a dimension but the rollup's key[0]. */
 export const BUCKET_FIELD = 'bucket';

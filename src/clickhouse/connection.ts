@@ -98,7 +98,7 @@ export class ClickHouse {
   async insert(table: string, rows: readonly object[], settings: Settings = {}): Promise<void> {
     if (rows.length === 0) return;
     try {
-      await this.client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: settings });
+      await this.client.insert({ table, values: rows, format: 'JSONEachRow', clickhouse_settings: settings });
     } catch (err) {
       throw this.fault(err);
     }
