@@ -111,6 +111,11 @@ export function streamOutput(file: string | undefined): StreamOutput {
   };
 }
 
+/** The output goes to a terminal (stdout, and stdout is one): record text is escaped there, whatever the format. */
+export function toTerminal(file: string | undefined): boolean {
+  return (file === undefined || file === '-') && process.stdout.isTTY === true;
+}
+
 /** Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb. */
 export function useColor(file: string | undefined): boolean {
   if (file !== undefined && file !== '-') return false;

@@ -21,7 +21,7 @@ import { checkTimeZone } from '../rollup/buckets.js';
 import { parseRange } from '../parse/time-range.js';
 import { parseBucket, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK } from './exit.js';
-import { streamOutput, useColor, warn, warnBadRecords, writeOutput } from './io.js';
+import { streamOutput, toTerminal, useColor, warn, warnBadRecords, writeOutput } from './io.js';
 import { progressFor } from './progress.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { addClickHouseOptions, clickHouseTargetOf, type ClickHouseFlags } from './clickhouse-options.js';
@@ -84,7 +84,7 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
   switch (format) {
     case 'json': text = renderQueryJson(m, info); break;
     case 'ndjson': text = renderQueryNdjson(m); break;
-    case 'csv': text = renderCsv(m); break;
+    case 'csv': text = renderCsv(m, { terminal: toTerminal(flags.output) }); break;
     case 'md': text = renderGroupsMarkdown(m, headline(result), q.where, top ?? 20); break;
     case 'table': {
       const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
@@ -103,7 +103,7 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
   const out = streamOutput(flags.output);
   const limit = parsePositiveInt(flags.limit, '--limit') ?? (format === 'table' ? TABLE_LIMIT : null);
   try {
-    const result = await runSelect({ ...q, select: fields, limit, format, onProgress: progress === null ? undefined : (p) => progress.update(p) }, async (text) => {
+    const result = await runSelect({ ...q, select: fields, limit, format, terminal: toTerminal(flags.output), onProgress: progress === null ? undefined : (p) => progress.update(p) }, async (text) => {
       progress?.clear();
       await out.write(text);
     });

@@ -254,12 +254,24 @@ export function tailCommand(onExit: (code: number) => void): Command {
         watcher.on('all', () => session.wake());
         watcher.on('error', () => undefined);
       }
-      const onSignal = () => session.stop();
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      // SIGHUP too (the terminal or the ssh session went away): the last commit is made, then exit.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (!session.isStopped) warn(`${signal}: stopping after a last commit`);
+        session.stop();
+      };
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      for (const s of signals) process.on(s, onSignal);
       let screen: Screen | null = null;
       ticks.start();
-      const tick = setInterval(() => ticks.tick(session), 1000);
+      const guarded = (doing: string, fn: () => void) => {
+        try {
+          fn();
+        } catch (err) {
+          session.faulted(err, doing);
+        }
+      };
+      const tick = setInterval(() => guarded('reading the state', () => ticks.tick(session)), 1000);
+      let totals = new Map<string, number>();
       if (view) {
         screen = new Screen(session, process.stdout, process.stdin, {
           refresh: seconds(flags.refresh, '--refresh') * 1000 || TAIL_DEFAULTS.refreshSeconds * 1000,
@@ -267,7 +279,9 @@ export function tailCommand(onExit: (code: number) => void): Command {
           notices: () => notices,
           rules: plan.rules,
           status: () => {
-            const totals = readTotals(session.state.db);
+            guarded('reading the state', () => {
+              totals = readTotals(session.state.db);
+            });
             return {
               live: lives.join(', '),
               rate: ticks.rate,
@@ -287,12 +301,11 @@ export function tailCommand(onExit: (code: number) => void): Command {
       } finally {
         clearInterval(tick);
         screen?.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        for (const s of signals) process.off(s, onSignal);
         await watcher?.close();
         server?.close();
         pipe?.close();
-        ticks.finish(session, flags.once === true);
+        guarded('reading the state', () => ticks.finish(session, flags.once === true));
         session.close();
         await notifier?.drain();
       }

@@ -1,6 +1,7 @@
 /**
  * CSV: one row per group (bucket, dimensions, every counter, rates, latency percentiles), for
- * spreadsheets and scripts. Cells from the logs are neutralized against formula injection.
+ * spreadsheets and scripts. Cells from the logs are neutralized against formula injection, and
+ * their control characters escaped when the CSV is shown on a terminal (`terminal`).
  */
 import { COUNTER_NAMES } from '../rollup/counters.js';
 import { isoTime } from './format.js';
@@ -11,7 +12,8 @@ function roundRate(r: number | null): number | null {
   return r === null ? null : Math.round(r * 1e6) / 1e6;
 }
 
-export function renderCsv(m: ReportModel): string {
+export function renderCsv(m: ReportModel, opts: { readonly terminal?: boolean } = {}): string {
+  const cell = (v: string | number | null) => csvCell(v, opts.terminal === true);
   const head = [
     ...(m.bucket === null ? [] : ['bucket']),
     ...m.by,
@@ -19,7 +21,7 @@ export function renderCsv(m: ReportModel): string {
     'deferralRate', 'bounceRate', 'hardBounceRate', 'complaintRate',
     'latencyP50', 'latencyP90', 'latencyP99',
   ];
-  const lines = [head.map(csvCell).join(',')];
+  const lines = [head.map(cell).join(',')];
   for (const g of m.groups) {
     const cells: (string | number | null)[] = [];
     if (m.bucket !== null) cells.push(g.bucket === null ? '' : isoTime(g.bucket, m.range.tz));
@@ -27,7 +29,7 @@ export function renderCsv(m: ReportModel): string {
     for (const n of COUNTER_NAMES) cells.push(g.counts[n]);
     cells.push(...[g.rates.deferral, g.rates.bounce, g.rates.hardBounce, g.rates.complaint].map(roundRate));
     cells.push(g.latency.p50, g.latency.p90, g.latency.p99);
-    lines.push(cells.map(csvCell).join(','));
+    lines.push(cells.map(cell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

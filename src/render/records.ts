@@ -52,13 +52,14 @@ export class RecordRenderer {
   private rows: string[][] = [];
   private count = 0;
 
-  constructor(readonly format: RecordFormat) {}
+  /** `terminal`: the output is a terminal, so CSV cells have their controls escaped as the table's. */
+  constructor(readonly format: RecordFormat, private readonly terminal = false) {}
 
   /** Text before the first record. */
   begin(columns: readonly string[], where: string | null): string {
     this.columns = [...columns];
     switch (this.format) {
-      case 'csv': return `${this.columns.map(csvCell).join(',')}\r\n`;
+      case 'csv': return `${this.columns.map((c) => csvCell(c, this.terminal)).join(',')}\r\n`;
       case 'json': return jsonSafe(`{"version":${RECORDS_JSON_VERSION},"where":${JSON.stringify(where)},"columns":${JSON.stringify(this.columns)},"records":[`);
       case 'md': return `| ${this.columns.map(markdownSafe).join(' | ')} |\n|${this.columns.map(() => ' --- |').join('')}\n`;
       default: return '';
@@ -69,7 +70,7 @@ export class RecordRenderer {
   row(cells: readonly Cell[]): string {
     this.count++;
     switch (this.format) {
-      case 'csv': return `${cells.map((c) => csvCell(typeof c === 'boolean' ? String(c) : c)).join(',')}\r\n`;
+      case 'csv': return `${cells.map((c) => csvCell(typeof c === 'boolean' ? String(c) : c, this.terminal)).join(',')}\r\n`;
       case 'ndjson': return `${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}\n`;
       case 'json': return `${this.count === 1 ? '\n' : ',\n'}${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}`;
       case 'md': return `| ${cells.map((c) => (c === null ? '' : markdownSafe(String(c)))).join(' | ')} |\n`;

@@ -17,12 +17,14 @@ export function terminalSafe(s: string): string {
 
 /**
  * One CSV cell (RFC 4180 quoting). A cell a spreadsheet would take for a formula (starting with
- * = + - @, or a tab or CR) gets a leading apostrophe (OWASP "CSV injection").
+ * = + - @, or a tab or CR) gets a leading apostrophe (OWASP "CSV injection"). `terminal`: the CSV
+ * is shown on a terminal, so controls are escaped as in the table (terminalSafe); files and pipes
+ * keep the exact bytes.
  */
-export function csvCell(value: string | number | null): string {
+export function csvCell(value: string | number | null, terminal = false): string {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  let s = value;
+  let s = terminal ? terminalSafe(value) : value;
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

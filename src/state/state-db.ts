@@ -5,12 +5,13 @@
  * an exclusive SQLite lock on a second small database (the OS drops it when the process dies, even
  * by kill -9, so there is no stale lock to clean up).
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { lazyRequire } from '../util/lazy-require.js';
 import { PmtaAcctError, messageOf } from '../errors.js';
+import { StateFaultError, faultText, stateFault } from './state-faults.js';
 import { isBucketSize, type BucketSize } from '../rollup/buckets.js';
 import { COUNTER_NAMES } from '../rollup/counters.js';
 import { BINS } from '../rollup/latency.js';
@@ -129,7 +130,12 @@ function readConfig(db: Db, dir: string): { config: StateConfig; schema: number 
   if (schema !== 1 && schema !== SCHEMA_VERSION) throw stateError(dir, `schema version ${text} is not one this pmta-acct knows`);
   const stored = row('config');
   if (stored === undefined) throw stateError(dir, 'the state has no config');
-  const c = JSON.parse(stored) as StateConfig;
+  let c: StateConfig;
+  try {
+    c = JSON.parse(stored) as StateConfig;
+  } catch {
+    throw stateError(dir, 'the stored config is not JSON: the state is damaged');
+  }
   const bad = () => stateError(dir, 'the stored config does not validate');
   if (!Array.isArray(c.dims) || !isBucketSize(c.bucket) || typeof c.live !== 'string') throw bad();
   if (c.moreLive !== undefined && (!Array.isArray(c.moreLive) || c.moreLive.some((l) => typeof l !== 'string'))) throw bad();
@@ -184,7 +190,25 @@ export interface OpenedState {
   readonly config: StateConfig;
   /** True when this call created the state. */
   readonly created: boolean;
+  /**
+   * True when state.db is no longer the file this process opened (the directory was removed or
+   * the file replaced): in WAL mode SQLite goes on writing into the unlinked file without a word.
+   */
+  moved?(): boolean;
   close(): void;
+}
+
+/** Whether `path` is still the file that had `id` (dev, ino) when it was opened. */
+function movedCheck(path: string): () => boolean {
+  const id = statSync(path, { bigint: true });
+  return () => {
+    try {
+      const now = statSync(path, { bigint: true });
+      return now.ino !== id.ino || now.dev !== id.dev;
+    } catch {
+      return true;
+    }
+  };
 }
 
 /**
@@ -193,13 +217,23 @@ export interface OpenedState {
  */
 function takeLock(dir: string): Db {
   const path = join(dir, 'lock.db');
-  ensurePrivateFile(path);
-  const lock = new (sqlite())(path, { timeout: 0 });
+  let lock: Db;
   try {
+    ensurePrivateFile(path);
+    lock = new (sqlite())(path, { timeout: 0 });
+  } catch (err) {
+    throw stateFault(dir, 'taking the lock', err);
+  }
+  try {
+    // An empty database would be written at BEGIN (its first page): a lock taken on a full disk
+    // must not need a byte, so the file gets its page once, when it is made.
+    if (lock.pragma('user_version', { simple: true }) === 0) lock.pragma('user_version = 1');
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE');
   } catch (err) {
     lock.close();
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') throw stateFault(dir, 'taking the lock', err);
     let who = '';
     try {
       const info = JSON.parse(readFileSync(join(dir, 'tail.pid'), 'utf8')) as { pid: number; host: string; started: string };
@@ -209,10 +243,31 @@ function takeLock(dir: string): Db {
     }
     throw stateError(dir, `another pmta-acct tail is using this state${who}; stop it, or give this one its own --state DIR`, err);
   }
-  const pidFile = join(dir, 'tail.pid');
-  ensurePrivateFile(pidFile);
-  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
+  try {
+    const pidFile = join(dir, 'tail.pid');
+    ensurePrivateFile(pidFile);
+    writeFileSync(pidFile, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
+  } catch (err) {
+    lock.close();
+    throw stateFault(dir, 'writing tail.pid', err);
+  }
   return lock;
+}
+
+/**
+ * Refuse a damaged state before writing into it. `PRAGMA quick_check` reads every page of the
+ * database once (it checks the b-trees, not that indexes match their tables): its cost grows with
+ * the state, 0.23-0.35 s for 46 MB (the size of a 35-day state of a 1 M-records-a-day server; see
+ * docs/architecture.md), paid once per start of tail, which then runs for days. A damage it misses
+ * (or that happens later) still surfaces as SQLITE_CORRUPT at the first commit that touches it,
+ * and tail stops there too.
+ */
+export function checkIntegrity(db: Db, dir: string): void {
+  const rows = db.prepare('PRAGMA quick_check(3)').all() as { quick_check: string }[];
+  const found = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  if (found.length === 0) return;
+  const what = found.join('; ').replace(/\*\*\* in database \w+ \*\*\*/g, '').replace(/\s+/g, ' ').trim();
+  throw new StateFaultError('damaged', faultText('damaged', dir, 'checking the state database', what.slice(0, 200)), null);
 }
 
 /** Open (or create, with `create`) the state for `tail`: locked, writable. */
@@ -227,7 +282,7 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
     }
   } catch (err) {
     if (err instanceof PmtaAcctError) throw err;
-    throw stateError(dir, 'cannot create the state directory', err);
+    throw stateFault(dir, 'creating the state directory', err);
   }
   const lock = takeLock(dir);
   const path = dbPath(dir);
@@ -239,7 +294,7 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
     configure(db);
   } catch (err) {
     lock.close();
-    throw stateError(dir, 'cannot open the state database', err);
+    throw stateFault(dir, 'opening the state database', err);
   }
   try {
     let created = false;
@@ -252,11 +307,13 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
       db.transaction(() => createSchema(db, made))();
       created = true;
     } else {
+      checkIntegrity(db, dir);
       const read = readConfig(db, dir);
       config = read.schema === 1 ? migrate(db, read.config, now) : read.config;
     }
     return {
       dir, db, config, created,
+      moved: movedCheck(path),
       close() {
         db.close();
         lock.close();
@@ -265,9 +322,24 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
   } catch (err) {
     db.close();
     lock.close();
-    if (err instanceof PmtaAcctError) throw err;
-    throw stateError(dir, 'cannot read the state database', err);
+    throw stateFault(dir, 'opening the state database', err);
   }
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A fault met reading a state; SQLite's "unable to open" in a directory that cannot be written said plainly. */
+function readFault(dir: string, doing: string, err: unknown): unknown {
+  if (err instanceof PmtaAcctError || writable(dir)) return stateFault(dir, doing, err);
+  // A WAL database is read through its shared-memory file (state.db-shm), made beside it on open.
+  return stateError(dir, 'the directory cannot be written, and SQLite needs to create state.db-shm there to read state.db; make it writable, or copy the directory somewhere writable and read the copy', err);
 }
 
 /**
@@ -285,7 +357,7 @@ export function openStateForReading(dirArg: string, options: { writable?: boolea
     db.pragma('busy_timeout = 5000');
     if (options.writable === true) db.pragma('synchronous = FULL');
   } catch (err) {
-    throw stateError(dir, 'cannot open the state database', err);
+    throw readFault(dir, 'opening the state database', err);
   }
   try {
     // A schema-1 state (its tail not restarted yet with this version) reads as its one tier.
@@ -293,8 +365,7 @@ export function openStateForReading(dirArg: string, options: { writable?: boolea
     return { dir, db, config, created: false, close: () => db.close() };
   } catch (err) {
     db.close();
-    if (err instanceof PmtaAcctError) throw err;
-    throw stateError(dir, 'cannot read the state database', err);
+    throw readFault(dir, 'reading the state database', err);
   }
 }
 

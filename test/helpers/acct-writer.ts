@@ -142,12 +142,14 @@ export class AcctWriter {
    * PowerMTA's rotation: rename the live file to its dated name (in `moveTo` if given) and start
    * a new live file with the header. With keepOld the old descriptor is returned, still open.
    */
-  rotate(opts: { moveTo?: string; keepOld?: boolean } = {}): { path: string; fd: number | null } {
+  rotate(opts: { moveTo?: string; keepOld?: boolean; newLive?: string } = {}): { path: string; fd: number | null } {
     const dir = opts.moveTo ?? this.dir;
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${this.name}-2026-11-28-${pad(this.seq++, 4)}.csv`);
     renameSync(this.live, path);
     const old = this.fd;
+    // newLive: an empty file (made beforehand, e.g. to hold a given inode) becomes the new live file.
+    if (opts.newLive !== undefined) renameSync(opts.newLive, this.live);
     this.fd = openSync(this.live, 'a');
     writeSync(this.fd, `${HEADER}\r\n`);
     for (const row of this.log) if (row.file === this.live) (row as { file: string }).file = path;

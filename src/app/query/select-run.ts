@@ -20,6 +20,8 @@ export interface SelectRequest extends QueryOptions {
   readonly select: readonly string[];
   readonly limit: number | null;
   readonly format: RecordFormat;
+  /** The records go to a terminal (CSV escapes controls there). */
+  readonly terminal?: boolean;
   readonly onProgress?: (p: RunProgress) => void;
 }
 
@@ -80,7 +82,7 @@ export async function runSelect(req: SelectRequest, write: (text: string) => Pro
   checkQuery(req, req.select.filter((f) => f !== '*'), '--select');
   const { files, pruned } = queryInputs(req);
   const options = engineOptions(req, [], req.bucket);
-  const renderer = new RecordRenderer(req.format);
+  const renderer = new RecordRenderer(req.format, req.terminal === true);
   const sink = new SelectSink(options, req.select, req.limit, renderer);
   const progress: { -readonly [K in keyof RunProgress]: RunProgress[K] } = {
     files: files.length, filesDone: 0, bytes: files.reduce((n, f: InputFile) => n + f.size, 0), bytesDone: 0, records: 0,

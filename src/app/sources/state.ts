@@ -4,6 +4,7 @@
  * and buckets while it is read (state/stored-read.ts), so a bucket is byte-identical in JSON to the
  * same bucket computed from the rotated files, and the cost follows the question, not the state.
  */
+import { resolve } from 'node:path';
 import type { ProblemCode } from '../../parse/problems.js';
 import { PmtaAcctError } from '../../errors.js';
 import { makeBucketing, type BucketSize } from '../../rollup/buckets.js';
@@ -13,6 +14,7 @@ import { readProblems, readTotals } from '../../state/rollup-store.js';
 import { openStateForReading, stateTiers, type Db, type StateConfig } from '../../state/state-db.js';
 import { rangeStats, readRollup, storedEdge, tierSpans, type BucketRange } from '../../state/stored-read.js';
 import type { Tier } from '../../state/tiers.js';
+import { withStateFaults } from '../../state/state-faults.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
 import type { HistorySource } from '../../history/history.js';
 import { ModelHistory } from '../../history/model-history.js';
@@ -152,25 +154,32 @@ export class StateSource implements RollupSource {
   constructor(private readonly dir: string, private readonly now: number) {}
 
   report(q: RollupQuestion, _shape: ReportShape): Promise<SourceReport> {
-    const { model, notes } = runStateReport(this.dir, q);
-    const plan = q.verdicts ?? null;
-    if (plan === null) return Promise.resolve({ model, notes, days: null });
-    const verdicts = judgeStateDir(this.dir, plan, this.now);
-    const incidents = stateIncidents(this.dir, plan, q.since, q.until, verdicts.end);
-    return Promise.resolve({ model: { ...model, verdicts, incidents, rules: plan.rules }, notes, days: null });
+    return Promise.resolve(this.reading(() => {
+      const { model, notes } = runStateReport(this.dir, q);
+      const plan = q.verdicts ?? null;
+      if (plan === null) return { model, notes, days: null };
+      const verdicts = judgeStateDir(this.dir, plan, this.now);
+      const incidents = stateIncidents(this.dir, plan, q.since, q.until, verdicts.end);
+      return { model: { ...model, verdicts, incidents, rules: plan.rules }, notes, days: null };
+    }));
   }
 
   check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
-    return Promise.resolve(checkStateModel(this.dir, q, plan, this.now));
+    return Promise.resolve(this.reading(() => checkStateModel(this.dir, q, plan, this.now)));
+  }
+
+  /** A damaged, locked or unreadable state is a STATE error naming the directory (state-faults.ts). */
+  private reading<T>(fn: () => T): T {
+    return withStateFaults(resolve(this.dir), 'reading the state', fn);
   }
 
   /** Per-ISP and per-IP buckets for --retain days, judged for incidents as the report is. */
   history(q: RollupQuestion): HistorySource {
-    return new ModelHistory(`the tail state in ${this.dir}`, (since, until, tz) => {
+    return new ModelHistory(`the tail state in ${this.dir}`, (since, until, tz) => Promise.resolve(this.reading(() => {
       const { model } = runStateReport(this.dir, { ...q, by: ['isp', 'ip'], alsoBy: [], bucket: null, since, until, tz, top: null });
       const plan = q.verdicts ?? null;
       const incidents = plan === null ? null : stateIncidents(this.dir, plan, since, until, until);
-      return Promise.resolve(model.input.counted === 0 ? null : { ...model, incidents });
-    });
+      return model.input.counted === 0 ? null : { ...model, incidents };
+    })));
   }
 }

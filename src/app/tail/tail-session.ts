@@ -17,6 +17,7 @@ import { FileRows } from '../../state/file-rows.js';
 import { type Gap } from '../../source/file-row.js';
 import { RollupStore, type RollupDelta, type TouchedBucket } from '../../state/rollup-store.js';
 import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../../state/state-db.js';
+import { FATAL_FAULTS, StateFaultError, faultText, stateFault } from '../../state/state-faults.js';
 import { resolveRetention, type RetainSpec } from '../../state/tiers.js';
 import { mergeDeltas, TailSink } from './tail-sink.js';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -44,7 +45,9 @@ export interface TailRequest {
   readonly chunkSize: number;
   /**
    * Tests only: `before|inside|after:N` kills the process (SIGKILL) at the Nth commit, before
-   * its transaction, inside it after every write, or after it (PMTA_ACCT_FAILPOINT).
+   * its transaction, inside it after every write, or after it (PMTA_ACCT_FAILPOINT); with
+   * `:SIGTERM` (or SIGHUP, SIGINT) that signal is sent there instead, as a signal arriving during
+   * the commit would be.
    */
   readonly failpoint?: string;
   /** Wall and elapsed time; the system's by default (tests step the wall clock). */
@@ -87,9 +90,15 @@ export class TailSession {
   readonly started: boolean;
   private readonly req: TailRequest;
   private readonly events: TailEvents;
-  private readonly failAt: { where: string; n: number } | null;
+  private readonly failAt: { where: string; n: number; signal: NodeJS.Signals } | null;
   private readonly engineHard: readonly string[];
   private unsaved: RollupDelta | null = null;
+  /** Records counted in memory whose commit failed (0 once a commit succeeds). */
+  private unsavedRows = 0;
+  /** Why the last commit failed (null: it did not). */
+  private lastFailure: unknown = null;
+  /** A fault no retry mends (a damaged or removed state): nothing more is written, run() ends with it. */
+  private fatal: StateFaultError | null = null;
   private gaps: Gap[] = [];
   private readonly clock: Clock;
   private lastCommit: number;
@@ -111,8 +120,8 @@ export class TailSession {
     this.events = events;
     this.clock = req.clock ?? systemClock;
     this.lastCommit = this.clock.elapsed();
-    const fp = /^(before|inside|after):(\d+)$/.exec(req.failpoint ?? '');
-    this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]) };
+    const fp = /^(before|inside|after):(\d+)(?::(SIGTERM|SIGHUP|SIGINT))?$/.exec(req.failpoint ?? '');
+    this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]), signal: (fp[3] ?? 'SIGKILL') as NodeJS.Signals };
     const c = state.config;
     const engine = engineOptionsOf(
       { tz: c.tz, since: c.since, until: null, config: req.config, hardCategories: req.hardCategories, header: null, strict: false, chunkSize: req.chunkSize },
@@ -160,26 +169,31 @@ export class TailSession {
   static async open(req: TailRequest, events: TailEvents): Promise<TailSession> {
     const opened = openStateForTail(req.stateDir, { ...req.create, rotatedDirs: req.rotatedDirs.map((d) => resolve(d)) });
     try {
-      if (!opened.created) checkConfig(opened.config, req);
-      // Rotated directories accumulate: a restart without --rotated-dir still looks there.
-      const dirs = [...new Set([...(opened.config.rotatedDirs ?? []), ...req.rotatedDirs.map((d) => resolve(d))])];
-      const config: StateConfig = { ...opened.config, rotatedDirs: dirs };
-      if (dirs.length !== (opened.config.rotatedDirs ?? []).length) saveConfig(opened.db, config);
-      const state: OpenedState = { ...opened, config };
-      const tiers = config.tiers ?? [config.bucket];
-      const { retention, error } = resolveRetention(req.retain, tiers);
-      if (error !== null) throw new PmtaAcctError('USAGE', error);
-      const session = new TailSession(state, req, events, retention);
-      session.checkClassification();
-      const rows = session.fileRows.active();
-      await session.follower.start(rows, state.created ? req.from : null);
-      session.prune();
-      session.commit();
-      return session;
+      return await TailSession.start(opened, req, events);
     } catch (err) {
       opened.close();
-      throw err;
+      throw stateFault(opened.dir, 'opening the state', err);
     }
+  }
+
+  private static async start(opened: OpenedState, req: TailRequest, events: TailEvents): Promise<TailSession> {
+    if (!opened.created) checkConfig(opened.config, req);
+    // Rotated directories accumulate: a restart without --rotated-dir still looks there.
+    const dirs = [...new Set([...(opened.config.rotatedDirs ?? []), ...req.rotatedDirs.map((d) => resolve(d))])];
+    const config: StateConfig = { ...opened.config, rotatedDirs: dirs };
+    if (dirs.length !== (opened.config.rotatedDirs ?? []).length) saveConfig(opened.db, config);
+    const state: OpenedState = { ...opened, config };
+    const tiers = config.tiers ?? [config.bucket];
+    const { retention, error } = resolveRetention(req.retain, tiers);
+    if (error !== null) throw new PmtaAcctError('USAGE', error);
+    const session = new TailSession(state, req, events, retention);
+    session.checkClassification();
+    const rows = session.fileRows.active();
+    await session.follower.start(rows, state.created ? req.from : null);
+    session.prune();
+    session.commit();
+    if (session.fatal !== null) throw session.fatal;
+    return session;
   }
 
   /**
@@ -198,10 +212,15 @@ export class TailSession {
 
   private prune(): void {
     const now = this.nowSeconds();
-    this.state.db.transaction(() => {
-      this.aging.prune(now);
-      this.fileRows.prune(now - Math.min(GONE_FILES_KEPT, this.retention[this.retention.length - 1]));
-    })();
+    try {
+      this.state.db.transaction(() => {
+        this.aging.prune(now);
+        this.fileRows.prune(now - Math.min(GONE_FILES_KEPT, this.retention[this.retention.length - 1]));
+      })();
+    } catch (err) {
+      // A full disk: the old buckets go at the next prune. A damaged state stops the run.
+      this.faulted(err, 'dropping old buckets');
+    }
     // Buckets age with time, data or not: the next round commits to move them on.
     this.agingDue = true;
     this.lastPrune = this.clock.elapsed();
@@ -221,9 +240,10 @@ export class TailSession {
 
   /** Write the delta, the totals and the file offsets in one transaction. */
   commit(): boolean {
-    if (this.committing) return false;
+    if (this.committing || this.fatal !== null) return false;
     this.committing = true;
-    this.rowsRead += this.sink.rows;
+    const counted = this.sink.rows;
+    this.rowsRead += counted;
     const fresh = this.sink.takeDelta();
     const delta = this.unsaved === null ? fresh : mergeDeltas(this.unsaved, fresh);
     const rows = this.follower.checkpoint();
@@ -234,6 +254,8 @@ export class TailSession {
       // Nothing happened (an idle live file): no transaction, no fsync, no churn.
       if (delta === fresh) this.sink.recycle(fresh.rollup);
       this.unsaved = null;
+      this.unsavedRows = 0;
+      this.lastFailure = null;
       this.lastCommit = this.clock.elapsed();
       this.milestone = false;
       this.committing = false;
@@ -242,6 +264,9 @@ export class TailSession {
     let touched: readonly TouchedBucket[] = [];
     let more = false;
     try {
+      if (this.state.moved?.() === true) {
+        throw new StateFaultError('moved', faultText('moved', this.state.dir, 'commit failed', `${this.state.dir}/state.db is not the file opened`), null);
+      }
       this.events.beforeCommit?.();
       this.fail('before');
       const now = this.nowSeconds();
@@ -260,14 +285,26 @@ export class TailSession {
     } catch (err) {
       for (const row of newIds) stored(row, 0);
       this.unsaved = delta;
+      this.unsavedRows += counted;
+      this.lastFailure = err;
       this.follower.unsaved(rows);
-      this.store.reload();
-      this.events.notice(`commit failed (${messageOf(err)}); counts and offsets are kept in memory and retried`);
       this.lastCommit = this.clock.elapsed();
       this.committing = false;
+      const fault = stateFault(this.state.dir, 'commit failed', err);
+      if (fault instanceof StateFaultError && FATAL_FAULTS.has(fault.kind)) {
+        this.fatal = fault;
+        this.stopped = true;
+        this.wakeUp?.();
+        return false;
+      }
+      this.store.reload();
+      const what = fault instanceof PmtaAcctError ? fault.message : `state ${this.state.dir}: commit failed (${messageOf(fault)})`;
+      this.events.notice(`${what}; ${this.unsavedRows.toLocaleString('en-US')} records counted since are kept in memory with their offsets, and the commit is retried`);
       return false;
     }
     this.unsaved = null;
+    this.unsavedRows = 0;
+    this.lastFailure = null;
     this.gaps = [];
     this.agingDue = more;
     this.commits++;
@@ -280,7 +317,22 @@ export class TailSession {
   }
 
   private fail(where: string): void {
-    if (this.failAt !== null && this.failAt.where === where && this.failAt.n === this.commits + 1) process.kill(process.pid, 'SIGKILL');
+    if (this.failAt !== null && this.failAt.where === where && this.failAt.n === this.commits + 1) process.kill(process.pid, this.failAt.signal);
+  }
+
+  /**
+   * A fault met outside a commit (reading the state for the JSON lines, the alerts, the view):
+   * a damaged or removed state stops the run as a failed commit would; anything else is a notice.
+   */
+  faulted(err: unknown, doing: string): void {
+    const fault = stateFault(this.state.dir, doing, err);
+    if (fault instanceof StateFaultError && FATAL_FAULTS.has(fault.kind)) {
+      this.fatal ??= fault;
+      this.stop();
+      return;
+    }
+    if (!(fault instanceof PmtaAcctError)) throw fault;
+    this.events.notice(fault.message);
   }
 
   /** Wake the loop before its poll interval (a watcher saw a change). */
@@ -326,8 +378,26 @@ export class TailSession {
       // What is left of the aging too: a --once run leaves every bucket in its tier.
       let more = true;
       while (more) more = this.commit() && this.agingDue;
-      this.prune();
+      if (this.fatal === null && this.unsaved === null) this.prune();
     }
+    this.throwIfUnsaved();
+  }
+
+  /**
+   * At the end of a run: a fault that stopped it, or a last commit that failed, is an error (exit
+   * 3) that says what was counted but not saved, and that the next run reads it again.
+   */
+  private throwIfUnsaved(): void {
+    const rows = this.unsavedRows + this.sink.rows;
+    const lost = this.unsaved !== null || this.fatal !== null
+      ? `; ${rows.toLocaleString('en-US')} records read by this run were counted but not saved (a re-run reads them again from the last commit)`
+      : '';
+    if (this.fatal !== null) throw new StateFaultError(this.fatal.kind, `${this.fatal.detail}${lost}`, this.fatal);
+    if (this.unsaved === null) return;
+    const fault = stateFault(this.state.dir, 'the last commit failed', this.lastFailure);
+    // (a failure that is no state fault, e.g. a test's injected error, is still said plainly)
+    const why = fault instanceof PmtaAcctError ? fault.detail : `state ${this.state.dir}: the last commit failed (${messageOf(fault)})`;
+    throw new PmtaAcctError('STATE', `${why}${lost}`, { cause: this.lastFailure });
   }
 
   close(): void {
