@@ -32,3 +32,13 @@ describe('markdownSafe', () => {
     expect(markdownSafe('a\nb')).toBe('a b');
   });
 });
+
+describe('csvCell for a terminal', () => {
+  it('escapes controls as the table does, then quotes and neutralizes as for a file', () => {
+    expect(csvCell('421 \u001b]0;owned\u0007 \u001b[31mred', true)).toBe('421 \\x1b]0;owned\\x07 \\x1b[31mred');
+    expect(csvCell('421 \u001b]0;owned\u0007', false)).toBe('421 \u001b]0;owned\u0007');
+    expect(csvCell('line\nbreak', true)).toBe('line\\x0abreak');
+    expect(csvCell('=1,\u001b', true)).toBe('"\'=1,\\x1b"');
+    expect(csvCell(3, true)).toBe('3');
+  });
+});
