@@ -24,6 +24,7 @@ import { makeLayout } from '../source/discovery.js';
 import type { StartFrom } from '../source/follower.js';
 import { readTotals } from '../state/rollup-store.js';
 import { defaultStateDir, type StateConfig } from '../state/state-db.js';
+import { withStateFaults } from '../state/state-faults.js';
 import { DEFAULT_RETAIN, formatSeconds } from '../state/tiers.js';
 import { clockOf } from '../util/clock.js';
 import { parseDims, parseList, parsePositiveInt, parseRetain, parseSeconds as seconds } from './args.js';
@@ -228,7 +229,15 @@ export function tailCommand(onExit: (code: number) => void): Command {
           ? `new state in ${session.state.dir}: starting at the end of ${at}${lives.length > 1 ? ` and of ${lives.slice(1).join(', ')}` : ''} (--from end; --from beginning reads the rotated files too)`
           : `new state in ${session.state.dir}: reading ${lives.join(', ')} and ${lives.length > 1 ? 'their' : 'its'} rotated files from the beginning${since === null ? '' : `, counting events from ${flags.from}`}`);
       }
-      if (format === 'ndjson') ticks.closed = new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace'));
+      if (format === 'ndjson') {
+        try {
+          ticks.closed = withStateFaults(session.state.dir, 'reading the state', () => new ClosedBuckets(session.state.db, config, by.filter((d) => config.dims.includes(d)), seconds(flags.grace, '--grace')));
+        } catch (err) {
+          pipe?.close();
+          session.close();
+          throw err;
+        }
+      }
       let server: import('node:http').Server | null = null;
       if (flags.metrics !== undefined) {
         const metrics = new TailMetrics(config.dims);

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../config/config-file.js';
 import { engineOptionsOf } from '../../engine/options.js';
-import { messageOf, PmtaAcctError } from '../../errors.js';
+import { PmtaAcctError } from '../../errors.js';
 import { makeLayout } from '../../source/discovery.js';
 import type { StartFrom } from '../../source/follower.js';
 import { stored } from '../../source/file-row.js';
@@ -17,7 +17,8 @@ import { FileRows } from '../../state/file-rows.js';
 import { type Gap } from '../../source/file-row.js';
 import { RollupStore, type RollupDelta, type TouchedBucket } from '../../state/rollup-store.js';
 import { openStateForTail, saveConfig, type OpenedState, type StateConfig } from '../../state/state-db.js';
-import { FATAL_FAULTS, StateFaultError, faultText, stateFault } from '../../state/state-faults.js';
+import { StateFaultError, faultText, stateFault } from '../../state/state-faults.js';
+import { CommitFaults } from './commit-faults.js';
 import { resolveRetention, type RetainSpec } from '../../state/tiers.js';
 import { mergeDeltas, TailSink } from './tail-sink.js';
 import { systemClock, type Clock } from '../../util/clock.js';
@@ -93,12 +94,8 @@ export class TailSession {
   private readonly failAt: { where: string; n: number; signal: NodeJS.Signals } | null;
   private readonly engineHard: readonly string[];
   private unsaved: RollupDelta | null = null;
-  /** Records counted in memory whose commit failed (0 once a commit succeeds). */
-  private unsavedRows = 0;
-  /** Why the last commit failed (null: it did not). */
-  private lastFailure: unknown = null;
-  /** A fault no retry mends (a damaged or removed state): nothing more is written, run() ends with it. */
-  private fatal: StateFaultError | null = null;
+  /** Failed commits: what they left unsaved, and a fault that ends the run. */
+  private readonly faults: CommitFaults;
   private gaps: Gap[] = [];
   private readonly clock: Clock;
   private lastCommit: number;
@@ -119,6 +116,7 @@ export class TailSession {
     this.req = req;
     this.events = events;
     this.clock = req.clock ?? systemClock;
+    this.faults = new CommitFaults(state.dir);
     this.lastCommit = this.clock.elapsed();
     const fp = /^(before|inside|after):(\d+)(?::(SIGTERM|SIGHUP|SIGINT))?$/.exec(req.failpoint ?? '');
     this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]), signal: (fp[3] ?? 'SIGKILL') as NodeJS.Signals };
@@ -192,7 +190,7 @@ export class TailSession {
     await session.follower.start(rows, state.created ? req.from : null);
     session.prune();
     session.commit();
-    if (session.fatal !== null) throw session.fatal;
+    if (session.faults.fatal !== null) throw session.faults.fatal;
     return session;
   }
 
@@ -240,7 +238,7 @@ export class TailSession {
 
   /** Write the delta, the totals and the file offsets in one transaction. */
   commit(): boolean {
-    if (this.committing || this.fatal !== null) return false;
+    if (this.committing || this.faults.fatal !== null) return false;
     this.committing = true;
     const counted = this.sink.rows;
     this.rowsRead += counted;
@@ -254,8 +252,7 @@ export class TailSession {
       // Nothing happened (an idle live file): no transaction, no fsync, no churn.
       if (delta === fresh) this.sink.recycle(fresh.rollup);
       this.unsaved = null;
-      this.unsavedRows = 0;
-      this.lastFailure = null;
+      this.faults.succeeded();
       this.lastCommit = this.clock.elapsed();
       this.milestone = false;
       this.committing = false;
@@ -285,26 +282,20 @@ export class TailSession {
     } catch (err) {
       for (const row of newIds) stored(row, 0);
       this.unsaved = delta;
-      this.unsavedRows += counted;
-      this.lastFailure = err;
       this.follower.unsaved(rows);
       this.lastCommit = this.clock.elapsed();
       this.committing = false;
-      const fault = stateFault(this.state.dir, 'commit failed', err);
-      if (fault instanceof StateFaultError && FATAL_FAULTS.has(fault.kind)) {
-        this.fatal = fault;
-        this.stopped = true;
-        this.wakeUp?.();
+      const failed = this.faults.failed(err, counted);
+      if (failed.stop) {
+        this.stop();
         return false;
       }
       this.store.reload();
-      const what = fault instanceof PmtaAcctError ? fault.message : `state ${this.state.dir}: commit failed (${messageOf(fault)})`;
-      this.events.notice(`${what}; ${this.unsavedRows.toLocaleString('en-US')} records counted since are kept in memory with their offsets, and the commit is retried`);
+      this.events.notice(failed.notice);
       return false;
     }
     this.unsaved = null;
-    this.unsavedRows = 0;
-    this.lastFailure = null;
+    this.faults.succeeded();
     this.gaps = [];
     this.agingDue = more;
     this.commits++;
@@ -326,8 +317,7 @@ export class TailSession {
    */
   faulted(err: unknown, doing: string): void {
     const fault = stateFault(this.state.dir, doing, err);
-    if (fault instanceof StateFaultError && FATAL_FAULTS.has(fault.kind)) {
-      this.fatal ??= fault;
+    if (this.faults.stopsOn(fault)) {
       this.stop();
       return;
     }
@@ -378,26 +368,11 @@ export class TailSession {
       // What is left of the aging too: a --once run leaves every bucket in its tier.
       let more = true;
       while (more) more = this.commit() && this.agingDue;
-      if (this.fatal === null && this.unsaved === null) this.prune();
+      if (this.faults.fatal === null && this.unsaved === null) this.prune();
     }
-    this.throwIfUnsaved();
-  }
-
-  /**
-   * At the end of a run: a fault that stopped it, or a last commit that failed, is an error (exit
-   * 3) that says what was counted but not saved, and that the next run reads it again.
-   */
-  private throwIfUnsaved(): void {
-    const rows = this.unsavedRows + this.sink.rows;
-    const lost = this.unsaved !== null || this.fatal !== null
-      ? `; ${rows.toLocaleString('en-US')} records read by this run were counted but not saved (a re-run reads them again from the last commit)`
-      : '';
-    if (this.fatal !== null) throw new StateFaultError(this.fatal.kind, `${this.fatal.detail}${lost}`, this.fatal);
-    if (this.unsaved === null) return;
-    const fault = stateFault(this.state.dir, 'the last commit failed', this.lastFailure);
-    // (a failure that is no state fault, e.g. a test's injected error, is still said plainly)
-    const why = fault instanceof PmtaAcctError ? fault.detail : `state ${this.state.dir}: the last commit failed (${messageOf(fault)})`;
-    throw new PmtaAcctError('STATE', `${why}${lost}`, { cause: this.lastFailure });
+    // A fault that stopped the run, or a last commit that failed: exit 3, saying what was not saved.
+    const end = this.faults.endError(this.sink.rows, this.unsaved !== null);
+    if (end !== null) throw end;
   }
 
   close(): void {
