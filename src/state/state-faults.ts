@@ -8,7 +8,7 @@
 import { PmtaAcctError, messageOf } from '../errors.js';
 
 /** The kinds of fault a state can have; each has one message and one remedy. */
-export type StateFaultKind = 'damaged' | 'not-a-database' | 'moved' | 'busy' | 'read-only' | 'full' | 'io' | 'missing';
+export type StateFaultKind = 'damaged' | 'not-a-database' | 'moved' | 'busy' | 'read-only' | 'full' | 'io' | 'missing' | 'refused';
 
 /** Faults a retry cannot mend: tail stops writing (and says so) instead of retrying forever. */
 export const FATAL_FAULTS: ReadonlySet<StateFaultKind> = new Set(['damaged', 'not-a-database', 'moved']);
@@ -26,6 +26,9 @@ export function faultKind(err: unknown): StateFaultKind | null {
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return 'full';
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'io';
+  // Any other SQLite answer (a table that should not be there, a constraint): the state is not as
+  // this pmta-acct made it.
+  if (code.startsWith('SQLITE_')) return 'refused';
   return null;
 }
 
@@ -43,6 +46,7 @@ export function faultText(kind: StateFaultKind, dir: string, doing: string, caus
     case 'read-only': return `${at} the state cannot be written (${cause}): the file system is read-only or the files are not this user's; make ${dir} writable (tail needs to write there, reports need to read there)`;
     case 'full': return `${at} the disk holding the state is full (${cause}); free space there: nothing is lost, a re-run continues from the last commit`;
     case 'missing': return `${at} the state database cannot be opened (${cause}): was ${dir} removed or made unreadable?`;
+    case 'refused': return `${at} SQLite refused (${cause}): the state is not as pmta-acct made it; if this persists, ${REBUILD_HINT}`;
     case 'io': return `${at} an I/O error on the state database (${cause}); check the disk under ${dir}`;
   }
 }

@@ -99,7 +99,7 @@ describe('a schema-1 state', () => {
     db.close();
     const r = tailOnce(live, state, [], [], NOW);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/state .*: cannot read the state database \(table groups_1d already exists\)/);
+    expect(r.stderr).toMatch(/state .*: opening the state database: SQLite refused \(table groups_1d already exists\): the state is not as pmta-acct made it/);
     expect(meta(state, 'schema')).toBe('1');
     const check = new Database(join(state, 'state.db'), { readonly: true });
     expect(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('groups_1h', 'buckets_1h')").get()).toEqual({ n: 0 });

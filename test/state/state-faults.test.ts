@@ -18,6 +18,7 @@ describe('state faults', () => {
     expect(faultKind(coded('ENOSPC'))).toBe('full');
     expect(faultKind(coded('SQLITE_CANTOPEN'))).toBe('missing');
     expect(faultKind(coded('SQLITE_IOERR_FSYNC'))).toBe('io');
+    expect(faultKind(coded('SQLITE_ERROR'))).toBe('refused');
     expect(faultKind(coded('ERR_SOMETHING_ELSE'))).toBeNull();
     expect(faultKind(new Error('no code'))).toBeNull();
     expect(faultKind('a string')).toBeNull();
