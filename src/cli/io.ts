@@ -113,7 +113,7 @@ export function streamOutput(file: string | undefined): StreamOutput {
 
 /** The output goes to a terminal (stdout, and stdout is one): record text is escaped there, whatever the format. */
 export function toTerminal(file: string | undefined): boolean {
-  return (file === undefined || file === '-') && process.stdout.isTTY === true;
+  return (file === undefined || file === '-') && process.stdout.isTTY;
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb. */
