@@ -20,6 +20,7 @@ import { addReadingOptions, readingOf, type ReadingFlags } from './reading-optio
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { version } from './version.js';
 import { isOneOf } from '../util/one-of.js';
+import { addFleetOptions, fleetSourceOf, parseFleetDims, type FleetFlags } from './fleet-options.js';
 
 export const FORMATS = ['table', 'json', 'csv', 'md', 'html', 'prom'] as const;
 type Format = (typeof FORMATS)[number];
@@ -62,7 +63,7 @@ function parseCompare(text: string | undefined): CompareMode | null {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-interface ReportFlags extends VerdictFlags, ReadingFlags {
+interface ReportFlags extends VerdictFlags, ReadingFlags, FleetFlags {
   by: string;
   bucket?: string;
   since?: string;
@@ -98,7 +99,7 @@ async function render(format: Format, model: ReportModel, flags: ReportFlags, co
 const NIGHTLY: ReadonlySet<Format> = new Set(['html', 'md', 'prom']);
 
 export function reportCommand(onExit: (code: number) => void): Command {
-  return addReadingOptions(new Command('report')
+  return addFleetOptions(addReadingOptions(new Command('report')
     .description('roll up accounting files into per-ISP / per-IP counts and rates')
     .argument('[inputs...]', "files, directories of rotated files (.csv, .csv.gz), quoted glob patterns ('acct-2026-11-*.csv*'), or - for stdin")
     .option('--by <dims>', 'group by these dimensions: isp, ip, vmta, pool, job, domain, bounceCat, type', 'isp,ip')
@@ -119,11 +120,12 @@ export function reportCommand(onExit: (code: number) => void): Command {
     .option('--no-verdicts', 'no verdicts (and exit 0)')
     .option('--exit-zero', 'exit 0 even when a verdict is WARN or CRIT')
     .option('--state <dir>', 'report from the buckets pmta-acct tail stored in this state directory instead of files')
-    .option('--no-color', 'no colours in the table'))
+    .option('--no-color', 'no colours in the table')))
     .action(async (inputs: string[], flags: ReportFlags) => {
-      if (inputs.length === 0 && flags.state === undefined) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input)');
       const tz = checkTimeZone(flags.tz);
       const now = Math.floor(clockOf().now() / 1000);
+      const fleet = await fleetSourceOf(flags, flags.by, inputs.length > 0 || flags.state !== undefined, now);
+      if (inputs.length === 0 && flags.state === undefined && fleet === null) throw new PmtaAcctError('USAGE', 'report: name at least one file or directory (or - for standard input), --state DIR or --clickhouse URL');
       const range = parseRange(flags.since, flags.until, tz, now);
       const outputs = outputsOf(flags);
       const formats = new Set(outputs.map((o) => o.format));
@@ -138,7 +140,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
       const config = reading.config;
       const plan = flags.verdicts === false ? null : await verdictPlanOf(flags, config, tz);
       const question: RollupQuestion = {
-        by: parseDims(flags.by),
+        by: fleet === null ? parseDims(flags.by) : parseFleetDims(flags.by).dims,
         alsoBy,
         bucket: parseBucket(flags.bucket),
         since: range.since,
@@ -150,7 +152,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         verdicts: plan,
       };
       if (flags.state !== undefined && inputs.length > 0) throw new PmtaAcctError('USAGE', 'report --state reads the stored buckets: name no input files');
-      const source: RollupSource = flags.state === undefined ? new FilesSource(inputs, reading) : new StateSource(flags.state, now);
+      const source: RollupSource = fleet ?? (flags.state === undefined ? new FilesSource(inputs, reading) : new StateSource(flags.state, now));
       // --compare reads --history DIR, else the --save DIR, else what the source keeps (a tail state).
       const historyDir = flags.history ?? flags.save;
       const outcome = await report(source, question, {
@@ -158,7 +160,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
         save: flags.save ?? null,
         compare,
         history: historyDir === undefined ? null : new SummaryDirHistory(historyDir),
-      });
+      }).finally(() => fleet?.close());
       for (const note of outcome.notes) warn(note);
       const model = outcome.model;
       for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);

@@ -109,7 +109,7 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
   it('is UNKNOWN (3) for unreadable input, no input, nothing to judge, a bad PowerMTA config or bad arguments', () => {
     const missing = runCli(['check', '/nonexistent/acct.csv']);
     expect([missing.code, missing.stdout]).toEqual([3, expect.stringMatching(/^PMTA-ACCT UNKNOWN - .*\/nonexistent\/acct\.csv/) as unknown]);
-    expect(runCli(['check']).stdout).toBe('PMTA-ACCT UNKNOWN - check: name at least one file or directory (or - for standard input), or --state DIR\n');
+    expect(runCli(['check']).stdout).toBe('PMTA-ACCT UNKNOWN - check: name at least one file or directory (or - for standard input), --state DIR or --clickhouse URL\n');
     const empty = runCli(['check', '-'], { input: 'type,timeLogged\n' });
     expect([empty.code, empty.stdout]).toEqual([3, 'PMTA-ACCT UNKNOWN - no record with a time in the input: nothing to judge (give --at to judge silence)\n']);
     const config = rulesFile('<domain gmail.com>\n  max-msg-rate lots\n</domain>\n');

@@ -1,6 +1,6 @@
 /**
  * Where `report` and `check` get their numbers: a rollup source. Accounting files (the engine reads
- * them: files.ts), the buckets `tail` stored (state.ts), and next a ClickHouse fleet store each
+ * them: files.ts), the buckets `tail` stored (state.ts), and the ClickHouse fleet store (clickhouse.ts) each
  * answer the same question with the same model (src/model/), built by the same function from a
  * rollup, with the verdicts of the same plan (src/verdict/); the renderers and the exit codes never
  * know which source it was. A new source is one more implementation of `RollupSource`, chosen by

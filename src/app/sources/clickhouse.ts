@@ -1,0 +1,101 @@
+/**
+ * `report --clickhouse URL` and `check --clickhouse URL`: the third rollup source, the fleet store
+ * every host's `ship` fills. The same question, model, verdicts and renderers as over files or a
+ * state, with `host` as a dimension (`--by host,isp`), `--hosts a,b` to narrow the fleet, and per
+ * host dead-man verdicts from the heartbeat rows (fleet-verdicts.ts). ClickHouse sums; the model is
+ * built from its groups (fleet-read.ts).
+ *
+ * What a store does not hold, the model leaves at zero: the hosts' bad records, warnings, problems,
+ * files and bytes stay on each host (`report --state` there shows them); `records` is the records
+ * counted in buckets.
+ */
+import type { ClickHouse } from '../../clickhouse/connection.js';
+import { PmtaAcctError } from '../../errors.js';
+import type { HistorySource } from '../../history/history.js';
+import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
+import { isoTime } from '../../render/format.js';
+import { bucketSeconds, isBucketSize, makeBucketing } from '../../rollup/buckets.js';
+import { Rollup } from '../../rollup/rollup.js';
+import type { VerdictPlan } from '../../verdict/plan.js';
+import { fleetEdge, FLEET_DIMS, readFleetRollup, readFleetStats, type FleetFilter } from './fleet-read.js';
+import { fleetIncidents, judgeFleet } from './fleet-verdicts.js';
+import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
+
+export interface FleetOptions {
+  /** The question's dimensions as asked, `host` allowed (the question's `by` has no host). */
+  readonly by: readonly string[];
+  /** `--hosts`: these hosts only; null: the whole fleet. */
+  readonly hosts: readonly string[] | null;
+  /** The CLI's clock (epoch seconds): verdict windows end here unless `--at`. */
+  readonly now: number;
+  /** `--host-silence`: seconds without a ship after which a host is CRIT. */
+  readonly silenceAfter: number;
+}
+
+function inputOf(rollup: Rollup, counted: number, first: number | null, last: number | null, outside: number): ModelInput {
+  return {
+    rollup,
+    stats: { records: counted, counted, filtered: outside, untimed: 0, unknownTypes: {}, firstEvent: first, lastEvent: last },
+    files: 0, bytes: 0, badRecords: 0, warnings: 0, problemCounts: {}, problems: [],
+  };
+}
+
+export class ClickHouseSource implements RollupSource {
+  constructor(private readonly ch: ClickHouse, private readonly opts: FleetOptions) {}
+
+  async report(q: RollupQuestion, _shape: ReportShape): Promise<SourceReport> {
+    const by = this.opts.by;
+    const dims = [...by];
+    for (const d of q.alsoBy) if (!dims.includes(d) && FLEET_DIMS.includes(d)) dims.push(d);
+    const hosts = this.opts.hosts;
+    const notes: string[] = [];
+    const edge = async (t: number | null, name: string): Promise<number | null> => {
+      if (t === null) return null;
+      const s = await fleetEdge(this.ch, hosts, t);
+      if (s !== t) notes.push(`${name} ${isoTime(t, q.tz)} is inside a stored bucket: reporting from ${isoTime(s, q.tz)}, the bucket's start`);
+      return s;
+    };
+    const since = await edge(q.since, '--since');
+    const until = await edge(q.until, '--until');
+    const filter: FleetFilter = { hosts, since, until };
+    let bucketOf: ((start: number, grain: string) => number) | null = null;
+    if (q.bucket !== null) {
+      const b = makeBucketing(q.bucket, q.tz);
+      const asked = bucketSeconds(q.bucket);
+      bucketOf = (start, grain) => {
+        const at = b.start(start);
+        if (!isBucketSize(grain) || bucketSeconds(grain) > asked) {
+          throw new PmtaAcctError('USAGE', `--bucket ${q.bucket}: the store holds only ${grain} buckets from ${isoTime(start, q.tz)} (hosts roll buckets up as they age: tail --retain); ask --bucket ${grain}, or a later --since`);
+        }
+        return at;
+      };
+    }
+    const rollup = await readFleetRollup(this.ch, filter, { dims, bucketOf, hist: true });
+    const stats = await readFleetStats(this.ch, filter);
+    const all = since === null && until === null ? stats : await readFleetStats(this.ch, { hosts, since: null, until: null });
+    const model = buildModel(inputOf(rollup, stats.counted, stats.firstEvent, stats.lastEvent, all.counted - stats.counted), { by, bucket: q.bucket, since, until, tz: q.tz, top: q.top, views: q.views });
+    const plan = q.verdicts ?? null;
+    if (plan === null) return { model, notes, days: null };
+    const { summary } = await judgeFleet(this.ch, plan, hosts, this.opts.now, this.opts.silenceAfter, q.tz);
+    const from = stats.firstEvent === null ? null : Math.max(stats.firstEvent, since ?? Number.NEGATIVE_INFINITY);
+    const to = summary.end === null ? null : Math.min(summary.end, until ?? Number.POSITIVE_INFINITY);
+    const incidents = await fleetIncidents(this.ch, plan, hosts, from, to);
+    return { model: { ...model, verdicts: summary, incidents, rules: plan.rules }, notes, days: null };
+  }
+
+  async check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
+    const stats = await readFleetStats(this.ch, { hosts: this.opts.hosts, since: null, until: null });
+    const model = buildModel(inputOf(new Rollup([]), stats.counted, stats.firstEvent, stats.lastEvent, 0), { by: [], bucket: null, since: null, until: null, tz: q.tz, top: null });
+    const { summary } = await judgeFleet(this.ch, plan, this.opts.hosts, this.opts.now, this.opts.silenceAfter, q.tz);
+    return { ...model, verdicts: summary, rules: plan.rules };
+  }
+
+  async close(): Promise<void> {
+    await this.ch.close();
+  }
+
+  /** Earlier periods come from `--history DIR` (daily summaries) over a fleet. */
+  history(_q: RollupQuestion): HistorySource | null {
+    return null;
+  }
+}

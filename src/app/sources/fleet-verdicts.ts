@@ -1,0 +1,136 @@
+/**
+ * Verdicts over the fleet store: the same rules and evaluation as over files or a state, judged
+ * fleet-wide (every host's buckets together) and per host (each host's own buckets; only a per-host
+ * verdict that is not OK is listed, named by its host, so twenty quiet hosts do not bury the
+ * fleet's lines), plus one dead-man verdict per host from the heartbeat rows: a host that has not
+ * shipped for `--host-silence` is CRIT, whatever its last figures said.
+ *
+ * Windows read the finest grain the store holds in them, by the dimensions the rules scope, grouped
+ * by host and stored bucket in ClickHouse.
+ */
+import type { ClickHouse } from '../../clickhouse/connection.js';
+import { sqlLabels } from '../../clickhouse/sql.js';
+import { bucketSeconds, isBucketSize } from '../../rollup/buckets.js';
+import { regroup } from '../../rollup/regroup.js';
+import { Rollup } from '../../rollup/rollup.js';
+import { worstLevel } from '../../verdict/evaluate.js';
+import { findIncidents, INCIDENT_REACH, type IncidentSummary } from '../../verdict/incidents.js';
+import { judge, type VerdictPlan, type VerdictSummary } from '../../verdict/plan.js';
+import { severity, type Verdict } from '../../verdict/types.js';
+import { floorTo } from '../../verdict/window.js';
+import { isoTime } from '../../render/format.js';
+import { fleetGrains, readFleetRollup, READ_SETTINGS } from './fleet-read.js';
+
+/** The name of the per-host dead-man verdict. */
+export const HOST_SILENCE_RULE = 'host-silence';
+
+interface Windows {
+  /** By host and the plan's dimensions, per stored bucket of `size` seconds. */
+  readonly rollup: Rollup;
+  readonly size: number;
+}
+
+/** The finest grain's buckets windows ending in [first, last] reach. */
+async function fleetWindows(ch: ClickHouse, hosts: readonly string[] | null, plan: VerdictPlan, first: number, last: number): Promise<Windows | null> {
+  const probe = { hosts, since: floorTo(first - plan.horizon, 60), until: last + 86400 };
+  const grain = (await fleetGrains(ch, probe))[0];
+  if (grain === undefined || !isBucketSize(grain)) return null;
+  const size = bucketSeconds(grain);
+  const rollup = await readFleetRollup(ch, { hosts, since: floorTo(first - plan.horizon, size), until: last + size, grain }, { dims: ['host', ...plan.dims], bucketOf: (start) => start, hist: false });
+  return { rollup, size };
+}
+
+/** One host's part of the windows, keyed by the plan's dimensions alone. */
+function hostPart(w: Windows, host: string, dims: readonly string[]): Rollup {
+  const r = w.rollup;
+  const out = new Rollup(dims);
+  const from = dims.map((d) => r.dims.indexOf(d));
+  for (let g = 0; g < r.size; g++) {
+    if (r.valueOf(g, 0) !== host) continue;
+    out.key[0] = out.bucketId(r.bucketOf(g));
+    from.forEach((d, i) => {
+      out.key[1 + i] = out.dicts[i].id(r.valueOf(g, d));
+    });
+    out.addGroup(out.group(), r, g);
+  }
+  return out;
+}
+
+export interface HostBeat {
+  readonly host: string;
+  readonly shippedAt: number;
+}
+
+export async function heartbeats(ch: ClickHouse, hosts: readonly string[] | null): Promise<HostBeat[]> {
+  const where = hosts === null ? '' : ` WHERE host IN (${sqlLabels(hosts, '--hosts')})`;
+  const rows = await ch.select<{ host: string; shipped_at: number }>(`SELECT host, shipped_at FROM ${ch.target.database}.heartbeats FINAL${where} ORDER BY host`, READ_SETTINGS);
+  return rows.map((r) => ({ host: r.host, shippedAt: Number(r.shipped_at) }));
+}
+
+/** An age for humans: 45s, 17m, 5h, 3d. */
+function ageText(s: number): string {
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 2 * 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** The dead-man verdict of each host (and of each `--hosts` name never seen). */
+export function silenceVerdicts(beats: readonly HostBeat[], hosts: readonly string[] | null, now: number, after: number, tz: string): Verdict[] {
+  const seen = new Map(beats.map((b) => [b.host, b.shippedAt]));
+  const names = [...new Set([...(hosts ?? []), ...seen.keys()])].sort();
+  return names.map((host) => {
+    const at = seen.get(host);
+    const age = at === undefined ? Number.POSITIVE_INFINITY : Math.max(0, now - at);
+    const level = age > after ? 'CRIT' : 'OK';
+    const message = at === undefined
+      ? `${host} has never shipped to the fleet store`
+      : `${host} last shipped ${ageText(age)} ago (${isoTime(at, tz)})${level === 'CRIT' ? ` > ${ageText(after)}` : ''}`;
+    return {
+      level, rule: HOST_SILENCE_RULE, metric: 'silence', scope: { host }, value: Number.isFinite(age) ? age : -1, threshold: after, warn: null, crit: after,
+      count: 0, volume: 0, limit: null, window: { start: at ?? 0, end: now, seconds: after }, message,
+    } satisfies Verdict;
+  });
+}
+
+export interface FleetJudgement {
+  readonly summary: VerdictSummary;
+  /** The windows read, for incidents (null: nothing stored in them). */
+  readonly windows: Windows | null;
+}
+
+/** Fleet-wide and per-host verdicts of `plan` ending at `--at` or now, and each host's dead-man verdict. */
+export async function judgeFleet(ch: ClickHouse, plan: VerdictPlan, hosts: readonly string[] | null, now: number, silenceAfter: number, tz: string): Promise<FleetJudgement> {
+  const end = plan.at ?? now;
+  const windows = await fleetWindows(ch, hosts, plan, end, end);
+  const verdicts: Verdict[] = [];
+  const base = judge(plan, windows === null ? null : regroup(windows.rollup, plan.dims, (s) => s), windows?.size ?? 60, end);
+  verdicts.push(...base.verdicts);
+  const beats = await heartbeats(ch, hosts);
+  // With one host the fleet's verdicts are that host's: not listed twice.
+  if (windows !== null && windows.rollup.dicts[0].size > 1) {
+    for (const host of windows.rollup.dicts[0].values) {
+      const own = judge(plan, hostPart(windows, host, plan.dims), windows.size, end);
+      for (const v of own.verdicts) {
+        if (v.level === 'OK' || v.level === 'INFO') continue;
+        verdicts.push({ ...v, scope: { host, ...v.scope }, message: `${host}: ${v.message}` });
+      }
+    }
+  }
+  // Worst first, as evaluate orders them (renderers lead with the first); a dead host before the rest.
+  const all = [...silenceVerdicts(beats, hosts, now, silenceAfter, tz), ...verdicts];
+  const rank = (v: Verdict) => severity(v.level) * 2 + (v.level === 'INFO' ? 1 : 0);
+  all.sort((a, b) => rank(b) - rank(a));
+  return { summary: { ...base, end, status: worstLevel(all), verdicts: all }, windows };
+}
+
+/** Fleet-wide incidents over [from, to): windows of the finest grain stored, as over a state. */
+export async function fleetIncidents(ch: ClickHouse, plan: VerdictPlan, hosts: readonly string[] | null, from: number | null, to: number | null): Promise<IncidentSummary | null> {
+  if (from === null || to === null || !(to > from)) return null;
+  const w = await fleetWindows(ch, hosts, plan, Math.max(from, to - INCIDENT_REACH), to);
+  if (w === null) return null;
+  return findIncidents({
+    rollup: regroup(w.rollup, plan.dims, (s) => s), bucketSeconds: w.size, rules: plan.rules, limits: plan.limits,
+    from, to, step: Math.max(w.size, bucketSeconds(plan.bucket)),
+  });
+}
