@@ -17,6 +17,7 @@ import { counted } from '../helpers/tail.js';
 const scratch = scratchDirs('pmta-systemd-');
 const DIR = join(ROOT, 'contrib', 'systemd');
 const UNIT = join(DIR, 'pmta-acct-tail.service');
+const SHIP_UNIT = join(DIR, 'pmta-acct-ship.service');
 
 function analyze(args: readonly string[]): { code: number; out: string; err: string } {
   const r = spawnSync('systemd-analyze', args, { encoding: 'utf8' });
@@ -48,7 +49,7 @@ function environment(lines: readonly string[]): Record<string, string> {
 describe('contrib/systemd', () => {
   it('the README shows the unit and its settings file as they are', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const f of ['pmta-acct-tail.service', 'pmta-acct.default']) expect(readme, f).toContain(readFileSync(join(DIR, f), 'utf8'));
+    for (const f of ['pmta-acct-tail.service', 'pmta-acct-ship.service', 'pmta-acct.default']) expect(readme, f).toContain(readFileSync(join(DIR, f), 'utf8'));
   });
 
   it('systemd-analyze verify finds nothing to say', () => {
@@ -64,9 +65,12 @@ describe('contrib/systemd', () => {
     writeFileSync(join(root, 'usr', 'bin', 'pmta-acct'), '#!/bin/sh\n');
     chmodSync(join(root, 'usr', 'bin', 'pmta-acct'), 0o755);
     copyFileSync(UNIT, join(root, 'etc', 'systemd', 'system', 'pmta-acct-tail.service'));
-    const r = analyze(['verify', `--root=${root}`, '/etc/systemd/system/pmta-acct-tail.service']);
-    expect(`${r.out}${r.err}`).toBe('');
-    expect(r.code).toBe(0);
+    copyFileSync(SHIP_UNIT, join(root, 'etc', 'systemd', 'system', 'pmta-acct-ship.service'));
+    for (const unit of ['pmta-acct-tail.service', 'pmta-acct-ship.service']) {
+      const r = analyze(['verify', `--root=${root}`, `/etc/systemd/system/${unit}`]);
+      expect(`${r.out}${r.err}`, unit).toBe('');
+      expect(r.code, unit).toBe(0);
+    }
     // the same unit with a mistake is not quiet (the check can fail)
     writeFileSync(join(root, 'etc', 'systemd', 'system', 'pmta-acct-tail.service'), readFileSync(UNIT, 'utf8').replace('ProtectSystem=strict', 'ProtectSystem=strict\nProtectSystm=yes'));
     expect(analyze(['verify', `--root=${root}`, '/etc/systemd/system/pmta-acct-tail.service']).err).toContain("Unknown key 'ProtectSystm'");
@@ -89,6 +93,33 @@ describe('contrib/systemd', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/Overall exposure level for pmta-acct-tail\.service: [01]\.\d OK/);
     expect(readFileSync(join(DIR, 'pmta-acct.sysusers'), 'utf8')).toMatch(/^u pmta-acct - ".*" \/var\/lib\/pmta-acct \/usr\/sbin\/nologin$/m);
+  });
+
+  it('runs ship beside tail: the same user, state and hardening, and a command line the CLI takes', () => {
+    const tail = directives(readFileSync(UNIT, 'utf8'));
+    const ship = directives(readFileSync(SHIP_UNIT, 'utf8'));
+    for (const k of ['User', 'Group', 'StateDirectory', 'ReadWritePaths', 'ProtectSystem', 'NoNewPrivileges', 'CapabilityBoundingSet', 'SystemCallFilter', 'RestrictAddressFamilies', 'EnvironmentFile']) {
+      expect(ship.get(k), k).toEqual(tail.get(k));
+    }
+    expect(one(ship, 'After')).toContain('pmta-acct-tail.service');
+    const r = analyze(['security', '--offline=true', '--threshold=20', SHIP_UNIT]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Overall exposure level for pmta-acct-ship\.service: [01]\.\d OK/);
+    // The ExecStart words, with the example settings of pmta-acct.default uncommented, reach ship:
+    // it fails on the store (nothing listens on port 1), not on its options.
+    const defaults = readFileSync(join(DIR, 'pmta-acct.default'), 'utf8').split('\n').map((l) => l.replace(/^#(PMTA_ACCT_(?:CLICKHOUSE|SHIP_OPTIONS)=)/, '$1'));
+    const env = environment(defaults);
+    expect(env.PMTA_ACCT_CLICKHOUSE).toMatch(/^http:\/\//);
+    const state = scratch();
+    const words = one(ship, 'ExecStart').split(' ')
+      .flatMap((w) => (w.startsWith('$') ? (env[w.slice(1)] ?? '').split(/\s+/).filter((x) => x !== '') : [w]))
+      .map((w) => (w === '/var/lib/pmta-acct' ? state : w));
+    expect(words.slice(0, 2)).toEqual(['/usr/bin/pmta-acct', 'ship']);
+    expect(words).toContain('--host');
+    const run = spawnSync(process.execPath, [CLI, ...words.slice(1), '--once'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PMTA_ACCT_CLICKHOUSE: 'http://127.0.0.1:1/pmta' } });
+    expect(run.status, run.stderr).toBe(3);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('ClickHouse http://127.0.0.1:1/pmta');
   });
 
   it('runs a command line the CLI takes, with the settings of pmta-acct.default', async () => {
