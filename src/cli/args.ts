@@ -50,23 +50,24 @@ export function parseSeconds(text: string, option: string): number {
 /**
  * `--retain`: how long a tail state keeps its buckets. `35d` keeps nothing older than 35 days (the
  * form of the first versions); `5m=48h,1h=35d,1d=400d` sets each tier (state/tiers.ts); both mix
- * (`90d,5m=7d`). Grains are checked against the state's tiers once it is open.
+ * (`90d,5m=7d`). Grains are checked against the state's tiers once it is open. `option` names the
+ * option in messages (`clickhouse prune --keep` takes the same form).
  */
-export function parseRetain(text: string): RetainSpec {
+export function parseRetain(text: string, option = '--retain'): RetainSpec {
   let all: number | null = null;
   const byGrain = new Map<BucketSize, number>();
   for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const eq = part.indexOf('=');
     if (eq < 0) {
-      if (all !== null) throw new PmtaAcctError('USAGE', `--retain ${text}: one duration for all tiers at most (then GRAIN=DURATION, e.g. 5m=48h,1h=35d)`);
-      all = parseSeconds(part, '--retain');
+      if (all !== null) throw new PmtaAcctError('USAGE', `${option} ${text}: one duration for all tiers at most (then GRAIN=DURATION, e.g. 5m=48h,1h=35d)`);
+      all = parseSeconds(part, option);
       continue;
     }
     const grain = part.slice(0, eq).trim();
-    if (!isBucketSize(grain)) throw new PmtaAcctError('USAGE', `--retain ${part}: '${grain}' is not a bucket size (${BUCKET_SIZES.join(', ')})`);
-    if (byGrain.has(grain)) throw new PmtaAcctError('USAGE', `--retain: ${grain} given twice`);
-    byGrain.set(grain, parseSeconds(part.slice(eq + 1).trim(), `--retain ${grain}`));
+    if (!isBucketSize(grain)) throw new PmtaAcctError('USAGE', `${option} ${part}: '${grain}' is not a bucket size (${BUCKET_SIZES.join(', ')})`);
+    if (byGrain.has(grain)) throw new PmtaAcctError('USAGE', `${option}: ${grain} given twice`);
+    byGrain.set(grain, parseSeconds(part.slice(eq + 1).trim(), `${option} ${grain}`));
   }
-  if (all === null && byGrain.size === 0) throw new PmtaAcctError('USAGE', `--retain: '${text}' says nothing (e.g. 35d, or 5m=48h,1h=35d,1d=400d)`);
+  if (all === null && byGrain.size === 0) throw new PmtaAcctError('USAGE', `${option}: '${text}' says nothing (e.g. 35d, or 5m=48h,1h=35d,1d=400d)`);
   return { all, byGrain };
 }

@@ -1,12 +1,17 @@
 /**
  * `pmta-acct clickhouse ...`: the fleet store's administration. `ping` connects, reads the server
  * version and says whether it is a tested one (exit 0), or says in one line why it cannot (exit 3);
- * `init` creates the database and tables (app/ship/init-store.ts).
+ * `init` creates the database and tables (app/ship/init-store.ts); `prune` drops the partitions
+ * older than the retention (app/ship/prune-store.ts).
  */
 import { Command } from 'commander';
 import { PmtaAcctError } from '../errors.js';
 import { versionNote } from '../clickhouse/version.js';
 import { initStore } from '../app/ship/init-store.js';
+import { pruneStore } from '../app/ship/prune-store.js';
+import { isoTime } from '../render/format.js';
+import { clockOf } from '../util/clock.js';
+import { parseRetain } from './args.js';
 import { checkIdentifier } from '../clickhouse/sql.js';
 import { EXIT_OK } from './exit.js';
 import { writeOutput } from './io.js';
@@ -41,6 +46,25 @@ export function clickhouseCommand(onExit: (code: number) => void): Command {
           const r = await initStore(ch, cluster);
           const what = r.applied.length === 0 ? `schema ${r.schema} already there` : `schema ${r.schema} (migrations ${r.applied.join(', ')} applied)`;
           writeOutput(`${versionNote(ch.version)} at ${ch.target.display}: ${what}${r.distributed ? `, Distributed tables over cluster ${cluster ?? ''}` : ''}\n`, undefined);
+        } finally {
+          await ch.close();
+        }
+        onExit(EXIT_OK);
+      }),
+  );
+  cmd.addCommand(
+    addClickHouseOptions(new Command('prune').description("drop the store's partitions (grain, week) older than the retention; with a cluster, run it once on every server"))
+      .requiredOption('--keep <retention>', 'how long the store keeps buckets: 35d, or per grain as tail --retain (5m=7d,1h=35d,1d=400d)')
+      .option('--dry-run', 'list the partitions that would be dropped, drop nothing')
+      .action(async (flags: ClickHouseFlags & { keep: string; dryRun?: boolean }) => {
+        const spec = parseRetain(flags.keep, '--keep');
+        const ch = await required(flags);
+        try {
+          const dry = flags.dryRun === true;
+          const dropped = await pruneStore(ch, spec, Math.floor(clockOf().now() / 1000), dry);
+          const lines = dropped.map((d) => `${dry ? 'would drop' : 'dropped'} ${d.table} ${d.grain} week of ${isoTime(d.week, 'UTC').slice(0, 10)} (${d.rows} rows)`);
+          lines.push(`${ch.target.display}: ${dropped.length} partition${dropped.length === 1 ? '' : 's'} ${dry ? 'to drop' : 'dropped'}`);
+          writeOutput(`${lines.join('\n')}\n`, undefined);
         } finally {
           await ch.close();
         }

@@ -125,6 +125,28 @@ describe('report and check over the fleet store', () => {
     expect(fresh.stdout).toMatch(/mta-1 last shipped \S+ ago/);
   });
 
+  it('drop whole partitions older than the retention (clickhouse prune), last: it empties the store', () => {
+    const later = nowAt('2026-11-20T00:00:00Z');
+    const prune = (args: readonly string[]) => runCli(['clickhouse', 'prune', '--clickhouse', url, ...args], { env: later });
+    const counted = () => json(['--clickhouse', url, '--no-verdicts']).input.counted;
+    const before = counted();
+    expect(before).toBeGreaterThan(0);
+    const dry = prune(['--keep', '7d', '--dry-run']);
+    expect(dry.stderr).toBe('');
+    expect(dry.stdout).toContain('would drop groups 5m week of 2026-11-02');
+    expect(dry.stdout).toContain('would drop buckets 5m week of 2026-11-02');
+    expect(counted()).toBe(before);
+    // The week of 2 November ended on the 9th: kept for 30 days, and for 1h=7d (no 1h partition), from the 20th.
+    expect(prune(['--keep', '30d']).stdout).toContain(': 0 partitions dropped');
+    expect(prune(['--keep', '1h=7d']).stdout).toContain(': 0 partitions dropped');
+    expect(counted()).toBe(before);
+    const done = prune(['--keep', '5m=10d']);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/: [1-9]\d* partitions? dropped/);
+    expect(counted()).toBe(0);
+    expect(prune(['--keep', 'forever']).stderr).toContain("--keep: 'forever' is not a duration");
+  });
+
   it('answer a missing server in one line, exit 3', () => {
     const gone = 'http://127.0.0.1:1/pmta';
     const r = runCli(['report', '--clickhouse', gone, '--format', 'json']);
