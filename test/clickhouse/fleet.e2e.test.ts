@@ -105,10 +105,27 @@ describe('a fleet in a two-shard cluster', () => {
     }
     const all = await set.servers[0].sql(`SELECT ${COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM pmta.groups FINAL WHERE deleted = 0 FORMAT JSONEachRow`, undefined, { output_format_json_quote_64bit_integers: 0 });
     expect(JSON.parse(all)).toEqual(total);
+    // The same through the tool, over the Distributed tables from either server: report --clickhouse by host.
+    for (const s of set.servers) {
+      const r = runCli(['report', '--clickhouse', s.url('pmta'), '--by', 'host', '--format', 'json', '--no-verdicts']);
+      expect(r.code, r.stderr).toBe(0);
+      const groups = (JSON.parse(r.stdout) as { groups: { key: { host: string }; [c: string]: unknown }[] }).groups;
+      for (let i = 0; i < HOSTS.length; i++) {
+        const g = groups.find((x) => x.key.host === HOSTS[i]);
+        expect(Object.fromEntries(COUNTERS.map((c) => [c, Number(g?.[c])])), HOSTS[i]).toEqual(stateTotals(states[i]));
+      }
+    }
     // Each host's rows are on one shard.
     for (const s of set.servers) {
       const hosts = (await s.sql('SELECT DISTINCT host FROM pmta.groups_local FORMAT TSV')).trim().split('\n').filter((h) => h !== '');
       for (const h of hosts) expect(HOSTS).toContain(h);
     }
+    // Retention per server: prune drops each shard's own partitions of its local tables.
+    for (const s of set.servers) {
+      const r = runCli(['clickhouse', 'prune', '--clickhouse', s.url('pmta'), '--keep', '1d'], { env: nowAt('2026-12-01T00:00:00Z') });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/dropped groups_local 5m week of 2026-11-02/);
+    }
+    expect((await fleetTotals()).size).toBe(0);
   });
 });
