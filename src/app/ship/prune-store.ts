@@ -58,7 +58,7 @@ export async function pruneStore(ch: ClickHouse, spec: RetainSpec, now: number, 
     // The id is ClickHouse's own (a hash or digits): checked before it goes into SQL text.
     if (!/^[0-9a-f]{1,64}$/.test(p.partition_id)) continue;
     if (!dryRun) await ch.command(`ALTER TABLE ${db}.${p.table} DROP PARTITION ID '${p.partition_id}'`);
-    out.push({ table: p.table, grain: key.grain, week: key.week, rows: Number(p.rows) });
+    out.push({ table: p.table, grain: key.grain, week: key.week, rows: p.rows });
   }
   return out;
 }

@@ -97,8 +97,8 @@ export async function readFleetStats(ch: ClickHouse, filter: FleetFilter): Promi
     READ_SETTINGS,
   );
   const r = rows[0];
-  if (r === undefined || Number(r.buckets) === 0) return { counted: 0, firstEvent: null, lastEvent: null };
-  return { counted: Number(r.n), firstEvent: Number(r.first), lastEvent: Number(r.last) };
+  if (r === undefined || r.buckets === 0) return { counted: 0, firstEvent: null, lastEvent: null };
+  return { counted: r.n, firstEvent: r.first, lastEvent: r.last };
 }
 
 /** Seconds of each stored grain, as SQL (a state's tiers use these). */
@@ -114,7 +114,7 @@ export async function fleetEdge(ch: ClickHouse, hosts: readonly string[] | null,
     READ_SETTINGS,
   );
   const r = rows[0];
-  return r === undefined || Number(r.n) === 0 ? t : Math.min(t, Number(r.s));
+  return r === undefined || r.n === 0 ? t : Math.min(t, r.s);
 }
 
 /** The grains stored under `filter`, finest first. */

@@ -64,7 +64,7 @@ export interface HostBeat {
 export async function heartbeats(ch: ClickHouse, hosts: readonly string[] | null): Promise<HostBeat[]> {
   const where = hosts === null ? '' : ` WHERE host IN (${sqlLabels(hosts, '--hosts')})`;
   const rows = await ch.select<{ host: string; shipped_at: number }>(`SELECT host, shipped_at FROM ${ch.target.database}.heartbeats FINAL${where} ORDER BY host`, READ_SETTINGS);
-  return rows.map((r) => ({ host: r.host, shippedAt: Number(r.shipped_at) }));
+  return rows.map((r) => ({ host: r.host, shippedAt: r.shipped_at }));
 }
 
 /** An age for humans: 45s, 17m, 5h, 3d. */
