@@ -39,7 +39,9 @@ const folder = (name) => `^src/(${name})(/|$)`;
 
 const layerRules = LAYERS.slice(0, -1).map((name, i) => ({
   name: `layer-${name.replace(/\W.*/, '')}`,
-  comment: `src/${name.replace(/\\/g, '')} is below ${LAYERS.slice(i + 1).map((l) => l.replace(/\\/g, '')).join(', ')}: it imports none of them (docs/architecture.md, "The layer map")`,
+  comment: `src/${name.replace(/\\/g, '')} is below ${LAYERS.slice(i + 1)
+    .map((l) => l.replace(/\\/g, ''))
+    .join(', ')}: it imports none of them (docs/architecture.md, "The layer map")`,
   severity: 'error',
   from: { path: folder(name) },
   to: { path: LAYERS.slice(i + 1).map(folder) },

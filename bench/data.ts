@@ -14,7 +14,10 @@ export async function prepareData(dataDir: string, rows: number): Promise<BenchD
   const gz = `${file}.gz`;
   const dir = join(dataDir, `rotated-${rows}`);
   const small = join(dataDir, `day-${SMALL_ROWS}.csv`);
-  for (const [path, n] of [[file, rows], [small, SMALL_ROWS]] as const) {
+  for (const [path, n] of [
+    [file, rows],
+    [small, SMALL_ROWS],
+  ] as const) {
     if (existsSync(path)) continue;
     process.stderr.write(`generating ${n} rows into ${path}...\n`);
     await writeSingleFile(path, { rows: n });

@@ -7,7 +7,8 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type GenerateOptions, writeDay, writeSingleFile } from './generate.js';
 
-const USAGE = 'usage: generate-cli --rows N [--seed S] [--date YYYY-MM-DD] [--tz -0500] [--files K] [--gzip 1,3] (--out DIR | --single FILE)';
+const USAGE =
+  'usage: generate-cli --rows N [--seed S] [--date YYYY-MM-DD] [--tz -0500] [--files K] [--gzip 1,3] (--out DIR | --single FILE)';
 
 /** parseArgs refuses `--tz -0500` (a value starting with a dash); join such pairs into `--tz=-0500`. */
 function joinDashValues(argv: readonly string[]): string[] {
@@ -73,7 +74,8 @@ async function main(): Promise<void> {
     console.log(`${path}\t${size} bytes`);
   }
   // Throughput and row length only mean something when nothing was compressed.
-  const perRow = gzip.length === 0 ? `, ${(total / 1e6 / seconds).toFixed(1)} MB/s, ${(total / Math.max(1, opts.rows)).toFixed(1)} bytes/row` : '';
+  const perRow =
+    gzip.length === 0 ? `, ${(total / 1e6 / seconds).toFixed(1)} MB/s, ${(total / Math.max(1, opts.rows)).toFixed(1)} bytes/row` : '';
   console.log(`${opts.rows} rows, ${total} bytes on disk in ${paths.length} file(s), ${seconds.toFixed(2)} s${perRow}`);
 }
 

@@ -39,7 +39,8 @@ function resolve(opts: Partial<GenerateOptions>): GenerateOptions {
   const o = { ...DEFAULTS, ...opts };
   if (!Number.isSafeInteger(o.rows) || o.rows < 0) throw new Error(`rows must be a non-negative integer, got ${o.rows}`);
   if (!Number.isSafeInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
-  if (!Number.isSafeInteger(o.files) || o.files < 1 || o.files > SECONDS_PER_DAY) throw new Error(`files must be an integer in 1..${SECONDS_PER_DAY}, got ${o.files}`);
+  if (!Number.isSafeInteger(o.files) || o.files < 1 || o.files > SECONDS_PER_DAY)
+    throw new Error(`files must be an integer in 1..${SECONDS_PER_DAY}, got ${o.files}`);
   return o;
 }
 

@@ -54,9 +54,19 @@ try {
 }
 
 const options: EngineOptions = {
-  dims: ['isp', 'ip'], bucket: '1h', tz: 'UTC', since: null, until: null,
-  hardCategories: ['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors'], isps: {}, header: null,
-  strict: false, keepProblems: 20, chunkSize: 1 << 20, maxRecordBytes: 128 * 1024, maxRecordLines: 32,
+  dims: ['isp', 'ip'],
+  bucket: '1h',
+  tz: 'UTC',
+  since: null,
+  until: null,
+  hardCategories: ['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors'],
+  isps: {},
+  header: null,
+  strict: false,
+  keepProblems: 20,
+  chunkSize: 1 << 20,
+  maxRecordBytes: 128 * 1024,
+  maxRecordLines: 32,
 };
 
 const builds: Build[] = [];
@@ -70,7 +80,9 @@ for (const dir of positionals) {
       ms: [],
     });
   } catch (err) {
-    fail(`${dir} is not a build of pmta-acct (no src/parse/reader.js and src/engine/rollup-sink.js that load): ${err instanceof Error ? err.message : String(err)}`);
+    fail(
+      `${dir} is not a build of pmta-acct (no src/parse/reader.js and src/engine/rollup-sink.js that load): ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -114,5 +126,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`${values.file}: ${rounds} rounds, ${values.wall ? 'wall' : 'CPU'} ms per pass; same rollup (${[...digests][0]})`);
 for (const b of builds) {
   const ratio = median(b.ms.map((ms, i) => ms / builds[0].ms[i]));
-  console.log(`${b.dir.padEnd(30)} min ${Math.min(...b.ms).toFixed(0).padStart(6)}  median ${median(b.ms).toFixed(0).padStart(6)}  median ratio to the first ${ratio.toFixed(3)}`);
+  console.log(
+    `${b.dir.padEnd(30)} min ${Math.min(...b.ms)
+      .toFixed(0)
+      .padStart(6)}  median ${median(b.ms).toFixed(0).padStart(6)}  median ratio to the first ${ratio.toFixed(3)}`,
+  );
 }

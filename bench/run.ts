@@ -62,7 +62,13 @@ function run(sc: Scenario): Run {
 }
 
 const data = await prepareData(values.data, rows);
-const ctx: BenchContext = { data, cli: join(root, 'dist/bin/pmta-acct.js'), here, cores: availableParallelism(), removedVariables: environment.removed };
+const ctx: BenchContext = {
+  data,
+  cli: join(root, 'dist/bin/pmta-acct.js'),
+  here,
+  cores: availableParallelism(),
+  removedVariables: environment.removed,
+};
 const scenarios = suites.flatMap((s) => s.scenarios(ctx));
 
 // The first contender of each family is the reference the others' counts must equal.
@@ -101,7 +107,16 @@ for (const sc of scenarios) {
   const list = [...(runs.get(sc.id) ?? [])].sort((a, b) => a.seconds - b.seconds);
   const median = list[Math.floor(list.length / 2)];
   const spread = (list[list.length - 1].seconds - list[0].seconds) / median.seconds;
-  measured.set(sc.id, { id: sc.id, name: sc.name, seconds: median.seconds, rssMb: median.rssMb, rows: sc.rows, bytes: sc.bytes, spread, runs: list.length });
+  measured.set(sc.id, {
+    id: sc.id,
+    name: sc.name,
+    seconds: median.seconds,
+    rssMb: median.rssMb,
+    rows: sc.rows,
+    bytes: sc.bytes,
+    spread,
+    runs: list.length,
+  });
 }
 const get = (id: string): Measured => {
   const m = measured.get(id);
@@ -114,7 +129,15 @@ const out = values.out;
 const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
 const at = previous.indexOf(ANALYSIS_HEADING);
 const text = renderResults(
-  { machine: machineDescription(environment.removed), rows, bytes: data.bytes, repeat, results: [...measured.values()], targets, date: new Date() },
+  {
+    machine: machineDescription(environment.removed),
+    rows,
+    bytes: data.bytes,
+    repeat,
+    results: [...measured.values()],
+    targets,
+    date: new Date(),
+  },
   at < 0 ? '' : previous.slice(at),
 );
 process.stdout.write(text.table);

@@ -31,7 +31,10 @@ const { values } = parseArgs({
   },
 });
 const rows = Number(values.rows ?? (values.full ? 1_000_000 : 100_000));
-const keep = (values.days).split(',').map(Number).sort((a, b) => a - b);
+const keep = values.days
+  .split(',')
+  .map(Number)
+  .sort((a, b) => a - b);
 const repeat = Number(values.repeat);
 const total = keep[keep.length - 1];
 if (!Number.isInteger(rows) || rows < 1 || keep.some((k) => !Number.isInteger(k) || k < 1) || !(repeat >= 1)) {
@@ -82,15 +85,39 @@ const scenarios: Scenario[] = [];
 const report = ['--format', 'json', '--no-verdicts', '--by', 'isp,ip'];
 for (const k of keep) {
   const state = built.states.get(k) as string;
-  scenarios.push({ id: `check-${k}`, name: `check --state, ${k}-day state`, args: ['check', '--state', state, '--format', 'json'], now: nowOf(k) });
+  scenarios.push({
+    id: `check-${k}`,
+    name: `check --state, ${k}-day state`,
+    args: ['check', '--state', state, '--format', 'json'],
+    now: nowOf(k),
+  });
   // The peer: check over the files of that day and the one before (the 24 h windows reach into it).
   const files = built.days.slice(Math.max(0, k - 2), k);
-  scenarios.push({ id: `check-files-${k}`, name: `check over the last ${files.length} day(s) of files, --at the same time`, args: ['check', ...files, '--at', new Date(nowOf(k) * 1000).toISOString(), '--format', 'json'], now: nowOf(k), peer: `check-${k}`, same: sameVerdicts });
+  scenarios.push({
+    id: `check-files-${k}`,
+    name: `check over the last ${files.length} day(s) of files, --at the same time`,
+    args: ['check', ...files, '--at', new Date(nowOf(k) * 1000).toISOString(), '--format', 'json'],
+    now: nowOf(k),
+    peer: `check-${k}`,
+    same: sameVerdicts,
+  });
   for (const span of [7, 35]) {
     if (span > k || (span === 7 && k < 7)) continue;
     const args = [...report, '--since', `${span}d`];
-    scenarios.push({ id: `state-${span}d-${k}`, name: `report --state --since ${span}d, ${k}-day state`, args: ['report', '--state', state, ...args], now: nowOf(k) });
-    scenarios.push({ id: `files-${span}d-${k}`, name: `report --since ${span}d over the same ${span} days' files`, args: ['report', ...built.days.slice(k - span, k), ...args], now: nowOf(k), peer: `state-${span}d-${k}`, same: sameReport });
+    scenarios.push({
+      id: `state-${span}d-${k}`,
+      name: `report --state --since ${span}d, ${k}-day state`,
+      args: ['report', '--state', state, ...args],
+      now: nowOf(k),
+    });
+    scenarios.push({
+      id: `files-${span}d-${k}`,
+      name: `report --since ${span}d over the same ${span} days' files`,
+      args: ['report', ...built.days.slice(k - span, k), ...args],
+      now: nowOf(k),
+      peer: `state-${span}d-${k}`,
+      same: sameReport,
+    });
   }
 }
 
@@ -101,9 +128,18 @@ for (const span of [1, Math.min(14, total)]) {
   const state = join(dir, '..', `state-links-${rows}-tail-${span}-state`);
   rmSync(state, { recursive: true, force: true });
   log(`state scenario: tail --once over ${span} day(s) of files`);
-  const r = runCli(opts, ['tail', join(dir, 'acct.csv'), '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson'], nowOf(total));
+  const r = runCli(
+    opts,
+    ['tail', join(dir, 'acct.csv'), '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson'],
+    nowOf(total),
+  );
   if (r.code !== 0) throw new Error(`tail --once over ${span} days failed:\n${r.stderr}`);
-  tailRuns.push({ id: `tail-${span}`, name: `tail --once over ${span} day${span === 1 ? '' : 's'} of rotated files`, seconds: [r.seconds], rssMb: [r.rssMb] });
+  tailRuns.push({
+    id: `tail-${span}`,
+    name: `tail --once over ${span} day${span === 1 ? '' : 's'} of rotated files`,
+    seconds: [r.seconds],
+    rssMb: [r.rssMb],
+  });
   rmSync(state, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }

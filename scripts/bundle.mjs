@@ -55,9 +55,15 @@ chmodSync(`${outdir}/pmta-acct.js`, 0o755);
 // another bundle of the same length could be taken; outdir was emptied above). No cache if the
 // run fails: the bin then compiles the CLI from its source.
 const cache = `${outdir}/cli.cache`;
-const trained = spawnSync(process.execPath, [`${outdir}/pmta-acct.js`, 'report', '--exit-zero', `${root}samples/acct-2026-11-28-0001.csv`], {
-  cwd: root, env: { ...process.env, PMTA_ACCT_WRITE_CODE_CACHE: cache, PMTA_ACCT_RULES: '' }, stdio: ['ignore', 'ignore', 'pipe'],
-});
+const trained = spawnSync(
+  process.execPath,
+  [`${outdir}/pmta-acct.js`, 'report', '--exit-zero', `${root}samples/acct-2026-11-28-0001.csv`],
+  {
+    cwd: root,
+    env: { ...process.env, PMTA_ACCT_WRITE_CODE_CACHE: cache, PMTA_ACCT_RULES: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 if (trained.status !== 0) {
   rmSync(cache, { force: true });
   process.stderr.write(`bundle: no code cache (the training report failed: ${trained.stderr})\n`);

@@ -33,16 +33,19 @@ const words = argv.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i ===
 function listFiles(dir, prefix = '') {
   if (!existsSync(dir)) return [`${prefix}(missing)`];
   if (statSync(dir).isFile()) return [prefix];
-  return readdirSync(dir).sort().flatMap((f) => {
-    const p = join(dir, f);
-    const name = prefix === '' ? f : `${prefix}/${f}`;
-    return statSync(p).isDirectory() ? listFiles(p, name) : [name];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      const name = prefix === '' ? f : `${prefix}/${f}`;
+      return statSync(p).isDirectory() ? listFiles(p, name) : [name];
+    });
 }
 
 function baseEnv(t) {
   const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PMTA_ACCT_') && k !== 'XDG_STATE_HOME' && k !== 'FORCE_COLOR') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('PMTA_ACCT_') && k !== 'XDG_STATE_HOME' && k !== 'FORCE_COLOR') env[k] = v;
   return { ...env, NO_COLOR: '1', HOME: join(t, 'home'), TZ: 'UTC', LANG: 'C.UTF-8' };
 }
 
@@ -52,7 +55,11 @@ function run(c, t) {
   const args = c.args.map(sub);
   const input = c.stdinFile !== undefined ? readFileSync(join(ROOT, c.stdinFile)) : (c.stdin ?? '');
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT, input, env: { ...baseEnv(t), ...c.env }, maxBuffer: 256 << 20, timeout: 300_000,
+    cwd: ROOT,
+    input,
+    env: { ...baseEnv(t), ...c.env },
+    maxBuffer: 256 << 20,
+    timeout: 300_000,
   });
   const clean = (s) => s.replaceAll(t, '<TMP>').replaceAll(ROOT, '<ROOT>');
   // Two texts: whole (--out) and abbreviated (the golden): a long output is pinned by its digest
@@ -76,7 +83,12 @@ function run(c, t) {
     text += `(${Buffer.byteLength(s)} bytes, ${lines.length} lines, sha256 ${digest}; it begins:)\n${head}\n(...)`;
   };
   add(`$ pmta-acct ${c.args.map((a) => (/^[\w./:=,@$-]+$/.test(a) ? a : `'${a}'`)).join(' ')}\n`);
-  if (c.env) add(`env ${Object.entries(c.env).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+  if (c.env)
+    add(
+      `env ${Object.entries(c.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}\n`,
+    );
   if (c.stdinFile !== undefined) add(`stdin < ${c.stdinFile}\n`);
   else if (c.stdin !== undefined) add(`stdin ${JSON.stringify(c.stdin)}\n`);
   add(`exit ${r.status ?? `signal ${r.signal}`}\n--- stdout\n`);
@@ -102,7 +114,11 @@ function firstDifference(want, got) {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const from = Math.max(0, i - 2);
-  const show = (lines, sign) => lines.slice(from, i + 3).map((l, k) => `${from + k === i ? sign : ' '} ${l.slice(0, 300)}`).join('\n');
+  const show = (lines, sign) =>
+    lines
+      .slice(from, i + 3)
+      .map((l, k) => `${from + k === i ? sign : ' '} ${l.slice(0, 300)}`)
+      .join('\n');
   return `  at line ${i + 1}:\n${show(a, '-')}\n${show(b, '+')}`;
 }
 

@@ -16,8 +16,24 @@ try {
     const date = `2026-11-${day}`;
     const file = join(tmp, `acct-${date}-0000.csv`);
     await writeSingleFile(file, { rows: 6000, seed: 14 + day, date, tzOffset: '-0500' });
-    execFileSync(process.execPath, [cli, 'report', file, '--tz', 'America/New_York', '--since', date, '--until', `2026-11-${day + 1}`,
-      '--save', join(root, 'samples/history'), '--format', 'json', '-o', join(tmp, 'report.json'), '--exit-zero']);
+    execFileSync(process.execPath, [
+      cli,
+      'report',
+      file,
+      '--tz',
+      'America/New_York',
+      '--since',
+      date,
+      '--until',
+      `2026-11-${day + 1}`,
+      '--save',
+      join(root, 'samples/history'),
+      '--format',
+      'json',
+      '-o',
+      join(tmp, 'report.json'),
+      '--exit-zero',
+    ]);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

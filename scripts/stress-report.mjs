@@ -42,7 +42,9 @@ function generated(name, args) {
   if (!existsSync(out) || readdirSync(out).length === 0) {
     mkdirSync(out, { recursive: true });
     log(`generating ${out}`);
-    const r = spawnSync(process.execPath, [join(root, 'dist/bench/generate-cli.js'), ...args, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const r = spawnSync(process.execPath, [join(root, 'dist/bench/generate-cli.js'), ...args, '--out', out], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`generate-cli failed for ${name}`);
   }
   return out;
@@ -54,11 +56,16 @@ const only = (dir) => join(dir, readdirSync(dir).filter((f) => f.endsWith('.csv'
 const big = generated(`one-${rows}`, ['--rows', String(rows), '--seed', values.seed]);
 const inputs = [
   { name: `1 file, ${rows} rows`, path: only(big) },
-  { name: `rotated, ${Math.round(rows / 4)} rows in 8 files (2 gzipped)`, path: generated(`rotated-${rows}`, ['--rows', String(Math.round(rows / 4)), '--files', '8', '--gzip', '1,3', '--seed', values.seed]) },
+  {
+    name: `rotated, ${Math.round(rows / 4)} rows in 8 files (2 gzipped)`,
+    path: generated(`rotated-${rows}`, ['--rows', String(Math.round(rows / 4)), '--files', '8', '--gzip', '1,3', '--seed', values.seed]),
+  },
   { name: '20,000 rows, 1 file', path: only(generated('small', ['--rows', '20000', '--seed', values.seed])) },
 ];
 for (const i of inputs) {
-  const size = statSync(i.path).isDirectory() ? readdirSync(i.path).reduce((n, f) => n + statSync(join(i.path, f)).size, 0) : statSync(i.path).size;
+  const size = statSync(i.path).isDirectory()
+    ? readdirSync(i.path).reduce((n, f) => n + statSync(join(i.path, f)).size, 0)
+    : statSync(i.path).size;
   log(`input: ${i.name} (${(size / 1e6).toFixed(1)} MB)`);
 }
 
@@ -81,14 +88,18 @@ function run(args) {
     const err = [];
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+    );
   });
 }
 
 /** The numbers of a report (what must not depend on threads or cuts). */
 function digest(stdout) {
   const j = JSON.parse(stdout);
-  return createHash('sha256').update(JSON.stringify({ input: j.input.records, total: j.total, groups: j.groups })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ input: j.input.records, total: j.total, groups: j.groups }))
+    .digest('hex');
 }
 
 const failures = join(data, 'stress-failures');
@@ -101,7 +112,22 @@ for (let n = 0; n < runs; n++) {
   const workers = WORKERS[Math.floor(n / inputs.length) % WORKERS.length];
   const chunk = CHUNKS[Math.floor(n / (inputs.length * WORKERS.length)) % CHUNKS.length];
   const range = RANGES[n % RANGES.length];
-  const args = ['report', input.path, '--by', 'isp,ip', '--bucket', '1h', '--format', 'json', '--workers', workers, '--chunk-size', chunk, '--min-range', range];
+  const args = [
+    'report',
+    input.path,
+    '--by',
+    'isp,ip',
+    '--bucket',
+    '1h',
+    '--format',
+    'json',
+    '--workers',
+    workers,
+    '--chunk-size',
+    chunk,
+    '--min-range',
+    range,
+  ];
   // Another process between runs; every third run it is still busy while the report starts.
   const other = busy(50 + (n % 7) * 40);
   if (n % 3 !== 0) await new Promise((r) => other.on('close', r));
@@ -133,5 +159,7 @@ for (let n = 0; n < runs; n++) {
   }
   if ((n + 1) % 25 === 0) log(`${n + 1}/${runs} runs, ${tally.failed} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
-log(`done: ${runs} runs (workers 1 and 2, chunks ${CHUNKS.join('/')}, ranges ${RANGES.join('/')}, ${inputs.length} inputs), ${tally.ok} ok, ${tally.failed} failed${Object.keys(tally.signals).length > 0 ? ` (signals: ${JSON.stringify(tally.signals)})` : ''}`);
+log(
+  `done: ${runs} runs (workers 1 and 2, chunks ${CHUNKS.join('/')}, ranges ${RANGES.join('/')}, ${inputs.length} inputs), ${tally.ok} ok, ${tally.failed} failed${Object.keys(tally.signals).length > 0 ? ` (signals: ${JSON.stringify(tally.signals)})` : ''}`,
+);
 process.exitCode = tally.failed > 0 ? 1 : 0;

@@ -29,8 +29,14 @@ describe('docs/cron', () => {
 
   it('the script writes HTML, Markdown and the textfile, mails the Markdown and exits with the verdict', () => {
     const env = {
-      ...process.env, PATH: `${bin}:${process.env.PATH}`, DAY: '2026-11-28', LOGS: join(ROOT, 'samples'), OUT: join(dir, 'out'),
-      DAYS: join(dir, 'days'), TEXTFILE: join(dir, 'pmta_acct.prom'), MAILTO: 'ops@example.com',
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      DAY: '2026-11-28',
+      LOGS: join(ROOT, 'samples'),
+      OUT: join(dir, 'out'),
+      DAYS: join(dir, 'days'),
+      TEXTFILE: join(dir, 'pmta_acct.prom'),
+      MAILTO: 'ops@example.com',
     };
     const r = spawnSync('sh', [join(ROOT, 'docs/cron/pmta-acct-nightly')], { env, encoding: 'utf8' });
     expect(r.status).toBe(1);
@@ -43,7 +49,15 @@ describe('docs/cron', () => {
   });
 
   it('mails the error and exits 3 when the report cannot run', () => {
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, DAY: '2026-11-28', LOGS: join(dir, 'nowhere'), OUT: join(dir, 'out2'), DAYS: join(dir, 'days2'), TEXTFILE: join(dir, 'x.prom') };
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      DAY: '2026-11-28',
+      LOGS: join(dir, 'nowhere'),
+      OUT: join(dir, 'out2'),
+      DAYS: join(dir, 'days2'),
+      TEXTFILE: join(dir, 'x.prom'),
+    };
     const r = spawnSync('sh', [join(ROOT, 'docs/cron/pmta-acct-nightly')], { env, encoding: 'utf8' });
     expect(r.status).toBe(3);
     expect(readFileSync(join(dir, 'mail-args'), 'utf8')).toContain('PowerMTA 2026-11-28: UNKNOWN (report failed)');

@@ -10,8 +10,18 @@ import { createIspMap } from '../../src/classify/isp-map.js';
 import { emptyCounts, plainKey, type PlainRollup } from './plain-rollup.js';
 
 const HARD = new Set(['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors']);
-const COUNTER: Record<string, 'delivered' | 'deferred' | 'queueDeferred' | 'bounced' | 'complaints' | 'remoteBounced' | 'remoteStatus' | 'received'> = {
-  d: 'delivered', t: 'deferred', tq: 'queueDeferred', b: 'bounced', f: 'complaints', rb: 'remoteBounced', rs: 'remoteStatus', r: 'received',
+const COUNTER: Record<
+  string,
+  'delivered' | 'deferred' | 'queueDeferred' | 'bounced' | 'complaints' | 'remoteBounced' | 'remoteStatus' | 'received'
+> = {
+  d: 'delivered',
+  t: 'deferred',
+  tq: 'queueDeferred',
+  b: 'bounced',
+  f: 'complaints',
+  rb: 'remoteBounced',
+  rs: 'remoteStatus',
+  r: 'received',
 };
 
 function epoch(text: string): number {
@@ -39,7 +49,9 @@ export async function csvParseRollup(paths: readonly string[], bucketSeconds: nu
   for (const path of paths) {
     let col: Record<string, number> = {};
     const input = isGzip(path) ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
-    const records = input.pipe(parse({ relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true, record_delimiter: ['\n', '\r\n'] }));
+    const records = input.pipe(
+      parse({ relax_column_count: true, relax_quotes: true, bom: true, skip_empty_lines: true, record_delimiter: ['\n', '\r\n'] }),
+    );
     for await (const row of records as AsyncIterable<string[]>) {
       if (row[0].toLowerCase() === 'type') {
         col = {};

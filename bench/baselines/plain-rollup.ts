@@ -3,8 +3,17 @@
  * any speed is printed: counters by (hour bucket, isp, ip).
  */
 export const PLAIN_COUNTERS = [
-  'delivered', 'deferred', 'queueDeferred', 'bounced', 'hardBounced', 'softBounced',
-  'complaints', 'remoteBounced', 'remoteStatus', 'received', 'deliveredBytes',
+  'delivered',
+  'deferred',
+  'queueDeferred',
+  'bounced',
+  'hardBounced',
+  'softBounced',
+  'complaints',
+  'remoteBounced',
+  'remoteStatus',
+  'received',
+  'deliveredBytes',
 ] as const;
 
 export type PlainCounts = Record<(typeof PLAIN_COUNTERS)[number], number>;

@@ -54,7 +54,15 @@ function mimeEncoded(subject: string): string {
   return `=?UTF-8?B?${Buffer.from(subject, 'utf8').toString('base64')}?=`;
 }
 
-function campaign(date: string, n: number, hardRate: number, complaintMult: number, remoteBounceMult: number, subject: string, sizeMedian: number): Job {
+function campaign(
+  date: string,
+  n: number,
+  hardRate: number,
+  complaintMult: number,
+  remoteBounceMult: number,
+  subject: string,
+  sizeMedian: number,
+): Job {
   return {
     id: `cmp-${date}-${String(n).padStart(2, '0')}`,
     campaign: true,
@@ -102,12 +110,37 @@ function transactional(id: string, subject: string, sizeMedian: number): Job {
 export function campaignsFor(compactDate: string): readonly CampaignBurst[] {
   return [
     // 08:00 in Central Europe: the EU edition goes out at night local time; the Gmail incident happens under it.
-    { job: campaign(compactDate, 1, 0.006, 0.8, 1, "Black Friday Weekend : jusqu'à -40 % sur tout le site", 41_730), startMinute: 2 * 60, tau: 35, share: 0.11 },
-    { job: campaign(compactDate, 2, 0.006, 1, 1, 'Small Business Saturday, today only: 30% off + free shipping', 52_118), startMinute: 7 * 60, tau: 50, share: 0.2 },
+    {
+      job: campaign(compactDate, 1, 0.006, 0.8, 1, "Black Friday Weekend : jusqu'à -40 % sur tout le site", 41_730),
+      startMinute: 2 * 60,
+      tau: 35,
+      share: 0.11,
+    },
+    {
+      job: campaign(compactDate, 2, 0.006, 1, 1, 'Small Business Saturday, today only: 30% off + free shipping', 52_118),
+      startMinute: 7 * 60,
+      tau: 50,
+      share: 0.2,
+    },
     // The bad list: an old re-engagement segment, many dead addresses and complaints.
-    { job: campaign(compactDate, 3, 0.022, 2.2, 2.5, "We miss you! Here's 20% off, just for you", 28_904), startMinute: 11 * 60 + 30, tau: 40, share: 0.1 },
-    { job: campaign(compactDate, 4, 0.006, 1, 1, 'Your "Black Friday" picks are back in stock', 63_377), startMinute: 16 * 60, tau: 45, share: 0.16 },
-    { job: campaign(compactDate, 5, 0.006, 1, 1, mimeEncoded('🎁 Last hours: Black Friday weekend deals'), 47_052), startMinute: 19 * 60 + 30, tau: 55, share: 0.18 },
+    {
+      job: campaign(compactDate, 3, 0.022, 2.2, 2.5, "We miss you! Here's 20% off, just for you", 28_904),
+      startMinute: 11 * 60 + 30,
+      tau: 40,
+      share: 0.1,
+    },
+    {
+      job: campaign(compactDate, 4, 0.006, 1, 1, 'Your "Black Friday" picks are back in stock', 63_377),
+      startMinute: 16 * 60,
+      tau: 45,
+      share: 0.16,
+    },
+    {
+      job: campaign(compactDate, 5, 0.006, 1, 1, mimeEncoded('🎁 Last hours: Black Friday weekend deals'), 47_052),
+      startMinute: 19 * 60 + 30,
+      tau: 55,
+      share: 0.18,
+    },
   ];
 }
 

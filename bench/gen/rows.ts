@@ -16,11 +16,42 @@ import type { Schedule } from './schedule.js';
 
 /** The union header of `records d,b,t,tq,f,rb` with default fields (f adds its four default header_ fields). */
 export const ACCT_HEADER: readonly string[] = [
-  'type', 'timeLogged', 'timeQueued', 'orig', 'rcpt', 'orcpt', 'dsnAction', 'dsnStatus', 'dsnDiag', 'dsnMta',
-  'bounceCat', 'srcType', 'srcMta', 'dlvType', 'dlvSourceIp', 'dlvDestinationIp', 'dlvEsmtpAvailable', 'dlvSize',
-  'vmta', 'jobId', 'envId', 'queue', 'vmtaPool', 'dlvTlsProtocol', 'dlvTlsCipher', 'dsnReportingMta', 'repSourceIp',
-  'feedbackType', 'format', 'userAgent', 'reportingMta', 'reportedDomain', 'header_From', 'header_Return-Path',
-  'header_X-job', 'header_Subject',
+  'type',
+  'timeLogged',
+  'timeQueued',
+  'orig',
+  'rcpt',
+  'orcpt',
+  'dsnAction',
+  'dsnStatus',
+  'dsnDiag',
+  'dsnMta',
+  'bounceCat',
+  'srcType',
+  'srcMta',
+  'dlvType',
+  'dlvSourceIp',
+  'dlvDestinationIp',
+  'dlvEsmtpAvailable',
+  'dlvSize',
+  'vmta',
+  'jobId',
+  'envId',
+  'queue',
+  'vmtaPool',
+  'dlvTlsProtocol',
+  'dlvTlsCipher',
+  'dsnReportingMta',
+  'repSourceIp',
+  'feedbackType',
+  'format',
+  'userAgent',
+  'reportingMta',
+  'reportedDomain',
+  'header_From',
+  'header_Return-Path',
+  'header_X-job',
+  'header_Subject',
 ];
 
 const COL = Object.fromEntries(ACCT_HEADER.map((name, i) => [name, i])) as Readonly<Record<string, number>>;
@@ -34,7 +65,13 @@ const INCIDENT_DEFER = 0.25;
 const INCIDENT_BLOCK = 0.03;
 
 /** Retry schedule (retry-after 10m,10m,1h,4h,4h) as cumulative delays before the attempt being logged. */
-const RETRY_DELAY = weighted([[600, 45], [1200, 25], [4800, 15], [19_200, 10], [33_600, 5]]);
+const RETRY_DELAY = weighted([
+  [600, 45],
+  [1200, 25],
+  [4800, 15],
+  [19_200, 10],
+  [33_600, 5],
+]);
 const BAD_DOMAIN_SHARE = 0.12;
 
 /**
@@ -84,15 +121,65 @@ export function makeRowWriter(clock: Clock, schedule: Schedule, seed: number): R
    * d/b/t row. `connected`: this record is about an SMTP session (EHLO extensions, TLS); `mx` null when no
    * host was found at all (bad domain).
    */
-  function attempt(type: string, action: string, status: string, diagCell: string, cat: string, queued: number,
-    mx: Mx | null, connected: boolean, size: string): string {
+  function attempt(
+    type: string,
+    action: string,
+    status: string,
+    diagCell: string,
+    cat: string,
+    queued: number,
+    mx: Mx | null,
+    connected: boolean,
+    size: string,
+  ): string {
     const { job, dest, vm } = cur;
     const tls = connected && dest.tls !== null ? pick(dest.tls, rng) : null;
-    return type + ',' + tl + ',' + queuedAt(queued) + ',' + cur.orig + ',' + cur.rcpt + ',,' + action + ',' + status + ','
-      + diagCell + ',' + (mx === null ? '' : mx.dsnMta) + ',' + cat + ',' + job.srcType + ',' + anyOf(job.srcMtas, rng)
-      + ',smtp,' + vm.ip + ',' + (mx === null ? '' : mx.ip) + ',' + (connected ? dest.esmtp : '') + ',' + size + ','
-      + vm.name + ',' + job.id + ',' + (job.envId ? rng.hex(12) : '') + ',' + cur.queue + ',' + vm.pool + ','
-      + (tls === null ? ',' : tls[0] + ',' + tls[1]) + DBT_TAIL;
+    return (
+      type +
+      ',' +
+      tl +
+      ',' +
+      queuedAt(queued) +
+      ',' +
+      cur.orig +
+      ',' +
+      cur.rcpt +
+      ',,' +
+      action +
+      ',' +
+      status +
+      ',' +
+      diagCell +
+      ',' +
+      (mx === null ? '' : mx.dsnMta) +
+      ',' +
+      cat +
+      ',' +
+      job.srcType +
+      ',' +
+      anyOf(job.srcMtas, rng) +
+      ',smtp,' +
+      vm.ip +
+      ',' +
+      (mx === null ? '' : mx.ip) +
+      ',' +
+      (connected ? dest.esmtp : '') +
+      ',' +
+      size +
+      ',' +
+      vm.name +
+      ',' +
+      job.id +
+      ',' +
+      (job.envId ? rng.hex(12) : '') +
+      ',' +
+      cur.queue +
+      ',' +
+      vm.pool +
+      ',' +
+      (tls === null ? ',' : tls[0] + ',' + tls[1]) +
+      DBT_TAIL
+    );
   }
 
   /** A failed or deferred attempt answered by `reply` in an SMTP session. */
@@ -221,7 +308,17 @@ export function makeRowWriter(clock: Clock, schedule: Schedule, seed: number): R
         const typo = anyOf(dest.typos.length > 0 ? dest.typos : COMMON_TYPOS, rng);
         address(local, typo);
         cur.queue = typo + '/' + vm.name;
-        return attempt('b', 'failed', NO_SUCH_DOMAIN.status, diag(NO_SUCH_DOMAIN), NO_SUCH_DOMAIN.cat, second - firstAttempt(), null, false, '');
+        return attempt(
+          'b',
+          'failed',
+          NO_SUCH_DOMAIN.status,
+          diag(NO_SUCH_DOMAIN),
+          NO_SUCH_DOMAIN.cat,
+          second - firstAttempt(),
+          null,
+          false,
+          '',
+        );
       }
       address(local, dest.domain);
       return answered('b', pick(dest.replies.hard, rng), second - firstAttempt());

@@ -10,7 +10,9 @@ import { type Rng, type Weighted, pick, weighted } from './prng.js';
 const MINUTES = 1440;
 
 /** Relative transactional volume at each local hour: quiet night, morning and evening peaks (shoppers). */
-const HOURLY = [0.35, 0.25, 0.2, 0.18, 0.2, 0.35, 0.6, 0.9, 1.2, 1.35, 1.4, 1.35, 1.3, 1.25, 1.2, 1.2, 1.25, 1.3, 1.35, 1.4, 1.3, 1.05, 0.8, 0.55];
+const HOURLY = [
+  0.35, 0.25, 0.2, 0.18, 0.2, 0.35, 0.6, 0.9, 1.2, 1.35, 1.4, 1.35, 1.3, 1.25, 1.2, 1.2, 1.25, 1.3, 1.35, 1.4, 1.3, 1.05, 0.8, 0.55,
+];
 
 function diurnal(minute: number): number {
   const h = Math.floor(minute / 60);
@@ -42,9 +44,19 @@ export interface Schedule {
 }
 
 export function makeSchedule(rows: number, campaigns: readonly CampaignBurst[]): Schedule {
-  const components: Float64Array[] = [normalised(Float64Array.from({ length: MINUTES }, (_, m) => diurnal(m)), TRANSACTIONAL_SHARE)];
+  const components: Float64Array[] = [
+    normalised(
+      Float64Array.from({ length: MINUTES }, (_, m) => diurnal(m)),
+      TRANSACTIONAL_SHARE,
+    ),
+  ];
   for (const c of campaigns) {
-    components.push(normalised(Float64Array.from({ length: MINUTES }, (_, m) => burst(m, c)), c.share));
+    components.push(
+      normalised(
+        Float64Array.from({ length: MINUTES }, (_, m) => burst(m, c)),
+        c.share,
+      ),
+    );
   }
 
   // Per-minute job choice: component 0 is the transactional stream, split by job weight.

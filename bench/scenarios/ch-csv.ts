@@ -9,7 +9,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 const [port, file] = process.argv.slice(2);
 const client = (query: string, stdin?: number) => {
   const r = spawnSync('/usr/bin/clickhouse-client', ['--host', '127.0.0.1', '--port', port, '--query', query], {
-    encoding: 'utf8', stdio: [stdin ?? 'ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26,
+    encoding: 'utf8',
+    stdio: [stdin ?? 'ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 26,
   });
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout;

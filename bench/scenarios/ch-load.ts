@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 const [cli, url, file] = process.argv.slice(2);
 const host = `run-${process.pid}-${Date.now()}`;
 const r = spawnSync(process.execPath, [cli, 'load', file, '--clickhouse', url, '--host', host, '--no-progress'], {
-  encoding: 'utf8', env: { ...process.env }, maxBuffer: 1 << 26,
+  encoding: 'utf8',
+  env: { ...process.env },
+  maxBuffer: 1 << 26,
 });
 if (r.status !== 0) {
   process.stderr.write(r.stderr);

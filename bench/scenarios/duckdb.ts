@@ -37,7 +37,9 @@ const domainRows: string[][] = [];
 for (const [isp, domains] of Object.entries(PROVIDER_DOMAINS)) for (const d of domains) domainRows.push([d, isp]);
 const rollupRows: string[][] = [
   ...Object.entries(ROLLUP_ALIASES).map(([name, isp]) => [`${name}.rollup`, isp]),
-  ...Object.keys(ISP_NAMES).filter((id) => !(id in ROLLUP_ALIASES)).map((id) => [`${id}.rollup`, id]),
+  ...Object.keys(ISP_NAMES)
+    .filter((id) => !(id in ROLLUP_ALIASES))
+    .map((id) => [`${id}.rollup`, id]),
 ];
 const hard = ['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors'].map(sqlString).join(', ');
 const fallback = opts.variant === 'full';
@@ -49,7 +51,10 @@ const source = `read_csv([${files.map(sqlString).join(', ')}], header = true, al
 const sql = `
 WITH isp_domain AS ${table(domainRows, 'domain, isp')},
 isp_rollup AS ${table(rollupRows, 'name, isp')},
-isp_mx AS ${table(MX_SUFFIXES.map(([s, i]) => [s, i]), 'suffix, isp')},
+isp_mx AS ${table(
+  MX_SUFFIXES.map(([s, i]) => [s, i]),
+  'suffix, isp',
+)},
 events AS (
   SELECT type,
          -- PowerMTA writes 'YYYY-MM-DD HH:MM:SS+HHMM' (or epoch seconds); records without a time are not counted
@@ -66,8 +71,12 @@ events AS (
 counted AS (
   SELECT e.bucket, e.ip, d.isp AS known,
          -- the queue and MX host only where the map does not know the domain (CASE evaluates lazily)
-         ${fallback ? `CASE WHEN d.isp IS NULL THEN lower(split_part(e.queue, '/', 1)) END AS qdomain,
-         CASE WHEN d.isp IS NULL THEN lower(rtrim(split_part(e.dsnMta, ' ', 1), '.')) END AS host,` : ''}
+         ${
+           fallback
+             ? `CASE WHEN d.isp IS NULL THEN lower(split_part(e.queue, '/', 1)) END AS qdomain,
+         CASE WHEN d.isp IS NULL THEN lower(rtrim(split_part(e.dsnMta, ' ', 1), '.')) END AS host,`
+             : ''
+         }
          count(*) FILTER (WHERE type = 'd') AS delivered,
          count(*) FILTER (WHERE type = 't') AS deferred,
          count(*) FILTER (WHERE type = 'tq') AS queueDeferred,
@@ -82,13 +91,17 @@ counted AS (
   FROM events e LEFT JOIN isp_domain d ON d.domain = e.domain
   WHERE e.bucket IS NOT NULL
   GROUP BY ALL
-)${fallback ? `,
+)${
+  fallback
+    ? `,
 host_isp AS (
   SELECT h.host, arg_max(m.isp, length(m.suffix)) AS isp
   FROM (SELECT DISTINCT host FROM counted WHERE host IS NOT NULL) h
   JOIN isp_mx m ON ends_with(h.host, m.suffix) OR h.host = substr(m.suffix, 2)
   GROUP BY h.host
-)` : ''}
+)`
+    : ''
+}
 SELECT c.bucket,
        ${fallback ? `coalesce(c.known, CASE WHEN c.qdomain LIKE '%.rollup' THEN coalesce(r.isp, substr(c.qdomain, 1, length(c.qdomain) - 7)) END, h.isp, 'other')` : `coalesce(c.known, 'other')`} AS isp,
        c.ip,

@@ -40,7 +40,11 @@ export interface BuildOptions {
 }
 
 /** Run the CLI in a fresh process with the clock at `now`; its time and peak RSS. */
-export function runCli(opts: { cli: string; hook: string }, args: readonly string[], now: number): { seconds: number; rssMb: number; stdout: string; code: number; stderr: string } {
+export function runCli(
+  opts: { cli: string; hook: string },
+  args: readonly string[],
+  now: number,
+): { seconds: number; rssMb: number; stdout: string; code: number; stderr: string } {
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', opts.hook, opts.cli, ...args], {
     env: { ...benchEnvironment().env, PMTA_ACCT_NOW: String(now), NO_COLOR: '1' },
@@ -77,7 +81,11 @@ export async function build(o: BuildOptions): Promise<Built> {
     const paths = await writeDay(days[k - 1], { rows: o.rows, date, files: 24, seed: 42 + k });
     // The files the tail follows are links to the day's files, which the file peers read.
     for (const p of paths) linkSync(p, join(logs, p.slice(days[k - 1].length + 1)));
-    const r = runCli(o, ['tail', join(logs, 'acct.csv'), '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson'], nowAfter(k));
+    const r = runCli(
+      o,
+      ['tail', join(logs, 'acct.csv'), '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson'],
+      nowAfter(k),
+    );
     if (r.code !== 0) throw new Error(`tail --once after day ${k} failed (${r.code}):\n${r.stderr}`);
     daily.push({ seconds: r.seconds, rssMb: r.rssMb });
     // PowerMTA's archive job: the tail has read them; its state no longer needs them.

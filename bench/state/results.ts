@@ -42,12 +42,22 @@ export function stateBytes(dir: string, days: number): StateBytes {
   const file = join(dir, 'state.db');
   const db = new Database(file, { readonly: true });
   try {
-    const pages = new Map((db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[]).map((r) => [r.name, r.bytes]));
-    const config = JSON.parse((db.prepare("SELECT value FROM meta WHERE key = 'config'").get() as { value: string }).value) as { tiers: string[] };
+    const pages = new Map(
+      (db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as { name: string; bytes: number }[]).map((r) => [
+        r.name,
+        r.bytes,
+      ]),
+    );
+    const config = JSON.parse((db.prepare("SELECT value FROM meta WHERE key = 'config'").get() as { value: string }).value) as {
+      tiers: string[];
+    };
     const tiers = config.tiers.map((grain, i) => {
       const groups = i === 0 ? 'groups' : `groups_${grain}`;
       const buckets = i === 0 ? 'buckets' : `buckets_${grain}`;
-      const span = db.prepare(`SELECT min(bucket) AS lo, max(bucket) AS hi FROM ${buckets} WHERE bucket >= 0`).get() as { lo: number | null; hi: number | null };
+      const span = db.prepare(`SELECT min(bucket) AS lo, max(bucket) AS hi FROM ${buckets} WHERE bucket >= 0`).get() as {
+        lo: number | null;
+        hi: number | null;
+      };
       const rows = (db.prepare(`SELECT count(*) AS n FROM ${groups}`).get() as { n: number }).n;
       const held = span.lo === null || span.hi === null ? 0 : (span.hi - span.lo + GRAIN_SECONDS[grain]) / 86400;
       return { grain, rows, bytes: (pages.get(groups) ?? 0) + (pages.get(buckets) ?? 0), days: held };
@@ -76,7 +86,11 @@ export function renderStateResults(f: StateFigures): { table: string; markdown: 
   const rss = (id: string) => median(by.get(id)?.rssMb ?? [Number.NaN]);
   const big = f.keep[f.keep.length - 1];
   const targets: [string, string, boolean][] = [];
-  targets.push([`check --state, ${big}-day state`, `${fmt(sec(`check-${big}`))} s, ${fmt(rss(`check-${big}`), 0)} MB (targets <= 0.5 s, <= 120 MB)`, sec(`check-${big}`) <= 0.5 && rss(`check-${big}`) <= 120]);
+  targets.push([
+    `check --state, ${big}-day state`,
+    `${fmt(sec(`check-${big}`))} s, ${fmt(rss(`check-${big}`), 0)} MB (targets <= 0.5 s, <= 120 MB)`,
+    sec(`check-${big}`) <= 0.5 && rss(`check-${big}`) <= 120,
+  ]);
   if (by.has('check-1') && big > 1) {
     const r = sec(`check-${big}`) / sec('check-1');
     targets.push([`check --state, ${big}-day vs 1-day state`, `${fmt(r)}x the time (target <= 1.2x)`, r <= 1.2]);
@@ -86,28 +100,48 @@ export function renderStateResults(f: StateFigures): { table: string; markdown: 
       if (!by.has(`state-${span}d-${k}`)) continue;
       const r = sec(`state-${span}d-${k}`) / sec(`files-${span}d-${k}`);
       const m = rss(`state-${span}d-${k}`);
-      targets.push([`report --state --since ${span}d (${k}-day state) vs the files`, `${fmt(r)}x the time, ${fmt(m, 0)} MB (targets <= 0.25x, <= 200 MB)`, r <= 0.25 && m <= 200]);
+      targets.push([
+        `report --state --since ${span}d (${k}-day state) vs the files`,
+        `${fmt(r)}x the time, ${fmt(m, 0)} MB (targets <= 0.25x, <= 200 MB)`,
+        r <= 0.25 && m <= 200,
+      ]);
     }
   }
   const t1 = rss('tail-1');
   const t14 = [...by.keys()].find((id) => id.startsWith('tail-') && id !== 'tail-1');
   if (t14 !== undefined) {
     const r = rss(t14) / t1;
-    targets.push([`tail --once peak RSS, ${t14.slice(5)} days vs 1 day`, `${fmt(rss(t14), 0)} MB vs ${fmt(t1, 0)} MB: ${fmt(r)}x (target <= 1.25x)`, r <= 1.25]);
+    targets.push([
+      `tail --once peak RSS, ${t14.slice(5)} days vs 1 day`,
+      `${fmt(rss(t14), 0)} MB vs ${fmt(t1, 0)} MB: ${fmt(r)}x (target <= 1.25x)`,
+      r <= 1.25,
+    ]);
   }
-  const rowsOf = f.scenarios.map((s) => [s.name, fmt(median(s.seconds)), s.seconds.length > 1 ? `${fmt(spread(s.seconds) * 100, 0)}%` : '-', fmt(median(s.rssMb), 0)]);
+  const rowsOf = f.scenarios.map((s) => [
+    s.name,
+    fmt(median(s.seconds)),
+    s.seconds.length > 1 ? `${fmt(spread(s.seconds) * 100, 0)}%` : '-',
+    fmt(median(s.rssMb), 0),
+  ]);
   const bytesRows = f.bytes.map((b) => [
-    `${b.days} day${b.days === 1 ? '' : 's'}`, mb(b.fileBytes), mb(b.fileBytes / b.days),
+    `${b.days} day${b.days === 1 ? '' : 's'}`,
+    mb(b.fileBytes),
+    mb(b.fileBytes / b.days),
     ...b.tiers.map((t) => (t.days === 0 ? '-' : `${mb(t.bytes / t.days)} (${fmt(t.rows / t.days, 0)} rows, ${fmt(t.days, 1)} d)`)),
   ]);
   const grains = f.bytes[0]?.tiers.map((t) => t.grain) ?? [];
-  const dailyTail = f.dailyTail.length === 0 ? '' : ` (${fmt(median(f.dailyTail.map((d) => d.seconds)))} s and ${fmt(Math.max(...f.dailyTail.map((d) => d.rssMb)), 0)} MB at most per day)`;
+  const dailyTail =
+    f.dailyTail.length === 0
+      ? ''
+      : ` (${fmt(median(f.dailyTail.map((d) => d.seconds)))} s and ${fmt(Math.max(...f.dailyTail.map((d) => d.rssMb)), 0)} MB at most per day)`;
   const head = `pmta-acct state scenario: ${f.rows.toLocaleString('en-US')} records a day, states after ${f.keep.join(', ')} days, median of ${f.repeat} rounds\n${f.machine}\n`;
   const table = [
     head,
     ...rowsOf.map((r) => `${r[0].padEnd(72)} ${r[1].padStart(8)} s ${r[2].padStart(5)} ${r[3].padStart(6)} MB`),
     '',
-    ...bytesRows.map((r) => `state after ${r[0]}: ${r[1]} MB, ${r[2]} MB/day; per day per tier: ${grains.map((g, i) => `${g} ${r[3 + i]}`).join(', ')}`),
+    ...bytesRows.map(
+      (r) => `state after ${r[0]}: ${r[1]} MB, ${r[2]} MB/day; per day per tier: ${grains.map((g, i) => `${g} ${r[3 + i]}`).join(', ')}`,
+    ),
     '',
     ...targets.map(([what, value, ok]) => `${ok ? 'PASS' : 'MISS'}  ${what}: ${value}`),
     '',

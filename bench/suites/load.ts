@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { startBenchClickHouse, type BenchClickHouse } from '../clickhouse/server.js';
 import { target, type BenchContext, type Measured, type Scenario, type Suite, type TargetResult } from '../suite.js';
 
-const WHERE = "isp = gmail and type in (b, t) and dsnDiag ~ /5\\.7\\./";
+const WHERE = 'isp = gmail and type in (b, t) and dsnDiag ~ /5\\.7\\./';
 let server: BenchClickHouse | null | undefined;
 let days = 1;
 
@@ -33,7 +33,11 @@ function prepare(ctx: BenchContext, ch: BenchClickHouse): string[] {
     symlinkSync(ctx.data.file, link);
     files.push(link);
     process.stderr.write(`load suite: loading the day as host day${d}...\n`);
-    const r = spawnSync(process.execPath, [ctx.cli, 'load', ctx.data.file, '--clickhouse', ch.url('bench_q'), '--host', `day${d}`, '--no-progress'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [ctx.cli, 'load', ctx.data.file, '--clickhouse', ch.url('bench_q'), '--host', `day${d}`, '--no-progress'],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`load for the query store failed: ${r.stderr}`);
   }
   return files;
@@ -52,12 +56,63 @@ export const loadSuite: Suite = {
     const all = { rows: data.rows * days, bytes: data.bytes * days, rss: true };
     const groups = ['--where', WHERE, '--group-by', 'diag', '--format', 'json'];
     return [
-      { id: 'ch-load', name: 'pmta-acct load (plain day, fresh host)', script: join(here, 'scenarios/ch-load.js'), args: [cli, ch.url('bench_load'), data.file], ...day, once: true },
-      { id: 'ch-csv', name: 'clickhouse-client CSV import (plain table)', script: join(here, 'scenarios/ch-csv.js'), args: [String(ch.tcpPort), data.file], ...day, rss: false, once: true },
-      { id: 'q-ch', name: `query --clickhouse --group-by diag (${days} day${days === 1 ? '' : 's'})`, script: cli, args: ['query', '--clickhouse', ch.url('bench_q'), ...groups], ...all },
-      { id: 'q-files', name: `query files --group-by diag (${days} day${days === 1 ? '' : 's'})`, script: cli, args: ['query', ...files, ...groups], ...all },
-      { id: 'q-ch-select', name: 'query --clickhouse --select --limit 100', script: cli, args: ['query', '--clickhouse', ch.url('bench_q'), '--where', WHERE, '--select', 'timeLogged,isp,dsnDiag', '--limit', '100', '--format', 'ndjson'], ...all },
-      { id: 'q-files-select', name: 'query files --select --limit 100', script: cli, args: ['query', ...files, '--where', WHERE, '--select', 'timeLogged,isp,dsnDiag', '--limit', '100', '--format', 'ndjson'], ...all },
+      {
+        id: 'ch-load',
+        name: 'pmta-acct load (plain day, fresh host)',
+        script: join(here, 'scenarios/ch-load.js'),
+        args: [cli, ch.url('bench_load'), data.file],
+        ...day,
+        once: true,
+      },
+      {
+        id: 'ch-csv',
+        name: 'clickhouse-client CSV import (plain table)',
+        script: join(here, 'scenarios/ch-csv.js'),
+        args: [String(ch.tcpPort), data.file],
+        ...day,
+        rss: false,
+        once: true,
+      },
+      {
+        id: 'q-ch',
+        name: `query --clickhouse --group-by diag (${days} day${days === 1 ? '' : 's'})`,
+        script: cli,
+        args: ['query', '--clickhouse', ch.url('bench_q'), ...groups],
+        ...all,
+      },
+      {
+        id: 'q-files',
+        name: `query files --group-by diag (${days} day${days === 1 ? '' : 's'})`,
+        script: cli,
+        args: ['query', ...files, ...groups],
+        ...all,
+      },
+      {
+        id: 'q-ch-select',
+        name: 'query --clickhouse --select --limit 100',
+        script: cli,
+        args: [
+          'query',
+          '--clickhouse',
+          ch.url('bench_q'),
+          '--where',
+          WHERE,
+          '--select',
+          'timeLogged,isp,dsnDiag',
+          '--limit',
+          '100',
+          '--format',
+          'ndjson',
+        ],
+        ...all,
+      },
+      {
+        id: 'q-files-select',
+        name: 'query files --select --limit 100',
+        script: cli,
+        args: ['query', ...files, '--where', WHERE, '--select', 'timeLogged,isp,dsnDiag', '--limit', '100', '--format', 'ndjson'],
+        ...all,
+      },
     ];
   },
 
@@ -70,11 +125,26 @@ export const loadSuite: Suite = {
       [load, csv, qch, qf] = ['ch-load', 'ch-csv', 'q-ch', 'q-files'].map(get);
     } catch {
       // no scenarios ran: clickhouse-server is not installed here
-      return [target('load vs clickhouse-client CSV import', 'not measured', false, 'no clickhouse-server: apt-get install clickhouse-server clickhouse-client')];
+      return [
+        target(
+          'load vs clickhouse-client CSV import',
+          'not measured',
+          false,
+          'no clickhouse-server: apt-get install clickhouse-server clickhouse-client',
+        ),
+      ];
     }
     return [
-      target('load vs clickhouse-client CSV import', `${fmt(load.seconds / csv.seconds)}x its time, ${fmt(load.rows / load.seconds / 1e3)} k rows/s (target <= 4x: load classifies, hashes and keeps every column)`, load.seconds / csv.seconds <= 4),
-      target(`query --clickhouse vs query over files (${days} day${days === 1 ? '' : 's'})`, `${fmt(qf.seconds / qch.seconds)}x faster (target >= 1x at 1 day, >= 5x at 7 days)`, qf.seconds / qch.seconds >= (days >= 7 ? 5 : 1)),
+      target(
+        'load vs clickhouse-client CSV import',
+        `${fmt(load.seconds / csv.seconds)}x its time, ${fmt(load.rows / load.seconds / 1e3)} k rows/s (target <= 4x: load classifies, hashes and keeps every column)`,
+        load.seconds / csv.seconds <= 4,
+      ),
+      target(
+        `query --clickhouse vs query over files (${days} day${days === 1 ? '' : 's'})`,
+        `${fmt(qf.seconds / qch.seconds)}x faster (target >= 1x at 1 day, >= 5x at 7 days)`,
+        qf.seconds / qch.seconds >= (days >= 7 ? 5 : 1),
+      ),
     ];
   },
 };

@@ -33,31 +33,104 @@ export const readSuite: Suite = {
   scenarios({ data, cli, here, cores }: BenchContext): Scenario[] {
     const all = String(cores);
     // The rollup every contender computes; verdicts (on by default) are measured in a row of their own.
-    const report = (input: string, workers: string) => ['report', '--by', 'isp,ip', '--bucket', '1h', '--format', 'json', '--no-verdicts', '--workers', workers, input];
+    const report = (input: string, workers: string) => [
+      'report',
+      '--by',
+      'isp,ip',
+      '--bucket',
+      '1h',
+      '--format',
+      'json',
+      '--no-verdicts',
+      '--workers',
+      workers,
+      input,
+    ];
     const day = { rows: data.rows, bytes: data.bytes, rss: true };
     const checked = { counts: reportRollup, family: 'day' };
     const floor = join(here, 'scenarios/floor.js');
     const files = readdirSync(data.dir).length;
     return [
       { id: 'floor-stream', name: 'read + count lines (fs stream, 64 KiB)', script: floor, args: [data.file, 'stream'], ...day },
-      ...FLOOR_SIZES.map((size) => ({ id: `floor-sync-${size}`, name: `read + count lines (readSync, ${kib(size)})`, script: floor, args: [data.file, 'sync', String(size)], ...day })),
+      ...FLOOR_SIZES.map((size) => ({
+        id: `floor-sync-${size}`,
+        name: `read + count lines (readSync, ${kib(size)})`,
+        script: floor,
+        args: [data.file, 'sync', String(size)],
+        ...day,
+      })),
       { id: 'pmta-1', name: 'pmta-acct report, 1 thread', script: cli, args: report(data.file, '1'), ...day, ...checked },
       { id: 'pmta-all', name: `pmta-acct report, ${all} threads`, script: cli, args: report(data.file, all), ...day, ...checked },
       {
-        id: 'pmta-verdicts', name: `pmta-acct report + verdicts, ${all} threads`, script: cli,
-        args: [...report(data.file, all).filter((a) => a !== '--no-verdicts'), '--exit-zero'], ...day, ...checked,
+        id: 'pmta-verdicts',
+        name: `pmta-acct report + verdicts, ${all} threads`,
+        script: cli,
+        args: [...report(data.file, all).filter((a) => a !== '--no-verdicts'), '--exit-zero'],
+        ...day,
+        ...checked,
       },
       {
-        id: 'query', name: `pmta-acct query (where + group by ip,diag), ${all} threads`, script: cli,
-        args: ['query', data.file, '--where', "type in (b, t) and isp = 'gmail'", '--group-by', 'ip,diag', '--format', 'json', '--workers', all], ...day,
+        id: 'query',
+        name: `pmta-acct query (where + group by ip,diag), ${all} threads`,
+        script: cli,
+        args: [
+          'query',
+          data.file,
+          '--where',
+          "type in (b, t) and isp = 'gmail'",
+          '--group-by',
+          'ip,diag',
+          '--format',
+          'json',
+          '--workers',
+          all,
+        ],
+        ...day,
       },
-      { id: 'duckdb', name: `DuckDB, one statement over read_csv, ${all} threads`, script: join(here, 'scenarios/duckdb.js'), args: [data.file, '--threads', all], ...day, counts: entries, family: 'day' },
-      { id: 'duckdb-map-only', name: `DuckDB without the unknown-domain fallback, ${all} threads`, script: join(here, 'scenarios/duckdb.js'), args: [data.file, '--threads', all, '--variant', 'map-only'], ...day },
+      {
+        id: 'duckdb',
+        name: `DuckDB, one statement over read_csv, ${all} threads`,
+        script: join(here, 'scenarios/duckdb.js'),
+        args: [data.file, '--threads', all],
+        ...day,
+        counts: entries,
+        family: 'day',
+      },
+      {
+        id: 'duckdb-map-only',
+        name: `DuckDB without the unknown-domain fallback, ${all} threads`,
+        script: join(here, 'scenarios/duckdb.js'),
+        args: [data.file, '--threads', all, '--variant', 'map-only'],
+        ...day,
+      },
       { id: 'gunzip', name: 'gunzip + count lines (zlib)', script: join(here, 'scenarios/gunzip.js'), args: [data.gz], ...day },
       { id: 'pmta-gz', name: 'pmta-acct report, gzipped day', script: cli, args: report(data.gz, all), ...day, ...checked },
-      { id: 'dir-1', name: `pmta-acct report, ${files} rotated files, 1 thread`, script: cli, args: report(data.dir, '1'), ...day, ...checked },
-      { id: 'dir-all', name: `pmta-acct report, ${files} rotated files, ${all} threads`, script: cli, args: report(data.dir, all), ...day, ...checked },
-      { id: 'csv-parse', name: 'csv-parse stream, plain rollup', script: join(here, 'scenarios/csv-parse.js'), args: [data.file], ...day, counts: entries, family: 'day', once: true },
+      {
+        id: 'dir-1',
+        name: `pmta-acct report, ${files} rotated files, 1 thread`,
+        script: cli,
+        args: report(data.dir, '1'),
+        ...day,
+        ...checked,
+      },
+      {
+        id: 'dir-all',
+        name: `pmta-acct report, ${files} rotated files, ${all} threads`,
+        script: cli,
+        args: report(data.dir, all),
+        ...day,
+        ...checked,
+      },
+      {
+        id: 'csv-parse',
+        name: 'csv-parse stream, plain rollup',
+        script: join(here, 'scenarios/csv-parse.js'),
+        args: [data.file],
+        ...day,
+        counts: entries,
+        family: 'day',
+        once: true,
+      },
     ];
   },
 
@@ -74,14 +147,40 @@ export const readSuite: Suite = {
     const dirAll = get('dir-all');
     const multi = cores < 2 ? 'one core: nothing to split' : data.rows < 1_000_000 ? 'the target is for 1 M rows and more' : true;
     return [
-      target('report (all cores) vs DuckDB (same counts)', `${fmt(duck.seconds / all.seconds)}x faster (target >= 2x)`, duck.seconds / all.seconds >= 2),
-      target('report (all cores) vs the read floor', `${fmt(all.seconds / floor.seconds)}x the time of the fastest read (${floorName}) (target <= 4x)`, all.seconds / floor.seconds <= 4,
-        data.rows >= TEN_M ? true : 'the target is for 10 M rows, where start-up weighs little'),
-      target(`report: ${cores} threads vs 1 thread`, `${fmt(one.seconds / all.seconds)}x faster (target >= 1.6x)`, one.seconds / all.seconds >= 1.6, multi),
-      target(`rotated archive: ${cores} threads vs 1 thread`, `${fmt(dirOne.seconds / dirAll.seconds)}x faster (target >= 1.6x)`, dirOne.seconds / dirAll.seconds >= 1.6, multi),
-      target('gzipped day vs gunzip alone', `${fmt(gz.seconds / gunzip.seconds)}x gunzip's time (target <= 1.3x)`, gz.seconds / gunzip.seconds <= 1.3),
+      target(
+        'report (all cores) vs DuckDB (same counts)',
+        `${fmt(duck.seconds / all.seconds)}x faster (target >= 2x)`,
+        duck.seconds / all.seconds >= 2,
+      ),
+      target(
+        'report (all cores) vs the read floor',
+        `${fmt(all.seconds / floor.seconds)}x the time of the fastest read (${floorName}) (target <= 4x)`,
+        all.seconds / floor.seconds <= 4,
+        data.rows >= TEN_M ? true : 'the target is for 10 M rows, where start-up weighs little',
+      ),
+      target(
+        `report: ${cores} threads vs 1 thread`,
+        `${fmt(one.seconds / all.seconds)}x faster (target >= 1.6x)`,
+        one.seconds / all.seconds >= 1.6,
+        multi,
+      ),
+      target(
+        `rotated archive: ${cores} threads vs 1 thread`,
+        `${fmt(dirOne.seconds / dirAll.seconds)}x faster (target >= 1.6x)`,
+        dirOne.seconds / dirAll.seconds >= 1.6,
+        multi,
+      ),
+      target(
+        'gzipped day vs gunzip alone',
+        `${fmt(gz.seconds / gunzip.seconds)}x gunzip's time (target <= 1.3x)`,
+        gz.seconds / gunzip.seconds <= 1.3,
+      ),
       target('peak RSS, report (all cores)', `${fmt(all.rssMb, 0)} MB (target <= 150 MB)`, all.rssMb <= 150),
-      target('report (all cores) vs csv-parse', `${fmt(csv.seconds / all.seconds, 1)}x faster (target >= 30x)`, csv.seconds / all.seconds >= 30),
+      target(
+        'report (all cores) vs csv-parse',
+        `${fmt(csv.seconds / all.seconds, 1)}x faster (target >= 30x)`,
+        csv.seconds / all.seconds >= 30,
+      ),
     ];
   },
 };

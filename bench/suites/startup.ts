@@ -17,15 +17,31 @@ export const startupSuite: Suite = {
   scenarios({ data, cli, removedVariables }: BenchContext): Scenario[] {
     const quick = { rows: 0, bytes: 0, runsPerRound: RUNS, rss: false };
     // What the variables left out of every scenario's environment cost this host's Node, for scale.
-    const host: Scenario[] = removedVariables.length === 0 ? [] : [{
-      id: 'node-host', name: `node -e 0 with this host's ${removedVariables.join(' and ')}`, script: null, args: ['-e', '0'], ...quick, hostEnvironment: true,
-    }];
+    const host: Scenario[] =
+      removedVariables.length === 0
+        ? []
+        : [
+            {
+              id: 'node-host',
+              name: `node -e 0 with this host's ${removedVariables.join(' and ')}`,
+              script: null,
+              args: ['-e', '0'],
+              ...quick,
+              hostEnvironment: true,
+            },
+          ];
     return [
       { id: 'node', name: 'node -e 0 (the runtime alone)', script: null, args: ['-e', '0'], ...quick },
       ...host,
       { id: 'version', name: 'pmta-acct --version', script: cli, args: ['--version'], ...quick },
       // As a user types it: the default report (verdicts on; JSON, stdout being a pipe).
-      { id: 'report-small', name: `pmta-acct report, ${SMALL_ROWS.toLocaleString('en-US')} rows`, script: cli, args: ['report', '--exit-zero', data.small], ...quick },
+      {
+        id: 'report-small',
+        name: `pmta-acct report, ${SMALL_ROWS.toLocaleString('en-US')} rows`,
+        script: cli,
+        args: ['report', '--exit-zero', data.small],
+        ...quick,
+      },
     ];
   },
 

@@ -153,7 +153,8 @@ export class Classifier {
   read(view: RecordView): boolean {
     const bytes = view.bytes;
     this.ispOfRecord = -1;
-    this.type = this.cType >= 0 && this.cType < view.n ? typeOf(bytes, view.fieldStart(this.cType), view.fieldEnd(this.cType)) : TYPE_UNKNOWN;
+    this.type =
+      this.cType >= 0 && this.cType < view.n ? typeOf(bytes, view.fieldStart(this.cType), view.fieldEnd(this.cType)) : TYPE_UNKNOWN;
     if (this.timeSource === TimeSource.None) {
       this.time = Number.NaN;
       return true;
@@ -427,22 +428,34 @@ export class Classifier {
     // Literal cases (a jump table on the hot path), each checked against DERIVED_FIELDS' order by
     // the compiler: `satisfies` leaves the number as it is in the emitted code.
     switch (d) {
-      case 0 satisfies FieldIndex<'isp'>: return this.ispIdIn(view, dict);
-      case 1 satisfies FieldIndex<'ip'>: return hasSendingIp(this.type) ? this.ipId(view, dict) : dict.id('');
-      case 2 satisfies FieldIndex<'vmta'>: return this.cellId(view, this.cVmta, dict, false);
-      case 3 satisfies FieldIndex<'pool'>: return this.cellId(view, this.cPool, dict, false);
-      case 4 satisfies FieldIndex<'job'>: return this.jobId(view, dict);
-      case 5 satisfies FieldIndex<'domain'>: return this.domainId(view, dict);
-      case 6 satisfies FieldIndex<'bounceCat'>: return this.cellId(view, this.cCat, dict, false);
-      case 7 satisfies FieldIndex<'type'>: return dict.id(this.type === TYPE_UNKNOWN ? this.typeText(view) : TYPE_CODES[this.type]);
-      case 8 satisfies FieldIndex<'outcome'>: return dict.id(this.outcome(view));
-      case 9 satisfies FieldIndex<'hard'>: return dict.id(this.hard(view) ? 'true' : 'false');
+      case 0 satisfies FieldIndex<'isp'>:
+        return this.ispIdIn(view, dict);
+      case 1 satisfies FieldIndex<'ip'>:
+        return hasSendingIp(this.type) ? this.ipId(view, dict) : dict.id('');
+      case 2 satisfies FieldIndex<'vmta'>:
+        return this.cellId(view, this.cVmta, dict, false);
+      case 3 satisfies FieldIndex<'pool'>:
+        return this.cellId(view, this.cPool, dict, false);
+      case 4 satisfies FieldIndex<'job'>:
+        return this.jobId(view, dict);
+      case 5 satisfies FieldIndex<'domain'>:
+        return this.domainId(view, dict);
+      case 6 satisfies FieldIndex<'bounceCat'>:
+        return this.cellId(view, this.cCat, dict, false);
+      case 7 satisfies FieldIndex<'type'>:
+        return dict.id(this.type === TYPE_UNKNOWN ? this.typeText(view) : TYPE_CODES[this.type]);
+      case 8 satisfies FieldIndex<'outcome'>:
+        return dict.id(this.outcome(view));
+      case 9 satisfies FieldIndex<'hard'>:
+        return dict.id(this.hard(view) ? 'true' : 'false');
       case 10 satisfies FieldIndex<'latency'>: {
         const latency = this.latency(view);
         return dict.id(latency < 0 ? '' : String(latency));
       }
-      case 11 satisfies FieldIndex<'diag'>: return this.diagId(view, dict);
-      default: throw new RangeError(`no derived field ${d}`);
+      case 11 satisfies FieldIndex<'diag'>:
+        return this.diagId(view, dict);
+      default:
+        throw new RangeError(`no derived field ${d}`);
     }
   }
 }

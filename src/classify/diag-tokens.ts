@@ -199,7 +199,19 @@ export function isNumberLike(s: Uint8Array, a: number, b: number): boolean {
   if (!isDigit(s[a])) return false;
   for (let i = a + 1; i < b; i++) {
     const c = s[i];
-    if (!(isDigit(c) || c === DOT || c === COLON || c === DASH || c === 43 || c === 47 || c === UNDERSCORE || c === 44 || c === 84 || c === 90)) return false;
+    if (!(
+      isDigit(c) ||
+      c === DOT ||
+      c === COLON ||
+      c === DASH ||
+      c === 43 ||
+      c === 47 ||
+      c === UNDERSCORE ||
+      c === 44 ||
+      c === 84 ||
+      c === 90
+    ))
+      return false;
   }
   return true;
 }

@@ -29,9 +29,36 @@
  * string form, cached per distinct text, for renderers.
  */
 import {
-  AT, bytesOf, CLASS, COLON, DIGIT, DOT, HASH, isAlpha, isContinuation, isDigit, isEnhancedCode, isHostName, isIpv4, isIpv6,
-  isNumberLike, isRandomLetters, isReasonCode, isReplyCode, LOWER, NOT_V6, QUESTION, QUOTE, SEP, SLASH, SPACE, startsWith, TRAIL,
-  UPPER, URL_TRAIL, WS,
+  AT,
+  bytesOf,
+  CLASS,
+  COLON,
+  DIGIT,
+  DOT,
+  HASH,
+  isAlpha,
+  isContinuation,
+  isDigit,
+  isEnhancedCode,
+  isHostName,
+  isIpv4,
+  isIpv6,
+  isNumberLike,
+  isRandomLetters,
+  isReasonCode,
+  isReplyCode,
+  LOWER,
+  NOT_V6,
+  QUESTION,
+  QUOTE,
+  SEP,
+  SLASH,
+  SPACE,
+  startsWith,
+  TRAIL,
+  UPPER,
+  URL_TRAIL,
+  WS,
 } from './diag-tokens.js';
 
 const MAX_TEMPLATE = 1024;
@@ -179,10 +206,14 @@ export class DiagMasker {
 
   /** A token without trailing punctuation that holds a digit or an @, or looks random. */
   private word(s: Uint8Array, a: number, b: number, digits: number, email: boolean, v6chars: boolean): void {
-    if (email) { this.emit(P_EMAIL); return; }
+    if (email) {
+      this.emit(P_EMAIL);
+      return;
+    }
     if (startsWith(s, a, b, IPV6_PREFIX) && isIpv6(s, a + IPV6_PREFIX.length, b)) {
       this.copy(s, a, a + IPV6_PREFIX.length);
-      this.emit(P_IP); return;
+      this.emit(P_IP);
+      return;
     }
     if (digits === 0) {
       if (isRandomLetters(s, a, b)) this.emit(P_ID);
@@ -191,7 +222,8 @@ export class DiagMasker {
     }
     if (isIpv4(s, a, b) || (v6chars && isIpv6(s, a, b))) {
       this.first = false;
-      this.emit(P_IP); return;
+      this.emit(P_IP);
+      return;
     }
     const first = this.first;
     this.first = false;
@@ -199,12 +231,27 @@ export class DiagMasker {
     if (reply || isContinuation(s, a, b)) {
       const code = (s[a] - 48) * 100 + (s[a + 1] - 48) * 10 + (s[a + 2] - 48);
       if (first) this.code = code;
-      if (!reply || code === this.code) { this.copy(s, a, b); return; }
+      if (!reply || code === this.code) {
+        this.copy(s, a, b);
+        return;
+      }
     }
-    if (isEnhancedCode(s, a, b)) { this.copy(s, a, b); return; }
-    if (isNumberLike(s, a, b)) { this.emit(digits >= 10 && digits === b - a ? P_ID : P_N); return; }
-    if (isReasonCode(s, a, b)) { this.copy(s, a, b); return; }
-    if (isHostName(s, a, b)) { this.host(s, a, b); return; }
+    if (isEnhancedCode(s, a, b)) {
+      this.copy(s, a, b);
+      return;
+    }
+    if (isNumberLike(s, a, b)) {
+      this.emit(digits >= 10 && digits === b - a ? P_ID : P_N);
+      return;
+    }
+    if (isReasonCode(s, a, b)) {
+      this.copy(s, a, b);
+      return;
+    }
+    if (isHostName(s, a, b)) {
+      this.host(s, a, b);
+      return;
+    }
     this.emit(P_ID);
   }
 

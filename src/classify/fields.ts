@@ -13,7 +13,9 @@ export const DERIVED_FIELDS = [...DIMENSIONS, 'outcome', 'hard', 'latency', 'dia
 type DerivedField = (typeof DERIVED_FIELDS)[number];
 
 type IndexIn<T extends readonly unknown[], V, Seen extends unknown[] = []> = T extends readonly [infer H, ...infer R]
-  ? [H] extends [V] ? Seen['length'] : IndexIn<R, V, [...Seen, H]>
+  ? [H] extends [V]
+    ? Seen['length']
+    : IndexIn<R, V, [...Seen, H]>
   : never;
 /**
  * The index of derived field F in DERIVED_FIELDS, as a literal type: `case 9 satisfies
@@ -30,7 +32,17 @@ export const DIAG_INDEX = DERIVED_FIELDS.indexOf('diag');
 export const BUCKET_FIELD = 'bucket';
 
 /** `outcome` values by record type (TYPE_D ... TYPE_R); a `b` record is hard-bounce or soft-bounce. */
-export const OUTCOMES = ['delivered', 'hard-bounce', 'soft-bounce', 'deferred', 'queue-deferred', 'complaint', 'remote-bounce', 'remote-status', 'received'] as const;
+export const OUTCOMES = [
+  'delivered',
+  'hard-bounce',
+  'soft-bounce',
+  'deferred',
+  'queue-deferred',
+  'complaint',
+  'remote-bounce',
+  'remote-status',
+  'received',
+] as const;
 
 /** Derived fields that read one column as it is written, by the column's lowercase name. */
 const COLUMN_OF: Readonly<Record<string, string>> = { vmta: 'vmta', pool: 'vmtapool', bouncecat: 'bouncecat', type: 'type' };

@@ -130,11 +130,7 @@ export function createIspMap(overrides: IspOverrides = {}): IspMap {
 
   function ofRollup(name: string): string | undefined {
     if (name === '') return undefined;
-    return aliases.get(name)
-      ?? (knownIds.has(name) ? name : undefined)
-      ?? domains.get(name)
-      ?? domains.get(`${name}.com`)
-      ?? name;
+    return aliases.get(name) ?? (knownIds.has(name) ? name : undefined) ?? domains.get(name) ?? domains.get(`${name}.com`) ?? name;
   }
 
   function ispOfDomain(domain: string): string | undefined {

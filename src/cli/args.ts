@@ -9,7 +9,10 @@ import { parseDuration } from '../parse/time-range.js';
 /** A list of dimensions; `option` names the option in the error (--by, tail's --dims). */
 export function parseDims(text: string, option = '--by'): Dimension[] {
   const dims: Dimension[] = [];
-  for (const d of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const d of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     if (!isDimension(d)) throw new PmtaAcctError('USAGE', `${option}: unknown dimension '${d}' (use ${DIMENSIONS.join(', ')})`);
     dims.push(d);
   }
@@ -35,7 +38,10 @@ export function parseThreads(text: string | undefined): number {
 
 export function parseList(text: string | undefined): string[] | null {
   if (text === undefined) return null;
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Seconds: a plain number, or a duration (30s, 5m, 48h, 35d). */
@@ -56,18 +62,24 @@ export function parseSeconds(text: string, option: string): number {
 export function parseRetain(text: string, option = '--retain'): RetainSpec {
   let all: number | null = null;
   const byGrain = new Map<BucketSize, number>();
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const eq = part.indexOf('=');
     if (eq < 0) {
-      if (all !== null) throw new PmtaAcctError('USAGE', `${option} ${text}: one duration for all tiers at most (then GRAIN=DURATION, e.g. 5m=48h,1h=35d)`);
+      if (all !== null)
+        throw new PmtaAcctError('USAGE', `${option} ${text}: one duration for all tiers at most (then GRAIN=DURATION, e.g. 5m=48h,1h=35d)`);
       all = parseSeconds(part, option);
       continue;
     }
     const grain = part.slice(0, eq).trim();
-    if (!isBucketSize(grain)) throw new PmtaAcctError('USAGE', `${option} ${part}: '${grain}' is not a bucket size (${BUCKET_SIZES.join(', ')})`);
+    if (!isBucketSize(grain))
+      throw new PmtaAcctError('USAGE', `${option} ${part}: '${grain}' is not a bucket size (${BUCKET_SIZES.join(', ')})`);
     if (byGrain.has(grain)) throw new PmtaAcctError('USAGE', `${option}: ${grain} given twice`);
     byGrain.set(grain, parseSeconds(part.slice(eq + 1).trim(), `${option} ${grain}`));
   }
-  if (all === null && byGrain.size === 0) throw new PmtaAcctError('USAGE', `${option}: '${text}' says nothing (e.g. 35d, or 5m=48h,1h=35d,1d=400d)`);
+  if (all === null && byGrain.size === 0)
+    throw new PmtaAcctError('USAGE', `${option}: '${text}' says nothing (e.g. 35d, or 5m=48h,1h=35d,1d=400d)`);
   return { all, byGrain };
 }

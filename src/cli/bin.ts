@@ -40,7 +40,8 @@ function run(): void {
   // Node's own CommonJS wrapper, on the first line so that line numbers stay the file's.
   const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
-    filename: CLI, cachedData,
+    filename: CLI,
+    cachedData,
   });
   if (process.env.PMTA_ACCT_DEBUG_CODE_CACHE === '1') {
     process.stderr.write(`code cache: ${cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'refused' : 'taken'}\n`);

@@ -26,7 +26,9 @@ async function required(flags: ClickHouseFlags, withoutDatabase = false) {
 export function clickhouseCommand(onExit: (code: number) => void): Command {
   const cmd = new Command('clickhouse').description('the fleet store in ClickHouse: check the connection, create the tables');
   cmd.addCommand(
-    addClickHouseOptions(new Command('ping').description('connect, read the server version and say whether pmta-acct was tested with it')).action(async (flags: ClickHouseFlags) => {
+    addClickHouseOptions(
+      new Command('ping').description('connect, read the server version and say whether pmta-acct was tested with it'),
+    ).action(async (flags: ClickHouseFlags) => {
       const ch = await required(flags);
       try {
         writeOutput(`${versionNote(ch.version)} at ${ch.target.display} as ${ch.target.username}\n`, undefined);
@@ -37,15 +39,23 @@ export function clickhouseCommand(onExit: (code: number) => void): Command {
     }),
   );
   cmd.addCommand(
-    addClickHouseOptions(new Command('init').description('create the database and the fleet tables (idempotent); with --cluster, run it once on every server of the cluster'))
+    addClickHouseOptions(
+      new Command('init').description(
+        'create the database and the fleet tables (idempotent); with --cluster, run it once on every server of the cluster',
+      ),
+    )
       .option('--cluster <name>', "a cluster of the servers' remote_servers: local tables plus Distributed tables over it, sharded by host")
       .action(async (flags: ClickHouseFlags & { cluster?: string }) => {
         const cluster = flags.cluster === undefined ? null : checkIdentifier(flags.cluster, '--cluster');
         const ch = await required(flags, true);
         try {
           const r = await initStore(ch, cluster);
-          const what = r.applied.length === 0 ? `schema ${r.schema} already there` : `schema ${r.schema} (migrations ${r.applied.join(', ')} applied)`;
-          writeOutput(`${versionNote(ch.version)} at ${ch.target.display}: ${what}${r.distributed ? `, Distributed tables over cluster ${cluster ?? ''}` : ''}\n`, undefined);
+          const what =
+            r.applied.length === 0 ? `schema ${r.schema} already there` : `schema ${r.schema} (migrations ${r.applied.join(', ')} applied)`;
+          writeOutput(
+            `${versionNote(ch.version)} at ${ch.target.display}: ${what}${r.distributed ? `, Distributed tables over cluster ${cluster ?? ''}` : ''}\n`,
+            undefined,
+          );
         } finally {
           await ch.close();
         }
@@ -53,7 +63,11 @@ export function clickhouseCommand(onExit: (code: number) => void): Command {
       }),
   );
   cmd.addCommand(
-    addClickHouseOptions(new Command('prune').description("drop the store's partitions (grain, week) older than the retention; with a cluster, run it once on every server"))
+    addClickHouseOptions(
+      new Command('prune').description(
+        "drop the store's partitions (grain, week) older than the retention; with a cluster, run it once on every server",
+      ),
+    )
       .requiredOption('--keep <retention>', 'how long the store keeps buckets: 35d, or per grain as tail --retain (5m=7d,1h=35d,1d=400d)')
       .option('--dry-run', 'list the partitions that would be dropped, drop nothing')
       .action(async (flags: ClickHouseFlags & { keep: string; dryRun?: boolean }) => {
@@ -62,7 +76,10 @@ export function clickhouseCommand(onExit: (code: number) => void): Command {
         try {
           const dry = flags.dryRun === true;
           const dropped = await pruneStore(ch, spec, Math.floor(clockOf().now() / 1000), dry);
-          const lines = dropped.map((d) => `${dry ? 'would drop' : 'dropped'} ${d.table} ${d.grain} week of ${isoTime(d.week, 'UTC').slice(0, 10)} (${d.rows} rows)`);
+          const lines = dropped.map(
+            (d) =>
+              `${dry ? 'would drop' : 'dropped'} ${d.table} ${d.grain} week of ${isoTime(d.week, 'UTC').slice(0, 10)} (${d.rows} rows)`,
+          );
           lines.push(`${ch.target.display}: ${dropped.length} partition${dropped.length === 1 ? '' : 's'} ${dry ? 'to drop' : 'dropped'}`);
           writeOutput(`${lines.join('\n')}\n`, undefined);
         } finally {

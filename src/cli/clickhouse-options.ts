@@ -15,8 +15,14 @@ export interface ClickHouseFlags {
 
 export function addClickHouseOptions(cmd: Command, what = 'the fleet store'): Command {
   return cmd
-    .option('--clickhouse <url>', `${what}: ClickHouse's HTTP interface, http[s]://[user@]host:port/DATABASE (default $PMTA_ACCT_CLICKHOUSE; password from $PMTA_ACCT_CLICKHOUSE_PASSWORD or --clickhouse-password-file)`)
-    .option('--clickhouse-password-file <file>', 'read the ClickHouse password from the first line of this file (default $PMTA_ACCT_CLICKHOUSE_PASSWORD_FILE)');
+    .option(
+      '--clickhouse <url>',
+      `${what}: ClickHouse's HTTP interface, http[s]://[user@]host:port/DATABASE (default $PMTA_ACCT_CLICKHOUSE; password from $PMTA_ACCT_CLICKHOUSE_PASSWORD or --clickhouse-password-file)`,
+    )
+    .option(
+      '--clickhouse-password-file <file>',
+      'read the ClickHouse password from the first line of this file (default $PMTA_ACCT_CLICKHOUSE_PASSWORD_FILE)',
+    );
 }
 
 /** The target the flags (or the environment) name, or null. */

@@ -29,8 +29,16 @@ export function addFleetOptions(cmd: Command): Command {
 
 /** `--by` over the fleet: every dimension and `host`; the question's dimensions leave `host` out. */
 export function parseFleetDims(text: string): { by: string[]; dims: Dimension[] } {
-  const by = [...new Set(text.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
-  for (const d of by) if (!FLEET_DIMS.includes(d)) throw new PmtaAcctError('USAGE', `--by: unknown dimension '${d}' (use ${FLEET_DIMS.join(', ')})`);
+  const by = [
+    ...new Set(
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
+  for (const d of by)
+    if (!FLEET_DIMS.includes(d)) throw new PmtaAcctError('USAGE', `--by: unknown dimension '${d}' (use ${FLEET_DIMS.join(', ')})`);
   return { by, dims: by.filter(isDimension) };
 }
 
@@ -49,5 +57,10 @@ export async function fleetSourceOf(flags: FleetFlags, by: string, filesOrState:
   hosts?.forEach((h) => sqlLabel(h, '--hosts'));
   const silenceAfter = parseSeconds(flags.hostSilence, '--host-silence');
   const ch = await ClickHouse.open(target);
-  return new ClickHouseSource(ch, { by: parseFleetDims(by).by, hosts: hosts === null || hosts.length === 0 ? null : hosts, now, silenceAfter });
+  return new ClickHouseSource(ch, {
+    by: parseFleetDims(by).by,
+    hosts: hosts === null || hosts.length === 0 ? null : hosts,
+    now,
+    silenceAfter,
+  });
 }

@@ -66,7 +66,10 @@ export function warn(message: string): void {
  * After a report or query written in a format that does not list bad records (all but the table):
  * how many there were, where the first is, and where to see them all.
  */
-export function warnBadRecords(input: { readonly badRecords: number; readonly problems: readonly { readonly file: string; readonly line: number }[] }, format: string): void {
+export function warnBadRecords(
+  input: { readonly badRecords: number; readonly problems: readonly { readonly file: string; readonly line: number }[] },
+  format: string,
+): void {
   const n = input.badRecords;
   if (n === 0) return;
   const first = input.problems[0];

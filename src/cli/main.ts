@@ -53,7 +53,12 @@ async function main(): Promise<void> {
   runsOneCommand();
   try {
     const named = process.argv[2];
-    const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : named === '--version' || named === '-V' ? [] : Object.keys(COMMANDS);
+    const wanted =
+      named !== undefined && Object.hasOwn(COMMANDS, named)
+        ? [named]
+        : named === '--version' || named === '-V'
+          ? []
+          : Object.keys(COMMANDS);
     for (const name of wanted) program.addCommand((await COMMANDS[name]())(finish));
     // Added commands do not inherit these: without them a usage error would exit 1 (WARNING).
     for (const c of program.commands) c.exitOverride();

@@ -16,7 +16,12 @@ interface Flags {
   output?: string;
 }
 
-function printer(name: string, description: string, render: (set: RuleSet) => Promise<string> | string, onExit: (code: number) => void): Command {
+function printer(
+  name: string,
+  description: string,
+  render: (set: RuleSet) => Promise<string> | string,
+  onExit: (code: number) => void,
+): Command {
   return new Command(name)
     .description(description)
     .option('--rules <file>', 'verdict rules (YAML or JSON); default $PMTA_ACCT_RULES, else the built-in rules')
@@ -29,9 +34,19 @@ function printer(name: string, description: string, render: (set: RuleSet) => Pr
 }
 
 export function prometheusRulesCommand(onExit: (code: number) => void): Command {
-  return printer('prometheus-rules', "print Prometheus recording and alerting rules equal to the verdict rules, over tail's --metrics", renderPrometheusRules, onExit);
+  return printer(
+    'prometheus-rules',
+    "print Prometheus recording and alerting rules equal to the verdict rules, over tail's --metrics",
+    renderPrometheusRules,
+    onExit,
+  );
 }
 
 export function grafanaDashboardCommand(onExit: (code: number) => void): Command {
-  return printer('grafana-dashboard', "print a Grafana dashboard (JSON to import) of tail's --metrics, with the rules' thresholds", renderGrafanaDashboard, onExit);
+  return printer(
+    'grafana-dashboard',
+    "print a Grafana dashboard (JSON to import) of tail's --metrics, with the rules' thresholds",
+    renderGrafanaDashboard,
+    onExit,
+  );
 }

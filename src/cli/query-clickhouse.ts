@@ -33,7 +33,10 @@ export interface ClickHouseQueryFlags {
 
 function headline(target: ClickHouseTarget, m: ReportModel): string {
   const i = m.input;
-  const span = i.firstEvent !== null && i.lastEvent !== null ? `, events ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} ${m.range.tz}` : '';
+  const span =
+    i.firstEvent !== null && i.lastEvent !== null
+      ? `, events ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} ${m.range.tz}`
+      : '';
   return `pmta-acct query: ClickHouse ${target.display}, ${formatCount(i.records)} records, ${formatCount(i.counted)} matching${span}`;
 }
 
@@ -45,12 +48,25 @@ function hasherOf(flags: ClickHouseQueryFlags, where: string | null): ((a: strin
 }
 
 export async function queryClickHouse(
-  target: ClickHouseTarget, flags: ClickHouseQueryFlags, q: QueryOptions, format: RecordFormat, fields: string[] | null, tableLimit: number,
+  target: ClickHouseTarget,
+  flags: ClickHouseQueryFlags,
+  q: QueryOptions,
+  format: RecordFormat,
+  fields: string[] | null,
+  tableLimit: number,
 ): Promise<void> {
   const hosts = parseList(flags.hosts);
   if (hosts !== null && hosts.length === 0) throw new PmtaAcctError('USAGE', '--hosts: name at least one host');
   const cq: ClickHouseQuery = {
-    target, hosts, where: q.where, since: q.since, until: q.until, tz: q.tz, now: q.now, bucket: q.bucket, hashRecipient: hasherOf(flags, q.where),
+    target,
+    hosts,
+    where: q.where,
+    since: q.since,
+    until: q.until,
+    tz: q.tz,
+    now: q.now,
+    bucket: q.bucket,
+    hashRecipient: hasherOf(flags, q.where),
   };
   if (fields !== null) {
     const out = streamOutput(flags.output);
@@ -65,10 +81,18 @@ export async function queryClickHouse(
   const info = { where: q.where, sort: flags.sort ?? null, unmatched: r.unmatched, pruned: [] };
   let text: string;
   switch (format) {
-    case 'json': text = renderQueryJson(m, info); break;
-    case 'ndjson': text = renderQueryNdjson(m); break;
-    case 'csv': text = renderCsv(m); break;
-    case 'md': text = renderGroupsMarkdown(m, headline(target, m), q.where, top ?? 20); break;
+    case 'json':
+      text = renderQueryJson(m, info);
+      break;
+    case 'ndjson':
+      text = renderQueryNdjson(m);
+      break;
+    case 'csv':
+      text = renderCsv(m);
+      break;
+    case 'md':
+      text = renderGroupsMarkdown(m, headline(target, m), q.where, top ?? 20);
+      break;
     case 'table': {
       const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
       const paint = flags.color !== false && useColor(flags.output) ? ANSI_PAINT : NO_PAINT;

@@ -52,9 +52,10 @@ interface QueryFlags extends ReadingFlags, ClickHouseFlags {
 function headline(r: AggregateResult): string {
   const i = r.model.input;
   const pruned = r.pruned.length > 0 ? ` (${formatCount(r.pruned.length)} more skipped by name)` : '';
-  const span = i.firstEvent !== null && i.lastEvent !== null
-    ? `, events ${shortTime(i.firstEvent, r.model.range.tz)} to ${shortTime(i.lastEvent, r.model.range.tz)} ${r.model.range.tz}`
-    : '';
+  const span =
+    i.firstEvent !== null && i.lastEvent !== null
+      ? `, events ${shortTime(i.firstEvent, r.model.range.tz)} to ${shortTime(i.lastEvent, r.model.range.tz)} ${r.model.range.tz}`
+      : '';
   const bad = i.badRecords > 0 ? ` (${formatCount(i.badRecords)} bad)` : '';
   return `pmta-acct query: ${formatCount(i.files)} file${i.files === 1 ? '' : 's'}${pruned}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records${bad}, ${formatCount(i.counted)} matching${span}`;
 }
@@ -82,10 +83,18 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
   const info = { where: q.where, sort: flags.sort ?? null, unmatched: result.unmatched, pruned: result.pruned };
   let text: string;
   switch (format) {
-    case 'json': text = renderQueryJson(m, info); break;
-    case 'ndjson': text = renderQueryNdjson(m); break;
-    case 'csv': text = renderCsv(m, { terminal: toTerminal(flags.output) }); break;
-    case 'md': text = renderGroupsMarkdown(m, headline(result), q.where, top ?? 20); break;
+    case 'json':
+      text = renderQueryJson(m, info);
+      break;
+    case 'ndjson':
+      text = renderQueryNdjson(m);
+      break;
+    case 'csv':
+      text = renderCsv(m, { terminal: toTerminal(flags.output) });
+      break;
+    case 'md':
+      text = renderGroupsMarkdown(m, headline(result), q.where, top ?? 20);
+      break;
     case 'table': {
       const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
       const paint = flags.color !== false && useColor(flags.output) ? ANSI_PAINT : NO_PAINT;
@@ -103,10 +112,20 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
   const out = streamOutput(flags.output);
   const limit = parsePositiveInt(flags.limit, '--limit') ?? (format === 'table' ? TABLE_LIMIT : null);
   try {
-    const result = await runSelect({ ...q, select: fields, limit, format, terminal: toTerminal(flags.output), onProgress: progress === null ? undefined : (p) => progress.update(p) }, async (text) => {
-      progress?.clear();
-      await out.write(text);
-    });
+    const result = await runSelect(
+      {
+        ...q,
+        select: fields,
+        limit,
+        format,
+        terminal: toTerminal(flags.output),
+        onProgress: progress === null ? undefined : (p) => progress.update(p),
+      },
+      async (text) => {
+        progress?.clear();
+        await out.write(text);
+      },
+    );
     progress?.clear();
     await out.close();
     warnMissing(result.missingColumns);
@@ -118,56 +137,76 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
 }
 
 export function queryCommand(onExit: (code: number) => void): Command {
-  return addClickHouseOptions(addReadingOptions(new Command('query')
-    .description('answer a question over accounting files and archives: filter, group, or print matching records')
-    .argument('[inputs...]', "files, directories, quoted glob patterns ('acct-2026-11-*.csv*'), or - for stdin")
-    .option('--where <expr>', "only records matching this expression, e.g. \"isp = gmail and type in (b, t)\"")
-    .option('--group-by <fields>', `group by these fields: ${FIELD_HELP}`)
-    .option('--select <fields>', "print the matching records' fields instead of counting (* for every column)")
-    .option('--limit <n>', 'with --select: stop after n records (a table shows 100 unless told)')
-    .option('--top <n>', 'keep the n first groups (default 20 in a table)')
-    .option('--sort <name>', `order groups by ${SORT_NAMES.join(', ')} or a --group-by field; add :asc or :desc`)
-    .option('--bucket <size>', 'time buckets for the bucket field: 1m, 5m, 15m, 1h or 1d (default 1h)')
-    .option('--since <time>', 'only events at or after this time; rotated files that end before it are not read')
-    .option('--until <time>', 'only events before this time; rotated files that start after it are not read')
-    .option('--tz <zone>', 'time zone for dates, 1d buckets and labels', 'UTC')
-    .addOption(new Option('--format <format>', 'output format (default: table on a terminal; json, or ndjson with --select, otherwise)').choices(RECORD_FORMATS))
-    .option('-o, --output <file>', 'write to this file instead of stdout')
-    .option('--no-color', 'no colours in the table')
-    .option('--progress', 'show progress on stderr even when it is not a terminal')
-    .option('--no-progress', 'no progress line on stderr')
-    .option('--hosts <names>', 'with --clickhouse: only records loaded for these hosts (load --host)')
-    .option('--hash-key-file <file>', 'with --clickhouse: the recipient hash key the records were loaded with, for rcpt = ... (default as load)')), 'the records load stored (instead of files)')
-    .action(async (inputs: string[], flags: QueryFlags) => {
-      const target = inputs.length === 0 ? clickHouseTargetOf(flags) : null;
-      if (inputs.length > 0 && flags.clickhouse !== undefined) throw new PmtaAcctError('USAGE', 'query: name files or --clickhouse, not both');
-      if (inputs.length === 0 && target === null) throw new PmtaAcctError('USAGE', 'query: name at least one file, directory or pattern (or - for standard input), or --clickhouse URL');
-      if (target === null && (flags.hosts !== undefined || flags.hashKeyFile !== undefined)) throw new PmtaAcctError('USAGE', '--hosts and --hash-key-file apply to query --clickhouse');
-      const fields = parseList(flags.select);
-      if (fields !== null) {
-        if (flags.groupBy !== undefined) throw new PmtaAcctError('USAGE', '--select prints records and --group-by counts them: use one of them');
-        if (flags.top !== undefined || flags.sort !== undefined) throw new PmtaAcctError('USAGE', '--top and --sort order groups: with --select, use --limit');
-        if (fields.length === 0) throw new PmtaAcctError('USAGE', `--select: name the fields to print (or ${ALL_COLUMNS})`);
-      } else if (flags.limit !== undefined) {
-        throw new PmtaAcctError('USAGE', '--limit applies to --select (for groups, use --top)');
-      }
-      const tz = checkTimeZone(flags.tz);
-      const now = Math.floor(Date.now() / 1000);
-      const range = parseRange(flags.since, flags.until, tz, now);
-      const format: RecordFormat = flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : fields !== null ? 'ndjson' : 'json');
-      const q: QueryOptions = {
-        inputs,
-        where: flags.where ?? null,
-        since: range.since,
-        until: range.until,
-        tz,
-        now,
-        bucket: parseBucket(flags.bucket),
-        ...(await readingOf(flags)),
-      };
-      if (target !== null) await queryClickHouse(target, flags, q, format, fields, TABLE_LIMIT);
-      else if (fields !== null) await select(flags, q, format, fields);
-      else await aggregate(flags, q, format);
-      onExit(EXIT_OK);
-    });
+  return addClickHouseOptions(
+    addReadingOptions(
+      new Command('query')
+        .description('answer a question over accounting files and archives: filter, group, or print matching records')
+        .argument('[inputs...]', "files, directories, quoted glob patterns ('acct-2026-11-*.csv*'), or - for stdin")
+        .option('--where <expr>', 'only records matching this expression, e.g. "isp = gmail and type in (b, t)"')
+        .option('--group-by <fields>', `group by these fields: ${FIELD_HELP}`)
+        .option('--select <fields>', "print the matching records' fields instead of counting (* for every column)")
+        .option('--limit <n>', 'with --select: stop after n records (a table shows 100 unless told)')
+        .option('--top <n>', 'keep the n first groups (default 20 in a table)')
+        .option('--sort <name>', `order groups by ${SORT_NAMES.join(', ')} or a --group-by field; add :asc or :desc`)
+        .option('--bucket <size>', 'time buckets for the bucket field: 1m, 5m, 15m, 1h or 1d (default 1h)')
+        .option('--since <time>', 'only events at or after this time; rotated files that end before it are not read')
+        .option('--until <time>', 'only events before this time; rotated files that start after it are not read')
+        .option('--tz <zone>', 'time zone for dates, 1d buckets and labels', 'UTC')
+        .addOption(
+          new Option('--format <format>', 'output format (default: table on a terminal; json, or ndjson with --select, otherwise)').choices(
+            RECORD_FORMATS,
+          ),
+        )
+        .option('-o, --output <file>', 'write to this file instead of stdout')
+        .option('--no-color', 'no colours in the table')
+        .option('--progress', 'show progress on stderr even when it is not a terminal')
+        .option('--no-progress', 'no progress line on stderr')
+        .option('--hosts <names>', 'with --clickhouse: only records loaded for these hosts (load --host)')
+        .option(
+          '--hash-key-file <file>',
+          'with --clickhouse: the recipient hash key the records were loaded with, for rcpt = ... (default as load)',
+        ),
+    ),
+    'the records load stored (instead of files)',
+  ).action(async (inputs: string[], flags: QueryFlags) => {
+    const target = inputs.length === 0 ? clickHouseTargetOf(flags) : null;
+    if (inputs.length > 0 && flags.clickhouse !== undefined)
+      throw new PmtaAcctError('USAGE', 'query: name files or --clickhouse, not both');
+    if (inputs.length === 0 && target === null)
+      throw new PmtaAcctError(
+        'USAGE',
+        'query: name at least one file, directory or pattern (or - for standard input), or --clickhouse URL',
+      );
+    if (target === null && (flags.hosts !== undefined || flags.hashKeyFile !== undefined))
+      throw new PmtaAcctError('USAGE', '--hosts and --hash-key-file apply to query --clickhouse');
+    const fields = parseList(flags.select);
+    if (fields !== null) {
+      if (flags.groupBy !== undefined)
+        throw new PmtaAcctError('USAGE', '--select prints records and --group-by counts them: use one of them');
+      if (flags.top !== undefined || flags.sort !== undefined)
+        throw new PmtaAcctError('USAGE', '--top and --sort order groups: with --select, use --limit');
+      if (fields.length === 0) throw new PmtaAcctError('USAGE', `--select: name the fields to print (or ${ALL_COLUMNS})`);
+    } else if (flags.limit !== undefined) {
+      throw new PmtaAcctError('USAGE', '--limit applies to --select (for groups, use --top)');
+    }
+    const tz = checkTimeZone(flags.tz);
+    const now = Math.floor(Date.now() / 1000);
+    const range = parseRange(flags.since, flags.until, tz, now);
+    const format: RecordFormat =
+      flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : fields !== null ? 'ndjson' : 'json');
+    const q: QueryOptions = {
+      inputs,
+      where: flags.where ?? null,
+      since: range.since,
+      until: range.until,
+      tz,
+      now,
+      bucket: parseBucket(flags.bucket),
+      ...(await readingOf(flags)),
+    };
+    if (target !== null) await queryClickHouse(target, flags, q, format, fields, TABLE_LIMIT);
+    else if (fields !== null) await select(flags, q, format, fields);
+    else await aggregate(flags, q, format);
+    onExit(EXIT_OK);
+  });
 }

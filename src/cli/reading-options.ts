@@ -20,17 +20,19 @@ export interface ReadingFlags {
 export type Reading = RunSettings;
 
 export function addReadingOptions(cmd: Command, strictHelp = 'stop at the first bad record'): Command {
-  return cmd
-    .option('--workers <n>', 'threads to read with (default: all cores)')
-    .option('--strict', strictHelp)
-    .option('--header <columns>', 'column names for input that has no header line')
-    .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
-    .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
-    // for tests and the benchmark: record caps and how input is cut
-    .addOption(new Option('--chunk-size <bytes>').hideHelp())
-    .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
-    .addOption(new Option('--max-record-lines <n>').hideHelp())
-    .addOption(new Option('--min-range <bytes>').hideHelp());
+  return (
+    cmd
+      .option('--workers <n>', 'threads to read with (default: all cores)')
+      .option('--strict', strictHelp)
+      .option('--header <columns>', 'column names for input that has no header line')
+      .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
+      .option('--config <file>', 'config file (ISP map overrides, hard bounce categories); default $PMTA_ACCT_CONFIG')
+      // for tests and the benchmark: record caps and how input is cut
+      .addOption(new Option('--chunk-size <bytes>').hideHelp())
+      .addOption(new Option('--max-record-bytes <bytes>').hideHelp())
+      .addOption(new Option('--max-record-lines <n>').hideHelp())
+      .addOption(new Option('--min-range <bytes>').hideHelp())
+  );
 }
 
 export async function readingOf(flags: ReadingFlags): Promise<Reading> {

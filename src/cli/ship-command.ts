@@ -50,7 +50,9 @@ async function shipOnce(flags: ShipFlags, host: string, stateDir: string): Promi
 }
 
 export function shipCommand(onExit: (code: number) => void): Command {
-  return addClickHouseOptions(new Command('ship').description("send the buckets tail committed to the fleet store (ClickHouse), exactly once in effect"))
+  return addClickHouseOptions(
+    new Command('ship').description('send the buckets tail committed to the fleet store (ClickHouse), exactly once in effect'),
+  )
     .option('--state <dir>', 'the tail state to ship (default: $XDG_STATE_HOME/pmta-acct)')
     .option('--host <name>', "this host's name in the fleet (default: the machine's short host name)")
     .option('--once', 'ship what is committed now and exit (cron, tests)')

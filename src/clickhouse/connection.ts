@@ -66,7 +66,12 @@ export class ClickHouse {
     const version = parseVersion(text);
     if (version === null || !atLeast(version, MIN_VERSION)) {
       await client.close().catch(() => undefined);
-      throw new ClickHouseFault(target.display, `server version ${text === '' ? '(none)' : text} is older than ${MIN_VERSION.major}.${MIN_VERSION.minor}, the oldest pmta-acct supports`, null, false);
+      throw new ClickHouseFault(
+        target.display,
+        `server version ${text === '' ? '(none)' : text} is older than ${MIN_VERSION.major}.${MIN_VERSION.minor}, the oldest pmta-acct supports`,
+        null,
+        false,
+      );
     }
     return new ClickHouse(client, target, version);
   }
@@ -78,7 +83,11 @@ export class ClickHouse {
   /** Rows of a SELECT (the SQL without FORMAT), JSON numbers for 64-bit integers. */
   async select<T>(query: string, settings: Settings = {}): Promise<T[]> {
     try {
-      const rs = await this.client.query({ query, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0, ...settings } });
+      const rs = await this.client.query({
+        query,
+        format: 'JSONEachRow',
+        clickhouse_settings: { output_format_json_quote_64bit_integers: 0, ...settings },
+      });
       return await rs.json<T>();
     } catch (err) {
       throw this.fault(err);

@@ -45,7 +45,9 @@ const CONNECTION_CODES: Readonly<Record<string, string>> = {
 /** The first line of a server message, without 18.16's `e.displayText() = DB::Exception:` wrapping. */
 function serverText(message: string): string {
   const line = message.trim().split('\n', 1)[0] ?? '';
-  const m = /e\.displayText\(\) = (?:DB::Exception: )?(.*?)(?:, e\.what\(\) = .*)?$/.exec(line) ?? /^Code: \d+\. (?:DB::Exception: )?(.*?)(?: \(version .*)?$/.exec(line);
+  const m =
+    /e\.displayText\(\) = (?:DB::Exception: )?(.*?)(?:, e\.what\(\) = .*)?$/.exec(line) ??
+    /^Code: \d+\. (?:DB::Exception: )?(.*?)(?: \(version .*)?$/.exec(line);
   const text = (m?.[1] ?? line).replace(/\.$/, '');
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }
@@ -69,16 +71,45 @@ export function clickHouseFault(err: unknown, display: string, context: { userna
   const serverCode = codeMatch === null ? null : Number(codeMatch[1]);
   if (serverCode !== null) {
     if (AUTH_CODES.has(serverCode)) {
-      return new ClickHouseFault(display, `user '${context.username}' was refused (${serverText(message)}; the password comes from $PMTA_ACCT_CLICKHOUSE_PASSWORD or --clickhouse-password-file)`, serverCode, false, err);
+      return new ClickHouseFault(
+        display,
+        `user '${context.username}' was refused (${serverText(message)}; the password comes from $PMTA_ACCT_CLICKHOUSE_PASSWORD or --clickhouse-password-file)`,
+        serverCode,
+        false,
+        err,
+      );
     }
-    if (serverCode === UNKNOWN_DATABASE) return new ClickHouseFault(display, `database '${context.database}' does not exist: run pmta-acct clickhouse init --clickhouse URL`, serverCode, false, err);
-    if (serverCode === UNKNOWN_TABLE) return new ClickHouseFault(display, `${serverText(message)}: run pmta-acct clickhouse init --clickhouse URL`, serverCode, false, err);
-    return new ClickHouseFault(display, `server error ${serverCode}: ${serverText(message)}`, serverCode, TRANSIENT_CODES.has(serverCode), err);
+    if (serverCode === UNKNOWN_DATABASE)
+      return new ClickHouseFault(
+        display,
+        `database '${context.database}' does not exist: run pmta-acct clickhouse init --clickhouse URL`,
+        serverCode,
+        false,
+        err,
+      );
+    if (serverCode === UNKNOWN_TABLE)
+      return new ClickHouseFault(display, `${serverText(message)}: run pmta-acct clickhouse init --clickhouse URL`, serverCode, false, err);
+    return new ClickHouseFault(
+      display,
+      `server error ${serverCode}: ${serverText(message)}`,
+      serverCode,
+      TRANSIENT_CODES.has(serverCode),
+      err,
+    );
   }
   const errno = errnoOf(err);
-  if (errno !== undefined && Object.hasOwn(CONNECTION_CODES, errno)) return new ClickHouseFault(display, CONNECTION_CODES[errno], null, errno !== 'ENOTFOUND', err);
+  if (errno !== undefined && Object.hasOwn(CONNECTION_CODES, errno))
+    return new ClickHouseFault(display, CONNECTION_CODES[errno], null, errno !== 'ENOTFOUND', err);
   if (/timeout/i.test(message)) return new ClickHouseFault(display, 'no answer in time (request timed out)', null, true, err);
-  if (/socket hang up|other side closed|ECONNRESET/i.test(message)) return new ClickHouseFault(display, 'the connection was closed before the answer', null, true, err);
-  if (errno !== undefined && /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO)/.test(errno)) return new ClickHouseFault(display, `TLS: ${message.split('\n', 1)[0]}`, null, false, err);
-  return new ClickHouseFault(display, `unexpected answer: ${(message.trim().split(/\r?\n/, 1)[0] ?? '').trim().slice(0, 300)} (is this ClickHouse's HTTP port?)`, null, false, err);
+  if (/socket hang up|other side closed|ECONNRESET/i.test(message))
+    return new ClickHouseFault(display, 'the connection was closed before the answer', null, true, err);
+  if (errno !== undefined && /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO)/.test(errno))
+    return new ClickHouseFault(display, `TLS: ${message.split('\n', 1)[0]}`, null, false, err);
+  return new ClickHouseFault(
+    display,
+    `unexpected answer: ${(message.trim().split(/\r?\n/, 1)[0] ?? '').trim().slice(0, 300)} (is this ClickHouse's HTTP port?)`,
+    null,
+    false,
+    err,
+  );
 }

@@ -57,4 +57,3 @@ export class Literals {
 
 /** The statement creating the literals table in a session. */
 export const LITERALS_DDL = `CREATE TEMPORARY TABLE IF NOT EXISTS ${LITERALS} (i UInt32, s String, n Float64)`;
-

@@ -31,7 +31,8 @@ export function defaultKeyPath(env: NodeJS.ProcessEnv = process.env): string {
 
 function keyOf(path: string, text: string): RecipientKey {
   const hex = text.trim();
-  if (!/^[0-9a-f]{32,}$/i.test(hex)) throw new PmtaAcctError('USAGE', `${path}: not a recipient hash key (at least 32 hex digits on its first line)`);
+  if (!/^[0-9a-f]{32,}$/i.test(hex))
+    throw new PmtaAcctError('USAGE', `${path}: not a recipient hash key (at least 32 hex digits on its first line)`);
   const key = Buffer.from(hex, 'hex');
   return { path, key, id: createHash('sha256').update(key).digest('hex').slice(0, 16) };
 }
@@ -48,14 +49,22 @@ export function loadRecipientKey(path: string | undefined, create: boolean): Rec
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw new PmtaAcctError('INPUT_UNREADABLE', `${file}: cannot read the recipient hash key (${code ?? 'error'})`);
-    if (!create) throw new PmtaAcctError('USAGE', `${file}: no recipient hash key (the one the records were loaded with: copy it from a loading host, or name it with --hash-key-file)`);
+    if (!create)
+      throw new PmtaAcctError(
+        'USAGE',
+        `${file}: no recipient hash key (the one the records were loaded with: copy it from a loading host, or name it with --hash-key-file)`,
+      );
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     text = `${randomBytes(32).toString('hex')}\n`;
     try {
       writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
     } catch (e) {
       // another load made it first: use theirs
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new PmtaAcctError('INPUT_UNREADABLE', `${file}: cannot create the recipient hash key (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new PmtaAcctError(
+          'INPUT_UNREADABLE',
+          `${file}: cannot create the recipient hash key (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       text = readFileSync(file, 'utf8');
     }
   }

@@ -39,7 +39,13 @@ export function scopeSql(scope: Scope): string {
  * Header columns `load` also keeps as typed columns holding the same text (the classifier's cell,
  * decoded as the reader decodes it): read there, not from the arrays (ten times faster in 18.16).
  */
-export const TYPED_COLUMN: Readonly<Record<string, string>> = { dsndiag: 'dsn_diag', dsnstatus: 'dsn_status', vmta: 'vmta', vmtapool: 'pool', bouncecat: 'bounce_cat' };
+export const TYPED_COLUMN: Readonly<Record<string, string>> = {
+  dsndiag: 'dsn_diag',
+  dsnstatus: 'dsn_status',
+  vmta: 'vmta',
+  vmtapool: 'pool',
+  bouncecat: 'bounce_cat',
+};
 
 /** A header column's text: its typed twin when it has one, else from the arrays. */
 export function columnSql(column: string, lits: Literals): string {
@@ -51,8 +57,16 @@ export const HOST_FIELD = 'host';
 
 /** Typed columns of the derived fields (the rest are header columns). */
 const TYPED: Readonly<Record<string, string>> = {
-  isp: 'isp', ip: 'ip', vmta: 'vmta', pool: 'pool', job: 'job', domain: 'domain', bounceCat: 'bounce_cat', type: 'type',
-  outcome: 'outcome', diag: 'diag',
+  isp: 'isp',
+  ip: 'ip',
+  vmta: 'vmta',
+  pool: 'pool',
+  job: 'job',
+  domain: 'domain',
+  bounceCat: 'bounce_cat',
+  type: 'type',
+  outcome: 'outcome',
+  diag: 'diag',
 };
 
 /**

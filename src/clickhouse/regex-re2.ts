@@ -45,7 +45,7 @@ export function toRe2(source: string, flags: string): Translation {
   const dotAll = flags.includes('s');
   let out = '';
   let inClass = false;
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     const ch = source[i];
     if (ch === '\\') {
       const e = escape(source, i, inClass);

@@ -70,7 +70,10 @@ export function storageNames(cluster: string | null): Record<TableName, string> 
 export function distributedStatements(db: string, cluster: string): string[] {
   checkIdentifier(cluster, '--cluster');
   const local = storageNames(cluster);
-  return TABLES.map((t) => `CREATE TABLE IF NOT EXISTS ${db}.${t} AS ${db}.${local[t]} ENGINE = Distributed(${cluster}, ${db}, ${local[t]}, cityHash64(host))`);
+  return TABLES.map(
+    (t) =>
+      `CREATE TABLE IF NOT EXISTS ${db}.${t} AS ${db}.${local[t]} ENGINE = Distributed(${cluster}, ${db}, ${local[t]}, cityHash64(host))`,
+  );
 }
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

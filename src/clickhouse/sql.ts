@@ -10,7 +10,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** `name` when it is a plain identifier (letters, digits, underscore), else a USAGE error naming `what`. */
 export function checkIdentifier(name: string, what: string): string {
-  if (!IDENTIFIER.test(name)) throw new PmtaAcctError('USAGE', `${what} '${name}' is not a plain name (letters, digits and _, not starting with a digit)`);
+  if (!IDENTIFIER.test(name))
+    throw new PmtaAcctError('USAGE', `${what} '${name}' is not a plain name (letters, digits and _, not starting with a digit)`);
   return name;
 }
 

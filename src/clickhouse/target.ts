@@ -41,9 +41,14 @@ export function parseClickHouseUrl(text: string): Omit<ClickHouseTarget, 'passwo
   } catch {
     throw usage(JSON.stringify(text), 'not a URL');
   }
-  if (u.password !== '') throw usage('(password hidden)', `a password in the URL would show in the process list: give it in $${PASSWORD_ENV} or a file (--clickhouse-password-file)`);
+  if (u.password !== '')
+    throw usage(
+      '(password hidden)',
+      `a password in the URL would show in the process list: give it in $${PASSWORD_ENV} or a file (--clickhouse-password-file)`,
+    );
   const shown = `${u.protocol}//${u.username === '' ? '' : `${u.username}@`}${u.host}${u.pathname}`;
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw usage(shown, `'${u.protocol}' is not http: or https: (ClickHouse's HTTP interface, port 8123 by default)`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw usage(shown, `'${u.protocol}' is not http: or https: (ClickHouse's HTTP interface, port 8123 by default)`);
   if (u.search !== '' || u.hash !== '') throw usage(shown, 'no query string or fragment');
   const path = u.pathname.replace(/^\/+|\/+$/g, '');
   if (path === '') throw usage(shown, 'name the database after the host, e.g. http://clickhouse:8123/pmta');
@@ -57,7 +62,12 @@ export function parseClickHouseUrl(text: string): Omit<ClickHouseTarget, 'passwo
   const username = u.username === '' ? 'default' : decodeURIComponent(u.username);
   const port = u.port !== '' ? u.port : u.protocol === 'https:' ? '8443' : '8123';
   const endpoint = `${u.protocol}//${u.hostname}:${port}`;
-  return { endpoint, database, username, display: `${u.protocol}//${u.username === '' ? '' : `${u.username}@`}${u.hostname}:${port}/${database}` };
+  return {
+    endpoint,
+    database,
+    username,
+    display: `${u.protocol}//${u.username === '' ? '' : `${u.username}@`}${u.hostname}:${port}/${database}`,
+  };
 }
 
 /** The password: the environment variable, else the file (option, then environment), else empty. */
@@ -72,7 +82,10 @@ export function resolvePassword(sources: CredentialSources = {}): string {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new PmtaAcctError(code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE', `${file}: cannot read the ClickHouse password file (${code ?? messageOf(err)})`);
+    throw new PmtaAcctError(
+      code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INPUT_UNREADABLE',
+      `${file}: cannot read the ClickHouse password file (${code ?? messageOf(err)})`,
+    );
   }
   return text.split(/\r?\n/, 1)[0] ?? '';
 }

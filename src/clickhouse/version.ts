@@ -33,5 +33,7 @@ export function isTested(v: ServerVersion): boolean {
 
 /** One line for `clickhouse init` and ship's start: the version, and whether it was tested. */
 export function versionNote(v: ServerVersion): string {
-  return isTested(v) ? `ClickHouse ${v.text} (tested)` : `ClickHouse ${v.text} (tested with ${TESTED_VERSIONS.join(', ')}; newer releases run the same SQL)`;
+  return isTested(v)
+    ? `ClickHouse ${v.text} (tested)`
+    : `ClickHouse ${v.text} (tested with ${TESTED_VERSIONS.join(', ')}; newer releases run the same SQL)`;
 }

@@ -47,10 +47,14 @@ class Compiler {
 
   compile(plan: Plan): string {
     switch (plan.k) {
-      case 'and': return `(${this.compile(plan.a)} AND ${this.compile(plan.b)})`;
-      case 'or': return `(${this.compile(plan.a)} OR ${this.compile(plan.b)})`;
-      case 'not': return `(NOT ${this.compile(plan.a)})`;
-      case 'test': return this.test(plan.field, plan.kind, plan.test);
+      case 'and':
+        return `(${this.compile(plan.a)} AND ${this.compile(plan.b)})`;
+      case 'or':
+        return `(${this.compile(plan.a)} OR ${this.compile(plan.b)})`;
+      case 'not':
+        return `(NOT ${this.compile(plan.a)})`;
+      case 'test':
+        return this.test(plan.field, plan.kind, plan.test);
     }
   }
 
@@ -63,7 +67,11 @@ class Compiler {
 
   private test(field: FieldRef, kind: Extract<Plan, { k: 'test' }>['kind'], test: Test): string {
     const lits = this.ctx.lits;
-    if (field.bucket) this.fail(this.pos(field), "'bucket' in --where is not translated for ClickHouse (it depends on --bucket and --tz): use --since and --until");
+    if (field.bucket)
+      this.fail(
+        this.pos(field),
+        "'bucket' in --where is not translated for ClickHouse (it depends on --bucket and --tz): use --since and --until",
+      );
     if (kind === 'latency') return this.numberTest('latency', 'latency >= 0', test);
     if (kind === 'hard') return test.k === 'truthy' ? 'hard = 1' : this.numberTest('toFloat64(hard)', '1', test);
     if (kind === 'time' && test.k !== 'like' && test.k !== 'regex') {
@@ -84,10 +92,14 @@ class Compiler {
   private numberTest(value: string, present: string, test: Test): string {
     const lits = this.ctx.lits;
     switch (test.k) {
-      case 'truthy': return present;
-      case 'eq': return `(${present} AND ${value} ${test.negate ? 'NOT IN' : 'IN'} ${lits.numSet(test.numbers)})`;
-      case 'order': return `(${present} AND ${value} ${test.op} ${lits.num(test.number)})`;
-      default: throw new PmtaAcctError('INTERNAL', `${test.k} on a number`);
+      case 'truthy':
+        return present;
+      case 'eq':
+        return `(${present} AND ${value} ${test.negate ? 'NOT IN' : 'IN'} ${lits.numSet(test.numbers)})`;
+      case 'order':
+        return `(${present} AND ${value} ${test.op} ${lits.num(test.number)})`;
+      default:
+        throw new PmtaAcctError('INTERNAL', `${test.k} on a number`);
     }
   }
 
@@ -95,7 +107,8 @@ class Compiler {
   private stringTest(value: string, test: Test, derived: boolean): string {
     const lits = this.ctx.lits;
     switch (test.k) {
-      case 'truthy': return `${value} != ''`;
+      case 'truthy':
+        return `${value} != ''`;
       case 'eq': {
         const folded = derived ? `lowerUTF8(${value})` : `lower(${value})`;
         return `${folded} ${test.negate ? 'NOT IN' : 'IN'} ${lits.strSet(derived ? test.strings : test.bytes.map((b) => Buffer.from(b).toString('utf8')))}`;
@@ -129,7 +142,11 @@ class Compiler {
   private recipient(test: Test): string {
     if (test.k !== 'eq') return this.stringTest('rcpt', test, false);
     const hash = this.ctx.hashRecipient;
-    if (hash === null) throw new PmtaAcctError('USAGE', "--where rcpt = ... over ClickHouse needs the recipient hash key the records were loaded with (--hash-key-file)");
+    if (hash === null)
+      throw new PmtaAcctError(
+        'USAGE',
+        '--where rcpt = ... over ClickHouse needs the recipient hash key the records were loaded with (--hash-key-file)',
+      );
     const hashes = test.strings.map(hash);
     return `rcpt_hash ${test.negate ? 'NOT IN' : 'IN'} ${this.ctx.lits.strSet(hashes)}`;
   }

@@ -24,7 +24,12 @@ export const EMPTY_CONFIG: Config = { isps: {}, hardBounceCategories: null };
  * A mapping of names to non-empty strings (`isp.domains`, `isp.mx`, `isp.names`); `check` says
  * what is wrong with a key or a value (an ISP id, a domain), so the error names the entry's line.
  */
-function stringMap(r: YamlReader, node: unknown, field: string, check: { key?: (k: string) => string | null; value?: (v: string) => string | null } = {}): Record<string, string> {
+function stringMap(
+  r: YamlReader,
+  node: unknown,
+  field: string,
+  check: { key?: (k: string) => string | null; value?: (v: string) => string | null } = {},
+): Record<string, string> {
   const { isMap, isScalar } = r.yaml;
   if (node === undefined || node === null) return {};
   if (!isMap(node)) r.fail(node, field, 'expected a mapping of names to values');
@@ -64,7 +69,11 @@ export async function parseConfig(text: string, file: string): Promise<Config> {
         const k = isScalar(p.key) ? String(p.key.value) : '';
         if (k === 'domains') part.domains = stringMap(r, p.value, 'isp.domains', { key: domainProblem, value: ispIdProblem });
         else if (k === 'mx') part.mxSuffixes = stringMap(r, p.value, 'isp.mx', { key: mxSuffixProblem, value: ispIdProblem });
-        else if (k === 'names') part.names = stringMap(r, p.value, 'isp.names', { key: ispIdProblem, value: (name) => (name.trim() === '' ? 'the display name must be a non-empty string' : null) });
+        else if (k === 'names')
+          part.names = stringMap(r, p.value, 'isp.names', {
+            key: ispIdProblem,
+            value: (name) => (name.trim() === '' ? 'the display name must be a non-empty string' : null),
+          });
         else r.fail(p.key, `isp.${k}`, 'unknown field (expected domains, mx or names)');
       }
       isps = part;

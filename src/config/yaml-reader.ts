@@ -14,7 +14,11 @@ export type Yaml = typeof import('yaml');
 const loadYaml = lazyRequire<Yaml>('yaml');
 
 export class YamlReader {
-  constructor(readonly file: string, readonly lines: LineCounter, readonly yaml: Yaml) {}
+  constructor(
+    readonly file: string,
+    readonly lines: LineCounter,
+    readonly yaml: Yaml,
+  ) {}
 
   /** The position of a node (the file alone when it is not a node or has no position). */
   at(node: unknown): ErrorPosition {
@@ -55,4 +59,3 @@ export function readConfigText(file: string, what: string): string {
     throw new PmtaAcctError('BAD_CONFIG', `cannot read ${what} (${messageOf(err)})`, { at: { file } });
   }
 }
-

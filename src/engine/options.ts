@@ -89,7 +89,17 @@ export interface SinkStats {
 }
 
 export function emptyStats(): SinkStats {
-  return { records: 0, counted: 0, filtered: 0, untimed: 0, unknownTypes: {}, unmatched: 0, columnsFound: [], firstEvent: null, lastEvent: null };
+  return {
+    records: 0,
+    counted: 0,
+    filtered: 0,
+    untimed: 0,
+    unknownTypes: {},
+    unmatched: 0,
+    columnsFound: [],
+    firstEvent: null,
+    lastEvent: null,
+  };
 }
 
 export function addStats(a: SinkStats, b: SinkStats): SinkStats {

@@ -35,15 +35,19 @@ function nextLineStart(fd: number, from: number, size: number): number {
 export function readFirstHeader(path: string): readonly string[] | null {
   let names: readonly string[] | null = null;
   let first = true;
-  const reader = new RecordReader({
-    header(h) {
-      if (first) names = h.names;
-      first = false;
+  const reader = new RecordReader(
+    {
+      header(h) {
+        if (first) names = h.names;
+        first = false;
+      },
+      record() {
+        first = false;
+      },
     },
-    record() {
-      first = false;
-    },
-  }, new ProblemLog(0), { file: path, chunkSize: 64 * 1024 });
+    new ProblemLog(0),
+    { file: path, chunkSize: 64 * 1024 },
+  );
   const fd = openSync(path, 'r');
   try {
     let pos = 0;

@@ -36,7 +36,13 @@ export interface PoolHooks {
   readonly onResult?: (task: Task, result: TaskResult) => boolean;
 }
 
-export async function runTasks(tasks: readonly Task[], options: EngineOptions, threads: number, sizes: readonly number[], hooks: PoolHooks = {}): Promise<TaskResult[]> {
+export async function runTasks(
+  tasks: readonly Task[],
+  options: EngineOptions,
+  threads: number,
+  sizes: readonly number[],
+  hooks: PoolHooks = {},
+): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array<TaskResult>(tasks.length);
   // Biggest first, so that the last tasks to finish are small ones. The ranges of a split file
   // weigh alike (its size over their number) and so go in file order: their results then come
@@ -70,21 +76,23 @@ export async function runTasks(tasks: readonly Task[], options: EngineOptions, t
   // Loaded only for workers: a small file's run needs none (a few ms of start-up).
   const threadsModule = workerCount > 0 ? workerThreads() : null;
   const workerData: WorkerData = { options, queue };
-  const workers = threadsModule === null ? [] : Array.from({ length: workerCount }, () => new threadsModule.Worker(WORKER_ENTRY, { workerData }));
+  const workers =
+    threadsModule === null ? [] : Array.from({ length: workerCount }, () => new threadsModule.Worker(WORKER_ENTRY, { workerData }));
 
   // A worker takes its own tasks (task-queue.ts); its replies are heard between this thread's tasks.
-  const watch = (w: Worker) => new Promise<never>((_, reject) => {
-    w.on('message', (reply: WorkerReply) => {
-      if ('progress' in reply) hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
-      else if (reply.ok) keep(tasks[reply.result.index], reply.result);
-      else fail({ index: reply.index, error: reply.error });
+  const watch = (w: Worker) =>
+    new Promise<never>((_, reject) => {
+      w.on('message', (reply: WorkerReply) => {
+        if ('progress' in reply) hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
+        else if (reply.ok) keep(tasks[reply.result.index], reply.result);
+        else fail({ index: reply.index, error: reply.error });
+      });
+      w.on('error', reject);
+      // A worker ends (code 0) once the queue is empty, after posting its results; any other end is a crash.
+      w.on('exit', (code) => {
+        if (code !== 0) reject(new PmtaAcctError('INTERNAL', `a worker thread exited with code ${code}`));
+      });
     });
-    w.on('error', reject);
-    // A worker ends (code 0) once the queue is empty, after posting its results; any other end is a crash.
-    w.on('exit', (code) => {
-      if (code !== 0) reject(new PmtaAcctError('INTERNAL', `a worker thread exited with code ${code}`));
-    });
-  });
 
   const here = async () => {
     for (;;) {

@@ -30,7 +30,10 @@ export class RangeChecker {
   private lineBase = 0;
 
   /** `ranges`: the file's tasks in file order; `accept` takes each checked result, in that order. */
-  constructor(private readonly ranges: readonly Task[], private readonly accept: (r: TaskResult) => void) {
+  constructor(
+    private readonly ranges: readonly Task[],
+    private readonly accept: (r: TaskResult) => void,
+  ) {
     this.waiting = new Array<TaskResult | undefined>(ranges.length);
     this.header = ranges[0].header;
   }
@@ -54,7 +57,11 @@ export class RangeChecker {
       const task = this.ranges[this.next];
       if (this.startsAfterEnd(task)) continue;
       const result = this.waiting[this.next];
-      this.take(result !== undefined && this.guessedRight(task) ? result : await runTask({ ...task, start: this.expectStart, header: this.header }, options));
+      this.take(
+        result !== undefined && this.guessedRight(task)
+          ? result
+          : await runTask({ ...task, start: this.expectStart, header: this.header }, options),
+      );
     }
   }
 

@@ -16,7 +16,8 @@ import { prepareFilter } from '../where/plan.js';
 import type { EngineOptions, SinkStats } from './options.js';
 
 function strictFailure(p: Problem): void {
-  if (!WARNING_CODES.has(p.code)) throw new PmtaAcctError('BAD_RECORD', `${p.message} (--strict)`, { at: { file: p.file, line: p.line, byte: p.byte } });
+  if (!WARNING_CODES.has(p.code))
+    throw new PmtaAcctError('BAD_RECORD', `${p.message} (--strict)`, { at: { file: p.file, line: p.line, byte: p.byte } });
 }
 
 export class RecordGate {
@@ -30,14 +31,20 @@ export class RecordGate {
   private readonly named: string[];
 
   /** `bucketing` is what the `bucket` field of --where means. */
-  constructor(options: EngineOptions, public stats: SinkStats, bucketing: Bucketing, onProblem?: (p: Problem) => void) {
+  constructor(
+    options: EngineOptions,
+    public stats: SinkStats,
+    bucketing: Bucketing,
+    onProblem?: (p: Problem) => void,
+  ) {
     const strict = options.strict ? strictFailure : undefined;
-    const hook = strict !== undefined && onProblem !== undefined
-      ? (p: Problem) => {
-        strict(p);
-        onProblem(p);
-      }
-      : (strict ?? onProblem);
+    const hook =
+      strict !== undefined && onProblem !== undefined
+        ? (p: Problem) => {
+            strict(p);
+            onProblem(p);
+          }
+        : (strict ?? onProblem);
     this.problems = new ProblemLog(options.keepProblems, hook);
     this.classifier = new Classifier({ isps: createIspMap(options.isps), hardCategories: new Set(options.hardCategories) });
     this.since = options.since ?? Number.NEGATIVE_INFINITY;

@@ -13,9 +13,7 @@ import type { Problem, ProblemLog } from '../parse/problems.js';
 import type { RecordSink, ScanColumns } from '../parse/reader.js';
 import type { RecordView } from '../parse/record-view.js';
 import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.js';
-import {
-  BOUNCED, COMPLAINTS, DEFERRED, DELIVERED, QUEUE_DEFERRED, RECEIVED, REMOTE_BOUNCED, REMOTE_STATUS,
-} from '../rollup/counters.js';
+import { BOUNCED, COMPLAINTS, DEFERRED, DELIVERED, QUEUE_DEFERRED, RECEIVED, REMOTE_BOUNCED, REMOTE_STATUS } from '../rollup/counters.js';
 import { keepBucketsFrom } from '../rollup/regroup.js';
 import { NO_BUCKET, Rollup } from '../rollup/rollup.js';
 import { emptyStats, windowKeepFrom, type EngineOptions, type SinkStats, type WindowRollupSpec } from './options.js';
@@ -23,7 +21,14 @@ import { RecordGate } from './record-gate.js';
 
 /** The counter each known record type adds to, by type (classify/record-type.ts: TYPE_D ... TYPE_R). */
 const COUNTER_OF_TYPE: readonly number[] = [
-  DELIVERED, BOUNCED, DEFERRED, QUEUE_DEFERRED, COMPLAINTS, REMOTE_BOUNCED, REMOTE_STATUS, RECEIVED,
+  DELIVERED,
+  BOUNCED,
+  DEFERRED,
+  QUEUE_DEFERRED,
+  COMPLAINTS,
+  REMOTE_BOUNCED,
+  REMOTE_STATUS,
+  RECEIVED,
 ];
 
 /** The fields of the rollup's key, resolved (an unknown name is a bug of the caller). */

@@ -104,13 +104,20 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
     },
   };
   try {
-    await runTasks(tasks, options, run.threads, inputs.map((i) => i.size), hooks);
+    await runTasks(
+      tasks,
+      options,
+      run.threads,
+      inputs.map((i) => i.size),
+      hooks,
+    );
     for (const checker of checkers.values()) await checker.finish(options);
   } catch (err) {
     // A bad record under --strict in a range of a split file: the range knows its byte but not its
     // line (nor whether a range before it has an earlier one). The run is over anyway: read the
     // files again on one thread, which fails at the first bad record with its line.
-    if (err instanceof PmtaAcctError && err.code === 'BAD_RECORD' && checkers.size > 0) return runRollup(inputs, options, { ...run, threads: 1 });
+    if (err instanceof PmtaAcctError && err.code === 'BAD_RECORD' && checkers.size > 0)
+      return runRollup(inputs, options, { ...run, threads: 1 });
     throw err;
   }
   // Merged in arrival order: put what keeps an order in one that does not depend on it.
@@ -122,7 +129,10 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
   return {
     rollup: rollup ?? new Rollup(options.dims),
     windows: options.windows ? trimWindows(windows ?? new Rollup(options.windows.dims), options, stats) : null,
-    problems: mergeProblemSummaries(problems.flatMap((p) => p ?? []), options.keepProblems),
+    problems: mergeProblemSummaries(
+      problems.flatMap((p) => p ?? []),
+      options.keepProblems,
+    ),
     stats,
     files: inputs.length,
     bytes,

@@ -33,7 +33,10 @@ async function work(): Promise<void> {
     try {
       const result = await runTaskToPost(task, options, progress);
       const transfer = [result.rollup, result.windows].flatMap((r) => (r === null ? [] : [r.keys, r.counters, r.histSlots, r.hist]));
-      post({ ok: true, result }, transfer.map((a) => a.buffer as ArrayBuffer));
+      post(
+        { ok: true, result },
+        transfer.map((a) => a.buffer as ArrayBuffer),
+      );
     } catch (err) {
       stopTasks(queue);
       post({ ok: false, index: task.index, error: errorData(err) });

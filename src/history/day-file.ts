@@ -133,7 +133,11 @@ class DayReader {
 
   incidents(v: Json): DayIncidents {
     const o = this.object(v, 'incidents');
-    return { count: this.count(o.count, 'incidents.count'), crit: this.count(o.crit, 'incidents.crit'), seconds: this.count(o.seconds, 'incidents.seconds') };
+    return {
+      count: this.count(o.count, 'incidents.count'),
+      crit: this.count(o.crit, 'incidents.crit'),
+      seconds: this.count(o.seconds, 'incidents.seconds'),
+    };
   }
 
   rollup(v: Json | undefined, field: string, dim: string, names: readonly string[]): Rollup {
@@ -188,7 +192,8 @@ export function decodeDay(text: string, file: string): DaySummary {
   }
   const o = r.object(doc, '(file)');
   if (o.format !== DAY_FORMAT) r.fail('format', `expected "${DAY_FORMAT}"`);
-  if (o.version !== DAY_VERSION) r.fail('version', `version ${JSON.stringify(o.version)} is not supported (this pmta-acct reads ${DAY_VERSION})`);
+  if (o.version !== DAY_VERSION)
+    r.fail('version', `version ${JSON.stringify(o.version)} is not supported (this pmta-acct reads ${DAY_VERSION})`);
   const names = r.array(o.counters, 'counters').map((n, i) => r.string(n, `counters[${i}]`));
   const input = r.object(o.input, 'input');
   return {
@@ -196,7 +201,11 @@ export function decodeDay(text: string, file: string): DaySummary {
     tz: r.string(o.tz, 'tz'),
     since: r.time(o.since, 'since'),
     until: r.time(o.until, 'until'),
-    input: { files: r.count(input.files, 'input.files'), records: r.count(input.records, 'input.records'), badRecords: r.count(input.badRecords, 'input.badRecords') },
+    input: {
+      files: r.count(input.files, 'input.files'),
+      records: r.count(input.records, 'input.records'),
+      badRecords: r.count(input.badRecords, 'input.badRecords'),
+    },
     isp: r.rollup(o.isp, 'isp', 'isp', names),
     ip: r.rollup(o.ip, 'ip', 'ip', names),
     incidents: o.incidents === undefined ? null : r.incidents(o.incidents),

@@ -39,7 +39,13 @@ export function periodOf(since: number, until: number, tz: string): Period {
  * The period a report covers: its --since/--until, or (without them) the local days its events
  * fall in. Null when there is nothing to place in time.
  */
-export function reportPeriod(since: number | null, until: number | null, firstEvent: number | null, lastEvent: number | null, tz: string): Period | null {
+export function reportPeriod(
+  since: number | null,
+  until: number | null,
+  firstEvent: number | null,
+  lastEvent: number | null,
+  tz: string,
+): Period | null {
   if (since !== null && until !== null) return periodOf(since, until, tz);
   const from = since ?? (firstEvent === null ? null : startOfLocalDay(firstEvent, tz));
   const to = until ?? (lastEvent === null ? null : addLocalDays(startOfLocalDay(lastEvent, tz), 1, tz));
@@ -64,5 +70,8 @@ export function earlierPeriods(p: Period, mode: CompareMode, tz: string): Period
 
 /** A USAGE error for options that need a period the report does not have. */
 export function needPeriod(option: string): PmtaAcctError {
-  return new PmtaAcctError('USAGE', `${option} needs a report period: give --since and --until (e.g. --since yesterday --until today), or input with event times`);
+  return new PmtaAcctError(
+    'USAGE',
+    `${option} needs a report period: give --since and --until (e.g. --since yesterday --until today), or input with event times`,
+  );
 }

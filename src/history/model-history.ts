@@ -11,11 +11,17 @@ import type { HistoryAnswer, HistorySource } from './history.js';
 export type ModelForPeriod = (since: number, until: number, tz: string) => ReportModel | null | Promise<ReportModel | null>;
 
 export class ModelHistory implements HistorySource {
-  constructor(readonly description: string, private readonly modelFor: ModelForPeriod) {}
+  constructor(
+    readonly description: string,
+    private readonly modelFor: ModelForPeriod,
+  ) {}
 
   async figures(since: number, until: number, tz: string): Promise<HistoryAnswer> {
     const m = await this.modelFor(since, until, tz);
-    if (m === null) return { missing: `${this.description} does not cover ${new Date(since * 1000).toISOString()} to ${new Date(until * 1000).toISOString()}` };
+    if (m === null)
+      return {
+        missing: `${this.description} does not cover ${new Date(since * 1000).toISOString()} to ${new Date(until * 1000).toISOString()}`,
+      };
     if (m.byIsp === null || m.byIp === null) return { missing: `${this.description} keeps no per-ISP and per-IP counts` };
     return { figures: { since, until, total: m.total, byIsp: m.byIsp, byIp: m.byIp, incidents: m.incidents?.incidents.length ?? null } };
   }

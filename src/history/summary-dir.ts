@@ -47,12 +47,24 @@ function writeAtomic(file: string, text: string): void {
  * Write one summary per local day of [since, until) from a rollup keyed by `isp` and `ip` with
  * buckets that cut at local midnight (bucketForDays). Returns the files written.
  */
-export function saveDays(dir: string, rollup: Rollup, since: number, until: number, tz: string, input: DayInput, incidents: IncidentSummary | null): string[] {
+export function saveDays(
+  dir: string,
+  rollup: Rollup,
+  since: number,
+  until: number,
+  tz: string,
+  input: DayInput,
+  incidents: IncidentSummary | null,
+): string[] {
   const p = periodOf(since, until, tz);
   if (p.days === null) {
-    throw new PmtaAcctError('USAGE', '--save records whole local days: give --since and --until at local midnight in --tz (e.g. --since yesterday --until today)');
+    throw new PmtaAcctError(
+      'USAGE',
+      '--save records whole local days: give --since and --until at local midnight in --tz (e.g. --since yesterday --until today)',
+    );
   }
-  if (!rollup.dims.includes('isp') || !rollup.dims.includes('ip')) throw new PmtaAcctError('INTERNAL', 'saveDays: the rollup has no isp or ip dimension');
+  if (!rollup.dims.includes('isp') || !rollup.dims.includes('ip'))
+    throw new PmtaAcctError('INTERNAL', 'saveDays: the rollup has no isp or ip dimension');
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -64,7 +76,10 @@ export function saveDays(dir: string, rollup: Rollup, since: number, until: numb
     const inDay = (start: number) => start >= day && start < next;
     const file = dayFile(dir, day, tz);
     const text = encodeDay({
-      day: localDate(day, tz), tz, since: day, until: next,
+      day: localDate(day, tz),
+      tz,
+      since: day,
+      until: next,
       // Input figures describe the whole run; a summary of several days repeats them on each.
       input,
       isp: regroup(rollup, ['isp'], null, inDay),
@@ -84,7 +99,11 @@ export function saveDays(dir: string, rollup: Rollup, since: number, until: numb
 /** Incidents whose first window ended in (day, next]: windows ending at midnight judge the day before it. */
 function dayIncidents(list: readonly Incident[], day: number, next: number): DayIncidents {
   const mine = list.filter((i) => i.start > day && i.start <= next);
-  return { count: mine.length, crit: mine.filter((i) => i.level === 'CRIT').length, seconds: mine.reduce((n, i) => n + (i.end - i.start), 0) };
+  return {
+    count: mine.length,
+    crit: mine.filter((i) => i.level === 'CRIT').length,
+    seconds: mine.reduce((n, i) => n + (i.end - i.start), 0),
+  };
 }
 
 /** Daily summaries in a directory, as a HistorySource. */

@@ -178,4 +178,3 @@ export function changeTone(name: FigureName, c: Change | null): 'good' | 'bad' |
   const up = c.value > 0;
   return (up && rise === 'bad') || (!up && rise === 'good') ? 'bad' : 'good';
 }
-

@@ -117,7 +117,6 @@ export interface ModelInput {
   readonly gaps?: readonly GapInfo[];
 }
 
-
 export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
   const r = input.rollup;
   const views = opts.views !== false;
@@ -125,9 +124,10 @@ export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
   const sameShape = r.dims.length === opts.by.length && r.dims.every((d, i) => d === opts.by[i]) && seriesBucket === opts.bucket;
   const grouped = sameShape ? r : regroup(r, opts.by, opts.bucket === null ? null : (start) => start);
   const rows = rowsOf(grouped);
-  const top = opts.order === undefined
-    ? keepTop(rows, opts.top)
-    : keepTopOrdered(rows, opts.bucket === null ? rows : tableOf(grouped, opts.by), opts.top, opts.order);
+  const top =
+    opts.order === undefined
+      ? keepTop(rows, opts.top)
+      : keepTopOrdered(rows, opts.bucket === null ? rows : tableOf(grouped, opts.by), opts.top, opts.order);
   return {
     range: { since: opts.since, until: opts.until, tz: opts.tz },
     by: [...opts.by],
@@ -154,7 +154,10 @@ export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
     byIsp: views && r.dims.includes('isp') ? tableOf(r, ['isp']) : null,
     byIp: views && r.dims.includes('ip') ? tableOf(r, ['ip']) : null,
     series: views && seriesBucket !== null ? seriesOf(r) : [],
-    ispSeries: views && seriesBucket !== null && r.dims.includes('isp') ? rowsOf(regroup(r, ['isp'], (start) => start)).filter((row) => row.bucket !== null) : [],
+    ispSeries:
+      views && seriesBucket !== null && r.dims.includes('isp')
+        ? rowsOf(regroup(r, ['isp'], (start) => start)).filter((row) => row.bucket !== null)
+        : [],
     seriesBucket,
     byKey: opts.bucket === null ? top.rows : views ? tableOf(r, opts.by) : [],
     reasons: views ? reasonsOf(r) : null,

@@ -65,10 +65,16 @@ function order(a: ReasonRow, b: ReasonRow): number {
 
 /** The `n` reasons with the most of one counter (`bounced` or `deferred`), biggest first. */
 export function topReasons(rows: readonly ReasonRow[], counter: 'bounced' | 'deferred', n: number): ReasonRow[] {
-  return rows.filter((r) => r.counts[counter] > 0).sort((a, b) => b.counts[counter] - a.counts[counter] || order(a, b)).slice(0, n);
+  return rows
+    .filter((r) => r.counts[counter] > 0)
+    .sort((a, b) => b.counts[counter] - a.counts[counter] || order(a, b))
+    .slice(0, n);
 }
 
 /** The `n` ISPs that gave a reason most often for one counter, biggest first. */
 export function topIsps(row: ReasonRow, counter: 'bounced' | 'deferred', n: number): IspFailures[] {
-  return row.isps.filter((i) => i[counter] > 0).sort((a, b) => b[counter] - a[counter] || (a.isp < b.isp ? -1 : 1)).slice(0, n);
+  return row.isps
+    .filter((i) => i[counter] > 0)
+    .sort((a, b) => b[counter] - a[counter] || (a.isp < b.isp ? -1 : 1))
+    .slice(0, n);
 }

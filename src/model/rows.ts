@@ -30,7 +30,13 @@ export function rowOf(r: Rollup, g: number): GroupRow {
   });
   const counts = countsOf(r.counters, g * STRIDE);
   const start = r.bucketOf(g);
-  return { bucket: Number.isNaN(start) ? null : start, key, counts, rates: ratesOf(counts), latency: summarize(r.hist, r.histSlots[g] < 0 ? -1 : r.histSlots[g] * BINS) };
+  return {
+    bucket: Number.isNaN(start) ? null : start,
+    key,
+    counts,
+    rates: ratesOf(counts),
+    latency: summarize(r.hist, r.histSlots[g] < 0 ? -1 : r.histSlots[g] * BINS),
+  };
 }
 
 /**
@@ -97,7 +103,12 @@ export function keepTop(rows: readonly GroupRow[], top: number | null): { rows: 
   const size = new Map<string, number>();
   for (const row of rows) size.set(keyText(row), (size.get(keyText(row)) ?? 0) + volume(row.counts));
   if (size.size <= top) return { rows: [...rows], omitted: 0 };
-  const kept = new Set([...size.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top).map(([k]) => k));
+  const kept = new Set(
+    [...size.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, top)
+      .map(([k]) => k),
+  );
   return { rows: rows.filter((row) => kept.has(keyText(row))), omitted: size.size - kept.size };
 }
 
@@ -105,11 +116,20 @@ export function keepTop(rows: readonly GroupRow[], top: number | null): { rows: 
  * Keep the `top` keys first in `order` (ranked on their totals over all buckets, ties by key);
  * rows come out by bucket, then by that rank.
  */
-export function keepTopOrdered(rows: readonly GroupRow[], keyRows: readonly GroupRow[], top: number | null, order: (a: GroupRow, b: GroupRow) => number): { rows: GroupRow[]; omitted: number } {
+export function keepTopOrdered(
+  rows: readonly GroupRow[],
+  keyRows: readonly GroupRow[],
+  top: number | null,
+  order: (a: GroupRow, b: GroupRow) => number,
+): { rows: GroupRow[]; omitted: number } {
   const ranked = [...keyRows].sort((a, b) => order(a, b) || (keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0));
   const kept = top === null ? ranked : ranked.slice(0, top);
   const rank = new Map(kept.map((row, i) => [keyText(row), i]));
   const out = rows.filter((row) => rank.has(keyText(row)));
-  out.sort((a, b) => (a.bucket ?? Number.NEGATIVE_INFINITY) - (b.bucket ?? Number.NEGATIVE_INFINITY) || (rank.get(keyText(a)) ?? 0) - (rank.get(keyText(b)) ?? 0));
+  out.sort(
+    (a, b) =>
+      (a.bucket ?? Number.NEGATIVE_INFINITY) - (b.bucket ?? Number.NEGATIVE_INFINITY) ||
+      (rank.get(keyText(a)) ?? 0) - (rank.get(keyText(b)) ?? 0),
+  );
   return { rows: out, omitted: ranked.length - kept.length };
 }

@@ -88,23 +88,54 @@ function termsText(terms: readonly Term[]): string {
 function rateSeries(rec: Recorder, rate: RateName, label: string | null, window: number): { ratio: string; volume: string } {
   const terms = rateTerms(rate);
   const m = snake(rate);
-  const volume = rec.add(window, recordName(label, `${m}_volume`, 'increase', window), sumExpr(terms.volume, label, { range: window, anchor: label === null }));
-  const count = rec.add(window, recordName(label, `${m}_count`, 'increase', window), `${sumExpr(terms.count, label, { range: window })}\nor\n0 * ${volume}`);
+  const volume = rec.add(
+    window,
+    recordName(label, `${m}_volume`, 'increase', window),
+    sumExpr(terms.volume, label, { range: window, anchor: label === null }),
+  );
+  const count = rec.add(
+    window,
+    recordName(label, `${m}_count`, 'increase', window),
+    `${sumExpr(terms.count, label, { range: window })}\nor\n0 * ${volume}`,
+  );
   const ratio = rec.add(window, recordName(label, m, 'ratio', window), ratioExpr(count, volume));
   return { ratio, volume };
 }
 
 /** What a silence rule reads at a level: deliveries, sending records, and (total) any record. */
-function silenceSeries(rec: Recorder, label: string | null, window: number): { delivered: string; sending: string; records: string | null } {
-  const sending = rec.add(window, recordName(label, 'sending', 'increase', window), sumExpr(termsOf(sendingOf, 'sending records'), label, { range: window, anchor: label === null }));
-  const delivered = rec.add(window, recordName(label, 'delivered', 'increase', window), `${sumExpr([{ counter: 'delivered', coef: 1 }], label, { range: window })}\nor\n0 * ${sending}`);
-  const records = label === null ? rec.add(window, recordName(null, 'records', 'increase', window), sumExpr(termsOf(recordsOf, 'records'), null, { range: window, anchor: true })) : null;
+function silenceSeries(
+  rec: Recorder,
+  label: string | null,
+  window: number,
+): { delivered: string; sending: string; records: string | null } {
+  const sending = rec.add(
+    window,
+    recordName(label, 'sending', 'increase', window),
+    sumExpr(termsOf(sendingOf, 'sending records'), label, { range: window, anchor: label === null }),
+  );
+  const delivered = rec.add(
+    window,
+    recordName(label, 'delivered', 'increase', window),
+    `${sumExpr([{ counter: 'delivered', coef: 1 }], label, { range: window })}\nor\n0 * ${sending}`,
+  );
+  const records =
+    label === null
+      ? rec.add(
+          window,
+          recordName(null, 'records', 'increase', window),
+          sumExpr(termsOf(recordsOf, 'records'), null, { range: window, anchor: true }),
+        )
+      : null;
   return { delivered, sending, records };
 }
 
 /** deferral → PmtaAcctDeferral, yahoo-deferral → PmtaAcctYahooDeferral. */
 export function alertName(rule: Rule): string {
-  return `PmtaAcct${rule.name.split(/[^A-Za-z0-9]+/).filter((p) => p !== '').map((p) => p[0].toUpperCase() + p.slice(1)).join('')}`;
+  return `PmtaAcct${rule.name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p !== '')
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join('')}`;
 }
 
 /**
@@ -116,7 +147,9 @@ function judgedMatchers(rule: Rule, all: readonly Rule[]): string[] {
   if (dim === null) return [];
   const label = labelOf(dim);
   if (rule.scope.value !== null) return [`${label}=${quote(rule.scope.value)}`];
-  const claimed = all.filter((o) => o !== rule && o.metric === rule.metric && o.window === rule.window && o.scope.dim === dim && o.scope.value !== null);
+  const claimed = all.filter(
+    (o) => o !== rule && o.metric === rule.metric && o.window === rule.window && o.scope.dim === dim && o.scope.value !== null,
+  );
   return [`${label}!=""`, ...claimed.map((o) => `${label}!=${quote(o.scope.value as string)}`)];
 }
 
@@ -140,7 +173,10 @@ function rateAlerts(rec: Recorder, rule: RateRule, all: readonly Rule[]): Alerti
   const w = formatWindow(rule.window);
   const unit = termsText(rateTerms(rule.metric).volume);
   const out: AlertingRule[] = [];
-  for (const [level, threshold, severity] of [['WARN', rule.warn, 'warning'], ['CRIT', rule.crit, 'critical']] as const) {
+  for (const [level, threshold, severity] of [
+    ['WARN', rule.warn, 'warning'],
+    ['CRIT', rule.crit, 'critical'],
+  ] as const) {
     if (threshold === null) continue;
     out.push({
       alert: alertName(rule),
@@ -163,9 +199,8 @@ function silenceAlert(rec: Recorder, rule: SilenceRule, all: readonly Rule[]): A
   const min = Math.max(1, rule.minVolume);
   const w = formatWindow(rule.window);
   const sending = `${s.sending}${sel} >= ${min}`;
-  const expr = s.records === null
-    ? `${s.delivered}${sel} == 0\nand\n${sending}`
-    : `${s.delivered} == 0\nand\n(${sending} or ${s.records} == 0)`;
+  const expr =
+    s.records === null ? `${s.delivered}${sel} == 0\nand\n${sending}` : `${s.delivered} == 0\nand\n(${sending} or ${s.records} == 0)`;
   const unit = termsText(termsOf(sendingOf, 'sending records'));
   return {
     alert: alertName(rule),
@@ -184,7 +219,8 @@ function notExpressible(rule: Rule): string | null {
   if (rule.metric === 'msgRate' || rule.metric === 'capacity') {
     return `${rule.name}: needs the max-msg-rate limits of a PowerMTA config, which the metrics do not carry (tail --pmta-config and check --pmta-config judge it)`;
   }
-  if (rule.metric === 'silence' && rule.hours !== null) return `${rule.name}: sending hours in a time zone have no PromQL equal (tail --rules and check judge it)`;
+  if (rule.metric === 'silence' && rule.hours !== null)
+    return `${rule.name}: sending hours in a time zone have no PromQL equal (tail --rules and check judge it)`;
   if (rule.metric === 'silence' && rule.scope.value !== null) {
     return `${rule.name}: "no record at all" from one ${rule.scope.dim} is the absence of its series (tail --rules and check judge it)`;
   }
@@ -228,7 +264,8 @@ function dataLostAlert(): AlertingRule {
     labels: { severity: 'warning', rule: 'data-lost' },
     annotations: {
       summary: '{{ $value | humanize1024 }}B of accounting data went unread',
-      description: 'pmta-acct tail found a file that went away before it was read to its end (DATA LOST on its standard error; report --state lists the gaps).',
+      description:
+        'pmta-acct tail found a file that went away before it was read to its end (DATA LOST on its standard error; report --state lists the gaps).',
     },
   };
 }

@@ -38,7 +38,10 @@ export function runCommand(command: string, body: string, env: Readonly<Record<s
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) { resolve({ ok: true }); return; }
+      if (code === 0) {
+        resolve({ ok: true });
+        return;
+      }
       const why = timedOut ? `timed out after ${timeoutMs} ms` : signal !== null ? `killed by ${signal}` : `exit status ${code}`;
       const tail = stderr.trim() === '' ? '' : `: ${stderr.trim().split('\n').pop()}`;
       resolve({ ok: false, retry: true, reason: `${why}${tail}` });

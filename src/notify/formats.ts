@@ -24,10 +24,17 @@ interface Words {
 
 function wordsOf(p: Payload): Words {
   const v = p.verdict as { rule?: string; scope?: Record<string, string>; message?: string };
-  const scope = Object.entries(v.scope ?? {}).map(([k, x]) => `${k}=${x}`).join(', ');
+  const scope = Object.entries(v.scope ?? {})
+    .map(([k, x]) => `${k}=${x}`)
+    .join(', ');
   const rule = v.rule ?? '';
   const what = p.level === 'OK' ? 'back to OK' : p.level;
-  return { title: `${what}: ${rule}${scope === '' ? '' : ` (${scope})`}`, message: v.message ?? '', rule, scope: scope === '' ? 'all mail' : scope };
+  return {
+    title: `${what}: ${rule}${scope === '' ? '' : ` (${scope})`}`,
+    message: v.message ?? '',
+    rule,
+    scope: scope === '' ? 'all mail' : scope,
+  };
 }
 
 /** Slack's three characters to escape in text. */
@@ -42,20 +49,22 @@ function slackBody(p: Payload, link: string | null, host: string): Record<string
   const fallback = `${p.level} ${w.message}`;
   return {
     text: slackText(fallback),
-    attachments: [{
-      color: SLACK_COLOR[p.level] ?? '#5d6875',
-      fallback: slackText(fallback),
-      title: slackText(w.title),
-      ...(link === null ? {} : { title_link: link }),
-      text: slackText(w.message),
-      fields: [
-        { title: 'Level', value: slackText(`${p.previous} → ${p.level}`), short: true },
-        { title: 'Scope', value: slackText(w.scope), short: true },
-        { title: 'Rule', value: slackText(w.rule), short: true },
-        { title: 'Window end', value: slackText(p.time), short: true },
-      ],
-      footer: slackText(`pmta-acct on ${host}`),
-    }],
+    attachments: [
+      {
+        color: SLACK_COLOR[p.level] ?? '#5d6875',
+        fallback: slackText(fallback),
+        title: slackText(w.title),
+        ...(link === null ? {} : { title_link: link }),
+        text: slackText(w.message),
+        fields: [
+          { title: 'Level', value: slackText(`${p.previous} → ${p.level}`), short: true },
+          { title: 'Scope', value: slackText(w.scope), short: true },
+          { title: 'Rule', value: slackText(w.rule), short: true },
+          { title: 'Window end', value: slackText(p.time), short: true },
+        ],
+        footer: slackText(`pmta-acct on ${host}`),
+      },
+    ],
   };
 }
 
@@ -66,38 +75,43 @@ function teamsBody(p: Payload, link: string | null, host: string): Record<string
   return {
     type: 'message',
     summary: `${p.level} ${w.message}`,
-    attachments: [{
-      contentType: 'application/vnd.microsoft.card.adaptive',
-      contentUrl: null,
-      content: {
-        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-        type: 'AdaptiveCard',
-        version: '1.4',
-        body: [
-          { type: 'TextBlock', text: w.title, weight: 'Bolder', size: 'Medium', color: TEAMS_COLOR[p.level] ?? 'Default', wrap: true },
-          { type: 'TextBlock', text: w.message, wrap: true },
-          {
-            type: 'FactSet',
-            facts: [
-              { title: 'Level', value: `${p.previous} → ${p.level}` },
-              { title: 'Scope', value: w.scope },
-              { title: 'Rule', value: w.rule },
-              { title: 'Window end', value: p.time },
-              { title: 'Host', value: host },
-            ],
-          },
-        ],
-        ...(link === null ? {} : { actions: [{ type: 'Action.OpenUrl', title: 'Open', url: link }] }),
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            { type: 'TextBlock', text: w.title, weight: 'Bolder', size: 'Medium', color: TEAMS_COLOR[p.level] ?? 'Default', wrap: true },
+            { type: 'TextBlock', text: w.message, wrap: true },
+            {
+              type: 'FactSet',
+              facts: [
+                { title: 'Level', value: `${p.previous} → ${p.level}` },
+                { title: 'Scope', value: w.scope },
+                { title: 'Rule', value: w.rule },
+                { title: 'Window end', value: p.time },
+                { title: 'Host', value: host },
+              ],
+            },
+          ],
+          ...(link === null ? {} : { actions: [{ type: 'Action.OpenUrl', title: 'Open', url: link }] }),
+        },
       },
-    }],
+    ],
   };
 }
 
 /** The request body for a change in a format (`link`: --alert-link, or null). */
 export function webhookBody(format: WebhookFormat, p: Payload, link: string | null, host = hostname()): string {
   switch (format) {
-    case 'json': return `${JSON.stringify(p)}\n`;
-    case 'slack': return `${JSON.stringify(slackBody(p, link, host))}\n`;
-    case 'teams': return `${JSON.stringify(teamsBody(p, link, host))}\n`;
+    case 'json':
+      return `${JSON.stringify(p)}\n`;
+    case 'slack':
+      return `${JSON.stringify(slackBody(p, link, host))}\n`;
+    case 'teams':
+      return `${JSON.stringify(teamsBody(p, link, host))}\n`;
   }
 }

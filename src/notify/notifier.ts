@@ -43,7 +43,9 @@ function envOf(p: Payload): Record<string, string> {
     PMTA_ACCT_LEVEL: p.level,
     PMTA_ACCT_PREVIOUS: p.previous,
     PMTA_ACCT_RULE: v.rule ?? '',
-    PMTA_ACCT_SCOPE: Object.entries(v.scope ?? {}).map(([k, x]) => `${k}=${x}`).join(','),
+    PMTA_ACCT_SCOPE: Object.entries(v.scope ?? {})
+      .map(([k, x]) => `${k}=${x}`)
+      .join(','),
     PMTA_ACCT_MESSAGE: v.message ?? '',
     ...(p.link === undefined ? {} : { PMTA_ACCT_LINK: p.link }),
   };
@@ -64,13 +66,23 @@ export class Notifier {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     if (opts.command !== undefined && opts.command !== '') {
       const command = opts.command;
-      this.targets.push({ name: '--on-change', deliver: (p) => runCommand(command, webhookBody('json', p, null), envOf(p), timeoutMs), queue: [], running: null });
+      this.targets.push({
+        name: '--on-change',
+        deliver: (p) => runCommand(command, webhookBody('json', p, null), envOf(p), timeoutMs),
+        queue: [],
+        running: null,
+      });
     }
     if (opts.webhook !== undefined && opts.webhook !== '') {
       const url = checkWebhookUrl(opts.webhook);
       const userAgent = opts.userAgent ?? 'pmta-acct';
       const format = opts.webhookFormat ?? 'json';
-      this.targets.push({ name: '--webhook', deliver: (p) => postJson(url, webhookBody(format, p, p.link ?? null), { timeoutMs, userAgent }), queue: [], running: null });
+      this.targets.push({
+        name: '--webhook',
+        deliver: (p) => postJson(url, webhookBody(format, p, p.link ?? null), { timeoutMs, userAgent }),
+        queue: [],
+        running: null,
+      });
     }
   }
 
@@ -97,7 +109,9 @@ export class Notifier {
         this.counts.delivered++;
       } else {
         this.counts.failed++;
-        this.onError(`${t.name}: alert not delivered after ${out.tries} ${out.tries === 1 ? 'try' : 'tries'} (${out.reason}): ${(p.verdict as { message?: string }).message ?? ''}`);
+        this.onError(
+          `${t.name}: alert not delivered after ${out.tries} ${out.tries === 1 ? 'try' : 'tries'} (${out.reason}): ${(p.verdict as { message?: string }).message ?? ''}`,
+        );
       }
     }
     t.running = null;

@@ -2,7 +2,12 @@
 
 export type Outcome =
   | { readonly ok: true }
-  | { readonly ok: false; readonly retry: boolean; readonly reason: string; /** Server-asked wait (Retry-After), ms. */ readonly afterMs?: number };
+  | {
+      readonly ok: false;
+      readonly retry: boolean;
+      readonly reason: string;
+      /** Server-asked wait (Retry-After), ms. */ readonly afterMs?: number;
+    };
 
 export interface RetryOptions {
   /** Tries in all (the first one included). */

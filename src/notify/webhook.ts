@@ -16,7 +16,8 @@ export function checkWebhookUrl(text: string, option = '--webhook'): URL {
   } catch {
     throw new PmtaAcctError('USAGE', `${option}: '${text}' is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PmtaAcctError('USAGE', `${option}: '${text}' is not an http or https URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new PmtaAcctError('USAGE', `${option}: '${text}' is not an http or https URL`);
   return url;
 }
 

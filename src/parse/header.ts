@@ -25,4 +25,3 @@ export function makeHeader(names: readonly string[]): Header {
     key: frozen.join('\u0000'),
   };
 }
-

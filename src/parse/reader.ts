@@ -240,7 +240,12 @@ export class RecordReader {
           const errPos = words[i + 4];
           const lf = input.indexOf(LF, start);
           if (n === -SCAN_INVALID_CLOSING_QUOTE && (lf < 0 || errPos <= lf)) {
-            this.bad('INVALID_CLOSING_QUOTE', start, end, `a closing quote is followed by a character other than a comma or a line end (byte ${this.base + errPos})`);
+            this.bad(
+              'INVALID_CLOSING_QUOTE',
+              start,
+              end,
+              `a closing quote is followed by a character other than a comma or a line end (byte ${this.base + errPos})`,
+            );
           } else {
             this.bad('UNTERMINATED_QUOTE', start, end, 'a quoted field is not closed on its line; reading resumes at the next line');
           }
@@ -329,7 +334,10 @@ export class RecordReader {
     if (bytes[s0] === NUL) {
       while (s0 < end0 && bytes[s0] === NUL) s0++;
       this.problems.add({
-        code: 'NUL_BYTES', file: this.file, line: this.lineNow, byte: this.base + start,
+        code: 'NUL_BYTES',
+        file: this.file,
+        line: this.lineNow,
+        byte: this.base + start,
         message: `${s0 - start} NUL bytes skipped (bytes ${this.base + start}-${this.base + s0 - 1})`,
         excerpt: '',
       });
@@ -351,8 +359,7 @@ export class RecordReader {
     }
     const header = this.headerNow;
     if (header === undefined) {
-      this.bad('NO_HEADER', start, end,
-        'a record before any header line (PowerMTA starts every file with one; use --header to supply it)');
+      this.bad('NO_HEADER', start, end, 'a record before any header line (PowerMTA starts every file with one; use --header to supply it)');
       return;
     }
     const cols = header.names.length;
@@ -372,7 +379,11 @@ export class RecordReader {
 
   private bad(code: ProblemCode, start: number, end: number, message: string): void {
     this.problems.add({
-      code, file: this.file, line: this.lineNow, byte: this.base + start, message,
+      code,
+      file: this.file,
+      line: this.lineNow,
+      byte: this.base + start,
+      message,
       excerpt: excerpt(this.scanner.input, start, end),
     });
   }

@@ -29,7 +29,10 @@ export function parseInstant(text: string, tz: string, now: number): number {
   if (!Number.isNaN(d)) return now - d;
   const written = parseWrittenTime(text);
   if (written !== null) return written.absolute ? written.seconds : fromWallSeconds(written.seconds, tz);
-  throw new PmtaAcctError('USAGE', `'${text}' is not a time: use e.g. 2026-11-28, '2026-11-28 14:00', 2026-11-28T14:00:00Z, yesterday, today, 24h or 7d`);
+  throw new PmtaAcctError(
+    'USAGE',
+    `'${text}' is not a time: use e.g. 2026-11-28, '2026-11-28 14:00', 2026-11-28T14:00:00Z, yesterday, today, 24h or 7d`,
+  );
 }
 
 export interface TimeRange {

@@ -141,7 +141,16 @@ export function parseWrittenTime(text: string): { readonly seconds: number; read
   const s = text.trim();
   const m = SHORT.exec(s);
   // An offset needs a time before it: `2026-11-28+01:00` is not a time.
-  const full = m === null ? s : m[2] === undefined ? (m[5] === '' ? `${m[1]} 00:00:00` : s) : m[4] === undefined ? `${m[1]}${m[2]}${m[3]}:00${m[5]}` : s;
+  const full =
+    m === null
+      ? s
+      : m[2] === undefined
+        ? m[5] === ''
+          ? `${m[1]} 00:00:00`
+          : s
+        : m[4] === undefined
+          ? `${m[1]}${m[2]}${m[3]}:00${m[5]}`
+          : s;
   const seconds = parseTime(full);
   return Number.isNaN(seconds) ? null : { seconds, absolute: lastAbsolute };
 }

@@ -19,7 +19,11 @@ export function acctFilesOf(root: Block): AcctFileBlock[] {
   const out: AcctFileBlock[] = [];
   const walk = (b: Block) => {
     if (b.tag === 'acct-file' && b.args.length > 0 && !b.args[0].startsWith('|')) {
-      const moveTo = [...b.directives].reverse().find((d) => d.name === 'move-to')?.value.replace(/^"(.*)"$/, '$1') ?? null;
+      const moveTo =
+        [...b.directives]
+          .reverse()
+          .find((d) => d.name === 'move-to')
+          ?.value.replace(/^"(.*)"$/, '$1') ?? null;
       out.push({ path: b.args[0], moveTo: moveTo === '' ? null : moveTo, place: shortPlace(b.file, b.line) });
     }
     for (const c of b.blocks) walk(c);

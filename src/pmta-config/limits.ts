@@ -21,7 +21,19 @@
  */
 import type { IspMap } from '../classify/isp-map.js';
 import { readPmtaConfig, type Block } from './parse.js';
-import { appliesTo, domainsOf, holds, macrosOf, poolsOf, vmtasOf, type DomainBlock, type Pattern, type Pool, type Rate, type Vmta } from './rate-blocks.js';
+import {
+  appliesTo,
+  domainsOf,
+  holds,
+  macrosOf,
+  poolsOf,
+  vmtasOf,
+  type DomainBlock,
+  type Pattern,
+  type Pool,
+  type Rate,
+  type Vmta,
+} from './rate-blocks.js';
 
 export interface IpLimit {
   /** Attempts per hour the IP may make to the ISP. */

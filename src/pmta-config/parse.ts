@@ -53,7 +53,10 @@ function words(text: string): string[] {
 }
 
 function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const body = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }
 
@@ -113,7 +116,8 @@ class ConfigParser {
       fail(from.file, from.line, `include ${file}: cannot read it (${why})`);
     }
     if (this.reading.includes(real)) fail(from?.file ?? file, from?.line ?? 0, `include ${file}: includes itself`);
-    if (this.reading.length >= MAX_INCLUDE_DEPTH) fail(from?.file ?? file, from?.line ?? 0, `include ${file}: more than ${MAX_INCLUDE_DEPTH} levels of include`);
+    if (this.reading.length >= MAX_INCLUDE_DEPTH)
+      fail(from?.file ?? file, from?.line ?? 0, `include ${file}: more than ${MAX_INCLUDE_DEPTH} levels of include`);
     this.reading.push(real);
     const depth = this.stack.length;
     const lines = text.split(/\r?\n/);

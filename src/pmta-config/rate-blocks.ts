@@ -80,7 +80,7 @@ function cidrOf(text: string): Cidr | null {
 function inCidrs(ip: string, cidrs: readonly Cidr[]): boolean {
   if (cidrs.length === 0) return false;
   const n = ipv4(ip);
-  return n !== null && cidrs.some((c) => ((n & c.mask) >>> 0) === c.net);
+  return n !== null && cidrs.some((c) => (n & c.mask) >>> 0 === c.net);
 }
 
 function patternOf(text: string): Pattern | null {
@@ -140,7 +140,13 @@ export function macrosOf(root: Block): Map<string, string[]> {
   for (const d of root.directives) {
     if (d.name !== 'domain-macro') continue;
     const [name, ...rest] = d.value.split(/\s+/);
-    macros.set(name, rest.join(' ').split(/[\s,]+/).filter((s) => s !== ''));
+    macros.set(
+      name,
+      rest
+        .join(' ')
+        .split(/[\s,]+/)
+        .filter((s) => s !== ''),
+    );
   }
   return macros;
 }
@@ -157,7 +163,10 @@ export function domainsOf(block: Block, macros: Map<string, string[]>): DomainBl
   return block.blocks
     .filter((b) => b.tag === 'domain')
     .map((b) => ({
-      patterns: b.args.flatMap((a) => expandMacros(a, macros, b)).map(patternOf).filter((p): p is Pattern => p !== null),
+      patterns: b.args
+        .flatMap((a) => expandMacros(a, macros, b))
+        .map(patternOf)
+        .filter((p): p is Pattern => p !== null),
       rate: rateOf(b),
       sourceIp: sourceIpRatesOf(b),
     }));

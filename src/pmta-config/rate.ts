@@ -6,13 +6,27 @@
  */
 import { formatCount } from '../util/numbers.js';
 
-const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)?\s*(d|day|days|h|hr|hour|hours|m|min|mins|minute|minutes|s|sec|secs|second|seconds)$/i;
+const RATE =
+  /^(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)?\s*(d|day|days|h|hr|hour|hours|m|min|mins|minute|minutes|s|sec|secs|second|seconds)$/i;
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = {
-  d: 86400, day: 86400, days: 86400,
-  h: 3600, hr: 3600, hour: 3600, hours: 3600,
-  m: 60, min: 60, mins: 60, minute: 60, minutes: 60,
-  s: 1, sec: 1, secs: 1, second: 1, seconds: 1,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+  h: 3600,
+  hr: 3600,
+  hour: 3600,
+  hours: 3600,
+  m: 60,
+  min: 60,
+  mins: 60,
+  minute: 60,
+  minutes: 60,
+  s: 1,
+  sec: 1,
+  secs: 1,
+  second: 1,
+  seconds: 1,
 };
 
 /** Messages per hour a rate allows; Infinity for unlimited; NaN when the text is not a rate. */

@@ -28,8 +28,13 @@ export function pluginSafe(s: string): string {
 }
 
 const PERF_METRIC: Readonly<Record<Verdict['metric'], string>> = {
-  deferral: 'deferral', bounce: 'bounce', hardBounce: 'hard_bounce', complaint: 'complaint',
-  silence: 'delivered', msgRate: 'rate', capacity: 'rate',
+  deferral: 'deferral',
+  bounce: 'bounce',
+  hardBounce: 'hard_bounce',
+  complaint: 'complaint',
+  silence: 'delivered',
+  msgRate: 'rate',
+  capacity: 'rate',
 };
 
 function perfNumber(x: number): string {
@@ -47,10 +52,17 @@ function perfItem(v: Verdict, label: string): string {
   const num = (x: number | null) => (x === null ? '' : perfNumber(x));
   let fields: string[];
   switch (v.metric) {
-    case 'silence': fields = [num(v.value), v.warn === null ? '' : '1:', v.crit === null ? '' : '1:', '0']; break;
-    case 'msgRate': fields = [num(v.value), num(v.warn), num(v.crit), '0']; break;
-    case 'capacity': fields = [num(v.value), '', '', '0', num(v.limit)]; break;
-    default: fields = [`${pct(v.value)}%`, pct(v.warn), pct(v.crit), '0', '100'];
+    case 'silence':
+      fields = [num(v.value), v.warn === null ? '' : '1:', v.crit === null ? '' : '1:', '0'];
+      break;
+    case 'msgRate':
+      fields = [num(v.value), num(v.warn), num(v.crit), '0'];
+      break;
+    case 'capacity':
+      fields = [num(v.value), '', '', '0', num(v.limit)];
+      break;
+    default:
+      fields = [`${pct(v.value)}%`, pct(v.warn), pct(v.crit), '0', '100'];
   }
   while (fields.length > 1 && fields[fields.length - 1] === '') fields.pop();
   return `'${label}'=${fields.join(';')}`;
@@ -64,7 +76,11 @@ export function perfdata(s: VerdictSummary, badRecords: number): string[] {
     // INFO on a rate rule is a note (no evidence to judge), not a measurement
     .filter((v) => order.has(v.rule) && (v.level !== 'INFO' || v.metric === 'capacity'))
     .map((v) => ({ v, label: perfLabel(v) }))
-    .sort((a, b) => (order.get(a.v.rule) ?? 0) - (order.get(b.v.rule) ?? 0) || (a.label < b.label ? -1 : a.label > b.label ? 1 : a.v.window.seconds - b.v.window.seconds))
+    .sort(
+      (a, b) =>
+        (order.get(a.v.rule) ?? 0) - (order.get(b.v.rule) ?? 0) ||
+        (a.label < b.label ? -1 : a.label > b.label ? 1 : a.v.window.seconds - b.v.window.seconds),
+    )
     .map((x) => x.v);
   const labels = vs.map(perfLabel);
   const count = new Map<string, number>();
@@ -94,7 +110,11 @@ export function renderCheckText(m: ReportModel, s: VerdictSummary, opts: CheckTe
   for (const l of rest) lines.push(`${l.level}: ${pluginSafe(l.text)}`);
   const i = m.input;
   const bad = i.badRecords > 0 && i.problems.length > 0 ? ` (first: ${i.problems[0].file}:${i.problems[0].line})` : '';
-  lines.push(pluginSafe(`input: ${formatCount(i.files)} files, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad${bad}; ${verdictContext(s, m.range.tz)}`));
+  lines.push(
+    pluginSafe(
+      `input: ${formatCount(i.files)} files, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad${bad}; ${verdictContext(s, m.range.tz)}`,
+    ),
+  );
   return `${capOutput(lines, PLUGIN_OUTPUT_BYTES).join('\n')}\n`;
 }
 

@@ -17,22 +17,31 @@ export function comparisonLabel(c: Comparison, tz: string): string {
   const oldest = c.periods[c.periods.length - 1];
   if (latest === undefined || oldest === undefined) return 'nothing';
   const days = c.period.days;
-  const span = days === null
-    ? `${shortTime(oldest.since, tz)} to ${shortTime(latest.until, tz)}`
-    : oldest.since === latest.since && days === 1 ? date(latest.since, tz) : `${date(oldest.since, tz)} to ${lastDay(latest.until, tz)}`;
+  const span =
+    days === null
+      ? `${shortTime(oldest.since, tz)} to ${shortTime(latest.until, tz)}`
+      : oldest.since === latest.since && days === 1
+        ? date(latest.since, tz)
+        : `${date(oldest.since, tz)} to ${lastDay(latest.until, tz)}`;
   const found = c.periods.filter((p) => p.found).length;
   const of = c.periods.length > 1 && found < c.periods.length ? `; ${found} of ${c.periods.length} found` : '';
   if (c.mode === 'previous') {
     const what = days === 1 ? 'the previous day' : days !== null ? `the previous ${days} days` : 'the previous period';
     return `${what} (${span})`;
   }
-  const what = days === 1 ? `the median of the ${c.periods.length} previous days` : days !== null ? `the median of the ${c.periods.length} previous ${days}-day periods` : `the median of the ${c.periods.length} previous periods of the same length`;
+  const what =
+    days === 1
+      ? `the median of the ${c.periods.length} previous days`
+      : days !== null
+        ? `the median of the ${c.periods.length} previous ${days}-day periods`
+        : `the median of the ${c.periods.length} previous periods of the same length`;
   return `${what} (${span}${of})`;
 }
 
 /** One sentence for the top of a report: what changes are measured against, or why there are none. */
 export function comparisonSentence(c: Comparison, tz: string): string {
-  if (c.total === null) return `No comparison: ${c.source} has nothing for ${comparisonLabel(c, tz)}${c.notes.length > 0 ? ` (${c.notes[0]})` : ''}.`;
+  if (c.total === null)
+    return `No comparison: ${c.source} has nothing for ${comparisonLabel(c, tz)}${c.notes.length > 0 ? ` (${c.notes[0]})` : ''}.`;
   return `Changes are against ${comparisonLabel(c, tz)}, from ${c.source}.`;
 }
 

@@ -18,8 +18,13 @@ export function renderCsv(m: ReportModel, opts: { readonly terminal?: boolean } 
     ...(m.bucket === null ? [] : ['bucket']),
     ...m.by,
     ...COUNTER_NAMES,
-    'deferralRate', 'bounceRate', 'hardBounceRate', 'complaintRate',
-    'latencyP50', 'latencyP90', 'latencyP99',
+    'deferralRate',
+    'bounceRate',
+    'hardBounceRate',
+    'complaintRate',
+    'latencyP50',
+    'latencyP90',
+    'latencyP99',
   ];
   const lines = [head.map(cell).join(',')];
   for (const g of m.groups) {

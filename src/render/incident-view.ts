@@ -101,7 +101,8 @@ export function incidentLine(i: Incident, c: Clock): string {
 export function incidentContext(s: IncidentSummary, c: Clock): string {
   if (s.from === null || s.to === null) return 'no timed records: nothing judged';
   const step = s.step % 60 === 0 ? `${s.step / 60}m` : `${s.step}s`;
-  const cut = s.cut ? '; an earlier part of the period was not judged (incidents cover at most its last 7 days, and from a tail state the time it keeps at its finest grain)' : '';
+  const cut = s.cut
+    ? '; an earlier part of the period was not judged (incidents cover at most its last 7 days, and from a tail state the time it keeps at its finest grain)'
+    : '';
   return `windows ending every ${step} from ${clockTime(s.from, c)} to ${clockTime(s.to, c)} ${c.tz}${cut}`;
 }
-

@@ -37,7 +37,12 @@ export function groupJson(row: GroupRow, tz: string, withBucket: boolean, withKe
 function figuresJson(f: Figures): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const n of COUNTER_NAMES) out[n] = f[n];
-  out.rates = { deferral: round(f.deferralRate), bounce: round(f.bounceRate), hardBounce: round(f.hardBounceRate), complaint: round(f.complaintRate) };
+  out.rates = {
+    deferral: round(f.deferralRate),
+    bounce: round(f.bounceRate),
+    hardBounce: round(f.hardBounceRate),
+    complaint: round(f.complaintRate),
+  };
   out.latency = { p50: f.latencyP50, p90: f.latencyP90, p99: f.latencyP99 };
   return out;
 }
@@ -65,10 +70,22 @@ function incidentsJson(s: IncidentSummary | null, tz: string): Record<string, un
   const time = (t: number | null) => (t === null ? null : isoTime(t, tz));
   const c = s === null ? null : clockOf(s, tz);
   return {
-    incidents: s === null || c === null ? [] : s.incidents.map((i) => ({
-      level: i.level, rule: i.rule, metric: i.metric, scope: i.scope, start: isoTime(i.start, tz), end: isoTime(i.end, tz),
-      ongoing: i.ongoing, seconds: i.end - i.start, windows: i.windows, message: incidentLine(i, c), peak: verdictJson(i.peak, tz),
-    })),
+    incidents:
+      s === null || c === null
+        ? []
+        : s.incidents.map((i) => ({
+            level: i.level,
+            rule: i.rule,
+            metric: i.metric,
+            scope: i.scope,
+            start: isoTime(i.start, tz),
+            end: isoTime(i.end, tz),
+            ongoing: i.ongoing,
+            seconds: i.end - i.start,
+            windows: i.windows,
+            message: incidentLine(i, c),
+            peak: verdictJson(i.peak, tz),
+          })),
     incidentWindows: s === null ? null : { first: time(s.from), last: time(s.to), step: s.step, cut: s.cut },
   };
 }
@@ -95,9 +112,18 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
       lastEvent: time(m.input.lastEvent),
       problemCounts: m.input.problemCounts,
       problems: m.input.problems.map(problemJson),
-      ...(m.input.gaps === undefined ? {} : {
-        gaps: m.input.gaps.map((g) => ({ file: g.path, offset: g.offset, size: g.size, missing: g.missing, reason: g.reason, detected: time(g.detectedAt) })),
-      }),
+      ...(m.input.gaps === undefined
+        ? {}
+        : {
+            gaps: m.input.gaps.map((g) => ({
+              file: g.path,
+              offset: g.offset,
+              size: g.size,
+              missing: g.missing,
+              reason: g.reason,
+              detected: time(g.detectedAt),
+            })),
+          }),
     },
     status: m.verdicts ? m.verdicts.status : null,
     verdicts: m.verdicts ? m.verdicts.verdicts.map((v) => verdictJson(v, tz)) : [],

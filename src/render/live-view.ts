@@ -69,17 +69,17 @@ function rate(rules: RuleSet, kind: 'deferral' | 'hardBounce' | 'complaint', whi
 /** The columns, rates highlighted by the rules in effect. */
 function columnsFor(rules: RuleSet): readonly Column[] {
   return [
-  { head: 'Delivered', width: 10, cell: count((g) => g.counts.delivered, 'cur') },
-  { head: 'Deferred', width: 9, cell: count((g) => g.counts.deferred, 'cur') },
-  { head: 'Bounced', width: 8, cell: count((g) => g.counts.bounced, 'cur') },
-  { head: 'Hard', width: 6, cell: count((g) => g.counts.hardBounced, 'cur') },
-  { head: 'Compl', width: 6, cell: count((g) => g.counts.complaints, 'cur') },
-  { head: 'Deferral', width: 9, cell: rate(rules, 'deferral', 'cur') },
-  { head: 'Hard %', width: 7, cell: rate(rules, 'hardBounce', 'cur') },
-  { head: 'Compl %', width: 8, cell: rate(rules, 'complaint', 'cur', 3) },
-  { head: 'prev Dlv', width: 10, cell: count((g) => g.counts.delivered, 'prev') },
-  { head: 'Deferral', width: 9, cell: rate(rules, 'deferral', 'prev') },
-  { head: 'Hard %', width: 7, cell: rate(rules, 'hardBounce', 'prev') },
+    { head: 'Delivered', width: 10, cell: count((g) => g.counts.delivered, 'cur') },
+    { head: 'Deferred', width: 9, cell: count((g) => g.counts.deferred, 'cur') },
+    { head: 'Bounced', width: 8, cell: count((g) => g.counts.bounced, 'cur') },
+    { head: 'Hard', width: 6, cell: count((g) => g.counts.hardBounced, 'cur') },
+    { head: 'Compl', width: 6, cell: count((g) => g.counts.complaints, 'cur') },
+    { head: 'Deferral', width: 9, cell: rate(rules, 'deferral', 'cur') },
+    { head: 'Hard %', width: 7, cell: rate(rules, 'hardBounce', 'cur') },
+    { head: 'Compl %', width: 8, cell: rate(rules, 'complaint', 'cur', 3) },
+    { head: 'prev Dlv', width: 10, cell: count((g) => g.counts.delivered, 'prev') },
+    { head: 'Deferral', width: 9, cell: rate(rules, 'deferral', 'prev') },
+    { head: 'Hard %', width: 7, cell: rate(rules, 'hardBounce', 'prev') },
   ];
 }
 
@@ -103,9 +103,10 @@ function pad(text: string, width: number, right: boolean): string {
 function statusLines(s: LiveStatus, d: LiveData, width: number, paint: Paint): string[] {
   const head = `pmta-acct tail  ${terminalSafe(s.live)}`;
   const stats = `${formatCount(Math.round(s.rate))} rows/s  lag ${formatBytes(s.lagBytes)}  bad records ${formatCount(s.badRecords)}  records ${formatCount(s.records)}  files ${s.files}${s.paused ? '  [PAUSED]' : ''}`;
-  const span = d.current === null
-    ? 'no events counted yet'
-    : `${d.bucketSize} buckets: ${shortTime(d.current, d.tz)} (current) vs ${d.previous === null ? '-' : shortTime(d.previous, d.tz)} (previous), events up to ${s.lastEvent === null ? '-' : shortTime(s.lastEvent, d.tz)} ${d.tz}`;
+  const span =
+    d.current === null
+      ? 'no events counted yet'
+      : `${d.bucketSize} buckets: ${shortTime(d.current, d.tz)} (current) vs ${d.previous === null ? '-' : shortTime(d.previous, d.tz)} (previous), events up to ${s.lastEvent === null ? '-' : shortTime(s.lastEvent, d.tz)} ${d.tz}`;
   const keys = `view: ${MODE_LABEL[d.mode]}   keys: i ISP  p IP  v VirtualMTA  space pause  q quit`;
   const lines = [paint.bold(fit(head, width)), fit(stats, width), fit(span, width), paint.dim(fit(keys, width))];
   if (s.gaps > 0) lines.push(paint.level(fit(`DATA LOST: ${s.gaps} gap(s) reported (see report --state)`, width), 'crit'));

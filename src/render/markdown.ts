@@ -85,11 +85,17 @@ function incidents(m: ReportModel): string {
   const cmp = m.comparison === null ? null : incidentComparison(m.comparison, s.incidents.length, m.range.tz);
   const head = `## Incidents\n\n_${markdownSafe(incidentContext(s, c))}_\n\n${cmp === null ? '' : `${markdownSafe(cmp)}\n\n`}`;
   if (s.incidents.length === 0) return `${head}None: no rule was at WARN or above in any window.\n`;
-  const rows = s.incidents.map((i) => INCIDENT_COLUMNS.map((col, k) => {
-    const text = markdownSafe(col.cell(i, c));
-    return k === 0 ? `**${text}**` : text;
-  }));
-  return `${head}${table(INCIDENT_COLUMNS.map((col) => col.heading), rows, INCIDENT_COLUMNS.findIndex((col) => col.right))}\n`;
+  const rows = s.incidents.map((i) =>
+    INCIDENT_COLUMNS.map((col, k) => {
+      const text = markdownSafe(col.cell(i, c));
+      return k === 0 ? `**${text}**` : text;
+    }),
+  );
+  return `${head}${table(
+    INCIDENT_COLUMNS.map((col) => col.heading),
+    rows,
+    INCIDENT_COLUMNS.findIndex((col) => col.right),
+  )}\n`;
 }
 
 function totals(m: ReportModel): string {
@@ -113,7 +119,12 @@ function totals(m: ReportModel): string {
     row('Soft bounces', formatCount(c.softBounced), '', 'softBounced'),
     row('Complaints', formatCount(c.complaints), formatRate(r.complaint, 3), 'complaintRate'),
     row('Remote bounces (rb)', formatCount(c.remoteBounced), '', 'remoteBounced'),
-    row('Delivery latency p50 / p90 / p99', '', `${formatSeconds(lat.p50)} / ${formatSeconds(lat.p90)} / ${formatSeconds(lat.p99)}`, 'latencyP50'),
+    row(
+      'Delivery latency p50 / p90 / p99',
+      '',
+      `${formatSeconds(lat.p50)} / ${formatSeconds(lat.p90)} / ${formatSeconds(lat.p99)}`,
+      'latencyP50',
+    ),
   ];
   const labels = ['Measure', 'Count', 'Rate', ...(withChange ? ['Change'] : [])];
   return `## Totals\n\n${table(labels, rows, 1)}\n`;
@@ -123,9 +134,13 @@ function reasonTable(title: string, rows: readonly ReasonRow[], counter: 'bounce
   if (rows.length === 0) return '';
   const withDiag = rows.some((r) => r.diag !== null);
   const body = rows.map((r) => [
-    key(r.bounceCat), ...(withDiag ? [markdownSafe(r.diag ?? '')] : []), formatCount(r.counts[counter]),
+    key(r.bounceCat),
+    ...(withDiag ? [markdownSafe(r.diag ?? '')] : []),
+    formatCount(r.counts[counter]),
     total === 0 ? '-' : formatRate(r.counts[counter] / total, 1),
-    topIsps(r, counter, 3).map((i) => `${key(i.isp)} ${formatCount(i[counter])}`).join(', '),
+    topIsps(r, counter, 3)
+      .map((i) => `${key(i.isp)} ${formatCount(i[counter])}`)
+      .join(', '),
   ]);
   const labels = ['Category', ...(withDiag ? ['Reason'] : []), counter === 'bounced' ? 'Bounces' : 'Deferrals', 'Share', 'Top ISPs'];
   return `## ${title}\n\n${table(labels, body, withDiag ? 2 : 1)}\n`;
@@ -133,10 +148,15 @@ function reasonTable(title: string, rows: readonly ReasonRow[], counter: 'bounce
 
 function latency(m: ReportModel, top: number): string {
   const rows: [string, GroupRow, Figures | null | undefined][] = [['All mail', m.total, m.comparison?.total]];
-  for (const r of (m.byIsp ?? []).filter((x) => x.latency.count > 0).slice(0, top)) rows.push([key(r.key.isp), r, m.comparison?.isp.get(r.key.isp)]);
-  const body = rows.map(([name, r, base]) => [name, formatCount(r.latency.count),
-    `${formatSeconds(r.latency.p50)}${chg('latencyP50', r.latency.p50, base)}`, `${formatSeconds(r.latency.p90)}${chg('latencyP90', r.latency.p90, base)}`,
-    `${formatSeconds(r.latency.p99)}${chg('latencyP99', r.latency.p99, base)}`]);
+  for (const r of (m.byIsp ?? []).filter((x) => x.latency.count > 0).slice(0, top))
+    rows.push([key(r.key.isp), r, m.comparison?.isp.get(r.key.isp)]);
+  const body = rows.map(([name, r, base]) => [
+    name,
+    formatCount(r.latency.count),
+    `${formatSeconds(r.latency.p50)}${chg('latencyP50', r.latency.p50, base)}`,
+    `${formatSeconds(r.latency.p90)}${chg('latencyP90', r.latency.p90, base)}`,
+    `${formatSeconds(r.latency.p99)}${chg('latencyP99', r.latency.p99, base)}`,
+  ]);
   return `## Delivery latency\n\n${table(['Scope', 'Deliveries', 'p50', 'p90', 'p99'], body, 1)}\n`;
 }
 
@@ -145,9 +165,13 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   const rules = m.rules ?? BUILT_IN;
   const out: string[] = [];
   out.push('# PowerMTA accounting report\n');
-  const span = i.firstEvent !== null && i.lastEvent !== null
-    ? ` Events from ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} (${m.range.tz}).` : '';
-  out.push(`${formatCount(i.files)} files, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`);
+  const span =
+    i.firstEvent !== null && i.lastEvent !== null
+      ? ` Events from ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} (${m.range.tz}).`
+      : '';
+  out.push(
+    `${formatCount(i.files)} files, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`,
+  );
   if (m.comparison !== null) out.push(`${markdownSafe(comparisonSentence(m.comparison, m.range.tz))}\n`);
   out.push(verdicts(m));
   out.push(incidents(m));
@@ -155,10 +179,15 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   const tl = timelineOf(m);
   const points = tl === null ? null : ispPoints(m, tl);
   const trend = points === null ? undefined : (r: GroupRow) => textSparkline((points.get(r.key.isp ?? '') ?? []).map(attemptsOf));
-  if (m.byIsp) out.push(section({ title: 'By ISP', rows: m.byIsp, dims: ['isp'], labels: ['ISP'], top, rules, baseline: m.comparison?.isp, trend }));
-  if (m.byIp) out.push(section({ title: 'By sending IP', rows: m.byIp, dims: ['ip'], labels: ['Sending IP'], top, rules, baseline: m.comparison?.ip }));
+  if (m.byIsp)
+    out.push(section({ title: 'By ISP', rows: m.byIsp, dims: ['isp'], labels: ['ISP'], top, rules, baseline: m.comparison?.isp, trend }));
+  if (m.byIp)
+    out.push(
+      section({ title: 'By sending IP', rows: m.byIp, dims: ['ip'], labels: ['Sending IP'], top, rules, baseline: m.comparison?.ip }),
+    );
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
-  if (m.by.length > 0 && !plain) out.push(section({ title: `By ${m.by.map(label).join(' and ')}`, rows: m.byKey, dims: m.by, labels: m.by.map(label), top, rules }));
+  if (m.by.length > 0 && !plain)
+    out.push(section({ title: `By ${m.by.map(label).join(' and ')}`, rows: m.byKey, dims: m.by, labels: m.by.map(label), top, rules }));
   const bars = volumeBars(m);
   // An indented code block (not a fence, which a Markdown document quoting this one would have to
   // nest): mail and chat clients keep the bars aligned in monospace.
@@ -193,11 +222,13 @@ export function renderGroupsMarkdown(m: ReportModel, headline: string, where: st
   }
   if (m.groups.length === 0) return `${[...out, '_No matching records._'].join('\n')}\n`;
   const labels = [...(bucketed ? ['Bucket'] : []), ...m.by.map(label)];
-  const rows = m.groups.slice(0, top).map((r) => [
-    ...(bucketed ? [r.bucket === null ? '(no time)' : shortTime(r.bucket, m.range.tz)] : []),
-    ...m.by.map((d) => key(r.key[d])),
-    ...cells(r, rules),
-  ]);
+  const rows = m.groups
+    .slice(0, top)
+    .map((r) => [
+      ...(bucketed ? [r.bucket === null ? '(no time)' : shortTime(r.bucket, m.range.tz)] : []),
+      ...m.by.map((d) => key(r.key[d])),
+      ...cells(r, rules),
+    ]);
   out.push(table([...labels, ...GROUP_HEADS], rows, labels.length));
   const hidden = m.groups.length - rows.length + m.omittedKeys;
   if (hidden > 0) out.push(`\n_${formatCount(hidden)} more not shown._`);

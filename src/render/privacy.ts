@@ -25,7 +25,12 @@ function row(r: GroupRow): GroupRow {
 const rows = (list: readonly GroupRow[]) => list.map(row);
 
 function reason(r: ReasonRow): ReasonRow {
-  return { ...r, bounceCat: redactAddresses(r.bounceCat), diag: r.diag === null ? null : redactAddresses(r.diag), isps: r.isps.map((i) => ({ ...i, isp: redactAddresses(i.isp) })) };
+  return {
+    ...r,
+    bounceCat: redactAddresses(r.bounceCat),
+    diag: r.diag === null ? null : redactAddresses(r.diag),
+    isps: r.isps.map((i) => ({ ...i, isp: redactAddresses(i.isp) })),
+  };
 }
 
 function problem(p: Problem): Problem {
@@ -33,7 +38,11 @@ function problem(p: Problem): Problem {
 }
 
 function verdict<V extends ReportVerdict>(v: V): V {
-  return { ...v, scope: Object.fromEntries(Object.entries(v.scope).map(([k, x]) => [k, redactAddresses(x)])), message: redactAddresses(v.message) };
+  return {
+    ...v,
+    scope: Object.fromEntries(Object.entries(v.scope).map(([k, x]) => [k, redactAddresses(x)])),
+    message: redactAddresses(v.message),
+  };
 }
 
 export function redactModel(m: ReportModel): ReportModel {

@@ -43,7 +43,11 @@ const FAMILIES: readonly Family[] = [
 ];
 const PER_KEY = 9;
 
-const QUANTILES = [['0.5', 'p50'], ['0.9', 'p90'], ['0.99', 'p99']] as const;
+const QUANTILES = [
+  ['0.5', 'p50'],
+  ['0.9', 'p90'],
+  ['0.99', 'p99'],
+] as const;
 
 /** A label value in the exposition format: backslash, double quote and line feed escaped. */
 export function labelValue(v: string): string {
@@ -51,7 +55,9 @@ export function labelValue(v: string): string {
 }
 
 function sample(name: string, labels: Record<string, string>, v: number): string {
-  const l = Object.entries(labels).map(([k, x]) => `${k}="${labelValue(x)}"`).join(',');
+  const l = Object.entries(labels)
+    .map(([k, x]) => `${k}="${labelValue(x)}"`)
+    .join(',');
   return `${name}${l === '' ? '' : `{${l}}`} ${Number.isInteger(v) ? v : Number(v.toPrecision(10))}`;
 }
 
@@ -77,7 +83,8 @@ export interface PromOptions {
 
 export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
   const out: string[] = [];
-  const one = (name: string, help: string, v: number | null) => out.push(...family(`${P}_${name}`, help, v === null ? [] : [sample(`${P}_${name}`, {}, v)]));
+  const one = (name: string, help: string, v: number | null) =>
+    out.push(...family(`${P}_${name}`, help, v === null ? [] : [sample(`${P}_${name}`, {}, v)]));
   if (m.range.since !== null) one('period_start_timestamp_seconds', 'Start of the report period (--since)', m.range.since);
   if (m.range.until !== null) one('period_end_timestamp_seconds', 'End of the report period (--until, exclusive)', m.range.until);
   one('first_event_timestamp_seconds', 'Earliest event time counted', m.input.firstEvent);
@@ -91,7 +98,10 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
   out.push(...latency(`${P}_delivery_latency_seconds`, [[{}, m.total]]));
   const isps = (m.byIsp ?? []).filter((r) => r.key.isp !== '' && r.key.isp !== undefined).slice(0, opts.top ?? Number.POSITIVE_INFINITY);
   const ips = (m.byIp ?? []).filter((r) => r.key.ip !== undefined && isIP(r.key.ip) !== 0).slice(0, opts.top ?? 1000);
-  for (const [level, label, rows] of [['isp', 'isp', isps], ['ip', 'source_ip', ips]] as const) {
+  for (const [level, label, rows] of [
+    ['isp', 'isp', isps],
+    ['ip', 'source_ip', ips],
+  ] as const) {
     for (const f of FAMILIES.slice(0, PER_KEY)) {
       const name = `${P}_${level}_${f.name}`;
       const lines = rows.flatMap((r) => {
@@ -101,7 +111,12 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
       out.push(...family(name, `${f.help}, per ${level === 'isp' ? 'ISP' : 'sending IP'}, over the report period`, lines));
     }
   }
-  out.push(...latency(`${P}_isp_delivery_latency_seconds`, isps.filter((r) => r.latency.count > 0).map((r) => [{ isp: r.key.isp }, r])));
+  out.push(
+    ...latency(
+      `${P}_isp_delivery_latency_seconds`,
+      isps.filter((r) => r.latency.count > 0).map((r) => [{ isp: r.key.isp }, r]),
+    ),
+  );
   if (m.verdicts !== null && m.verdicts !== undefined) {
     const name = `${P}_verdict_level`;
     const lines = m.verdicts.verdicts.map((v) => sample(name, { rule: v.rule, scope: scopeText(v.scope) }, severity(v.level)));
@@ -111,7 +126,11 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
   const incidents = m.incidents?.incidents;
   if (incidents !== undefined) {
     one('incidents', 'Incidents during the report period: runs of windows at WARN or above of one rule and scope', incidents.length);
-    one('incident_seconds', 'Seconds of incidents during the report period, added up', incidents.reduce((n, i) => n + (i.end - i.start), 0));
+    one(
+      'incident_seconds',
+      'Seconds of incidents during the report period, added up',
+      incidents.reduce((n, i) => n + (i.end - i.start), 0),
+    );
     const by = new Map<string, { rule: string; level: string; n: number }>();
     for (const i of incidents) {
       const k = `${i.rule}\u0000${i.level}`;
@@ -120,7 +139,13 @@ export function renderProm(m: ReportModel, opts: PromOptions = {}): string {
       by.set(k, e);
     }
     const name = `${P}_rule_incidents`;
-    out.push(...family(name, 'Incidents during the report period per rule and worst level reached', [...by.values()].map((e) => sample(name, { rule: e.rule, level: e.level }, e.n))));
+    out.push(
+      ...family(
+        name,
+        'Incidents during the report period per rule and worst level reached',
+        [...by.values()].map((e) => sample(name, { rule: e.rule, level: e.level }, e.n)),
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
 }

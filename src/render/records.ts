@@ -53,16 +53,25 @@ export class RecordRenderer {
   private count = 0;
 
   /** `terminal`: the output is a terminal, so CSV cells have their controls escaped as the table's. */
-  constructor(readonly format: RecordFormat, private readonly terminal = false) {}
+  constructor(
+    readonly format: RecordFormat,
+    private readonly terminal = false,
+  ) {}
 
   /** Text before the first record. */
   begin(columns: readonly string[], where: string | null): string {
     this.columns = [...columns];
     switch (this.format) {
-      case 'csv': return `${this.columns.map((c) => csvCell(c, this.terminal)).join(',')}\r\n`;
-      case 'json': return jsonSafe(`{"version":${RECORDS_JSON_VERSION},"where":${JSON.stringify(where)},"columns":${JSON.stringify(this.columns)},"records":[`);
-      case 'md': return `| ${this.columns.map(markdownSafe).join(' | ')} |\n|${this.columns.map(() => ' --- |').join('')}\n`;
-      default: return '';
+      case 'csv':
+        return `${this.columns.map((c) => csvCell(c, this.terminal)).join(',')}\r\n`;
+      case 'json':
+        return jsonSafe(
+          `{"version":${RECORDS_JSON_VERSION},"where":${JSON.stringify(where)},"columns":${JSON.stringify(this.columns)},"records":[`,
+        );
+      case 'md':
+        return `| ${this.columns.map(markdownSafe).join(' | ')} |\n|${this.columns.map(() => ' --- |').join('')}\n`;
+      default:
+        return '';
     }
   }
 
@@ -70,10 +79,14 @@ export class RecordRenderer {
   row(cells: readonly Cell[]): string {
     this.count++;
     switch (this.format) {
-      case 'csv': return `${cells.map((c) => csvCell(typeof c === 'boolean' ? String(c) : c, this.terminal)).join(',')}\r\n`;
-      case 'ndjson': return `${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}\n`;
-      case 'json': return `${this.count === 1 ? '\n' : ',\n'}${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}`;
-      case 'md': return `| ${cells.map((c) => (c === null ? '' : markdownSafe(String(c)))).join(' | ')} |\n`;
+      case 'csv':
+        return `${cells.map((c) => csvCell(typeof c === 'boolean' ? String(c) : c, this.terminal)).join(',')}\r\n`;
+      case 'ndjson':
+        return `${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}\n`;
+      case 'json':
+        return `${this.count === 1 ? '\n' : ',\n'}${jsonSafe(JSON.stringify(objectOf(this.columns, cells)))}`;
+      case 'md':
+        return `| ${cells.map((c) => (c === null ? '' : markdownSafe(String(c)))).join(' | ')} |\n`;
       case 'table':
         this.rows.push(cells.map(tableCell));
         return '';
@@ -88,7 +101,11 @@ export class RecordRenderer {
         return '';
       case 'json': {
         const input = {
-          files: s.files, pruned: s.pruned, records: s.records, matched: s.matched, badRecords: s.badRecords,
+          files: s.files,
+          pruned: s.pruned,
+          records: s.records,
+          matched: s.matched,
+          badRecords: s.badRecords,
           problems: s.problems.map((p) => ({ code: p.code, file: p.file, line: p.line, byte: p.byte, message: p.message })),
         };
         return jsonSafe(`${this.count > 0 ? '\n' : ''}],"limited":${s.limited},"input":${JSON.stringify(input)}}\n`);
@@ -103,7 +120,9 @@ export class RecordRenderer {
         for (const r of this.rows) t.push(r);
         const what = `${formatCount(s.matched)} matching record${s.matched === 1 ? '' : 's'}`;
         const read = `${formatCount(s.records)} read in ${formatCount(s.files)} file${s.files === 1 ? '' : 's'}${s.pruned > 0 ? ` (${formatCount(s.pruned)} skipped by name)` : ''}`;
-        const stop = s.limited ? `; stopped at --limit ${formatCount(s.limit ?? s.matched)} (use --limit, or --format csv or ndjson for all)` : '';
+        const stop = s.limited
+          ? `; stopped at --limit ${formatCount(s.limit ?? s.matched)} (use --limit, or --format csv or ndjson for all)`
+          : '';
         const body = this.count > 0 ? `${t.toString()}\n` : '';
         return `${body}${what}, ${read}${stop}\n`;
       }

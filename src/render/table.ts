@@ -58,7 +58,15 @@ function keyCell(v: string): string {
   return v === '' ? '(none)' : terminalSafe(v);
 }
 
-function section(title: string, rows: readonly GroupRow[], dims: readonly string[], labels: readonly string[], paint: Paint, top: number, rules: RuleSet): string {
+function section(
+  title: string,
+  rows: readonly GroupRow[],
+  dims: readonly string[],
+  labels: readonly string[],
+  paint: Paint,
+  top: number,
+  rules: RuleSet,
+): string {
   if (rows.length === 0) return '';
   const t = makeTable([...labels, ...GROUP_HEADS]);
   for (const row of rows.slice(0, top)) t.push([...dims.map((d) => keyCell(row.key[d] ?? '')), ...numberCells(row, paint, rules)]);
@@ -66,12 +74,12 @@ function section(title: string, rows: readonly GroupRow[], dims: readonly string
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
 }
 
-
 function headline(m: ReportModel): string {
   const i = m.input;
-  const span = i.firstEvent !== null && i.lastEvent !== null
-    ? `, events ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} ${m.range.tz}`
-    : '';
+  const span =
+    i.firstEvent !== null && i.lastEvent !== null
+      ? `, events ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} ${m.range.tz}`
+      : '';
   const bad = i.badRecords > 0 ? ` (${formatCount(i.badRecords)} bad)` : '';
   return `pmta-acct report: ${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records${bad}${span}`;
 }
@@ -90,13 +98,31 @@ function totals(m: ReportModel, paint: Paint, rules: RuleSet): string {
     { Deferred: [formatCount(c.deferred), `rate ${paint.level(formatRate(m.total.rates.deferral), lv.deferral)}`, ...chg('deferralRate')] },
     { 'Queue deferrals (tq)': [formatCount(c.queueDeferred), '', ...chg('queueDeferred')] },
     { Bounced: [formatCount(c.bounced), `rate ${paint.level(formatRate(m.total.rates.bounce), lv.bounce)}`, ...chg('bounceRate')] },
-    { '  hard': [formatCount(c.hardBounced), `rate ${paint.level(formatRate(m.total.rates.hardBounce), lv.hardBounce)}`, ...chg('hardBounceRate')] },
+    {
+      '  hard': [
+        formatCount(c.hardBounced),
+        `rate ${paint.level(formatRate(m.total.rates.hardBounce), lv.hardBounce)}`,
+        ...chg('hardBounceRate'),
+      ],
+    },
     { '  soft': [formatCount(c.softBounced), '', ...chg('softBounced')] },
-    { Complaints: [formatCount(c.complaints), `rate ${paint.level(formatRate(m.total.rates.complaint, 3), lv.complaint)}`, ...chg('complaintRate')] },
+    {
+      Complaints: [
+        formatCount(c.complaints),
+        `rate ${paint.level(formatRate(m.total.rates.complaint, 3), lv.complaint)}`,
+        ...chg('complaintRate'),
+      ],
+    },
     { 'Remote bounces (rb)': [formatCount(c.remoteBounced), '', ...chg('remoteBounced')] },
     { 'Remote status (rs)': [formatCount(c.remoteStatus), '', ...chg('remoteStatus')] },
     { 'Received (r)': [formatCount(c.received), '', ...chg('received')] },
-    { 'Delivery latency': [`p50 ${formatSeconds(m.total.latency.p50)}`, `p90 ${formatSeconds(m.total.latency.p90)}  p99 ${formatSeconds(m.total.latency.p99)}`, ...chg('latencyP50')] },
+    {
+      'Delivery latency': [
+        `p50 ${formatSeconds(m.total.latency.p50)}`,
+        `p90 ${formatSeconds(m.total.latency.p90)}  p99 ${formatSeconds(m.total.latency.p99)}`,
+        ...chg('latencyP50'),
+      ],
+    },
   );
   const cmp = m.comparison === null ? '' : `${terminalSafe(comparisonSentence(m.comparison, m.range.tz))}\n`;
   return `${paint.bold('Totals')}\n${cmp}${t.toString()}\n`;
@@ -107,10 +133,13 @@ function inputNotes(m: ReportModel): string {
   const notes: string[] = [];
   if (i.filtered > 0) notes.push(`${formatCount(i.filtered)} records outside the time range were not counted.`);
   if (i.untimed > 0) notes.push(`${formatCount(i.untimed)} records have no time column and were left out of the time range.`);
-  for (const [type, n] of Object.entries(i.unknownTypes)) notes.push(`${formatCount(n)} records of unknown type '${terminalSafe(type)}' were not counted.`);
+  for (const [type, n] of Object.entries(i.unknownTypes))
+    notes.push(`${formatCount(n)} records of unknown type '${terminalSafe(type)}' were not counted.`);
   for (const g of i.gaps ?? []) notes.push(`DATA LOST: ${terminalSafe(g.path)}: ${terminalSafe(g.reason)}`);
   if (i.badRecords > 0 || i.warnings > 0) {
-    const codes = Object.entries(i.problemCounts).map(([code, n]) => `${code} ${formatCount(n ?? 0)}`).join(', ');
+    const codes = Object.entries(i.problemCounts)
+      .map(([code, n]) => `${code} ${formatCount(n ?? 0)}`)
+      .join(', ');
     notes.push(`${formatCount(i.badRecords)} bad records, ${formatCount(i.warnings)} warnings (${codes}); the first:`);
     for (const p of i.problems.slice(0, 5)) notes.push(`  ${terminalSafe(formatProblem(p))}`);
   }
@@ -142,10 +171,12 @@ function incidents(m: ReportModel, paint: Paint): string {
     colAligns: INCIDENT_COLUMNS.map((col) => (col.right ? 'right' : 'left')),
   });
   for (const i of s.incidents) {
-    t.push(INCIDENT_COLUMNS.map((col, k) => {
-      const text = terminalSafe(col.cell(i, c));
-      return k === 0 ? paint.level(text, LEVEL_PAINT[i.level] ?? 'ok') : text;
-    }));
+    t.push(
+      INCIDENT_COLUMNS.map((col, k) => {
+        const text = terminalSafe(col.cell(i, c));
+        return k === 0 ? paint.level(text, LEVEL_PAINT[i.level] ?? 'ok') : text;
+      }),
+    );
   }
   return `${title}\n${t.toString()}\n`;
 }
@@ -166,7 +197,8 @@ function totalLine(m: ReportModel): string {
   add(c.remoteStatus, 'remote status');
   add(c.received, 'received');
   const l = m.total.latency;
-  const latency = l.count > 0 ? `; delivery latency p50 ${formatSeconds(l.p50)}, p90 ${formatSeconds(l.p90)}, p99 ${formatSeconds(l.p99)}` : '';
+  const latency =
+    l.count > 0 ? `; delivery latency p50 ${formatSeconds(l.p50)}, p90 ${formatSeconds(l.p90)}, p99 ${formatSeconds(l.p99)}` : '';
   return `Total: ${parts.length > 0 ? parts.join(', ') : 'nothing'}${latency}\n`;
 }
 
@@ -175,16 +207,24 @@ function groupsSection(m: ReportModel, paint: Paint, top: number, rules: RuleSet
   if (m.groups.length === 0) return `${paint.bold('No matching records.')}\n`;
   const bucketed = m.bucket !== null;
   const labels = [...(bucketed ? ['Bucket'] : []), ...m.by.map(label)];
-  const rows = m.groups.slice(0, top).map((row) => [
-    ...(bucketed ? [row.bucket === null ? '(no time)' : shortTime(row.bucket, m.range.tz)] : []),
-    ...m.by.map((d) => keyCell(row.key[d] ?? '')),
-  ]);
+  const rows = m.groups
+    .slice(0, top)
+    .map((row) => [
+      ...(bucketed ? [row.bucket === null ? '(no time)' : shortTime(row.bucket, m.range.tz)] : []),
+      ...m.by.map((d) => keyCell(row.key[d] ?? '')),
+    ]);
   const widths = labels.map((_, i) => (rows.some((r) => r[i].length > WRAP_KEY) ? WRAP_KEY + 2 : null));
   const t = makeTable([...labels, ...GROUP_HEADS], widths);
   m.groups.slice(0, top).forEach((row, i) => t.push([...rows[i], ...numberCells(row, paint, rules)]));
-  const title = m.by.length === 0 ? `Every ${m.bucket} (${m.range.tz})` : `By ${[...(bucketed ? [`${m.bucket} bucket`] : []), ...m.by.map(label)].join(' and ')}`;
+  const title =
+    m.by.length === 0
+      ? `Every ${m.bucket} (${m.range.tz})`
+      : `By ${[...(bucketed ? [`${m.bucket} bucket`] : []), ...m.by.map(label)].join(' and ')}`;
   const hidden = m.groups.length - Math.min(top, m.groups.length);
-  const more = hidden > 0 || m.omittedKeys > 0 ? `\n  ... ${hidden > 0 ? `${hidden} more rows` : `${m.omittedKeys} more keys`} (use --top or --format json)` : '';
+  const more =
+    hidden > 0 || m.omittedKeys > 0
+      ? `\n  ... ${hidden > 0 ? `${hidden} more rows` : `${m.omittedKeys} more keys`} (use --top or --format json)`
+      : '';
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
 }
 

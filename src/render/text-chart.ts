@@ -75,7 +75,10 @@ export function volumeBars(m: ReportModel, opts: BarChartOptions = {}): { title:
   const countWidth = Math.max(...bars.map((b) => formatCount(b.delivered + b.deferred + b.bounced).length));
   const lines = bars.map((b) => {
     const [d, t, x] = segments(b, max, width);
-    const bar = BAR_CHARS.delivered.repeat(d) + paint.level(BAR_CHARS.deferred.repeat(t), t > 0 ? 'warn' : 'ok') + paint.level(BAR_CHARS.bounced.repeat(x), x > 0 ? 'crit' : 'ok');
+    const bar =
+      BAR_CHARS.delivered.repeat(d) +
+      paint.level(BAR_CHARS.deferred.repeat(t), t > 0 ? 'warn' : 'ok') +
+      paint.level(BAR_CHARS.bounced.repeat(x), x > 0 ? 'crit' : 'ok');
     const attempts = b.delivered + b.deferred + b.bounced;
     const deferral = attempts === 0 ? null : b.deferred / attempts;
     const bounce = b.delivered + b.bounced === 0 ? null : b.bounced / (b.delivered + b.bounced);

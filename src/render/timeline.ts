@@ -24,14 +24,15 @@ export interface Timeline {
 export function timelineOf(m: ReportModel): Timeline | null {
   if (m.seriesBucket === null || m.series.length === 0) return null;
   const b = makeBucketing(m.seriesBucket, m.range.tz);
-  const first = m.range.since === null ? m.series[0].bucket ?? 0 : b.start(m.range.since);
+  const first = m.range.since === null ? (m.series[0].bucket ?? 0) : b.start(m.range.since);
   const lastRow = m.series[m.series.length - 1].bucket ?? first;
   const end = m.range.until === null ? b.next(lastRow) : m.range.until;
   const all: number[] = [];
   for (let t = first; t < end && all.length < 100_000; t = b.next(t)) all.push(t);
   const step = Math.max(1, Math.ceil(all.length / MAX_POINTS));
   const starts = all.filter((_, i) => i % step === 0);
-  const oneDay = starts.length > 0 && shortTime(starts[0], m.range.tz).slice(0, 10) === shortTime(starts[starts.length - 1], m.range.tz).slice(0, 10);
+  const oneDay =
+    starts.length > 0 && shortTime(starts[0], m.range.tz).slice(0, 10) === shortTime(starts[starts.length - 1], m.range.tz).slice(0, 10);
   const daily = m.seriesBucket === '1d';
   const labels = starts.map((t) => {
     const s = shortTime(t, m.range.tz);
@@ -68,4 +69,3 @@ export function ispPoints(m: ReportModel, tl: Timeline): Map<string, Counts[]> {
   }
   return new Map([...rowsOf.entries()].map(([isp, rows]) => [isp, perPoint(rows, tl)]));
 }
-

@@ -75,10 +75,14 @@ export type RateName = (typeof RATE_NAMES)[number];
 /** Numerator and denominator of a rate: the one definition of every rate (tables and verdicts). */
 export function rateParts(name: RateName, c: Counts): readonly [num: number, den: number] {
   switch (name) {
-    case 'deferral': return [c.deferred, c.delivered + c.bounced + c.deferred];
-    case 'bounce': return [c.bounced, c.delivered + c.bounced];
-    case 'hardBounce': return [c.hardBounced, c.delivered + c.bounced];
-    case 'complaint': return [c.complaints, c.delivered];
+    case 'deferral':
+      return [c.deferred, c.delivered + c.bounced + c.deferred];
+    case 'bounce':
+      return [c.bounced, c.delivered + c.bounced];
+    case 'hardBounce':
+      return [c.hardBounced, c.delivered + c.bounced];
+    case 'complaint':
+      return [c.complaints, c.delivered];
   }
 }
 

@@ -50,5 +50,10 @@ export function regroup(
  */
 export function keepBucketsFrom(src: Rollup, from: number): Rollup {
   if (src.bucketStarts.every((s) => s >= from)) return src;
-  return regroup(src, src.dims, (s) => s, (s) => s >= from);
+  return regroup(
+    src,
+    src.dims,
+    (s) => s,
+    (s) => s >= from,
+  );
 }

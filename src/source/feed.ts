@@ -157,7 +157,11 @@ export function endDamaged(err: unknown, reader: RecordReader, problems: Problem
   if (err instanceof Error && 'code' in err && err.code === 'BAD_RECORD') throw err;
   reader.finish();
   problems.add({
-    code: 'CORRUPT_INPUT', file: reader.file, line: reader.line, byte: reader.offset,
-    message: `the input ends early or is damaged (${messageOf(err)}); records up to here are ${kept}`, excerpt: '',
+    code: 'CORRUPT_INPUT',
+    file: reader.file,
+    line: reader.line,
+    byte: reader.offset,
+    message: `the input ends early or is damaged (${messageOf(err)}); records up to here are ${kept}`,
+    excerpt: '',
   });
 }

@@ -167,4 +167,3 @@ export function gzipHasMore(path: string, offset: number): boolean {
     return true;
   }
 }
-

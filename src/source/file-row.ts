@@ -73,10 +73,33 @@ function set(row: FileRow, fields: Partial<Fields>): void {
 }
 
 /** A file seen for the first time (or as it is now, for --from end: `at` is where it stands). */
-export function newRow(path: string, key: FileKey, gz: boolean, state: FileState, now: number, at: Partial<RowPosition & { fp: string | null; size: number }> = {}): FileRow {
+export function newRow(
+  path: string,
+  key: FileKey,
+  gz: boolean,
+  state: FileState,
+  now: number,
+  at: Partial<RowPosition & { fp: string | null; size: number }> = {},
+): FileRow {
   return {
-    id: 0, dev: key.dev, ino: key.ino, fp: null, path, gz, state, offset: 0, line: 1, size: 0,
-    header: null, headerOffset: null, tailLen: 0, tailHash: null, firstSeen: now, lastChange: now, goneAt: null, ...at,
+    id: 0,
+    dev: key.dev,
+    ino: key.ino,
+    fp: null,
+    path,
+    gz,
+    state,
+    offset: 0,
+    line: 1,
+    size: 0,
+    header: null,
+    headerOffset: null,
+    tailLen: 0,
+    tailHash: null,
+    firstSeen: now,
+    lastChange: now,
+    goneAt: null,
+    ...at,
   };
 }
 
@@ -165,15 +188,24 @@ export function lossReason(row: FileRow): string | null {
   const unread = row.state === 'live' || row.state === 'rotated' || (row.state === 'drained' && row.offset < row.size);
   if (!unread) return null;
   const missing = Math.max(0, row.size - row.offset);
-  const what = missing > 0 ? `${missing} bytes after offset ${row.offset} (and anything written later)` : `anything written after offset ${row.offset}, the size last seen,`;
+  const what =
+    missing > 0
+      ? `${missing} bytes after offset ${row.offset} (and anything written later)`
+      : `anything written after offset ${row.offset}, the size last seen,`;
   return `went away while pmta-acct was not running, before it was read to its end: ${what} was never counted`;
 }
 
 /** The gap a row leaves behind when it goes away unread (`now`: wall seconds). */
 export function gapOf(row: FileRow, reason: string, now: number): Gap {
   return {
-    path: row.path, dev: row.dev, ino: row.ino, offset: row.offset, size: row.size,
-    missing: Math.max(0, row.size - row.offset), reason, detectedAt: now,
+    path: row.path,
+    dev: row.dev,
+    ino: row.ino,
+    offset: row.offset,
+    size: row.size,
+    missing: Math.max(0, row.size - row.offset),
+    reason,
+    detectedAt: now,
   };
 }
 
@@ -197,9 +229,7 @@ export interface SeenFile {
  * `rows` are searched in order; key matches consider only rows not gone (a gone row's inode may
  * be reused), content matches any row.
  */
-export type Identity =
-  | { readonly kind: 'same' | 'moved' | 'rewritten'; readonly row: FileRow }
-  | { readonly kind: 'new' };
+export type Identity = { readonly kind: 'same' | 'moved' | 'rewritten'; readonly row: FileRow } | { readonly kind: 'new' };
 
 export function identify(file: SeenFile, rows: readonly FileRow[], live: string): Identity {
   const byKey = rows.find((r) => r.state !== 'gone' && sameKey(r, file.key));

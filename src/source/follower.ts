@@ -61,7 +61,9 @@ export class Follower {
 
   private sortFiles(): void {
     const layout = this.opts.layout;
-    this.active.sort((a, b) => (a.role === b.role ? comparePaths(layout, a.row.path, b.row.path) || a.row.id - b.row.id : a.role === 'live' ? 1 : -1));
+    this.active.sort((a, b) =>
+      a.role === b.role ? comparePaths(layout, a.row.path, b.row.path) || a.row.id - b.row.id : a.role === 'live' ? 1 : -1,
+    );
   }
 
   /** Set up from the stored rows (a state exists) or from nothing (`from` says where to start). */
@@ -229,8 +231,9 @@ export class Follower {
 
   /** Path of the newest rotated file known (by PowerMTA's order), or null. */
   newestRotated(): string | null {
-    const paths = [...this.closed.paths(), ...this.active.filter((f) => f.role === 'rotated').map((f) => f.row.path)]
-      .filter((p) => p !== this.opts.layout.live);
+    const paths = [...this.closed.paths(), ...this.active.filter((f) => f.role === 'rotated').map((f) => f.row.path)].filter(
+      (p) => p !== this.opts.layout.live,
+    );
     paths.sort((a, b) => comparePaths(this.opts.layout, a, b));
     return paths.length === 0 ? null : paths[paths.length - 1];
   }
@@ -238,7 +241,9 @@ export class Follower {
   private readFile(f: TrackedFile, budget: number): void {
     const change = f.changedUnderneath();
     if (change !== null) {
-      this.hooks.notice(`${f.row.path}: ${change === 'truncated' ? 'truncated' : 'rewritten (the bytes before the committed offset changed)'}; reading it from the start`);
+      this.hooks.notice(
+        `${f.row.path}: ${change === 'truncated' ? 'truncated' : 'rewritten (the bytes before the committed offset changed)'}; reading it from the start`,
+      );
       const snapshot = f.snapshot();
       if (snapshot !== null) this.closed.add(snapshot);
       f.restart();

@@ -38,7 +38,7 @@ function fileEntry(path: string, size: number): InputFile {
 }
 
 function errnoOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err).code) : '';
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
 }
 
 /**
@@ -60,7 +60,9 @@ function isFileEntry(dir: string, e: Dirent): boolean {
 /** Files in a directory that look like accounting files: *.csv (and .txt/.log), gzipped or not, or rotated names. */
 export function listDirectory(dir: string): string[] {
   const names = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && (ACCOUNTING_NAME.test(e.name) || parseRotationName(e.name) !== undefined) && isFileEntry(dir, e))
+    .filter(
+      (e) => !e.name.startsWith('.') && (ACCOUNTING_NAME.test(e.name) || parseRotationName(e.name) !== undefined) && isFileEntry(dir, e),
+    )
     .map((e) => e.name)
     .sort(compareRotationNames);
   return names.map((n) => join(dir, n));
@@ -80,7 +82,11 @@ function unreadable(path: string, err: unknown): PmtaAcctError {
   const code = errnoOf(err) || String(err);
   const target = linkTarget(path);
   if (target !== null) {
-    return new PmtaAcctError('INPUT_UNREADABLE', `a symbolic link to ${target}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`, { at: { file: path } });
+    return new PmtaAcctError(
+      'INPUT_UNREADABLE',
+      `a symbolic link to ${target}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}`,
+      { at: { file: path } },
+    );
   }
   if (code === 'ENOENT') return new PmtaAcctError('INPUT_NOT_FOUND', 'no such file or directory', { at: { file: path } });
   return new PmtaAcctError('INPUT_UNREADABLE', `cannot read (${code})`, { at: { file: path } });
@@ -125,7 +131,8 @@ export function resolveInputPaths(args: readonly string[]): string[] {
     try {
       if (st.isDirectory()) {
         const files = listDirectory(arg);
-        if (files.length === 0) throw new PmtaAcctError('INPUT_NOT_FOUND', `${arg}: no accounting files (*.csv, *.csv.gz) in this directory`);
+        if (files.length === 0)
+          throw new PmtaAcctError('INPUT_NOT_FOUND', `${arg}: no accounting files (*.csv, *.csv.gz) in this directory`);
         out.push(...files);
       } else {
         out.push(arg);
@@ -149,7 +156,6 @@ export function describeInputs(paths: readonly string[]): InputFile[] {
     }
   });
 }
-
 
 /** Short name of an input for messages. */
 export function displayName(path: string): string {

@@ -10,14 +10,28 @@ import { ProblemLog } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
 import { foundAt, identify, lossReason, newRow, reading, restarted, type FileRow, type Identity, type SeenFile } from './file-row.js';
 import type { Layout } from './discovery.js';
-import { fingerprintFile, fingerprintOf, fstatBig, isGzipFd, keyOf, markerMatches, readHead, sameKey, statBig, type FileKey } from './file-identity.js';
+import {
+  fingerprintFile,
+  fingerprintOf,
+  fstatBig,
+  isGzipFd,
+  keyOf,
+  markerMatches,
+  readHead,
+  sameKey,
+  statBig,
+  type FileKey,
+} from './file-identity.js';
 
 /** A file present at start: whether it is gzip and its first record are read when first asked. */
 class Candidate implements SeenFile {
   private isGz: boolean | undefined;
   private firstFp: string | null | undefined;
 
-  constructor(readonly path: string, readonly key: FileKey) {}
+  constructor(
+    readonly path: string,
+    readonly key: FileKey,
+  ) {}
 
   get gz(): boolean {
     if (this.isGz === undefined) {
@@ -80,7 +94,11 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
   const pass = (accept: (id: Identity, c: Candidate) => boolean) => {
     for (const c of candidates) {
       if (used.has(c)) continue;
-      const id = identify(c, rows.filter((r) => !matched.has(r)), live);
+      const id = identify(
+        c,
+        rows.filter((r) => !matched.has(r)),
+        live,
+      );
       if (id.kind !== 'new' && accept(id, c)) take(id.row, c);
     }
   };
@@ -98,12 +116,14 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
   });
   const gone = rows.filter((r) => !matched.has(r) && r.state !== 'gone').map((row) => ({ row, reason: lossReason(row) }));
   const freshKeys = new Set<string>();
-  const fresh = candidates.filter((c) => {
-    const k = `${c.key.dev}:${c.key.ino}`;
-    if (used.has(c) || freshKeys.has(k)) return false;
-    freshKeys.add(k);
-    return true;
-  }).map((c) => c.path);
+  const fresh = candidates
+    .filter((c) => {
+      const k = `${c.key.dev}:${c.key.ino}`;
+      if (used.has(c) || freshKeys.has(k)) return false;
+      freshKeys.add(k);
+      return true;
+    })
+    .map((c) => c.path);
   fresh.sort((a, b) => (a === live ? 1 : b === live ? -1 : paths.indexOf(a) - paths.indexOf(b)));
   return { resumed, gone, fresh };
 }
@@ -191,8 +211,12 @@ export function skipToEnd(path: string, role: 'live' | 'newest' | 'old', now: nu
       reader.written(n);
     }
     return newRow(path, key, false, role === 'live' ? 'live' : 'drained', now, {
-      fp, offset: reader.offset, line: reader.line, size: pos,
-      header: reader.header === undefined ? null : [...reader.header.names], headerOffset,
+      fp,
+      offset: reader.offset,
+      line: reader.line,
+      size: pos,
+      header: reader.header === undefined ? null : [...reader.header.names],
+      headerOffset,
     });
   } finally {
     closeSync(fd);

@@ -245,10 +245,19 @@ export class TrackedFile {
     const reader = this.reader;
     if (this.row.fp === null || reader === null) return null;
     return {
-      ...this.row, id: 0, dev: '-', ino: '-', state: 'drained', offset: reader.offset, line: reader.line,
-      header: reader.header === undefined ? null : [...reader.header.names], headerOffset: this.headerOffset,
+      ...this.row,
+      id: 0,
+      dev: '-',
+      ino: '-',
+      state: 'drained',
+      offset: reader.offset,
+      line: reader.line,
+      header: reader.header === undefined ? null : [...reader.header.names],
+      headerOffset: this.headerOffset,
       // The size last seen, not the offset read: a copy may hold bytes read by nobody yet.
-      size: Math.max(reader.offset, this.size), tailLen: 0, tailHash: null,
+      size: Math.max(reader.offset, this.size),
+      tailLen: 0,
+      tailHash: null,
     };
   }
 
@@ -283,7 +292,10 @@ export class TrackedFile {
     const cut = reader.pending > 0;
     if (cut) {
       this.problems.add({
-        code: 'TRUNCATED_RECORD', file: this.row.path, line: reader.line, byte: reader.offset,
+        code: 'TRUNCATED_RECORD',
+        file: this.row.path,
+        line: reader.line,
+        byte: reader.offset,
         message: `the file ends inside a record (${reader.pending} bytes without a line end) that was never completed; not counted`,
         excerpt: '',
       });

@@ -6,17 +6,44 @@ import type { FileRow, FileState, Gap } from '../source/file-row.js';
 import type { Db } from './state-db.js';
 
 interface RawRow {
-  id: number; dev: string; ino: string; fp: string | null; path: string; gz: number; state: FileState;
-  offset: number; line: number; size: number; header: string | null; header_offset: number | null;
-  tail_len: number; tail_hash: string | null; first_seen: number; last_change: number; gone_at: number | null;
+  id: number;
+  dev: string;
+  ino: string;
+  fp: string | null;
+  path: string;
+  gz: number;
+  state: FileState;
+  offset: number;
+  line: number;
+  size: number;
+  header: string | null;
+  header_offset: number | null;
+  tail_len: number;
+  tail_hash: string | null;
+  first_seen: number;
+  last_change: number;
+  gone_at: number | null;
 }
 
 function fromRaw(r: RawRow): FileRow {
   return {
-    id: r.id, dev: r.dev, ino: r.ino, fp: r.fp, path: r.path, gz: r.gz !== 0, state: r.state,
-    offset: r.offset, line: r.line, size: r.size, header: r.header === null ? null : (JSON.parse(r.header) as string[]),
-    headerOffset: r.header_offset, tailLen: r.tail_len, tailHash: r.tail_hash, firstSeen: r.first_seen,
-    lastChange: r.last_change, goneAt: r.gone_at,
+    id: r.id,
+    dev: r.dev,
+    ino: r.ino,
+    fp: r.fp,
+    path: r.path,
+    gz: r.gz !== 0,
+    state: r.state,
+    offset: r.offset,
+    line: r.line,
+    size: r.size,
+    header: r.header === null ? null : (JSON.parse(r.header) as string[]),
+    headerOffset: r.header_offset,
+    tailLen: r.tail_len,
+    tailHash: r.tail_hash,
+    firstSeen: r.first_seen,
+    lastChange: r.last_change,
+    goneAt: r.gone_at,
   };
 }
 
@@ -73,10 +100,17 @@ export class FileRows {
 }
 
 export function readGaps(db: Db): Gap[] {
-  return (db.prepare('SELECT path, dev, ino, "offset" AS offset, size, missing, reason, detected_at AS detectedAt FROM gaps ORDER BY id').all() as Gap[]).map((g) => ({ ...g }));
+  return (
+    db
+      .prepare('SELECT path, dev, ino, "offset" AS offset, size, missing, reason, detected_at AS detectedAt FROM gaps ORDER BY id')
+      .all() as Gap[]
+  ).map((g) => ({ ...g }));
 }
 
 export function countFiles(db: Db): { files: number; bytes: number } {
-  const r = db.prepare('SELECT count(*) AS files, coalesce(sum("offset"), 0) AS bytes FROM files').get() as { files: number; bytes: number };
+  const r = db.prepare('SELECT count(*) AS files, coalesce(sum("offset"), 0) AS bytes FROM files').get() as {
+    files: number;
+    bytes: number;
+  };
   return { files: r.files, bytes: r.bytes };
 }

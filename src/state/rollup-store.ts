@@ -74,17 +74,23 @@ export class RollupStore {
     const keys = stateKeyColumns(config);
     const cols = ['bucket', ...keys, ...COUNTER_NAMES.map((n) => `"${n}"`), 'hist'];
     const sets = [...COUNTER_NAMES.map((n) => `"${n}" = "${n}" + excluded."${n}"`), 'hist = hist_add(hist, excluded.hist)'];
-    this.upsertGroup = this.tiers.map((t) => db.prepare(
-      `INSERT INTO ${t.groups} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+    this.upsertGroup = this.tiers.map((t) =>
+      db.prepare(
+        `INSERT INTO ${t.groups} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
        ON CONFLICT (${['bucket', ...keys].join(', ')}) DO UPDATE SET ${sets.join(', ')}`,
-    ));
-    this.upsertBucket = this.tiers.map((t) => db.prepare(
-      `INSERT INTO ${t.buckets} (bucket, counted, first_event, last_event) VALUES (?, ?, ?, ?)
+      ),
+    );
+    this.upsertBucket = this.tiers.map((t) =>
+      db.prepare(
+        `INSERT INTO ${t.buckets} (bucket, counted, first_event, last_event) VALUES (?, ?, ?, ?)
        ON CONFLICT (bucket) DO UPDATE SET counted = counted + excluded.counted,
          first_event = min(coalesce(first_event, excluded.first_event), coalesce(excluded.first_event, first_event)),
          last_event = max(coalesce(last_event, excluded.last_event), coalesce(excluded.last_event, last_event))`,
-    ));
-    this.addTotal = db.prepare('INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value');
+      ),
+    );
+    this.addTotal = db.prepare(
+      'INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
+    );
     this.addValue = db.prepare('INSERT INTO dim_values (dim, id, value) VALUES (?, ?, ?)');
     this.addProblem = db.prepare('INSERT INTO problems (code, file, line, byte, message, excerpt, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.reload();
@@ -93,7 +99,11 @@ export class RollupStore {
   /** Re-read the dictionaries (after a failed commit rolled back ids handed out in memory). */
   reload(): void {
     this.dicts = this.config.dims.map(() => new Map<string, number>());
-    for (const row of this.db.prepare('SELECT dim, id, value FROM dim_values').iterate() as Iterable<{ dim: number; id: number; value: string }>) {
+    for (const row of this.db.prepare('SELECT dim, id, value FROM dim_values').iterate() as Iterable<{
+      dim: number;
+      id: number;
+      value: string;
+    }>) {
       this.dicts[row.dim]?.set(row.value, row.id);
     }
     this.keptProblems = (this.db.prepare('SELECT count(*) AS n FROM problems').get() as { n: number }).n;
@@ -130,7 +140,7 @@ export class RollupStore {
       } else {
         // The tier's share, summed into its own buckets first (twelve 5-minute groups make one hourly row).
         const bucketOf = tier.index === 0 ? (s: number) => s : (s: number) => tier.bucketing.start(s);
-        const part = this.scratch[tier.index] ??= new Rollup(r.dims);
+        const part = (this.scratch[tier.index] ??= new Rollup(r.dims));
         part.clear();
         regroup(r, r.dims, bucketOf, (s) => owners.get(s) === tier.index, part);
         for (let g = 0; g < part.size; g++) this.writeGroup(part, g, upsert);
@@ -146,7 +156,12 @@ export class RollupStore {
         else addStat(cur, s);
       }
       for (const [start, s] of stats) {
-        this.upsertBucket[tier.index].run(start, s.counted, Number.isFinite(s.first) ? s.first : null, Number.isFinite(s.last) ? s.last : null);
+        this.upsertBucket[tier.index].run(
+          start,
+          s.counted,
+          Number.isFinite(s.first) ? s.first : null,
+          Number.isFinite(s.last) ? s.last : null,
+        );
         if (start !== UNTIMED_BUCKET) touched.push({ tier, start });
       }
     }
@@ -176,12 +191,20 @@ export class RollupStore {
 /** Named totals (records, badRecords, problem:CODE, unknown:TYPE...). */
 export function readTotals(db: Db): Map<string, number> {
   const out = new Map<string, number>();
-  for (const row of db.prepare('SELECT name, value FROM totals').iterate() as Iterable<{ name: string; value: number }>) out.set(row.name, row.value);
+  for (const row of db.prepare('SELECT name, value FROM totals').iterate() as Iterable<{ name: string; value: number }>)
+    out.set(row.name, row.value);
   return out;
 }
 
 export function readProblems(db: Db): Problem[] {
-  return (db.prepare('SELECT code, file, line, byte, message, excerpt FROM problems ORDER BY seq').all() as {
-    code: ProblemCode; file: string; line: number; byte: number; message: string; excerpt: string;
-  }[]).map((p) => ({ ...p }));
+  return (
+    db.prepare('SELECT code, file, line, byte, message, excerpt FROM problems ORDER BY seq').all() as {
+      code: ProblemCode;
+      file: string;
+      line: number;
+      byte: number;
+      message: string;
+      excerpt: string;
+    }[]
+  ).map((p) => ({ ...p }));
 }

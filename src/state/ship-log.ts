@@ -41,7 +41,10 @@ export function installShipLog(db: Db, config: StateConfig): boolean {
       INSERT INTO ship_ledger (id, acked, at) VALUES (1, 0, 0);`);
     tiers.forEach((t, i) => db.exec(triggers(t, i === tiers.length - 1)));
     // Everything stored so far is a change not shipped yet.
-    for (const t of tiers) db.prepare(`INSERT INTO ship_changes (grain, bucket) SELECT '${t.grain}', bucket FROM ${t.buckets} WHERE bucket <> ${UNTIMED_BUCKET} ORDER BY bucket`).run();
+    for (const t of tiers)
+      db.prepare(
+        `INSERT INTO ship_changes (grain, bucket) SELECT '${t.grain}', bucket FROM ${t.buckets} WHERE bucket <> ${UNTIMED_BUCKET} ORDER BY bucket`,
+      ).run();
   })();
   return true;
 }
@@ -53,7 +56,8 @@ function triggers(t: Tier, last: boolean): string {
   const common = `
     CREATE TRIGGER ${name}_ins AFTER INSERT ON ${t.buckets} WHEN NEW.bucket <> ${UNTIMED_BUCKET} BEGIN ${log('NEW')}; END;
     CREATE TRIGGER ${name}_upd AFTER UPDATE ON ${t.buckets} WHEN NEW.bucket <> ${UNTIMED_BUCKET} BEGIN ${log('NEW')}; END;`;
-  if (!last) return `${common}
+  if (!last)
+    return `${common}
     CREATE TRIGGER ${name}_del AFTER DELETE ON ${t.buckets} WHEN OLD.bucket <> ${UNTIMED_BUCKET} BEGIN ${log('OLD')}; END;`;
   // The last tier's deletes are the retention's: the fleet store keeps its own; unshipped ones stay.
   return `${common}
@@ -67,10 +71,15 @@ function triggers(t: Tier, last: boolean): string {
  */
 export function raiseSeqFloor(db: Db, floor: number): void {
   db.transaction(() => {
-    const low = (db.prepare('SELECT min(seq) AS s FROM ship_changes WHERE seq > (SELECT acked FROM ship_ledger)').get() as { s: number | null }).s;
+    const low = (
+      db.prepare('SELECT min(seq) AS s FROM ship_changes WHERE seq > (SELECT acked FROM ship_ledger)').get() as { s: number | null }
+    ).s;
     if (low === null || low > floor) return;
     const cur = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'ship_changes'").get() as { seq: number } | undefined)?.seq ?? 0;
-    const rows = db.prepare('SELECT grain, bucket FROM ship_changes WHERE seq > (SELECT acked FROM ship_ledger) ORDER BY seq').all() as { grain: string; bucket: number }[];
+    const rows = db.prepare('SELECT grain, bucket FROM ship_changes WHERE seq > (SELECT acked FROM ship_ledger) ORDER BY seq').all() as {
+      grain: string;
+      bucket: number;
+    }[];
     db.prepare('DELETE FROM ship_changes WHERE seq > (SELECT acked FROM ship_ledger)').run();
     // sqlite_sequence has no key on name: update the row, or add it.
     const start = Math.max(floor, cur);
@@ -93,7 +102,9 @@ export function acknowledge(db: Db, seq: number, now: number): void {
 
 /** Changes after the ledger, oldest first, at most `limit`. */
 export function pendingChanges(db: Db, limit: number): Change[] {
-  return db.prepare('SELECT seq, grain, bucket FROM ship_changes WHERE seq > (SELECT acked FROM ship_ledger) ORDER BY seq LIMIT ?').all(limit) as Change[];
+  return db
+    .prepare('SELECT seq, grain, bucket FROM ship_changes WHERE seq > (SELECT acked FROM ship_ledger) ORDER BY seq LIMIT ?')
+    .all(limit) as Change[];
 }
 
 export function pendingCount(db: Db): number {
@@ -120,7 +131,10 @@ export class BucketReader {
   private readonly values: string[][];
   private readonly tiers: Map<string, Tier>;
   private readonly keys: string[];
-  constructor(private readonly db: Db, private readonly config: StateConfig) {
+  constructor(
+    private readonly db: Db,
+    private readonly config: StateConfig,
+  ) {
     this.tiers = new Map(stateTiers(config).map((t) => [t.grain, t]));
     this.keys = stateKeyColumns(config);
     this.values = config.dims.map(() => []);
@@ -133,10 +147,14 @@ export class BucketReader {
   read(grain: string, bucket: number): StoredBucket | null {
     const t = this.tiers.get(grain);
     if (t === undefined) return null;
-    const b = this.db.prepare(`SELECT counted, first_event, last_event FROM ${t.buckets} WHERE bucket = ?`).get(bucket) as { counted: number; first_event: number | null; last_event: number | null } | undefined;
+    const b = this.db.prepare(`SELECT counted, first_event, last_event FROM ${t.buckets} WHERE bucket = ?`).get(bucket) as
+      { counted: number; first_event: number | null; last_event: number | null } | undefined;
     if (b === undefined) return null;
     const cols = [...this.keys, ...COUNTER_NAMES.map((n) => `"${n}"`), 'hex(hist)'];
-    const rows = this.db.prepare(`SELECT ${cols.join(', ')} FROM ${t.groups} WHERE bucket = ?`).raw(true).all(bucket) as unknown[][];
+    const rows = this.db
+      .prepare(`SELECT ${cols.join(', ')} FROM ${t.groups} WHERE bucket = ?`)
+      .raw(true)
+      .all(bucket) as unknown[][];
     const k = this.keys.length;
     const hist = new Uint32Array(BINS);
     const groups = rows.map((row) => {
@@ -148,10 +166,11 @@ export class BucketReader {
       if (typeof hex === 'string' && hex.length > 0) {
         hist.fill(0);
         decodeHexHistInto(hex, hist, 0);
-        for (let i = 0; i < BINS; i++) if (hist[i] !== 0) {
-          bins.push(i);
-          counts.push(hist[i]);
-        }
+        for (let i = 0; i < BINS; i++)
+          if (hist[i] !== 0) {
+            bins.push(i);
+            counts.push(hist[i]);
+          }
       }
       return { key, counters, bins, counts };
     });

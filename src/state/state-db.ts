@@ -5,7 +5,18 @@
  * an exclusive SQLite lock on a second small database (the OS drops it when the process dies, even
  * by kill -9, so there is no stale lock to clean up).
  */
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -102,7 +113,9 @@ function createSchema(db: Db, config: StateConfig): void {
   db.exec(`
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE dim_values (dim INTEGER NOT NULL, id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (dim, id), UNIQUE (dim, value));
-    ${stateTiers(config).map((t) => tierTables(t, config.dims)).join('\n')}
+    ${stateTiers(config)
+      .map((t) => tierTables(t, config.dims))
+      .join('\n')}
     CREATE TABLE totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     CREATE TABLE problems (seq INTEGER PRIMARY KEY, code TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
       byte INTEGER NOT NULL, message TEXT NOT NULL, excerpt TEXT NOT NULL, at INTEGER NOT NULL);
@@ -126,7 +139,11 @@ function readConfig(db: Db, dir: string): { config: StateConfig; schema: number 
   const text = row('schema');
   if (text === undefined) throw stateError(dir, 'not a pmta-acct state database (no schema version)');
   const schema = Number(text);
-  if (schema > SCHEMA_VERSION) throw stateError(dir, `schema version ${text}, made by a newer pmta-acct; this one reads versions 1 to ${SCHEMA_VERSION} (upgrade pmta-acct)`);
+  if (schema > SCHEMA_VERSION)
+    throw stateError(
+      dir,
+      `schema version ${text}, made by a newer pmta-acct; this one reads versions 1 to ${SCHEMA_VERSION} (upgrade pmta-acct)`,
+    );
   if (schema !== 1 && schema !== SCHEMA_VERSION) throw stateError(dir, `schema version ${text} is not one this pmta-acct knows`);
   const stored = row('config');
   if (stored === undefined) throw stateError(dir, 'the state has no config');
@@ -170,7 +187,8 @@ function configure(db: Db): void {
   // and the OS caches the file; 16 MB was most of what tail's memory grew by as its state did.
   db.pragma('cache_size = -2000');
   db.function('hist_add', { deterministic: true }, (a: unknown, b: unknown) =>
-    addEncodedHists(a instanceof Uint8Array ? a : null, b instanceof Uint8Array ? b : null));
+    addEncodedHists(a instanceof Uint8Array ? a : null, b instanceof Uint8Array ? b : null),
+  );
   // The sum of a column of encoded histograms (a tier's buckets rolled into the next one).
   db.aggregate<unknown>('hist_merge', {
     start: () => null,
@@ -266,7 +284,11 @@ export function checkIntegrity(db: Db, dir: string): void {
   const rows = db.prepare('PRAGMA quick_check(3)').all() as { quick_check: string }[];
   const found = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
   if (found.length === 0) return;
-  const what = found.join('; ').replace(/\*\*\* in database \w+ \*\*\*/g, '').replace(/\s+/g, ' ').trim();
+  const what = found
+    .join('; ')
+    .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   throw new StateFaultError('damaged', faultText('damaged', dir, 'checking the state database', what.slice(0, 200)), null);
 }
 
@@ -312,7 +334,10 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
       config = read.schema === 1 ? migrate(db, read.config, now) : read.config;
     }
     return {
-      dir, db, config, created,
+      dir,
+      db,
+      config,
+      created,
       moved: movedCheck(path),
       close() {
         db.close();
@@ -339,7 +364,11 @@ function writable(dir: string): boolean {
 function readFault(dir: string, doing: string, err: unknown): unknown {
   if (err instanceof PmtaAcctError || writable(dir)) return stateFault(dir, doing, err);
   // A WAL database is read through its shared-memory file (state.db-shm), made beside it on open.
-  return stateError(dir, 'the directory cannot be written, and SQLite needs to create state.db-shm there to read state.db; make it writable, or copy the directory somewhere writable and read the copy', err);
+  return stateError(
+    dir,
+    'the directory cannot be written, and SQLite needs to create state.db-shm there to read state.db; make it writable, or copy the directory somewhere writable and read the copy',
+    err,
+  );
 }
 
 /**
@@ -350,7 +379,11 @@ function readFault(dir: string, doing: string, err: unknown): unknown {
 export function openStateForReading(dirArg: string, options: { writable?: boolean } = {}): OpenedState {
   const dir = resolve(dirArg);
   const path = dbPath(dir);
-  if (!existsSync(path)) throw new PmtaAcctError('INPUT_NOT_FOUND', `state ${dir}: no state database here (state.db); run pmta-acct tail --state ${dirArg} first`);
+  if (!existsSync(path))
+    throw new PmtaAcctError(
+      'INPUT_NOT_FOUND',
+      `state ${dir}: no state database here (state.db); run pmta-acct tail --state ${dirArg} first`,
+    );
   let db: Db;
   try {
     db = new (sqlite())(path, { readonly: options.writable !== true, fileMustExist: true });

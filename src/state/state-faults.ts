@@ -22,7 +22,15 @@ export function faultKind(err: unknown): StateFaultKind | null {
   if (code === 'SQLITE_NOTADB') return 'not-a-database';
   if (code === 'SQLITE_READONLY_DBMOVED') return 'moved';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
-  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code.startsWith('SQLITE_AUTH') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'read-only';
+  if (
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'SQLITE_PERM' ||
+    code.startsWith('SQLITE_AUTH') ||
+    code === 'EROFS' ||
+    code === 'EACCES' ||
+    code === 'EPERM'
+  )
+    return 'read-only';
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return 'full';
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
   if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'io';
@@ -33,21 +41,31 @@ export function faultKind(err: unknown): StateFaultKind | null {
 }
 
 /** How to rebuild a state from the files still on disk (README: "When things go wrong"). */
-export const REBUILD_HINT = 'move it aside and rebuild a state from the rotated files still on disk: pmta-acct tail --once --from <first day to count> --state NEW_DIR (README: When things go wrong)';
+export const REBUILD_HINT =
+  'move it aside and rebuild a state from the rotated files still on disk: pmta-acct tail --once --from <first day to count> --state NEW_DIR (README: When things go wrong)';
 
 /** One line: what the fault means for this state and what to do about it. */
 export function faultText(kind: StateFaultKind, dir: string, doing: string, cause: string): string {
   const at = `state ${dir}: ${doing}:`;
   switch (kind) {
-    case 'damaged': return `${at} the state database is damaged (${cause}); nothing more is written into it; ${REBUILD_HINT}`;
-    case 'not-a-database': return `${at} state.db is not a SQLite database (${cause}); ${REBUILD_HINT}`;
-    case 'moved': return `${at} state.db was removed or moved while tail had it open (${cause}); nothing more can be saved there; start tail again (with --from, a new state is counted from the files on disk)`;
-    case 'busy': return `${at} the state database stayed locked by another process for 5 s (${cause}); try again, and look for a process holding ${dir}/state.db`;
-    case 'read-only': return `${at} the state cannot be written (${cause}): the file system is read-only or the files are not this user's; make ${dir} writable (tail needs to write there, reports need to read there)`;
-    case 'full': return `${at} the disk holding the state is full (${cause}); free space there: nothing is lost, a re-run continues from the last commit`;
-    case 'missing': return `${at} the state database cannot be opened (${cause}): was ${dir} removed or made unreadable?`;
-    case 'refused': return `${at} SQLite refused (${cause}): the state is not as pmta-acct made it; if this persists, ${REBUILD_HINT}`;
-    case 'io': return `${at} an I/O error on the state database (${cause}); check the disk under ${dir}`;
+    case 'damaged':
+      return `${at} the state database is damaged (${cause}); nothing more is written into it; ${REBUILD_HINT}`;
+    case 'not-a-database':
+      return `${at} state.db is not a SQLite database (${cause}); ${REBUILD_HINT}`;
+    case 'moved':
+      return `${at} state.db was removed or moved while tail had it open (${cause}); nothing more can be saved there; start tail again (with --from, a new state is counted from the files on disk)`;
+    case 'busy':
+      return `${at} the state database stayed locked by another process for 5 s (${cause}); try again, and look for a process holding ${dir}/state.db`;
+    case 'read-only':
+      return `${at} the state cannot be written (${cause}): the file system is read-only or the files are not this user's; make ${dir} writable (tail needs to write there, reports need to read there)`;
+    case 'full':
+      return `${at} the disk holding the state is full (${cause}); free space there: nothing is lost, a re-run continues from the last commit`;
+    case 'missing':
+      return `${at} the state database cannot be opened (${cause}): was ${dir} removed or made unreadable?`;
+    case 'refused':
+      return `${at} SQLite refused (${cause}): the state is not as pmta-acct made it; if this persists, ${REBUILD_HINT}`;
+    case 'io':
+      return `${at} an I/O error on the state database (${cause}); check the disk under ${dir}`;
   }
 }
 
@@ -64,7 +82,11 @@ export function stateFault(dir: string, doing: string, err: unknown): unknown {
 
 /** A STATE error whose kind is known (tail refuses to go on in a damaged state, retries a full disk). */
 export class StateFaultError extends PmtaAcctError {
-  constructor(readonly kind: StateFaultKind, detail: string, cause: unknown) {
+  constructor(
+    readonly kind: StateFaultKind,
+    detail: string,
+    cause: unknown,
+  ) {
     super('STATE', detail, { cause });
   }
 }

@@ -47,7 +47,8 @@ function rangeWhere(range: BucketRange | null): { sql: string; params: number[] 
 /** The dimension values the state gave ids to, for one dimension: value by id. */
 function valuesOf(db: Db, dim: number): string[] {
   const out: string[] = [];
-  for (const row of db.prepare('SELECT id, value FROM dim_values WHERE dim = ?').iterate(dim) as Iterable<{ id: number; value: string }>) out[row.id] = row.value;
+  for (const row of db.prepare('SELECT id, value FROM dim_values WHERE dim = ?').iterate(dim) as Iterable<{ id: number; value: string }>)
+    out[row.id] = row.value;
   return out;
 }
 
@@ -112,7 +113,6 @@ export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], 
   return out;
 }
 
-
 export interface RangeStats {
   /** Records counted in the range (with a time), and elsewhere. */
   readonly counted: number;
@@ -132,9 +132,11 @@ export function rangeStats(db: Db, tiers: readonly Tier[], range: BucketRange | 
   let first: number | null = null;
   let last: number | null = null;
   for (const tier of tiers) {
-    const inside = db.prepare(`SELECT coalesce(sum(counted), 0) AS n, min(first_event) AS first, max(last_event) AS last FROM ${tier.buckets}${sql}`)
+    const inside = db
+      .prepare(`SELECT coalesce(sum(counted), 0) AS n, min(first_event) AS first, max(last_event) AS last FROM ${tier.buckets}${sql}`)
       .get(...params) as { n: number; first: number | null; last: number | null };
-    const all = db.prepare(`SELECT coalesce(sum(counted), 0) AS n, coalesce(sum(CASE WHEN bucket = ? THEN counted END), 0) AS u FROM ${tier.buckets}`)
+    const all = db
+      .prepare(`SELECT coalesce(sum(counted), 0) AS n, coalesce(sum(CASE WHEN bucket = ? THEN counted END), 0) AS u FROM ${tier.buckets}`)
       .get(UNTIMED_BUCKET) as { n: number; u: number };
     counted += inside.n;
     timed += all.n - all.u;
@@ -157,7 +159,10 @@ export function tierSpans(db: Db, tiers: readonly Tier[], range: BucketRange | n
   const { sql, params } = rangeWhere(range ?? { since: null, until: null });
   const out: TierSpan[] = [];
   for (const tier of tiers) {
-    const r = db.prepare(`SELECT min(bucket) AS first, max(bucket) AS last FROM ${tier.buckets}${sql}`).get(...params) as { first: number | null; last: number | null };
+    const r = db.prepare(`SELECT min(bucket) AS first, max(bucket) AS last FROM ${tier.buckets}${sql}`).get(...params) as {
+      first: number | null;
+      last: number | null;
+    };
     if (r.first !== null && r.last !== null) out.push({ tier, first: r.first, last: r.last });
   }
   return out;
@@ -187,7 +192,8 @@ export function storedEdge(db: Db, tiers: readonly Tier[], t: number): { start: 
 export function fineFrom(db: Db, tiers: readonly Tier[]): number {
   let from = Number.NEGATIVE_INFINITY;
   for (const tier of tiers.slice(1)) {
-    const last = (db.prepare(`SELECT max(bucket) AS b FROM ${tier.buckets} WHERE bucket <> ?`).get(UNTIMED_BUCKET) as { b: number | null }).b;
+    const last = (db.prepare(`SELECT max(bucket) AS b FROM ${tier.buckets} WHERE bucket <> ?`).get(UNTIMED_BUCKET) as { b: number | null })
+      .b;
     if (last !== null) from = Math.max(from, tier.bucketing.next(last));
   }
   return from;

@@ -43,7 +43,9 @@ export function tierChain(bucket: BucketSize, tz: string, at: number): BucketSiz
   const chain: BucketSize[] = [bucket];
   const size = bucketSeconds(bucket);
   if (size < 3600) {
-    const middle = (['1h', '15m'] as const).find((g) => bucketSeconds(g) > size && bucketSeconds(g) % size === 0 && midnightsFit(g, tz, at));
+    const middle = (['1h', '15m'] as const).find(
+      (g) => bucketSeconds(g) > size && bucketSeconds(g) % size === 0 && midnightsFit(g, tz, at),
+    );
     if (middle !== undefined) chain.push(middle);
   }
   if (midnightsFit(chain[chain.length - 1], tz, at)) chain.push('1d');
@@ -109,7 +111,10 @@ export function resolveRetention(spec: RetainSpec, chain: readonly BucketSize[])
   for (let i = 1; i < out.length; i++) {
     if (out[i] >= out[i - 1]) continue;
     if (spec.byGrain.has(chain[i])) {
-      return { retention: [], error: `--retain: ${chain[i]} buckets (${formatSeconds(out[i])}) must be kept at least as long as ${chain[i - 1]} buckets (${formatSeconds(out[i - 1])})` };
+      return {
+        retention: [],
+        error: `--retain: ${chain[i]} buckets (${formatSeconds(out[i])}) must be kept at least as long as ${chain[i - 1]} buckets (${formatSeconds(out[i - 1])})`,
+      };
     }
     out[i] = out[i - 1];
   }

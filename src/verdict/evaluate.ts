@@ -13,7 +13,19 @@ import { capacityMessage, msgRateMessage, noDeferralsMessage, rateMessage, silen
 import { above, rateLevel } from './thresholds.js';
 import { spanOf, activeRules, type Span } from './window.js';
 import { regroupRows, type WindowRow, type WindowRows } from './window-rows.js';
-import { isRateRule, levelRank, severity, type CapacityRule, type Level, type MsgRateRule, type RateRule, type Rule, type RuleSet, type SilenceRule, type Verdict } from './types.js';
+import {
+  isRateRule,
+  levelRank,
+  severity,
+  type CapacityRule,
+  type Level,
+  type MsgRateRule,
+  type RateRule,
+  type Rule,
+  type RuleSet,
+  type SilenceRule,
+  type Verdict,
+} from './types.js';
 
 export interface VerdictInput {
   readonly rollup: Rollup;
@@ -53,7 +65,9 @@ function judged(rule: Rule, all: readonly Rule[], value: string): boolean {
   if (rule.scope.dim === null) return true;
   if (rule.scope.value !== null) return value === rule.scope.value;
   if (value === '') return false;
-  return !all.some((o) => o !== rule && o.metric === rule.metric && o.window === rule.window && o.scope.dim === rule.scope.dim && o.scope.value === value);
+  return !all.some(
+    (o) => o !== rule && o.metric === rule.metric && o.window === rule.window && o.scope.dim === rule.scope.dim && o.scope.value === value,
+  );
 }
 
 function window(span: Span, rule: Rule): Verdict['window'] {
@@ -70,11 +84,21 @@ function rateVerdicts(ctx: Ctx, rule: RateRule, all: readonly Rule[]): Verdict[]
     if (den === 0 || den < rule.minVolume) continue;
     const level = rateLevel(num, den, rule.warn, rule.crit);
     if (!ctx.keep(level)) continue;
-    const threshold = (level === 'CRIT' ? rule.crit : rule.warn ?? rule.crit) as number;
+    const threshold = (level === 'CRIT' ? rule.crit : (rule.warn ?? rule.crit)) as number;
     const value = num / den;
     out.push({
-      level, rule: rule.name, metric: rule.metric, scope: row.key, value, threshold, warn: rule.warn, crit: rule.crit,
-      count: num, volume: den, limit: null, window: window(span, rule),
+      level,
+      rule: rule.name,
+      metric: rule.metric,
+      scope: row.key,
+      value,
+      threshold,
+      warn: rule.warn,
+      crit: rule.crit,
+      count: num,
+      volume: den,
+      limit: null,
+      window: window(span, rule),
       message: rateMessage({ scope: row.key, metric: rule.metric, level, value, count: num, volume: den, window: rule.window, threshold }),
     });
   }
@@ -121,12 +145,29 @@ function silenceVerdicts(ctx: Ctx, rule: SilenceRule, all: readonly Rule[]): Ver
     else continue;
     if (!ctx.keep(level)) continue;
     out.push({
-      level, rule: rule.name, metric: 'silence', scope: row.key, value: c.delivered, threshold: 1,
-      warn: rule.level === 'WARN' ? 1 : null, crit: rule.level === 'CRIT' ? 1 : null,
-      count: c.delivered, volume: records, limit: null, window: window(span, rule),
+      level,
+      rule: rule.name,
+      metric: 'silence',
+      scope: row.key,
+      value: c.delivered,
+      threshold: 1,
+      warn: rule.level === 'WARN' ? 1 : null,
+      crit: rule.level === 'CRIT' ? 1 : null,
+      count: c.delivered,
+      volume: records,
+      limit: null,
+      window: window(span, rule),
       message: silenceMessage({
-        scope: row.key, delivered: c.delivered, records, any, deferred: c.deferred, bounced: c.bounced, queueDeferred: c.queueDeferred,
-        window: rule.window, hours, inHours: during,
+        scope: row.key,
+        delivered: c.delivered,
+        records,
+        any,
+        deferred: c.deferred,
+        bounced: c.bounced,
+        queueDeferred: c.queueDeferred,
+        window: rule.window,
+        hours,
+        inHours: during,
       }),
     });
   }
@@ -144,16 +185,36 @@ function msgRateVerdicts(ctx: Ctx, rule: MsgRateRule, limits: RateLimits): Verdi
     const attempts = attemptsOf(row.counts);
     if (limit === null || attempts === 0) continue;
     const allowed = (fraction: number) => (limit.perHour * fraction * seconds) / 3600;
-    const level = rule.crit !== null && above(attempts, 1, allowed(rule.crit)) ? 'CRIT' : above(attempts, 1, allowed(rule.warn)) ? 'WARN' : 'OK';
+    const level =
+      rule.crit !== null && above(attempts, 1, allowed(rule.crit)) ? 'CRIT' : above(attempts, 1, allowed(rule.warn)) ? 'WARN' : 'OK';
     if (!ctx.keep(level)) continue;
     const perHour = (attempts * 3600) / seconds;
     const threshold = limit.perHour * (level === 'CRIT' ? (rule.crit as number) : rule.warn);
     const scope = { ip, isp };
     out.push({
-      level, rule: rule.name, metric: 'msgRate', scope, value: perHour, threshold,
-      warn: limit.perHour * rule.warn, crit: rule.crit === null ? null : limit.perHour * rule.crit,
-      count: attempts, volume: attempts, limit: limit.perHour, window: window(span, rule),
-      message: msgRateMessage({ scope, level, perHour, window: rule.window, limit: limit.perHour, warn: rule.warn, threshold, vmtas: limit.vmtas, places: limit.places }),
+      level,
+      rule: rule.name,
+      metric: 'msgRate',
+      scope,
+      value: perHour,
+      threshold,
+      warn: limit.perHour * rule.warn,
+      crit: rule.crit === null ? null : limit.perHour * rule.crit,
+      count: attempts,
+      volume: attempts,
+      limit: limit.perHour,
+      window: window(span, rule),
+      message: msgRateMessage({
+        scope,
+        level,
+        perHour,
+        window: rule.window,
+        limit: limit.perHour,
+        warn: rule.warn,
+        threshold,
+        vmtas: limit.vmtas,
+        places: limit.places,
+      }),
     });
   }
   return out;
@@ -177,8 +238,18 @@ function capacityVerdicts(ctx: Ctx, rule: CapacityRule, limits: RateLimits): Ver
       const perHour = (attempts * 3600) / seconds;
       const scope = { pool: pool.name, isp };
       out.push({
-        level: 'INFO', rule: rule.name, metric: 'capacity', scope, value: perHour, threshold: null, warn: null, crit: null,
-        count: attempts, volume: attempts, limit: limit.perHour, window: window(span, rule),
+        level: 'INFO',
+        rule: rule.name,
+        metric: 'capacity',
+        scope,
+        value: perHour,
+        threshold: null,
+        warn: null,
+        crit: null,
+        count: attempts,
+        volume: attempts,
+        limit: limit.perHour,
+        window: window(span, rule),
         message: capacityMessage({ scope, perHour, limit: limit.perHour, vmtas: limit.vmtas, window: rule.window }),
       });
     }
@@ -204,15 +275,31 @@ function deferralsMissing(input: JudgeInput, rules: readonly Rule[]): Verdict | 
   if (c.deferred + c.queueDeferred > 0 || volume < NO_DEFERRALS_VOLUME) return null;
   const span = spanOf(input.end, rule.window, input.bucketSeconds);
   return {
-    level: 'INFO', rule: rule.name, metric: 'deferral', scope: {}, value: 0, threshold: null, warn: null, crit: null,
-    count: 0, volume, limit: null, window: window(span, rule),
+    level: 'INFO',
+    rule: rule.name,
+    metric: 'deferral',
+    scope: {},
+    value: 0,
+    threshold: null,
+    warn: null,
+    crit: null,
+    count: 0,
+    volume,
+    limit: null,
+    window: window(span, rule),
     message: noDeferralsMessage(volume),
   };
 }
 
 /** Every verdict of the rules at one window end, worst first, then in rule order, then biggest first. */
 export function evaluate(input: VerdictInput): Verdict[] {
-  return judgeAt({ rows: regroupRows(input.rollup), bucketSeconds: input.bucketSeconds, end: input.end, rules: input.rules, limits: input.limits });
+  return judgeAt({
+    rows: regroupRows(input.rollup),
+    bucketSeconds: input.bucketSeconds,
+    end: input.end,
+    rules: input.rules,
+    limits: input.limits,
+  });
 }
 
 /** `evaluate` over any window rows (sliding ones for every end of a period, in order). */
@@ -233,11 +320,13 @@ export function judgeAt(input: JudgeInput): Verdict[] {
     for (const v of vs) out.push({ v, order });
   });
   const keyText = (v: Verdict) => Object.values(v.scope).join('\u0000');
-  out.sort((a, b) =>
-    levelRank(a.v.level) - levelRank(b.v.level)
-    || a.order - b.order
-    || b.v.volume - a.v.volume
-    || (keyText(a.v) < keyText(b.v) ? -1 : keyText(a.v) > keyText(b.v) ? 1 : 0));
+  out.sort(
+    (a, b) =>
+      levelRank(a.v.level) - levelRank(b.v.level) ||
+      a.order - b.order ||
+      b.v.volume - a.v.volume ||
+      (keyText(a.v) < keyText(b.v) ? -1 : keyText(a.v) > keyText(b.v) ? 1 : 0),
+  );
   return out.map((x) => x.v);
 }
 

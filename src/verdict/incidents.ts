@@ -68,8 +68,16 @@ interface Run {
 function incidentOf(run: Run, end: number, ongoing: boolean, dataFrom: number): Incident {
   const p = run.peak;
   return {
-    rule: p.rule, metric: p.metric, scope: p.scope, level: run.level === 'CRIT' ? 'CRIT' : 'WARN',
-    start: run.first, end, ongoing, peak: p, peakSpan: { start: Math.max(p.window.start, dataFrom), end: p.window.end }, windows: run.windows,
+    rule: p.rule,
+    metric: p.metric,
+    scope: p.scope,
+    level: run.level === 'CRIT' ? 'CRIT' : 'WARN',
+    start: run.first,
+    end,
+    ongoing,
+    peak: p,
+    peakSpan: { start: Math.max(p.window.start, dataFrom), end: p.window.end },
+    windows: run.windows,
   };
 }
 
@@ -81,7 +89,10 @@ export class IncidentBuilder {
   private last: number | null = null;
 
   /** `dataFrom`: the start of the period's first bucket (a window reaching before it saw no data there). */
-  constructor(rules: RuleSet, private readonly dataFrom = Number.NEGATIVE_INFINITY) {
+  constructor(
+    rules: RuleSet,
+    private readonly dataFrom = Number.NEGATIVE_INFINITY,
+  ) {
     this.tracker = new LevelTracker(new Map(rules.rules.map((r) => [r.name, r.hold ?? 0])));
   }
 
@@ -124,8 +135,13 @@ export class IncidentBuilder {
   /** The incidents, those still open at the last end judged included (ongoing). */
   finish(): Incident[] {
     const open = [...this.runs.values()].filter((r) => r.announced).map((r) => incidentOf(r, this.last ?? r.first, true, this.dataFrom));
-    const key = (i: Incident) => `${i.rule}\u0000${Object.entries(i.scope).map(([k, v]) => `${k}=${v}`).join('\u0000')}`;
-    return [...this.done, ...open].sort((a, b) => a.start - b.start || severity(b.level) - severity(a.level) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const key = (i: Incident) =>
+      `${i.rule}\u0000${Object.entries(i.scope)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\u0000')}`;
+    return [...this.done, ...open].sort(
+      (a, b) => a.start - b.start || severity(b.level) - severity(a.level) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
+    );
   }
 }
 

@@ -4,8 +4,13 @@ import { formatCount, formatPercent, formatWindow } from '../util/numbers.js';
 import type { Level, Metric } from './types.js';
 
 export const METRIC_WORDS: Readonly<Record<Metric, string>> = {
-  deferral: 'deferral', bounce: 'bounce', hardBounce: 'hard bounce', complaint: 'complaint',
-  silence: 'silence', msgRate: 'rate', capacity: 'capacity',
+  deferral: 'deferral',
+  bounce: 'bounce',
+  hardBounce: 'hard bounce',
+  complaint: 'complaint',
+  silence: 'silence',
+  msgRate: 'rate',
+  capacity: 'capacity',
 };
 
 /** '' for the total, 'gmail', 'ip 203.0.113.7', 'vmta gm-05', 'pool pool-gmail', '203.0.113.7 to gmail'. */
@@ -30,28 +35,63 @@ function compare(level: Level): string {
 }
 
 export function rateMessage(m: {
-  scope: Readonly<Record<string, string>>; metric: Metric; level: Level; value: number; count: number; volume: number; window: number; threshold: number;
+  scope: Readonly<Record<string, string>>;
+  metric: Metric;
+  level: Level;
+  value: number;
+  count: number;
+  volume: number;
+  window: number;
+  threshold: number;
 }): string {
-  return prefixed(m.scope, `${METRIC_WORDS[m.metric]} ${formatPercent(m.value)} (${formatCount(m.count)} of ${formatCount(m.volume)}) over the last ${formatWindow(m.window)} ${compare(m.level)} ${formatPercent(m.threshold)}`);
+  return prefixed(
+    m.scope,
+    `${METRIC_WORDS[m.metric]} ${formatPercent(m.value)} (${formatCount(m.count)} of ${formatCount(m.volume)}) over the last ${formatWindow(m.window)} ${compare(m.level)} ${formatPercent(m.threshold)}`,
+  );
 }
 
 export function msgRateMessage(m: {
-  scope: Readonly<Record<string, string>>; level: Level; perHour: number; window: number; limit: number; warn: number; threshold: number; vmtas: readonly string[]; places: readonly string[];
+  scope: Readonly<Record<string, string>>;
+  level: Level;
+  perHour: number;
+  window: number;
+  limit: number;
+  warn: number;
+  threshold: number;
+  vmtas: readonly string[];
+  places: readonly string[];
 }): string {
   const limit = `max-msg-rate ${formatPerHour(m.limit)}`;
   const against = m.threshold === m.limit ? limit : `${formatPerHour(m.threshold)} (${formatPercent(m.threshold / m.limit)} of ${limit})`;
   const where = [...m.vmtas.map((v) => `vmta ${v}`), ...m.places].join(', ');
-  return prefixed(m.scope, `${formatPerHour(m.perHour)} over the last ${formatWindow(m.window)} ${compare(m.level)} ${against}${where === '' ? '' : ` (${where})`}`);
+  return prefixed(
+    m.scope,
+    `${formatPerHour(m.perHour)} over the last ${formatWindow(m.window)} ${compare(m.level)} ${against}${where === '' ? '' : ` (${where})`}`,
+  );
 }
 
-export function capacityMessage(m: { scope: Readonly<Record<string, string>>; perHour: number; limit: number; vmtas: number; window: number }): string {
+export function capacityMessage(m: {
+  scope: Readonly<Record<string, string>>;
+  perHour: number;
+  limit: number;
+  vmtas: number;
+  window: number;
+}): string {
   const room = Math.max(0, m.limit - m.perHour);
   return `${scopeLabel(m.scope)}: ${formatPerHour(m.perHour)} over the last ${formatWindow(m.window)} of ${formatPerHour(m.limit)} at max-msg-rate (${formatCount(m.vmtas)} virtual MTAs), room for ${formatPerHour(room)} more`;
 }
 
 export function silenceMessage(m: {
-  scope: Readonly<Record<string, string>>; delivered: number; records: number; any: number; deferred: number; bounced: number; queueDeferred: number; window: number;
-  hours: string | null; inHours: boolean;
+  scope: Readonly<Record<string, string>>;
+  delivered: number;
+  records: number;
+  any: number;
+  deferred: number;
+  bounced: number;
+  queueDeferred: number;
+  window: number;
+  hours: string | null;
+  inHours: boolean;
 }): string {
   const w = formatWindow(m.window);
   const at = (text: string) => (scopeLabel(m.scope) === '' ? text : `${scopeLabel(m.scope)}: ${text}`);

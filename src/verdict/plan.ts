@@ -77,10 +77,21 @@ export function judgeFiles(plan: VerdictPlan, rollup: Rollup | null, lastEvent: 
  * Incidents over the windows that end after `firstEvent` and up to the verdicts' end (the last of
  * them is the verdicts' window): null when nothing was judged.
  */
-export function judgeIncidents(plan: VerdictPlan, rollup: Rollup | null, bucketSecs: number, firstEvent: number | null, summary: VerdictSummary): IncidentSummary | null {
+export function judgeIncidents(
+  plan: VerdictPlan,
+  rollup: Rollup | null,
+  bucketSecs: number,
+  firstEvent: number | null,
+  summary: VerdictSummary,
+): IncidentSummary | null {
   if (rollup === null || firstEvent === null || summary.end === null) return null;
   return findIncidents({
-    rollup, bucketSeconds: bucketSecs, rules: plan.rules, limits: plan.limits,
-    from: firstEvent, to: summary.end, step: Math.max(bucketSecs, bucketSeconds(plan.bucket)),
+    rollup,
+    bucketSeconds: bucketSecs,
+    rules: plan.rules,
+    limits: plan.limits,
+    from: firstEvent,
+    to: summary.end,
+    step: Math.max(bucketSecs, bucketSeconds(plan.bucket)),
   });
 }

@@ -25,10 +25,30 @@ import { isRateRule, isScopeDim, SCOPE_DIMS, type Metric, type Rule, type RuleSe
 import { isOneOf } from '../util/one-of.js';
 
 const METRIC_NAMES: Readonly<Record<string, Metric>> = {
-  deferral: 'deferral', bounce: 'bounce', hardBounce: 'hardBounce', 'hard-bounce': 'hardBounce', complaint: 'complaint',
-  silence: 'silence', msgRate: 'msgRate', 'msg-rate': 'msgRate', capacity: 'capacity',
+  deferral: 'deferral',
+  bounce: 'bounce',
+  hardBounce: 'hardBounce',
+  'hard-bounce': 'hardBounce',
+  complaint: 'complaint',
+  silence: 'silence',
+  msgRate: 'msgRate',
+  'msg-rate': 'msgRate',
+  capacity: 'capacity',
 };
-const RULE_FIELDS = ['name', 'metric', 'scope', 'window', 'warn', 'crit', 'minVolume', 'level', 'hours', 'perfdata', 'for', 'enabled'] as const;
+const RULE_FIELDS = [
+  'name',
+  'metric',
+  'scope',
+  'window',
+  'warn',
+  'crit',
+  'minVolume',
+  'level',
+  'hours',
+  'perfdata',
+  'for',
+  'enabled',
+] as const;
 type RuleField = (typeof RULE_FIELDS)[number];
 
 function isRuleField(key: string): key is RuleField {
@@ -50,7 +70,10 @@ export function scopeText(scope: Scope): string {
 }
 
 class RuleReader {
-  constructor(readonly r: YamlReader, readonly minVolume: number) {}
+  constructor(
+    readonly r: YamlReader,
+    readonly minVolume: number,
+  ) {}
 
   scalar(node: unknown, field: string): string | number | boolean | null {
     if (!this.r.yaml.isScalar(node)) this.r.fail(node, field, 'expected a single value');
@@ -146,8 +169,18 @@ class RuleReader {
     if (get('metric') !== undefined) {
       const text = this.string(get('metric')?.value, `${at}.metric`);
       const m = METRIC_NAMES[text];
-      if (m === undefined) this.r.fail(nodeOf('metric'), `${at}.metric`, `'${text}' is not a metric (use deferral, bounce, hard-bounce, complaint, silence, msg-rate or capacity)`);
-      if (base !== undefined && m !== base.metric) this.r.fail(nodeOf('metric'), `${at}.metric`, `the built-in rule '${base.name}' is a ${metricName(base.metric)} rule; give a new rule another name`);
+      if (m === undefined)
+        this.r.fail(
+          nodeOf('metric'),
+          `${at}.metric`,
+          `'${text}' is not a metric (use deferral, bounce, hard-bounce, complaint, silence, msg-rate or capacity)`,
+        );
+      if (base !== undefined && m !== base.metric)
+        this.r.fail(
+          nodeOf('metric'),
+          `${at}.metric`,
+          `the built-in rule '${base.name}' is a ${metricName(base.metric)} rule; give a new rule another name`,
+        );
       metric = m;
     }
     if (metric === undefined) this.r.fail(node, at, 'a rule needs a metric (or the name of a built-in rule to change)');
@@ -155,7 +188,8 @@ class RuleReader {
     const name = named ?? `${scope.value ?? scope.dim ?? 'total'}-${metricName(metric)}`;
     if (get('enabled') !== undefined && !this.bool(get('enabled')?.value, `${at}.enabled`)) return { rule: null, name };
     const window = get('window') === undefined ? (base?.window ?? 3600) : this.window(get('window')?.value, `${at}.window`);
-    const perfdata = get('perfdata') === undefined ? (base?.perfdata ?? metric !== 'msgRate') : this.bool(get('perfdata')?.value, `${at}.perfdata`);
+    const perfdata =
+      get('perfdata') === undefined ? (base?.perfdata ?? metric !== 'msgRate') : this.bool(get('perfdata')?.value, `${at}.perfdata`);
     const origin = { file: this.r.file, line: this.r.line(node) };
     const hold = get('for') === undefined ? (base?.hold ?? 0) : this.hold(get('for')?.value, `${at}.for`);
     const common = { name, scope, window, perfdata, hold, origin };
@@ -163,7 +197,8 @@ class RuleReader {
       for (const f of names) if (get(f) !== undefined) this.r.fail(get(f)?.key, `${at}.${f}`, `not a field of ${metricName(metric)} rules`);
     };
     const needDim = (dim: ScopeDim) => {
-      if (scope.dim !== dim) this.r.fail(nodeOf('scope'), `${at}.scope`, `${metricName(metric)} rules are scoped to ${dim} or ${dim}=VALUE`);
+      if (scope.dim !== dim)
+        this.r.fail(nodeOf('scope'), `${at}.scope`, `${metricName(metric)} rules are scoped to ${dim} or ${dim}=VALUE`);
     };
     // A built-in rule changed keeps its other fields (its metric is this one: checked above).
     const pct = (f: 'warn' | 'crit', max: number, built: number | null | undefined): number | null =>
@@ -174,7 +209,10 @@ class RuleReader {
         const b = base?.metric === 'silence' ? base : undefined;
         const level = get('level') === undefined ? (b?.level ?? 'CRIT') : this.string(get('level')?.value, `${at}.level`).toUpperCase();
         if (level !== 'WARN' && level !== 'CRIT') this.r.fail(nodeOf('level'), `${at}.level`, 'expected WARN or CRIT');
-        const minVolume = get('minVolume') === undefined ? (b?.minVolume ?? DEFAULT_SILENCE_RECORDS) : this.count(get('minVolume')?.value, `${at}.minVolume`);
+        const minVolume =
+          get('minVolume') === undefined
+            ? (b?.minVolume ?? DEFAULT_SILENCE_RECORDS)
+            : this.count(get('minVolume')?.value, `${at}.minVolume`);
         const hours = get('hours') === undefined ? (b?.hours ?? null) : this.hours(get('hours')?.value, `${at}.hours`);
         return { rule: { ...common, metric, level, minVolume, hours }, name };
       }
@@ -201,7 +239,8 @@ class RuleReader {
           if (get('crit') !== undefined) this.r.fail(nodeOf('crit'), `${at}.crit`, 'must not be below warn');
           this.r.fail(nodeOf('warn'), `${at}.warn`, `must not be above crit (${formatPercent(crit)})`);
         }
-        const minVolume = get('minVolume') === undefined ? (b?.minVolume ?? this.minVolume) : this.count(get('minVolume')?.value, `${at}.minVolume`);
+        const minVolume =
+          get('minVolume') === undefined ? (b?.minVolume ?? this.minVolume) : this.count(get('minVolume')?.value, `${at}.minVolume`);
         return { rule: { ...common, metric, warn, crit, minVolume }, name };
       }
     }

@@ -33,6 +33,16 @@ export interface SeriesInput {
 export function judgeEnds(input: SeriesInput, ends: readonly number[], visit: (end: number, verdicts: readonly Verdict[]) => void): void {
   const rows = slidingRows(input.rollup);
   for (const end of ends) {
-    visit(end, judgeAt({ rows, bucketSeconds: input.bucketSeconds, end, rules: input.rules, limits: input.limits, problemsOnly: input.problemsOnly }));
+    visit(
+      end,
+      judgeAt({
+        rows,
+        bucketSeconds: input.bucketSeconds,
+        end,
+        rules: input.rules,
+        limits: input.limits,
+        problemsOnly: input.problemsOnly,
+      }),
+    );
   }
 }

@@ -28,15 +28,22 @@ export function rateLevel(num: number, den: number, warn: number | null, crit: n
 export function ruleForRow(rules: readonly Rule[], metric: RateMetric, key: Readonly<Record<string, string>>): RateRule | null {
   const candidates = rules.filter((r): r is RateRule => isRateRule(r) && r.metric === metric);
   const dims = Object.keys(key);
-  return candidates.find((r) => r.scope.dim !== null && r.scope.value !== null && key[r.scope.dim] === r.scope.value)
-    ?? candidates.find((r) => r.scope.dim !== null && r.scope.value === null && dims.includes(r.scope.dim))
-    ?? candidates.find((r) => r.scope.dim === null)
-    ?? candidates.find((r) => r.scope.value === null)
-    ?? null;
+  return (
+    candidates.find((r) => r.scope.dim !== null && r.scope.value !== null && key[r.scope.dim] === r.scope.value) ??
+    candidates.find((r) => r.scope.dim !== null && r.scope.value === null && dims.includes(r.scope.dim)) ??
+    candidates.find((r) => r.scope.dim === null) ??
+    candidates.find((r) => r.scope.value === null) ??
+    null
+  );
 }
 
 /** A row's level for one rate under the rule that fits it; OK below the rule's minimum volume. */
-export function rowRateLevel(rules: readonly Rule[], metric: RateMetric, key: Readonly<Record<string, string>>, counts: Counts): 'OK' | 'WARN' | 'CRIT' {
+export function rowRateLevel(
+  rules: readonly Rule[],
+  metric: RateMetric,
+  key: Readonly<Record<string, string>>,
+  counts: Counts,
+): 'OK' | 'WARN' | 'CRIT' {
   const rule = ruleForRow(rules, metric, key);
   if (rule === null) return 'OK';
   const [num, den] = rateParts(metric, counts);

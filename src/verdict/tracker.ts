@@ -22,7 +22,9 @@ export interface LevelChange {
 
 /** What identifies a verdict across evaluations: its rule and scope. */
 export function verdictId(v: Verdict): string {
-  return `${v.rule}\u0000${Object.entries(v.scope).map(([k, x]) => `${k}=${x}`).join('\u0000')}`;
+  return `${v.rule}\u0000${Object.entries(v.scope)
+    .map(([k, x]) => `${k}=${x}`)
+    .join('\u0000')}`;
 }
 
 interface Pending {

@@ -23,5 +23,12 @@ export type Expr =
   | { readonly kind: 'compare'; readonly field: FieldName; readonly op: CompareOp; readonly value: Literal }
   | { readonly kind: 'in'; readonly field: FieldName; readonly values: readonly Literal[]; readonly negate: boolean }
   | { readonly kind: 'like'; readonly field: FieldName; readonly pattern: Literal; readonly negate: boolean }
-  | { readonly kind: 'regex'; readonly field: FieldName; readonly source: string; readonly flags: string; readonly pos: number; readonly negate: boolean }
+  | {
+      readonly kind: 'regex';
+      readonly field: FieldName;
+      readonly source: string;
+      readonly flags: string;
+      readonly pos: number;
+      readonly negate: boolean;
+    }
   | { readonly kind: 'truthy'; readonly field: FieldName };

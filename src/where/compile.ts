@@ -70,10 +70,14 @@ function cellString(view: RecordView): string {
 
 function ordered(op: string, cmp: number): boolean {
   switch (op) {
-    case '<': return cmp < 0;
-    case '<=': return cmp <= 0;
-    case '>': return cmp > 0;
-    default: return cmp >= 0;
+    case '<':
+      return cmp < 0;
+    case '<=':
+      return cmp <= 0;
+    case '>':
+      return cmp > 0;
+    default:
+      return cmp >= 0;
   }
 }
 
@@ -127,7 +131,8 @@ function columnTest(test: Test, time: boolean): (view: RecordView) => boolean {
     case 'regex': {
       const { plain, plainFolded, negate } = test;
       const { re, lower } = test.regex;
-      if (plain !== null) return (view) => containsBytes(cellBytes(view), cellA, Math.min(cellB, cellA + MAX_REGEX_INPUT), plain, plainFolded) !== negate;
+      if (plain !== null)
+        return (view) => containsBytes(cellBytes(view), cellA, Math.min(cellB, cellA + MAX_REGEX_INPUT), plain, plainFolded) !== negate;
       return (view) => regexOn(cellString(view), re, lower) !== negate;
     }
   }
@@ -147,7 +152,9 @@ function stringTest(test: Test): (value: string) => boolean {
     }
     case 'order': {
       const { op, number, text, numeric } = test;
-      raw = numeric ? (v) => compareNumber(op, v.trim() === '' ? Number.NaN : Number(v), number) : (v) => ordered(op, v < text ? -1 : v > text ? 1 : 0);
+      raw = numeric
+        ? (v) => compareNumber(op, v.trim() === '' ? Number.NaN : Number(v), number)
+        : (v) => ordered(op, v < text ? -1 : v > text ? 1 : 0);
       break;
     }
     case 'like': {
@@ -242,11 +249,16 @@ function bindTest(plan: Extract<Plan, { k: 'test' }>, ctx: BindContext): RecordT
     case 'derived': {
       const t = stringTest(test);
       switch (field.name) {
-        case 'isp': return (view) => t(cls.isp(view));
-        case 'domain': return (view) => t(cls.domain(view));
-        case 'outcome': return (view) => t(cls.outcome(view));
-        case 'job': return (view) => t(cls.job(view));
-        default: return (view) => t(cls.diag(view));
+        case 'isp':
+          return (view) => t(cls.isp(view));
+        case 'domain':
+          return (view) => t(cls.domain(view));
+        case 'outcome':
+          return (view) => t(cls.outcome(view));
+        case 'job':
+          return (view) => t(cls.job(view));
+        default:
+          return (view) => t(cls.diag(view));
       }
     }
     case 'time':

@@ -23,10 +23,28 @@ export type FieldKind =
   | 'time'; // an instant: a time column for = and ordering, or the bucket
 
 export type Test =
-  | { readonly k: 'eq'; readonly negate: boolean; readonly bytes: readonly Uint8Array[]; readonly strings: readonly string[]; readonly numbers: readonly number[] }
-  | { readonly k: 'order'; readonly op: Exclude<CompareOp, '=' | '!='>; readonly number: number; readonly text: string; readonly numeric: boolean }
+  | {
+      readonly k: 'eq';
+      readonly negate: boolean;
+      readonly bytes: readonly Uint8Array[];
+      readonly strings: readonly string[];
+      readonly numbers: readonly number[];
+    }
+  | {
+      readonly k: 'order';
+      readonly op: Exclude<CompareOp, '=' | '!='>;
+      readonly number: number;
+      readonly text: string;
+      readonly numeric: boolean;
+    }
   | { readonly k: 'like'; readonly negate: boolean; readonly glob: Glob }
-  | { readonly k: 'regex'; readonly negate: boolean; readonly regex: UserRegex; readonly plain: Uint8Array | null; readonly plainFolded: boolean }
+  | {
+      readonly k: 'regex';
+      readonly negate: boolean;
+      readonly regex: UserRegex;
+      readonly plain: Uint8Array | null;
+      readonly plainFolded: boolean;
+    }
   | { readonly k: 'truthy' };
 
 export type Plan =
@@ -98,7 +116,12 @@ class Checker {
       case 'like': {
         const { ref, kind } = this.field(e.field);
         this.textual(ref, kind, e.field.pos, 'like');
-        return { k: 'test', field: ref, kind: kind === 'time' ? 'column' : kind, test: { k: 'like', negate: e.negate, glob: compileGlob(e.pattern.text) } };
+        return {
+          k: 'test',
+          field: ref,
+          kind: kind === 'time' ? 'column' : kind,
+          test: { k: 'like', negate: e.negate, glob: compileGlob(e.pattern.text) },
+        };
       }
       case 'regex': {
         const { ref, kind } = this.field(e.field);
@@ -109,8 +132,16 @@ class Checker {
         const ascii = plain !== null && /^[\x20-\x7e]*$/.test(plain);
         const usable = plain !== null && (!regex.lower || ascii);
         return {
-          k: 'test', field: ref, kind: kind === 'time' ? 'column' : kind,
-          test: { k: 'regex', negate: e.negate, regex, plain: usable ? (regex.lower ? foldedBytes(plain) : Buffer.from(plain, 'utf8')) : null, plainFolded: regex.lower },
+          k: 'test',
+          field: ref,
+          kind: kind === 'time' ? 'column' : kind,
+          test: {
+            k: 'regex',
+            negate: e.negate,
+            regex,
+            plain: usable ? (regex.lower ? foldedBytes(plain) : Buffer.from(plain, 'utf8')) : null,
+            plainFolded: regex.lower,
+          },
         };
       }
     }
@@ -118,7 +149,11 @@ class Checker {
 
   /** like and ~ read text: not the number of latency, the boolean hard, or the bucket. */
   private textual(ref: FieldRef, kind: FieldKind, pos: number, op: string): void {
-    if (kind === 'latency' || kind === 'hard' || ref.bucket) this.fail(pos, `'${op}' needs a text field; ${ref.name} is a ${kind === 'latency' ? 'number' : kind === 'hard' ? 'boolean' : 'time'}`);
+    if (kind === 'latency' || kind === 'hard' || ref.bucket)
+      this.fail(
+        pos,
+        `'${op}' needs a text field; ${ref.name} is a ${kind === 'latency' ? 'number' : kind === 'hard' ? 'boolean' : 'time'}`,
+      );
   }
 
   private eq(ref: FieldRef, kind: FieldKind, values: readonly Literal[], negate: boolean): Test {
@@ -158,7 +193,8 @@ class Checker {
     try {
       return parseInstant(v.text, this.ctx.tz, this.ctx.now);
     } catch (err) {
-      if (err instanceof PmtaAcctError) this.fail(v.pos, `'${v.text}' is not a time (2026-11-28, '2026-11-28 14:00', 2026-11-28T14:00:00Z, yesterday, 24h...)`);
+      if (err instanceof PmtaAcctError)
+        this.fail(v.pos, `'${v.text}' is not a time (2026-11-28, '2026-11-28 14:00', 2026-11-28T14:00:00Z, yesterday, 24h...)`);
       throw err;
     }
   }

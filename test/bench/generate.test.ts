@@ -24,28 +24,114 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const ATTEMPT = ['type', 'timeLogged', 'timeQueued', 'orig', 'rcpt', 'dsnAction', 'dsnStatus', 'dsnDiag', 'dsnMta', 'bounceCat', 'srcType', 'srcMta',
-  'dlvType', 'dlvSourceIp', 'dlvDestinationIp', 'dlvEsmtpAvailable', 'dlvSize', 'vmta', 'jobId', 'envId', 'queue', 'vmtaPool', 'dlvTlsProtocol', 'dlvTlsCipher'];
+const ATTEMPT = [
+  'type',
+  'timeLogged',
+  'timeQueued',
+  'orig',
+  'rcpt',
+  'dsnAction',
+  'dsnStatus',
+  'dsnDiag',
+  'dsnMta',
+  'bounceCat',
+  'srcType',
+  'srcMta',
+  'dlvType',
+  'dlvSourceIp',
+  'dlvDestinationIp',
+  'dlvEsmtpAvailable',
+  'dlvSize',
+  'vmta',
+  'jobId',
+  'envId',
+  'queue',
+  'vmtaPool',
+  'dlvTlsProtocol',
+  'dlvTlsCipher',
+];
 const without = (list: string[], ...names: string[]) => list.filter((n) => !names.includes(n));
 
 /** Per record type: the columns it may fill and those it must fill (doc section 3). */
 const LAYOUT: Record<string, { allowed: string[]; required: string[] }> = {
   d: { allowed: without(ATTEMPT, 'bounceCat'), required: without(ATTEMPT, 'bounceCat', 'envId', 'dlvTlsProtocol', 'dlvTlsCipher') },
   t: { allowed: without(ATTEMPT, 'dlvSize'), required: without(ATTEMPT, 'dlvSize', 'envId', 'dlvTlsProtocol', 'dlvTlsCipher') },
-  b: { allowed: without(ATTEMPT, 'dlvSize'), required: without(ATTEMPT, 'dlvSize', 'envId', 'dlvTlsProtocol', 'dlvTlsCipher', 'dsnMta', 'dlvDestinationIp', 'dlvEsmtpAvailable') },
+  b: {
+    allowed: without(ATTEMPT, 'dlvSize'),
+    required: without(ATTEMPT, 'dlvSize', 'envId', 'dlvTlsProtocol', 'dlvTlsCipher', 'dsnMta', 'dlvDestinationIp', 'dlvEsmtpAvailable'),
+  },
   tq: {
     allowed: ['type', 'timeLogged', 'dsnStatus', 'dsnDiag', 'dsnMta', 'dlvType', 'dlvSourceIp', 'dlvDestinationIp', 'vmta', 'queue'],
     required: ['type', 'timeLogged', 'dsnStatus', 'dsnMta', 'dlvType', 'dlvSourceIp', 'dlvDestinationIp', 'vmta', 'queue'],
   },
   rb: {
-    allowed: ['type', 'timeLogged', 'orig', 'rcpt', 'dsnStatus', 'dsnDiag', 'dsnMta', 'dsnReportingMta', 'bounceCat', 'srcType', 'srcMta', 'envId', 'format', 'header_X-job'],
-    required: ['type', 'timeLogged', 'orig', 'rcpt', 'dsnStatus', 'dsnDiag', 'dsnMta', 'dsnReportingMta', 'bounceCat', 'srcType', 'srcMta', 'format', 'header_X-job'],
+    allowed: [
+      'type',
+      'timeLogged',
+      'orig',
+      'rcpt',
+      'dsnStatus',
+      'dsnDiag',
+      'dsnMta',
+      'dsnReportingMta',
+      'bounceCat',
+      'srcType',
+      'srcMta',
+      'envId',
+      'format',
+      'header_X-job',
+    ],
+    required: [
+      'type',
+      'timeLogged',
+      'orig',
+      'rcpt',
+      'dsnStatus',
+      'dsnDiag',
+      'dsnMta',
+      'dsnReportingMta',
+      'bounceCat',
+      'srcType',
+      'srcMta',
+      'format',
+      'header_X-job',
+    ],
   },
   f: {
-    allowed: ['type', 'timeLogged', 'repSourceIp', 'feedbackType', 'format', 'userAgent', 'envId', 'orig', 'rcpt', 'reportingMta', 'dlvSourceIp',
-      'reportedDomain', 'header_From', 'header_Return-Path', 'header_X-job', 'header_Subject'],
-    required: ['type', 'timeLogged', 'repSourceIp', 'feedbackType', 'format', 'orig', 'rcpt', 'reportingMta', 'dlvSourceIp', 'reportedDomain',
-      'header_From', 'header_Return-Path', 'header_X-job', 'header_Subject'],
+    allowed: [
+      'type',
+      'timeLogged',
+      'repSourceIp',
+      'feedbackType',
+      'format',
+      'userAgent',
+      'envId',
+      'orig',
+      'rcpt',
+      'reportingMta',
+      'dlvSourceIp',
+      'reportedDomain',
+      'header_From',
+      'header_Return-Path',
+      'header_X-job',
+      'header_Subject',
+    ],
+    required: [
+      'type',
+      'timeLogged',
+      'repSourceIp',
+      'feedbackType',
+      'format',
+      'orig',
+      'rcpt',
+      'reportingMta',
+      'dlvSourceIp',
+      'reportedDomain',
+      'header_From',
+      'header_Return-Path',
+      'header_X-job',
+      'header_Subject',
+    ],
   },
 };
 
@@ -97,7 +183,8 @@ describe('generated day: layout', () => {
       if ((ipOf.get(vmta) ?? ip) !== ip || !OUR_IPS.test(ip)) problems.push(`${vmta} on ${ip}`);
       ipOf.set(vmta, ip);
       if (!cell(row, 'queue').endsWith(`/${vmta}`)) problems.push(`queue ${cell(row, 'queue')} for ${vmta}`);
-      if (row[0] !== 'tq' && !/^pool-(gmail|ms|yahoo|shared|tx)$/.test(cell(row, 'vmtaPool'))) problems.push(`pool ${cell(row, 'vmtaPool')}`);
+      if (row[0] !== 'tq' && !/^pool-(gmail|ms|yahoo|shared|tx)$/.test(cell(row, 'vmtaPool')))
+        problems.push(`pool ${cell(row, 'vmtaPool')}`);
     }
     expect(problems.slice(0, 5)).toEqual([]);
     expect(ipOf.get('gm-05')).toBe('203.0.113.14');
@@ -188,7 +275,10 @@ describe('generated day: mix and rates', () => {
   });
 
   it('has the 02:00-04:00 Gmail incident on 203.0.113.14', () => {
-    const incident = (r: string[]) => cell(r, 'dlvSourceIp') === '203.0.113.14' && cell(r, 'timeLogged').slice(11, 13) >= '02' && cell(r, 'timeLogged').slice(11, 13) < '04';
+    const incident = (r: string[]) =>
+      cell(r, 'dlvSourceIp') === '203.0.113.14' &&
+      cell(r, 'timeLogged').slice(11, 13) >= '02' &&
+      cell(r, 'timeLogged').slice(11, 13) < '04';
     expect(deferral(incident)).toBeGreaterThan(0.15);
     expect(deferral((r) => provider(r) === 'gmail' && !incident(r))).toBeLessThan(0.05);
     const deferrals = data().filter((r) => incident(r) && r[0] === 't');
@@ -199,7 +289,12 @@ describe('generated day: mix and rates', () => {
   it('has ~0.8 % hard bounces overall and a bad list in cmp-20261128-03', () => {
     const hardRate = (keep: (row: string[]) => boolean) => {
       const done = data().filter((r) => (r[0] === 'd' || r[0] === 'b') && keep(r));
-      const hard = done.filter((r) => r[0] === 'b' && ['bad-mailbox', 'bad-domain', 'inactive-mailbox'].includes(cell(r, 'bounceCat')) && cell(r, 'dsnStatus').startsWith('5.'));
+      const hard = done.filter(
+        (r) =>
+          r[0] === 'b' &&
+          ['bad-mailbox', 'bad-domain', 'inactive-mailbox'].includes(cell(r, 'bounceCat')) &&
+          cell(r, 'dsnStatus').startsWith('5.'),
+      );
       return hard.length / done.length;
     };
     expect(hardRate(() => true)).toBeGreaterThan(0.005);

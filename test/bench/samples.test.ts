@@ -15,7 +15,9 @@ describe('samples/', () => {
   it('is what `npm run samples` generates (the generator and the committed day agree)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmta-samples-'));
     const made = await writeDay(dir, { rows: 6000, files: 4, gzip: [0] });
-    const committed = readdirSync(join(ROOT, 'samples')).filter((n) => n.startsWith('acct-')).sort();
+    const committed = readdirSync(join(ROOT, 'samples'))
+      .filter((n) => n.startsWith('acct-'))
+      .sort();
     expect(made.map((p) => p.slice(dir.length + 1))).toEqual(committed);
     for (const name of committed) {
       expect(content(join(dir, name)).equals(content(join(ROOT, 'samples', name))), name).toBe(true);

@@ -10,19 +10,48 @@ import type { BenchContext, Measured, TargetResult } from '../../bench/suite.js'
  */
 const context = (rows: number, cores = 2): BenchContext => ({
   data: { rows, file: 'day.csv', gz: 'day.csv.gz', dir: 'rotated', bytes: rows * 500, small: 'small.csv', dataDir: 'data' },
-  cli: 'pmta-acct.js', here: '.', cores, removedVariables: [],
+  cli: 'pmta-acct.js',
+  here: '.',
+  cores,
+  removedVariables: [],
 });
 
 /** Seconds by scenario id (floor-*: every readSync size) for a good and for a bad pmta-acct. */
 const GOOD: Record<string, number> = {
-  node: 0.04, version: 0.05, 'report-small': 0.1, floor: 0.5, 'pmta-all': 1, 'pmta-1': 2, 'dir-all': 1, 'dir-1': 2,
-  'pmta-gz': 1, gunzip: 1, duckdb: 3, 'csv-parse': 100,
-  'ch-load': 2, 'ch-csv': 1, 'q-ch': 0.1, 'q-files': 1,
+  node: 0.04,
+  version: 0.05,
+  'report-small': 0.1,
+  floor: 0.5,
+  'pmta-all': 1,
+  'pmta-1': 2,
+  'dir-all': 1,
+  'dir-1': 2,
+  'pmta-gz': 1,
+  gunzip: 1,
+  duckdb: 3,
+  'csv-parse': 100,
+  'ch-load': 2,
+  'ch-csv': 1,
+  'q-ch': 0.1,
+  'q-files': 1,
 };
 const BAD: Record<string, number> = {
-  node: 0.04, version: 1, 'report-small': 1, floor: 0.1, 'pmta-all': 1, 'pmta-1': 1, 'dir-all': 1, 'dir-1': 1,
-  'pmta-gz': 2, gunzip: 1, duckdb: 1, 'csv-parse': 1,
-  'ch-load': 10, 'ch-csv': 1, 'q-ch': 2, 'q-files': 1,
+  node: 0.04,
+  version: 1,
+  'report-small': 1,
+  floor: 0.1,
+  'pmta-all': 1,
+  'pmta-1': 1,
+  'dir-all': 1,
+  'dir-1': 1,
+  'pmta-gz': 2,
+  gunzip: 1,
+  duckdb: 1,
+  'csv-parse': 1,
+  'ch-load': 10,
+  'ch-csv': 1,
+  'q-ch': 2,
+  'q-files': 1,
 };
 
 function targetsOf(ctx: BenchContext, good: boolean): TargetResult[] {
@@ -72,7 +101,11 @@ describe('bench environment', () => {
 
   it('runs Node alone once more in the host environment as it is, only when a variable was left out', () => {
     const startup = SUITES.find((s) => s.name === 'startup');
-    const ids = (removed: string[]) => startup?.scenarios({ ...context(1_000), removedVariables: removed }).filter((sc) => sc.hostEnvironment === true).map((sc) => sc.id);
+    const ids = (removed: string[]) =>
+      startup
+        ?.scenarios({ ...context(1_000), removedVariables: removed })
+        .filter((sc) => sc.hostEnvironment === true)
+        .map((sc) => sc.id);
     expect(ids(['NODE_EXTRA_CA_CERTS'])).toEqual(['node-host']);
     expect(ids([])).toEqual([]);
   });

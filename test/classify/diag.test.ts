@@ -22,7 +22,11 @@ const CASES: readonly (readonly [provider: string, text: string, template: strin
     "smtp;550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. Learn more at 550 5.1.1 https://support.google.com/mail/answer/6596 s142si14934335lfe.256 - gsmtp",
     "smtp;550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. Learn more at 550 5.1.1 https://support.google.com/mail/answer/6596 {id} - gsmtp",
   ],
-  ['Gmail acceptance', 'smtp;250 2.0.0 OK  1795863834 5b1f17b1804b1-d8b91f7fcc3si3817802ga8.88 - gsmtp', 'smtp;250 2.0.0 OK {id} {id} - gsmtp'],
+  [
+    'Gmail acceptance',
+    'smtp;250 2.0.0 OK  1795863834 5b1f17b1804b1-d8b91f7fcc3si3817802ga8.88 - gsmtp',
+    'smtp;250 2.0.0 OK {id} {id} - gsmtp',
+  ],
   [
     'Microsoft block list (front-end host, UTC stamp, hex id)',
     "smtp;550 5.7.1 Unfortunately, messages from [203.0.113.43] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [SA2PEPF0000900.eop-nam05.prod.protection.outlook.com 2026-11-28T17:12:46.301Z EB9D8EE89731B7C2]",
@@ -90,7 +94,9 @@ describe('diag templates: masking rules on provider texts', () => {
   });
 
   it('keeps UTF-8 text and masks only what varies', () => {
-    expect(diagTemplate('smtp;550 5.1.1 <jürgen@bücher.de>: Empfänger unbekannt, Référence 12345')).toBe('smtp;550 5.1.1 <{email}>: Empfänger unbekannt, Référence {n}');
+    expect(diagTemplate('smtp;550 5.1.1 <jürgen@bücher.de>: Empfänger unbekannt, Référence 12345')).toBe(
+      'smtp;550 5.1.1 <{email}>: Empfänger unbekannt, Référence {n}',
+    );
   });
 
   it('caps a template at 1,024 bytes, on a character boundary', () => {
@@ -160,7 +166,18 @@ describe('diag templates: thousands of texts collapse into their reasons', () =>
 
 describe('diag templates: ids made of letters only', () => {
   it('keeps CamelCase words and masks random letter ids', () => {
-    for (const w of ['QuotaExceededException', 'MapiExceptionShutoffQuotaExceeded', 'RecipientNotFound', 'ExchangeLabs', 'BeginDiagnosticData', 'InternalId', 'ServiceUnavailable', 'Unfortunately', 'STOREDRV', 'Greylisted']) {
+    for (const w of [
+      'QuotaExceededException',
+      'MapiExceptionShutoffQuotaExceeded',
+      'RecipientNotFound',
+      'ExchangeLabs',
+      'BeginDiagnosticData',
+      'InternalId',
+      'ServiceUnavailable',
+      'Unfortunately',
+      'STOREDRV',
+      'Greylisted',
+    ]) {
       expect(diagTemplate(`x ${w}`)).toBe(`x ${w}`);
     }
     for (const id of ['XyZaBcDeFgHiJkLm', 'ozhuCIUgokaqeBnB', 'kqQyzlZIZIAYkqqb', 'lsppdcAPJAIiMHfj', 'aNPKEoDEBLZnSWTA']) {

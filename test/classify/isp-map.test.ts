@@ -8,21 +8,56 @@ const CSV = new URL('../fixtures/ref/badsender-EmailDestinations.csv', import.me
 
 /** The id chosen for each DESTINATION of the CSV. */
 const ID_OF_DESTINATION: Readonly<Record<string, string>> = {
-  '1&1': 'gmx', Alice: 'alice', Apple: 'apple', Arcor: 'arcor', BT: 'bt', Bluewin: 'bluewin',
-  Bouygues: 'bouygues', Comcast: 'comcast', EmailIT: 'emailit', FREE: 'free', Facebook: 'facebook',
-  Freenet: 'freenet', GMX: 'gmx', Google: 'gmail', Laposte: 'laposte', Libero: 'libero', 'Mail.ru': 'mailru',
-  MailCOM: 'mailcom', Microsoft: 'microsoft', Movistar: 'movistar', O2: 'o2pl', Orange: 'orange',
-  Proximus: 'proximus', Rambler: 'rambler', SFR: 'sfr', Sky: 'yahoo', 'T-online': 't-online',
-  TalkTalk: 'talktalk', Telenet: 'telenet', Tiscali: 'tiscali', Verizon: 'yahoo', Virgin: 'virgin',
-  Vodafone: 'vodafone', Voila: 'voila', WPPL: 'wppl', Yahoo: 'yahoo',
+  '1&1': 'gmx',
+  Alice: 'alice',
+  Apple: 'apple',
+  Arcor: 'arcor',
+  BT: 'bt',
+  Bluewin: 'bluewin',
+  Bouygues: 'bouygues',
+  Comcast: 'comcast',
+  EmailIT: 'emailit',
+  FREE: 'free',
+  Facebook: 'facebook',
+  Freenet: 'freenet',
+  GMX: 'gmx',
+  Google: 'gmail',
+  Laposte: 'laposte',
+  Libero: 'libero',
+  'Mail.ru': 'mailru',
+  MailCOM: 'mailcom',
+  Microsoft: 'microsoft',
+  Movistar: 'movistar',
+  O2: 'o2pl',
+  Orange: 'orange',
+  Proximus: 'proximus',
+  Rambler: 'rambler',
+  SFR: 'sfr',
+  Sky: 'yahoo',
+  'T-online': 't-online',
+  TalkTalk: 'talktalk',
+  Telenet: 'telenet',
+  Tiscali: 'tiscali',
+  Verizon: 'yahoo',
+  Virgin: 'virgin',
+  Vodafone: 'vodafone',
+  Voila: 'voila',
+  WPPL: 'wppl',
+  Yahoo: 'yahoo',
 };
 /** Rows deliberately placed apart from their DESTINATION (see the comments in isp-data.ts). */
 const ID_OF_DOMAIN: Readonly<Record<string, string>> = {
-  'yahoo.co.jp': 'yahoo-japan', 'yahoo.ne.jp': 'yahoo-japan', 'ybb.ne.jp': 'yahoo-japan',
+  'yahoo.co.jp': 'yahoo-japan',
+  'yahoo.ne.jp': 'yahoo-japan',
+  'ybb.ne.jp': 'yahoo-japan',
   'blueyonder.co.uk': 'virgin',
 };
 
-interface Row { readonly destination: string; readonly domain: string; readonly active: string }
+interface Row {
+  readonly destination: string;
+  readonly domain: string;
+  readonly active: string;
+}
 
 function csvRows(): Row[] {
   const cells = parse(readFileSync(CSV, 'utf8'), { from_line: 2, skip_empty_lines: true });
@@ -48,7 +83,10 @@ describe('Badsender-com/EmailDestinations rows', () => {
 
   it('keeps the two ACTIVE=0 rows (facebook.com, voila.fr) under their providers', () => {
     const inactive = rows.filter((r) => r.active !== '1').map((r) => [r.domain, isps.ispOfDomain(r.domain)]);
-    expect(inactive).toEqual([['facebook.com', 'facebook'], ['voila.fr', 'voila']]);
+    expect(inactive).toEqual([
+      ['facebook.com', 'facebook'],
+      ['voila.fr', 'voila'],
+    ]);
   });
 
   it('settles the duplicated rows (sky.com, verizon.net) in favour of yahoo', () => {
@@ -62,9 +100,7 @@ describe('built-in data', () => {
   const ids = new Set(Object.keys(ISP_NAMES));
 
   it('uses only ids that have a display name', () => {
-    const used = [
-      ...Object.keys(PROVIDER_DOMAINS), ...MX_SUFFIXES.map(([, id]) => id), ...Object.values(ROLLUP_ALIASES),
-    ];
+    const used = [...Object.keys(PROVIDER_DOMAINS), ...MX_SUFFIXES.map(([, id]) => id), ...Object.values(ROLLUP_ALIASES)];
     expect(used.filter((id) => !ids.has(id))).toEqual([]);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9][a-z0-9._-]*$/);
     expect(ISP_NAMES.other).toBe('Other');

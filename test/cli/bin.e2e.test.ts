@@ -38,7 +38,8 @@ describe('the bin', () => {
   it('lists every command in --help and in its usage error', () => {
     for (const args of [['--help'], ['help'], []]) {
       const r = runCli(args);
-      for (const c of ['report', 'check', 'query', 'tail']) expect(r.stdout + r.stderr, args.join(' ')).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+      for (const c of ['report', 'check', 'query', 'tail'])
+        expect(r.stdout + r.stderr, args.join(' ')).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
     }
   });
 

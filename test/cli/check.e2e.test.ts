@@ -25,7 +25,9 @@ function rulesFile(text: string): string {
 // where warn and crit are ranges ([@][start:][end], ~ for -infinity).
 const NUM = '-?[0-9]+(?:\\.[0-9]+)?';
 const RANGE = `@?(?:(?:~|${NUM})?:)?(?:${NUM})?`;
-const PERF_ITEM = new RegExp(`^'[^'=]+'=${NUM}(?:%|s|ms|us|B|KB|MB|TB|c)?(?:;(?:${RANGE})?(?:;(?:${RANGE})?(?:;(?:${NUM})?(?:;(?:${NUM})?)?)?)?)?$`);
+const PERF_ITEM = new RegExp(
+  `^'[^'=]+'=${NUM}(?:%|s|ms|us|B|KB|MB|TB|c)?(?:;(?:${RANGE})?(?:;(?:${RANGE})?(?:;(?:${NUM})?(?:;(?:${NUM})?)?)?)?)?$`,
+);
 
 function parsePlugin(stdout: string): { status: string; summary: string; perf: string[]; long: string[] } {
   const [first, ...long] = stdout.trimEnd().split('\n');
@@ -41,11 +43,19 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
     const p = parsePlugin(r.stdout);
     expect(p.status).toBe('OK');
     expect(p.summary).toBe('3 verdicts OK');
-    expect(p.perf).toEqual(["'gmail_deferral'=1%;3;5;0;100", "'total_hard_bounce'=0%;1;2;0;100", "'total_delivered'=990;;1:;0", "'bad_records'=0;;;0"]);
-    expect(p.long).toEqual(['OK: 3 verdicts', 'input: 1 files, 1,000 records, 0 bad; windows ending 2026-11-28 11:20:10 UTC, built-in rules']);
+    expect(p.perf).toEqual([
+      "'gmail_deferral'=1%;3;5;0;100",
+      "'total_hard_bounce'=0%;1;2;0;100",
+      "'total_delivered'=990;;1:;0",
+      "'bad_records'=0;;;0",
+    ]);
+    expect(p.long).toEqual([
+      'OK: 3 verdicts',
+      'input: 1 files, 1,000 records, 0 bad; windows ending 2026-11-28 11:20:10 UTC, built-in rules',
+    ]);
   });
 
-  it('is WARNING (1) above the warning threshold, with the issue\'s perfdata form', () => {
+  it("is WARNING (1) above the warning threshold, with the issue's perfdata form", () => {
     const r = runCli(['check', gmailHour(42)]);
     expect(r.code).toBe(1);
     const p = parsePlugin(r.stdout);
@@ -56,7 +66,11 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
   });
 
   it('is CRITICAL (2) above the critical threshold, the worst verdict first', () => {
-    const r = runCli(['check', '-v', gmailHour(100, rows(20, 'b', at(11, 30), { rcpt: 'c@gmail.com', ip: '203.0.113.10', bounceCat: 'bad-mailbox' }))]);
+    const r = runCli([
+      'check',
+      '-v',
+      gmailHour(100, rows(20, 'b', at(11, 30), { rcpt: 'c@gmail.com', ip: '203.0.113.10', bounceCat: 'bad-mailbox' })),
+    ]);
     expect(r.code).toBe(2);
     const p = parsePlugin(r.stdout);
     expect(p.status).toBe('CRITICAL');
@@ -90,9 +104,21 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
   it('answers --format json with the same verdicts', () => {
     const r = runCli(['check', '--format', 'json', gmailHour(42)]);
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout) as { version: number; status: string; exitCode: number; end: string; input: { records: number }; verdicts: { level: string; rule: string; value: number; message: string }[] };
+    const j = JSON.parse(r.stdout) as {
+      version: number;
+      status: string;
+      exitCode: number;
+      end: string;
+      input: { records: number };
+      verdicts: { level: string; rule: string; value: number; message: string }[];
+    };
     expect(j).toMatchObject({ version: 1, status: 'WARNING', exitCode: 1, end: '2026-11-28T11:20:42Z', input: { records: 1000 } });
-    expect(j.verdicts[0]).toMatchObject({ level: 'WARN', rule: 'deferral', value: 0.042, message: 'gmail deferral 4.2% (42 of 1,000) over the last 1h > 3%' });
+    expect(j.verdicts[0]).toMatchObject({
+      level: 'WARN',
+      rule: 'deferral',
+      value: 0.042,
+      message: 'gmail deferral 4.2% (42 of 1,000) over the last 1h > 3%',
+    });
   });
 
   it('is UNKNOWN (3) with a precise message for a bad rules file, on stdout', () => {
@@ -103,23 +129,39 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
     const env = runCli(['check', gmailHour(0)], { env: { PMTA_ACCT_RULES: rules } });
     expect(env.code).toBe(3);
     const json = runCli(['check', '--format', 'json', '--rules', rules, gmailHour(0)]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'UNKNOWN', exitCode: 3, error: expect.stringContaining('rules[0].warn') as unknown });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      status: 'UNKNOWN',
+      exitCode: 3,
+      error: expect.stringContaining('rules[0].warn') as unknown,
+    });
   });
 
   it('is UNKNOWN (3) for unreadable input, no input, nothing to judge, a bad PowerMTA config or bad arguments', () => {
     const missing = runCli(['check', '/nonexistent/acct.csv']);
-    expect([missing.code, missing.stdout]).toEqual([3, expect.stringMatching(/^PMTA-ACCT UNKNOWN - .*\/nonexistent\/acct\.csv/) as unknown]);
-    expect(runCli(['check']).stdout).toBe('PMTA-ACCT UNKNOWN - check: name at least one file or directory (or - for standard input), --state DIR or --clickhouse URL\n');
+    expect([missing.code, missing.stdout]).toEqual([
+      3,
+      expect.stringMatching(/^PMTA-ACCT UNKNOWN - .*\/nonexistent\/acct\.csv/) as unknown,
+    ]);
+    expect(runCli(['check']).stdout).toBe(
+      'PMTA-ACCT UNKNOWN - check: name at least one file or directory (or - for standard input), --state DIR or --clickhouse URL\n',
+    );
     const empty = runCli(['check', '-'], { input: 'type,timeLogged\n' });
-    expect([empty.code, empty.stdout]).toEqual([3, 'PMTA-ACCT UNKNOWN - no record with a time in the input: nothing to judge (give --at to judge silence)\n']);
+    expect([empty.code, empty.stdout]).toEqual([
+      3,
+      'PMTA-ACCT UNKNOWN - no record with a time in the input: nothing to judge (give --at to judge silence)\n',
+    ]);
     const config = rulesFile('<domain gmail.com>\n  max-msg-rate lots\n</domain>\n');
-    expect(runCli(['check', '--pmta-config', config, gmailHour(0)]).stdout).toBe(`PMTA-ACCT UNKNOWN - ${config}:2: max-msg-rate: 'lots' is not a rate (use unlimited or N/h, N/15m, N/5s, N/day...)\n`);
+    expect(runCli(['check', '--pmta-config', config, gmailHour(0)]).stdout).toBe(
+      `PMTA-ACCT UNKNOWN - ${config}:2: max-msg-rate: 'lots' is not a rate (use unlimited or N/h, N/15m, N/5s, N/day...)\n`,
+    );
     expect(runCli(['check', '--at', 'teatime', gmailHour(0)]).code).toBe(3);
     expect(runCli(['check', '--bogus', gmailHour(0)]).code).toBe(3);
   });
 
   it('keeps hostile names from the logs from breaking the plugin output', () => {
-    const rules = rulesFile('builtIn: false\nrules:\n  - metric: deferral\n    scope: vmta\n    warn: 1%\n    crit: 5%\n    minVolume: 1\n');
+    const rules = rulesFile(
+      'builtIn: false\nrules:\n  - metric: deferral\n    scope: vmta\n    warn: 1%\n    crit: 5%\n    minVolume: 1\n',
+    );
     const file = writeAcct(rows(10, 't', at(11), { rcpt: 'x@gmail.com', ip: '203.0.113.1', vmta: "evil|'=x\u001b[2J" }));
     const r = runCli(['check', '--rules', rules, file]);
     expect(r.code).toBe(2);
@@ -136,7 +178,9 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
     const p = parsePlugin(r.stdout);
     expect(p.summary).toBe('gmail deferral 8.2% (10 of 122) over the last 1h > 5% (+1 more)');
     expect(p.long[0]).toBe('WARN: 203.0.113.42 to microsoft 13/h over the last 1h > max-msg-rate 12/h (vmta ms-03, config:32, config:36)');
-    expect(p.long).toContain('INFO: pool pool-gmail to gmail: 103/h over the last 1h of 202/h at max-msg-rate (16 virtual MTAs), room for 99/h more');
+    expect(p.long).toContain(
+      'INFO: pool pool-gmail to gmail: 103/h over the last 1h of 202/h at max-msg-rate (16 virtual MTAs), room for 99/h more',
+    );
     expect(p.perf).toContain("'pool-gmail_gmail_rate'=103;;;0;202");
   });
 });

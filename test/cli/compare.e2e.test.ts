@@ -11,7 +11,18 @@ import { runCli, type JsonReport } from '../helpers/cli.js';
  * day with --compare, checked against figures computed here from the daily JSON reports.
  */
 const NY = 'America/New_York';
-const DATES = ['2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28'];
+const DATES = [
+  '2026-11-19',
+  '2026-11-20',
+  '2026-11-21',
+  '2026-11-22',
+  '2026-11-23',
+  '2026-11-24',
+  '2026-11-25',
+  '2026-11-26',
+  '2026-11-27',
+  '2026-11-28',
+];
 let dir = '';
 const daily = new Map<string, JsonReport>();
 
@@ -31,8 +42,20 @@ function json(args: string[]): JsonReport & { compare?: Compare } {
   return JSON.parse(r.stdout) as JsonReport & { compare?: Compare };
 }
 
-interface Figures { delivered: number; deferred: number; bounced: number; rates: Record<string, number | null>; latency: Record<string, number | null> }
-interface Compare { mode: string; periods: { since: string; found: boolean }[]; notes: string[]; total: Figures | null; isp: Record<string, Figures> }
+interface Figures {
+  delivered: number;
+  deferred: number;
+  bounced: number;
+  rates: Record<string, number | null>;
+  latency: Record<string, number | null>;
+}
+interface Compare {
+  mode: string;
+  periods: { since: string; found: boolean }[];
+  notes: string[];
+  total: Figures | null;
+  isp: Record<string, Figures>;
+}
 
 const total = (r: JsonReport) => r.total as unknown as Figures;
 const ispOf = (r: JsonReport, isp: string) => r.groups.find((g) => g.key.isp === isp) as unknown as Figures | undefined;
@@ -58,13 +81,34 @@ afterAll(() => {
 describe('report --save', () => {
   it('writes one small summary per local day, atomically (no temporary file left)', () => {
     const files = readdirSync(join(dir, 'history')).sort();
-    expect(files).toEqual(DATES.slice(0, -1).filter((d) => d !== '2026-11-22').map((d) => `${d}.json`));
-    const doc = JSON.parse(readFileSync(join(dir, 'history', '2026-11-27.json'), 'utf8')) as { format: string; version: number; since: string };
+    expect(files).toEqual(
+      DATES.slice(0, -1)
+        .filter((d) => d !== '2026-11-22')
+        .map((d) => `${d}.json`),
+    );
+    const doc = JSON.parse(readFileSync(join(dir, 'history', '2026-11-27.json'), 'utf8')) as {
+      format: string;
+      version: number;
+      since: string;
+    };
     expect(doc).toMatchObject({ format: 'pmta-acct-day', version: 1, since: '2026-11-27T00:00:00-05:00' });
   });
 
   it('refuses a period that is not whole local days', () => {
-    const r = runCli(['report', '--format', 'json', join(dir, 'logs'), '--since', '2026-11-27 06:00', '--until', '2026-11-28', '--tz', NY, '--save', join(dir, 'other')]);
+    const r = runCli([
+      'report',
+      '--format',
+      'json',
+      join(dir, 'logs'),
+      '--since',
+      '2026-11-27 06:00',
+      '--until',
+      '2026-11-28',
+      '--tz',
+      NY,
+      '--save',
+      join(dir, 'other'),
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/--save records whole local days/);
   });
@@ -84,7 +128,9 @@ describe('report --compare', () => {
 
   it('7d: the median of each figure over the 7 days before, with the missing day said', () => {
     const today = json([...dayArgs('2026-11-28'), '--by', 'isp', '--compare', '7d', '--history', join(dir, 'history')]);
-    const week = ['2026-11-21', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'].map((d) => daily.get(d) as JsonReport);
+    const week = ['2026-11-21', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'].map(
+      (d) => daily.get(d) as JsonReport,
+    );
     const c = today.compare as Compare;
     expect(c.periods.map((p) => p.found)).toEqual([true, true, true, true, true, false, true]);
     expect(c.notes.join('\n')).toMatch(/no summary for 2026-11-22/);
@@ -97,19 +143,43 @@ describe('report --compare', () => {
   });
 
   it('shows the change next to each figure in Markdown', () => {
-    const r = runCli(['report', '--format', 'md', ...dayArgs('2026-11-28'), '--compare', 'previous', '--history', join(dir, 'history'), '--exit-zero']);
+    const r = runCli([
+      'report',
+      '--format',
+      'md',
+      ...dayArgs('2026-11-28'),
+      '--compare',
+      'previous',
+      '--history',
+      join(dir, 'history'),
+      '--exit-zero',
+    ]);
     expect(r.code).toBe(0);
     const now = total(json([...dayArgs('2026-11-28'), '--by', 'isp']));
     const before = total(daily.get('2026-11-27') as JsonReport);
     const pct = ((now.delivered - before.delivered) / before.delivered) * 100;
     const pp = ((now.rates.deferral ?? 0) - (before.rates.deferral ?? 0)) * 100;
     expect(r.stdout).toContain('Changes are against the previous day (2026-11-27), from daily summaries in');
-    expect(r.stdout).toMatch(new RegExp(`\\| Delivered \\| ${now.delivered.toLocaleString('en-US')} \\| [^|]+ \\| ${pct >= 0 ? '\\+' : '-'}${Math.abs(pct).toFixed(1)}% \\|`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `\\| Delivered \\| ${now.delivered.toLocaleString('en-US')} \\| [^|]+ \\| ${pct >= 0 ? '\\+' : '-'}${Math.abs(pct).toFixed(1)}% \\|`,
+      ),
+    );
     expect(r.stdout).toMatch(new RegExp(`\\| Deferred \\| [^|]+ \\| [^|]+ \\| ${pp >= 0 ? '\\+' : '-'}${Math.abs(pp).toFixed(2)} pp \\|`));
   });
 
   it('adds a change column to the terminal totals', () => {
-    const r = runCli(['report', '--format', 'table', ...dayArgs('2026-11-28'), '--compare', 'previous', '--history', join(dir, 'history'), '--exit-zero']);
+    const r = runCli([
+      'report',
+      '--format',
+      'table',
+      ...dayArgs('2026-11-28'),
+      '--compare',
+      'previous',
+      '--history',
+      join(dir, 'history'),
+      '--exit-zero',
+    ]);
     const now = total(json([...dayArgs('2026-11-28'), '--by', 'isp']));
     const before = total(daily.get('2026-11-27') as JsonReport);
     const pct = ((now.delivered - before.delivered) / before.delivered) * 100;
@@ -118,7 +188,17 @@ describe('report --compare', () => {
   });
 
   it('says so when the history has nothing for the period, and still reports', () => {
-    const r = runCli(['report', '--format', 'md', ...dayArgs('2026-11-19'), '--compare', 'previous', '--history', join(dir, 'history'), '--exit-zero']);
+    const r = runCli([
+      'report',
+      '--format',
+      'md',
+      ...dayArgs('2026-11-19'),
+      '--compare',
+      'previous',
+      '--history',
+      join(dir, 'history'),
+      '--exit-zero',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No comparison: daily summaries in');
     expect(r.stderr).toMatch(/--compare: no summary for 2026-11-18/);
@@ -128,6 +208,8 @@ describe('report --compare', () => {
     const r = runCli(['report', '--format', 'json', ...dayArgs('2026-11-28'), '--compare', 'previous']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/--compare needs a history/);
-    expect(runCli(['report', ...dayArgs('2026-11-28'), '--compare', 'yesterday']).stderr).toMatch(/--compare: 'yesterday' is not one of previous, 7d/);
+    expect(runCli(['report', ...dayArgs('2026-11-28'), '--compare', 'yesterday']).stderr).toMatch(
+      /--compare: 'yesterday' is not one of previous, 7d/,
+    );
   });
 });

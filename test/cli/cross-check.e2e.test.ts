@@ -12,7 +12,10 @@ import { fixture, reportJson, ROOT } from '../helpers/cli.js';
 describe('counts equal an independent csv-parse reading', () => {
   it('on the sample day (plain and gzipped rotated files), by hour, ISP and IP', async () => {
     const dir = join(ROOT, 'samples');
-    const files = readdirSync(dir).filter((n) => n.startsWith('acct-')).sort().map((n) => join(dir, n));
+    const files = readdirSync(dir)
+      .filter((n) => n.startsWith('acct-'))
+      .sort()
+      .map((n) => join(dir, n));
     const expected = await csvParseRollup(files, 3600);
     const report = reportJson(['--by', 'isp,ip', '--bucket', '1h', dir]);
     expect(firstDifference(fromReportJson(report.groups), expected)).toBeNull();
@@ -20,12 +23,16 @@ describe('counts equal an independent csv-parse reading', () => {
     expect(totalOf(expected).delivered).toBeGreaterThan(4000);
   });
 
-  it.each(['userguide-d-b-t.csv', 'union-header.csv', 'pipe-restart.csv', 'quoting.csv', 'legacy-timeimprinted.csv', 'userguide-encoding-epoch.csv'])(
-    'on fixture %s',
-    async (name) => {
-      const expected = await csvParseRollup([fixture('parse', name)], 3600);
-      const report = reportJson(['--by', 'isp,ip', '--bucket', '1h', fixture('parse', name)]);
-      expect(firstDifference(fromReportJson(report.groups), expected)).toBeNull();
-    },
-  );
+  it.each([
+    'userguide-d-b-t.csv',
+    'union-header.csv',
+    'pipe-restart.csv',
+    'quoting.csv',
+    'legacy-timeimprinted.csv',
+    'userguide-encoding-epoch.csv',
+  ])('on fixture %s', async (name) => {
+    const expected = await csvParseRollup([fixture('parse', name)], 3600);
+    const report = reportJson(['--by', 'isp,ip', '--bucket', '1h', fixture('parse', name)]);
+    expect(firstDifference(fromReportJson(report.groups), expected)).toBeNull();
+  });
 });

@@ -31,18 +31,44 @@ function render(args: string[], file: string): string {
 
 describe('the sample day in Chromium', () => {
   it('renders every section with its charts, styled, without errors or horizontal overflow', async () => {
-    const file = render(['samples/', '--tz', 'America/New_York', '--since', '2026-11-28', '--until', '2026-11-29', '--compare', '7d', '--history', 'samples/history'], join(dir, 'sample.html'));
+    const file = render(
+      [
+        'samples/',
+        '--tz',
+        'America/New_York',
+        '--since',
+        '2026-11-28',
+        '--until',
+        '2026-11-29',
+        '--compare',
+        '7d',
+        '--history',
+        'samples/history',
+      ],
+      join(dir, 'sample.html'),
+    );
     expect(readFileSync(file, 'utf8')).toContain('Changes are against the median of the 7 previous days (2026-11-21 to 2026-11-27)');
     const page = await browser.open(file, 1280, 900);
     expect(page.log.filter((e) => e.level === 'error' || e.level === 'warning')).toEqual([]);
     // The stylesheet applies: the CSP's hash matches it.
     expect(await page.evaluate<string>('getComputedStyle(document.body).maxWidth')).toBe('1240px');
     expect(await page.evaluate<string>('document.querySelector("main h2").id')).toBe('verdicts');
-    expect(await page.evaluate<string[]>('[...document.querySelectorAll("main h2")].map((h) => h.id)')).toEqual(
-      ['verdicts', 'incidents', 'totals', 'volume', 'rates', 'isps', 'ips', 'by', 'reasons', 'latency'],
-    );
+    expect(await page.evaluate<string[]>('[...document.querySelectorAll("main h2")].map((h) => h.id)')).toEqual([
+      'verdicts',
+      'incidents',
+      'totals',
+      'volume',
+      'rates',
+      'isps',
+      'ips',
+      'by',
+      'reasons',
+      'latency',
+    ]);
     // The incidents on the time axis: one bar each, inside the chart, amber for WARN and red for CRIT.
-    const bars = await page.evaluate<{ level: string; fill: string; x: number; w: number; svgX: number; svgW: number }[]>(`[...document.querySelectorAll('svg.spans rect')].map((r) => {
+    const bars = await page.evaluate<
+      { level: string; fill: string; x: number; w: number; svgX: number; svgW: number }[]
+    >(`[...document.querySelectorAll('svg.spans rect')].map((r) => {
       const b = r.getBoundingClientRect();
       const s = r.ownerSVGElement.getBoundingClientRect();
       return { level: r.getAttribute('class'), fill: getComputedStyle(r).fill, x: b.x, w: b.width, svgX: s.x, svgW: s.width };
@@ -62,7 +88,9 @@ describe('the sample day in Chromium', () => {
     const fills = new Map(bars.map((b) => [b.level, b.fill]));
     expect(fills.get('span-CRIT')).toBe('rgb(192, 38, 45)');
     expect(fills.get('span-WARN')).toBe('rgb(168, 101, 0)');
-    const charts = await page.evaluate<{ cls: string; w: number; h: number; marks: number }[]>(`[...document.querySelectorAll('svg.chart')].map((s) => {
+    const charts = await page.evaluate<
+      { cls: string; w: number; h: number; marks: number }[]
+    >(`[...document.querySelectorAll('svg.chart')].map((s) => {
       const r = s.getBoundingClientRect();
       return { cls: s.getAttribute('class'), w: r.width, h: r.height, marks: s.querySelectorAll('rect[class^="c-"], path.line').length };
     })`);
@@ -81,15 +109,18 @@ describe('the sample day in Chromium', () => {
     expect(sparks.every((w) => w === 100)).toBe(true);
     // Nothing wider than the window, and at desktop width no table even needs its own scrollbar.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
-    expect(await page.evaluate<string[]>(`[...document.querySelectorAll('.scroll, main > *, .card, ul.verdicts li')]
-      .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.outerHTML.slice(0, 80))`)).toEqual([]);
+    expect(
+      await page.evaluate<string[]>(`[...document.querySelectorAll('.scroll, main > *, .card, ul.verdicts li')]
+      .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.outerHTML.slice(0, 80))`),
+    ).toEqual([]);
 
     const shot = await page.screenshot();
     const img = decodePng(shot);
     expect(img.width).toBe(1280);
     expect(img.height).toBe(await page.evaluate<number>('document.documentElement.scrollHeight'));
     const colours = new Map<number, number>();
-    for (let y = 0; y < img.height; y += 3) for (let x = 0; x < img.width; x += 3) colours.set(img.pixel(x, y), (colours.get(img.pixel(x, y)) ?? 0) + 1);
+    for (let y = 0; y < img.height; y += 3)
+      for (let x = 0; x < img.width; x += 3) colours.set(img.pixel(x, y), (colours.get(img.pixel(x, y)) ?? 0) + 1);
     const sampled = [...colours.values()].reduce((a, b) => a + b, 0);
     expect(colours.size).toBeGreaterThan(50);
     expect(Math.max(...colours.values()) / sampled).toBeLessThan(0.9);
@@ -141,9 +172,17 @@ describe('hostile text in Chromium', () => {
     for (const file of [html, bare]) {
       const page = await browser.open(file);
       expect(await page.evaluate<unknown>('window.__pwned')).toBeUndefined();
-      expect(await page.evaluate<number>('document.querySelectorAll("script, img, iframe, object, embed, link, base, form, input, meta[http-equiv=refresh]").length')).toBe(0);
+      expect(
+        await page.evaluate<number>(
+          'document.querySelectorAll("script, img, iframe, object, embed, link, base, form, input, meta[http-equiv=refresh]").length',
+        ),
+      ).toBe(0);
       expect(await page.evaluate<number>('document.querySelectorAll("style").length')).toBe(1);
-      expect(await page.evaluate<string[]>('[...document.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith("on"))')).toEqual([]);
+      expect(
+        await page.evaluate<string[]>(
+          '[...document.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith("on"))',
+        ),
+      ).toEqual([]);
       expect(await page.evaluate<string>('document.title')).toBe('PowerMTA accounting report');
       const body = await page.evaluate<string>('document.body.textContent');
       for (const p of PAYLOADS) expect(body).toContain(p);

@@ -12,7 +12,11 @@ const SAMPLE = ['samples/', '--tz', 'America/New_York', '--since', '2026-11-28',
 
 /** `n` records of a type, one per second from 10:00 UTC. */
 function lines(type: string, n: number, rcpt: string, extra = ''): string[] {
-  return Array.from({ length: n }, (_, i) => `${type},2026-11-28 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+0000,${rcpt},203.0.113.5,${extra}`);
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      `${type},2026-11-28 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}+0000,${rcpt},203.0.113.5,${extra}`,
+  );
 }
 const csv = (rows: string[]) => ['type,timeLogged,rcpt,dlvSourceIp,bounceCat', ...rows].join('\n') + '\n';
 
@@ -21,7 +25,9 @@ describe('report --format html', () => {
 
   it('is one self-contained page: a strict CSP, no script, nothing from the network', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'none'; base-uri 'none'; form-action 'none'">/);
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'none'; base-uri 'none'; form-action 'none'">/,
+    );
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\bon[a-z]+=|javascript:/i);
     const refs = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
     expect(refs.every((r) => r.startsWith('#'))).toBe(true);
@@ -29,7 +35,16 @@ describe('report --format html', () => {
   });
 
   it('leads with verdicts, then totals, charts, tables, reasons and latency', () => {
-    const order = ['id="verdicts"', 'id="totals"', 'id="volume"', 'id="rates"', 'id="isps"', 'id="ips"', 'id="reasons"', 'id="latency"'].map((s) => html.indexOf(s));
+    const order = [
+      'id="verdicts"',
+      'id="totals"',
+      'id="volume"',
+      'id="rates"',
+      'id="isps"',
+      'id="ips"',
+      'id="reasons"',
+      'id="latency"',
+    ].map((s) => html.indexOf(s));
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(html).toContain('<span class="badge WARN">WARN</span>microsoft complaint 0.169% (2 of 1,182) over the last 24h &gt; 0.1%');
@@ -43,16 +58,30 @@ describe('report --format html', () => {
 describe('report --format md', () => {
   it('has the content of the HTML report as Markdown', () => {
     const md = runCli(['report', ...SAMPLE, '--format', 'md']).stdout;
-    const order = ['## Verdicts', '## Totals', '## By ISP', '## By sending IP', '## Top bounce reasons', '## Top deferral reasons', '## Delivery latency'].map((s) => md.indexOf(s));
+    const order = [
+      '## Verdicts',
+      '## Totals',
+      '## By ISP',
+      '## By sending IP',
+      '## Top bounce reasons',
+      '## Top deferral reasons',
+      '## Delivery latency',
+    ].map((s) => md.indexOf(s));
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(md).toContain('- **WARN** microsoft complaint 0.169% (2 of 1,182) over the last 24h \\> 0.1%');
     expect(md).toMatch(/\| gmail \| 2,105 \|.*\| [▁▂▃▄▅▆▇█]{24} \|/);
-    expect(md).toContain('| policy-related | smtp;554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes | 21 | 8.8% | yahoo 21 |');
+    expect(md).toContain(
+      '| policy-related | smtp;554 5.7.9 Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes | 21 | 8.8% | yahoo 21 |',
+    );
   });
 });
 
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 function parseProm(text: string): { samples: Sample[]; types: Map<string, string> } {
   const samples: Sample[] = [];
@@ -89,16 +118,21 @@ describe('report --format prom', () => {
     const labelNames = new Set(samples.flatMap((s) => Object.keys(s.labels)));
     expect([...labelNames].sort()).toEqual(['isp', 'level', 'quantile', 'rule', 'scope', 'source_ip']);
     const json = reportJson([...SAMPLE, '--by', 'isp']);
-    const get = (name: string, labels: Record<string, string> = {}) => samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
+    const get = (name: string, labels: Record<string, string> = {}) =>
+      samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
     expect(get('pmta_acct_report_delivered_messages')).toBe(json.total.delivered);
-    expect(get('pmta_acct_report_isp_delivered_messages', { isp: 'gmail' })).toBe(json.groups.find((g) => g.key.isp === 'gmail')?.delivered);
+    expect(get('pmta_acct_report_isp_delivered_messages', { isp: 'gmail' })).toBe(
+      json.groups.find((g) => g.key.isp === 'gmail')?.delivered,
+    );
     expect(get('pmta_acct_report_deferral_ratio')).toBeCloseTo((json.total.rates as Record<string, number>).deferral, 6);
     expect(get('pmta_acct_report_period_start_timestamp_seconds')).toBe(Date.parse('2026-11-28T05:00:00Z') / 1000);
     expect(get('pmta_acct_report_status')).toBe(1);
     const incidents = json.incidents;
     expect(incidents.length).toBeGreaterThan(0);
     expect(get('pmta_acct_report_incidents')).toBe(incidents.length);
-    expect(get('pmta_acct_report_rule_incidents', { rule: 'deferral', level: 'CRIT' })).toBe(incidents.filter((i) => i.rule === 'deferral' && i.level === 'CRIT').length);
+    expect(get('pmta_acct_report_rule_incidents', { rule: 'deferral', level: 'CRIT' })).toBe(
+      incidents.filter((i) => i.rule === 'deferral' && i.level === 'CRIT').length,
+    );
   });
 
   it('exports only sending IPs that are IP addresses, and escapes label values', () => {
@@ -122,7 +156,9 @@ describe('several outputs from one reading', () => {
   });
 
   it('refuses a file name that says no format, or --format with several files', () => {
-    expect(runCli(['report', ...SAMPLE, '-o', join(dir, 'a.out'), '-o', join(dir, 'b.md')]).stderr).toMatch(/-o .*a\.out: name the format by the file's ending/);
+    expect(runCli(['report', ...SAMPLE, '-o', join(dir, 'a.out'), '-o', join(dir, 'b.md')]).stderr).toMatch(
+      /-o .*a\.out: name the format by the file's ending/,
+    );
     const r = runCli(['report', ...SAMPLE, '--format', 'md', '-o', join(dir, 'a.md'), '-o', join(dir, 'b.md')]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/--format names one format/);

@@ -10,6 +10,8 @@ describe('progress line', () => {
 
   it('has no ETA before anything was read, and none once done', () => {
     expect(formatProgress({ files: 2, filesDone: 0, bytes: 1000, bytesDone: 0, records: 0 }, 0)).toContain('ETA -');
-    expect(formatProgress({ files: 2, filesDone: 2, bytes: 1000, bytesDone: 1200, records: 10 }, 1)).toBe('2/2 files, 1.0 KB of 1.0 KB (100%), 10 rows/s, ETA -');
+    expect(formatProgress({ files: 2, filesDone: 2, bytes: 1000, bytesDone: 1200, records: 10 }, 1)).toBe(
+      '2/2 files, 1.0 KB of 1.0 KB (100%), 10 rows/s, ETA -',
+    );
   });
 });

@@ -23,7 +23,11 @@ describe('quick start', () => {
     const stderr = r.stderr.toString();
     // exit 1: the sample day has a WARNING verdict (README: the quick start exits with status 1)
     expect(r.status, stderr).toBe(1);
-    const report = JSON.parse(r.stdout.toString()) as { version: number; input: { files: number; records: number }; verdicts: { level: string }[] };
+    const report = JSON.parse(r.stdout.toString()) as {
+      version: number;
+      input: { files: number; records: number };
+      verdicts: { level: string }[];
+    };
     expect(report.version).toBe(1);
     expect(report.input.files).toBeGreaterThan(3);
     expect(report.input.records).toBeGreaterThan(1000);

@@ -116,7 +116,10 @@ describe('report over the format fixtures (built CLI)', () => {
     expect(r.total).toMatchObject({ delivered: 3 });
     expect(r.input.badRecords).toBe(4);
     expect(r.input.problems.map((p) => [p.code, p.line])).toEqual([
-      ['BAD_TIME', 3], ['UNTERMINATED_QUOTE', 4], ['FIELD_COUNT', 6], ['INVALID_CLOSING_QUOTE', 7],
+      ['BAD_TIME', 3],
+      ['UNTERMINATED_QUOTE', 4],
+      ['FIELD_COUNT', 6],
+      ['INVALID_CLOSING_QUOTE', 7],
     ]);
     expect(r.input.problems[0].file).toMatch(/bad-records\.csv$/);
     expect(r.input.problems[0].byte).toBe('type,timeLogged,rcpt,dsnDiag\nd,2026-11-28 10:00:00+0000,a@gmail.com,ok\n'.length);
@@ -125,7 +128,9 @@ describe('report over the format fixtures (built CLI)', () => {
   it('says on stderr how many bad records there were and where the first is, in the singular too', () => {
     const csv = runCli(['report', '--no-verdicts', '--format', 'csv', f('bad-records.csv')]);
     expect(csv.stderr).toMatch(/4 bad records \(first: .*bad-records\.csv:3\); --format json lists them in input\.problems/);
-    const one = runCli(['query', '--group-by', 'isp', '--format', 'csv', '-'], { input: 'type,timeLogged,rcpt\nd,yesterday,a@gmail.com\n' });
+    const one = runCli(['query', '--group-by', 'isp', '--format', 'csv', '-'], {
+      input: 'type,timeLogged,rcpt\nd,yesterday,a@gmail.com\n',
+    });
     expect(one.stderr).toMatch(/1 bad record \(first: .*:2\); --format json/);
   });
 

@@ -30,8 +30,17 @@ describe('report with verdicts (built CLI, sample day)', () => {
     expect(j.version).toBe(1);
     expect(j.status).toBe('WARN');
     expect(j.verdicts[0]).toEqual({
-      level: 'WARN', rule: 'complaint', metric: 'complaint', scope: { isp: 'microsoft' }, value: 0.001692, threshold: 0.001, warn: 0.001, crit: 0.003,
-      count: 2, volume: 1182, limit: null,
+      level: 'WARN',
+      rule: 'complaint',
+      metric: 'complaint',
+      scope: { isp: 'microsoft' },
+      value: 0.001692,
+      threshold: 0.001,
+      warn: 0.001,
+      crit: 0.003,
+      count: 2,
+      volume: 1182,
+      limit: null,
       window: { start: '2026-11-28T05:00:00Z', end: '2026-11-29T05:00:00Z', seconds: 86400 },
       message: 'microsoft complaint 0.169% (2 of 1,182) over the last 24h > 0.1%',
     });
@@ -73,7 +82,9 @@ describe('report with verdicts (built CLI, sample day)', () => {
     expect(md).toContain(`rules from ${rules}`);
     // A bounce rule makes the Bounce column speak too (gmx: 14.49%).
     const bounce = rulesFile('rules:\n  - metric: bounce\n    scope: isp\n    warn: 10%\n');
-    const gmx = runCli(['report', 'samples/', '--format', 'md', '--by', 'isp', '--rules', bounce]).stdout.split('\n').find((l) => l.startsWith('| gmx |'));
+    const gmx = runCli(['report', 'samples/', '--format', 'md', '--by', 'isp', '--rules', bounce])
+      .stdout.split('\n')
+      .find((l) => l.startsWith('| gmx |'));
     expect(gmx).toContain('**14.49%**');
   });
 
@@ -81,7 +92,9 @@ describe('report with verdicts (built CLI, sample day)', () => {
     const rules = rulesFile('rules:\n  - metric: complaint\n    scope: isp\n    window: forever\n    warn: 1%\n');
     const r = runCli(['report', 'samples/', '--rules', rules]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`pmta-acct: ${rules}:4:13: rules[0].window: expected a duration in whole minutes from 1m to 7d, such as 15m, 1h or 24h\n`);
+    expect(r.stderr).toBe(
+      `pmta-acct: ${rules}:4:13: rules[0].window: expected a duration in whole minutes from 1m to 7d, such as 15m, 1h or 24h\n`,
+    );
     expect(r.stdout).toBe('');
   });
 });

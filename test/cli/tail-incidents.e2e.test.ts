@@ -14,7 +14,12 @@ import { writeAcctIn } from '../helpers/acct.js';
 import { CLI, reportJson, runCli } from '../helpers/cli.js';
 import { spikeDay } from '../helpers/spike-day.js';
 
-interface Change { time: string; previous: string; level: string; verdict: { rule: string; scope: Record<string, string> } }
+interface Change {
+  time: string;
+  previous: string;
+  level: string;
+  verdict: { rule: string; scope: Record<string, string> };
+}
 
 const H = 3600;
 
@@ -41,16 +46,32 @@ describe('tail --once replaying a day', () => {
 
     const report = reportJson([dir]);
     const incidents = report.incidents;
-    expect(incidents.map((i) => [i.scope.isp, i.level, i.ongoing])).toEqual([['gmail', 'CRIT', false], ['yahoo', 'WARN', false], ['gmail', 'CRIT', false], ['yahoo', 'CRIT', true]]);
+    expect(incidents.map((i) => [i.scope.isp, i.level, i.ongoing])).toEqual([
+      ['gmail', 'CRIT', false],
+      ['yahoo', 'WARN', false],
+      ['gmail', 'CRIT', false],
+      ['yahoo', 'CRIT', true],
+    ]);
 
-    const tail = runCli(['tail', live, '--state', join(dir, 'state'), '--from', 'beginning', '--once', '--on-change', `cat >> '${alerts}'`], NOW);
+    const tail = runCli(
+      ['tail', live, '--state', join(dir, 'state'), '--from', 'beginning', '--once', '--on-change', `cat >> '${alerts}'`],
+      NOW,
+    );
     expect(tail.code, tail.stderr).toBe(0);
-    const changes = readFileSync(alerts, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Change);
+    const changes = readFileSync(alerts, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Change);
 
     const bracketing: Change[] = [];
     for (const i of incidents) {
-      const mine = changes.filter((c) => c.verdict.rule === i.rule && JSON.stringify(c.verdict.scope) === JSON.stringify(i.scope)
-        && c.time >= i.start && (i.ongoing || c.time <= i.end));
+      const mine = changes.filter(
+        (c) =>
+          c.verdict.rule === i.rule &&
+          JSON.stringify(c.verdict.scope) === JSON.stringify(i.scope) &&
+          c.time >= i.start &&
+          (i.ongoing || c.time <= i.end),
+      );
       expect(mine[0], `${i.message}: raised at its start`).toMatchObject({ time: i.start, previous: 'OK' });
       if (!i.ongoing) expect(mine.at(-1), `${i.message}: back to OK at its end`).toMatchObject({ time: i.end, level: 'OK' });
       const levels = mine.filter((c) => c.level !== 'OK').map((c) => c.level);
@@ -63,14 +84,20 @@ describe('tail --once replaying a day', () => {
     const again = join(dir, 'again.jsonl');
     expect(runCli(['tail', live, '--state', join(dir, 'state'), '--once', '--on-change', `cat >> '${again}'`], NOW).code).toBe(0);
     const ongoing = incidents[incidents.length - 1];
-    expect(readFileSync(again, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Change).map((c) => [c.previous, c.level, c.verdict.scope.isp, c.time]))
-      .toEqual([['OK', 'CRIT', 'yahoo', ongoing.end]]);
+    expect(
+      readFileSync(again, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Change)
+        .map((c) => [c.previous, c.level, c.verdict.scope.isp, c.time]),
+    ).toEqual([['OK', 'CRIT', 'yahoo', ongoing.end]]);
 
     // report --state over the same day: the same incidents (its windows end at --until, the verdicts' end being now)
     const range = ['--since', '2026-11-27T23:00:00Z', '--until', '2026-11-28T23:00:00Z'];
     const fromState = reportJson(['--state', join(dir, 'state'), ...range]).incidents;
     const fromFiles = reportJson([dir, ...range]).incidents;
-    const shape = (list: typeof incidents) => list.map((i) => [i.level, i.rule, i.scope, i.start, i.ongoing ? 'ongoing' : i.end, i.peak.value]);
+    const shape = (list: typeof incidents) =>
+      list.map((i) => [i.level, i.rule, i.scope, i.start, i.ongoing ? 'ongoing' : i.end, i.peak.value]);
     expect(shape(fromState)).toEqual(shape(fromFiles));
     expect(shape(fromFiles)).toEqual(shape(incidents));
   });
@@ -89,26 +116,56 @@ describe('tail --once replaying a day', () => {
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hook`;
-    const run = (format: string) => new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'tail', live, '--state', join(dir, `state-${format}`), '--from', 'beginning', '--once',
-        '--webhook', url, '--webhook-format', format, '--alert-link', 'https://reports.example/day.html'], { stdio: 'ignore', env: { ...process.env, ...NOW.env } });
-      child.on('exit', resolve);
-    });
+    const run = (format: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            CLI,
+            'tail',
+            live,
+            '--state',
+            join(dir, `state-${format}`),
+            '--from',
+            'beginning',
+            '--once',
+            '--webhook',
+            url,
+            '--webhook-format',
+            format,
+            '--alert-link',
+            'https://reports.example/day.html',
+          ],
+          { stdio: 'ignore', env: { ...process.env, ...NOW.env } },
+        );
+        child.on('exit', resolve);
+      });
     expect(await run('slack')).toBe(0);
     expect(await run('teams')).toBe(0);
     srv.close();
     // the spike: OK -> WARN, WARN -> CRIT, CRIT -> WARN, WARN -> OK, in each format
     expect(bodies).toHaveLength(8);
     const slack = bodies.slice(0, 4).map((b) => JSON.parse(b) as { attachments: { color: string; title: string; title_link: string }[] });
-    expect(slack.map((b) => b.attachments[0].title)).toEqual(['WARN: deferral (isp=gmail)', 'CRIT: deferral (isp=gmail)', 'WARN: deferral (isp=gmail)', 'back to OK: deferral (isp=gmail)']);
+    expect(slack.map((b) => b.attachments[0].title)).toEqual([
+      'WARN: deferral (isp=gmail)',
+      'CRIT: deferral (isp=gmail)',
+      'WARN: deferral (isp=gmail)',
+      'back to OK: deferral (isp=gmail)',
+    ]);
     expect(slack.map((b) => b.attachments[0].title_link)).toEqual(Array(4).fill('https://reports.example/day.html'));
     const teams = bodies.slice(4).map((b) => JSON.parse(b) as { type: string; attachments: { content: { actions: { url: string }[] } }[] });
-    expect(teams.every((t) => t.type === 'message' && t.attachments[0].content.actions[0].url === 'https://reports.example/day.html')).toBe(true);
+    expect(teams.every((t) => t.type === 'message' && t.attachments[0].content.actions[0].url === 'https://reports.example/day.html')).toBe(
+      true,
+    );
   });
 
   it('refuses an --alert-link that is not a URL, and a format it does not know', () => {
     const live = writeAcctIn(mkdtempSync(join(tmpdir(), 'pmta-replay-bad-')), 'acct.csv', []);
-    expect(runCli(['tail', live, '--once', '--state', join(tmpdir(), 'x'), '--alert-link', 'reports']).stderr).toContain("--alert-link: 'reports' is not a URL");
-    expect(runCli(['tail', live, '--once', '--state', join(tmpdir(), 'x'), '--webhook-format', 'irc']).stderr).toMatch(/--webhook-format.*irc.*json, slack, teams/);
+    expect(runCli(['tail', live, '--once', '--state', join(tmpdir(), 'x'), '--alert-link', 'reports']).stderr).toContain(
+      "--alert-link: 'reports' is not a URL",
+    );
+    expect(runCli(['tail', live, '--once', '--state', join(tmpdir(), 'x'), '--webhook-format', 'irc']).stderr).toMatch(
+      /--webhook-format.*irc.*json, slack, teams/,
+    );
   });
 });

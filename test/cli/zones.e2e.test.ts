@@ -8,7 +8,12 @@ import { rows, writeAcct } from '../helpers/acct.js';
 import { reportJson } from '../helpers/cli.js';
 
 /** One delivery a minute from 2026-10-24 22:00 to 2026-11-01 23:00 UTC. */
-const file = writeAcct(rows(60 * 24 * 8 + 60, 'd', Date.UTC(2026, 9, 24, 22) / 1000, { rcpt: 'a@gmail.com', ip: '203.0.113.5' }).map((r, i) => ({ ...r, t: r.t + i * 59 })));
+const file = writeAcct(
+  rows(60 * 24 * 8 + 60, 'd', Date.UTC(2026, 9, 24, 22) / 1000, { rcpt: 'a@gmail.com', ip: '203.0.113.5' }).map((r, i) => ({
+    ...r,
+    t: r.t + i * 59,
+  })),
+);
 
 function select(tz: string, since: string, until: string): { counted: unknown; firstEvent: unknown; lastEvent: unknown } {
   const j = reportJson([file, '--tz', tz, '--since', since, '--until', until, '--no-verdicts', '--by', 'isp']);
@@ -19,7 +24,9 @@ function select(tz: string, since: string, until: string): { counted: unknown; f
 describe('--since and --until in every form', () => {
   it('Europe/Paris across the DST change back: 02:30 is the earlier one (00:30Z)', () => {
     const forms: [string, string][] = [
-      ['2026-10-25 02:30', '2026-10-25 03:30'], ['2026-10-25T02:30:00', '2026-10-25T03:30:00'], ['2026-10-25 02:30:00.5', '2026-10-25 03:30:00.5'],
+      ['2026-10-25 02:30', '2026-10-25 03:30'],
+      ['2026-10-25T02:30:00', '2026-10-25T03:30:00'],
+      ['2026-10-25 02:30:00.5', '2026-10-25 03:30:00.5'],
       ['10/25/2026 02:30:00', '10/25/2026 03:30:00'],
     ];
     const got = forms.map(([since, until]) => select('Europe/Paris', since, until));
@@ -29,7 +36,9 @@ describe('--since and --until in every form', () => {
   });
 
   it('America/New_York: the forms the issue found apart agree', () => {
-    const got = ['2026-11-01 14:00:00', '2026-11-01T14:00', '2026-11-01 14:00:00.5', '11/01/2026 14:00:00'].map((since) => select('America/New_York', since, '2026-11-01 15:00'));
+    const got = ['2026-11-01 14:00:00', '2026-11-01T14:00', '2026-11-01 14:00:00.5', '11/01/2026 14:00:00'].map((since) =>
+      select('America/New_York', since, '2026-11-01 15:00'),
+    );
     expect(got[0]).toEqual({ counted: 60, firstEvent: '2026-11-01T14:00:00-05:00', lastEvent: '2026-11-01T14:59:00-05:00' });
     for (const g of got) expect(g).toEqual(got[0]);
   });

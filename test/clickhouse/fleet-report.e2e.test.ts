@@ -36,11 +36,17 @@ function json(args: readonly string[], env: Record<string, string> = NOW): JsonR
   return JSON.parse(r.stdout) as JsonReport;
 }
 
-const keyed = (groups: readonly JsonGroup[], drop: string | null = null) => new Map(groups.map((g) => {
-  const key = Object.entries(g.key).filter(([k]) => k !== drop).map(([k, v]) => `${k}=${v}`).join(',');
-  const { key: _k, ...rest } = g;
-  return [key, rest];
-}));
+const keyed = (groups: readonly JsonGroup[], drop: string | null = null) =>
+  new Map(
+    groups.map((g) => {
+      const key = Object.entries(g.key)
+        .filter(([k]) => k !== drop)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      const { key: _k, ...rest } = g;
+      return [key, rest];
+    }),
+  );
 
 describe('report and check over the fleet store', () => {
   let set: ClickHouseSet;
@@ -50,7 +56,10 @@ describe('report and check over the fleet store', () => {
     set = await startClickHouse();
     url = set.servers[0].url('pmta');
     expect(runCli(['clickhouse', 'init', '--clickhouse', url]).code).toBe(0);
-    for (const [host, seed] of [['mta-1', 1], ['mta-2', 4]] as const) {
+    for (const [host, seed] of [
+      ['mta-1', 1],
+      ['mta-2', 4],
+    ] as const) {
       const dir = mkdtempSync(join(tmpdir(), `pmta-fleet-report-${host}-`));
       const live = join(dir, 'acct.csv');
       writeFileSync(live, `${HEADER}\n${rows(seed)}`);
@@ -80,7 +89,17 @@ describe('report and check over the fleet store', () => {
   });
 
   it('narrow to --hosts and to a range, as the state does', () => {
-    const range = ['--since', '2026-11-02T06:00:00Z', '--until', '2026-11-02T12:00:00Z', '--by', 'isp,ip', '--bucket', '1h', '--no-verdicts'];
+    const range = [
+      '--since',
+      '2026-11-02T06:00:00Z',
+      '--until',
+      '2026-11-02T12:00:00Z',
+      '--by',
+      'isp,ip',
+      '--bucket',
+      '1h',
+      '--no-verdicts',
+    ];
     const fleet = json(['--clickhouse', url, '--hosts', 'mta-2', ...range]);
     const own = json(['--state', states['mta-2'], ...range]);
     expect(fleet.groups.length).toBeGreaterThan(0);
@@ -97,17 +116,21 @@ describe('report and check over the fleet store', () => {
     const report = runCli(['report', '--clickhouse', url, '--hosts', 'mta-1', '--format', 'json', '--by', 'isp'], { env: NOW });
     const state = runCli(['report', '--state', states['mta-1'], '--format', 'json', '--by', 'isp'], { env: NOW });
     expect(report.code).toBe(state.code);
-    const verdicts = (r: typeof report) => (JSON.parse(r.stdout) as { verdicts: { rule: string; level: string; scope: Record<string, string> }[] }).verdicts;
+    const verdicts = (r: typeof report) =>
+      (JSON.parse(r.stdout) as { verdicts: { rule: string; level: string; scope: Record<string, string> }[] }).verdicts;
     const fleetOnes = verdicts(report).filter((v) => v.rule !== 'host-silence' && v.scope.host === undefined);
     const brief = (v: { rule: string; level: string; scope: Record<string, string> }) => `${v.rule} ${v.level} ${JSON.stringify(v.scope)}`;
     expect(fleetOnes.map(brief)).toEqual(verdicts(state).map(brief));
     expect(fleetOnes.some((v) => v.level !== 'OK')).toBe(true);
   });
 
-  it('name the host of a per-host verdict and find the fleet\'s incidents', () => {
+  it("name the host of a per-host verdict and find the fleet's incidents", () => {
     const r = runCli(['report', '--clickhouse', url, '--format', 'json', '--by', 'host'], { env: NOW });
     expect(r.code).toBe(2);
-    const out = JSON.parse(r.stdout) as { verdicts: { level: string; scope: Record<string, string>; message: string }[]; incidents: unknown[] };
+    const out = JSON.parse(r.stdout) as {
+      verdicts: { level: string; scope: Record<string, string>; message: string }[];
+      incidents: unknown[];
+    };
     const perHost = out.verdicts.filter((v) => v.scope.host !== undefined && v.level === 'CRIT');
     expect(perHost.map((v) => v.scope.host)).toContain('mta-1');
     expect(perHost.every((v) => v.message.startsWith(`${v.scope.host}: `) || v.message.includes(v.scope.host))).toBe(true);
@@ -119,7 +142,9 @@ describe('report and check over the fleet store', () => {
     const r = runCli(['check', '--clickhouse', url, '--hosts', 'mta-1', '--host-silence', '30m'], { env: later });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/mta-1 last shipped 60m ago .* > 30m/);
-    const fresh = runCli(['check', '--clickhouse', url, '--hosts', 'mta-1,mta-9', '-v'], { env: { PMTA_ACCT_NOW: String(Math.floor(Date.now() / 1000)) } });
+    const fresh = runCli(['check', '--clickhouse', url, '--hosts', 'mta-1,mta-9', '-v'], {
+      env: { PMTA_ACCT_NOW: String(Math.floor(Date.now() / 1000)) },
+    });
     expect(fresh.code).toBe(2);
     expect(fresh.stdout).toContain('mta-9 has never shipped to the fleet store');
     expect(fresh.stdout).toMatch(/mta-1 last shipped \S+ ago/);

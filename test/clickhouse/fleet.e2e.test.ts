@@ -24,9 +24,17 @@ function makeState(host: number): string {
   const day = Date.parse('2026-11-02T00:00:00Z') / 1000;
   const rows: string[] = [];
   for (let i = 0; i < 36 * 12 * (host + 1); i++) {
-    const t = day + Math.floor(i * 300 / (host + 1));
+    const t = day + Math.floor((i * 300) / (host + 1));
     const type = i % (7 + host) === 0 ? 'b' : i % 4 === 0 ? 't' : 'd';
-    rows.push(acctRow(type, ['gmail.com', 'yahoo.com', 'outlook.com', 'web.de'][(i + host) % 4], `10.${host}.0.${i % 3}`, t, type === 'b' ? 'bad-mailbox' : ''));
+    rows.push(
+      acctRow(
+        type,
+        ['gmail.com', 'yahoo.com', 'outlook.com', 'web.de'][(i + host) % 4],
+        `10.${host}.0.${i % 3}`,
+        t,
+        type === 'b' ? 'bad-mailbox' : '',
+      ),
+    );
   }
   writeFileSync(live, `${HEADER}\n${rows.join('\n')}\n`);
   const state = join(dir, 'state');
@@ -58,9 +66,16 @@ describe('a fleet in a two-shard cluster', () => {
 
   async function fleetTotals(): Promise<Map<string, Record<string, number>>> {
     const sums = COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ');
-    const text = await set.servers[1].sql(`SELECT host, ${sums} FROM pmta.groups FINAL WHERE deleted = 0 GROUP BY host FORMAT JSONEachRow`, undefined, { output_format_json_quote_64bit_integers: 0 });
+    const text = await set.servers[1].sql(
+      `SELECT host, ${sums} FROM pmta.groups FINAL WHERE deleted = 0 GROUP BY host FORMAT JSONEachRow`,
+      undefined,
+      { output_format_json_quote_64bit_integers: 0 },
+    );
     const out = new Map<string, Record<string, number>>();
-    for (const line of text.trim().split('\n').filter((l) => l !== '')) {
+    for (const line of text
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')) {
       const { host, ...rest } = JSON.parse(line) as Record<string, number> & { host: string };
       out.set(host, rest);
     }
@@ -68,24 +83,44 @@ describe('a fleet in a two-shard cluster', () => {
   }
 
   function shipArgs(i: number): string[] {
-    return [CLI, 'ship', '--state', states[i], '--clickhouse', set.servers[i % 2].url('pmta'), '--host', HOSTS[i], '--once', '--round', '5'];
+    return [
+      CLI,
+      'ship',
+      '--state',
+      states[i],
+      '--clickhouse',
+      set.servers[i % 2].url('pmta'),
+      '--host',
+      HOSTS[i],
+      '--once',
+      '--round',
+      '5',
+    ];
   }
 
   it('survive ship killed at seeded points and a shard restarted, and sum exactly', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 50, max: 900 }), { minLength: 2, maxLength: 2 }), async (delays) => {
-      // Kill each host's ship after a random delay (kill -9), once per delay.
-      for (const ms of delays) {
-        await Promise.all(HOSTS.map((_, i) => new Promise<void>((resolve) => {
-          const child = spawn(process.execPath, shipArgs(i), { cwd: ROOT, stdio: 'ignore' });
-          const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-          child.on('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        })));
-      }
-      return true;
-    }), { numRuns: 1, seed: 14 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 50, max: 900 }), { minLength: 2, maxLength: 2 }), async (delays) => {
+        // Kill each host's ship after a random delay (kill -9), once per delay.
+        for (const ms of delays) {
+          await Promise.all(
+            HOSTS.map(
+              (_, i) =>
+                new Promise<void>((resolve) => {
+                  const child = spawn(process.execPath, shipArgs(i), { cwd: ROOT, stdio: 'ignore' });
+                  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+                  child.on('exit', () => {
+                    clearTimeout(timer);
+                    resolve();
+                  });
+                }),
+            ),
+          );
+        }
+        return true;
+      }),
+      { numRuns: 1, seed: 14 },
+    );
     // A shard killed and brought back: what was acknowledged is on its disk.
     await set.servers[1].kill();
     const away = runCli(shipArgs(0).slice(1));
@@ -103,7 +138,11 @@ describe('a fleet in a two-shard cluster', () => {
       expect(fleet.get(HOSTS[i]), HOSTS[i]).toEqual(own);
       for (const c of COUNTERS) total[c] += own[c];
     }
-    const all = await set.servers[0].sql(`SELECT ${COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM pmta.groups FINAL WHERE deleted = 0 FORMAT JSONEachRow`, undefined, { output_format_json_quote_64bit_integers: 0 });
+    const all = await set.servers[0].sql(
+      `SELECT ${COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM pmta.groups FINAL WHERE deleted = 0 FORMAT JSONEachRow`,
+      undefined,
+      { output_format_json_quote_64bit_integers: 0 },
+    );
     expect(JSON.parse(all)).toEqual(total);
     // The same through the tool, over the Distributed tables from either server: report --clickhouse by host.
     for (const s of set.servers) {
@@ -117,7 +156,10 @@ describe('a fleet in a two-shard cluster', () => {
     }
     // Each host's rows are on one shard.
     for (const s of set.servers) {
-      const hosts = (await s.sql('SELECT DISTINCT host FROM pmta.groups_local FORMAT TSV')).trim().split('\n').filter((h) => h !== '');
+      const hosts = (await s.sql('SELECT DISTINCT host FROM pmta.groups_local FORMAT TSV'))
+        .trim()
+        .split('\n')
+        .filter((h) => h !== '');
       for (const h of hosts) expect(HOSTS).toContain(h);
     }
     // Retention per server: prune drops each shard's own partitions of its local tables.

@@ -30,8 +30,15 @@ beforeAll(async () => {
   mkdirSync(corpus);
   for (const f of readdirSync(fixture('parse')).filter((n) => n.endsWith('.csv'))) copyFileSync(fixture('parse', f), join(corpus, f));
   // a gzipped file of its own, and a generated day (two files, one of them gzipped)
-  writeFileSync(join(corpus, 'quoting-gz.csv.gz'), gzipSync(readFileSync(fixture('parse', 'union-header.csv')).toString('utf8').replace('gmail', 'GMAIL')));
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/bench/generate-cli.js'), '--rows', '2000', '--files', '2', '--gzip', '1', '--seed', '15', '--out', join(dir, 'gen')], { encoding: 'utf8' });
+  writeFileSync(
+    join(corpus, 'quoting-gz.csv.gz'),
+    gzipSync(readFileSync(fixture('parse', 'union-header.csv')).toString('utf8').replace('gmail', 'GMAIL')),
+  );
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'dist/bench/generate-cli.js'), '--rows', '2000', '--files', '2', '--gzip', '1', '--seed', '15', '--out', join(dir, 'gen')],
+    { encoding: 'utf8' },
+  );
   expect(r.status, r.stderr).toBe(0);
   for (const f of readdirSync(join(dir, 'gen'))) copyFileSync(join(dir, 'gen', f), join(corpus, f));
   const load = runCli(['load', corpus, '--clickhouse', set.servers[0].url('pmta'), '--host', 'mx1', '--batch-rows', '500'], { env: env() });
@@ -62,15 +69,15 @@ describe('query --clickhouse answers as query over the files', () => {
   const filters = [
     null,
     'isp = gmail and type in (b, t)',
-    'not vmta = \'\'',
+    "not vmta = ''",
     'dsnDiag ~ /user|mailbox/i',
     "dsnDiag like '*4.7.?*'",
     'latency > 5',
     'hard or dsnDiag ~ /\\d{3}\\s[^a-z]+$/',
     'timeQueued >= 2026-11-28',
-    'timeLogged < \'2026-11-28 12:00\'',
+    "timeLogged < '2026-11-28 12:00'",
     'dlvSize > 1000 or outcome = delivered and domain ~ /^y/',
-    "diag ~ /\\{id\\}/",
+    'diag ~ /\\{id\\}/',
     "dsnStatus < '5' and jobId != ''",
     'ip = 198.51.100.1 or bounceCat in (bad-mailbox, inactive-mailbox)',
   ];
@@ -124,7 +131,9 @@ describe('query --clickhouse answers as query over the files', () => {
     const ch = groups(['query', '--clickhouse', url(), '--group-by', 'type', ...where]);
     expect(ch).toEqual(groups(['query', corpus, '--group-by', 'type', ...where]));
     expect(ch.groups.length).toBeGreaterThan(0);
-    const stored = await set.servers[0].sql(`SELECT count() FROM pmta.records WHERE position(concat(rcpt, arrayStringConcat(col_values, ',')), '${address.replace(/'/g, '')}') > 0`);
+    const stored = await set.servers[0].sql(
+      `SELECT count() FROM pmta.records WHERE position(concat(rcpt, arrayStringConcat(col_values, ',')), '${address.replace(/'/g, '')}') > 0`,
+    );
     expect(stored.trim()).toBe('0');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const noKey = runCli(['query', '--clickhouse', url(), ...where], { env: { PMTA_ACCT_HASH_KEY_FILE: join(dir, 'none.key') } });
@@ -165,7 +174,9 @@ describe('load is idempotent by content', () => {
     const grown = join(copy, 'grown.csv');
     copyFileSync(fixture('parse', 'userguide-d-b-t.csv'), grown);
     expect(runCli(['load', grown, '--clickhouse', url(), '--host', 'mx2'], { env: env() }).code).toBe(0);
-    const lines = readFileSync(grown, 'utf8').split('\n').filter((l) => l.startsWith('d,'));
+    const lines = readFileSync(grown, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('d,'));
     appendFileSync(grown, `${lines[0].replace('2026', '2027')}\n`);
     const more = runCli(['load', grown, '--clickhouse', url(), '--host', 'mx2'], { env: env() });
     expect(more.stdout).toMatch(/grew since the last load, 1 new records loaded/);
@@ -173,7 +184,9 @@ describe('load is idempotent by content', () => {
   });
 
   it('a load killed at seeded points and re-run leaves every record once', async () => {
-    const files = ['acct-2026-11-28-0000.csv', 'acct-2026-11-28-0001.csv.gz', 'pipe-restart.csv', 'quoting.csv'].map((f) => join(corpus, f));
+    const files = ['acct-2026-11-28-0000.csv', 'acct-2026-11-28-0001.csv.gz', 'pipe-restart.csv', 'quoting.csv'].map((f) =>
+      join(corpus, f),
+    );
     const clean = runCli(['load', ...files, '--clickhouse', set.servers[0].url('clean'), '--host', 'mx1'], { env: env() });
     expect(clean.code, clean.stderr).toBe(0);
     const expected = await countIn('clean');
@@ -192,10 +205,14 @@ describe('load is idempotent by content', () => {
         if (r.code === -1) kills++;
       }
       expect(kills, point).toBeGreaterThan(0);
-      const last = runCli(['load', ...files, '--clickhouse', set.servers[0].url(db), '--host', 'mx1', '--batch-rows', '300'], { env: env() });
+      const last = runCli(['load', ...files, '--clickhouse', set.servers[0].url(db), '--host', 'mx1', '--batch-rows', '300'], {
+        env: env(),
+      });
       expect(last.code, last.stderr).toBe(0);
       expect(await countIn(db), point).toBe(expected);
-      expect(groups(['query', '--clickhouse', set.servers[0].url(db), '--group-by', 'isp,type'])).toEqual(groups(['query', '--clickhouse', set.servers[0].url('clean'), '--group-by', 'isp,type']));
+      expect(groups(['query', '--clickhouse', set.servers[0].url(db), '--group-by', 'isp,type'])).toEqual(
+        groups(['query', '--clickhouse', set.servers[0].url('clean'), '--group-by', 'isp,type']),
+      );
     }
   });
 });

@@ -18,8 +18,19 @@ afterAll(async () => {
 });
 
 const REGEXES: readonly [string, string][] = [
-  ['a.c', ''], ['a.c', 's'], ['^\\s+\\d', ''], ['\\S+$', ''], ['[\\s,]x', ''], ['\\bab\\b', ''], ['(?:ab|c)+?d', ''],
-  ['[^a-c]{2,3}', ''], ['\\x41\\u00e9', ''], ['\\w\\W\\D', ''], ['^$', ''], ['(?<g>a)b', ''], ['\\.\\*\\/', ''],
+  ['a.c', ''],
+  ['a.c', 's'],
+  ['^\\s+\\d', ''],
+  ['\\S+$', ''],
+  ['[\\s,]x', ''],
+  ['\\bab\\b', ''],
+  ['(?:ab|c)+?d', ''],
+  ['[^a-c]{2,3}', ''],
+  ['\\x41\\u00e9', ''],
+  ['\\w\\W\\D', ''],
+  ['^$', ''],
+  ['(?<g>a)b', ''],
+  ['\\.\\*\\/', ''],
 ];
 const ALPHABET = ['a', 'b', 'c', 'd', 'A', 'é', '1', '9', ' ', '\t', '\n', '\r', '\u2028', '\u00a0', '.', '*', '/', ',', 'x', '_'];
 
@@ -32,7 +43,10 @@ describe('JS regexes translated to RE2', () => {
   });
 
   it('match what JavaScript matches', async () => {
-    const texts = fc.sample(fc.array(fc.constantFrom(...ALPHABET), { maxLength: 12 }).map((a) => a.join('')), { numRuns: 300, seed: 15 });
+    const texts = fc.sample(
+      fc.array(fc.constantFrom(...ALPHABET), { maxLength: 12 }).map((a) => a.join('')),
+      { numRuns: 300, seed: 15 },
+    );
     texts.push('abc', 'a\rc', 'a\u2028c', ' \u00a01', 'ab', 'Aé', 'x.*/', '');
     const s = set.servers[0];
     await s.sql('CREATE TABLE default.texts (t String) ENGINE = Memory');

@@ -27,7 +27,9 @@ describe('ClickHouse test servers', () => {
       await s.sql('CREATE TABLE IF NOT EXISTS default.h_local (k UInt32) ENGINE = MergeTree ORDER BY k');
       await s.sql(`CREATE TABLE IF NOT EXISTS default.h_all AS default.h_local ENGINE = Distributed(fleet, default, h_local, k)`);
     }
-    await set.servers[0].sql('INSERT INTO default.h_all FORMAT JSONEachRow', '{"k":1}\n{"k":2}\n{"k":3}\n{"k":4}\n', { insert_distributed_sync: 1 });
+    await set.servers[0].sql('INSERT INTO default.h_all FORMAT JSONEachRow', '{"k":1}\n{"k":2}\n{"k":3}\n{"k":4}\n', {
+      insert_distributed_sync: 1,
+    });
     const counts = await Promise.all(set.servers.map(async (s) => Number(await s.sql('SELECT count() FROM default.h_local'))));
     expect(counts).toEqual([2, 2]);
     expect(Number(await set.servers[1].sql('SELECT count() FROM default.h_all'))).toBe(4);

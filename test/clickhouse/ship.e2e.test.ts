@@ -43,7 +43,11 @@ describe('ship into ClickHouse', () => {
 
   async function storeTotals(host: string): Promise<Record<string, number>> {
     const sums = COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ');
-    const text = await set.servers[0].sql(`SELECT ${sums} FROM pmta.groups FINAL WHERE host = '${host}' AND deleted = 0 FORMAT JSONEachRow`, undefined, { output_format_json_quote_64bit_integers: 0 });
+    const text = await set.servers[0].sql(
+      `SELECT ${sums} FROM pmta.groups FINAL WHERE host = '${host}' AND deleted = 0 FORMAT JSONEachRow`,
+      undefined,
+      { output_format_json_quote_64bit_integers: 0 },
+    );
     return JSON.parse(text) as Record<string, number>;
   }
 
@@ -95,6 +99,8 @@ describe('ship into ClickHouse', () => {
   it('refuse a store without tables in one line', () => {
     const r = runCli(['ship', '--state', '/nonexistent', '--clickhouse', set.servers[0].url('default'), '--once']);
     expect(r.code).toBe(3);
-    expect(r.stderr.trim()).toBe(`pmta-acct: ClickHouse ${set.servers[0].url('default')}: no pmta-acct tables in database 'default': run pmta-acct clickhouse init --clickhouse URL`);
+    expect(r.stderr.trim()).toBe(
+      `pmta-acct: ClickHouse ${set.servers[0].url('default')}: no pmta-acct tables in database 'default': run pmta-acct clickhouse init --clickhouse URL`,
+    );
   });
 });

@@ -20,8 +20,18 @@ function usageMessage(f: () => unknown): string {
 
 describe('ClickHouse URL', () => {
   it('take scheme, user, host, port and database', () => {
-    expect(parseClickHouseUrl('http://ch1:8123/pmta')).toEqual({ endpoint: 'http://ch1:8123', database: 'pmta', username: 'default', display: 'http://ch1:8123/pmta' });
-    expect(parseClickHouseUrl('https://ops@ch.example.net/fleet_1/')).toEqual({ endpoint: 'https://ch.example.net:8443', database: 'fleet_1', username: 'ops', display: 'https://ops@ch.example.net:8443/fleet_1' });
+    expect(parseClickHouseUrl('http://ch1:8123/pmta')).toEqual({
+      endpoint: 'http://ch1:8123',
+      database: 'pmta',
+      username: 'default',
+      display: 'http://ch1:8123/pmta',
+    });
+    expect(parseClickHouseUrl('https://ops@ch.example.net/fleet_1/')).toEqual({
+      endpoint: 'https://ch.example.net:8443',
+      database: 'fleet_1',
+      username: 'ops',
+      display: 'https://ops@ch.example.net:8443/fleet_1',
+    });
     expect(parseClickHouseUrl('http://[::1]/pmta').endpoint).toBe('http://[::1]:8123');
   });
 
@@ -48,9 +58,14 @@ describe('ClickHouse URL', () => {
     expect(resolvePassword({ env: { PMTA_ACCT_CLICKHOUSE_PASSWORD: 'env' }, passwordFile: file })).toBe('env');
     expect(resolvePassword({ env: {}, passwordFile: file })).toBe('s3cret');
     expect(resolvePassword({ env: { PMTA_ACCT_CLICKHOUSE_PASSWORD_FILE: file } })).toBe('s3cret');
-    expect(usageMessage(() => resolvePassword({ env: {}, passwordFile: join(dir, 'missing') }))).toContain('cannot read the ClickHouse password file');
+    expect(usageMessage(() => resolvePassword({ env: {}, passwordFile: join(dir, 'missing') }))).toContain(
+      'cannot read the ClickHouse password file',
+    );
     expect(resolveTarget(undefined, { env: {} })).toBeNull();
-    expect(resolveTarget(undefined, { env: { PMTA_ACCT_CLICKHOUSE: 'http://h:1/d', PMTA_ACCT_CLICKHOUSE_PASSWORD: 'p' } })).toMatchObject({ database: 'd', password: 'p' });
+    expect(resolveTarget(undefined, { env: { PMTA_ACCT_CLICKHOUSE: 'http://h:1/d', PMTA_ACCT_CLICKHOUSE_PASSWORD: 'p' } })).toMatchObject({
+      database: 'd',
+      password: 'p',
+    });
     expect(resolveTarget('http://o:2/e', { env: { PMTA_ACCT_CLICKHOUSE: 'http://h:1/d' } })).toMatchObject({ database: 'e' });
   });
 });
@@ -73,14 +88,24 @@ describe('ClickHouse faults', () => {
     expect(f.message).toBe('ClickHouse http://h:1/pmta: connection refused (is clickhouse-server running and listening on that port?)');
     expect(f.transient).toBe(true);
     expect(f.code).toBe('CLICKHOUSE');
-    const table = clickHouseFault(new Error("Code: 60, e.displayText() = DB::Exception: Table pmta.buckets doesn't exist., e.what() = DB::Exception\n"), 'U', ctx);
+    const table = clickHouseFault(
+      new Error("Code: 60, e.displayText() = DB::Exception: Table pmta.buckets doesn't exist., e.what() = DB::Exception\n"),
+      'U',
+      ctx,
+    );
     expect(table.message).toBe("ClickHouse U: Table pmta.buckets doesn't exist: run pmta-acct clickhouse init --clickhouse URL");
     expect(table.transient).toBe(false);
-    const modern = clickHouseFault(new Error('Code: 516. DB::Exception: ops: Authentication failed. (AUTHENTICATION_FAILED) (version 24.3.1.1)'), 'U', ctx);
+    const modern = clickHouseFault(
+      new Error('Code: 516. DB::Exception: ops: Authentication failed. (AUTHENTICATION_FAILED) (version 24.3.1.1)'),
+      'U',
+      ctx,
+    );
     expect(modern.message).toContain("user 'ops' was refused (ops: Authentication failed. (AUTHENTICATION_FAILED)");
     expect(clickHouseFault(new Error('Code: 252, e.displayText() = DB::Exception: Too many parts'), 'U', ctx).transient).toBe(true);
     expect(clickHouseFault(new Error('Timeout error.'), 'U', ctx).transient).toBe(true);
-    expect(clickHouseFault(new Error('<html>\r\nnot found'), 'U', ctx).message).toBe("ClickHouse U: unexpected answer: <html> (is this ClickHouse's HTTP port?)");
+    expect(clickHouseFault(new Error('<html>\r\nnot found'), 'U', ctx).message).toBe(
+      "ClickHouse U: unexpected answer: <html> (is this ClickHouse's HTTP port?)",
+    );
   });
 });
 

@@ -18,9 +18,19 @@ import { STRIDE } from '../../src/rollup/counters.js';
 import type { Rollup } from '../../src/rollup/rollup.js';
 
 const OPTIONS: EngineOptions = {
-  dims: ['isp', 'ip', 'vmta'], bucket: '1h', tz: 'UTC', since: null, until: null,
-  hardCategories: ['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors'], isps: {}, header: null,
-  strict: false, keepProblems: 50, chunkSize: 1 << 20, maxRecordBytes: 128 * 1024, maxRecordLines: 32,
+  dims: ['isp', 'ip', 'vmta'],
+  bucket: '1h',
+  tz: 'UTC',
+  since: null,
+  until: null,
+  hardCategories: ['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors'],
+  isps: {},
+  header: null,
+  strict: false,
+  keepProblems: 50,
+  chunkSize: 1 << 20,
+  maxRecordBytes: 128 * 1024,
+  maxRecordLines: 32,
   windows: { dims: ['isp', 'ip'], bucket: '5m', since: null, until: null, horizon: 86_400 },
 };
 
@@ -67,7 +77,12 @@ beforeAll(async () => {
   out.push(line(order.map((i) => header[i])));
   rows.slice(half).forEach((row, i) => {
     const { r, force } = odd(row, i);
-    out.push(line(order.map((k) => r[k] ?? ''), new Set(order.flatMap((k, at) => (force.has(k) ? [at] : [])))));
+    out.push(
+      line(
+        order.map((k) => r[k] ?? ''),
+        new Set(order.flatMap((k, at) => (force.has(k) ? [at] : []))),
+      ),
+    );
   });
   text = `${out.join('\n')}\n`;
 });

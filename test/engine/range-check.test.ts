@@ -16,9 +16,19 @@ import { STRIDE } from '../../src/rollup/counters.js';
 import { Rollup } from '../../src/rollup/rollup.js';
 
 const OPTIONS: EngineOptions = {
-  dims: ['isp', 'ip'], bucket: '1h', tz: 'UTC', since: null, until: null,
-  hardCategories: ['bad-mailbox'], isps: {}, header: null,
-  strict: false, keepProblems: 50, chunkSize: 4096, maxRecordBytes: 128 * 1024, maxRecordLines: 32,
+  dims: ['isp', 'ip'],
+  bucket: '1h',
+  tz: 'UTC',
+  since: null,
+  until: null,
+  hardCategories: ['bad-mailbox'],
+  isps: {},
+  header: null,
+  strict: false,
+  keepProblems: 50,
+  chunkSize: 4096,
+  maxRecordBytes: 128 * 1024,
+  maxRecordLines: 32,
 };
 
 /** Quoted cells with line breaks every few rows and the columns moved by a header row mid-file. */
@@ -48,7 +58,10 @@ interface Accepted {
 describe('RangeChecker', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'pmta-ranges-')), 'day.csv');
   writeFileSync(path, file(2400));
-  const tasks = planTasks([{ path, size: 0, gzip: false }].map((i) => ({ ...i, size: file(2400).length })), { threads: 8, minRange: 4096, header: null });
+  const tasks = planTasks(
+    [{ path, size: 0, gzip: false }].map((i) => ({ ...i, size: file(2400).length })),
+    { threads: 8, minRange: 4096, header: null },
+  );
 
   async function accepted(order: readonly number[]): Promise<Accepted[]> {
     const results: TaskResult[] = [];
@@ -79,9 +92,15 @@ describe('RangeChecker', () => {
     expect(inOrder.reduce((n, a) => n + a.records, 0)).toBe(whole.stats.records);
     expect(inOrder.flatMap((a) => a.lines)).toEqual(whole.problems.first.map((p) => p.line));
     await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray(tasks.map((_, i) => i), { minLength: tasks.length }), async (order) => {
-        expect(await accepted(order)).toEqual(inOrder);
-      }),
+      fc.asyncProperty(
+        fc.shuffledSubarray(
+          tasks.map((_, i) => i),
+          { minLength: tasks.length },
+        ),
+        async (order) => {
+          expect(await accepted(order)).toEqual(inOrder);
+        },
+      ),
       { numRuns: 15, seed: 17 },
     );
   });

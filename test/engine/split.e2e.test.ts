@@ -70,7 +70,7 @@ describe('splitting a file over threads', () => {
       return r.stderr;
     };
     const one = strict('--workers', '1');
-    const row = 9000 + ((7 - 9000) % 1499 + 1499) % 1499;
+    const row = 9000 + ((((7 - 9000) % 1499) + 1499) % 1499);
     // a header row every 997 rows and a second line in every third row before it
     const line = 2 + row + Math.ceil(row / 3) + Math.floor((row - 500) / 997) + 1;
     expect(one).toContain(`acct-2026-11-28-0003.csv:${line} (byte`);

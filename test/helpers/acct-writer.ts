@@ -4,13 +4,30 @@
  * a new live file starting with its header), and keeps a log of every row it wrote, from which the
  * expected counts are computed independently of pmta-acct's parser.
  */
-import { closeSync, copyFileSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const HEADER = 'type,timeLogged,timeQueued,orig,rcpt,dsnAction,dsnStatus,dsnDiag,dsnMta,bounceCat,dlvSourceIp,dlvSize,vmta,jobId,vmtaPool,queue';
+export const HEADER =
+  'type,timeLogged,timeQueued,orig,rcpt,dsnAction,dsnStatus,dsnDiag,dsnMta,bounceCat,dlvSourceIp,dlvSize,vmta,jobId,vmtaPool,queue';
 
-const DOMAINS: readonly [string, string][] = [['gmail.com', 'gmail'], ['yahoo.com', 'yahoo'], ['outlook.com', 'microsoft'], ['example.org', 'other']];
+const DOMAINS: readonly [string, string][] = [
+  ['gmail.com', 'gmail'],
+  ['yahoo.com', 'yahoo'],
+  ['outlook.com', 'microsoft'],
+  ['example.org', 'other'],
+];
 const IPS = ['198.51.100.1', '198.51.100.2', '203.0.113.9'];
 
 export interface WrittenRow {
@@ -93,11 +110,32 @@ export class AcctWriter {
     const size = type === 'd' ? 1 + Math.floor(this.rand() * 1_000_000) : 0;
     const t = this.t0 + this.n * this.step;
     this.n++;
-    const diag = type === 'd' ? '"smtp;250 2.0.0 OK, ""queued"" – id=' + this.n + '"' : type === 'b' ? 'smtp;550 5.1.1 no such user' : 'smtp;421 try later';
+    const diag =
+      type === 'd'
+        ? '"smtp;250 2.0.0 OK, ""queued"" – id=' + this.n + '"'
+        : type === 'b'
+          ? 'smtp;550 5.1.1 no such user'
+          : 'smtp;421 try later';
     const cat = type === 'b' ? (hard ? 'bad-mailbox' : 'quota-issues') : '';
-    const text = [type, this.time(t), this.time(t - 3), 'news@sender.example', `user${this.n}@${domain}`, type === 'd' ? 'relayed' : 'failed',
-      type === 'd' ? '2.0.0' : '5.0.0', diag, `mx.${domain}`, cat, ip, type === 'd' ? String(size) : '', `vmta${ip.slice(-1)}`, `job${this.n % 5}`,
-      'pool-a', `${domain}/vmta${ip.slice(-1)}`].join(',') + '\r\n';
+    const text =
+      [
+        type,
+        this.time(t),
+        this.time(t - 3),
+        'news@sender.example',
+        `user${this.n}@${domain}`,
+        type === 'd' ? 'relayed' : 'failed',
+        type === 'd' ? '2.0.0' : '5.0.0',
+        diag,
+        `mx.${domain}`,
+        cat,
+        ip,
+        type === 'd' ? String(size) : '',
+        `vmta${ip.slice(-1)}`,
+        `job${this.n % 5}`,
+        'pool-a',
+        `${domain}/vmta${ip.slice(-1)}`,
+      ].join(',') + '\r\n';
     return { text, row: { file, type, hard, isp, ip, size } };
   }
 

@@ -28,7 +28,8 @@ export function writeAcct(rows: readonly AcctRow[], name = 'acct.csv'): string {
 /** An accounting file `name` in `dir` holding the rows; returns its path. */
 export function writeAcctIn(dir: string, name: string, rows: readonly AcctRow[]): string {
   const lines = ['type,timeLogged,timeQueued,rcpt,dlvSourceIp,vmta,bounceCat'];
-  for (const r of rows) lines.push([r.type, time(r.t), time(r.t - 2), r.rcpt, r.ip ?? '', r.vmta ?? '', r.bounceCat ?? ''].map(cell).join(','));
+  for (const r of rows)
+    lines.push([r.type, time(r.t), time(r.t - 2), r.rcpt, r.ip ?? '', r.vmta ?? '', r.bounceCat ?? ''].map(cell).join(','));
   const file = join(dir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;

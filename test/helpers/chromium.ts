@@ -15,7 +15,14 @@ export const CHROMIUM = process.env.PMTA_ACCT_CHROMIUM ?? '/usr/bin/chromium';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Params = Record<string, Json>;
-interface Message { id?: number; method?: string; params?: { [k: string]: Json }; result?: { [k: string]: Json }; error?: { message: string }; sessionId?: string }
+interface Message {
+  id?: number;
+  method?: string;
+  params?: { [k: string]: Json };
+  result?: { [k: string]: Json };
+  error?: { message: string };
+  sessionId?: string;
+}
 
 export interface LogEntry {
   readonly source: string;
@@ -29,7 +36,10 @@ export class Browser {
   private readonly listeners: ((m: Message) => void)[] = [];
   private buffer = '';
 
-  private constructor(private readonly child: ChildProcess, private readonly profile: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly profile: string,
+  ) {
     // A browser that dies (or cannot start) fails what waits for it instead of hanging the test.
     child.once('exit', (code, signal) => {
       for (const w of this.waiting.values()) w.reject(new Error(`chromium exited (${code ?? signal})`));
@@ -60,13 +70,28 @@ export class Browser {
   }
 
   static async launch(): Promise<Browser> {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does)`);
     const profile = mkdtempSync(join(tmpdir(), 'pmta-acct-chromium-'));
-    const child = spawn(CHROMIUM, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--hide-scrollbars', '--mute-audio', `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank',
-    ], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--hide-scrollbars',
+        '--mute-audio',
+        `--user-data-dir=${profile}`,
+        '--remote-debugging-pipe',
+        'about:blank',
+      ],
+      { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+    );
     const b = new Browser(child, profile);
     await b.send('Browser.getVersion');
     return b;
@@ -116,7 +141,10 @@ export class Page {
   readonly log: LogEntry[] = [];
   private readonly waiters: { method: string; resolve: () => void }[] = [];
 
-  constructor(private readonly browser: Browser, private readonly session: string) {}
+  constructor(
+    private readonly browser: Browser,
+    private readonly session: string,
+  ) {}
 
   event(m: Message): void {
     if (m.sessionId !== this.session || m.method === undefined) return;
@@ -150,10 +178,15 @@ export class Page {
     const metrics = await this.browser.send('Page.getLayoutMetrics', {}, this.session);
     const size = metrics.result?.cssContentSize as { width: number; height: number };
     const h = Math.min(Math.ceil(size.height) - y, height ?? Number.POSITIVE_INFINITY);
-    const shot = await this.browser.send('Page.captureScreenshot', {
-      format: 'png', captureBeyondViewport: true,
-      clip: { x: 0, y, width: Math.ceil(size.width), height: h, scale: 1 },
-    }, this.session);
+    const shot = await this.browser.send(
+      'Page.captureScreenshot',
+      {
+        format: 'png',
+        captureBeyondViewport: true,
+        clip: { x: 0, y, width: Math.ceil(size.width), height: h, scale: 1 },
+      },
+      this.session,
+    );
     return Buffer.from(String(shot.result?.data), 'base64');
   }
 }

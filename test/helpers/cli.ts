@@ -33,7 +33,11 @@ export interface JsonGroup {
 
 export interface JsonReport {
   version: number;
-  input: Record<string, unknown> & { records: number; badRecords: number; problems: { code: string; file: string; line: number; byte: number }[] };
+  input: Record<string, unknown> & {
+    records: number;
+    badRecords: number;
+    problems: { code: string; file: string; line: number; byte: number }[];
+  };
   total: Record<string, number | Record<string, unknown>>;
   groups: JsonGroup[];
   incidents: JsonIncident[];

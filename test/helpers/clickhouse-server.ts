@@ -93,7 +93,14 @@ function usersXml(): string {
 `;
 }
 
-function configXml(dir: string, http: number, tcp: number, interserver: number, cluster: string | null, tcpPorts: readonly number[]): string {
+function configXml(
+  dir: string,
+  http: number,
+  tcp: number,
+  interserver: number,
+  cluster: string | null,
+  tcpPorts: readonly number[],
+): string {
   const shards = tcpPorts.map((p) => `<shard><replica><host>127.0.0.1</host><port>${p}</port></replica></shard>`).join('');
   const remote = cluster === null ? '' : `<remote_servers><${cluster}>${shards}</${cluster}></remote_servers>`;
   return `<?xml version="1.0"?>
@@ -179,7 +186,9 @@ class Server implements ClickHouseServer {
       }
       if (Date.now() > deadline) {
         await this.kill();
-        throw new Error(`clickhouse-server ${this.index} did not answer on port ${this.httpPort} within ${this.readyTimeoutMs} ms: ${this.errorLog()}`);
+        throw new Error(
+          `clickhouse-server ${this.index} did not answer on port ${this.httpPort} within ${this.readyTimeoutMs} ms: ${this.errorLog()}`,
+        );
       }
       await sleep(100);
     }
@@ -217,7 +226,8 @@ class Server implements ClickHouseServer {
  * that loses its port to another process between the choice and the bind is retried on new ports.
  */
 export async function startClickHouse(options: StartOptions = {}): Promise<ClickHouseSet> {
-  if (!clickHouseInstalled()) throw new Error(`${SERVER_BINARY} is missing: apt-get install clickhouse-server clickhouse-client (.ci/run does)`);
+  if (!clickHouseInstalled())
+    throw new Error(`${SERVER_BINARY} is missing: apt-get install clickhouse-server clickhouse-client (.ci/run does)`);
   const n = options.servers ?? 1;
   const cluster = options.cluster ?? null;
   if (cluster !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(cluster)) throw new Error(`bad cluster name ${cluster}`);

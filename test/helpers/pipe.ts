@@ -11,9 +11,15 @@ import { CLI, ROOT } from './cli.js';
 import { exited } from './tail.js';
 
 /** `tail --stdin` with fast polling and commits; stdin is a pipe the test writes. */
-export function startPipe(state: string, extra: readonly string[] = [], env: Record<string, string> = {}): { child: ChildProcess; done: ReturnType<typeof exited> } {
+export function startPipe(
+  state: string,
+  extra: readonly string[] = [],
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: ReturnType<typeof exited> } {
   const child = spawn(process.execPath, [CLI, 'tail', '--stdin', '--state', state, '--poll', '30', '--commit-interval', '50', ...extra], {
-    cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   // A child killed by the test closes the pipe under a pending write: that is the point, not an error.
   child.stdin?.on('error', () => undefined);
@@ -38,7 +44,10 @@ export function pipeRows(dir: string, n: number, seed: number): { writer: AcctWr
   writer.rows(n);
   writer.close();
   const text = readFileSync(join(dir, 'acct.csv'), 'utf8');
-  const lines = text.split('\r\n').slice(1, -1).map((l) => `${l}\r\n`);
+  const lines = text
+    .split('\r\n')
+    .slice(1, -1)
+    .map((l) => `${l}\r\n`);
   if (lines.length !== n) throw new Error(`expected ${n} rows, got ${lines.length}`);
   return { writer, lines };
 }

@@ -46,10 +46,18 @@ export function decodePng(png: Buffer): Image {
       const x = raw[src + i];
       let v: number;
       switch (filter) {
-        case 0: v = x; break;
-        case 1: v = x + a; break;
-        case 2: v = x + b; break;
-        case 3: v = x + ((a + b) >> 1); break;
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + a;
+          break;
+        case 2:
+          v = x + b;
+          break;
+        case 3:
+          v = x + ((a + b) >> 1);
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -58,7 +66,8 @@ export function decodePng(png: Buffer): Image {
           v = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
           break;
         }
-        default: throw new Error(`bad filter ${filter}`);
+        default:
+          throw new Error(`bad filter ${filter}`);
       }
       out[row + i] = v & 0xff;
     }

@@ -38,7 +38,8 @@ export function parseExposition(text: string): Sample[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (m === null) throw new Error(`not an exposition line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1]] = l[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     out.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return out;
@@ -46,16 +47,37 @@ export function parseExposition(text: string): Sample[] {
 
 /** A series selector as promtool's input_series takes it. */
 export function seriesName(name: string, labels: Readonly<Record<string, string>>): string {
-  const l = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+  const l = Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
   return `${name}{${l}}`;
 }
 
 /** One accounting record, timeLogged `t` (epoch seconds). */
 export function acctRow(type: string, domain: string, ip: string, t: number, bounceCat = ''): string {
-  const iso = new Date(t * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+0000');
+  const iso = new Date(t * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '+0000');
   const vmta = `vmta-${ip.split('.').pop() ?? ''}`;
-  return [type, iso, iso, 'news@sender.example', `someone@${domain}`, type === 'd' ? 'relayed' : 'failed', type === 'd' ? '2.0.0' : '4.0.0',
-    'smtp;250 ok', `mx.${domain}`, bounceCat, ip, type === 'd' ? '2000' : '', vmta, 'job', 'pool-a', `${domain}/${vmta}`].join(',');
+  return [
+    type,
+    iso,
+    iso,
+    'news@sender.example',
+    `someone@${domain}`,
+    type === 'd' ? 'relayed' : 'failed',
+    type === 'd' ? '2.0.0' : '4.0.0',
+    'smtp;250 ok',
+    `mx.${domain}`,
+    bounceCat,
+    ip,
+    type === 'd' ? '2000' : '',
+    vmta,
+    'job',
+    'pool-a',
+    `${domain}/${vmta}`,
+  ].join(',');
 }
 
 /** Rows of a scenario: [type, domain, ip, how many, bounceCat]. */
@@ -79,8 +101,18 @@ export async function countAndScrape(dir: string, rows: readonly string[]): Prom
     {
       stateDir: state,
       create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: 'UTC', live: resolve(live), since: null },
-      explicit: new Set(), rotatedDirs: [], from: 'beginning', once: true, retain: DEFAULT_RETAIN,
-      commitInterval: 1000, commitRows: 10_000, rotateWait: 0, scanInterval: 0, config: EMPTY_CONFIG, hardCategories: null, chunkSize: 65536,
+      explicit: new Set(),
+      rotatedDirs: [],
+      from: 'beginning',
+      once: true,
+      retain: DEFAULT_RETAIN,
+      commitInterval: 1000,
+      commitRows: 10_000,
+      rotateWait: 0,
+      scanInterval: 0,
+      config: EMPTY_CONFIG,
+      hardCategories: null,
+      chunkSize: 65536,
     },
     { notice: () => undefined, gap: () => undefined, committed: (d) => metrics.add(d) },
   );

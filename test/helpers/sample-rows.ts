@@ -30,7 +30,10 @@ export function readRows(paths: readonly string[]): Row[] {
   return out;
 }
 
-export const SAMPLE_FILES = readdirSync(join(ROOT, 'samples')).filter((n) => n.startsWith('acct-')).sort().map((n) => join(ROOT, 'samples', n));
+export const SAMPLE_FILES = readdirSync(join(ROOT, 'samples'))
+  .filter((n) => n.startsWith('acct-'))
+  .sort()
+  .map((n) => join(ROOT, 'samples', n));
 
 export function sampleRows(): Row[] {
   return readRows(SAMPLE_FILES);

@@ -14,11 +14,35 @@ import type { Expected } from './acct-writer.js';
 /** Tests keep every bucket at the state's own grain unless they ask for tiers (`retain`). */
 const KEEP_FINE: RetainSpec = { all: null, byGrain: new Map([['5m', 3650 * 86400]]) };
 
-export async function openSession(live: string, state: string, opts: { from?: StartFrom; commitRows?: number; commitInterval?: number; rotateWait?: number; chunkSize?: number; rotatedDirs?: string[]; follow?: boolean; clock?: Clock; notices?: string[]; moreLive?: string[]; retain?: RetainSpec; tz?: string } = {}): Promise<TailSession> {
+export async function openSession(
+  live: string,
+  state: string,
+  opts: {
+    from?: StartFrom;
+    commitRows?: number;
+    commitInterval?: number;
+    rotateWait?: number;
+    chunkSize?: number;
+    rotatedDirs?: string[];
+    follow?: boolean;
+    clock?: Clock;
+    notices?: string[];
+    moreLive?: string[];
+    retain?: RetainSpec;
+    tz?: string;
+  } = {},
+): Promise<TailSession> {
   return TailSession.open(
     {
       stateDir: state,
-      create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: opts.tz ?? 'UTC', live: resolve(live), since: null, ...(opts.moreLive ? { moreLive: opts.moreLive.map((l) => resolve(l)) } : {}) },
+      create: {
+        dims: ['isp', 'ip', 'vmta', 'pool'],
+        bucket: '5m',
+        tz: opts.tz ?? 'UTC',
+        live: resolve(live),
+        since: null,
+        ...(opts.moreLive ? { moreLive: opts.moreLive.map((l) => resolve(l)) } : {}),
+      },
       explicit: new Set(),
       rotatedDirs: opts.rotatedDirs ?? [],
       from: opts.from ?? 'beginning',
@@ -54,11 +78,16 @@ export function countedIn(state: string): Expected {
   for (const g of model.groups) byIsp[g.key.isp] = g.counts.delivered + g.counts.deferred + g.counts.bounced + g.counts.complaints;
   const c = model.total.counts;
   return {
-    rows: model.input.records, delivered: c.delivered, deferred: c.deferred, bounced: c.bounced, hardBounced: c.hardBounced,
-    complaints: c.complaints, deliveredBytes: c.deliveredBytes, byIsp,
+    rows: model.input.records,
+    delivered: c.delivered,
+    deferred: c.deferred,
+    bounced: c.bounced,
+    hardBounced: c.hardBounced,
+    complaints: c.complaints,
+    deliveredBytes: c.deliveredBytes,
+    byIsp,
   };
 }
-
 
 /** A fresh temporary directory for each call, all removed after each test of the calling file. */
 export function scratchDirs(prefix: string): () => string {

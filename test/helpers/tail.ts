@@ -5,7 +5,13 @@ import type { Expected } from './acct-writer.js';
 
 export const FAST = ['--poll', '30', '--rotate-wait', '0.3', '--commit-interval', '50', '--no-watch'];
 
-export function tailOnce(live: string, state: string, extra: readonly string[] = [], moreLive: readonly string[] = [], env: Record<string, string> = {}): CliResult {
+export function tailOnce(
+  live: string,
+  state: string,
+  extra: readonly string[] = [],
+  moreLive: readonly string[] = [],
+  env: Record<string, string> = {},
+): CliResult {
   return runCli(['tail', live, ...moreLive, '--state', state, '--once', '--format', 'ndjson', ...extra], { env });
 }
 
@@ -19,7 +25,9 @@ export function startTail(live: string, state: string, extra: readonly string[] 
   const watch = extra.includes('--watch');
   const args = [...FAST.filter((a) => !(watch && a === '--no-watch')), ...extra.filter((a) => a !== '--watch')];
   return spawn(process.execPath, [CLI, 'tail', live, '--state', state, '--format', 'ndjson', ...args], {
-    cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 

@@ -6,10 +6,22 @@ import { makeBucketing, type BucketSize } from '../../src/rollup/buckets.js';
 
 export function engineOptions(where: string | null, extra: Partial<EngineOptions> = {}): EngineOptions {
   return {
-    dims: [], bucket: null, tz: 'UTC', since: null, until: null,
-    hardCategories: ['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors'], isps: {},
-    header: null, strict: false, keepProblems: 20, chunkSize: 64 * 1024, maxRecordBytes: 128 * 1024, maxRecordLines: 32,
-    where, now: 1_795_900_000, ...extra,
+    dims: [],
+    bucket: null,
+    tz: 'UTC',
+    since: null,
+    until: null,
+    hardCategories: ['bad-mailbox', 'bad-domain', 'inactive-mailbox', 'routing-errors'],
+    isps: {},
+    header: null,
+    strict: false,
+    keepProblems: 20,
+    chunkSize: 64 * 1024,
+    maxRecordBytes: 128 * 1024,
+    maxRecordLines: 32,
+    where,
+    now: 1_795_900_000,
+    ...extra,
   };
 }
 
@@ -20,12 +32,16 @@ export function engineOptions(where: string | null, extra: Partial<EngineOptions
 export function matching(csv: string | Buffer, where: string, show = 'rcpt', piece = 1 << 20, bucket: BucketSize = '1h'): string[] {
   const out: string[] = [];
   const gate = new RecordGate(engineOptions(where), emptyStats(), makeBucketing(bucket, 'UTC'));
-  const reader = new RecordReader({
-    header: (h) => gate.header(h),
-    record: (view) => {
-      if (gate.admit(view, false)) out.push(view.text(view.header.col(show.toLowerCase())));
+  const reader = new RecordReader(
+    {
+      header: (h) => gate.header(h),
+      record: (view) => {
+        if (gate.admit(view, false)) out.push(view.text(view.header.col(show.toLowerCase())));
+      },
     },
-  }, new ProblemLog(0), { file: 'test.csv', chunkSize: piece });
+    new ProblemLog(0),
+    { file: 'test.csv', chunkSize: piece },
+  );
   const bytes = typeof csv === 'string' ? Buffer.from(csv) : csv;
   for (let at = 0; at < bytes.length; at += piece) reader.write(bytes.subarray(at, Math.min(bytes.length, at + piece)));
   reader.finish();

@@ -78,7 +78,9 @@ function offsetsNear(tz: string, w: number, list: readonly Transition[]): number
  * offset before the gap maps it to (the time moved forward by the gap).
  */
 export function refFromWall(tz: string, w: number, list: readonly Transition[]): number {
-  const valid = offsetsNear(tz, w, list).map((o) => w - o).filter((t) => refWall(tz, t) === w);
+  const valid = offsetsNear(tz, w, list)
+    .map((o) => w - o)
+    .filter((t) => refWall(tz, t) === w);
   if (valid.length > 0) return Math.min(...valid);
   const gap = list.find((tr) => tr.at + tr.before <= w && w < tr.at + tr.after);
   if (gap === undefined) throw new Error(`${tz}: wall ${w} is shown by no instant and in no gap`);
@@ -93,9 +95,12 @@ export function refDate(tz: string, t: number): number {
 /** The first instant whose local date is `day` (days since the epoch), or null when the zone skipped it. */
 export function refDayStart(tz: string, day: number, list: readonly Transition[]): number | null {
   const midnight = day * 86400;
-  const candidates = offsetsNear(tz, midnight, list).map((o) => midnight - o).filter((t) => refWall(tz, t) === midnight);
+  const candidates = offsetsNear(tz, midnight, list)
+    .map((o) => midnight - o)
+    .filter((t) => refWall(tz, t) === midnight);
   // a day that starts in a gap starts at the transition
-  for (const tr of list) if (Math.abs(tr.at - midnight) <= 2 * 86400 && refDate(tz, tr.at) === day && refDate(tz, tr.at - 1) < day) candidates.push(tr.at);
+  for (const tr of list)
+    if (Math.abs(tr.at - midnight) <= 2 * 86400 && refDate(tz, tr.at) === day && refDate(tz, tr.at - 1) < day) candidates.push(tr.at);
   return candidates.length === 0 ? null : Math.min(...candidates);
 }
 

@@ -20,9 +20,15 @@ function rollup(dim: string, rows: [string, number, number, number[]][]): Rollup
 
 const since = Date.UTC(2026, 10, 28, 5) / 1000;
 const day: DaySummary = {
-  day: '2026-11-28', tz: 'America/New_York', since, until: since + 86400,
+  day: '2026-11-28',
+  tz: 'America/New_York',
+  since,
+  until: since + 86400,
   input: { files: 4, records: 6000, badRecords: 1 },
-  isp: rollup('isp', [['gmail', 10, 3, [1, 2, 3, 700, 90000]], ['yahoo', 4, 0, []]]),
+  isp: rollup('isp', [
+    ['gmail', 10, 3, [1, 2, 3, 700, 90000]],
+    ['yahoo', 4, 0, []],
+  ]),
   ip: rollup('ip', [['203.0.113.5', 14, 3, [1, 2, 3, 700, 90000]]]),
   incidents: { count: 3, crit: 1, seconds: 9300 },
 };
@@ -45,7 +51,9 @@ describe('daily summary file', () => {
     const doc = JSON.parse(encodeDay({ ...day, incidents: null })) as Record<string, unknown>;
     expect(doc.incidents).toBeUndefined();
     expect(decodeDay(JSON.stringify(doc), 'x.json').incidents).toBeNull();
-    expect(() => decodeDay(JSON.stringify({ ...doc, incidents: { count: -1, crit: 0, seconds: 0 } }), 'x.json')).toThrow(/x\.json: incidents\.count: expected a whole number/);
+    expect(() => decodeDay(JSON.stringify({ ...doc, incidents: { count: -1, crit: 0, seconds: 0 } }), 'x.json')).toThrow(
+      /x\.json: incidents\.count: expected a whole number/,
+    );
   });
 
   it('is small and versioned', () => {
@@ -71,10 +79,26 @@ describe('daily summary file', () => {
       mutate(doc);
       return () => decodeDay(JSON.stringify(doc), '/h/2026-11-28.json');
     };
-    expect(bad((d) => { d.version = 2; })).toThrow(/\/h\/2026-11-28\.json: version: version 2 is not supported/);
-    expect(bad((d) => { (d.isp as { counts: unknown[] }[])[0].counts[0] = -1; })).toThrow(/isp\[0\]\.counts\[0\]: expected a whole number/);
-    expect(bad((d) => { (d.isp as { latency: unknown[] }[])[0].latency = [[999, 1]]; })).toThrow(/isp\[0\]\.latency\[0\]\[0\]: bin 999 is out of range/);
-    expect(bad((d) => { d.since = 'yesterday-ish'; })).toThrow(/since: expected an ISO 8601 time/);
+    expect(
+      bad((d) => {
+        d.version = 2;
+      }),
+    ).toThrow(/\/h\/2026-11-28\.json: version: version 2 is not supported/);
+    expect(
+      bad((d) => {
+        (d.isp as { counts: unknown[] }[])[0].counts[0] = -1;
+      }),
+    ).toThrow(/isp\[0\]\.counts\[0\]: expected a whole number/);
+    expect(
+      bad((d) => {
+        (d.isp as { latency: unknown[] }[])[0].latency = [[999, 1]];
+      }),
+    ).toThrow(/isp\[0\]\.latency\[0\]\[0\]: bin 999 is out of range/);
+    expect(
+      bad((d) => {
+        d.since = 'yesterday-ish';
+      }),
+    ).toThrow(/since: expected an ISO 8601 time/);
     expect(() => decodeDay('{', 'f.json')).toThrow(PmtaAcctError);
   });
 });

@@ -25,7 +25,15 @@ describe('local days', () => {
     const p = periodOf(nov2, addLocalDays(nov2, 1, NY), NY);
     expect(earlierPeriods(p, 'previous', NY)).toEqual([{ since: nov1, until: nov2, days: 1 }]);
     const week = earlierPeriods(p, '7d', NY);
-    expect(week.map((q) => localDate(q.since, NY))).toEqual(['2026-11-01', '2026-10-31', '2026-10-30', '2026-10-29', '2026-10-28', '2026-10-27', '2026-10-26']);
+    expect(week.map((q) => localDate(q.since, NY))).toEqual([
+      '2026-11-01',
+      '2026-10-31',
+      '2026-10-30',
+      '2026-10-29',
+      '2026-10-28',
+      '2026-10-27',
+      '2026-10-26',
+    ]);
     expect(week[0].until - week[0].since).toBe(25 * 3600);
     expect(week[1].until - week[1].since).toBe(24 * 3600);
     const hours = earlierPeriods(periodOf(nov1 + 7200, nov1 + 10800, NY), 'previous', NY);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, compareWith, formatChange, median, medianFigures, changeTone, figuresOf, type PeriodFigures } from '../../src/model/compare.js';
+import {
+  changeOf,
+  compareWith,
+  formatChange,
+  median,
+  medianFigures,
+  changeTone,
+  figuresOf,
+  type PeriodFigures,
+} from '../../src/model/compare.js';
 import type { GroupRow } from '../../src/model/rows.js';
 import { COUNTER_NAMES, ratesOf, type Counts } from '../../src/rollup/counters.js';
 

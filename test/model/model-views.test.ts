@@ -17,8 +17,20 @@ describe('a report model without its views', () => {
   });
 
   const request = (views: boolean | undefined): ReportRequest => ({
-    inputs: [dir], by: ['isp', 'ip'], alsoBy: [], bucket: '1h', since: null, until: null, tz: 'UTC', top: null, config: EMPTY_CONFIG,
-    hardCategories: null, header: null, strict: false, threads: 1, views,
+    inputs: [dir],
+    by: ['isp', 'ip'],
+    alsoBy: [],
+    bucket: '1h',
+    since: null,
+    until: null,
+    tz: 'UTC',
+    top: null,
+    config: EMPTY_CONFIG,
+    hardCategories: null,
+    header: null,
+    strict: false,
+    threads: 1,
+    views,
   });
 
   it('has the same total and groups, and the same JSON, as the full model', async () => {

@@ -43,7 +43,10 @@ const queries = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ 
 
 /** Grafana's variables as a query would run with everything selected. */
 function concrete(expr: string): string {
-  return expr.replace(/\$__rate_interval/g, '10m').replace(/\$__interval/g, '1h').replace(/\$(instance|isp|ip|vmta|pool)\b/g, '.*');
+  return expr
+    .replace(/\$__rate_interval/g, '10m')
+    .replace(/\$__interval/g, '1h')
+    .replace(/\$(instance|isp|ip|vmta|pool)\b/g, '.*');
 }
 
 /** Metric names an expression reads (identifiers that are not functions, keywords, labels or strings). */
@@ -54,7 +57,9 @@ function metricNames(expr: string): string[] {
     .replace(/\{[^}]*\}/g, '{}')
     .replace(/\[[^\]]*\]/g, '[]');
   const keywords = new Set(['and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan']);
-  return [...bare.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)].filter((m) => m[2] === undefined && !keywords.has(m[1].toLowerCase())).map((m) => m[1]);
+  return [...bare.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)(\s*\()?/g)]
+    .filter((m) => m[2] === undefined && !keywords.has(m[1].toLowerCase()))
+    .map((m) => m[1]);
 }
 
 describe('the Grafana dashboard', () => {
@@ -88,10 +93,14 @@ describe('the Grafana dashboard', () => {
       for (const t of p.targets ?? []) expect(t.datasource.uid).toBe('${datasource}');
     }
     // each variable filters some query
-    for (const v of ['instance', 'isp', 'ip', 'vmta', 'pool']) expect(queries.some((q) => q.target.expr.includes(`"$${v}"`)), v).toBe(true);
+    for (const v of ['instance', 'isp', 'ip', 'vmta', 'pool'])
+      expect(
+        queries.some((q) => q.target.expr.includes(`"$${v}"`)),
+        v,
+      ).toBe(true);
   });
 
-  it('draws the rules\' thresholds and says them', () => {
+  it("draws the rules' thresholds and says them", () => {
     const panel = (title: string) => dashboard.panels.find((p) => p.title === title) as Panel;
     const steps = (p: Panel) => p.fieldConfig?.defaults.thresholds.steps.map((s) => s.value);
     expect(steps(panel('Deferral per ISP (1h)'))).toEqual([null, 0.03, 0.05]);
@@ -106,15 +115,26 @@ describe('the Grafana dashboard', () => {
   it('every query is PromQL promtool accepts, shows data over what a real tail exports, and names only metrics the tool exports', async () => {
     const dir = scratch();
     const now = Math.floor(Date.now() / 1000);
-    const rows = rowsOf([
-      ['d', 'gmail.com', '198.51.100.1', 200], ['t', 'gmail.com', '198.51.100.1', 9], ['b', 'yahoo.com', '198.51.100.2', 3, 'bad-mailbox'],
-      ['d', 'yahoo.com', '198.51.100.2', 50], ['f', 'gmail.com', '209.85.220.41', 1], ['tq', 'gmail.com', '198.51.100.1', 2],
-    ], now - 600);
+    const rows = rowsOf(
+      [
+        ['d', 'gmail.com', '198.51.100.1', 200],
+        ['t', 'gmail.com', '198.51.100.1', 9],
+        ['b', 'yahoo.com', '198.51.100.2', 3, 'bad-mailbox'],
+        ['d', 'yahoo.com', '198.51.100.2', 50],
+        ['f', 'gmail.com', '209.85.220.41', 1],
+        ['tq', 'gmail.com', '198.51.100.1', 2],
+      ],
+      now - 600,
+    );
     const { first, second } = await countAndScrape(join(dir, 'tail'), [...rows, 'd,not,enough,cells']);
     // What the tool exports, read from its exporter: every family it wrote (histograms with their series).
     const exported = new Set(second.map((s) => s.name));
     expect(exported).toContain('pmta_acct_bad_records_total');
-    const recorded = new Set(prometheusRules(BUILT_IN).groups.flatMap((g) => g.rules).flatMap((r) => ('record' in r ? [r.record] : [])));
+    const recorded = new Set(
+      prometheusRules(BUILT_IN)
+        .groups.flatMap((g) => g.rules)
+        .flatMap((r) => ('record' in r ? [r.record] : [])),
+    );
     const rules: { record: string; expr: string }[] = [];
     const alerts: { alert: string; expr: string }[] = [];
     for (const { panel, target } of queries) {
@@ -137,12 +157,15 @@ describe('the Grafana dashboard', () => {
     const check = promtool(['check', 'rules', 'panels.yml'], dir);
     expect(check.code, check.out).toBe(0);
     const test = {
-      rule_files: ['panels.yml'], evaluation_interval: '5m',
-      tests: [{
-        interval: '5m',
-        input_series: inputSeries(first, second, 'mta-1'),
-        alert_rule_test: alerts.map((a) => ({ eval_time: '24h', alertname: a.alert, exp_alerts: [] })),
-      }],
+      rule_files: ['panels.yml'],
+      evaluation_interval: '5m',
+      tests: [
+        {
+          interval: '5m',
+          input_series: inputSeries(first, second, 'mta-1'),
+          alert_rule_test: alerts.map((a) => ({ eval_time: '24h', alertname: a.alert, exp_alerts: [] })),
+        },
+      ],
     };
     writeFileSync(join(dir, 'test.yml'), JSON.stringify(test));
     const r = promtool(['test', 'rules', 'test.yml'], dir);

@@ -19,13 +19,25 @@ function change(isp: string, level: Verdict['level'] = 'WARN', message = `${isp}
   return {
     previous: 'OK',
     verdict: {
-      level, rule: 'deferral', metric: 'deferral', scope: { isp }, value: 0.042, threshold: 0.03, warn: 0.03, crit: 0.05,
-      count: 42, volume: 1000, limit: null, window: { start: 1_795_000_000, end: 1_795_003_600, seconds: 3600 }, message,
+      level,
+      rule: 'deferral',
+      metric: 'deferral',
+      scope: { isp },
+      value: 0.042,
+      threshold: 0.03,
+      warn: 0.03,
+      crit: 0.05,
+      count: 42,
+      volume: 1000,
+      limit: null,
+      window: { start: 1_795_000_000, end: 1_795_003_600, seconds: 3600 },
+      message,
     },
   };
 }
 
-const payload = (isp: string, level: Verdict['level'] = 'WARN', message?: string) => changePayload(change(isp, level, message), 'UTC', 1_795_003_600);
+const payload = (isp: string, level: Verdict['level'] = 'WARN', message?: string) =>
+  changePayload(change(isp, level, message), 'UTC', 1_795_003_600);
 
 interface Hit {
   readonly body: Payload;
@@ -69,10 +81,23 @@ describe('webhook', () => {
     expect(s.hits[0].headers['content-type']).toBe('application/json');
     expect(s.hits[0].headers['user-agent']).toBe('pmta-acct/test');
     expect(s.hits[0].body).toEqual({
-      version: 1, event: 'verdict-change', time: '2026-11-18T12:06:40Z', previous: 'OK', level: 'WARN',
+      version: 1,
+      event: 'verdict-change',
+      time: '2026-11-18T12:06:40Z',
+      previous: 'OK',
+      level: 'WARN',
       verdict: {
-        level: 'WARN', rule: 'deferral', metric: 'deferral', scope: { isp: 'gmail' }, value: 0.042, threshold: 0.03, warn: 0.03, crit: 0.05,
-        count: 42, volume: 1000, limit: null,
+        level: 'WARN',
+        rule: 'deferral',
+        metric: 'deferral',
+        scope: { isp: 'gmail' },
+        value: 0.042,
+        threshold: 0.03,
+        warn: 0.03,
+        crit: 0.05,
+        count: 42,
+        volume: 1000,
+        limit: null,
         window: { start: '2026-11-18T11:06:40Z', end: '2026-11-18T12:06:40Z', seconds: 3600 },
         message: 'gmail deferral 4.2% over the last 1h > 3%',
       },
@@ -84,7 +109,12 @@ describe('webhook', () => {
     const s = await server([200]);
     servers.push(s.srv);
     const link = 'https://grafana.example/d/pmta';
-    const crit = changePayload(change('gmail', 'CRIT', 'gmail deferral 6.1% (61 of 1,000) over the last 1h > 5% <@here> & co'), 'UTC', 1_795_003_600, link);
+    const crit = changePayload(
+      change('gmail', 'CRIT', 'gmail deferral 6.1% (61 of 1,000) over the last 1h > 5% <@here> & co'),
+      'UTC',
+      1_795_003_600,
+      link,
+    );
     for (const webhookFormat of ['slack', 'teams'] as const) {
       const n = new Notifier({ webhook: s.url, webhookFormat, retry: FAST });
       n.send(crit);
@@ -93,34 +123,54 @@ describe('webhook', () => {
     const [slack, teams] = s.hits.map((h) => h.body as unknown as Record<string, unknown>);
     expect(slack).toMatchObject({
       text: 'CRIT gmail deferral 6.1% (61 of 1,000) over the last 1h &gt; 5% &lt;@here&gt; &amp; co',
-      attachments: [{
-        color: '#c0262d', title: 'CRIT: deferral (isp=gmail)', title_link: link,
-        text: 'gmail deferral 6.1% (61 of 1,000) over the last 1h &gt; 5% &lt;@here&gt; &amp; co',
-        fields: [
-          { title: 'Level', value: 'OK → CRIT', short: true }, { title: 'Scope', value: 'isp=gmail', short: true },
-          { title: 'Rule', value: 'deferral', short: true }, { title: 'Window end', value: '2026-11-18T12:06:40Z', short: true },
-        ],
-      }],
+      attachments: [
+        {
+          color: '#c0262d',
+          title: 'CRIT: deferral (isp=gmail)',
+          title_link: link,
+          text: 'gmail deferral 6.1% (61 of 1,000) over the last 1h &gt; 5% &lt;@here&gt; &amp; co',
+          fields: [
+            { title: 'Level', value: 'OK → CRIT', short: true },
+            { title: 'Scope', value: 'isp=gmail', short: true },
+            { title: 'Rule', value: 'deferral', short: true },
+            { title: 'Window end', value: '2026-11-18T12:06:40Z', short: true },
+          ],
+        },
+      ],
     });
     expect(teams).toMatchObject({
       type: 'message',
-      attachments: [{
-        contentType: 'application/vnd.microsoft.card.adaptive',
-        content: {
-          type: 'AdaptiveCard', version: '1.4',
-          body: [
-            { type: 'TextBlock', text: 'CRIT: deferral (isp=gmail)', color: 'Attention' },
-            { type: 'TextBlock', text: 'gmail deferral 6.1% (61 of 1,000) over the last 1h > 5% <@here> & co' },
-            { type: 'FactSet', facts: [{ title: 'Level', value: 'OK → CRIT' }, { title: 'Scope', value: 'isp=gmail' }, { title: 'Rule', value: 'deferral' }, { title: 'Window end', value: '2026-11-18T12:06:40Z' }, { title: 'Host', value: hostname() }] },
-          ],
-          actions: [{ type: 'Action.OpenUrl', title: 'Open', url: link }],
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: {
+            type: 'AdaptiveCard',
+            version: '1.4',
+            body: [
+              { type: 'TextBlock', text: 'CRIT: deferral (isp=gmail)', color: 'Attention' },
+              { type: 'TextBlock', text: 'gmail deferral 6.1% (61 of 1,000) over the last 1h > 5% <@here> & co' },
+              {
+                type: 'FactSet',
+                facts: [
+                  { title: 'Level', value: 'OK → CRIT' },
+                  { title: 'Scope', value: 'isp=gmail' },
+                  { title: 'Rule', value: 'deferral' },
+                  { title: 'Window end', value: '2026-11-18T12:06:40Z' },
+                  { title: 'Host', value: hostname() },
+                ],
+              },
+            ],
+            actions: [{ type: 'Action.OpenUrl', title: 'Open', url: link }],
+          },
         },
-      }],
+      ],
     });
     // back to OK is green in both; without a link there is no button
     const ok = changePayload({ previous: 'CRIT', verdict: { ...change('gmail').verdict, level: 'OK' } }, 'UTC', 1_795_003_600);
     const { webhookBody } = await import('../../src/notify/formats.js');
-    expect(JSON.parse(webhookBody('slack', ok, null, 'mta1'))).toMatchObject({ attachments: [{ color: '#1b7f3b', title: 'back to OK: deferral (isp=gmail)', footer: 'pmta-acct on mta1' }] });
+    expect(JSON.parse(webhookBody('slack', ok, null, 'mta1'))).toMatchObject({
+      attachments: [{ color: '#1b7f3b', title: 'back to OK: deferral (isp=gmail)', footer: 'pmta-acct on mta1' }],
+    });
     expect(JSON.parse(webhookBody('slack', ok, null, 'mta1')).attachments[0].title_link).toBeUndefined();
     const card = JSON.parse(webhookBody('teams', ok, null, 'mta1')) as { attachments: { content: Record<string, unknown> }[] };
     expect(card.attachments[0].content.actions).toBeUndefined();
@@ -178,7 +228,9 @@ describe('webhook', () => {
   });
 
   it('refuses a URL that is not http or https', () => {
-    expect(() => new Notifier({ webhook: 'ftp://example.com/x' })).toThrow(/--webhook: 'ftp:\/\/example.com\/x' is not an http or https URL/);
+    expect(() => new Notifier({ webhook: 'ftp://example.com/x' })).toThrow(
+      /--webhook: 'ftp:\/\/example.com\/x' is not an http or https URL/,
+    );
     expect(() => new Notifier({ webhook: 'not a url' })).toThrow(/--webhook: 'not a url' is not a URL/);
   });
 });
@@ -188,7 +240,10 @@ describe('command', () => {
 
   it('runs the command with the JSON on stdin and the fields in its environment', async () => {
     const out = join(dir, 'out');
-    const n = new Notifier({ command: `cat > '${out}.json'; printf '%s|%s|%s|%s|%s' "$PMTA_ACCT_LEVEL" "$PMTA_ACCT_PREVIOUS" "$PMTA_ACCT_RULE" "$PMTA_ACCT_SCOPE" "$PMTA_ACCT_MESSAGE" > '${out}.env'`, retry: FAST });
+    const n = new Notifier({
+      command: `cat > '${out}.json'; printf '%s|%s|%s|%s|%s' "$PMTA_ACCT_LEVEL" "$PMTA_ACCT_PREVIOUS" "$PMTA_ACCT_RULE" "$PMTA_ACCT_SCOPE" "$PMTA_ACCT_MESSAGE" > '${out}.env'`,
+      retry: FAST,
+    });
     // A hostile value from the logs reaches the command as data, never as shell code.
     n.send(payload('gmail', 'CRIT', 'vmta $(touch pwned) `id` ; rm -rf x'));
     await n.drain();
@@ -200,11 +255,21 @@ describe('command', () => {
   it('retries a failing command and reports its last error line', async () => {
     const count = join(dir, 'count');
     const errors: string[] = [];
-    const n = new Notifier({ command: `echo x >> '${count}'; echo 'mail server down' >&2; exit 7`, retry: FAST, onError: (m) => errors.push(m) });
+    const n = new Notifier({
+      command: `echo x >> '${count}'; echo 'mail server down' >&2; exit 7`,
+      retry: FAST,
+      onError: (m) => errors.push(m),
+    });
     n.send(payload('gmail'));
     await n.drain();
-    expect(readFileSync(count, 'utf8').split('\n').filter((l) => l !== '')).toHaveLength(4);
-    expect(errors).toEqual(['--on-change: alert not delivered after 4 tries (exit status 7: mail server down): gmail deferral 4.2% over the last 1h > 3%']);
+    expect(
+      readFileSync(count, 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    ).toHaveLength(4);
+    expect(errors).toEqual([
+      '--on-change: alert not delivered after 4 tries (exit status 7: mail server down): gmail deferral 4.2% over the last 1h > 3%',
+    ]);
   });
 
   it('stops a command that runs past the timeout', async () => {

@@ -13,7 +13,13 @@ import { fixture } from '../helpers/cli.js';
  * csv-parse's records are normalized the same way first.
  */
 function reference(bytes: Buffer): string[][] {
-  const rows = parse(bytes, { relax_quotes: true, relax_column_count: true, bom: true, skip_empty_lines: true, record_delimiter: ['\n', '\r\n'] }) as string[][];
+  const rows = parse(bytes, {
+    relax_quotes: true,
+    relax_column_count: true,
+    bom: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\n', '\r\n'],
+  }) as string[][];
   const out: string[][] = [];
   let width = Number.POSITIVE_INFINITY;
   for (const row of rows) {

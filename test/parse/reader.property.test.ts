@@ -4,7 +4,8 @@ import { parse } from 'csv-parse/sync';
 import { collect } from '../helpers/collect.js';
 
 /** Cells from an alphabet rich in CSV specials; quoted the way PowerMTA (RFC 4180) quotes. */
-const cell = fc.string({ unit: fc.constantFrom('a', 'b', '1', ' ', ',', '"', '\n', '\r\n', 'é', 'ü', '€', ';', '-'), maxLength: 12 })
+const cell = fc
+  .string({ unit: fc.constantFrom('a', 'b', '1', ' ', ',', '"', '\n', '\r\n', 'é', 'ü', '€', ';', '-'), maxLength: 12 })
   .filter((s) => !s.includes('\r') || s.includes('\r\n'));
 
 function quote(s: string, force: boolean): string {

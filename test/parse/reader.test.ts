@@ -5,11 +5,18 @@ import { collect } from '../helpers/collect.js';
 const enc = (s: string) => Buffer.from(s, 'utf8');
 
 function reference(text: string): string[][] {
-  return parse(text, { relax_quotes: true, relax_column_count: true, record_delimiter: ['\n', '\r\n'], bom: true, skip_empty_lines: true }) as string[][];
+  return parse(text, {
+    relax_quotes: true,
+    relax_column_count: true,
+    record_delimiter: ['\n', '\r\n'],
+    bom: true,
+    skip_empty_lines: true,
+  }) as string[][];
 }
 
 describe('RecordReader', () => {
-  const file = 'type,timeLogged,rcpt,dsnDiag\r\n' +
+  const file =
+    'type,timeLogged,rcpt,dsnDiag\r\n' +
     'd,2026-11-28 10:00:00-0500,a@gmail.com,"smtp;250 ok, ""fine"""\r\n' +
     'b,2026-11-28 10:00:01-0500,b@bücher.de,"line one\r\nline two"\r\n' +
     't,2026-11-28 10:00:02-0500,c@yahoo.com,plain\n';
@@ -36,13 +43,20 @@ describe('RecordReader', () => {
 
   it('counts a last record without a line end once the input ends', () => {
     const got = collect(enc('type,x\nd,1\nd,2'));
-    expect(got.rows).toEqual([['type', 'x'], ['d', '1'], ['d', '2']]);
+    expect(got.rows).toEqual([
+      ['type', 'x'],
+      ['d', '1'],
+      ['d', '2'],
+    ]);
   });
 
   it('reports an invalid closing quote and resumes at the next line', () => {
     const text = 'type,a,b\nd,"x"y,1\nd,ok,2\n';
     const got = collect(enc(text));
-    expect(got.rows).toEqual([['type', 'a', 'b'], ['d', 'ok', '2']]);
+    expect(got.rows).toEqual([
+      ['type', 'a', 'b'],
+      ['d', 'ok', '2'],
+    ]);
     expect(got.problems.first[0]).toMatchObject({ code: 'INVALID_CLOSING_QUOTE', line: 2, byte: 9 });
   });
 
@@ -60,7 +74,10 @@ describe('RecordReader', () => {
     const text = `type,a,b\n${long}\nd,ok,2\n`;
     for (const piece of [1 << 20, 100, 1]) {
       const got = collect(enc(text), piece, { maxRecordBytes: 1000 });
-      expect(got.rows).toEqual([['type', 'a', 'b'], ['d', 'ok', '2']]);
+      expect(got.rows).toEqual([
+        ['type', 'a', 'b'],
+        ['d', 'ok', '2'],
+      ]);
       expect(got.problems.first.map((p) => [p.code, p.line])).toEqual([['RECORD_TOO_LONG', 2]]);
       expect(got.lines).toEqual([1, 3]);
     }
@@ -68,7 +85,11 @@ describe('RecordReader', () => {
 
   it('pads short rows, ignores extra empty cells and rejects extra non-empty ones', () => {
     const got = collect(enc('type,a,b,c\nd,1\nd,1,2,3,,\nd,1,2,3,4\n'));
-    expect(got.rows).toEqual([['type', 'a', 'b', 'c'], ['d', '1'], ['d', '1', '2', '3']]);
+    expect(got.rows).toEqual([
+      ['type', 'a', 'b', 'c'],
+      ['d', '1'],
+      ['d', '1', '2', '3'],
+    ]);
     expect(got.problems.first[0]).toMatchObject({ code: 'FIELD_COUNT', line: 4 });
   });
 
@@ -81,13 +102,20 @@ describe('RecordReader', () => {
   it('reports records before any header', () => {
     const got = collect(enc('d,1\ntype,a\nd,2\n'));
     expect(got.problems.first[0]).toMatchObject({ code: 'NO_HEADER', line: 1, byte: 0 });
-    expect(got.rows).toEqual([['type', 'a'], ['d', '2']]);
+    expect(got.rows).toEqual([
+      ['type', 'a'],
+      ['d', '2'],
+    ]);
   });
 
   it('skips a BOM, blank lines and NUL runs', () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), enc('type,a\n\n  \r\nd,1\n'), Buffer.alloc(5), enc('d,2\n')]);
     const got = collect(bytes);
-    expect(got.rows).toEqual([['type', 'a'], ['d', '1'], ['d', '2']]);
+    expect(got.rows).toEqual([
+      ['type', 'a'],
+      ['d', '1'],
+      ['d', '2'],
+    ]);
     expect(got.problems.badRecords).toBe(0);
     expect(got.problems.first[0]).toMatchObject({ code: 'NUL_BYTES', line: 5 });
   });

@@ -48,18 +48,26 @@ function scanned(text: string, cols: ScanColumns, piece = 1 << 16): Seen {
 
 const d2 = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((n) => String(n).padStart(2, '0'));
 /** Timestamps near the accepted forms: valid ones, and ones one edit away from valid. */
-const stamp = fc.tuple(
-  fc.integer({ min: 1890, max: 2045 }), d2(0, 13), d2(0, 32), fc.constantFrom(' ', 'T', 't', 'X'),
-  d2(0, 24), d2(0, 61), d2(0, 61),
-  fc.constantFrom('', 'Z', '+0000', '-0500', '+05:30', '-05', '+1900', '-0061', '.250Z', 'Zx', '+050', ' '),
-  fc.integer({ min: 0, max: 30 }), fc.constantFrom('', '', '', '7', ':', '-', '\u00e9'),
-).map(([y, m, d, sep, h, mi, s, off, at, junk]) => {
-  const t = `${y}-${m}-${d}${sep}${h}:${mi}:${s}${off}`;
-  return junk === '' ? t : t.slice(0, at) + junk + t.slice(at + 1);
-});
+const stamp = fc
+  .tuple(
+    fc.integer({ min: 1890, max: 2045 }),
+    d2(0, 13),
+    d2(0, 32),
+    fc.constantFrom(' ', 'T', 't', 'X'),
+    d2(0, 24),
+    d2(0, 61),
+    d2(0, 61),
+    fc.constantFrom('', 'Z', '+0000', '-0500', '+05:30', '-05', '+1900', '-0061', '.250Z', 'Zx', '+050', ' '),
+    fc.integer({ min: 0, max: 30 }),
+    fc.constantFrom('', '', '', '7', ':', '-', '\u00e9'),
+  )
+  .map(([y, m, d, sep, h, mi, s, off, at, junk]) => {
+    const t = `${y}-${m}-${d}${sep}${h}:${mi}:${s}${off}`;
+    return junk === '' ? t : t.slice(0, at) + junk + t.slice(at + 1);
+  });
 
 describe('scanner times() (property)', () => {
-  it('gives parseTimestamp\'s value or leaves the cell to it, for any near-timestamp', () => {
+  it("gives parseTimestamp's value or leaves the cell to it, for any near-timestamp", () => {
     fc.assert(
       fc.property(fc.array(stamp, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 200 }), (stamps, piece) => {
         const text = `type,t\n${stamps.map((s) => `d,${s}`).join('\n')}\n`;
@@ -74,11 +82,13 @@ describe('scanner times() (property)', () => {
   });
 
   it('reuses the last parse of a column only when that is right (same minute, same offset)', () => {
-    const near = fc.tuple(
-      fc.constantFrom('2026-11-28 10:41', '2026-11-28 10:42', '2024-02-29 23:59', '2026-11-28T10:41', '2026-11-28 10:4x'),
-      fc.constantFrom(':00', ':59', ':60', ':61', ':0', ':5a', '.07', ':07'),
-      fc.constantFrom('-0500', '-0500', '+0000', '', 'Z', '-05:00', '-05', '.5Z', '-0599', '-05000'),
-    ).map(([minute, seconds, offset]) => minute + seconds + offset);
+    const near = fc
+      .tuple(
+        fc.constantFrom('2026-11-28 10:41', '2026-11-28 10:42', '2024-02-29 23:59', '2026-11-28T10:41', '2026-11-28 10:4x'),
+        fc.constantFrom(':00', ':59', ':60', ':61', ':0', ':5a', '.07', ':07'),
+        fc.constantFrom('-0500', '-0500', '+0000', '', 'Z', '-05:00', '-05', '.5Z', '-0599', '-05000'),
+      )
+      .map(([minute, seconds, offset]) => minute + seconds + offset);
     fc.assert(
       fc.property(fc.array(fc.tuple(near, near), { minLength: 1, maxLength: 60 }), (pairs) => {
         const text = `type,t,q\n${pairs.map(([a, b]) => `d,${a},${b}`).join('\n')}\n`;
@@ -100,21 +110,39 @@ describe('scanner times() (property)', () => {
   });
 
   it('parses the usual forms itself, from 1970 to 2037', () => {
-    const cases = ['1970-01-01 00:00:00+0000', '2026-11-28 10:00:00-0500', '2026-11-28T15:00:00Z', '2024-02-29 23:59:60+05:30',
-      '2037-12-31 23:59:59-1800', '2000-02-29 12:00:00', '2026-11-28 10:00:00-05'];
+    const cases = [
+      '1970-01-01 00:00:00+0000',
+      '2026-11-28 10:00:00-0500',
+      '2026-11-28T15:00:00Z',
+      '2024-02-29 23:59:60+05:30',
+      '2037-12-31 23:59:59-1800',
+      '2000-02-29 12:00:00',
+      '2026-11-28 10:00:00-05',
+    ];
     const seen = scanned(`type,t\n${cases.map((c) => `d,${c}`).join('\n')}\n`, [1, -1, -1, -1]);
     seen.time.forEach((t, i) => expect([cases[i], t]).toEqual([cases[i], seen.js[i]]));
   });
 
   it('leaves forms outside its fast path to JavaScript', () => {
-    const cases = ['2026-02-29 00:00:00+0000', '1969-12-31 23:59:59+0000', '2038-01-01 00:00:00+0000', '11/28/2026 10:00:00-0500',
-      '1795878000', '2026-11-28 10:00:00.5Z', ' 2026-11-28 10:00:00+0000', '"2026-11-28 10:00:00+0000"'];
+    const cases = [
+      '2026-02-29 00:00:00+0000',
+      '1969-12-31 23:59:59+0000',
+      '2038-01-01 00:00:00+0000',
+      '11/28/2026 10:00:00-0500',
+      '1795878000',
+      '2026-11-28 10:00:00.5Z',
+      ' 2026-11-28 10:00:00+0000',
+      '"2026-11-28 10:00:00+0000"',
+    ];
     const seen = scanned(`type,t\n${cases.map((c) => `d,${c}`).join('\n')}\n`, [1, -1, -1, -1]);
     expect(seen.time).toEqual(cases.map(() => -1));
   });
 });
 
-const value = fc.string({ unit: fc.constantFrom('a', 'B', 'z', 'Z', '@', '.', '1', '-', '\u00dc', '\u00fc', '\u20ac', '['), maxLength: 40 });
+const value = fc.string({
+  unit: fc.constantFrom('a', 'B', 'z', 'Z', '@', '.', '1', '-', '\u00dc', '\u00fc', '\u20ac', '['),
+  maxLength: 40,
+});
 
 describe('scanner keys() (property)', () => {
   it('interns a cell as it is: one id per distinct value, and the id gives the value back', () => {
@@ -138,22 +166,28 @@ describe('scanner keys() (property)', () => {
 
   it('interns the domain after the last @ with ASCII letters in lower case', () => {
     fc.assert(
-      fc.property(fc.array(value.filter((v) => v !== ''), { minLength: 1, maxLength: 60 }), (values) => {
-        const seen = scanned(`type,rcpt\n${values.map((v) => `d,${v}`).join('\n')}\n`, [-1, -1, -1, 1]);
-        const domainOf = (v: string) => {
-          const at = v.lastIndexOf('@');
-          return at < 0 ? '' : v.slice(at + 1).replace(/[A-Z]/g, (c) => c.toLowerCase());
-        };
-        const idOf = new Map<string, number>();
-        values.forEach((v, i) => {
-          const d = domainOf(v);
-          expect(seen.text[i]).toBe(d);
-          const before = idOf.get(d);
-          if (before === undefined) idOf.set(d, seen.key[i]);
-          else expect(seen.key[i]).toBe(before);
-        });
-        expect(new Set(idOf.values()).size).toBe(idOf.size);
-      }),
+      fc.property(
+        fc.array(
+          value.filter((v) => v !== ''),
+          { minLength: 1, maxLength: 60 },
+        ),
+        (values) => {
+          const seen = scanned(`type,rcpt\n${values.map((v) => `d,${v}`).join('\n')}\n`, [-1, -1, -1, 1]);
+          const domainOf = (v: string) => {
+            const at = v.lastIndexOf('@');
+            return at < 0 ? '' : v.slice(at + 1).replace(/[A-Z]/g, (c) => c.toLowerCase());
+          };
+          const idOf = new Map<string, number>();
+          values.forEach((v, i) => {
+            const d = domainOf(v);
+            expect(seen.text[i]).toBe(d);
+            const before = idOf.get(d);
+            if (before === undefined) idOf.set(d, seen.key[i]);
+            else expect(seen.key[i]).toBe(before);
+          });
+          expect(new Set(idOf.values()).size).toBe(idOf.size);
+        },
+      ),
       { numRuns: 300, seed: 20261129 },
     );
   });

@@ -36,7 +36,16 @@ describe('time range words and values', () => {
 describe('user times in every zone and every form', () => {
   const forms = (date: string, hm: string) => {
     const [y, mo, d] = date.split('-');
-    return [`${date} ${hm}:00`, `${date}T${hm}`, `${date} ${hm}`, `${date}t${hm}:00`, `${date} ${hm}:00.5`, `${date}T${hm}:00.250`, `${mo}/${d}/${y} ${hm}:00`, `${mo}/${d}/${y}T${hm}`];
+    return [
+      `${date} ${hm}:00`,
+      `${date}T${hm}`,
+      `${date} ${hm}`,
+      `${date}t${hm}:00`,
+      `${date} ${hm}:00.5`,
+      `${date}T${hm}:00.250`,
+      `${mo}/${d}/${y} ${hm}:00`,
+      `${mo}/${d}/${y}T${hm}`,
+    ];
   };
   const cases: [zone: string, date: string, hm: string, utc: string, what: string][] = [
     ['Europe/Paris', '2026-10-25', '02:30', '2026-10-25T00:30:00Z', 'repeated: the earlier, at +02:00'],
@@ -72,7 +81,15 @@ describe('user times in every zone and every form', () => {
   });
 
   it('refuses what only looks like a time', () => {
-    for (const text of ['2026-02-30', '2026-11-28 24:00', '2026-11-28 14:60', '2026-11-28+01:00', '11/28/26 14:00', '2026-11-28 14', '2026-11-28 14:00:00 +0100']) {
+    for (const text of [
+      '2026-02-30',
+      '2026-11-28 24:00',
+      '2026-11-28 14:60',
+      '2026-11-28+01:00',
+      '11/28/26 14:00',
+      '2026-11-28 14',
+      '2026-11-28 14:00:00 +0100',
+    ]) {
       expect(() => parseInstant(text, 'Europe/Paris', NOW), text).toThrow(/is not a time/);
     }
   });

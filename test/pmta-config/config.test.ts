@@ -21,8 +21,16 @@ const isps = createIspMap();
 
 describe('PowerMTA rates', () => {
   it.each([
-    ['800/h', 800], ['800/hr', 800], ['100/15m', 400], ['83/5s', 59760], ['20000/day', 20000 / 24], ['50/min', 3000],
-    ['1/4h', 0.25], ['10 / 2h', 5], ['unlimited', Infinity], ['0', Infinity],
+    ['800/h', 800],
+    ['800/hr', 800],
+    ['100/15m', 400],
+    ['83/5s', 59760],
+    ['20000/day', 20000 / 24],
+    ['50/min', 3000],
+    ['1/4h', 0.25],
+    ['10 / 2h', 5],
+    ['unlimited', Infinity],
+    ['0', Infinity],
   ])('%s is %s per hour', (text, perHour) => {
     expect(ratePerHour(text)).toBeCloseTo(perHour, 9);
   });
@@ -30,24 +38,41 @@ describe('PowerMTA rates', () => {
     expect(ratePerHour(text)).toBeNaN();
   });
   it('formats per-hour rates', () => {
-    expect([formatPerHour(800), formatPerHour(59760), formatPerHour(0.25), formatPerHour(Infinity)]).toEqual(['800/h', '59,760/h', '0.3/h', 'unlimited']);
+    expect([formatPerHour(800), formatPerHour(59760), formatPerHour(0.25), formatPerHour(Infinity)]).toEqual([
+      '800/h',
+      '59,760/h',
+      '0.3/h',
+      'unlimited',
+    ]);
   });
 });
 
 describe('reading the config file', () => {
   it('reads blocks, comments and includes with wildcards, relative to the including file', () => {
     const dir = tree({
-      'config': '# main\nspool /var/spool/pmta  # trailing comment\ninclude conf.d/*.conf\n<domain a.example>  \n  max-msg-rate 5/h\n</domain>\n',
+      config:
+        '# main\nspool /var/spool/pmta  # trailing comment\ninclude conf.d/*.conf\n<domain a.example>  \n  max-msg-rate 5/h\n</domain>\n',
       'conf.d/10-b.conf': '<virtual-mta v1>\n  smtp-source-host 192.0.2.1 v1.example\n  include ../shared/domain.inc\n</virtual-mta>\n',
       'conf.d/20-a.conf': 'postmaster "p@example.com"\n',
       'conf.d/skip.txt': 'not included\n',
       'shared/domain.inc': '<domain "quoted.example" b.example>\nmax-msg-rate 1/h\n</domain>\n',
     });
     const root = readPmtaConfig(join(dir, 'config'));
-    expect(root.directives.map((d) => [d.name, d.value])).toEqual([['spool', '/var/spool/pmta'], ['postmaster', '"p@example.com"']]);
-    expect(root.blocks.map((b) => [b.tag, b.args])).toEqual([['virtual-mta', ['v1']], ['domain', ['a.example']]]);
+    expect(root.directives.map((d) => [d.name, d.value])).toEqual([
+      ['spool', '/var/spool/pmta'],
+      ['postmaster', '"p@example.com"'],
+    ]);
+    expect(root.blocks.map((b) => [b.tag, b.args])).toEqual([
+      ['virtual-mta', ['v1']],
+      ['domain', ['a.example']],
+    ]);
     const vmta = root.blocks[0];
-    expect(vmta.directives[0]).toMatchObject({ name: 'smtp-source-host', value: '192.0.2.1 v1.example', file: join(dir, 'conf.d/10-b.conf'), line: 2 });
+    expect(vmta.directives[0]).toMatchObject({
+      name: 'smtp-source-host',
+      value: '192.0.2.1 v1.example',
+      file: join(dir, 'conf.d/10-b.conf'),
+      line: 2,
+    });
     expect(vmta.blocks[0]).toMatchObject({ tag: 'domain', args: ['quoted.example', 'b.example'], line: 1 });
   });
 
@@ -144,7 +169,8 @@ include vmtas.conf
     expect(limits.pools.find((p) => p.name === 'pool-b')?.has('198.51.100.1')).toBe(true);
   });
   it('caps an IP by source-ip-max-msg-rate, from the most specific block with a rule for it', () => {
-    const dir2 = tree({ config: `
+    const dir2 = tree({
+      config: `
 <domain gmail.com>
   max-msg-rate 800/h
   source-ip-max-msg-rate 203.0.113.0/28 300/h
@@ -171,7 +197,8 @@ include vmtas.conf
 <virtual-mta w>
   smtp-source-host 198.51.100.7 w.example
 </virtual-mta>
-` });
+`,
+    });
     const l = loadRateLimits(join(dir2, 'config'), isps);
     expect(l.limitOf('203.0.113.5', 'gmail')).toMatchObject({ perHour: 300, vmtas: ['v1', 'v2'], places: ['config:4'] });
     expect(l.limitOf('203.0.113.100', 'gmail')).toMatchObject({ perHour: 800, places: ['config:3'] });
@@ -180,7 +207,9 @@ include vmtas.conf
     expect(l.limitOf('203.0.113.5', 'yahoo')).toMatchObject({ perHour: 40, places: ['config:11'] });
     expect(l.limitOf('203.0.113.100', 'yahoo')).toBeNull();
     const bad = tree({ config: '<domain gmail.com>\n  source-ip-max-msg-rate 10.0.0.0/33 5/h\n</domain>\n' });
-    expect(() => loadRateLimits(join(bad, 'config'), isps)).toThrow(/config:2: source-ip-max-msg-rate: '10\.0\.0\.0\/33' is not an IP address or IPv4 network/);
+    expect(() => loadRateLimits(join(bad, 'config'), isps)).toThrow(
+      /config:2: source-ip-max-msg-rate: '10\.0\.0\.0\/33' is not an IP address or IPv4 network/,
+    );
   });
   it('rejects a rate it cannot read, with file and line', () => {
     const broken = tree({ config: '<domain gmail.com>\n  max-msg-rate 800 per hour\n</domain>\n' });

@@ -11,7 +11,10 @@ describe('check output size', () => {
   });
 
   it('cuts the long output between lines, keeps status and input lines, and counts what it left out', () => {
-    const verdicts = Array.from({ length: 300 }, (_, i) => `WARN: 203.0.113.${i % 250} rate ${1000 + i}/h over the last 1h > 800/h (the PowerMTA config says max-msg-rate 800/h)`);
+    const verdicts = Array.from(
+      { length: 300 },
+      (_, i) => `WARN: 203.0.113.${i % 250} rate ${1000 + i}/h over the last 1h > 800/h (the PowerMTA config says max-msg-rate 800/h)`,
+    );
     const out = capOutput([status, ...verdicts, input], PLUGIN_OUTPUT_BYTES);
     const text = `${out.join('\n')}\n`;
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(PLUGIN_OUTPUT_BYTES);

@@ -23,8 +23,19 @@ function model(): ReportModel {
 
 function verdict(rule: string, level: Verdict['level'], volume: number, message: string): Verdict {
   return {
-    level, rule, metric: 'deferral', scope: {}, value: 0.1, threshold: 0.05, warn: 0.05, crit: 0.1, count: 1, volume, limit: null,
-    window: { start: at(1), end: at(2), seconds: 3600 }, message,
+    level,
+    rule,
+    metric: 'deferral',
+    scope: {},
+    value: 0.1,
+    threshold: 0.05,
+    warn: 0.05,
+    crit: 0.1,
+    count: 1,
+    volume,
+    limit: null,
+    window: { start: at(1), end: at(2), seconds: 3600 },
+    message,
   };
 }
 

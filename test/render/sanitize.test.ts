@@ -12,7 +12,8 @@ describe('terminalSafe', () => {
 
 describe('csvCell', () => {
   it('neutralizes cells a spreadsheet would take for a formula', () => {
-    for (const s of ['=cmd|calc', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1']) expect(csvCell(s).replace(/^"/, '').startsWith("'")).toBe(true);
+    for (const s of ['=cmd|calc', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'])
+      expect(csvCell(s).replace(/^"/, '').startsWith("'")).toBe(true);
     expect(csvCell('gmail')).toBe('gmail');
     expect(csvCell(-1)).toBe('-1');
     expect(csvCell(null)).toBe('');

@@ -15,10 +15,13 @@ const opts = { title: 'T <b>', labels: ['00:00', '01:00', '02:00'], format: (v: 
 
 describe('charts', () => {
   it('stack one rect per non-zero value, with exact numbers in hover titles', () => {
-    const svg = stackedBars([
-      { name: 'delivered', cls: 'c-delivered', values: [10, 0, 5] },
-      { name: 'bounced', cls: 'c-bounced', values: [2, 1, 0] },
-    ], opts);
+    const svg = stackedBars(
+      [
+        { name: 'delivered', cls: 'c-delivered', values: [10, 0, 5] },
+        { name: 'bounced', cls: 'c-bounced', values: [2, 1, 0] },
+      ],
+      opts,
+    );
     expect(svg.match(/<rect class="c-delivered"/g)).toHaveLength(2);
     expect(svg.match(/<rect class="c-bounced"/g)).toHaveLength(2);
     expect(svg).toContain('<title>01:00 bounced: 1</title>');
@@ -36,7 +39,9 @@ describe('charts', () => {
   });
 
   it('sparklines and latency bars are word-sized and escape their labels', () => {
-    expect(sparkline([1, 5, 2], '"x"')).toMatch(/^<svg class="spark" viewBox="0 0 100 24" width="100" height="24" role="img" aria-label="&quot;x&quot;"/);
+    expect(sparkline([1, 5, 2], '"x"')).toMatch(
+      /^<svg class="spark" viewBox="0 0 100 24" width="100" height="24" role="img" aria-label="&quot;x&quot;"/,
+    );
     expect(sparkline([0, 0], 'flat')).toContain('<path d="M1 23L1 23L99 23L99 23Z"/>');
     const bar = latencyBar(3, 5, 19456, 19456, 'all');
     expect(bar.match(/<rect/g)).toHaveLength(3);

@@ -34,7 +34,9 @@ describe('text charts', () => {
       const bar = (line ?? '').slice(label.length + 2, label.length + 2 + 40);
       const count = (c: string) => [...bar].filter((x) => x === c).length;
       const total = h.d + h.t + h.b;
-      expect(count(BAR_CHARS.delivered) + count(BAR_CHARS.deferred) + count(BAR_CHARS.bounced)).toBe(Math.max(1, Math.round((total / max) * 40)));
+      expect(count(BAR_CHARS.delivered) + count(BAR_CHARS.deferred) + count(BAR_CHARS.bounced)).toBe(
+        Math.max(1, Math.round((total / max) * 40)),
+      );
       expect(count(BAR_CHARS.delivered)).toBe(Math.round((h.d / max) * 40));
       expect(line).toContain(` ${total.toLocaleString('en-US')}  deferral`);
     }

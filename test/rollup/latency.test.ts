@@ -5,12 +5,15 @@ import { BINS, binOf, binRange, percentile, summarize } from '../../src/rollup/l
 describe('latency histogram', () => {
   it('is exact below 16 s and each bin holds its own values', () => {
     for (let v = 0; v < 16; v++) expect(binRange(binOf(v))).toEqual([v, 1]);
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 24 - 1 }), (v) => {
-      const [low, width] = binRange(binOf(v));
-      expect(v).toBeGreaterThanOrEqual(low);
-      expect(v).toBeLessThan(low + width);
-      if (low >= 16) expect(width / low).toBeLessThanOrEqual(0.125);
-    }), { numRuns: 2000, seed: 7 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 24 - 1 }), (v) => {
+        const [low, width] = binRange(binOf(v));
+        expect(v).toBeGreaterThanOrEqual(low);
+        expect(v).toBeLessThan(low + width);
+        if (low >= 16) expect(width / low).toBeLessThanOrEqual(0.125);
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 
   it('clamps huge and negative values into the end bins', () => {
@@ -42,13 +45,16 @@ describe('latency histogram', () => {
 
   it('summarizes with the same percentiles as percentile(), in one pass', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: BINS - 1 }), fc.integer({ min: 1, max: 1000 })), { maxLength: 30 }), (cells) => {
-        const hist = new Uint32Array(2 * BINS);
-        for (const [bin, n] of cells) hist[BINS + bin] += n;
-        const s = summarize(hist, BINS);
-        expect(s.count).toBe(cells.reduce((a, [, n]) => a + n, 0));
-        expect([s.p50, s.p90, s.p99]).toEqual([0.5, 0.9, 0.99].map((q) => percentile(hist, BINS, q)));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: BINS - 1 }), fc.integer({ min: 1, max: 1000 })), { maxLength: 30 }),
+        (cells) => {
+          const hist = new Uint32Array(2 * BINS);
+          for (const [bin, n] of cells) hist[BINS + bin] += n;
+          const s = summarize(hist, BINS);
+          expect(s.count).toBe(cells.reduce((a, [, n]) => a + n, 0));
+          expect([s.p50, s.p90, s.p99]).toEqual([0.5, 0.9, 0.99].map((q) => percentile(hist, BINS, q)));
+        },
+      ),
       { numRuns: 200, seed: 20261129 },
     );
   });

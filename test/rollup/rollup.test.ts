@@ -42,25 +42,33 @@ function canonical(r: Rollup): string[] {
 
 describe('Rollup', () => {
   it('merges exactly and associatively, whatever the split of the input', () => {
-    fc.assert(fc.property(fc.array(event, { maxLength: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), (events, i, j) => {
-      const [a, b] = [Math.min(i, j, events.length), Math.min(Math.max(i, j), events.length)];
-      const whole = build(events);
-      const left = build(events.slice(0, a));
-      left.merge(build(events.slice(a, b)).toData());
-      left.merge(build(events.slice(b)).toData());
-      const right = build(events.slice(b));
-      const mid = build(events.slice(a, b));
-      mid.merge(right.toData());
-      const first = build(events.slice(0, a));
-      first.merge(mid.toData());
-      expect(canonical(left)).toEqual(canonical(whole));
-      expect(canonical(first)).toEqual(canonical(whole));
-      expect(canonical(Rollup.fromData(whole.toData()))).toEqual(canonical(whole));
-    }), { numRuns: 200, seed: 3 });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }), (events, i, j) => {
+        const [a, b] = [Math.min(i, j, events.length), Math.min(Math.max(i, j), events.length)];
+        const whole = build(events);
+        const left = build(events.slice(0, a));
+        left.merge(build(events.slice(a, b)).toData());
+        left.merge(build(events.slice(b)).toData());
+        const right = build(events.slice(b));
+        const mid = build(events.slice(a, b));
+        mid.merge(right.toData());
+        const first = build(events.slice(0, a));
+        first.merge(mid.toData());
+        expect(canonical(left)).toEqual(canonical(whole));
+        expect(canonical(first)).toEqual(canonical(whole));
+        expect(canonical(Rollup.fromData(whole.toData()))).toEqual(canonical(whole));
+      }),
+      { numRuns: 200, seed: 3 },
+    );
   });
 
   it('regroups exactly: totals by isp equal the sum of the (isp, ip) groups', () => {
-    const r = build([[0, 'gmail', 'a', DELIVERED, false, 1], [0, 'gmail', 'b', DELIVERED, false, 2], [3600, 'gmail', 'a', BOUNCED, true, -1], [0, 'yahoo', 'a', DELIVERED, false, 3]]);
+    const r = build([
+      [0, 'gmail', 'a', DELIVERED, false, 1],
+      [0, 'gmail', 'b', DELIVERED, false, 2],
+      [3600, 'gmail', 'a', BOUNCED, true, -1],
+      [0, 'yahoo', 'a', DELIVERED, false, 3],
+    ]);
     const byIsp = regroup(r, ['isp'], null);
     const rows = new Map<string, number[]>();
     for (let g = 0; g < byIsp.size; g++) rows.set(byIsp.valueOf(g, 0), Array.from(byIsp.counters.subarray(g * STRIDE, g * STRIDE + 6)));

@@ -20,18 +20,36 @@ describe('glob patterns', () => {
 
   it('expands files and ** over directories, reading names only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmta-glob-'));
-    for (const f of ['a/acct-2026-11-28-0000.csv', 'a/acct-2026-11-28-0001.csv.gz', 'a/.hidden.csv', 'a/b/acct-2026-11-29-0000.csv', 'c/acct-2026-11-30-0000.csv']) {
+    for (const f of [
+      'a/acct-2026-11-28-0000.csv',
+      'a/acct-2026-11-28-0001.csv.gz',
+      'a/.hidden.csv',
+      'a/b/acct-2026-11-29-0000.csv',
+      'c/acct-2026-11-30-0000.csv',
+    ]) {
       mkdirSync(join(dir, f, '..'), { recursive: true });
       writeFileSync(join(dir, f), 'type,timeLogged\n');
     }
     const rel = (ps: string[]) => ps.map((p) => relative(dir, p)).sort();
     expect(rel(expandGlob(`${dir}/a/acct-*.csv*`))).toEqual(['a/acct-2026-11-28-0000.csv', 'a/acct-2026-11-28-0001.csv.gz']);
-    expect(rel(expandGlob(`${dir}/**/acct-*.csv`))).toEqual(['a/acct-2026-11-28-0000.csv', 'a/b/acct-2026-11-29-0000.csv', 'c/acct-2026-11-30-0000.csv']);
+    expect(rel(expandGlob(`${dir}/**/acct-*.csv`))).toEqual([
+      'a/acct-2026-11-28-0000.csv',
+      'a/b/acct-2026-11-29-0000.csv',
+      'c/acct-2026-11-30-0000.csv',
+    ]);
     expect(rel(expandGlob(`${dir}/*/acct-2026-11-{28,30}-0000.csv`))).toEqual(['a/acct-2026-11-28-0000.csv', 'c/acct-2026-11-30-0000.csv']);
     expect(expandGlob(`${dir}/nothing-*.csv`)).toEqual([]);
     // as inputs: in rotation order (by date and sequence), a matched directory listed
-    expect(rel(resolveInputPaths([`${dir}/[ac]`]))).toEqual(['a/acct-2026-11-28-0000.csv', 'a/acct-2026-11-28-0001.csv.gz', 'c/acct-2026-11-30-0000.csv']);
-    expect(resolveInputPaths([`${dir}/**/acct-*.csv`]).map((p) => relative(dir, p))).toEqual(['a/acct-2026-11-28-0000.csv', 'a/b/acct-2026-11-29-0000.csv', 'c/acct-2026-11-30-0000.csv']);
+    expect(rel(resolveInputPaths([`${dir}/[ac]`]))).toEqual([
+      'a/acct-2026-11-28-0000.csv',
+      'a/acct-2026-11-28-0001.csv.gz',
+      'c/acct-2026-11-30-0000.csv',
+    ]);
+    expect(resolveInputPaths([`${dir}/**/acct-*.csv`]).map((p) => relative(dir, p))).toEqual([
+      'a/acct-2026-11-28-0000.csv',
+      'a/b/acct-2026-11-29-0000.csv',
+      'c/acct-2026-11-30-0000.csv',
+    ]);
     expect(() => resolveInputPaths([`${dir}/none-*.csv`])).toThrow(/no file matches/);
   });
 });

@@ -49,6 +49,12 @@ describe('pruning rotated files by name', () => {
 
   it('never prunes stdin or files without a rotated name', () => {
     const r = pruneByName(FILES, at('2030-01-01T00:00:00Z'), at('2030-01-02T00:00:00Z'));
-    expect(r.kept).toEqual(['logs/acct-2026-11-29-0000.csv', 'logs/diag-2026-11-27-0000.csv', 'logs/other.csv', 'old/acct-2026-11-28-0002.csv', '-']);
+    expect(r.kept).toEqual([
+      'logs/acct-2026-11-29-0000.csv',
+      'logs/diag-2026-11-27-0000.csv',
+      'logs/other.csv',
+      'old/acct-2026-11-28-0002.csv',
+      '-',
+    ]);
   });
 });

@@ -41,9 +41,13 @@ describe('a directory of symbolic links', () => {
     expect(listDirectory(dir).map((p) => relative(dir, p))).toEqual(['acct-2026-11-27-0000.csv', SAMPLE_FILES[1]]);
     const r = runCli(['report', dir]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`${join(dir, 'acct-2026-11-27-0000.csv')}: a symbolic link to ${join(dir, 'moved-away.csv')}, which does not exist`);
+    expect(r.stderr).toContain(
+      `${join(dir, 'acct-2026-11-27-0000.csv')}: a symbolic link to ${join(dir, 'moved-away.csv')}, which does not exist`,
+    );
     // named directly, or matched by a pattern: the same message
-    expect(() => resolveInputPaths([join(dir, 'acct-2026-11-27-0000.csv')])).toThrow(/a symbolic link to .*moved-away\.csv, which does not exist/);
+    expect(() => resolveInputPaths([join(dir, 'acct-2026-11-27-0000.csv')])).toThrow(
+      /a symbolic link to .*moved-away\.csv, which does not exist/,
+    );
     expect(() => describeInputs(resolveInputPaths([join(dir, 'acct-2026-11-2[7]-*.csv')]))).toThrow(/which does not exist/);
     // a plain missing name is still "no such file"
     expect(runCli(['report', join(dir, 'nothing.csv')]).stderr).toContain('nothing.csv: no such file or directory');
@@ -55,7 +59,11 @@ describe('a directory of symbolic links', () => {
     copyFileSync(join(SAMPLES, SAMPLE_FILES[1]), join(dir, 'a', 'b', SAMPLE_FILES[1]));
     symlinkSync(dir, join(dir, 'a', 'b', 'loop'));
     symlinkSync(join(SAMPLES, SAMPLE_FILES[2]), join(dir, 'a', SAMPLE_FILES[2]));
-    expect(expandGlob(`${dir}/**/acct-*.csv`).map((p) => relative(dir, p)).sort()).toEqual([`a/${SAMPLE_FILES[2]}`, `a/b/${SAMPLE_FILES[1]}`]);
+    expect(
+      expandGlob(`${dir}/**/acct-*.csv`)
+        .map((p) => relative(dir, p))
+        .sort(),
+    ).toEqual([`a/${SAMPLE_FILES[2]}`, `a/b/${SAMPLE_FILES[1]}`]);
   });
 });
 

@@ -99,7 +99,9 @@ describe('a schema-1 state', () => {
     db.close();
     const r = tailOnce(live, state, [], [], NOW);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/state .*: opening the state database: SQLite refused \(table groups_1d already exists\): the state is not as pmta-acct made it/);
+    expect(r.stderr).toMatch(
+      /state .*: opening the state database: SQLite refused \(table groups_1d already exists\): the state is not as pmta-acct made it/,
+    );
     expect(meta(state, 'schema')).toBe('1');
     const check = new Database(join(state, 'state.db'), { readonly: true });
     expect(check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('groups_1h', 'buckets_1h')").get()).toEqual({ n: 0 });
@@ -115,8 +117,11 @@ describe('a schema-1 state', () => {
       const now = Date.parse('2026-12-05T12:00:00Z') / 1000;
       const aging = new TierAging(db, config, tiers, resolveRetention(DEFAULT_RETAIN, config.tiers ?? []).retention);
       // Per day and ISP, every counter and the latency percentiles, in a canonical order.
-      const byDay = () => rowsOf(readRollup(db, config, tiers, null, { dims: ['isp'], bucketOf: (s) => s - (s % 86400), hist: true }))
-        .map((r) => JSON.stringify(r)).sort().join('\n');
+      const byDay = () =>
+        rowsOf(readRollup(db, config, tiers, null, { dims: ['isp'], bucketOf: (s) => s - (s % 86400), hist: true }))
+          .map((r) => JSON.stringify(r))
+          .sort()
+          .join('\n');
       const before = byDay();
       let steps = 0;
       let more = true;
@@ -126,10 +131,17 @@ describe('a schema-1 state', () => {
         expect(byDay(), `after step ${steps}`).toBe(before);
       }
       expect(steps).toBeGreaterThan(5);
-      const rows = (t: string) => (db.prepare(`SELECT count(*) AS n, min(bucket) AS lo, max(bucket) AS hi FROM ${t}`).get() as { n: number; lo: number | null; hi: number | null });
+      const rows = (t: string) =>
+        db.prepare(`SELECT count(*) AS n, min(bucket) AS lo, max(bucket) AS hi FROM ${t}`).get() as {
+          n: number;
+          lo: number | null;
+          hi: number | null;
+        };
       // 5m from 48 h before now (and the untimed record), hours before.
       expect(rows('buckets').lo).toBe(-1);
-      expect((db.prepare('SELECT min(bucket) AS b FROM buckets WHERE bucket >= 0').get() as { b: number }).b).toBeGreaterThanOrEqual(now - 48 * 3600 - 3600);
+      expect((db.prepare('SELECT min(bucket) AS b FROM buckets WHERE bucket >= 0').get() as { b: number }).b).toBeGreaterThanOrEqual(
+        now - 48 * 3600 - 3600,
+      );
       expect(rows('buckets_1h').hi).toBeLessThan(now - 48 * 3600);
       expect(rows('buckets_1d').n).toBe(0);
     } finally {

@@ -30,15 +30,19 @@ describe('state faults', () => {
     const f = e as StateFaultError;
     expect(f.code).toBe('STATE');
     expect(f.kind).toBe('damaged');
-    expect(f.message).toMatch(/^state \/var\/lib\/x: commit failed: the state database is damaged \(database disk image is malformed\); .*pmta-acct tail --once --from/);
+    expect(f.message).toMatch(
+      /^state \/var\/lib\/x: commit failed: the state database is damaged \(database disk image is malformed\); .*pmta-acct tail --once --from/,
+    );
     expect(f.message).not.toContain('\n');
     const bug = new TypeError('x is undefined');
     expect(stateFault('/d', 'reading', bug)).toBe(bug);
     const usage = new PmtaAcctError('USAGE', 'bad');
     expect(stateFault('/d', 'reading', usage)).toBe(usage);
-    expect(() => withStateFaults('/d', 'reading', () => {
-      throw coded('SQLITE_FULL', 'database or disk is full');
-    })).toThrow(/state \/d: reading: the disk holding the state is full/);
+    expect(() =>
+      withStateFaults('/d', 'reading', () => {
+        throw coded('SQLITE_FULL', 'database or disk is full');
+      }),
+    ).toThrow(/state \/d: reading: the disk holding the state is full/);
     expect(withStateFaults('/d', 'reading', () => 7)).toBe(7);
   });
 

@@ -24,13 +24,17 @@ describe('tierChain', () => {
     expect(tierChain('15m', 'Asia/Kolkata', AT)).toEqual(['15m', '1d']);
   });
 
-  it('has no day tier when the state bucket does not fit the zone\'s days', () => {
+  it("has no day tier when the state bucket does not fit the zone's days", () => {
     expect(tierChain('1h', 'Asia/Kolkata', AT)).toEqual(['1h']);
   });
 
-  it('names tier 0\'s tables as schema 1 did, the others by grain', () => {
+  it("names tier 0's tables as schema 1 did, the others by grain", () => {
     const t = tiersOf(['5m', '1h', '1d'], 'UTC');
-    expect(t.map((x) => [x.groups, x.buckets])).toEqual([['groups', 'buckets'], ['groups_1h', 'buckets_1h'], ['groups_1d', 'buckets_1d']]);
+    expect(t.map((x) => [x.groups, x.buckets])).toEqual([
+      ['groups', 'buckets'],
+      ['groups_1h', 'buckets_1h'],
+      ['groups_1d', 'buckets_1d'],
+    ]);
     expect(t[2].bucketing.start(AT + 5000)).toBe(AT);
   });
 });

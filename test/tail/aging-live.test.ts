@@ -17,7 +17,11 @@ const HOUR = 3600;
 const DAY = 86400;
 
 function span(s: TailSession, table: string): { n: number; lo: number | null; hi: number | null } {
-  return s.state.db.prepare(`SELECT count(*) AS n, min(bucket) AS lo, max(bucket) AS hi FROM ${table} WHERE bucket <> -1`).get() as { n: number; lo: number | null; hi: number | null };
+  return s.state.db.prepare(`SELECT count(*) AS n, min(bucket) AS lo, max(bucket) AS hi FROM ${table} WHERE bucket <> -1`).get() as {
+    n: number;
+    lo: number | null;
+    hi: number | null;
+  };
 }
 
 function stamp(t: number): string {
@@ -58,9 +62,13 @@ describe('a tail running while its buckets age', () => {
       // A record three days late: straight into the day tier, counted once.
       const late = clock.wall / 1000 - 3 * DAY;
       const dayOfLate = late - (late % DAY);
-      const countedThatDay = () => (s.state.db.prepare('SELECT counted FROM buckets_1d WHERE bucket = ?').get(dayOfLate) as { counted: number }).counted;
+      const countedThatDay = () =>
+        (s.state.db.prepare('SELECT counted FROM buckets_1d WHERE bucket = ?').get(dayOfLate) as { counted: number }).counted;
       const before = countedThatDay();
-      appendFileSync(w.live, `d,${stamp(late)},${stamp(late - 3)},news@sender.example,late@gmail.com,relayed,2.0.0,smtp;250 ok,mx.gmail.com,,198.51.100.1,1000,vmta1,job1,pool-a,gmail.com/vmta1\r\n`);
+      appendFileSync(
+        w.live,
+        `d,${stamp(late)},${stamp(late - 3)},news@sender.example,late@gmail.com,relayed,2.0.0,smtp;250 ok,mx.gmail.com,,198.51.100.1,1000,vmta1,job1,pool-a,gmail.com/vmta1\r\n`,
+      );
       await settle(s);
       const e = w.expected();
       const got = countedIn(s.state.dir);
@@ -68,7 +76,9 @@ describe('a tail running while its buckets age', () => {
       expect(got.delivered).toBe(e.delivered + 1);
       expect(got.byIsp.gmail).toBe((e.byIsp.gmail ?? 0) + 1);
       expect(countedThatDay()).toBe(before + 1);
-      expect(s.state.db.prepare('SELECT count(*) AS n FROM buckets WHERE bucket >= 0 AND bucket < ?').get(clock.wall / 1000 - 7 * HOUR)).toEqual({ n: 0 });
+      expect(
+        s.state.db.prepare('SELECT count(*) AS n FROM buckets WHERE bucket >= 0 AND bucket < ?').get(clock.wall / 1000 - 7 * HOUR),
+      ).toEqual({ n: 0 });
     } finally {
       s.close();
     }

@@ -28,14 +28,20 @@ function liveFile(dir: string): string {
   return live;
 }
 
-async function setUp(once: boolean): Promise<{ session: TailSession; ticks: TailTicks; alerts: TailAlerts; clock: SteppedClock; notices: string[]; sent: Payload[] }> {
+async function setUp(
+  once: boolean,
+): Promise<{ session: TailSession; ticks: TailTicks; alerts: TailAlerts; clock: SteppedClock; notices: string[]; sent: Payload[] }> {
   const dir = dirs();
   const live = liveFile(dir);
   const clock = new SteppedClock();
   const notices: string[] = [];
   const sent: Payload[] = [];
   const alerts = new TailAlerts({
-    plan: planVerdicts(BUILT_IN, null, null), once, link: 'https://example.com/day', enabled: true, clock,
+    plan: planVerdicts(BUILT_IN, null, null),
+    once,
+    link: 'https://example.com/day',
+    enabled: true,
+    clock,
     notifier: { send: (p) => sent.push(p) },
     notice: (m) => notices.push(m),
   });
@@ -44,10 +50,19 @@ async function setUp(once: boolean): Promise<{ session: TailSession; ticks: Tail
     {
       stateDir: join(dir, 'state'),
       create: { dims: ['isp', 'ip', 'vmta', 'pool'], bucket: '5m', tz: 'UTC', live: resolve(live), since: null },
-      explicit: new Set(), rotatedDirs: [], from: 'beginning', once: true,
+      explicit: new Set(),
+      rotatedDirs: [],
+      from: 'beginning',
+      once: true,
       retain: { all: null, byGrain: new Map([['5m', 3650 * 86400]]) },
-      commitInterval: 1000, commitRows: 10_000, rotateWait: 0, scanInterval: 0,
-      config: EMPTY_CONFIG, hardCategories: null, chunkSize: 4096, clock,
+      commitInterval: 1000,
+      commitRows: 10_000,
+      rotateWait: 0,
+      scanInterval: 0,
+      config: EMPTY_CONFIG,
+      hardCategories: null,
+      chunkSize: 4096,
+      clock,
     },
     { notice: (m) => notices.push(m), gap: () => undefined, committed: (delta, touched) => ticks.committed(delta, touched) },
   );
@@ -56,7 +71,7 @@ async function setUp(once: boolean): Promise<{ session: TailSession; ticks: Tail
 }
 
 describe('tail alerts on an injected clock', () => {
-  it('a catch-up (--once) judges at the data\'s time and ends one second after the latest event', async () => {
+  it("a catch-up (--once) judges at the data's time and ends one second after the latest event", async () => {
     const { session, ticks, notices, sent } = await setUp(true);
     try {
       ticks.finish(session, true);
@@ -66,7 +81,13 @@ describe('tail alerts on an injected clock', () => {
     const warned = notices.filter((n) => n.startsWith('OK -> WARN: gmail deferral'));
     expect(warned).toHaveLength(1);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ event: 'verdict-change', previous: 'OK', level: 'WARN', link: 'https://example.com/day', time: '2026-11-28T11:49:01Z' });
+    expect(sent[0]).toMatchObject({
+      event: 'verdict-change',
+      previous: 'OK',
+      level: 'WARN',
+      link: 'https://example.com/day',
+      time: '2026-11-28T11:49:01Z',
+    });
   });
 
   it('live, verdicts are judged at now, again only after a commit or a minute of elapsed time (not of wall time)', async () => {

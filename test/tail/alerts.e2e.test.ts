@@ -20,7 +20,12 @@ function liveFile(deferrals: number): { dir: string; live: string } {
   return { dir, live };
 }
 
-interface Change { event: string; previous: string; level: string; verdict: { rule: string; scope: Record<string, string>; message: string } }
+interface Change {
+  event: string;
+  previous: string;
+  level: string;
+  verdict: { rule: string; scope: Record<string, string>; message: string };
+}
 
 describe('tail alerts on verdict changes', () => {
   it('runs --on-change with the change as JSON on stdin', () => {
@@ -29,7 +34,12 @@ describe('tail alerts on verdict changes', () => {
     const r = runCli(['tail', live, '--state', join(dir, 'state'), '--from', 'beginning', '--once', '--on-change', `cat >> '${out}'`]);
     expect(r.code, r.stderr).toBe(0);
     const change = JSON.parse(readFileSync(out, 'utf8')) as Change;
-    expect(change).toMatchObject({ event: 'verdict-change', previous: 'OK', level: 'WARN', verdict: { rule: 'deferral', scope: { isp: 'gmail' } } });
+    expect(change).toMatchObject({
+      event: 'verdict-change',
+      previous: 'OK',
+      level: 'WARN',
+      verdict: { rule: 'deferral', scope: { isp: 'gmail' } },
+    });
     expect(change.verdict.message).toBe('gmail deferral 3.38% (7 of 207) over the last 1h > 3%');
     expect(r.stderr).toContain('OK -> WARN: gmail deferral 3.38%');
   });
@@ -54,7 +64,11 @@ describe('tail alerts on verdict changes', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'tail', live, '--state', join(dir, 'state'), '--from', 'beginning', '--once', '--webhook', url], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'tail', live, '--state', join(dir, 'state'), '--from', 'beginning', '--once', '--webhook', url],
+        { stdio: 'ignore' },
+      );
       child.on('exit', resolve);
     });
     server.close();

@@ -26,16 +26,27 @@ describe('a wall clock step', () => {
       const old = w.rotate({ keepOld: true });
       w.rows(3);
       await s.follower.poll();
-      expect(s.follower.followed().map((f) => f.role).sort()).toEqual(['live', 'rotated']);
+      expect(
+        s.follower
+          .followed()
+          .map((f) => f.role)
+          .sort(),
+      ).toEqual(['live', 'rotated']);
       clock.step(3600_000);
       await s.follower.poll();
-      expect(s.follower.followed().some((f) => f.path === old.path), 'closed by a clock step').toBe(true);
+      expect(
+        s.follower.followed().some((f) => f.path === old.path),
+        'closed by a clock step',
+      ).toBe(true);
       if (old.fd !== null) w.rows(5, old.fd, old.path);
       clock.advance(5_000);
       await s.follower.poll();
       clock.advance(10_001);
       await s.follower.poll();
-      expect(s.follower.followed().some((f) => f.path === old.path), 'closed after the rotate-wait').toBe(false);
+      expect(
+        s.follower.followed().some((f) => f.path === old.path),
+        'closed after the rotate-wait',
+      ).toBe(false);
       s.commit();
     } finally {
       s.close();

@@ -20,50 +20,58 @@ afterEach(() => {
 });
 
 describe('kill -9', () => {
-  it(`at ${ITERATIONS} seeded random points, inside and around commits: exact after restart`, async () => {
-    const seed = Number(process.env.PMTA_ACCT_SEED ?? 20261128);
-    const rand = rng(seed);
-    const root = mkdtempSync(join(tmpdir(), 'pmta-crash-'));
-    dirs.push(root);
-    const w = new AcctWriter(join(root, 'logs'), seed);
-    const state = join(root, 'state');
-    const rotated: string[] = [];
-    let kills = 0;
-    // The state exists from here on (a child killed while starting leaves it as it was).
-    w.rows(20);
-    expect(tailOnce(w.live, state, ['--from', 'beginning']).code).toBe(0);
-    for (let i = 0; i < ITERATIONS; i++) {
-      w.rows(1 + Math.floor(rand() * 150));
-      if (rand() < 0.25) rotated.push(w.rotate().path);
-      if (rand() < 0.1 && rotated.length > 1) {
-        const path = rotated.shift() as string;
-        w.gzip(path);
+  it(
+    `at ${ITERATIONS} seeded random points, inside and around commits: exact after restart`,
+    async () => {
+      const seed = Number(process.env.PMTA_ACCT_SEED ?? 20261128);
+      const rand = rng(seed);
+      const root = mkdtempSync(join(tmpdir(), 'pmta-crash-'));
+      dirs.push(root);
+      const w = new AcctWriter(join(root, 'logs'), seed);
+      const state = join(root, 'state');
+      const rotated: string[] = [];
+      let kills = 0;
+      // The state exists from here on (a child killed while starting leaves it as it was).
+      w.rows(20);
+      expect(tailOnce(w.live, state, ['--from', 'beginning']).code).toBe(0);
+      for (let i = 0; i < ITERATIONS; i++) {
+        w.rows(1 + Math.floor(rand() * 150));
+        if (rand() < 0.25) rotated.push(w.rotate().path);
+        if (rand() < 0.1 && rotated.length > 1) {
+          const path = rotated.shift() as string;
+          w.gzip(path);
+        }
+        const mode = rand();
+        const failpoint = mode < 0.4 ? `${['before', 'inside', 'after'][Math.floor(rand() * 3)]}:${1 + Math.floor(rand() * 4)}` : '';
+        const child = startTail(
+          w.live,
+          state,
+          ['--from', 'beginning', '--commit-rows', String(5 + Math.floor(rand() * 60)), '--chunk-size', '4096'],
+          failpoint === '' ? {} : { PMTA_ACCT_FAILPOINT: failpoint },
+        );
+        const done = exited(child);
+        // Keep writing while it runs, so that kills land mid-read as well as mid-commit.
+        const wait = Math.floor(rand() * 700);
+        await sleep(wait / 2);
+        w.rows(Math.floor(rand() * 40));
+        await sleep(wait / 2);
+        child.kill('SIGKILL');
+        const end = await done;
+        if (end.signal === 'SIGKILL') kills++;
+        else expect(end.code, `seed ${seed} iteration ${i}: ${end.stderr}`).toBe(0);
+        if (i % 10 === 9) {
+          const r = tailOnce(w.live, state);
+          expect(r.code, r.stderr).toBe(0);
+          expect(counted(state), `seed ${seed} iteration ${i}`).toEqual(w.expected());
+        }
       }
-      const mode = rand();
-      const failpoint = mode < 0.4 ? `${['before', 'inside', 'after'][Math.floor(rand() * 3)]}:${1 + Math.floor(rand() * 4)}` : '';
-      const child = startTail(w.live, state, ['--from', 'beginning', '--commit-rows', String(5 + Math.floor(rand() * 60)), '--chunk-size', '4096'],
-        failpoint === '' ? {} : { PMTA_ACCT_FAILPOINT: failpoint });
-      const done = exited(child);
-      // Keep writing while it runs, so that kills land mid-read as well as mid-commit.
-      const wait = Math.floor(rand() * 700);
-      await sleep(wait / 2);
-      w.rows(Math.floor(rand() * 40));
-      await sleep(wait / 2);
-      child.kill('SIGKILL');
-      const end = await done;
-      if (end.signal === 'SIGKILL') kills++;
-      else expect(end.code, `seed ${seed} iteration ${i}: ${end.stderr}`).toBe(0);
-      if (i % 10 === 9) {
-        const r = tailOnce(w.live, state);
-        expect(r.code, r.stderr).toBe(0);
-        expect(counted(state), `seed ${seed} iteration ${i}`).toEqual(w.expected());
-      }
-    }
-    const r = tailOnce(w.live, state);
-    expect(r.code, r.stderr).toBe(0);
-    expect(kills).toBeGreaterThan(ITERATIONS / 2);
-    expect(counted(state), `seed ${seed}`).toEqual(w.expected());
-  }, SOAK ? 1_800_000 : 240_000);
+      const r = tailOnce(w.live, state);
+      expect(r.code, r.stderr).toBe(0);
+      expect(kills).toBeGreaterThan(ITERATIONS / 2);
+      expect(counted(state), `seed ${seed}`).toEqual(w.expected());
+    },
+    SOAK ? 1_800_000 : 240_000,
+  );
 });
 
 describe('one state, one tail', () => {

@@ -33,7 +33,8 @@ afterAll(() => {
 function mountTmpfs(dir: string, size: string): string | null {
   mkdirSync(dir, { recursive: true });
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
-  if (r.status !== 0) return `mount -t tmpfs is not permitted here (${(r.stderr?.toString() ?? '').trim() || `status ${r.status}`}): run as root (CI does)`;
+  if (r.status !== 0)
+    return `mount -t tmpfs is not permitted here (${(r.stderr?.toString() ?? '').trim() || `status ${r.status}`}): run as root (CI does)`;
   mounts.push(dir);
   return null;
 }
@@ -83,7 +84,11 @@ describe.skipIf(noMount !== null)(`the state's file system ${noMount === null ? 
     expect(r.stderr).toMatch(/commit failed: the disk holding the state is full .*records counted since are kept in memory/);
     // The last line: what was not saved, and that a re-run reads it again.
     const last = r.stderr.trim().split('\n').at(-1) ?? '';
-    expect(last).toMatch(new RegExp(`^pmta-acct: state ${state}: the last commit failed: the disk holding the state is full \\(database or disk is full\\); free space there.*; 1,800 records read by this run were counted but not saved \\(a re-run reads them again from the last commit\\)$`));
+    expect(last).toMatch(
+      new RegExp(
+        `^pmta-acct: state ${state}: the last commit failed: the disk holding the state is full \\(database or disk is full\\); free space there.*; 1,800 records read by this run were counted but not saved \\(a re-run reads them again from the last commit\\)$`,
+      ),
+    );
     expect(counted(state)).toEqual(before);
     rmSync(filler);
     const again = tailOnce(w.live, state);
@@ -132,10 +137,16 @@ describe.skipIf(noMount !== null)(`the state's file system ${noMount === null ? 
     expect(spawnSync('mount', ['-o', 'remount,ro', fs]).status).toBe(0);
     const r = tailOnce(w.live, state);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^pmta-acct: state ${state}: taking the lock: the state cannot be written \\(EROFS: read-only file system.*\\): the file system is read-only or the files are not this user's; make ${state} writable`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^pmta-acct: state ${state}: taking the lock: the state cannot be written \\(EROFS: read-only file system.*\\): the file system is read-only or the files are not this user's; make ${state} writable`,
+      ),
+    );
     const rep = runCli(['report', '--state', state, '--format', 'json']);
     expect(rep.code).toBe(3);
-    expect(rep.stderr).toMatch(/the directory cannot be written, and SQLite needs to create state\.db-shm there to read state\.db; make it writable, or copy the directory/);
+    expect(rep.stderr).toMatch(
+      /the directory cannot be written, and SQLite needs to create state\.db-shm there to read state\.db; make it writable, or copy the directory/,
+    );
     expect(rep.stderr.trim().split('\n')).toHaveLength(1);
     const chk = runCli(['check', '--state', state]);
     expect(chk.code).toBe(3);
@@ -160,7 +171,11 @@ describe('a state that goes bad', () => {
     w.rows(15);
     const end = await done;
     expect(end.code).toBe(3);
-    expect(end.stderr).toMatch(new RegExp(`state ${state}: commit failed: state\\.db was removed or moved while tail had it open .*; start tail again .*; 15 records read by this run were counted but not saved`));
+    expect(end.stderr).toMatch(
+      new RegExp(
+        `state ${state}: commit failed: state\\.db was removed or moved while tail had it open .*; start tail again .*; 15 records read by this run were counted but not saved`,
+      ),
+    );
     const again = tailOnce(w.live, state, ['--from', 'beginning']);
     expect(again.code, again.stderr).toBe(0);
     expect(counted(state)).toEqual(w.expected());
@@ -187,7 +202,11 @@ describe('a state that goes bad', () => {
     const t = tailOnce(w.live, state);
     expect(t.code).toBe(3);
     expect(t.stderr.trim().split('\n')).toHaveLength(1);
-    expect(t.stderr).toMatch(new RegExp(`^pmta-acct: state ${state}: .*the state database is damaged \\(.*\\); nothing more is written into it; move it aside and rebuild a state from the rotated files still on disk: pmta-acct tail --once --from <first day to count> --state NEW_DIR`));
+    expect(t.stderr).toMatch(
+      new RegExp(
+        `^pmta-acct: state ${state}: .*the state database is damaged \\(.*\\); nothing more is written into it; move it aside and rebuild a state from the rotated files still on disk: pmta-acct tail --once --from <first day to count> --state NEW_DIR`,
+      ),
+    );
     expect(sha(db)).toBe(damaged);
     const rep = runCli(['report', '--state', state, '--format', 'json']);
     expect(rep.code).toBe(3);
@@ -234,7 +253,9 @@ describe('signals during a commit', () => {
       w.rotate();
       w.rows(300);
       // The signal is sent from inside the second commit's transaction (a test failpoint).
-      const child = startTail(w.live, state, ['--commit-rows', '50', '--chunk-size', '4096'], { PMTA_ACCT_FAILPOINT: `inside:2:${signal}` });
+      const child = startTail(w.live, state, ['--commit-rows', '50', '--chunk-size', '4096'], {
+        PMTA_ACCT_FAILPOINT: `inside:2:${signal}`,
+      });
       const end = await exited(child);
       expect(end.signal).toBeNull();
       expect(end.code, end.stderr).toBe(0);

@@ -42,7 +42,14 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'truncate' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'copytruncate' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'read' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), polls: fc.integer({ min: 0, max: 3 }), commitRows: fc.integer({ min: 1, max: 30 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('crash' as const),
+      polls: fc.integer({ min: 0, max: 3 }),
+      commitRows: fc.integer({ min: 1, max: 30 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 30 }).map((commitRows) => ({ kind: 'follow' as const, commitRows })) },
   { weight: 4, arbitrary: fc.boolean().map((commit) => ({ kind: 'poll' as const, commit })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'stop' as const }) },
@@ -151,7 +158,8 @@ describe('follower property', () => {
               liveUnread = false;
               break;
             case 'follow':
-              if (following === null) following = await openSession(w.live, state, { ...opts, commitRows: a.commitRows, chunkSize: 512, follow: true });
+              if (following === null)
+                following = await openSession(w.live, state, { ...opts, commitRows: a.commitRows, chunkSize: 512, follow: true });
               break;
             case 'poll':
               if (following !== null) {
@@ -186,7 +194,10 @@ describe('follower property', () => {
         await catchUp(w.live, state, opts);
         expect(countedIn(state)).toEqual(w.expected());
       }),
-      { numRuns: Number(process.env.PMTA_ACCT_PROPERTY_RUNS ?? (process.env.PMTA_ACCT_SOAK === '1' ? 3000 : 150)), seed: Number(process.env.PMTA_ACCT_SEED ?? 4242) },
+      {
+        numRuns: Number(process.env.PMTA_ACCT_PROPERTY_RUNS ?? (process.env.PMTA_ACCT_SOAK === '1' ? 3000 : 150)),
+        seed: Number(process.env.PMTA_ACCT_SEED ?? 4242),
+      },
     );
   });
 });

@@ -86,7 +86,7 @@ function rotateOntoFreedInode(w: AcctWriter, path: string): boolean {
 }
 
 describe('a reused inode', () => {
-  it('while following: the new live file with a drained file\'s (dev, ino) is read from 0, nothing lost or twice', async (ctx) => {
+  it("while following: the new live file with a drained file's (dev, ino) is read from 0, nothing lost or twice", async (ctx) => {
     const { w, state } = setup(41);
     const s = await openSession(w.live, state, { follow: true });
     let reused = false;

@@ -14,7 +14,10 @@ const DIMS = ['isp', 'ip', 'vmta', 'pool'];
 
 function delta(isp: string, delivered: number, records: number, problems: Record<string, number> = {}): RollupDelta {
   const rollup = rollupOf(DIMS, 300, [{ t: at(10), key: { isp, ip: '198.51.100.1', vmta: 'v1', pool: 'p1' }, counts: { delivered } }]);
-  const totals = new Map<string, number>([['records', records], ...Object.entries(problems).map(([c, n]): [string, number] => [`problem:${c}`, n])]);
+  const totals = new Map<string, number>([
+    ['records', records],
+    ...Object.entries(problems).map(([c, n]): [string, number] => [`problem:${c}`, n]),
+  ]);
   return { rollup, buckets: new Map(), totals, problems: [] };
 }
 

@@ -9,7 +9,11 @@ import { catchUp, countedIn, openSession, scratchDirs } from '../helpers/session
 
 const scratch = scratchDirs('pmta-regress-');
 
-async function following(seed: number, before: (w: AcctWriter) => void, steps: (w: AcctWriter, poll: () => Promise<void>) => Promise<void>): Promise<void> {
+async function following(
+  seed: number,
+  before: (w: AcctWriter) => void,
+  steps: (w: AcctWriter, poll: () => Promise<void>) => Promise<void>,
+): Promise<void> {
   const root = scratch();
   const w = new AcctWriter(join(root, 'logs'), seed);
   const state = join(root, 'state');
@@ -29,17 +33,25 @@ describe('found by the follower property', () => {
   it('copytruncate before the live file was first read: the copy holds the rows, and is read', async () => {
     // The live file's fingerprint was taken at the first commit from what the file held, not from
     // what was read, so the copy looked like a copy of a file being read through its descriptor.
-    await following(0, (w) => w.rows(1), async (w) => {
-      w.copyTruncate();
-    });
+    await following(
+      0,
+      (w) => w.rows(1),
+      async (w) => {
+        w.copyTruncate();
+      },
+    );
   });
 
   it('rows appended to a rotated file after the tail closed it', async () => {
-    await following(0, () => undefined, async (w, poll) => {
-      const old = w.rotate({ keepOld: true });
-      await poll();
-      if (old.fd !== null) w.rows(1, old.fd, old.path);
-    });
+    await following(
+      0,
+      () => undefined,
+      async (w, poll) => {
+        const old = w.rotate({ keepOld: true });
+        await poll();
+        if (old.fd !== null) w.rows(1, old.fd, old.path);
+      },
+    );
   });
 
   it('copytruncate, and rows after it, between a read and the commit: the copy is not read twice', async () => {
@@ -61,24 +73,32 @@ describe('found by the follower property', () => {
 
   it('rows appended to a read rotated file, then gzipped before the next look: read from the .gz', async () => {
     // The .gz looked like the file as read (same first record, size known), so it was not read.
-    await following(0, (w) => w.rows(1), async (w, poll) => {
-      const old = w.rotate({ keepOld: true });
-      await poll();
-      if (old.fd !== null) w.rows(1, old.fd, old.path);
-      w.gzip(old.path);
-    });
+    await following(
+      0,
+      (w) => w.rows(1),
+      async (w, poll) => {
+        const old = w.rotate({ keepOld: true });
+        await poll();
+        if (old.fd !== null) w.rows(1, old.fd, old.path);
+        w.gzip(old.path);
+      },
+    );
   });
 
-  it('copytruncate\'s copy on the inode of a header-only file that was deleted: not read twice', async () => {
+  it("copytruncate's copy on the inode of a header-only file that was deleted: not read twice", async () => {
     // The deleted file's row (no first record) claimed the copy by its inode, before the content
     // said it was the live file's copy.
-    await following(0, () => undefined, async (w, poll) => {
-      const r0 = w.rotate().path;
-      w.rows(1);
-      w.remove(r0);
-      await poll();
-      w.copyTruncate();
-    });
+    await following(
+      0,
+      () => undefined,
+      async (w, poll) => {
+        const r0 = w.rotate().path;
+        w.rows(1);
+        w.remove(r0);
+        await poll();
+        w.copyTruncate();
+      },
+    );
   });
 
   it('a gzipped copy on the inode of a deleted header-only rotated file, found at a restart: read', async () => {

@@ -21,7 +21,8 @@ function sampleDay(): { dir: string; live: string } {
   roots.push(root);
   const dir = join(root, 'logs');
   mkdirSync(dir);
-  for (const name of readdirSync(join(ROOT, 'samples')).filter((n) => n.startsWith('acct-'))) copyFileSync(join(ROOT, 'samples', name), join(dir, name));
+  for (const name of readdirSync(join(ROOT, 'samples')).filter((n) => n.startsWith('acct-')))
+    copyFileSync(join(ROOT, 'samples', name), join(dir, name));
   const live = join(dir, 'acct.csv');
   renameSync(join(dir, 'acct-2026-11-28-0003.csv'), live);
   return { dir, live };
@@ -75,13 +76,18 @@ describe('report --state', () => {
     const state = join(dir, '..', 'state');
     const r = tailOnce(live, state, ['--from', 'beginning', '--bucket', '1h', '--by', 'isp'], [], nowAt('2026-11-29T12:00:00Z'));
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { bucket: string; groups: { bucket: string }[]; total: unknown });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { bucket: string; groups: { bucket: string }[]; total: unknown });
     // The day's last hour has no later event: not closed, not written.
     expect(lines.length).toBe(23);
     const report = json(['--state', state, '--by', 'isp', '--bucket', '1h']);
     for (const line of lines) {
       expect(line.groups.every((g) => g.bucket === line.bucket)).toBe(true);
-      expect(JSON.stringify(line.groups)).toBe(JSON.stringify(report.groups.filter((g) => (g as { bucket: string }).bucket === line.bucket)));
+      expect(JSON.stringify(line.groups)).toBe(
+        JSON.stringify(report.groups.filter((g) => (g as { bucket: string }).bucket === line.bucket)),
+      );
     }
   });
 
@@ -131,7 +137,8 @@ describe('tail --metrics', () => {
     child.kill('SIGTERM');
     expect((await done).code).toBe(0);
     const e = w.expected();
-    const sumOf = (body: string, name: string) => [...body.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+    const sumOf = (body: string, name: string) =>
+      [...body.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
     const sum = (name: string) => sumOf(text, name);
     expect(first).toMatch(/^pmta_acct_delivered_total\{isp="gmail",[^}]*\} 0$/m);
     expect(sumOf(first, 'pmta_acct_delivered_total')).toBe(0);

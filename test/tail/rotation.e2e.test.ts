@@ -92,8 +92,14 @@ describe('tail --once over the file lifecycle', () => {
       const byIsp: Record<string, number> = { ...a.byIsp };
       for (const [k, v] of Object.entries(b.byIsp)) byIsp[k] = (byIsp[k] ?? 0) + v;
       return {
-        rows: a.rows + b.rows, delivered: a.delivered + b.delivered, deferred: a.deferred + b.deferred, bounced: a.bounced + b.bounced,
-        hardBounced: a.hardBounced + b.hardBounced, complaints: a.complaints + b.complaints, deliveredBytes: a.deliveredBytes + b.deliveredBytes, byIsp,
+        rows: a.rows + b.rows,
+        delivered: a.delivered + b.delivered,
+        deferred: a.deferred + b.deferred,
+        bounced: a.bounced + b.bounced,
+        hardBounced: a.hardBounced + b.hardBounced,
+        complaints: a.complaints + b.complaints,
+        deliveredBytes: a.deliveredBytes + b.deliveredBytes,
+        byIsp,
       };
     };
     const run = () => {
@@ -273,7 +279,10 @@ describe('tail --once over the file lifecycle', () => {
     once(w, state);
     // A pipe restart writes the header again into the same file.
     const fd = (w as unknown as { fd: number }).fd;
-    writeSync(fd, 'type,timeLogged,timeQueued,orig,rcpt,dsnAction,dsnStatus,dsnDiag,dsnMta,bounceCat,dlvSourceIp,dlvSize,vmta,jobId,vmtaPool,queue\r\n');
+    writeSync(
+      fd,
+      'type,timeLogged,timeQueued,orig,rcpt,dsnAction,dsnStatus,dsnDiag,dsnMta,bounceCat,dlvSourceIp,dlvSize,vmta,jobId,vmtaPool,queue\r\n',
+    );
     w.rows(5);
     once(w, state);
     expect(counted(state)).toEqual(w.expected());
@@ -377,7 +386,11 @@ describe('tail following live', () => {
     w.rows(50);
     const writer = setInterval(() => w.rows(20), 2);
     try {
-      const child = spawn(process.execPath, [CLI, 'tail', w.live, '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson', '--chunk-size', '2048'], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'tail', w.live, '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson', '--chunk-size', '2048'],
+        { stdio: 'ignore' },
+      );
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(code).toBe(0);
     } finally {

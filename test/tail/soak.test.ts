@@ -70,7 +70,13 @@ describe.skipIf(!SOAK)('a tail following for weeks (soak)', () => {
         if (hour % 24 === 23) {
           gc();
           const m = process.memoryUsage();
-          samples.push({ day: (hour + 1) / 24, rss: m.rss, heap: m.heapUsed, external: m.external, stateBytes: statSync(join(root, 'state', 'state.db')).size });
+          samples.push({
+            day: (hour + 1) / 24,
+            rss: m.rss,
+            heap: m.heapUsed,
+            external: m.external,
+            stateBytes: statSync(join(root, 'state', 'state.db')).size,
+          });
           // the archive job: the day's rotated files (read long before) go away
           for (const f of readdirSync(logs)) if (f !== 'acct.csv') rmSync(join(logs, f));
         }
@@ -80,7 +86,9 @@ describe.skipIf(!SOAK)('a tail following for weeks (soak)', () => {
       s.close();
     }
     const mb = (b: number) => Math.round(b / 1048576);
-    process.stderr.write(`soak: ${samples.map((x) => `day ${x.day}: rss ${mb(x.rss)} MB, heap ${mb(x.heap)} MB, external ${mb(x.external)} MB, state ${mb(x.stateBytes)} MB`).join('\n')}\n`);
+    process.stderr.write(
+      `soak: ${samples.map((x) => `day ${x.day}: rss ${mb(x.rss)} MB, heap ${mb(x.heap)} MB, external ${mb(x.external)} MB, state ${mb(x.stateBytes)} MB`).join('\n')}\n`,
+    );
     const week = samples[6];
     const last = samples[samples.length - 1];
     expect(last.heap).toBeLessThanOrEqual(week.heap * 1.25);

@@ -31,7 +31,9 @@ function records(text: string): Record<string, string>[] {
 function spoolFiles(state: string): string[] {
   const dir = join(state, 'spool');
   if (!existsSync(dir)) return [];
-  const names = readdirSync(dir).filter((n) => !n.startsWith('.') && n !== 'pipe.csv').sort(compareRotationNames);
+  const names = readdirSync(dir)
+    .filter((n) => !n.startsWith('.') && n !== 'pipe.csv')
+    .sort(compareRotationNames);
   return [...names, ...(existsSync(join(dir, 'pipe.csv')) ? ['pipe.csv'] : [])].map((n) => join(dir, n));
 }
 
@@ -45,8 +47,14 @@ function stream(root: string): string {
     return `${order.map((k) => (/[",\r\n]/.test(cells[k]) ? `"${cells[k].replace(/"/g, '""')}"` : cells[k])).join(',')}\r\n`;
   };
   const multi = lines[10].replace('smtp;550 5.1.1 no such user', '"smtp;550-5.1.1 first line\r\n550 5.1.1 second line"');
-  return HEADER_LINE + lines.slice(0, 10).join('') + multi + lines.slice(11, 30).join('')
-    + `${order.map((k) => header[k]).join(',')}\r\n` + lines.slice(30).map(reorder).join('');
+  return (
+    HEADER_LINE +
+    lines.slice(0, 10).join('') +
+    multi +
+    lines.slice(11, 30).join('') +
+    `${order.map((k) => header[k]).join(',')}\r\n` +
+    lines.slice(30).map(reorder).join('')
+  );
 }
 
 function cuts(bytes: number, seed: number): number[] {
@@ -65,27 +73,33 @@ describe('the stdin spool', () => {
     const text = stream(scratch());
     const want = records(text);
     const bytes = Buffer.from(text);
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 1 << 30 }), fc.integer({ min: 300, max: 6000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean(),
-      (seed, maxBytes, takeOverAt, handOverOften) => {
-        const state = scratch();
-        const spool = new StdinSpool(state, { maxBytes });
-        let prev = 0;
-        const pieces = cuts(bytes.length, seed);
-        pieces.forEach((end, i) => {
-          spool.append(bytes.subarray(prev, end));
-          prev = end;
-          if (!spool.holding && (handOverOften || i % 7 === 6)) spool.handOff();
-          if (!spool.holding && i >= takeOverAt * pieces.length) spool.takeOver();
-        });
-        spool.close();
-        const files = spoolFiles(state);
-        for (const f of files.slice(0, -1)) expect(readFileSync(f, 'utf8').endsWith('\r\n'), f).toBe(true);
-        for (const f of files) expect(readFileSync(f, 'utf8').slice(0, 5).toLowerCase(), f).toBe('type,');
-        expect(files.flatMap((f) => records(readFileSync(f, 'utf8')))).toEqual(want);
-        expect(readdirSync(join(state, 'spool')).filter((n) => n.startsWith('.'))).toEqual([]);
-      },
-    ), { numRuns: 25 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1 << 30 }),
+        fc.integer({ min: 300, max: 6000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        (seed, maxBytes, takeOverAt, handOverOften) => {
+          const state = scratch();
+          const spool = new StdinSpool(state, { maxBytes });
+          let prev = 0;
+          const pieces = cuts(bytes.length, seed);
+          pieces.forEach((end, i) => {
+            spool.append(bytes.subarray(prev, end));
+            prev = end;
+            if (!spool.holding && (handOverOften || i % 7 === 6)) spool.handOff();
+            if (!spool.holding && i >= takeOverAt * pieces.length) spool.takeOver();
+          });
+          spool.close();
+          const files = spoolFiles(state);
+          for (const f of files.slice(0, -1)) expect(readFileSync(f, 'utf8').endsWith('\r\n'), f).toBe(true);
+          for (const f of files) expect(readFileSync(f, 'utf8').slice(0, 5).toLowerCase(), f).toBe('type,');
+          expect(files.flatMap((f) => records(readFileSync(f, 'utf8')))).toEqual(want);
+          expect(readdirSync(join(state, 'spool')).filter((n) => n.startsWith('.'))).toEqual([]);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('writes only complete records until the end of input, then the incomplete rest as it is', () => {
@@ -131,10 +145,30 @@ describe('the stdin spool', () => {
     expect(second).toMatch(/pipe-2026-11-28-36000001\.csv$/);
     const row = (path: string, offset: number, state: FileRow['state'] = 'drained'): FileRow => {
       const st = statSync(path, { bigint: true });
-      return { id: 1, dev: st.dev.toString(), ino: st.ino.toString(), fp: null, path, gz: false, state, offset, line: 1, size: offset, header: null, headerOffset: null, tailLen: 0, tailHash: null, firstSeen: 0, lastChange: 0, goneAt: null };
+      return {
+        id: 1,
+        dev: st.dev.toString(),
+        ino: st.ino.toString(),
+        fp: null,
+        path,
+        gz: false,
+        state,
+        offset,
+        line: 1,
+        size: offset,
+        header: null,
+        headerOffset: null,
+        tailLen: 0,
+        tailHash: null,
+        firstSeen: 0,
+        lastChange: 0,
+        goneAt: null,
+      };
     };
     const size = (p: string) => statSync(p).size;
-    expect(spool.cleanup([row(first, size(first) - 1), row(second, size(second), 'rotated'), row(spool.live, size(spool.live))])).toEqual([]);
+    expect(spool.cleanup([row(first, size(first) - 1), row(second, size(second), 'rotated'), row(spool.live, size(spool.live))])).toEqual(
+      [],
+    );
     expect(spool.cleanup([row(first, size(first))])).toEqual([first]);
     expect(existsSync(first)).toBe(false);
     // a file not in the spool is never touched

@@ -108,50 +108,59 @@ describe('tail --stdin', () => {
   }, 90_000);
 
   const ITERATIONS = SOAK ? 150 : 16;
-  it(`kill -9 at ${ITERATIONS} seeded random points (and inside commits): what reached the spool is counted exactly once`, async () => {
-    const seed = Number(process.env.PMTA_ACCT_SEED ?? 1811);
-    const rand = rng(seed);
-    const root = scratch();
-    const state = join(root, 'state');
-    const { writer, lines } = pipeRows(join(root, 'rows'), 1500, seed);
-    const index = new Map(lines.map((l, i) => [l, i]));
-    const reached = new Set<number>();
-    const live = join(state, 'spool', 'pipe.csv');
-    let next = 0;
-    let kills = 0;
-    for (let i = 0; i < ITERATIONS && next < lines.length; i++) {
-      const mode = rand();
-      const failpoint = mode < 0.3 ? `${['before', 'inside', 'after'][Math.floor(rand() * 3)]}:${2 + Math.floor(rand() * 3)}` : '';
-      // A start cuts off a live spool that has bytes (else it appends to it): this run's stream starts at `from`.
-      const before = inode(live);
-      const from = before === null ? 0 : statSync(live).size;
-      const mine = () => (inode(live) === before ? from : 0);
-      const p = startPipe(state, ['--spool-size', String(1 << 30)], failpoint === '' ? {} : { PMTA_ACCT_FAILPOINT: failpoint });
-      const n = Math.min(lines.length - next, 1 + Math.floor(rand() * 120));
-      await feedInPieces(p.child, HEADER_LINE + lines.slice(next, next + n).join(''), rand);
-      next += n;
-      // once it is up and spooling (or dead at its failpoint), at a random point
-      await until(() => p.child.exitCode !== null || p.child.signalCode !== null || (existsSync(live) && statSync(live).size > mine() + HEADER_LINE.length));
-      await sleep(Math.floor(rand() * 150));
-      p.child.kill('SIGKILL');
-      const end = await p.done;
-      if (end.signal === 'SIGKILL') kills++;
-      // This run's stream is the live spool (the next start cuts it off): its complete rows reached the spool.
-      const spooled = existsSync(live) ? readFileSync(live).subarray(mine()).toString('utf8') : '';
-      for (const line of spooled.split(/(?<=\r\n)/)) {
-        const at = index.get(line);
-        if (at !== undefined) reached.add(at);
+  it(
+    `kill -9 at ${ITERATIONS} seeded random points (and inside commits): what reached the spool is counted exactly once`,
+    async () => {
+      const seed = Number(process.env.PMTA_ACCT_SEED ?? 1811);
+      const rand = rng(seed);
+      const root = scratch();
+      const state = join(root, 'state');
+      const { writer, lines } = pipeRows(join(root, 'rows'), 1500, seed);
+      const index = new Map(lines.map((l, i) => [l, i]));
+      const reached = new Set<number>();
+      const live = join(state, 'spool', 'pipe.csv');
+      let next = 0;
+      let kills = 0;
+      for (let i = 0; i < ITERATIONS && next < lines.length; i++) {
+        const mode = rand();
+        const failpoint = mode < 0.3 ? `${['before', 'inside', 'after'][Math.floor(rand() * 3)]}:${2 + Math.floor(rand() * 3)}` : '';
+        // A start cuts off a live spool that has bytes (else it appends to it): this run's stream starts at `from`.
+        const before = inode(live);
+        const from = before === null ? 0 : statSync(live).size;
+        const mine = () => (inode(live) === before ? from : 0);
+        const p = startPipe(state, ['--spool-size', String(1 << 30)], failpoint === '' ? {} : { PMTA_ACCT_FAILPOINT: failpoint });
+        const n = Math.min(lines.length - next, 1 + Math.floor(rand() * 120));
+        await feedInPieces(p.child, HEADER_LINE + lines.slice(next, next + n).join(''), rand);
+        next += n;
+        // once it is up and spooling (or dead at its failpoint), at a random point
+        await until(
+          () =>
+            p.child.exitCode !== null ||
+            p.child.signalCode !== null ||
+            (existsSync(live) && statSync(live).size > mine() + HEADER_LINE.length),
+        );
+        await sleep(Math.floor(rand() * 150));
+        p.child.kill('SIGKILL');
+        const end = await p.done;
+        if (end.signal === 'SIGKILL') kills++;
+        // This run's stream is the live spool (the next start cuts it off): its complete rows reached the spool.
+        const spooled = existsSync(live) ? readFileSync(live).subarray(mine()).toString('utf8') : '';
+        for (const line of spooled.split(/(?<=\r\n)/)) {
+          const at = index.get(line);
+          if (at !== undefined) reached.add(at);
+        }
       }
-    }
-    const last = startPipe(state);
-    last.child.stdin?.end(HEADER_LINE);
-    const end = await last.done;
-    expect(end.code, end.stderr).toBe(0);
-    expect(kills).toBeGreaterThan(ITERATIONS / 2);
-    // Most of what was fed reached the spool before the kill (else the test would prove little).
-    expect(reached.size).toBeGreaterThan(next / 2);
-    expect(counted(state), `seed ${seed}`).toEqual(writer.expected((_, i) => reached.has(i)));
-  }, SOAK ? 1_800_000 : 180_000);
+      const last = startPipe(state);
+      last.child.stdin?.end(HEADER_LINE);
+      const end = await last.done;
+      expect(end.code, end.stderr).toBe(0);
+      expect(kills).toBeGreaterThan(ITERATIONS / 2);
+      // Most of what was fed reached the spool before the kill (else the test would prove little).
+      expect(reached.size).toBeGreaterThan(next / 2);
+      expect(counted(state), `seed ${seed}`).toEqual(writer.expected((_, i) => reached.has(i)));
+    },
+    SOAK ? 1_800_000 : 180_000,
+  );
 
   it('cuts the spool by size at record boundaries, the header in effect on top of each file, across a header change', async () => {
     const root = scratch();
@@ -164,7 +173,8 @@ describe('tail --stdin', () => {
       const [cells] = parse(line, { relax_quotes: false }) as string[][];
       return `${order.map((k) => (/[",]/.test(cells[k]) ? `"${cells[k].replace(/"/g, '""')}"` : cells[k])).join(',')}\r\n`;
     };
-    const text = HEADER_LINE + lines.slice(0, 200).join('') + `${order.map((k) => header[k]).join(',')}\r\n` + lines.slice(200).map(reorder).join('');
+    const text =
+      HEADER_LINE + lines.slice(0, 200).join('') + `${order.map((k) => header[k]).join(',')}\r\n` + lines.slice(200).map(reorder).join('');
     const p = startPipe(state, ['--spool-size', '4096']);
     await feedInPieces(p.child, text, rng(3));
     p.child.stdin?.end();
@@ -179,7 +189,7 @@ describe('tail --stdin', () => {
     expect(readdirSync(join(state, 'spool'))).toEqual(['pipe.csv']);
   }, 60_000);
 
-  it('the README\'s <acct-file> block names a command that counts what PowerMTA pipes to it', async () => {
+  it("the README's <acct-file> block names a command that counts what PowerMTA pipes to it", async () => {
     const root = scratch();
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const block = /```\n(<acct-file \|[\s\S]*?<\/acct-file>)\n```/.exec(readme);
@@ -191,7 +201,10 @@ describe('tail --stdin', () => {
     const command = (acct?.args ?? []).join(' ');
     expect(command).toMatch(/^\|\/usr\/bin\/pmta-acct tail --stdin /);
     const state = join(root, 'state');
-    const args = command.split(' ').slice(1).map((a) => (a === '/var/lib/pmta-acct-pipe' ? state : a === '127.0.0.1:9470' ? '127.0.0.1:0' : a));
+    const args = command
+      .split(' ')
+      .slice(1)
+      .map((a) => (a === '/var/lib/pmta-acct-pipe' ? state : a === '127.0.0.1:9470' ? '127.0.0.1:0' : a));
     const { writer, lines } = pipeRows(join(root, 'rows'), 25, 4);
     const r = runCli(args, { input: HEADER_LINE + lines.join('') });
     expect(r.code, r.stderr).toBe(0);
@@ -201,7 +214,9 @@ describe('tail --stdin', () => {
 
   it('says what it needs', () => {
     const root = scratch();
-    expect(runCli(['tail', '--stdin', join(root, 'acct.csv'), '--state', join(root, 's')]).stderr).toContain('tail --stdin reads standard input: name no live file');
+    expect(runCli(['tail', '--stdin', join(root, 'acct.csv'), '--state', join(root, 's')]).stderr).toContain(
+      'tail --stdin reads standard input: name no live file',
+    );
     expect(runCli(['tail', '--state', join(root, 's')]).stderr).toContain("name PowerMTA's live accounting file");
     expect(runCli(['tail', '--stdin', '--once', '--state', join(root, 's')]).stderr).toContain('--once is for followed files');
     expect(runCli(['tail', '--stdin', '--format', 'view', '--state', join(root, 's')]).code).toBe(3);

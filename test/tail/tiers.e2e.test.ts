@@ -57,9 +57,12 @@ describe('a tiered state', () => {
     tail = tailOnce(live, state, ['--from', 'beginning', '--retain', '5m=48h,1h=7d,1d=400d', '--by', 'isp'], [], NOW);
   });
 
-  it('is written by tail in the tier of each bucket\'s age, and its JSON lines say which grain', () => {
+  it("is written by tail in the tier of each bucket's age, and its JSON lines say which grain", () => {
     expect(tail.code).toBe(0);
-    const lines = tail.stdout.trim().split('\n').map((l) => JSON.parse(l) as { bucket: string; bucketSize: string });
+    const lines = tail.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { bucket: string; bucketSize: string });
     const grain = (day: string) => new Set(lines.filter((l) => l.bucket.startsWith(day)).map((l) => l.bucketSize));
     expect(grain('2026-11-20')).toEqual(new Set(['1d']));
     expect(grain('2026-11-28')).toEqual(new Set(['1h']));
@@ -76,21 +79,29 @@ describe('a tiered state', () => {
     same(state, dir, ['--by', 'isp', '--since', '2026-11-24', '--until', '2026-12-03']);
   });
 
-  it('moves an edge inside a stored bucket to the bucket\'s start, and says so', () => {
+  it("moves an edge inside a stored bucket to the bucket's start, and says so", () => {
     const note = same(state, dir, ['--by', 'isp', '--since', '2026-11-24T12:00:00Z'], ['--by', 'isp', '--since', '2026-11-24T00:00:00Z']);
     expect(note).toMatch(/--since 2026-11-24T12:00:00Z is inside a stored 1d bucket: reporting from 2026-11-24T00:00:00Z/);
-    const hour = same(state, dir, ['--by', 'isp', '--since', '2026-12-02T10:30:00Z', '--until', '2026-12-04T18:00:00Z'],
-      ['--by', 'isp', '--since', '2026-12-02T10:00:00Z', '--until', '2026-12-04T18:00:00Z']);
+    const hour = same(
+      state,
+      dir,
+      ['--by', 'isp', '--since', '2026-12-02T10:30:00Z', '--until', '2026-12-04T18:00:00Z'],
+      ['--by', 'isp', '--since', '2026-12-02T10:00:00Z', '--until', '2026-12-04T18:00:00Z'],
+    );
     expect(hour).toMatch(/inside a stored 1h bucket: reporting from 2026-12-02T10:00:00Z/);
   });
 
   it('refuses a grain finer than it holds in the range, saying where it has which grain and what to ask', () => {
     const hourly = runCli(['report', '--state', state, '--bucket', '1h'], { env: NOW });
     expect(hourly.code).toBe(3);
-    expect(hourly.stderr).toMatch(/--bucket 1h: in this range the state .* keeps only 1d buckets from 2026-11-20T00:00:00Z to 2026-11-26T00:00:00Z .*ask --bucket 1d, or --since 2026-11-26T00:00:00Z/);
+    expect(hourly.stderr).toMatch(
+      /--bucket 1h: in this range the state .* keeps only 1d buckets from 2026-11-20T00:00:00Z to 2026-11-26T00:00:00Z .*ask --bucket 1d, or --since 2026-11-26T00:00:00Z/,
+    );
     const fine = runCli(['report', '--state', state, '--bucket', '5m', '--since', '2026-12-02'], { env: NOW });
     expect(fine.code).toBe(3);
-    expect(fine.stderr).toMatch(/keeps only 1h buckets from 2026-12-02T05:00:00Z to 2026-12-03T05:00:00Z .*or --since 2026-12-03T05:00:00Z/);
+    expect(fine.stderr).toMatch(
+      /keeps only 1h buckets from 2026-12-02T05:00:00Z to 2026-12-03T05:00:00Z .*or --since 2026-12-03T05:00:00Z/,
+    );
     // Local days of another zone cut the state's UTC days.
     const zone = runCli(['report', '--state', state, '--bucket', '1d', '--tz', 'America/New_York'], { env: NOW });
     expect(zone.code).toBe(3);
@@ -115,24 +126,39 @@ describe('verdicts of a tiered state', () => {
     expect(tailOnce(live, state, ['--from', 'beginning', '--on-change', `cat >> '${alerts}'`], [], NOW).code).toBe(0);
     // 5-minute buckets from 2026-12-03T12:00Z; hours up to the end of 2026-12-02's data (12-03T05:00Z)
     const earliest = Date.parse('2026-12-04T05:00:00Z') / 1000;
-    const changes = existsSync(alerts) ? readFileSync(alerts, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { time: string }) : [];
-    expect(changes.every((c) => Date.parse(c.time) / 1000 >= earliest), JSON.stringify(changes.map((c) => c.time))).toBe(true);
+    const changes = existsSync(alerts)
+      ? readFileSync(alerts, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { time: string })
+      : [];
+    expect(
+      changes.every((c) => Date.parse(c.time) / 1000 >= earliest),
+      JSON.stringify(changes.map((c) => c.time)),
+    ).toBe(true);
     const r = runCli(['report', '--state', state, '--format', 'json', '--exit-zero'], { env: NOW });
     const windows = (JSON.parse(r.stdout) as { incidentWindows: { first: string; cut: boolean } }).incidentWindows;
     expect(windows.cut).toBe(true);
     expect(Date.parse(windows.first) / 1000).toBeGreaterThanOrEqual(earliest);
     const text = runCli(['report', '--state', state, '--format', 'md', '--exit-zero'], { env: NOW }).stdout;
-    expect(text).toMatch(/an earlier part of the period was not judged \(incidents cover at most its last 7 days, and from a tail state the time it keeps at its finest grain\)/);
+    expect(text).toMatch(
+      /an earlier part of the period was not judged \(incidents cover at most its last 7 days, and from a tail state the time it keeps at its finest grain\)/,
+    );
   });
 });
 
 describe('the retention edge', () => {
-  it('keeps whole days from now - the last tier\'s retention: the same as report --since that day', () => {
+  it("keeps whole days from now - the last tier's retention: the same as report --since that day", () => {
     const { dir, live, root } = logs();
     const state = join(root, 'state');
     // now - 12 days = 2026-11-23T12:00Z: the day of 11-20 is gone, the day of 11-24 is kept.
     expect(tailOnce(live, state, ['--from', 'beginning', '--retain', '5m=48h,1h=7d,1d=12d'], [], NOW).code).toBe(0);
-    same(state, dir, ['--by', 'isp,ip', '--bucket', '1d', '--since', '2026-11-01'], ['--by', 'isp,ip', '--bucket', '1d', '--since', '2026-11-24']);
+    same(
+      state,
+      dir,
+      ['--by', 'isp,ip', '--bucket', '1d', '--since', '2026-11-01'],
+      ['--by', 'isp,ip', '--bucket', '1d', '--since', '2026-11-24'],
+    );
     const all = report(['--state', state, '--by', 'isp']).json;
     expect(all.input.records).toBe(3002);
   });

@@ -27,17 +27,23 @@ describe('hist codec', () => {
   });
 
   it('reads the hex text of an encoding (SQLite hex(), upper case) as the encoding itself', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: BINS - 1 }), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 40 }), (cells) => {
-      const h = new Uint32Array(BINS);
-      for (const [bin, n] of cells) h[bin] = n;
-      const blob = encodeHist(h, 0);
-      const fromBlob = new Uint32Array(BINS * 2);
-      const fromHex = new Uint32Array(BINS * 2);
-      if (blob !== null) decodeHistInto(blob, fromBlob, BINS);
-      decodeHexHistInto(blob === null ? '' : blob.toString('hex').toUpperCase(), fromHex, BINS);
-      expect([...fromHex]).toEqual([...fromBlob]);
-      expect([...fromHex.subarray(BINS)]).toEqual([...h]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: BINS - 1 }), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 40 }),
+        (cells) => {
+          const h = new Uint32Array(BINS);
+          for (const [bin, n] of cells) h[bin] = n;
+          const blob = encodeHist(h, 0);
+          const fromBlob = new Uint32Array(BINS * 2);
+          const fromHex = new Uint32Array(BINS * 2);
+          if (blob !== null) decodeHistInto(blob, fromBlob, BINS);
+          decodeHexHistInto(blob === null ? '' : blob.toString('hex').toUpperCase(), fromHex, BINS);
+          expect([...fromHex]).toEqual([...fromBlob]);
+          expect([...fromHex.subarray(BINS)]).toEqual([...h]);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -58,18 +64,54 @@ describe('fingerprint', () => {
 
 describe('live view renderer', () => {
   const counts = (delivered: number, deferred: number): Counts => ({
-    delivered, deferred, queueDeferred: 0, bounced: 0, hardBounced: 0, softBounced: 0, complaints: 0,
-    remoteBounced: 0, remoteStatus: 0, received: 0, deliveredBytes: 0,
+    delivered,
+    deferred,
+    queueDeferred: 0,
+    bounced: 0,
+    hardBounced: 0,
+    softBounced: 0,
+    complaints: 0,
+    remoteBounced: 0,
+    remoteStatus: 0,
+    received: 0,
+    deliveredBytes: 0,
   });
-  const row = (d: number, t: number): GroupRow => ({ bucket: 0, key: {}, counts: counts(d, t), rates: ratesOf(counts(d, t)), latency: { count: 0, p50: null, p90: null, p99: null } });
-  const status: LiveStatus = { live: '/var/log/pmta/acct.csv', rate: 1234, lagBytes: 0, badRecords: 2, records: 99, files: 1, lastEvent: 0, paused: false, gaps: 0, notices: ['rotated \u001b[2J'] };
+  const row = (d: number, t: number): GroupRow => ({
+    bucket: 0,
+    key: {},
+    counts: counts(d, t),
+    rates: ratesOf(counts(d, t)),
+    latency: { count: 0, p50: null, p90: null, p99: null },
+  });
+  const status: LiveStatus = {
+    live: '/var/log/pmta/acct.csv',
+    rate: 1234,
+    lagBytes: 0,
+    badRecords: 2,
+    records: 99,
+    files: 1,
+    lastEvent: 0,
+    paused: false,
+    gaps: 0,
+    notices: ['rotated \u001b[2J'],
+  };
   const data: LiveData = {
-    mode: 'isp', available: true, bucketSize: '5m', tz: 'UTC', current: 0, previous: -300,
+    mode: 'isp',
+    available: true,
+    bucketSize: '5m',
+    tz: 'UTC',
+    current: 0,
+    previous: -300,
     rows: Array.from({ length: 40 }, (_, i) => ({ key: `isp${i}`, cur: row(1000, i * 10), prev: null })),
     total: { key: 'Total', cur: row(40000, 100), prev: row(1, 0) },
   };
   it('fits any terminal size, cuts rows with a count, and escapes notices', () => {
-    for (const [w, h] of [[200, 60], [80, 24], [40, 10], [10, 3]]) {
+    for (const [w, h] of [
+      [200, 60],
+      [80, 24],
+      [40, 10],
+      [10, 3],
+    ]) {
       const text = renderLiveView(status, data, w, h, NO_PAINT);
       const lines = text.split('\n');
       expect(lines.length).toBeLessThanOrEqual(Math.max(1, h));
@@ -82,7 +124,11 @@ describe('live view renderer', () => {
     expect(mid).toContain('rotated \\x1b[2J');
   });
   it('highlights rates over the thresholds', () => {
-    const painted = renderLiveView(status, data, 120, 50, { level: (t, l) => (l === 'ok' ? t : `<${l}>${t}`), bold: (t) => t, dim: (t) => t });
+    const painted = renderLiveView(status, data, 120, 50, {
+      level: (t, l) => (l === 'ok' ? t : `<${l}>${t}`),
+      bold: (t) => t,
+      dim: (t) => t,
+    });
     expect(painted).toMatch(/<crit>\s*5\.66%/); // isp6: 60 deferred of 1,060 attempts (> 5%)
     expect(painted).toMatch(/<warn>\s*3\.85%/); // isp4: 40 of 1,040 (> 3%)
     expect(painted).toMatch(/ 2\.91%/); // isp3: under 3%, not highlighted

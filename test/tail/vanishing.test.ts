@@ -13,7 +13,7 @@ import { catchUp, countedIn, openSession, scratchDirs, settle } from '../helpers
 const scratch = scratchDirs('pmta-vanish-');
 
 describe('paths that vanish for a while', () => {
-  it('the live file\'s directory moved away and back while the writer goes on: every row once', async () => {
+  it("the live file's directory moved away and back while the writer goes on: every row once", async () => {
     const root = scratch();
     const logs = join(root, 'logs');
     const w = new AcctWriter(logs, 51);

@@ -31,7 +31,10 @@ describe.skipIf(!hasTmux && process.env.CI !== 'true')('tail live view in a pseu
     const w = new AcctWriter(join(root, 'logs'), 31);
     w.rows(300);
     // A VirtualMTA name carrying a terminal escape sequence (record text is hostile).
-    appendFileSync(w.live, 'd,2026-11-28 10:40:00+0000,2026-11-28 10:39:59+0000,a@b.example,x@gmail.com,relayed,2.0.0,ok,mx.gmail.com,,198.51.100.1,10,evil\u001b[31mRED,job1,pool-a,gmail.com/evil\r\n');
+    appendFileSync(
+      w.live,
+      'd,2026-11-28 10:40:00+0000,2026-11-28 10:39:59+0000,a@b.example,x@gmail.com,relayed,2.0.0,ok,mx.gmail.com,,198.51.100.1,10,evil\u001b[31mRED,job1,pool-a,gmail.com/evil\r\n',
+    );
     const state = join(root, 'state');
     const cmd = `${process.execPath} ${CLI} tail ${w.live} --state ${state} --from beginning --bucket 1h --refresh 0.2 --no-watch; echo EXITED rc=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon; sleep 60`;
     tmux('new-session', '-d', '-s', 'view', '-x', '130', '-y', '30', cmd);
@@ -56,7 +59,14 @@ describe.skipIf(!hasTmux && process.env.CI !== 'true')('tail live view in a pseu
     tmux('send-keys', '-t', 'view', ' ');
 
     tmux('resize-window', '-t', 'view', '-x', '52', '-y', '12');
-    await until(() => screen().split('\n').some((l) => l.startsWith('Sending IP')) && !screen().includes('prev Dlv') && screen().includes('Total'));
+    await until(
+      () =>
+        screen()
+          .split('\n')
+          .some((l) => l.startsWith('Sending IP')) &&
+        !screen().includes('prev Dlv') &&
+        screen().includes('Total'),
+    );
     const small = screen();
     for (const line of small.split('\n')) expect([...line].length).toBeLessThanOrEqual(52);
     expect(small).not.toContain('prev Dlv');

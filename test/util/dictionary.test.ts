@@ -4,19 +4,28 @@ import { Dictionary } from '../../src/util/dictionary.js';
 
 describe('Dictionary', () => {
   it('gives the same id to a value whether it comes as bytes or as a string', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.constantFrom('gmail.com', 'GMAIL.com', 'bücher.de', 'BÜCHER.de', '203.0.113.1', '', 'x'), fc.boolean(), fc.boolean()), { maxLength: 40 }), (ops) => {
-      const d = new Dictionary();
-      const seen = new Map<string, number>();
-      for (const [value, asBytes, lower] of ops) {
-        const key = lower ? value.toLowerCase() : value;
-        const bytes = Buffer.from(`xx${value}yy`, 'utf8');
-        const id = asBytes ? d.idOfBytes(bytes, 2, bytes.length - 2, lower) : d.id(key);
-        if (seen.has(key)) expect(id).toBe(seen.get(key));
-        else seen.set(key, id);
-        expect(d.values[id]).toBe(key);
-      }
-      expect(d.size).toBe(seen.size);
-    }), { numRuns: 500, seed: 11 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom('gmail.com', 'GMAIL.com', 'bücher.de', 'BÜCHER.de', '203.0.113.1', '', 'x'), fc.boolean(), fc.boolean()),
+          { maxLength: 40 },
+        ),
+        (ops) => {
+          const d = new Dictionary();
+          const seen = new Map<string, number>();
+          for (const [value, asBytes, lower] of ops) {
+            const key = lower ? value.toLowerCase() : value;
+            const bytes = Buffer.from(`xx${value}yy`, 'utf8');
+            const id = asBytes ? d.idOfBytes(bytes, 2, bytes.length - 2, lower) : d.id(key);
+            if (seen.has(key)) expect(id).toBe(seen.get(key));
+            else seen.set(key, id);
+            expect(d.values[id]).toBe(key);
+          }
+          expect(d.size).toBe(seen.size);
+        },
+      ),
+      { numRuns: 500, seed: 11 },
+    );
   });
 
   it('keeps ids stable while growing past its initial tables', () => {

@@ -10,16 +10,41 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeBucketing } from '../../src/rollup/buckets.js';
 import { addLocalDays, fromWallSeconds, isoInZone, localTime, startOfLocalDay, zoneOffset } from '../../src/util/zone.js';
-import { FROM_1970, TO_2038, refDate, refDayStart, refFromWall, refOffset, refWall, transitions, type Transition } from '../helpers/zone-reference.js';
+import {
+  FROM_1970,
+  TO_2038,
+  refDate,
+  refDayStart,
+  refFromWall,
+  refOffset,
+  refWall,
+  transitions,
+  type Transition,
+} from '../helpers/zone-reference.js';
 
 const SOAK = process.env.PMTA_ACCT_SOAK === '1';
 const ALL = Intl.supportedValuesOf('timeZone');
 
 /** The zones the issue names, and the odd ones: they always run. */
 const NAMED = [
-  'Europe/Paris', 'Australia/Sydney', 'Pacific/Chatham', 'America/St_Johns', 'Pacific/Kiritimati', 'America/Santiago',
-  'Asia/Beirut', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Kolkata', 'Pacific/Apia',
-  'Africa/Monrovia', 'America/Caracas', 'Europe/Volgograd', 'Africa/Casablanca', 'Antarctica/Troll', 'Antarctica/Casey',
+  'Europe/Paris',
+  'Australia/Sydney',
+  'Pacific/Chatham',
+  'America/St_Johns',
+  'Pacific/Kiritimati',
+  'America/Santiago',
+  'Asia/Beirut',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'Pacific/Apia',
+  'Africa/Monrovia',
+  'America/Caracas',
+  'Europe/Volgograd',
+  'Africa/Casablanca',
+  'Antarctica/Troll',
+  'Antarctica/Casey',
 ];
 const SAMPLE = 4;
 
@@ -69,7 +94,8 @@ function checkTransition(tz: string, tr: Transition, list: readonly Transition[]
   // Wall times through the gap or the overlap and just around it.
   const lo = tr.at + Math.min(tr.before, tr.after);
   const hi = tr.at + Math.max(tr.before, tr.after);
-  for (const w of [lo - 1, lo, Math.floor((lo + hi) / 2), hi - 1, hi, hi + 1]) at(`instant of wall ${w}`, fromWallSeconds(w, tz), refFromWall(tz, w, list));
+  for (const w of [lo - 1, lo, Math.floor((lo + hi) / 2), hi - 1, hi, hi + 1])
+    at(`instant of wall ${w}`, fromWallSeconds(w, tz), refFromWall(tz, w, list));
   // The days around it: their first instant, and days as contiguous buckets.
   const days = makeBucketing('1d', tz);
   for (const t of [tr.at - 3601, tr.at - 1, tr.at, tr.at + 3600]) {
@@ -91,21 +117,27 @@ function checkTransition(tz: string, tr: Transition, list: readonly Transition[]
 describe('zone arithmetic against the reference', () => {
   const zones = pick();
 
-  it(`holds at every transition 1970-2037 of ${SOAK ? 'every zone' : `${zones.length} zones (PMTA_ACCT_SOAK=1: all ${ALL.length})`}`, () => {
-    const bad: string[] = [];
-    let seen = 0;
-    for (const tz of zones) {
-      const list = transitionsOf(tz);
-      for (const tr of list) bad.push(...checkTransition(tz, tr, list));
-      seen += list.length;
-    }
-    expect(bad.slice(0, 20)).toEqual([]);
-    expect(seen).toBeGreaterThan(zones.length);
-  }, SOAK ? 3_600_000 : 60_000);
+  it(
+    `holds at every transition 1970-2037 of ${SOAK ? 'every zone' : `${zones.length} zones (PMTA_ACCT_SOAK=1: all ${ALL.length})`}`,
+    () => {
+      const bad: string[] = [];
+      let seen = 0;
+      for (const tz of zones) {
+        const list = transitionsOf(tz);
+        for (const tr of list) bad.push(...checkTransition(tz, tr, list));
+        seen += list.length;
+      }
+      expect(bad.slice(0, 20)).toEqual([]);
+      expect(seen).toBeGreaterThan(zones.length);
+    },
+    SOAK ? 3_600_000 : 60_000,
+  );
 
   it('knows the zones the issue names: their transitions are the ones written in tzdata', () => {
-    const kinds = (tz: string, year: number) => transitions(tz, Date.UTC(year, 0, 1) / 1000, Date.UTC(year + 1, 0, 1) / 1000, 86400)
-      .map((t) => `${new Date(t.at * 1000).toISOString().slice(0, 16)} ${(t.after - t.before) / 60}`);
+    const kinds = (tz: string, year: number) =>
+      transitions(tz, Date.UTC(year, 0, 1) / 1000, Date.UTC(year + 1, 0, 1) / 1000, 86400).map(
+        (t) => `${new Date(t.at * 1000).toISOString().slice(0, 16)} ${(t.after - t.before) / 60}`,
+      );
     expect(kinds('Europe/Paris', 2026)).toEqual(['2026-03-29T01:00 60', '2026-10-25T01:00 -60']);
     expect(kinds('Pacific/Chatham', 2026)).toEqual(['2026-04-04T14:00 -60', '2026-09-26T14:00 60']);
     expect(kinds('America/Santiago', 2026)).toEqual(['2026-04-05T03:00 -60', '2026-09-06T04:00 60']);
@@ -115,12 +147,23 @@ describe('zone arithmetic against the reference', () => {
     expect(kinds('Pacific/Kiritimati', 1994)).toEqual(['1994-12-31T10:00 1440']);
   });
 
-  it('places any instant and any wall time like the reference', () => {
-    const trans = transitionsOf;
-    fc.assert(fc.property(fc.constantFrom(...NAMED.filter((z) => ALL.includes(z))), fc.integer({ min: FROM_1970 + 2 * 86400, max: TO_2038 - 2 * 86400 }), (tz, t) => {
-      expect(wallOf(t, tz)).toBe(refWall(tz, t));
-      expect(fromWallSeconds(refWall(tz, t), tz)).toBe(refFromWall(tz, refWall(tz, t), trans(tz)));
-      expect(startOfLocalDay(t, tz)).toBe(refDayStart(tz, refDate(tz, t), trans(tz)));
-    }), { numRuns: SOAK ? 20_000 : 300 });
-  }, SOAK ? 600_000 : 60_000);
+  it(
+    'places any instant and any wall time like the reference',
+    () => {
+      const trans = transitionsOf;
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...NAMED.filter((z) => ALL.includes(z))),
+          fc.integer({ min: FROM_1970 + 2 * 86400, max: TO_2038 - 2 * 86400 }),
+          (tz, t) => {
+            expect(wallOf(t, tz)).toBe(refWall(tz, t));
+            expect(fromWallSeconds(refWall(tz, t), tz)).toBe(refFromWall(tz, refWall(tz, t), trans(tz)));
+            expect(startOfLocalDay(t, tz)).toBe(refDayStart(tz, refDate(tz, t), trans(tz)));
+          },
+        ),
+        { numRuns: SOAK ? 20_000 : 300 },
+      );
+    },
+    SOAK ? 600_000 : 60_000,
+  );
 });

@@ -17,7 +17,18 @@ function set(...rules: Rule[]): RuleSet {
 }
 
 function rateRule(metric: RateMetric, over: Partial<RateRule> = {}): RateRule {
-  return { name: metric, metric, scope: { dim: 'isp', value: null }, window: 3600, warn: 0.03, crit: 0.05, minVolume: 100, perfdata: true, origin: null, ...over };
+  return {
+    name: metric,
+    metric,
+    scope: { dim: 'isp', value: null },
+    window: 3600,
+    warn: 0.03,
+    crit: 0.05,
+    minVolume: 100,
+    perfdata: true,
+    origin: null,
+    ...over,
+  };
 }
 
 /**
@@ -27,10 +38,14 @@ function rateRule(metric: RateMetric, over: Partial<RateRule> = {}): RateRule {
  */
 function countsFor(metric: RateMetric, num: number, den: number): Partial<Record<CounterName, number>> {
   switch (metric) {
-    case 'deferral': return { deferred: num, delivered: den - num };
-    case 'bounce': return { bounced: num, softBounced: num, delivered: den - num };
-    case 'hardBounce': return { bounced: num, hardBounced: num, delivered: den - num };
-    case 'complaint': return { complaints: num, delivered: den };
+    case 'deferral':
+      return { deferred: num, delivered: den - num };
+    case 'bounce':
+      return { bounced: num, softBounced: num, delivered: den - num };
+    case 'hardBounce':
+      return { bounced: num, hardBounced: num, delivered: den - num };
+    case 'complaint':
+      return { complaints: num, delivered: den };
   }
 }
 
@@ -55,7 +70,15 @@ describe('rate rules at, just below and just above their thresholds', () => {
     expect(judge(num - 1).level).toBe('OK');
     const above = judge(num + 1);
     expect(above.level).toBe('WARN');
-    expect(above).toMatchObject({ rule: metric, scope: { isp: 'gmail' }, count: num + 1, volume: den, threshold: warn, warn, crit: warn * 2 });
+    expect(above).toMatchObject({
+      rule: metric,
+      scope: { isp: 'gmail' },
+      count: num + 1,
+      volume: den,
+      threshold: warn,
+      warn,
+      crit: warn * 2,
+    });
     expect(above.value).toBeCloseTo((num + 1) / den, 12);
     expect(above.message).toMatch(/^gmail .* over the last 1h > /);
     expect(judge(2 * num).level).toBe('WARN'); // at crit
@@ -114,7 +137,10 @@ describe('windows straddling bucket edges', () => {
     expect(x.volume).toBe(1003 + 4); // 10:55 bucket included, the 11:59:59 bucket too (its records before the end were counted by the caller)
   });
   it('starts at the bucket holding end - window on 1-minute buckets too', () => {
-    const fine = rollupOf([], 60, [{ t: at(10, 59, 30), counts: { deferred: 5 } }, { t: at(11, 0, 30), counts: { delivered: 5 } }]);
+    const fine = rollupOf([], 60, [
+      { t: at(10, 59, 30), counts: { deferred: 5 } },
+      { t: at(11, 0, 30), counts: { delivered: 5 } },
+    ]);
     const v = evaluate({ rollup: fine, bucketSeconds: 60, end: at(12, 0, 20), rules: set(rule), limits: null })[0];
     expect(v.window.start).toBe(at(11));
     expect(v.volume).toBe(5);
@@ -133,22 +159,41 @@ describe('scopes', () => {
 
   it('judges the total, each value, or one value', () => {
     expect(judge(rateRule('deferral', { scope: { dim: null, value: null } })).map((v) => [v.scope, v.volume])).toEqual([[{}, 3000]]);
-    expect(judge(rateRule('deferral')).map((v) => v.scope.isp).sort()).toEqual(['gmail', 'yahoo']);
-    expect(judge(rateRule('deferral', { scope: { dim: 'isp', value: 'yahoo' } })).map((v) => [v.scope, v.level, v.volume])).toEqual([[{ isp: 'yahoo' }, 'WARN', 2000]]);
-    expect(judge(rateRule('deferral', { scope: { dim: 'ip', value: null } })).map((v) => [v.scope.ip, v.level])).toEqual([['203.0.113.10', 'CRIT'], ['203.0.113.11', 'OK']]);
+    expect(
+      judge(rateRule('deferral'))
+        .map((v) => v.scope.isp)
+        .sort(),
+    ).toEqual(['gmail', 'yahoo']);
+    expect(judge(rateRule('deferral', { scope: { dim: 'isp', value: 'yahoo' } })).map((v) => [v.scope, v.level, v.volume])).toEqual([
+      [{ isp: 'yahoo' }, 'WARN', 2000],
+    ]);
+    expect(judge(rateRule('deferral', { scope: { dim: 'ip', value: null } })).map((v) => [v.scope.ip, v.level])).toEqual([
+      ['203.0.113.10', 'CRIT'],
+      ['203.0.113.11', 'OK'],
+    ]);
   });
   it('lets a rule for one value replace the rule for each value there (same metric and window)', () => {
     const each = rateRule('deferral');
     const yahoo = rateRule('deferral', { name: 'yahoo-deferral', scope: { dim: 'isp', value: 'yahoo' }, warn: 0.05, crit: 0.1 });
     const other = rateRule('deferral', { name: 'yahoo-2h', scope: { dim: 'isp', value: 'yahoo' }, window: 7200 });
-    expect(judge(each, yahoo).map((v) => [v.rule, v.scope.isp, v.level])).toEqual([['deferral', 'gmail', 'WARN'], ['yahoo-deferral', 'yahoo', 'OK']]);
+    expect(judge(each, yahoo).map((v) => [v.rule, v.scope.isp, v.level])).toEqual([
+      ['deferral', 'gmail', 'WARN'],
+      ['yahoo-deferral', 'yahoo', 'OK'],
+    ]);
     // a different window is another question: both are judged
-    expect(judge(each, other).map((v) => v.rule).sort()).toEqual(['deferral', 'deferral', 'yahoo-2h']);
+    expect(
+      judge(each, other)
+        .map((v) => v.rule)
+        .sort(),
+    ).toEqual(['deferral', 'deferral', 'yahoo-2h']);
   });
   it('orders worst first and gives the worst level', () => {
     const vs = judge(rateRule('deferral', { scope: { dim: 'ip', value: null } }), rateRule('deferral'));
     expect(vs.map((v) => [v.level, v.rule, v.scope.ip ?? v.scope.isp])).toEqual([
-      ['CRIT', 'deferral', '203.0.113.10'], ['WARN', 'deferral', 'yahoo'], ['WARN', 'deferral', 'gmail'], ['OK', 'deferral', '203.0.113.11'], // bigger first
+      ['CRIT', 'deferral', '203.0.113.10'],
+      ['WARN', 'deferral', 'yahoo'],
+      ['WARN', 'deferral', 'gmail'],
+      ['OK', 'deferral', '203.0.113.11'], // bigger first
     ]);
     expect(worstLevel(vs)).toBe('CRIT');
     expect(worstLevel([])).toBe('OK');
@@ -156,12 +201,28 @@ describe('scopes', () => {
 });
 
 describe('silence', () => {
-  const rule: SilenceRule = { name: 'silence', metric: 'silence', scope: { dim: null, value: null }, window: 1800, level: 'CRIT', minVolume: 10, hours: null, perfdata: true, origin: null };
+  const rule: SilenceRule = {
+    name: 'silence',
+    metric: 'silence',
+    scope: { dim: null, value: null },
+    window: 1800,
+    level: 'CRIT',
+    minVolume: 10,
+    hours: null,
+    perfdata: true,
+    origin: null,
+  };
   const judge = (adds: Parameters<typeof rollupOf>[2], end: number, r: SilenceRule = rule) =>
     evaluate({ rollup: rollupOf(['isp'], FIVE, adds), bucketSeconds: FIVE, end, rules: set(r), limits: null });
 
   it('is CRIT when nothing was delivered for the window while records keep arriving', () => {
-    const vs = judge([{ t: at(11, 0), counts: { delivered: 50 } }, { t: at(11, 40), counts: { deferred: 9, queueDeferred: 1 } }], at(12));
+    const vs = judge(
+      [
+        { t: at(11, 0), counts: { delivered: 50 } },
+        { t: at(11, 40), counts: { deferred: 9, queueDeferred: 1 } },
+      ],
+      at(12),
+    );
     expect(vs.map((v) => [v.level, v.value, v.volume])).toEqual([['CRIT', 0, 10]]);
     expect(vs[0].message).toBe('nothing delivered for 30m while 10 records arrived (9 deferred, 1 queue deferrals)');
   });
@@ -169,9 +230,21 @@ describe('silence', () => {
     expect(judge([{ t: at(11, 40), counts: { deferred: 9 } }], at(12))).toEqual([]);
   });
   it('is OK as soon as one message is delivered in the window', () => {
-    const vs = judge([{ t: at(11, 29, 59), counts: { delivered: 1 } }, { t: at(11, 40), counts: { deferred: 50 } }], at(12));
+    const vs = judge(
+      [
+        { t: at(11, 29, 59), counts: { delivered: 1 } },
+        { t: at(11, 40), counts: { deferred: 50 } },
+      ],
+      at(12),
+    );
     expect(vs.map((v) => v.level)).toEqual(['CRIT']); // 11:29:59 is before the window [11:30, 12:00)
-    const ok = judge([{ t: at(11, 30), counts: { delivered: 1 } }, { t: at(11, 40), counts: { deferred: 50 } }], at(12));
+    const ok = judge(
+      [
+        { t: at(11, 30), counts: { delivered: 1 } },
+        { t: at(11, 40), counts: { deferred: 50 } },
+      ],
+      at(12),
+    );
     expect(ok.map((v) => [v.level, v.message])).toEqual([['OK', '1 delivered over the last 30m']]);
   });
   it('is CRIT with no record at all in sending hours, OK outside them', () => {
@@ -179,7 +252,9 @@ describe('silence', () => {
     expect(judge(old, at(12)).map((v) => [v.level, v.message])).toEqual([['CRIT', 'no records at all for 30m']]);
     const hours = { ...rule, hours: { from: 7 * 60, to: 22 * 60 } };
     expect(judge(old, at(12), hours).map((v) => v.level)).toEqual(['CRIT']);
-    expect(judge(old, at(23), hours).map((v) => [v.level, v.message])).toEqual([['OK', 'no records at all for 30m, outside sending hours 07:00-22:00 UTC']]);
+    expect(judge(old, at(23), hours).map((v) => [v.level, v.message])).toEqual([
+      ['OK', 'no records at all for 30m, outside sending hours 07:00-22:00 UTC'],
+    ]);
     const night = { ...rule, hours: { from: 22 * 60, to: 6 * 60 } }; // wraps midnight
     expect(judge(old, at(23), night).map((v) => v.level)).toEqual(['CRIT']);
     expect(judge(old, at(12), night).map((v) => v.level)).toEqual(['OK']);
@@ -189,34 +264,77 @@ describe('silence', () => {
   });
   it('per ISP: only the ISPs that sent, and WARN when the rule says so', () => {
     const perIsp: SilenceRule = { ...rule, scope: { dim: 'isp', value: null }, level: 'WARN' };
-    const vs = judge([
-      { t: at(11, 45), key: { isp: 'gmail' }, counts: { deferred: 20 } },
-      { t: at(11, 45), key: { isp: 'yahoo' }, counts: { delivered: 20 } },
-    ], at(12), perIsp);
-    expect(vs.map((v) => [v.level, v.scope.isp])).toEqual([['WARN', 'gmail'], ['OK', 'yahoo']]);
+    const vs = judge(
+      [
+        { t: at(11, 45), key: { isp: 'gmail' }, counts: { deferred: 20 } },
+        { t: at(11, 45), key: { isp: 'yahoo' }, counts: { delivered: 20 } },
+      ],
+      at(12),
+      perIsp,
+    );
+    expect(vs.map((v) => [v.level, v.scope.isp])).toEqual([
+      ['WARN', 'gmail'],
+      ['OK', 'yahoo'],
+    ]);
     expect(vs[0].message).toBe('gmail: nothing delivered for 30m while 20 records arrived (20 deferred)');
   });
 });
 
 describe('built-in rules', () => {
   it('judge per ISP deferral, total hard bounces, per ISP complaints and silence; msg-rate and capacity need a config', () => {
-    const rollup = rollupOf(['isp'], FIVE, [{ t: at(11, 59), key: { isp: 'gmail' }, counts: { delivered: 2000, deferred: 100, bounced: 30, hardBounced: 30, complaints: 7 } }]);
+    const rollup = rollupOf(['isp'], FIVE, [
+      { t: at(11, 59), key: { isp: 'gmail' }, counts: { delivered: 2000, deferred: 100, bounced: 30, hardBounced: 30, complaints: 7 } },
+    ]);
     const vs = evaluate({ rollup, bucketSeconds: FIVE, end: at(12), rules: BUILT_IN, limits: null });
-    expect(vs.map((v) => [v.rule, v.level])).toEqual([['complaint', 'CRIT'], ['deferral', 'WARN'], ['hard-bounce', 'WARN'], ['silence', 'OK']]);
+    expect(vs.map((v) => [v.rule, v.level])).toEqual([
+      ['complaint', 'CRIT'],
+      ['deferral', 'WARN'],
+      ['hard-bounce', 'WARN'],
+      ['silence', 'OK'],
+    ]);
   });
 });
 
 describe('sending IPs against max-msg-rate, and pool capacity', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pmta-limits-'));
-  writeFileSync(join(dir, 'config'), [
-    '<domain gmail.com>', '  max-msg-rate 100/15m', '</domain>', // 400/h per queue
-    '<virtual-mta v1>', '  smtp-source-host 203.0.113.1 v1', '</virtual-mta>',
-    '<virtual-mta v2>', '  smtp-source-host 203.0.113.2 v2', '</virtual-mta>',
-    '<virtual-mta-pool p>', '  virtual-mta v1', '  virtual-mta v2', '</virtual-mta-pool>', '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      '<domain gmail.com>',
+      '  max-msg-rate 100/15m',
+      '</domain>', // 400/h per queue
+      '<virtual-mta v1>',
+      '  smtp-source-host 203.0.113.1 v1',
+      '</virtual-mta>',
+      '<virtual-mta v2>',
+      '  smtp-source-host 203.0.113.2 v2',
+      '</virtual-mta>',
+      '<virtual-mta-pool p>',
+      '  virtual-mta v1',
+      '  virtual-mta v2',
+      '</virtual-mta-pool>',
+      '',
+    ].join('\n'),
+  );
   const limits = loadRateLimits(join(dir, 'config'), createIspMap());
-  const msgRate: MsgRateRule = { name: 'msg-rate', metric: 'msgRate', scope: { dim: 'ip', value: null }, window: 3600, warn: 1, crit: 1.5, perfdata: false, origin: null };
-  const capacity: CapacityRule = { name: 'capacity', metric: 'capacity', scope: { dim: 'pool', value: null }, window: 3600, perfdata: true, origin: null };
+  const msgRate: MsgRateRule = {
+    name: 'msg-rate',
+    metric: 'msgRate',
+    scope: { dim: 'ip', value: null },
+    window: 3600,
+    warn: 1,
+    crit: 1.5,
+    perfdata: false,
+    origin: null,
+  };
+  const capacity: CapacityRule = {
+    name: 'capacity',
+    metric: 'capacity',
+    scope: { dim: 'pool', value: null },
+    window: 3600,
+    perfdata: true,
+    origin: null,
+  };
   const judge = (attempts: number, ...rules: Rule[]) => {
     const rollup = rollupOf(['isp', 'ip'], FIVE, [
       { t: at(11, 20), key: { isp: 'gmail', ip: '203.0.113.1' }, counts: { delivered: attempts - 10, deferred: 10, complaints: 99 } },
@@ -229,19 +347,32 @@ describe('sending IPs against max-msg-rate, and pool capacity', () => {
     expect(judge(400, msgRate).map((v) => v.level)).toEqual(['OK']);
     expect(judge(399, msgRate).map((v) => v.level)).toEqual(['OK']);
     const above = judge(401, msgRate)[0];
-    expect(above).toMatchObject({ level: 'WARN', scope: { ip: '203.0.113.1', isp: 'gmail' }, value: 401, threshold: 400, limit: 400, count: 401, warn: 400, crit: 600 });
+    expect(above).toMatchObject({
+      level: 'WARN',
+      scope: { ip: '203.0.113.1', isp: 'gmail' },
+      value: 401,
+      threshold: 400,
+      limit: 400,
+      count: 401,
+      warn: 400,
+      crit: 600,
+    });
     expect(above.message).toBe('203.0.113.1 to gmail 401/h over the last 1h > max-msg-rate 400/h (vmta v1, config:2)');
     expect(judge(600, msgRate)[0].level).toBe('WARN');
     expect(judge(601, msgRate)[0]).toMatchObject({ level: 'CRIT', threshold: 600 });
-    expect(judge(601, msgRate)[0].message).toBe('203.0.113.1 to gmail 601/h over the last 1h > 600/h (150% of max-msg-rate 400/h) (vmta v1, config:2)');
+    expect(judge(601, msgRate)[0].message).toBe(
+      '203.0.113.1 to gmail 601/h over the last 1h > 600/h (150% of max-msg-rate 400/h) (vmta v1, config:2)',
+    );
   });
 
   it('says nothing without a config', () => {
-    const rollup = rollupOf(['isp', 'ip'], FIVE, [{ t: at(11, 20), key: { isp: 'gmail', ip: '203.0.113.1' }, counts: { delivered: 5000 } }]);
+    const rollup = rollupOf(['isp', 'ip'], FIVE, [
+      { t: at(11, 20), key: { isp: 'gmail', ip: '203.0.113.1' }, counts: { delivered: 5000 } },
+    ]);
     expect(evaluate({ rollup, bucketSeconds: FIVE, end: at(12), rules: set(msgRate, capacity), limits: null })).toEqual([]);
   });
 
-  it('tells a pool\'s room per ISP it sends to', () => {
+  it("tells a pool's room per ISP it sends to", () => {
     const [v] = judge(300, capacity);
     expect(v).toMatchObject({ level: 'INFO', scope: { pool: 'p', isp: 'gmail' }, value: 300, limit: 800, threshold: null });
     expect(v.message).toBe('pool p to gmail: 300/h over the last 1h of 800/h at max-msg-rate (2 virtual MTAs), room for 500/h more');
@@ -255,7 +386,13 @@ describe('an accounting file without deferral records', () => {
       { t: at(11, 30), key: { isp: 'gmail' }, counts: { delivered: 990, bounced: 10, softBounced: 10, ...extra } },
       { t: at(11, 35), key: { isp: 'yahoo' }, counts: { delivered: 5 } },
     ]);
-    return evaluate({ rollup, bucketSeconds: FIVE, end, rules: set(rateRule('deferral'), rateRule('bounce', { warn: 0.05, crit: 0.1 })), limits: null });
+    return evaluate({
+      rollup,
+      bucketSeconds: FIVE,
+      end,
+      rules: set(rateRule('deferral'), rateRule('bounce', { warn: 0.05, crit: 0.1 })),
+      limits: null,
+    });
   };
 
   it('(PowerMTA writes d and b only unless told): deferral rules say so instead of judging 0% OK', () => {
@@ -263,16 +400,25 @@ describe('an accounting file without deferral records', () => {
     const deferral = vs.filter((v) => v.metric === 'deferral');
     expect(deferral).toHaveLength(1);
     expect(deferral[0]).toMatchObject({ level: 'INFO', rule: 'deferral', scope: {}, volume: 1005 });
-    expect(deferral[0].message).toBe('no deferral records (t, tq) among 1,005 deliveries and bounces: deferral rates are not judged (PowerMTA writes them when the <acct-file> records directive lists t,tq)');
+    expect(deferral[0].message).toBe(
+      'no deferral records (t, tq) among 1,005 deliveries and bounces: deferral rates are not judged (PowerMTA writes them when the <acct-file> records directive lists t,tq)',
+    );
     expect(vs.filter((v) => v.metric === 'bounce').map((v) => v.level)).toEqual(['OK']);
     expect(worstLevel(vs)).toBe('OK');
   });
 
   it('one t or tq record, or too little volume to tell, and the deferral rules judge as usual', () => {
-    expect(judge({ queueDeferred: 1 }).filter((v) => v.metric === 'deferral').map((v) => [v.level, v.scope.isp])).toEqual([['OK', 'gmail']]);
+    expect(
+      judge({ queueDeferred: 1 })
+        .filter((v) => v.metric === 'deferral')
+        .map((v) => [v.level, v.scope.isp]),
+    ).toEqual([['OK', 'gmail']]);
     const small = evaluate({
       rollup: rollupOf(['isp'], FIVE, [{ t: at(11, 30), key: { isp: 'gmail' }, counts: { delivered: 500 } }]),
-      bucketSeconds: FIVE, end, rules: set(rateRule('deferral')), limits: null,
+      bucketSeconds: FIVE,
+      end,
+      rules: set(rateRule('deferral')),
+      limits: null,
     });
     expect(small.map((v) => [v.level, v.metric])).toEqual([['OK', 'deferral']]);
   });

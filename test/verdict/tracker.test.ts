@@ -4,8 +4,19 @@ import type { Level, Verdict } from '../../src/verdict/types.js';
 
 function verdict(level: Level, isp: string, rule = 'deferral'): Verdict {
   return {
-    level, rule, metric: 'deferral', scope: { isp }, value: 0.04, threshold: 0.03, warn: 0.03, crit: 0.05, count: 4, volume: 100, limit: null,
-    window: { start: 0, end: 3600, seconds: 3600 }, message: `${isp} ${level}`,
+    level,
+    rule,
+    metric: 'deferral',
+    scope: { isp },
+    value: 0.04,
+    threshold: 0.03,
+    warn: 0.03,
+    crit: 0.05,
+    count: 4,
+    volume: 100,
+    limit: null,
+    window: { start: 0, end: 3600, seconds: 3600 },
+    message: `${isp} ${level}`,
   };
 }
 
@@ -36,12 +47,17 @@ describe('level changes', () => {
     const step = (...vs: Verdict[]) => t.update(vs).map((c) => [c.previous, c.verdict.level, c.verdict.scope.isp]);
     expect(step(verdict('WARN', 'gmail'), verdict('OK', 'yahoo'))).toEqual([['OK', 'WARN', 'gmail']]);
     expect(step(verdict('WARN', 'gmail'), verdict('OK', 'yahoo'))).toEqual([]);
-    expect(step(verdict('CRIT', 'gmail'), verdict('WARN', 'yahoo'))).toEqual([['WARN', 'CRIT', 'gmail'], ['OK', 'WARN', 'yahoo']]);
+    expect(step(verdict('CRIT', 'gmail'), verdict('WARN', 'yahoo'))).toEqual([
+      ['WARN', 'CRIT', 'gmail'],
+      ['OK', 'WARN', 'yahoo'],
+    ]);
     expect(t.active.map((v) => v.scope.isp).sort()).toEqual(['gmail', 'yahoo']);
     expect(step(verdict('OK', 'gmail'), verdict('WARN', 'yahoo'))).toEqual([['CRIT', 'OK', 'gmail']]);
     // yahoo is no longer judged (below its minimum volume): back to OK, said so
     const gone = t.update([verdict('OK', 'gmail')]);
-    expect(gone.map((c) => [c.previous, c.verdict.level, c.verdict.message])).toEqual([['WARN', 'OK', 'yahoo deferral: back to OK (no longer enough volume to judge)']]);
+    expect(gone.map((c) => [c.previous, c.verdict.level, c.verdict.message])).toEqual([
+      ['WARN', 'OK', 'yahoo deferral: back to OK (no longer enough volume to judge)'],
+    ]);
     expect(t.update([])).toEqual([]);
   });
 

@@ -23,8 +23,20 @@ describe('verdict windows against report ranges (generated day)', () => {
   });
 
   const base = (over: Partial<ReportRequest>): ReportRequest => ({
-    inputs: [dir], by: [], alsoBy: [], bucket: null, since: null, until: null, tz: 'UTC', top: null, config: EMPTY_CONFIG,
-    hardCategories: null, header: null, strict: false, threads: 1, ...over,
+    inputs: [dir],
+    by: [],
+    alsoBy: [],
+    bucket: null,
+    since: null,
+    until: null,
+    tz: 'UTC',
+    top: null,
+    config: EMPTY_CONFIG,
+    hardCategories: null,
+    header: null,
+    strict: false,
+    threads: 1,
+    ...over,
   });
 
   const dayStart = Date.UTC(2026, 10, 28, 5) / 1000;
@@ -37,9 +49,29 @@ describe('verdict windows against report ranges (generated day)', () => {
         fc.boolean(),
         async (offset, window, onEdge) => {
           const at = onEdge ? dayStart + offset - (offset % 300) : dayStart + offset;
-          const deferral: RateRule = { name: 'd', metric: 'deferral', scope: { dim: null, value: null }, window, warn: 0.5, crit: null, minVolume: 0, perfdata: true, origin: null };
+          const deferral: RateRule = {
+            name: 'd',
+            metric: 'deferral',
+            scope: { dim: null, value: null },
+            window,
+            warn: 0.5,
+            crit: null,
+            minVolume: 0,
+            perfdata: true,
+            origin: null,
+          };
           const perIsp: RateRule = { ...deferral, name: 'i', scope: { dim: 'isp', value: 'gmail' } };
-          const silence: SilenceRule = { name: 's', metric: 'silence', scope: { dim: null, value: null }, window, level: 'CRIT', minVolume: 0, hours: null, perfdata: true, origin: null };
+          const silence: SilenceRule = {
+            name: 's',
+            metric: 'silence',
+            scope: { dim: null, value: null },
+            window,
+            level: 'CRIT',
+            minVolume: 0,
+            hours: null,
+            perfdata: true,
+            origin: null,
+          };
           const rules: RuleSet = { rules: [deferral, perIsp, silence], tz: 'UTC', file: null };
           const judged = await runReport(base({ verdicts: planVerdicts(rules, null, at) }));
           const verdicts = judged.verdicts?.verdicts ?? [];
@@ -47,7 +79,7 @@ describe('verdict windows against report ranges (generated day)', () => {
           expect(sil).toBeDefined();
           const start = sil?.window.start ?? 0;
           const size = window % 300 === 0 ? 300 : 60;
-          expect(start).toBe(at - window - (((at - window) % size) + size) % size);
+          expect(start).toBe(at - window - ((((at - window) % size) + size) % size));
           expect(sil?.window.end).toBe(at);
           const plain = await runReport(base({ by: ['isp'], since: start, until: at }));
           const c = plain.total.counts;
@@ -66,7 +98,23 @@ describe('verdict windows against report ranges (generated day)', () => {
   });
 
   it('ends the windows one second after the latest event without --at', async () => {
-    const rules: RuleSet = { rules: [{ name: 's', metric: 'silence', scope: { dim: null, value: null }, window: 3600, level: 'CRIT', minVolume: 0, hours: null, perfdata: true, origin: null }], tz: 'UTC', file: null };
+    const rules: RuleSet = {
+      rules: [
+        {
+          name: 's',
+          metric: 'silence',
+          scope: { dim: null, value: null },
+          window: 3600,
+          level: 'CRIT',
+          minVolume: 0,
+          hours: null,
+          perfdata: true,
+          origin: null,
+        },
+      ],
+      tz: 'UTC',
+      file: null,
+    };
     const m = await runReport(base({ verdicts: planVerdicts(rules, null, null) }));
     expect(m.verdicts?.end).toBe((m.input.lastEvent ?? 0) + 1);
     const last = await runReport(base({ since: m.verdicts?.verdicts[0].window.start ?? 0 }));

@@ -32,7 +32,8 @@ function globRegex(glob: string): RegExp {
 }
 
 /** Values seen in the data for a column, and a few that are not. */
-const pick = (col: string) => fc.oneof(fc.constantFrom(...records.slice(0, 300).map((r) => value(r, col))), fc.constantFrom('', 'x', 'gmail.com'));
+const pick = (col: string) =>
+  fc.oneof(fc.constantFrom(...records.slice(0, 300).map((r) => value(r, col))), fc.constantFrom('', 'x', 'gmail.com'));
 
 const leaf: fc.Arbitrary<Ref> = fc.constantFrom(...COLUMNS).chain((col) =>
   fc.oneof(

@@ -45,7 +45,7 @@ describe('--where grammar', () => {
     ['ip = 2001:db8::1', 'ip=2001:db8::1'],
     ['queue = gmail.com/gm-01', 'queue=gmail.com/gm-01'],
     ["header_X-job = 'cmp-01' and dlvSize>1000", "(header_X-job='cmp-01' and dlvSize>1000)"],
-    ['rcpt = "it\'s \\"q\\"@x"', 'rcpt=\'it\'s "q"@x\''],
+    ['rcpt = "it\'s \\"q\\"@x"', "rcpt='it's \"q\"@x'"],
     ["isp = 'and'", "isp='and'"],
   ])('%s', (text, tree) => {
     expect(show(parseExpression(text))).toBe(tree);
@@ -92,7 +92,7 @@ describe('--where errors point at the column', () => {
     ['dsnDiag ~ /x/g', 11, "flag 'g' is not allowed"],
     ['latency > soon', 11, 'not a number of seconds or a duration'],
     ['hard = maybe', 8, 'hard is true or false'],
-    ['hard > 1', 8, "does not apply to hard"],
+    ['hard > 1', 8, 'does not apply to hard'],
     ['outcome = bounce', 11, 'outcome is one of'],
     ["timeLogged >= 'noon'", 15, 'is not a time'],
     ['bucket = tomorrow-ish', 10, 'is not a time'],

@@ -84,7 +84,10 @@ class Loader {
   private readonly db: string;
   private readonly host: string;
 
-  constructor(private readonly ch: ClickHouse, private readonly req: LoadRequest) {
+  constructor(
+    private readonly ch: ClickHouse,
+    private readonly req: LoadRequest,
+  ) {
     this.fail = parseFailpoint(req.failpoint);
     this.db = checkIdentifier(ch.target.database, 'database');
     this.host = sqlLabel(req.host, '--host');
@@ -107,7 +110,15 @@ class Loader {
     this.failAt('load-before-insert');
     await this.ch.insert(`${this.db}.${RECORDS_TABLE}`, batch.rows);
     this.failAt('load-before-ledger');
-    const row: LedgerRow = { host: this.req.host, file_id: fileId, bytes: batch.end, records, key_id: this.req.key.id, path, version: batch.end };
+    const row: LedgerRow = {
+      host: this.req.host,
+      file_id: fileId,
+      bytes: batch.end,
+      records,
+      key_id: this.req.key.id,
+      path,
+      version: batch.end,
+    };
     await this.ch.insert(`${this.db}.${LEDGER_TABLE}`, [row]);
     this.failAt('load-after-ledger');
   }
@@ -127,7 +138,11 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
   const options = engineOptionsOf({ ...req, tz: 'UTC', since: null, until: null }, [], null);
   const loader = new Loader(ch, req);
   const progress: { -readonly [K in keyof RunProgress]: RunProgress[K] } = {
-    files: files.length, filesDone: 0, bytes: files.reduce((n, f) => n + f.size, 0), bytesDone: 0, records: 0,
+    files: files.length,
+    filesDone: 0,
+    bytes: files.reduce((n, f) => n + f.size, 0),
+    bytesDone: 0,
+    records: 0,
   };
   const outcomes: FileOutcome[] = [];
   const problems: ProblemSummary[] = [];
@@ -142,11 +157,21 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
       req.onProgress?.({ ...progress });
       continue;
     }
-    const rows = new RecordRows(options, { host: req.host, fileId, key: req.key, storeAddresses: req.storeAddresses, batchRows: req.batchRows ?? DEFAULT_BATCH_ROWS });
+    const rows = new RecordRows(options, {
+      host: req.host,
+      fileId,
+      key: req.key,
+      storeAddresses: req.storeAddresses,
+      batchRows: req.batchRows ?? DEFAULT_BATCH_ROWS,
+    });
     rows.skipBefore = from;
     const header = options.header === null ? undefined : makeHeader(options.header);
     const reader = new RecordReader(rows, rows.problems, {
-      file: displayName(file.path), chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes, maxRecordLines: options.maxRecordLines, header,
+      file: displayName(file.path),
+      chunkSize: options.chunkSize,
+      maxRecordBytes: options.maxRecordBytes,
+      maxRecordLines: options.maxRecordLines,
+      header,
     });
     if (header !== undefined) rows.header(header);
     let content = 0;

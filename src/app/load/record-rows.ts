@@ -68,7 +68,10 @@ export class RecordRows implements RecordSink {
   /** Records handed to `rows` in this run. */
   loaded = 0;
 
-  constructor(options: EngineOptions, private readonly opts: RowOptions) {
+  constructor(
+    options: EngineOptions,
+    private readonly opts: RowOptions,
+  ) {
     this.gate = new RecordGate({ ...options, where: null, since: null, until: null }, this.stats, makeBucketing('1h', options.tz));
   }
 

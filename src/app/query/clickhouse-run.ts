@@ -10,7 +10,17 @@
 import { randomBytes } from 'node:crypto';
 import { resolveField, type FieldRef } from '../../classify/fields.js';
 import { ClickHouse } from '../../clickhouse/connection.js';
-import { COUNTER_SQL, HIST_SQL, UNKNOWN_TYPE_CODE, fieldSql, fromRecords, grainOf, resolveFields, scopeSql, type Scope } from '../../clickhouse/records-sql.js';
+import {
+  COUNTER_SQL,
+  HIST_SQL,
+  UNKNOWN_TYPE_CODE,
+  fieldSql,
+  fromRecords,
+  grainOf,
+  resolveFields,
+  scopeSql,
+  type Scope,
+} from '../../clickhouse/records-sql.js';
 import type { ClickHouseTarget } from '../../clickhouse/target.js';
 import { LITERALS, LITERALS_DDL, Literals } from '../../clickhouse/literals.js';
 import { whereSql } from '../../clickhouse/where-sql.js';
@@ -39,7 +49,8 @@ export interface ClickHouseQuery {
 /** A session with the query's literals in its temporary table; the condition over them. */
 async function open(q: ClickHouseQuery): Promise<{ ch: ClickHouse; lits: Literals; where: string; scope: Scope }> {
   const lits = new Literals();
-  const where = q.where === null ? '1' : whereSql({ filter: prepareFilter(q.where, { tz: q.tz, now: q.now }), lits, hashRecipient: q.hashRecipient });
+  const where =
+    q.where === null ? '1' : whereSql({ filter: prepareFilter(q.where, { tz: q.tz, now: q.now }), lits, hashRecipient: q.hashRecipient });
   const ch = await ClickHouse.open(q.target, { session: `pmta-acct-${randomBytes(8).toString('hex')}` });
   return { ch, lits, where, scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until } };
 }
@@ -71,7 +82,12 @@ interface StatsRow {
   last: number | null;
 }
 
-export async function aggregateClickHouse(q: ClickHouseQuery, groupBy: readonly string[], top: number | null, sort: string | null): Promise<ClickHouseAggregate> {
+export async function aggregateClickHouse(
+  q: ClickHouseQuery,
+  groupBy: readonly string[],
+  top: number | null,
+  sort: string | null,
+): Promise<ClickHouseAggregate> {
   resolveFields(groupBy, '--group-by');
   const fields = canonicalFields(groupBy);
   const dims = fields.filter((f) => f !== 'bucket');
@@ -120,10 +136,20 @@ export async function aggregateClickHouse(q: ClickHouseQuery, groupBy: readonly 
       {
         rollup,
         stats: {
-          records: stats?.records ?? 0, counted: stats?.counted ?? 0, filtered: 0, untimed: 0, unknownTypes,
-          firstEvent: timed ? (stats?.first ?? null) : null, lastEvent: timed ? (stats?.last ?? null) : null,
+          records: stats?.records ?? 0,
+          counted: stats?.counted ?? 0,
+          filtered: 0,
+          untimed: 0,
+          unknownTypes,
+          firstEvent: timed ? (stats?.first ?? null) : null,
+          lastEvent: timed ? (stats?.last ?? null) : null,
         },
-        files: 0, bytes: 0, badRecords: 0, warnings: 0, problemCounts: {}, problems: [],
+        files: 0,
+        bytes: 0,
+        badRecords: 0,
+        warnings: 0,
+        problemCounts: {},
+        problems: [],
       },
       { by: dims, bucket, since: q.since, until: q.until, tz: q.tz, top, order },
     );
@@ -144,7 +170,12 @@ export interface ClickHouseSelect {
  * Rows are fetched in pages of `page` so that memory stays bounded without --limit.
  */
 export async function selectClickHouse(
-  q: ClickHouseQuery, select: readonly string[], limit: number | null, renderer: RecordRenderer, write: (text: string) => Promise<void>, page = 10_000,
+  q: ClickHouseQuery,
+  select: readonly string[],
+  limit: number | null,
+  renderer: RecordRenderer,
+  write: (text: string) => Promise<void>,
+  page = 10_000,
 ): Promise<ClickHouseSelect> {
   const { ch, lits, where, scope } = await open(q);
   try {
@@ -153,15 +184,26 @@ export async function selectClickHouse(
     let names = [...select];
     if (names.length === 1 && names[0] === '*') {
       await sendLiterals(ch, lits);
-      const first = await ch.select<{ col_names: string[] }>(`SELECT col_names FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT 1`);
+      const first = await ch.select<{ col_names: string[] }>(
+        `SELECT col_names FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT 1`,
+      );
       names = (first[0]?.col_names ?? []).filter((n) => resolveField(n) !== null);
     }
     const refs = resolveFields(names, '--select');
     const bucketing = makeBucketing(q.bucket ?? '1h', q.tz);
     const exprs = refs.map((r, i) => (r.bucket ? `if(timed = 1, toFloat64(time), -1) AS f${i}` : `${fieldSql(r, lits, true)} AS f${i}`));
     await sendLiterals(ch, lits);
-    await write(renderer.begin(refs.map((r) => r.name), q.where));
-    const count = (await ch.select<{ n: number; m: number }>(`SELECT count() AS n, countIf(${where}) AS m FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}`))[0];
+    await write(
+      renderer.begin(
+        refs.map((r) => r.name),
+        q.where,
+      ),
+    );
+    const count = (
+      await ch.select<{ n: number; m: number }>(
+        `SELECT count() AS n, countIf(${where}) AS m FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}`,
+      )
+    )[0];
     const matched = count?.m ?? 0;
     const wanted = limit === null ? matched : Math.min(limit, matched);
     const cellOf = (r: FieldRef, v: unknown): Cell => {
@@ -170,18 +212,30 @@ export async function selectClickHouse(
       if (r.name === 'latency') return typeof v === 'number' && v >= 0 ? v : null;
       return typeof v === 'number' || typeof v === 'string' ? v : null;
     };
-    for (let done = 0; done < wanted; ) {
+    for (let done = 0; done < wanted;) {
       const n = Math.min(page, wanted - done);
-      const rows = await ch.select<Record<string, unknown>>(`SELECT ${exprs.join(', ') || '1 AS f'} FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT ${done}, ${n}`);
+      const rows = await ch.select<Record<string, unknown>>(
+        `SELECT ${exprs.join(', ') || '1 AS f'} FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT ${done}, ${n}`,
+      );
       if (rows.length === 0) break;
       let text = '';
       for (const row of rows) text += renderer.row(refs.map((r, i) => cellOf(r, row[`f${i}`])));
       await write(text);
       done += rows.length;
     }
-    await write(renderer.end({
-      where: q.where, files: 0, pruned: 0, records: count?.n ?? 0, matched: Math.min(matched, wanted), limited: limit !== null && matched > limit, limit, badRecords: 0, problems: [],
-    }));
+    await write(
+      renderer.end({
+        where: q.where,
+        files: 0,
+        pruned: 0,
+        records: count?.n ?? 0,
+        matched: Math.min(matched, wanted),
+        limited: limit !== null && matched > limit,
+        limit,
+        badRecords: 0,
+        problems: [],
+      }),
+    );
     return { records: count?.n ?? 0, matched: Math.min(matched, wanted), limited: limit !== null && matched > limit };
   } finally {
     await ch.close();

@@ -79,13 +79,21 @@ async function feedFile(path: string, reader: RecordReader, sink: SelectSink, st
 }
 
 export async function runSelect(req: SelectRequest, write: (text: string) => Promise<void>): Promise<SelectResult> {
-  checkQuery(req, req.select.filter((f) => f !== '*'), '--select');
+  checkQuery(
+    req,
+    req.select.filter((f) => f !== '*'),
+    '--select',
+  );
   const { files, pruned } = queryInputs(req);
   const options = engineOptions(req, [], req.bucket);
   const renderer = new RecordRenderer(req.format, req.terminal === true);
   const sink = new SelectSink(options, req.select, req.limit, renderer);
   const progress: { -readonly [K in keyof RunProgress]: RunProgress[K] } = {
-    files: files.length, filesDone: 0, bytes: files.reduce((n, f: InputFile) => n + f.size, 0), bytesDone: 0, records: 0,
+    files: files.length,
+    filesDone: 0,
+    bytes: files.reduce((n, f: InputFile) => n + f.size, 0),
+    bytesDone: 0,
+    records: 0,
   };
   /** After each chunk: n more bytes read from disk (0 for gzip, counted by onRead). */
   const step = async (n: number) => {
@@ -105,7 +113,15 @@ export async function runSelect(req: SelectRequest, write: (text: string) => Pro
     });
     if (options.header !== null) sink.header(makeHeader(options.header));
     if (file.path === '-') await feedStreamed(process.stdin, reader, sink, step);
-    else if (file.gzip) await feedStreamed(gunzipFile(file.path, (n) => { progress.bytesDone += n; }), reader, sink, () => step(0));
+    else if (file.gzip)
+      await feedStreamed(
+        gunzipFile(file.path, (n) => {
+          progress.bytesDone += n;
+        }),
+        reader,
+        sink,
+        () => step(0),
+      );
     else await feedFile(file.path, reader, sink, step);
     progress.filesDone++;
     req.onProgress?.({ ...progress });
@@ -114,10 +130,19 @@ export async function runSelect(req: SelectRequest, write: (text: string) => Pro
   await drain(sink, write, true);
   const summary = sink.problems.summary();
   const found = sink.stats.columnsFound;
-  await write(renderer.end({
-    where: req.where, files: progress.filesDone, pruned: pruned.length, records: sink.stats.records,
-    matched: sink.stats.counted, limited: sink.done, limit: req.limit, badRecords: summary.badRecords, problems: summary.first,
-  }));
+  await write(
+    renderer.end({
+      where: req.where,
+      files: progress.filesDone,
+      pruned: pruned.length,
+      records: sink.stats.records,
+      matched: sink.stats.counted,
+      limited: sink.done,
+      limit: req.limit,
+      badRecords: summary.badRecords,
+      problems: summary.first,
+    }),
+  );
   return {
     files: progress.filesDone,
     pruned,

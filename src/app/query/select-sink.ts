@@ -60,7 +60,12 @@ export class SelectSink implements RecordSink {
       return ref;
     });
     this.gate.nameColumns(this.fields.filter((f) => f.derived < 0 && !f.bucket).map((f) => f.column));
-    this.emit(this.renderer.begin(this.fields.map((f) => f.name), this.options.where ?? null));
+    this.emit(
+      this.renderer.begin(
+        this.fields.map((f) => f.name),
+        this.options.where ?? null,
+      ),
+    );
   }
 
   /** Rendered text waiting to be written (characters). */
@@ -99,16 +104,23 @@ export class SelectSink implements RecordSink {
       return () => (cls.timeSource === TimeSource.None ? null : isoTime(this.bucketing.start(cls.time), tz));
     }
     switch (f.name) {
-      case 'isp': return (v) => cls.isp(v);
-      case 'domain': return (v) => cls.domain(v);
-      case 'outcome': return (v) => cls.outcome(v);
-      case 'job': return (v) => cls.job(v);
-      case 'diag': return (v) => cls.diag(v);
-      case 'hard': return (v) => cls.hard(v);
-      case 'latency': return (v) => {
-        const s = cls.latency(v);
-        return s < 0 ? null : s;
-      };
+      case 'isp':
+        return (v) => cls.isp(v);
+      case 'domain':
+        return (v) => cls.domain(v);
+      case 'outcome':
+        return (v) => cls.outcome(v);
+      case 'job':
+        return (v) => cls.job(v);
+      case 'diag':
+        return (v) => cls.diag(v);
+      case 'hard':
+        return (v) => cls.hard(v);
+      case 'latency':
+        return (v) => {
+          const s = cls.latency(v);
+          return s < 0 ? null : s;
+        };
       default:
         break;
     }

@@ -34,9 +34,22 @@ export async function report(source: RollupSource, q: RollupQuestion, extras: Re
   const answer = await source.report(q, { charts: extras.charts, days: save !== null });
   let model = answer.model;
   const days = answer.days;
-  const saved = save === null || days === null || q.since === null || q.until === null ? [] : saveDays(save, days, q.since, q.until, q.tz, {
-    files: model.input.files, records: model.input.records, badRecords: model.input.badRecords,
-  }, model.incidents ?? null);
+  const saved =
+    save === null || days === null || q.since === null || q.until === null
+      ? []
+      : saveDays(
+          save,
+          days,
+          q.since,
+          q.until,
+          q.tz,
+          {
+            files: model.input.files,
+            records: model.input.records,
+            badRecords: model.input.badRecords,
+          },
+          model.incidents ?? null,
+        );
   if (extras.compare !== undefined && extras.compare !== null) {
     const history = extras.history ?? source.history(q);
     if (history === null) {

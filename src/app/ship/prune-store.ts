@@ -43,7 +43,9 @@ export async function pruneStore(ch: ClickHouse, spec: RetainSpec, now: number, 
   await requireStore(ch);
   const db = ch.target.database;
   const dbLabel = sqlLabel(db, 'database');
-  const tables = await ch.select<{ name: string }>(`SELECT name FROM system.tables WHERE database = ${dbLabel} AND name IN ('groups_local', 'buckets_local')`);
+  const tables = await ch.select<{ name: string }>(
+    `SELECT name FROM system.tables WHERE database = ${dbLabel} AND name IN ('groups_local', 'buckets_local')`,
+  );
   const names = tables.length > 0 ? ['groups_local', 'buckets_local'] : ['groups', 'buckets'];
   const parts = await ch.select<{ table: string; partition: string; partition_id: string; rows: number }>(
     `SELECT table, partition, partition_id, sum(rows) AS rows FROM system.parts

@@ -14,7 +14,17 @@ import type { ClickHouse } from '../../clickhouse/connection.js';
 import { KEY_COLUMNS } from '../../clickhouse/schema.js';
 import { sqlInt, sqlLabel } from '../../clickhouse/sql.js';
 import { COUNTER_NAMES } from '../../rollup/counters.js';
-import { acknowledge, ackedSeq, BucketReader, installShipLog, pendingChanges, pendingCount, raiseSeqFloor, type Change, type StoredBucket } from '../../state/ship-log.js';
+import {
+  acknowledge,
+  ackedSeq,
+  BucketReader,
+  installShipLog,
+  pendingChanges,
+  pendingCount,
+  raiseSeqFloor,
+  type Change,
+  type StoredBucket,
+} from '../../state/ship-log.js';
 import { openStateForReading, type OpenedState } from '../../state/state-db.js';
 import { requireStore } from './init-store.js';
 
@@ -81,7 +91,11 @@ export class Shipper {
   private readonly reader: BucketReader;
   private readonly db: string;
 
-  private constructor(private readonly ch: ClickHouse, private readonly options: ShipOptions, state: OpenedState) {
+  private constructor(
+    private readonly ch: ClickHouse,
+    private readonly options: ShipOptions,
+    state: OpenedState,
+  ) {
     this.state = state;
     this.reader = new BucketReader(state.db, state.config);
     this.db = ch.target.database;
@@ -153,9 +167,21 @@ export class Shipper {
     const buckets: Row[] = [];
     for (const { c, b } of read) {
       if (b !== null) groups.push(...groupRows(host, c, b, dims));
-      buckets.push({ host, grain: c.grain, bucket: c.bucket, counted: b?.counted ?? 0, first_event: b?.first ?? 0, last_event: b?.last ?? 0, deleted: b === null ? 1 : 0, version: c.seq });
+      buckets.push({
+        host,
+        grain: c.grain,
+        bucket: c.bucket,
+        counted: b?.counted ?? 0,
+        first_event: b?.first ?? 0,
+        last_event: b?.last ?? 0,
+        deleted: b === null ? 1 : 0,
+        version: c.seq,
+      });
     }
-    const withdrawals = await this.withdrawals(read.map((x) => x.c), groups);
+    const withdrawals = await this.withdrawals(
+      read.map((x) => x.c),
+      groups,
+    );
     await this.ch.insert(`${this.db}.groups`, [...groups, ...withdrawals], INSERT_SETTINGS);
     await this.ch.insert(`${this.db}.buckets`, buckets, INSERT_SETTINGS);
     const top = read[read.length - 1].c.seq;
@@ -200,6 +226,10 @@ export class Shipper {
   async heartbeat(acked: number): Promise<void> {
     const latest = (this.state.db.prepare('SELECT max(last_event) AS t FROM buckets').get() as { t: number | null }).t ?? 0;
     const now = Date.now();
-    await this.ch.insert(`${this.db}.heartbeats`, [{ host: this.options.host, shipped_at: Math.floor(now / 1000), acked, latest_event: latest, pending: this.pending(), version: now }], INSERT_SETTINGS);
+    await this.ch.insert(
+      `${this.db}.heartbeats`,
+      [{ host: this.options.host, shipped_at: Math.floor(now / 1000), acked, latest_event: latest, pending: this.pending(), version: now }],
+      INSERT_SETTINGS,
+    );
   }
 }

@@ -36,12 +36,20 @@ function inputOf(rollup: Rollup, counted: number, first: number | null, last: nu
   return {
     rollup,
     stats: { records: counted, counted, filtered: outside, untimed: 0, unknownTypes: {}, firstEvent: first, lastEvent: last },
-    files: 0, bytes: 0, badRecords: 0, warnings: 0, problemCounts: {}, problems: [],
+    files: 0,
+    bytes: 0,
+    badRecords: 0,
+    warnings: 0,
+    problemCounts: {},
+    problems: [],
   };
 }
 
 export class ClickHouseSource implements RollupSource {
-  constructor(private readonly ch: ClickHouse, private readonly opts: FleetOptions) {}
+  constructor(
+    private readonly ch: ClickHouse,
+    private readonly opts: FleetOptions,
+  ) {}
 
   async report(q: RollupQuestion, _shape: ReportShape): Promise<SourceReport> {
     const by = this.opts.by;
@@ -52,7 +60,8 @@ export class ClickHouseSource implements RollupSource {
     const edge = async (t: number | null, name: string): Promise<number | null> => {
       if (t === null) return null;
       const s = await fleetEdge(this.ch, hosts, t);
-      if (s !== t) notes.push(`${name} ${isoTime(t, q.tz)} is inside a stored bucket: reporting from ${isoTime(s, q.tz)}, the bucket's start`);
+      if (s !== t)
+        notes.push(`${name} ${isoTime(t, q.tz)} is inside a stored bucket: reporting from ${isoTime(s, q.tz)}, the bucket's start`);
       return s;
     };
     const since = await edge(q.since, '--since');
@@ -65,7 +74,10 @@ export class ClickHouseSource implements RollupSource {
       bucketOf = (start, grain) => {
         const at = b.start(start);
         if (!isBucketSize(grain) || bucketSeconds(grain) > asked) {
-          throw new PmtaAcctError('USAGE', `--bucket ${q.bucket}: the store holds only ${grain} buckets from ${isoTime(start, q.tz)} (hosts roll buckets up as they age: tail --retain); ask --bucket ${grain}, or a later --since`);
+          throw new PmtaAcctError(
+            'USAGE',
+            `--bucket ${q.bucket}: the store holds only ${grain} buckets from ${isoTime(start, q.tz)} (hosts roll buckets up as they age: tail --retain); ask --bucket ${grain}, or a later --since`,
+          );
         }
         return at;
       };
@@ -73,7 +85,15 @@ export class ClickHouseSource implements RollupSource {
     const rollup = await readFleetRollup(this.ch, filter, { dims, bucketOf, hist: true });
     const stats = await readFleetStats(this.ch, filter);
     const all = since === null && until === null ? stats : await readFleetStats(this.ch, { hosts, since: null, until: null });
-    const model = buildModel(inputOf(rollup, stats.counted, stats.firstEvent, stats.lastEvent, all.counted - stats.counted), { by, bucket: q.bucket, since, until, tz: q.tz, top: q.top, views: q.views });
+    const model = buildModel(inputOf(rollup, stats.counted, stats.firstEvent, stats.lastEvent, all.counted - stats.counted), {
+      by,
+      bucket: q.bucket,
+      since,
+      until,
+      tz: q.tz,
+      top: q.top,
+      views: q.views,
+    });
     const plan = q.verdicts ?? null;
     if (plan === null) return { model, notes, days: null };
     const { summary } = await judgeFleet(this.ch, plan, hosts, this.opts.now, this.opts.silenceAfter, q.tz);
@@ -85,7 +105,14 @@ export class ClickHouseSource implements RollupSource {
 
   async check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
     const stats = await readFleetStats(this.ch, { hosts: this.opts.hosts, since: null, until: null });
-    const model = buildModel(inputOf(new Rollup([]), stats.counted, stats.firstEvent, stats.lastEvent, 0), { by: [], bucket: null, since: null, until: null, tz: q.tz, top: null });
+    const model = buildModel(inputOf(new Rollup([]), stats.counted, stats.firstEvent, stats.lastEvent, 0), {
+      by: [],
+      bucket: null,
+      since: null,
+      until: null,
+      tz: q.tz,
+      top: null,
+    });
     const { summary } = await judgeFleet(this.ch, plan, this.opts.hosts, this.opts.now, this.opts.silenceAfter, q.tz);
     return { ...model, verdicts: summary, rules: plan.rules };
   }

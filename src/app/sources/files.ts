@@ -43,7 +43,10 @@ function rollupBucket(q: RollupQuestion, shape: ReportShape): BucketSize | null 
     }
     if (q.bucket === null) return bucketForDays(q.since, q.until, q.tz);
     if (!bucketFitsDays(q.bucket, q.since, q.until, q.tz)) {
-      throw new PmtaAcctError('USAGE', `--save: ${q.bucket} buckets do not end at local midnight in ${q.tz}; leave --bucket out or use a smaller one`);
+      throw new PmtaAcctError(
+        'USAGE',
+        `--save: ${q.bucket} buckets do not end at local midnight in ${q.tz}; leave --bucket out or use a smaller one`,
+      );
     }
     return q.bucket;
   }
@@ -51,7 +54,10 @@ function rollupBucket(q: RollupQuestion, shape: ReportShape): BucketSize | null 
 }
 
 export class FilesSource implements RollupSource {
-  constructor(private readonly inputs: readonly string[], private readonly reading: RunSettings) {}
+  constructor(
+    private readonly inputs: readonly string[],
+    private readonly reading: RunSettings,
+  ) {}
 
   async report(q: RollupQuestion, shape: ReportShape): Promise<SourceReport> {
     const dims: string[] = [...q.by];
@@ -59,13 +65,22 @@ export class FilesSource implements RollupSource {
     if (shape.days === true) for (const d of ['isp', 'ip'] as const) if (!dims.includes(d)) dims.push(d);
     const bucket = rollupBucket(q, shape);
     const request = { ...this.reading, tz: q.tz, since: q.since, until: q.until };
-    const engine: EngineOptions = { ...engineOptionsOf(request, dims, bucket), windows: q.verdicts ? windowSpec(q.verdicts, INCIDENT_REACH) : null };
+    const engine: EngineOptions = {
+      ...engineOptionsOf(request, dims, bucket),
+      windows: q.verdicts ? windowSpec(q.verdicts, INCIDENT_REACH) : null,
+    };
     const files = describeInputs(pruneByName(resolveInputPaths(this.inputs), q.since, q.until).kept);
     const result = await runRollup(files, engine, { threads: this.reading.threads, minRange: this.reading.minRange });
-    let model = buildModel(
-      inputOfRun(result),
-      { by: q.by, bucket: q.bucket, seriesBucket: bucket, since: q.since, until: q.until, tz: q.tz, top: q.top, views: q.views },
-    );
+    let model = buildModel(inputOfRun(result), {
+      by: q.by,
+      bucket: q.bucket,
+      seriesBucket: bucket,
+      since: q.since,
+      until: q.until,
+      tz: q.tz,
+      top: q.top,
+      views: q.views,
+    });
     if (q.verdicts) {
       const verdicts = judgeFiles(q.verdicts, result.windows, result.stats.lastEvent);
       const incidents = judgeIncidents(q.verdicts, result.windows, bucketSeconds(q.verdicts.bucket), result.stats.firstEvent, verdicts);

@@ -31,12 +31,22 @@ interface Windows {
 }
 
 /** The finest grain's buckets windows ending in [first, last] reach. */
-async function fleetWindows(ch: ClickHouse, hosts: readonly string[] | null, plan: VerdictPlan, first: number, last: number): Promise<Windows | null> {
+async function fleetWindows(
+  ch: ClickHouse,
+  hosts: readonly string[] | null,
+  plan: VerdictPlan,
+  first: number,
+  last: number,
+): Promise<Windows | null> {
   const probe = { hosts, since: floorTo(first - plan.horizon, 60), until: last + 86400 };
   const grain = (await fleetGrains(ch, probe))[0];
   if (grain === undefined || !isBucketSize(grain)) return null;
   const size = bucketSeconds(grain);
-  const rollup = await readFleetRollup(ch, { hosts, since: floorTo(first - plan.horizon, size), until: last + size, grain }, { dims: ['host', ...plan.dims], bucketOf: (start) => start, hist: false });
+  const rollup = await readFleetRollup(
+    ch,
+    { hosts, since: floorTo(first - plan.horizon, size), until: last + size, grain },
+    { dims: ['host', ...plan.dims], bucketOf: (start) => start, hist: false },
+  );
   return { rollup, size };
 }
 
@@ -63,7 +73,10 @@ export interface HostBeat {
 
 export async function heartbeats(ch: ClickHouse, hosts: readonly string[] | null): Promise<HostBeat[]> {
   const where = hosts === null ? '' : ` WHERE host IN (${sqlLabels(hosts, '--hosts')})`;
-  const rows = await ch.select<{ host: string; shipped_at: number }>(`SELECT host, shipped_at FROM ${ch.target.database}.heartbeats FINAL${where} ORDER BY host`, READ_SETTINGS);
+  const rows = await ch.select<{ host: string; shipped_at: number }>(
+    `SELECT host, shipped_at FROM ${ch.target.database}.heartbeats FINAL${where} ORDER BY host`,
+    READ_SETTINGS,
+  );
   return rows.map((r) => ({ host: r.host, shippedAt: r.shipped_at }));
 }
 
@@ -76,19 +89,37 @@ function ageText(s: number): string {
 }
 
 /** The dead-man verdict of each host (and of each `--hosts` name never seen). */
-export function silenceVerdicts(beats: readonly HostBeat[], hosts: readonly string[] | null, now: number, after: number, tz: string): Verdict[] {
+export function silenceVerdicts(
+  beats: readonly HostBeat[],
+  hosts: readonly string[] | null,
+  now: number,
+  after: number,
+  tz: string,
+): Verdict[] {
   const seen = new Map(beats.map((b) => [b.host, b.shippedAt]));
   const names = [...new Set([...(hosts ?? []), ...seen.keys()])].sort();
   return names.map((host) => {
     const at = seen.get(host);
     const age = at === undefined ? Number.POSITIVE_INFINITY : Math.max(0, now - at);
     const level = age > after ? 'CRIT' : 'OK';
-    const message = at === undefined
-      ? `${host} has never shipped to the fleet store`
-      : `${host} last shipped ${ageText(age)} ago (${isoTime(at, tz)})${level === 'CRIT' ? ` > ${ageText(after)}` : ''}`;
+    const message =
+      at === undefined
+        ? `${host} has never shipped to the fleet store`
+        : `${host} last shipped ${ageText(age)} ago (${isoTime(at, tz)})${level === 'CRIT' ? ` > ${ageText(after)}` : ''}`;
     return {
-      level, rule: HOST_SILENCE_RULE, metric: 'silence', scope: { host }, value: Number.isFinite(age) ? age : -1, threshold: after, warn: null, crit: after,
-      count: 0, volume: 0, limit: null, window: { start: at ?? 0, end: now, seconds: after }, message,
+      level,
+      rule: HOST_SILENCE_RULE,
+      metric: 'silence',
+      scope: { host },
+      value: Number.isFinite(age) ? age : -1,
+      threshold: after,
+      warn: null,
+      crit: after,
+      count: 0,
+      volume: 0,
+      limit: null,
+      window: { start: at ?? 0, end: now, seconds: after },
+      message,
     } satisfies Verdict;
   });
 }
@@ -100,7 +131,14 @@ export interface FleetJudgement {
 }
 
 /** Fleet-wide and per-host verdicts of `plan` ending at `--at` or now, and each host's dead-man verdict. */
-export async function judgeFleet(ch: ClickHouse, plan: VerdictPlan, hosts: readonly string[] | null, now: number, silenceAfter: number, tz: string): Promise<FleetJudgement> {
+export async function judgeFleet(
+  ch: ClickHouse,
+  plan: VerdictPlan,
+  hosts: readonly string[] | null,
+  now: number,
+  silenceAfter: number,
+  tz: string,
+): Promise<FleetJudgement> {
   const end = plan.at ?? now;
   const windows = await fleetWindows(ch, hosts, plan, end, end);
   const verdicts: Verdict[] = [];
@@ -125,12 +163,23 @@ export async function judgeFleet(ch: ClickHouse, plan: VerdictPlan, hosts: reado
 }
 
 /** Fleet-wide incidents over [from, to): windows of the finest grain stored, as over a state. */
-export async function fleetIncidents(ch: ClickHouse, plan: VerdictPlan, hosts: readonly string[] | null, from: number | null, to: number | null): Promise<IncidentSummary | null> {
+export async function fleetIncidents(
+  ch: ClickHouse,
+  plan: VerdictPlan,
+  hosts: readonly string[] | null,
+  from: number | null,
+  to: number | null,
+): Promise<IncidentSummary | null> {
   if (from === null || to === null || !(to > from)) return null;
   const w = await fleetWindows(ch, hosts, plan, Math.max(from, to - INCIDENT_REACH), to);
   if (w === null) return null;
   return findIncidents({
-    rollup: regroup(w.rollup, plan.dims, (s) => s), bucketSeconds: w.size, rules: plan.rules, limits: plan.limits,
-    from, to, step: Math.max(w.size, bucketSeconds(plan.bucket)),
+    rollup: regroup(w.rollup, plan.dims, (s) => s),
+    bucketSeconds: w.size,
+    rules: plan.rules,
+    limits: plan.limits,
+    from,
+    to,
+    step: Math.max(w.size, bucketSeconds(plan.bucket)),
   });
 }

@@ -27,7 +27,10 @@ import { isoTime } from '../../render/format.js';
 function checkDims(config: StateConfig, plan: VerdictPlan): void {
   const missing = plan.dims.filter((d) => !config.dims.includes(d));
   if (missing.length > 0) {
-    throw new PmtaAcctError('USAGE', `the verdict rules need ${missing.join(', ')}, which this state does not keep (tail --dims sets what a new state keeps; it keeps ${config.dims.join(', ')})`);
+    throw new PmtaAcctError(
+      'USAGE',
+      `the verdict rules need ${missing.join(', ')}, which this state does not keep (tail --dims sets what a new state keeps; it keeps ${config.dims.join(', ')})`,
+    );
   }
 }
 
@@ -50,7 +53,10 @@ export function judgeStoredState(db: Db, config: StateConfig, plan: VerdictPlan,
   const rolled = tierSpans(db, stateTiers(config).slice(1), { since: floorTo(end - plan.horizon, size), until: end + size });
   if (rolled.length > 0) {
     const tz = config.tz;
-    throw new PmtaAcctError('USAGE', `the rules look back ${formatSeconds(plan.horizon)} from ${isoTime(end, tz)}, to where the state keeps only ${rolled.map((s) => s.tier.grain).join(' and ')} buckets (from ${isoTime(rolled[0].first, tz)}): ${config.bucket} buckets are rolled up as they age (tail --retain); judge a later time`);
+    throw new PmtaAcctError(
+      'USAGE',
+      `the rules look back ${formatSeconds(plan.horizon)} from ${isoTime(end, tz)}, to where the state keeps only ${rolled.map((s) => s.tier.grain).join(' and ')} buckets (from ${isoTime(rolled[0].first, tz)}): ${config.bucket} buckets are rolled up as they age (tail --retain); judge a later time`,
+    );
   }
   return judge(plan, storedWindows(db, config, plan, end, end), size, end);
 }
@@ -69,7 +75,13 @@ export function judgeStateDir(dir: string, plan: VerdictPlan, now: number): Verd
  * Incidents over the stored buckets: windows ending from the first event stored in [since, until)
  * to the verdicts' end (at most `until`), as over files, as far back as the finest tier reaches.
  */
-export function stateIncidents(dir: string, plan: VerdictPlan, since: number | null, until: number | null, verdictEnd: number | null): IncidentSummary | null {
+export function stateIncidents(
+  dir: string,
+  plan: VerdictPlan,
+  since: number | null,
+  until: number | null,
+  verdictEnd: number | null,
+): IncidentSummary | null {
   const state = openStateForReading(dir);
   try {
     return state.db.transaction(() => {
@@ -83,8 +95,14 @@ export function stateIncidents(dir: string, plan: VerdictPlan, since: number | n
       const size = bucketSeconds(config.bucket);
       const earliest = judgeableFrom(db, config, plan);
       return findIncidents({
-        rollup: storedWindows(db, config, plan, Math.max(from, to - INCIDENT_REACH, earliest), to), bucketSeconds: size, rules: plan.rules, limits: plan.limits,
-        from, to, step: Math.max(size, bucketSeconds(plan.bucket)), earliest,
+        rollup: storedWindows(db, config, plan, Math.max(from, to - INCIDENT_REACH, earliest), to),
+        bucketSeconds: size,
+        rules: plan.rules,
+        limits: plan.limits,
+        from,
+        to,
+        step: Math.max(size, bucketSeconds(plan.bucket)),
+        earliest,
       });
     })();
   } finally {
@@ -101,7 +119,12 @@ export class StateJudge {
   private started: boolean;
 
   /** `startFrom`: the latest event the state held when tail started (judged once, as it is), or null for a new state. */
-  constructor(private readonly db: Db, private readonly config: StateConfig, private readonly plan: VerdictPlan, startFrom: number | null) {
+  constructor(
+    private readonly db: Db,
+    private readonly config: StateConfig,
+    private readonly plan: VerdictPlan,
+    startFrom: number | null,
+  ) {
     checkDims(config, plan);
     this.size = bucketSeconds(config.bucket);
     this.grain = Math.max(this.size, bucketSeconds(plan.bucket));
@@ -124,7 +147,8 @@ export class StateJudge {
     }
     const ends: number[] = [];
     const from = this.judgedTo;
-    if (from !== null && dataTime !== null) for (let e = floorTo(from, this.grain) + this.grain; e <= dataTime; e += this.grain) ends.push(e);
+    if (from !== null && dataTime !== null)
+      for (let e = floorTo(from, this.grain) + this.grain; e <= dataTime; e += this.grain) ends.push(e);
     const prev = ends.at(-1) ?? from ?? Number.NEGATIVE_INFINITY;
     if (last !== null && last > prev) ends.push(last);
     if (ends.length === 0) return [];
@@ -135,7 +159,9 @@ export class StateJudge {
     if (judged.length === 0) return [];
     const out: { end: number; verdicts: readonly Verdict[] }[] = [];
     const rollup = storedWindows(this.db, this.config, this.plan, judged[0], judged[judged.length - 1]);
-    judgeEnds({ rollup, bucketSeconds: this.size, rules: this.plan.rules, limits: this.plan.limits }, judged, (end, verdicts) => out.push({ end, verdicts }));
+    judgeEnds({ rollup, bucketSeconds: this.size, rules: this.plan.rules, limits: this.plan.limits }, judged, (end, verdicts) =>
+      out.push({ end, verdicts }),
+    );
     return out;
   }
 }

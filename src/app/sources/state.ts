@@ -67,7 +67,15 @@ const ORDER: readonly BucketSize[] = ['1m', '5m', '15m', '1h', '1d'];
  * `--bucket` finer than what the state holds somewhere in the range: an error that says where the
  * state has which grain and what to ask instead (never a coarser grain passed off as the finer).
  */
-function checkGrain(db: Db, dir: string, config: StateConfig, tiers: readonly Tier[], bucket: BucketSize, range: BucketRange, tz: string): void {
+function checkGrain(
+  db: Db,
+  dir: string,
+  config: StateConfig,
+  tiers: readonly Tier[],
+  bucket: BucketSize,
+  range: BucketRange,
+  tz: string,
+): void {
   if (ORDER.indexOf(bucket) < ORDER.indexOf(config.bucket)) {
     throw new PmtaAcctError('USAGE', `--bucket ${bucket}: the state in ${dir} keeps ${config.bucket} buckets, the finest it can report`);
   }
@@ -76,7 +84,10 @@ function checkGrain(db: Db, dir: string, config: StateConfig, tiers: readonly Ti
   const parts = coarse.map((s) => `${s.tier.grain} buckets from ${isoTime(s.first, tz)} to ${isoTime(s.tier.bucketing.next(s.last), tz)}`);
   const after = Math.max(...coarse.map((s) => s.tier.bucketing.next(s.last)));
   const coarsest = coarse.reduce((a, s) => (ORDER.indexOf(s.tier.grain) > ORDER.indexOf(a) ? s.tier.grain : a), bucket);
-  throw new PmtaAcctError('USAGE', `--bucket ${bucket}: in this range the state in ${dir} keeps only ${parts.join(' and ')} (tail rolls buckets up as they age: --retain); ask --bucket ${coarsest}, or --since ${isoTime(after, tz)}`);
+  throw new PmtaAcctError(
+    'USAGE',
+    `--bucket ${bucket}: in this range the state in ${dir} keeps only ${parts.join(' and ')} (tail rolls buckets up as they age: --retain); ask --bucket ${coarsest}, or --since ${isoTime(after, tz)}`,
+  );
 }
 
 export function runStateReport(dir: string, req: RollupQuestion): StateReport {
@@ -95,13 +106,19 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): Sta
   for (const d of req.alsoBy) if (!dims.includes(d) && c.dims.includes(d)) dims.push(d);
   const missing = req.by.filter((d) => !c.dims.includes(d));
   if (missing.length > 0) {
-    throw new PmtaAcctError('USAGE', `--by ${missing.join(',')}: the state in ${dir} keeps ${c.dims.join(', ')} (tail --dims sets what a new state keeps)`);
+    throw new PmtaAcctError(
+      'USAGE',
+      `--by ${missing.join(',')}: the state in ${dir} keeps ${c.dims.join(', ')} (tail --dims sets what a new state keeps)`,
+    );
   }
   const notes: string[] = [];
   const edge = (t: number | null, name: string): number | null => {
     if (t === null) return null;
     const s = storedEdge(db, tiers, t);
-    if (s.start !== t) notes.push(`${name} ${isoTime(t, req.tz)} is inside a stored ${s.grain} bucket: reporting from ${isoTime(s.start, req.tz)}, the bucket's start`);
+    if (s.start !== t)
+      notes.push(
+        `${name} ${isoTime(t, req.tz)} is inside a stored ${s.grain} bucket: reporting from ${isoTime(s.start, req.tz)}, the bucket's start`,
+      );
     return s.start;
   };
   const since = edge(req.since, '--since');
@@ -115,13 +132,24 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): Sta
       const at = b.start(start);
       if (b.start(tier.bucketing.next(start) - 1) !== at) {
         const what = tier.grain === '1d' ? `local days of ${c.tz}` : `${tier.grain} buckets`;
-        throw new PmtaAcctError('USAGE', `--bucket ${req.bucket} --tz ${req.tz}: the state's ${what} do not fit inside ${req.bucket} buckets of this zone`);
+        throw new PmtaAcctError(
+          'USAGE',
+          `--bucket ${req.bucket} --tz ${req.tz}: the state's ${what} do not fit inside ${req.bucket} buckets of this zone`,
+        );
       }
       return at;
     };
   }
   const rollup = readRollup(db, c, tiers, range, { dims, bucketOf, hist: true });
-  const model = buildModel(stateInput(db, tiers, range, rollup), { by: req.by, bucket: req.bucket, since, until, tz: req.tz, top: req.top, views: req.views });
+  const model = buildModel(stateInput(db, tiers, range, rollup), {
+    by: req.by,
+    bucket: req.bucket,
+    since,
+    until,
+    tz: req.tz,
+    top: req.top,
+    views: req.views,
+  });
   return { model, notes };
 }
 
@@ -151,17 +179,22 @@ export function checkStateModel(dir: string, req: RollupQuestion, plan: VerdictP
  * buckets: no chart buckets, and no day files for --save (`days` is null).
  */
 export class StateSource implements RollupSource {
-  constructor(private readonly dir: string, private readonly now: number) {}
+  constructor(
+    private readonly dir: string,
+    private readonly now: number,
+  ) {}
 
   report(q: RollupQuestion, _shape: ReportShape): Promise<SourceReport> {
-    return Promise.resolve(this.reading(() => {
-      const { model, notes } = runStateReport(this.dir, q);
-      const plan = q.verdicts ?? null;
-      if (plan === null) return { model, notes, days: null };
-      const verdicts = judgeStateDir(this.dir, plan, this.now);
-      const incidents = stateIncidents(this.dir, plan, q.since, q.until, verdicts.end);
-      return { model: { ...model, verdicts, incidents, rules: plan.rules }, notes, days: null };
-    }));
+    return Promise.resolve(
+      this.reading(() => {
+        const { model, notes } = runStateReport(this.dir, q);
+        const plan = q.verdicts ?? null;
+        if (plan === null) return { model, notes, days: null };
+        const verdicts = judgeStateDir(this.dir, plan, this.now);
+        const incidents = stateIncidents(this.dir, plan, q.since, q.until, verdicts.end);
+        return { model: { ...model, verdicts, incidents, rules: plan.rules }, notes, days: null };
+      }),
+    );
   }
 
   check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
@@ -175,11 +208,15 @@ export class StateSource implements RollupSource {
 
   /** Per-ISP and per-IP buckets for --retain days, judged for incidents as the report is. */
   history(q: RollupQuestion): HistorySource {
-    return new ModelHistory(`the tail state in ${this.dir}`, (since, until, tz) => Promise.resolve(this.reading(() => {
-      const { model } = runStateReport(this.dir, { ...q, by: ['isp', 'ip'], alsoBy: [], bucket: null, since, until, tz, top: null });
-      const plan = q.verdicts ?? null;
-      const incidents = plan === null ? null : stateIncidents(this.dir, plan, since, until, until);
-      return model.input.counted === 0 ? null : { ...model, incidents };
-    })));
+    return new ModelHistory(`the tail state in ${this.dir}`, (since, until, tz) =>
+      Promise.resolve(
+        this.reading(() => {
+          const { model } = runStateReport(this.dir, { ...q, by: ['isp', 'ip'], alsoBy: [], bucket: null, since, until, tz, top: null });
+          const plan = q.verdicts ?? null;
+          const incidents = plan === null ? null : stateIncidents(this.dir, plan, since, until, until);
+          return model.input.counted === 0 ? null : { ...model, incidents };
+        }),
+      ),
+    );
   }
 }

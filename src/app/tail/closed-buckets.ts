@@ -64,7 +64,13 @@ export class ClosedBuckets {
   private line(tier: Tier, start: number): Iterable<string> | null {
     const grouped = this.lines;
     grouped.clear();
-    readRollup(this.db, this.config, [tier], { since: start, until: tier.bucketing.next(start) }, { dims: this.by, bucketOf: (s) => s, hist: true, into: grouped });
+    readRollup(
+      this.db,
+      this.config,
+      [tier],
+      { since: start, until: tier.bucketing.next(start) },
+      { dims: this.by, bucketOf: (s) => s, hist: true, into: grouped },
+    );
     if (grouped.size === 0) return null;
     const tz = this.config.tz;
     const head = JSON.stringify({

@@ -31,7 +31,10 @@ export class CommitFaults {
     const fault = stateFault(this.dir, 'commit failed', err);
     if (this.stopsOn(fault)) return { stop: true };
     const what = fault instanceof PmtaAcctError ? fault.message : `state ${this.dir}: commit failed (${messageOf(fault)})`;
-    return { stop: false, notice: `${what}; ${this.unsavedRows.toLocaleString('en-US')} records counted since are kept in memory with their offsets, and the commit is retried` };
+    return {
+      stop: false,
+      notice: `${what}; ${this.unsavedRows.toLocaleString('en-US')} records counted since are kept in memory with their offsets, and the commit is retried`,
+    };
   }
 
   /** A fault met outside a commit: true when it ends the run (kept as `fatal`). */

@@ -55,13 +55,32 @@ export class TailMetrics {
     const { Counter, Gauge, Registry } = promClient();
     this.registry = new Registry();
     const registers = [this.registry];
-    this.counters = COUNTER_NAMES.map((c) => new Counter({ name: METRIC_OF[c][0], help: METRIC_OF[c][1], labelNames: this.labelNames, registers }));
+    this.counters = COUNTER_NAMES.map(
+      (c) => new Counter({ name: METRIC_OF[c][0], help: METRIC_OF[c][1], labelNames: this.labelNames, registers }),
+    );
     this.recordsRead = new Counter({ name: RECORDS_READ_METRIC, help: 'Data records read from the accounting files.', registers });
-    this.badRecords = new Counter({ name: 'pmta_acct_bad_records_total', help: 'Bad records and warnings, by problem code.', labelNames: ['code'], registers });
-    this.gapBytes = new Counter({ name: GAP_METRIC, help: 'Bytes known to be lost (files that went away unread while stopped).', registers });
-    this.commits = new Counter({ name: 'pmta_acct_commits_total', help: 'State commits (counts and offsets in one transaction).', registers });
+    this.badRecords = new Counter({
+      name: 'pmta_acct_bad_records_total',
+      help: 'Bad records and warnings, by problem code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.gapBytes = new Counter({
+      name: GAP_METRIC,
+      help: 'Bytes known to be lost (files that went away unread while stopped).',
+      registers,
+    });
+    this.commits = new Counter({
+      name: 'pmta_acct_commits_total',
+      help: 'State commits (counts and offsets in one transaction).',
+      registers,
+    });
     this.lag = new Gauge({ name: 'pmta_acct_ingest_lag_bytes', help: 'Bytes written to the followed files and not read yet.', registers });
-    this.lastEvent = new Gauge({ name: 'pmta_acct_last_event_timestamp_seconds', help: 'Event time (timeLogged) of the latest record counted.', registers });
+    this.lastEvent = new Gauge({
+      name: 'pmta_acct_last_event_timestamp_seconds',
+      help: 'Event time (timeLogged) of the latest record counted.',
+      registers,
+    });
     this.files = new Gauge({ name: 'pmta_acct_files_followed', help: 'Accounting files open for reading.', registers });
   }
 

@@ -117,7 +117,9 @@ export class PipeInput {
         }
       }
       if (this.phase === 'opening') {
-        notice('another pmta-acct tail holds the state (PowerMTA restarted the pipe?): handing input over to it as spool files until it lets go');
+        notice(
+          'another pmta-acct tail holds the state (PowerMTA restarted the pipe?): handing input over to it as spool files until it lets go',
+        );
         this.phase = 'waiting';
         this.timer = setInterval(() => this.guard(() => this.spool.handOff()), HAND_OVER_MS);
       }

@@ -16,7 +16,20 @@
  * at the end of input, so every file can be cut anywhere; each starts with the header in effect.
  * Published spool files are never written again, and are deleted once read and committed.
  */
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { ProblemLog } from '../../parse/problems.js';
 import { RecordReader } from '../../parse/reader.js';

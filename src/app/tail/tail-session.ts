@@ -70,9 +70,11 @@ function checkConfig(stored: StateConfig, req: TailRequest): void {
   const lives = (c: StateConfig) => [c.live, ...(c.moreLive ?? [])];
   const had = lives(stored);
   const asked = lives(want);
-  if (had.length !== asked.length || had.some((l, i) => l !== asked[i])) differs.push(`it follows ${had.join(', ')}, not ${asked.join(', ')}`);
+  if (had.length !== asked.length || had.some((l, i) => l !== asked[i]))
+    differs.push(`it follows ${had.join(', ')}, not ${asked.join(', ')}`);
   if (req.explicit.has('bucket') && stored.bucket !== want.bucket) differs.push(`its buckets are ${stored.bucket}, not ${want.bucket}`);
-  if (req.explicit.has('dims') && stored.dims.join(',') !== want.dims.join(',')) differs.push(`it keeps ${stored.dims.join(',')}, not ${want.dims.join(',')}`);
+  if (req.explicit.has('dims') && stored.dims.join(',') !== want.dims.join(','))
+    differs.push(`it keeps ${stored.dims.join(',')}, not ${want.dims.join(',')}`);
   if (req.explicit.has('tz') && stored.tz !== want.tz) differs.push(`its time zone is ${stored.tz}, not ${want.tz}`);
   if (differs.length > 0) {
     throw new PmtaAcctError('STATE', `state ${req.stateDir}: ${differs.join('; ')} (use another --state DIR for another setup)`);
@@ -122,7 +124,16 @@ export class TailSession {
     this.failAt = fp === null ? null : { where: fp[1], n: Number(fp[2]), signal: (fp[3] ?? 'SIGKILL') as NodeJS.Signals };
     const c = state.config;
     const engine = engineOptionsOf(
-      { tz: c.tz, since: c.since, until: null, config: req.config, hardCategories: req.hardCategories, header: null, strict: false, chunkSize: req.chunkSize },
+      {
+        tz: c.tz,
+        since: c.since,
+        until: null,
+        config: req.config,
+        hardCategories: req.hardCategories,
+        header: null,
+        strict: false,
+        chunkSize: req.chunkSize,
+      },
       c.dims,
       c.bucket,
     );
@@ -203,9 +214,14 @@ export class TailSession {
     const db = this.state.db;
     const row = db.prepare("SELECT value FROM meta WHERE key = 'classification'").get() as { value: string } | undefined;
     if (row !== undefined && row.value !== now) {
-      this.events.notice('the hard bounce categories or ISP overrides differ from those this state was counted with: what is stored stays as it was counted, new records use the new settings');
+      this.events.notice(
+        'the hard bounce categories or ISP overrides differ from those this state was counted with: what is stored stays as it was counted, new records use the new settings',
+      );
     }
-    if (row?.value !== now) db.prepare("INSERT INTO meta (key, value) VALUES ('classification', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(now);
+    if (row?.value !== now)
+      db.prepare("INSERT INTO meta (key, value) VALUES ('classification', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+        now,
+      );
   }
 
   private prune(): void {
@@ -262,7 +278,11 @@ export class TailSession {
     let more = false;
     try {
       if (this.state.moved?.() === true) {
-        throw new StateFaultError('moved', faultText('moved', this.state.dir, 'commit failed', `${this.state.dir}/state.db is not the file opened`), null);
+        throw new StateFaultError(
+          'moved',
+          faultText('moved', this.state.dir, 'commit failed', `${this.state.dir}/state.db is not the file opened`),
+          null,
+        );
       }
       this.events.beforeCommit?.();
       this.fail('before');
@@ -308,7 +328,8 @@ export class TailSession {
   }
 
   private fail(where: string): void {
-    if (this.failAt !== null && this.failAt.where === where && this.failAt.n === this.commits + 1) process.kill(process.pid, this.failAt.signal);
+    if (this.failAt !== null && this.failAt.where === where && this.failAt.n === this.commits + 1)
+      process.kill(process.pid, this.failAt.signal);
   }
 
   /**

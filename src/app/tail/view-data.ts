@@ -24,9 +24,17 @@ export function viewData(db: Db, config: StateConfig, mode: ViewMode): LiveData 
     return { mode, available, bucketSize: config.bucket, tz: config.tz, current, previous, rows: [], total: empty };
   }
   // The live view shows the newest buckets: tier 0's, read by the one key shown.
-  const stored = readRollup(db, config, stateTiers(config).slice(0, 1), { since: previous, until: bucketing.next(current) }, {
-    dims: available ? [mode] : [], bucketOf: (s) => s, hist: true,
-  });
+  const stored = readRollup(
+    db,
+    config,
+    stateTiers(config).slice(0, 1),
+    { since: previous, until: bucketing.next(current) },
+    {
+      dims: available ? [mode] : [],
+      bucketOf: (s) => s,
+      hist: true,
+    },
+  );
   const byKey = new Map<string, { cur: GroupRow | null; prev: GroupRow | null }>();
   const totals = { cur: null as GroupRow | null, prev: null as GroupRow | null };
   for (const row of rowsOf(regroup(stored, [], (s) => s))) {
@@ -43,7 +51,13 @@ export function viewData(db: Db, config: StateConfig, mode: ViewMode): LiveData 
     }
   }
   const rows: LiveRow[] = [...byKey.entries()]
-    .map(([key, e]) => ({ key: viewKey(key), cur: e.cur, prev: e.prev, size: e.cur === null ? 0 : volume(e.cur.counts), psize: e.prev === null ? 0 : volume(e.prev.counts) }))
+    .map(([key, e]) => ({
+      key: viewKey(key),
+      cur: e.cur,
+      prev: e.prev,
+      size: e.cur === null ? 0 : volume(e.cur.counts),
+      psize: e.prev === null ? 0 : volume(e.prev.counts),
+    }))
     .sort((a, b) => b.size - a.size || b.psize - a.psize || (a.key < b.key ? -1 : 1))
     .map(({ key, cur, prev }) => ({ key, cur, prev }));
   return { mode, available, bucketSize: config.bucket, tz: config.tz, current, previous, rows, total: { key: 'Total', ...totals } };

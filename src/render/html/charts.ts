@@ -37,8 +37,11 @@ export function volumeChart(m: ReportModel, tl: Timeline): string {
 
 /** ISPs with the most attempts (and enough of them for a rate to mean something), biggest first. */
 export function majorIsps(m: ReportModel, n = MAJOR_ISPS): string[] {
-  return (m.byIsp ?? []).filter((r) => r.key.isp !== '' && attemptsOf(r.counts) >= MAJOR_ATTEMPTS)
-    .sort((a, b) => attemptsOf(b.counts) - attemptsOf(a.counts)).slice(0, n).map((r) => r.key.isp);
+  return (m.byIsp ?? [])
+    .filter((r) => r.key.isp !== '' && attemptsOf(r.counts) >= MAJOR_ATTEMPTS)
+    .sort((a, b) => attemptsOf(b.counts) - attemptsOf(a.counts))
+    .slice(0, n)
+    .map((r) => r.key.isp);
 }
 
 function rate(c: Counts, which: 'deferral' | 'bounce'): number | null {
@@ -52,11 +55,17 @@ export function rateCharts(m: ReportModel, tl: Timeline): string {
   if (isps.length === 0) return '';
   const points = ispPoints(m, tl);
   const chart = (which: 'deferral' | 'bounce', title: string, rule?: { value: number; label: string }) => {
-    const series: Series[] = isps.map((isp, i) => ({ name: isp, cls: `c-line${i}`, values: (points.get(isp) ?? []).map((c) => rate(c, which)) }));
+    const series: Series[] = isps.map((isp, i) => ({
+      name: isp,
+      cls: `c-line${i}`,
+      values: (points.get(isp) ?? []).map((c) => rate(c, which)),
+    }));
     return `<div><h3>${esc(title)}</h3>${legend(series)}${lineChart(series, { title, labels: tl.labels, height: 220, width: 600, format: (v) => formatRate(v, 1), rule })}</div>`;
   };
-  return `<h2 id="rates">Deferral and bounce rate per ISP</h2><p class="muted">The ${isps.length} ISPs with the most attempts; a point needs at least ${MIN_POINT_ATTEMPTS} attempts in its ${esc(m.seriesBucket ?? '')} bucket.</p>`
-    + `<div class="grid2">${chart('deferral', 'Deferral rate', { value: DEFERRAL_REFERENCE, label: formatRate(DEFERRAL_REFERENCE, 0) })}${chart('bounce', 'Bounce rate')}</div>`;
+  return (
+    `<h2 id="rates">Deferral and bounce rate per ISP</h2><p class="muted">The ${isps.length} ISPs with the most attempts; a point needs at least ${MIN_POINT_ATTEMPTS} attempts in its ${esc(m.seriesBucket ?? '')} bucket.</p>` +
+    `<div class="grid2">${chart('deferral', 'Deferral rate', { value: DEFERRAL_REFERENCE, label: formatRate(DEFERRAL_REFERENCE, 0) })}${chart('bounce', 'Bounce rate')}</div>`
+  );
 }
 
 /** Sparkline cells for an ISP row: attempts per point, and deferral rate per point. */
@@ -68,8 +77,15 @@ export function ispSparklines(m: ReportModel, tl: Timeline | null): ((row: Group
     const pts = points.get(isp) ?? [];
     const name = isp === '' ? '(none)' : isp;
     return [
-      sparkline(pts.map((c) => attemptsOf(c)), `${name}: attempts per ${m.seriesBucket}`),
-      sparkline(pts.map((c) => rate(c, 'deferral') ?? 0), `${name}: deferral rate per ${m.seriesBucket}`, 'spark def'),
+      sparkline(
+        pts.map((c) => attemptsOf(c)),
+        `${name}: attempts per ${m.seriesBucket}`,
+      ),
+      sparkline(
+        pts.map((c) => rate(c, 'deferral') ?? 0),
+        `${name}: deferral rate per ${m.seriesBucket}`,
+        'spark def',
+      ),
     ];
   };
 }

@@ -30,8 +30,12 @@ export const CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-sr
 function periodText(m: ReportModel): string {
   const tz = m.range.tz;
   const i = m.input;
-  const range = m.range.since !== null && m.range.until !== null ? `${shortTime(m.range.since, tz)} to ${shortTime(m.range.until, tz)} (${tz})` : null;
-  const events = i.firstEvent !== null && i.lastEvent !== null ? `events ${shortTime(i.firstEvent, tz)} to ${shortTime(i.lastEvent, tz)} (${tz})` : 'no timed events';
+  const range =
+    m.range.since !== null && m.range.until !== null ? `${shortTime(m.range.since, tz)} to ${shortTime(m.range.until, tz)} (${tz})` : null;
+  const events =
+    i.firstEvent !== null && i.lastEvent !== null
+      ? `events ${shortTime(i.firstEvent, tz)} to ${shortTime(i.lastEvent, tz)} (${tz})`
+      : 'no timed events';
   return range === null ? events : `${range}; ${events}`;
 }
 
@@ -39,8 +43,18 @@ function header(m: ReportModel): string {
   const i = m.input;
   const input = `${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad`;
   const cmp = m.comparison === null ? '' : `<p class="sub">${esc(comparisonSentence(m.comparison, m.range.tz))}</p>`;
-  const nav = [['verdicts', 'Verdicts'], ...(m.incidents ? [['incidents', 'Incidents']] : []), ['totals', 'Totals'], ['volume', 'Over time'], ['isps', 'ISPs'], ['ips', 'Sending IPs'], ['reasons', 'Reasons'], ['latency', 'Latency']]
-    .map(([id, text]) => `<a href="#${id}">${text}</a>`).join('');
+  const nav = [
+    ['verdicts', 'Verdicts'],
+    ...(m.incidents ? [['incidents', 'Incidents']] : []),
+    ['totals', 'Totals'],
+    ['volume', 'Over time'],
+    ['isps', 'ISPs'],
+    ['ips', 'Sending IPs'],
+    ['reasons', 'Reasons'],
+    ['latency', 'Latency'],
+  ]
+    .map(([id, text]) => `<a href="#${id}">${text}</a>`)
+    .join('');
   return `<header><h1>PowerMTA accounting report</h1><p class="sub">${esc(periodText(m))}</p><p class="sub">${esc(input)}</p>${cmp}<nav>${nav}</nav></header>`;
 }
 
@@ -51,14 +65,27 @@ export function renderHtml(m: ReportModel, opts: HtmlOptions = {}): string {
   const parts = [verdictsSection(m), incidentsSection(m, tl), totalsSection(m)];
   if (tl !== null) parts.push(volumeChart(m, tl), rateCharts(m, tl));
   if (m.byIsp !== null) {
-    parts.push(groupTable({
-      id: 'isps', title: 'By ISP', rows: m.byIsp, dims: ['isp'], top, rules: m.rules, baseline: m.comparison?.isp,
-      extraHead: sparks === undefined ? [] : [`Attempts / ${m.seriesBucket}`, 'Deferral'], extra: sparks,
-    }));
+    parts.push(
+      groupTable({
+        id: 'isps',
+        title: 'By ISP',
+        rows: m.byIsp,
+        dims: ['isp'],
+        top,
+        rules: m.rules,
+        baseline: m.comparison?.isp,
+        extraHead: sparks === undefined ? [] : [`Attempts / ${m.seriesBucket}`, 'Deferral'],
+        extra: sparks,
+      }),
+    );
   }
-  if (m.byIp !== null) parts.push(groupTable({ id: 'ips', title: 'By sending IP', rows: m.byIp, dims: ['ip'], top, rules: m.rules, baseline: m.comparison?.ip }));
+  if (m.byIp !== null)
+    parts.push(
+      groupTable({ id: 'ips', title: 'By sending IP', rows: m.byIp, dims: ['ip'], top, rules: m.rules, baseline: m.comparison?.ip }),
+    );
   const plain = m.by.length === 1 && (m.by[0] === 'isp' || m.by[0] === 'ip');
-  if (m.by.length > 0 && !plain) parts.push(groupTable({ id: 'by', title: `By ${m.by.map(label).join(' and ')}`, rows: m.byKey, dims: m.by, top, rules: m.rules }));
+  if (m.by.length > 0 && !plain)
+    parts.push(groupTable({ id: 'by', title: `By ${m.by.map(label).join(' and ')}`, rows: m.byKey, dims: m.by, top, rules: m.rules }));
   parts.push(reasonsSection(m, 10), latencySection(m, top), notesSection(m));
   const footer = `<footer>pmta-acct${opts.version === undefined ? '' : ` ${esc(opts.version)}`} · a static page: no script, nothing loaded from the network.</footer>`;
   return [

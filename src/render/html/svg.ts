@@ -73,7 +73,9 @@ function axes(f: Frame, opts: ChartOptions): string {
     const v = Number((i * f.step).toPrecision(12));
     const y = num(yOf(f, v));
     out.push(`<line class="grid" x1="${f.left}" x2="${f.w - f.right}" y1="${y}" y2="${y}"/>`);
-    out.push(`<text class="tick" x="${f.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${htmlSafe(opts.format(v))}</text>`);
+    out.push(
+      `<text class="tick" x="${f.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${htmlSafe(opts.format(v))}</text>`,
+    );
   }
   // ~6.5 user units per character of an 11-unit font, plus a gap: labels never overlap.
   const widest = Math.max(1, ...opts.labels.map((l) => l.length)) * 6.5 + 14;
@@ -85,7 +87,9 @@ function axes(f: Frame, opts: ChartOptions): string {
   if (opts.rule !== undefined && opts.rule.value <= f.max) {
     const y = num(yOf(f, opts.rule.value));
     out.push(`<line class="rule" x1="${f.left}" x2="${f.w - f.right}" y1="${y}" y2="${y}"/>`);
-    out.push(`<text class="rule-label" x="${f.w - f.right - 4}" y="${num(yOf(f, opts.rule.value) - 4)}" text-anchor="end">${htmlSafe(opts.rule.label)}</text>`);
+    out.push(
+      `<text class="rule-label" x="${f.w - f.right - 4}" y="${num(yOf(f, opts.rule.value) - 4)}" text-anchor="end">${htmlSafe(opts.rule.label)}</text>`,
+    );
   }
   return out.join('');
 }
@@ -98,7 +102,11 @@ function svgOpen(f: Frame, opts: ChartOptions, cls: string): string {
 export function stackedBars(series: readonly Series[], opts: ChartOptions): string {
   const n = opts.labels.length;
   let max = 0;
-  for (let i = 0; i < n; i++) max = Math.max(max, series.reduce((s, ser) => s + (ser.values[i] ?? 0), 0));
+  for (let i = 0; i < n; i++)
+    max = Math.max(
+      max,
+      series.reduce((s, ser) => s + (ser.values[i] ?? 0), 0),
+    );
   const f = frame(opts, max, n);
   const out = [svgOpen(f, opts, 'bars'), axes(f, opts)];
   const bw = Math.max(1, slot(f) * 0.78);
@@ -111,7 +119,9 @@ export function stackedBars(series: readonly Series[], opts: ChartOptions): stri
       const y0 = yOf(f, base);
       const y1 = yOf(f, base + v);
       base += v;
-      out.push(`<rect class="${s.cls}" x="${x}" y="${num(y1)}" width="${num(bw)}" height="${num(Math.max(0.5, y0 - y1))}"><title>${htmlSafe(`${opts.labels[i]} ${s.name}: ${opts.format(v)}`)}</title></rect>`);
+      out.push(
+        `<rect class="${s.cls}" x="${x}" y="${num(y1)}" width="${num(bw)}" height="${num(Math.max(0.5, y0 - y1))}"><title>${htmlSafe(`${opts.labels[i]} ${s.name}: ${opts.format(v)}`)}</title></rect>`,
+      );
     }
   }
   out.push('</svg>');
@@ -141,7 +151,9 @@ export function lineChart(series: readonly Series[], opts: ChartOptions): string
       if (v === null) return;
       const lone = (i === 0 || s.values[i - 1] === null) && (i === n - 1 || s.values[i + 1] === null);
       const r = lone ? 2.5 : 1.6;
-      out.push(`<circle class="dot ${s.cls}" cx="${num(f.left + slot(f) * (i + 0.5))}" cy="${num(yOf(f, v))}" r="${r}"><title>${htmlSafe(`${s.name} ${opts.labels[i]}: ${opts.format(v)}`)}</title></circle>`);
+      out.push(
+        `<circle class="dot ${s.cls}" cx="${num(f.left + slot(f) * (i + 0.5))}" cy="${num(yOf(f, v))}" r="${r}"><title>${htmlSafe(`${s.name} ${opts.labels[i]}: ${opts.format(v)}`)}</title></circle>`,
+      );
     });
   }
   out.push('</svg>');
@@ -212,7 +224,9 @@ export function spanChart(rows: readonly SpanRow[], opts: SpanOptions): string {
   const plot = w - left - right;
   const span = Math.max(1, opts.end - opts.start);
   const x = (t: number) => left + (plot * (Math.min(Math.max(t, opts.start), opts.end) - opts.start)) / span;
-  const out = [`<svg class="chart spans" viewBox="0 0 ${w} ${h}" role="img" aria-label="${htmlSafe(opts.title)}" xmlns="http://www.w3.org/2000/svg"><title>${htmlSafe(opts.title)}</title>`];
+  const out = [
+    `<svg class="chart spans" viewBox="0 0 ${w} ${h}" role="img" aria-label="${htmlSafe(opts.title)}" xmlns="http://www.w3.org/2000/svg"><title>${htmlSafe(opts.title)}</title>`,
+  ];
   const n = Math.max(1, opts.labels.length);
   const slot = plot / n;
   const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(plot / (Math.max(1, ...opts.labels.map((l) => l.length)) * 6.5 + 14)))));
@@ -224,9 +238,13 @@ export function spanChart(rows: readonly SpanRow[], opts: SpanOptions): string {
   rows.forEach((r, i) => {
     const y = top + i * rowH;
     const label = r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label;
-    out.push(`<text class="tick" x="${left - 8}" y="${num(y + rowH / 2)}" text-anchor="end" dominant-baseline="middle">${htmlSafe(label)}</text>`);
+    out.push(
+      `<text class="tick" x="${left - 8}" y="${num(y + rowH / 2)}" text-anchor="end" dominant-baseline="middle">${htmlSafe(label)}</text>`,
+    );
     const x0 = x(r.from);
-    out.push(`<rect class="${r.cls}" x="${num(x0)}" y="${y + 3}" width="${num(Math.max(2, x(r.to) - x0))}" height="${rowH - 6}" rx="2"><title>${htmlSafe(r.title)}</title></rect>`);
+    out.push(
+      `<rect class="${r.cls}" x="${num(x0)}" y="${y + 3}" width="${num(Math.max(2, x(r.to) - x0))}" height="${rowH - 6}" rx="2"><title>${htmlSafe(r.title)}</title></rect>`,
+    );
   });
   out.push('</svg>');
   return out.join('');
