@@ -8,17 +8,12 @@ import type { QueryOptions } from '../app/query/query-run.js';
 import { loadRecipientKey, recipientHash } from '../clickhouse/recipient-hash.js';
 import type { ClickHouseTarget } from '../clickhouse/target.js';
 import { PmtaAcctError } from '../errors.js';
-import { renderCsv } from '../render/csv.js';
 import { formatCount, shortTime } from '../render/format.js';
-import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';
-import { renderGroupsMarkdown } from '../render/markdown.js';
-import { renderQueryJson, renderQueryNdjson } from '../render/query-json.js';
 import { RecordRenderer, type RecordFormat } from '../render/records.js';
-import { terminalSafe } from '../render/sanitize.js';
-import { renderTable } from '../render/table.js';
 import type { ReportModel } from '../model/model.js';
 import { parseList, parsePositiveInt } from './args.js';
-import { streamOutput, useColor, writeOutput } from './io.js';
+import { streamOutput, toTerminal, writeOutput } from './io.js';
+import { renderQueryGroups } from './query-groups.js';
 
 export interface ClickHouseQueryFlags {
   hosts?: string;
@@ -71,7 +66,7 @@ export async function queryClickHouse(
   if (fields !== null) {
     const out = streamOutput(flags.output);
     const limit = parsePositiveInt(flags.limit, '--limit') ?? (format === 'table' ? tableLimit : null);
-    await selectClickHouse(cq, fields, limit, new RecordRenderer(format), (text) => out.write(text));
+    await selectClickHouse(cq, fields, limit, new RecordRenderer(format, toTerminal(flags.output)), (text) => out.write(text));
     await out.close();
     return;
   }
@@ -79,26 +74,6 @@ export async function queryClickHouse(
   const r = await aggregateClickHouse(cq, parseList(flags.groupBy) ?? [], format === 'table' ? (top ?? 20) : top, flags.sort ?? null);
   const m = r.model;
   const info = { where: q.where, sort: flags.sort ?? null, unmatched: r.unmatched, pruned: [] };
-  let text: string;
-  switch (format) {
-    case 'json':
-      text = renderQueryJson(m, info);
-      break;
-    case 'ndjson':
-      text = renderQueryNdjson(m);
-      break;
-    case 'csv':
-      text = renderCsv(m);
-      break;
-    case 'md':
-      text = renderGroupsMarkdown(m, headline(target, m), q.where, top ?? 20);
-      break;
-    case 'table': {
-      const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
-      const paint = flags.color !== false && useColor(flags.output) ? ANSI_PAINT : NO_PAINT;
-      text = renderTable(m, { paint, top: top ?? 20, layout: 'groups', headline: `${headline(target, m)}${where}` });
-      break;
-    }
-  }
+  const text = renderQueryGroups(m, info, { format, output: flags.output, color: flags.color, top, headline: headline(target, m) });
   writeOutput(text, flags.output);
 }

@@ -9,20 +9,15 @@ import { runAggregate, type AggregateResult, type QueryOptions } from '../app/qu
 import { ALL_COLUMNS } from '../app/query/select-sink.js';
 import { runSelect } from '../app/query/select-run.js';
 import { SORT_NAMES } from '../app/query/sort.js';
-import { renderCsv } from '../render/csv.js';
 import { formatBytes, formatCount, shortTime } from '../render/format.js';
-import { ANSI_PAINT, NO_PAINT } from '../render/highlight.js';
-import { renderQueryJson, renderQueryNdjson } from '../render/query-json.js';
 import { RECORD_FORMATS, type RecordFormat } from '../render/records.js';
-import { terminalSafe } from '../render/sanitize.js';
-import { renderTable } from '../render/table.js';
-import { renderGroupsMarkdown } from '../render/markdown.js';
 import { checkTimeZone } from '../rollup/buckets.js';
 import { parseRange } from '../parse/time-range.js';
 import { parseBucket, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK } from './exit.js';
-import { streamOutput, toTerminal, useColor, warn, warnBadRecords, writeOutput } from './io.js';
+import { streamOutput, toTerminal, warn, warnBadRecords, writeOutput } from './io.js';
 import { progressFor } from './progress.js';
+import { renderQueryGroups } from './query-groups.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { addClickHouseOptions, clickHouseTargetOf, type ClickHouseFlags } from './clickhouse-options.js';
 import { queryClickHouse } from './query-clickhouse.js';
@@ -81,27 +76,7 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
   }
   const m = result.model;
   const info = { where: q.where, sort: flags.sort ?? null, unmatched: result.unmatched, pruned: result.pruned };
-  let text: string;
-  switch (format) {
-    case 'json':
-      text = renderQueryJson(m, info);
-      break;
-    case 'ndjson':
-      text = renderQueryNdjson(m);
-      break;
-    case 'csv':
-      text = renderCsv(m, { terminal: toTerminal(flags.output) });
-      break;
-    case 'md':
-      text = renderGroupsMarkdown(m, headline(result), q.where, top ?? 20);
-      break;
-    case 'table': {
-      const where = q.where === null ? '' : `\nwhere ${terminalSafe(q.where)}`;
-      const paint = flags.color !== false && useColor(flags.output) ? ANSI_PAINT : NO_PAINT;
-      text = renderTable(m, { paint, top: top ?? 20, layout: 'groups', headline: `${headline(result)}${where}` });
-      break;
-    }
-  }
+  const text = renderQueryGroups(m, info, { format, output: flags.output, color: flags.color, top, headline: headline(result) });
   writeOutput(text, flags.output);
   warnMissing(result.missingColumns);
   if (format !== 'table') warnBadRecords(m.input, format);
