@@ -117,6 +117,11 @@ export interface ModelInput {
   readonly gaps?: readonly GapInfo[];
 }
 
+/** The input of a model read from a store (a ClickHouse fleet): no files, bytes or bad records are kept there. */
+export function storedInput(rollup: Rollup, stats: InputStats): ModelInput {
+  return { rollup, stats, files: 0, bytes: 0, badRecords: 0, warnings: 0, problemCounts: {}, problems: [] };
+}
+
 export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
   const r = input.rollup;
   const views = opts.views !== false;

@@ -24,7 +24,7 @@ import {
 import type { ClickHouseTarget } from '../../clickhouse/target.js';
 import { LITERALS, LITERALS_DDL, Literals } from '../../clickhouse/literals.js';
 import { whereSql } from '../../clickhouse/where-sql.js';
-import { buildModel, type ReportModel } from '../../model/model.js';
+import { buildModel, storedInput, type ReportModel } from '../../model/model.js';
 import { isoTime } from '../../render/format.js';
 import type { Cell, RecordRenderer } from '../../render/records.js';
 import { bucketSeconds, makeBucketing, type BucketSize } from '../../rollup/buckets.js';
@@ -133,24 +133,15 @@ export async function aggregateClickHouse(
     const unknownTypes: Record<string, number> = {};
     for (const u of unknown) unknownTypes[u.type] = u.n;
     const model = buildModel(
-      {
-        rollup,
-        stats: {
-          records: stats?.records ?? 0,
-          counted: stats?.counted ?? 0,
-          filtered: 0,
-          untimed: 0,
-          unknownTypes,
-          firstEvent: timed ? (stats?.first ?? null) : null,
-          lastEvent: timed ? (stats?.last ?? null) : null,
-        },
-        files: 0,
-        bytes: 0,
-        badRecords: 0,
-        warnings: 0,
-        problemCounts: {},
-        problems: [],
-      },
+      storedInput(rollup, {
+        records: stats?.records ?? 0,
+        counted: stats?.counted ?? 0,
+        filtered: 0,
+        untimed: 0,
+        unknownTypes,
+        firstEvent: timed ? (stats?.first ?? null) : null,
+        lastEvent: timed ? (stats?.last ?? null) : null,
+      }),
       { by: dims, bucket, since: q.since, until: q.until, tz: q.tz, top, order },
     );
     return { model, unmatched: stats?.unmatched ?? 0 };

@@ -12,7 +12,7 @@
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { PmtaAcctError } from '../../errors.js';
 import type { HistorySource } from '../../history/history.js';
-import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
+import { buildModel, storedInput, type ModelInput, type ReportModel } from '../../model/model.js';
 import { isoTime } from '../../render/format.js';
 import { bucketSeconds, isBucketSize, makeBucketing } from '../../rollup/buckets.js';
 import { Rollup } from '../../rollup/rollup.js';
@@ -33,16 +33,15 @@ export interface FleetOptions {
 }
 
 function inputOf(rollup: Rollup, counted: number, first: number | null, last: number | null, outside: number): ModelInput {
-  return {
-    rollup,
-    stats: { records: counted, counted, filtered: outside, untimed: 0, unknownTypes: {}, firstEvent: first, lastEvent: last },
-    files: 0,
-    bytes: 0,
-    badRecords: 0,
-    warnings: 0,
-    problemCounts: {},
-    problems: [],
-  };
+  return storedInput(rollup, {
+    records: counted,
+    counted,
+    filtered: outside,
+    untimed: 0,
+    unknownTypes: {},
+    firstEvent: first,
+    lastEvent: last,
+  });
 }
 
 export class ClickHouseSource implements RollupSource {
