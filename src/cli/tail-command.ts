@@ -1,5 +1,5 @@
 /** `pmta-acct tail`: argv → TailSession, with the live view, JSON lines or nothing on stdout. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { Command, Option } from 'commander';
@@ -170,6 +170,13 @@ export function tailCommand(onExit: (code: number) => void): Command {
         const stateDir = resolve(flags.state ?? defaultStateDir());
         const spoolSize = parsePositiveInt(flags.spoolSize, '--spool-size') ?? TAIL_DEFAULTS.spoolSize;
         const lives = stdin ? [spoolLive(stateDir)] : [...new Set(liveArgs.map((l) => resolve(l)))];
+        for (const l of stdin ? [] : lives) {
+          if (statSync(l, { throwIfNoEntry: false })?.isDirectory() === true)
+            throw new PmtaAcctError(
+              'USAGE',
+              `${l} is a directory: tail follows the live accounting file PowerMTA writes (for example /var/log/pmta/acct.csv), and finds its rotated files beside it`,
+            );
+        }
         const live = lives[0];
         const tz = checkTimeZone(flags.tz ?? TAIL_DEFAULTS.tz);
         const bucket = parseStoredBucket(flags.bucket);
