@@ -6,7 +6,8 @@
  * files against 1 day, and the state's bytes per day per tier. Every scenario runs in a fresh
  * process, in interleaved rounds; the contenders' answers must agree before any time is printed.
  * The default is scaled (100,000 records a day, a few minutes); --full is the issue's server
- * (1 M records a day: about 17 GB of files for 35 days, kept between runs in --data).
+ * (1 M records a day: about 17 GB of files for 35 days, kept between runs in --data; a build is
+ * keyed by its last day, yesterday by default: --last-day reuses an earlier day's build).
  */
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     data: { type: 'string', default: join(root, 'bench/data') },
     out: { type: 'string', default: join(root, 'bench/RESULTS.md') },
+    'last-day': { type: 'string' },
   },
 });
 const rows = Number(values.rows ?? (values.full ? 1_000_000 : 100_000));
@@ -38,11 +40,11 @@ const keep = values.days
 const repeat = Number(values.repeat);
 const total = keep[keep.length - 1];
 if (!Number.isInteger(rows) || rows < 1 || keep.some((k) => !Number.isInteger(k) || k < 1) || !(repeat >= 1)) {
-  throw new Error('usage: state-run [--full] [--rows N] [--days 1,14,35] [--repeat K] [--data DIR] [--out FILE]');
+  throw new Error('usage: state-run [--full] [--rows N] [--days 1,14,35] [--repeat K] [--data DIR] [--out FILE] [--last-day YYYY-MM-DD]');
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const built = await build({ dir: values.data, rows, days: total, keep, ...opts, log });
+const built = await build({ dir: values.data, rows, days: total, keep, ...opts, log, lastDay: values['last-day'] });
 const nowOf = (k: number) => built.nowAfter(k);
 
 /** A directory of links to the files of days [from, to] (1-based) and an empty live file. */

@@ -37,6 +37,8 @@ export interface BuildOptions {
   readonly cli: string;
   readonly hook: string;
   readonly log: (line: string) => void;
+  /** The server's last day (`YYYY-MM-DD`); default yesterday (UTC). A built state is reused only for the same last day. */
+  readonly lastDay?: string;
 }
 
 /** Run the CLI in a fresh process with the clock at `now`; its time and peak RSS. */
@@ -57,8 +59,9 @@ export function runCli(
 }
 
 export async function build(o: BuildOptions): Promise<Built> {
-  // The server's days end the day before today (the generator's days are at -0500).
-  const lastDay = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY;
+  // The server's days end the day before today (the generator's days are at -0500), or on --last-day.
+  const lastDay = o.lastDay === undefined ? Math.floor(Date.now() / 1000 / DAY) * DAY - DAY : Date.parse(`${o.lastDay}T00:00:00Z`) / 1000;
+  if (!Number.isFinite(lastDay)) throw new Error(`--last-day ${o.lastDay ?? ''}: expected YYYY-MM-DD`);
   const nowAfter = (k: number) => Date.parse(`${dateOf(k, o.days, lastDay)}T00:00:00Z`) / 1000 + DAY + 6 * 3600;
   const stamp = `${o.rows}x${o.days}-${dateOf(o.days, o.days, lastDay)}`;
   const root = join(o.dir, `state-${stamp}`);
