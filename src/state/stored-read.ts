@@ -1,14 +1,15 @@
 /**
  * Reading the stored rollup of a tiered state, bounded by the question: only the buckets of the
  * range asked (an index range per tier), only the key columns asked (and the histograms only when
- * asked), regrouped row by row into the output rollup as SQLite hands the rows over. Memory follows
- * the groups of the answer, not the rows stored: a month of 5-minute groups by isp, ip, vmta and
- * pool read `--by isp` is a few dozen groups in memory, however many rows went by.
+ * asked), summed by SQLite per answer bucket and key before JavaScript sees them. Memory and the
+ * rows handed over follow the groups of the answer, not the rows stored: a month of 5-minute groups
+ * by isp, ip, vmta and pool read `--by isp` is a few dozen sums, however many rows SQLite added.
  */
 import type { BucketSize } from '../rollup/buckets.js';
 import { COUNTER_NAMES, STRIDE } from '../rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../rollup/rollup.js';
-import { decodeHexHistInto } from './hist-codec.js';
+import { decodeHexHistInto, decodeHistInto, encodeHist } from './hist-codec.js';
+import { BINS } from '../rollup/latency.js';
 import { stateKeyColumns, UNTIMED_BUCKET, type Db, type StateConfig } from './state-db.js';
 import type { Tier } from './tiers.js';
 
@@ -52,9 +53,71 @@ function valuesOf(db: Db, dim: number): string[] {
   return out;
 }
 
+const withHistSum = new WeakSet<Db>();
+
+/**
+ * `hist_hex_sum(hex(hist))`: the sum of a column of encoded histograms, as an encoded histogram
+ * (null when all are empty). It takes SQLite's hex text, not the blob: a blob argument becomes a
+ * Buffer per row, which cost twice the whole aggregation (bench/RESULTS.md, the state section).
+ */
+function registerHistSum(db: Db): void {
+  if (withHistSum.has(db)) return;
+  withHistSum.add(db);
+  db.aggregate<Uint32Array | null>('hist_hex_sum', {
+    start: () => null,
+    step: (bins, hex: unknown) => {
+      if (typeof hex !== 'string' || hex.length === 0) return bins;
+      const into = bins ?? new Uint32Array(BINS);
+      decodeHexHistInto(hex, into, 0);
+      return into;
+    },
+    result: (bins) => (bins === null ? null : encodeHist(bins, 0)),
+  });
+}
+
+/** Stored buckets [first, last] of a tier that all go to one bucket of the answer. */
+interface Run {
+  readonly first: number;
+  readonly last: number;
+  /** The answer's bucket (NO_BUCKET: none). */
+  readonly out: number;
+}
+
+/**
+ * The runs of a tier's stored buckets in `range` that share an answer bucket (oldest first), or
+ * null when each stored bucket is its own answer bucket (read in one pass, in stored order).
+ */
+function runsOf(
+  db: Db,
+  tier: Tier,
+  where: { sql: string; params: number[] },
+  bucketOf: (start: number, tier: Tier) => number,
+): Run[] | null {
+  const runs: Run[] = [];
+  let stored = 0;
+  for (const start of db
+    .prepare(`SELECT DISTINCT bucket FROM ${tier.groups}${where.sql}`)
+    .pluck()
+    .iterate(...where.params) as Iterable<number>) {
+    stored++;
+    const out = start === UNTIMED_BUCKET ? NO_BUCKET : bucketOf(start, tier);
+    const last = runs.at(-1);
+    if (last !== undefined && Object.is(last.out, out)) runs[runs.length - 1] = { ...last, last: start };
+    else runs.push({ first: start, last: start, out });
+  }
+  return runs.length < stored ? runs : null;
+}
+
 /**
  * The stored groups of `tiers` in `range` (null: everything, records without a time included, in
  * no bucket), regrouped to `spec` while they are read.
+ *
+ * SQLite sums them, per answer bucket and asked key: the counters with sum(), the histograms with
+ * hist_hex_sum, so the rows that reach JavaScript are the groups of the answer (a week of a 1 M-record
+ * server by isp,ip: 222,000 stored rows, 710 sums), not the rows stored. An answer bucket that
+ * spans several stored ones (no --bucket, or an hour of 5-minute buckets) is one query over their
+ * run; where each stored bucket is its own, one query groups by the stored bucket too (the key's
+ * order: no sort).
  */
 export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], range: BucketRange | null, spec: ReadSpec): Rollup {
   const cols = stateKeyColumns(config);
@@ -63,35 +126,32 @@ export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], 
     if (i < 0) throw new Error(`readRollup: ${d} is not kept by this state (${config.dims.join(',')})`);
     return i;
   });
+  if (spec.hist) registerHistSum(db);
   const out = spec.into ?? new Rollup(spec.dims);
   const values = dimAt.map((i) => valuesOf(db, i));
   // state id → answer id, per dimension (-1: not seen yet)
   const ids = dimAt.map((_, d) => new Int32Array(values[d].length).fill(-1));
   const key = out.key;
   const k = dimAt.length;
-  const histAt = 1 + k + STRIDE;
-  const { sql, params } = rangeWhere(range);
+  const where = rangeWhere(range);
   const keys = dimAt.map((i) => cols[i]);
-  // Without histograms SQLite sums the counters itself, by stored bucket and the asked key (about
-  // half the time of handing every row to JavaScript: a check reads 24 h of 5-minute groups as a
-  // few thousand sums). Histograms are merged here, row by row (hist_merge per group costs more),
-  // read as hex text: a blob becomes a Buffer per row, the slowest part of a read.
-  const query = spec.hist
-    ? `SELECT ${['bucket', ...keys, ...COUNTER_NAMES.map((n) => `"${n}"`), 'hex(hist)'].join(', ')} FROM %s${sql}`
-    : `SELECT ${['bucket', ...keys, ...COUNTER_NAMES.map((n) => `sum("${n}")`)].join(', ')} FROM %s${sql} GROUP BY ${['bucket', ...keys].join(', ')}`;
-  for (const tier of tiers) {
-    const stmt = db.prepare(query.replace('%s', tier.groups)).raw(true);
+  const sums = [...COUNTER_NAMES.map((n) => `sum("${n}")`), ...(spec.hist ? ['hist_hex_sum(hex(hist))'] : [])];
+
+  /** Add summed rows (key columns from `at`, then counters, then the histogram) to answer bucket id `bucket` (-1: the row's first column's). */
+  const add = (rows: Iterable<unknown[]>, at: number, bucket: number, tier: Tier): void => {
     let lastStart = Number.NaN;
-    let lastId = -1;
-    for (const row of stmt.iterate(...params) as Iterable<number[]>) {
-      const start = row[0];
-      if (start !== lastStart) {
-        lastStart = start;
-        lastId = out.bucketId(start === UNTIMED_BUCKET || spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(start, tier));
+    let lastId = bucket;
+    for (const row of rows) {
+      if (bucket < 0) {
+        const start = row[0] as number;
+        if (start !== lastStart) {
+          lastStart = start;
+          lastId = out.bucketId(start === UNTIMED_BUCKET || spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(start, tier));
+        }
       }
       key[0] = lastId;
       for (let d = 0; d < k; d++) {
-        const v = row[1 + d];
+        const v = row[at + d] as number;
         let id = ids[d][v];
         if (id < 0) {
           id = out.dicts[d].id(values[d][v]);
@@ -100,14 +160,41 @@ export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], 
         key[1 + d] = id;
       }
       const g = out.group();
-      out.addCounts(g, row, 1 + k);
-      if (spec.hist) {
-        const hex: unknown = row[histAt];
-        if (typeof hex === 'string' && hex.length > 0) {
-          const base = out.histBase(g); // may grow out.hist: take the array after
-          decodeHexHistInto(hex, out.hist, base);
-        }
+      out.addCounts(g, row as number[], at + k);
+      const hist = spec.hist ? row[at + k + STRIDE] : null;
+      if (hist instanceof Uint8Array || (typeof hist === 'string' && hist.length > 0)) {
+        const base = out.histBase(g); // may grow out.hist: take the array after
+        if (typeof hist === 'string') decodeHexHistInto(hist, out.hist, base);
+        else decodeHistInto(hist, out.hist, base);
       }
+    }
+  };
+
+  for (const tier of tiers) {
+    const runs =
+      spec.bucketOf === null ? [{ first: Number.NaN, last: Number.NaN, out: NO_BUCKET }] : runsOf(db, tier, where, spec.bucketOf);
+    if (runs === null) {
+      const by = ['bucket', ...keys].join(', ');
+      // Every key kept asked: each stored row is its own sum, read as it is (hex: see hist_hex_sum).
+      const whole = keys.length === cols.length;
+      const cells = whole ? [...COUNTER_NAMES.map((n) => `"${n}"`), ...(spec.hist ? ['hex(hist)'] : [])] : sums;
+      const stmt = db
+        .prepare(`SELECT ${[by, ...cells].join(', ')} FROM ${tier.groups}${where.sql}${whole ? '' : ` GROUP BY ${by}`}`)
+        .raw(true);
+      add(stmt.iterate(...where.params) as Iterable<unknown[]>, 1, -1, tier);
+      continue;
+    }
+    const select = `SELECT ${[...keys, ...sums].join(', ')} FROM ${tier.groups}`;
+    // No key: one sum, which SQLite gives (of nulls) even over no rows.
+    const group = keys.length === 0 ? ' HAVING count(*) > 0' : ` GROUP BY ${keys.join(', ')}`;
+    // Without --bucket: the whole range in one sum.
+    const stmt =
+      spec.bucketOf === null
+        ? db.prepare(`${select}${where.sql}${group}`).raw(true)
+        : db.prepare(`${select} WHERE bucket BETWEEN ? AND ?${group}`).raw(true);
+    for (const run of runs) {
+      const rows = spec.bucketOf === null ? stmt.iterate(...where.params) : stmt.iterate(run.first, run.last);
+      add(rows as Iterable<unknown[]>, 0, out.bucketId(run.out), tier);
     }
   }
   return out;
