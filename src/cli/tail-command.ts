@@ -28,6 +28,7 @@ import { withStateFaults } from '../state/state-faults.js';
 import { DEFAULT_RETAIN, formatSeconds } from '../state/tiers.js';
 import { clockOf } from '../util/clock.js';
 import { parseDims, parseList, parsePositiveInt, parseRetain, parseSeconds as seconds } from './args.js';
+import { holdYoungGeneration } from '../engine/tiering.js';
 import { EXIT_OK, EXIT_WARNING } from './exit.js';
 import { useColor, warn, writePiecesNow } from './io.js';
 import { parseListen, serveMetrics } from './metrics-server.js';
@@ -269,6 +270,7 @@ export function tailCommand(onExit: (code: number) => void): Command {
               committed: (delta, touched) => {
                 ticks.committed(delta, touched);
                 pipe?.committed();
+                holdYoungGeneration();
               },
               beforeCommit: () => pipe?.sync(),
             },

@@ -1,4 +1,7 @@
 /**
+ * V8 settings of a one-command process: whether its optimising compiler is worth running, and
+ * (holdYoungGeneration, below) how far a long-running command lets its young generation grow.
+ *
  * Whether V8's optimising compiler (TurboFan) is worth running. V8 first runs code in its
  * interpreter and baseline compiler, then compiles the functions that get hot a second time,
  * optimised, on a helper thread: a bet that pays only if the process then runs long enough. A
@@ -43,4 +46,29 @@ export function tierFor(inputs: readonly InputFile[]): void {
   if (!oneCommand || !optimising || expectedBytes(inputs) >= SMALL_INPUT) return;
   v8().setFlagsFromString('--no-opt');
   optimising = false;
+}
+
+/**
+ * V8's young generation (two semi-spaces) starts at 1 MB a semi-space and doubles, up to 16 MB,
+ * each time the objects that survived its collections since it last grew add up to more than its
+ * size. In a process that runs for days that always happens in the end, however little survives
+ * each collection: `tail --once` over 14 days of a 1 M-record server reached 16 MB where one day
+ * stopped at 4 MB, most of a peak RSS 1.2-1.3x the one-day peak (bench/RESULTS.md, the state
+ * section), for no speed. The maximum is read only when the heap is made, but the growth factor
+ * each time V8 grows it: a long-running command that calls this after each unit of work stops the
+ * growth at HELD_YOUNG (what a day's catch-up reaches on its own). Smaller from the start (1 MB)
+ * costs more: objects that live across a commit are promoted to the old space instead.
+ */
+export const HELD_YOUNG = 4 << 20;
+let youngHeld = false;
+
+export function holdYoungGeneration(): void {
+  if (!oneCommand || youngHeld) return;
+  const young = v8()
+    .getHeapSpaceStatistics()
+    .find((s) => s.space_name === 'new_space');
+  // new_space counts both semi-spaces.
+  if (young === undefined || young.space_size < 2 * HELD_YOUNG) return;
+  v8().setFlagsFromString('--semi-space-growth-factor=1');
+  youngHeld = true;
 }
