@@ -7,13 +7,17 @@
 //   npm run golden -- --out DIR      write the outputs to DIR, compare nothing
 //   npm run golden -- NAME...        only the cases whose name contains one of these words
 //
+// The cases that name $T or have a set-up (a state written by one case and read by the next) run
+// one after another in their order, in one shared directory; every other case is independent and
+// runs in its own new directory, several at a time (as many as there are cores): a case that
+// leaned on another's files would differ from its golden, so the comparison checks the split.
 // test/golden.e2e.test.ts runs the comparison with the other tests, so CI fails on a difference.
 // The clock is pinned where an output depends on it ($PMTA_ACCT_NOW), the temporary directory and
 // the repository path are written as <TMP> and <ROOT>, colours are off (NO_COLOR).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES } from './golden-cases.mjs';
@@ -49,18 +53,37 @@ function baseEnv(t) {
   return { ...env, NO_COLOR: '1', HOME: join(t, 'home'), TZ: 'UTC', LANG: 'C.UTF-8' };
 }
 
-function run(c, t) {
+/** Runs the CLI; resolves its exit status (or signal) and what it wrote, as spawnSync would. */
+function spawnCli(args, input, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    const timer = setTimeout(() => child.kill('SIGTERM'), 300_000);
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+    });
+    // A CLI that exits without reading all its input closes the pipe: that is its answer, not ours.
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
+
+/** Whether a case shares the run's directory with the cases around it ($T or a set-up). */
+function shared(c) {
+  return c.setup !== undefined || c.args.some((a) => a.includes('$T'));
+}
+
+async function run(c, t) {
   if (c.setup) c.setup(t);
   const sub = (s) => s.replaceAll('$T', t).replaceAll('$ROOT', ROOT);
   const args = c.args.map(sub);
   const input = c.stdinFile !== undefined ? readFileSync(join(ROOT, c.stdinFile)) : (c.stdin ?? '');
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
-    input,
-    env: { ...baseEnv(t), ...c.env },
-    maxBuffer: 256 << 20,
-    timeout: 300_000,
-  });
+  const r = await spawnCli(args, input, { ...baseEnv(t), ...c.env });
   const clean = (s) => s.replaceAll(t, '<TMP>').replaceAll(ROOT, '<ROOT>');
   // Two texts: whole (--out) and abbreviated (the golden): a long output is pinned by its digest
   // and shown by its first lines, so that the goldens stay small.
@@ -142,19 +165,37 @@ const started = Date.now();
 try {
   if (update) mkdirSync(GOLDEN, { recursive: true });
   if (outDir) mkdirSync(outDir, { recursive: true });
-  for (const c of cases) {
-    const { text: got, whole } = run(c, t);
+  const results = new Array(cases.length);
+  const lane = cases.flatMap((c, i) => (shared(c) ? [i] : []));
+  const pool = cases.flatMap((c, i) => (shared(c) ? [] : [i]));
+  const serial = async () => {
+    for (const i of lane) results[i] = await run(cases[i], t);
+  };
+  const worker = async () => {
+    for (let i = pool.shift(); i !== undefined; i = pool.shift()) {
+      const own = mkdtempSync(join(tmpdir(), 'pmta-golden-'));
+      try {
+        results[i] = await run(cases[i], own);
+      } finally {
+        rmSync(own, { recursive: true, force: true });
+      }
+    }
+  };
+  const workers = Math.max(1, availableParallelism() - 1);
+  await Promise.all([serial(), ...Array.from({ length: workers }, worker)]);
+  cases.forEach((c, i) => {
+    const { text: got, whole } = results[i];
     const file = `${c.name}.txt`;
     if (outDir) writeFileSync(join(outDir, file), whole);
     if (update) writeFileSync(join(GOLDEN, file), got);
-    if (outDir || update) continue;
+    if (outDir || update) return;
     const path = join(GOLDEN, file);
     const want = existsSync(path) ? readFileSync(path, 'utf8') : '';
     if (want !== got) {
       failed.push(c.name);
       console.log(`DIFFERS ${c.name}${want === '' ? ' (no golden)' : ''}\n${firstDifference(want, got)}`);
     }
-  }
+  });
   if (update && words.length === 0) {
     for (const f of readdirSync(GOLDEN)) if (!names.has(f.replace(/\.txt$/, ''))) rmSync(join(GOLDEN, f));
   }
