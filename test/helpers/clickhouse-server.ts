@@ -11,6 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,12 +126,29 @@ function configXml(
 `;
 }
 
-/** POST (a GET is read-only to ClickHouse): the query in the URL, the data in the body. */
-async function httpPost(port: number, query: string, body?: string, settings: Settings = {}): Promise<{ status: number; text: string }> {
+/**
+ * POST (a GET is read-only to ClickHouse): the query in the URL, the data in the body. One
+ * connection per request: 18.16 closes idle keep-alive connections after a few seconds, and a
+ * request sent on one it has just closed fails ("fetch failed") though the server is up, which
+ * on busy cores made tests fail that had nothing wrong.
+ */
+function httpPost(port: number, query: string, body?: string, settings: Settings = {}): Promise<{ status: number; text: string }> {
   const params = new URLSearchParams({ query });
   for (const [k, v] of Object.entries(settings)) params.set(k, String(v));
-  const res = await fetch(`http://127.0.0.1:${port}/?${params.toString()}`, { method: 'POST', body: body ?? '' });
-  return { status: res.status, text: await res.text() };
+  const data = Buffer.from(body ?? '', 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: `/?${params.toString()}`, method: 'POST', agent: false, headers: { 'content-length': data.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
