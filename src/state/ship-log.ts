@@ -29,11 +29,26 @@ export interface Change {
   readonly bucket: number;
 }
 
-/** Creates the log, ledger and triggers when missing; returns whether it did (the first ship). */
+/**
+ * Creates the log, ledger and triggers when missing; returns whether it did (the first ship). On a
+ * state whose triggers an earlier release made with INSERT OR REPLACE (which fail tail's commits,
+ * see triggers()), they are made again.
+ */
 export function installShipLog(db: Db, config: StateConfig): boolean {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ship_ledger'").get() !== undefined;
-  if (exists) return false;
   const tiers = stateTiers(config);
+  if (exists) {
+    const mine = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND substr(name, 1, 5) = 'ship_'").all() as {
+      name: string;
+      sql: string;
+    }[];
+    if (mine.some((t) => t.sql.includes('INSERT OR REPLACE')))
+      db.transaction(() => {
+        for (const t of mine) db.exec(`DROP TRIGGER "${t.name}"`);
+        tiers.forEach((t, i) => db.exec(triggers(t, i === tiers.length - 1)));
+      })();
+    return false;
+  }
   db.transaction(() => {
     db.exec(`
       CREATE TABLE ship_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, grain TEXT NOT NULL, bucket INTEGER NOT NULL, UNIQUE (grain, bucket));
@@ -49,8 +64,15 @@ export function installShipLog(db: Db, config: StateConfig): boolean {
   return true;
 }
 
+/**
+ * The triggers that log a tier's changes. The log's row is deleted and inserted again, not INSERT
+ * OR REPLACE'd: a trigger's conflict clause gives way to the firing statement's, and tail's commits
+ * are upserts (ON CONFLICT DO UPDATE), under which a REPLACE in the trigger fails as a UNIQUE
+ * violation the moment a commit adds to a bucket already logged (every live commit does).
+ */
 function triggers(t: Tier, last: boolean): string {
-  const log = (row: 'NEW' | 'OLD') => `INSERT OR REPLACE INTO ship_changes (grain, bucket) VALUES ('${t.grain}', ${row}.bucket)`;
+  const log = (row: 'NEW' | 'OLD') =>
+    `DELETE FROM ship_changes WHERE grain = '${t.grain}' AND bucket = ${row}.bucket; INSERT INTO ship_changes (grain, bucket) VALUES ('${t.grain}', ${row}.bucket)`;
   const pending = `OLD.bucket IN (SELECT bucket FROM ship_changes WHERE grain = '${t.grain}' AND seq > (SELECT acked FROM ship_ledger))`;
   const name = `ship_${t.index}`;
   const common = `
