@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --rows N --repeat K --only SUITE]`: the suites of bench/suites/ (pmta-acct
- * against the fastest read, DuckDB, csv-parse and gunzip on the same generated day; start-up),
- * each scenario in a fresh process, in interleaved rounds. Every contender's counts by (hour, isp,
+ * `npm run bench [-- --rows N --repeat K --only SUITE --hosts N --days D]`: the suites of
+ * bench/suites/ (pmta-acct against the fastest read, DuckDB, csv-parse and gunzip on the same
+ * generated day; start-up; load and query in ClickHouse; the fleet of N hosts by D days of --rows
+ * records, default 20 by 7), each scenario in a fresh process, in interleaved rounds. Every contender's counts by (hour, isp,
  * ip) must be identical before any speed is printed. Writes bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -28,12 +29,17 @@ const { values } = parseArgs({
     data: { type: 'string', default: join(root, 'bench/data') },
     out: { type: 'string', default: join(root, 'bench/RESULTS.md') },
     only: { type: 'string' },
+    hosts: { type: 'string', default: '20' },
+    days: { type: 'string', default: '7' },
   },
 });
 const rows = Number(values.rows);
 const repeat = Number(values.repeat);
-if (!Number.isSafeInteger(rows) || rows < 1 || !Number.isSafeInteger(repeat) || repeat < 1) {
-  console.error('usage: npm run bench -- [--rows N] [--repeat K] [--only SUITE] [--data DIR] [--out FILE]');
+const fleet = { hosts: Number(values.hosts), days: Number(values.days) };
+if (![rows, repeat, fleet.hosts, fleet.days].every((n) => Number.isSafeInteger(n) && n >= 1) || fleet.hosts < 2 || fleet.days > 7) {
+  console.error(
+    'usage: npm run bench -- [--rows N] [--repeat K] [--only SUITE] [--data DIR] [--out FILE] [--hosts N (>= 2)] [--days D (<= 7)]',
+  );
   process.exit(2);
 }
 const suites = values.only === undefined ? SUITES : SUITES.filter((s) => s.name === values.only);
@@ -56,7 +62,7 @@ function run(sc: Scenario): Run {
   const r = spawnSync(process.execPath, args, { maxBuffer: 1 << 30, env: sc.hostEnvironment === true ? process.env : environment.env });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const stderr = r.stderr.toString();
-  if (r.status !== 0) throw new Error(`${sc.name}: ${args.join(' ')} failed (${r.status}):\n${stderr}`);
+  if (!(sc.exitCodes ?? [0]).includes(r.status ?? -1)) throw new Error(`${sc.name}: ${args.join(' ')} failed (${r.status}):\n${stderr}`);
   const rss = /BENCH_MAXRSS_KB=(\d+)/.exec(stderr);
   return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: r.stdout.toString() };
 }
@@ -68,8 +74,10 @@ const ctx: BenchContext = {
   here,
   cores: availableParallelism(),
   removedVariables: environment.removed,
+  fleet,
 };
-const scenarios = suites.flatMap((s) => s.scenarios(ctx));
+const scenarios: Scenario[] = [];
+for (const s of suites) scenarios.push(...(await s.scenarios(ctx)));
 
 // The first contender of each family is the reference the others' counts must equal.
 const references = new Map<string, { name: string; rollup: PlainRollup }>();

@@ -28,6 +28,8 @@ export interface BenchContext {
   readonly cores: number;
   /** Variables that slow every Node start, set on this host and left out of the scenarios' environment (bench/machine.ts). */
   readonly removedVariables: readonly string[];
+  /** The fleet suite's size (`--hosts`, `--days`): simulated hosts, and days of 5-minute buckets each. */
+  readonly fleet: { readonly hosts: number; readonly days: number };
 }
 
 export interface Scenario {
@@ -50,6 +52,8 @@ export interface Scenario {
   readonly rss?: boolean;
   /** Run in the host's environment as it is, the variables bench/machine.ts leaves out included (for scale). */
   readonly hostEnvironment?: boolean;
+  /** Exit codes that are a success (default 0 only; `check` exits 1 or 2 for a WARN or CRIT verdict). */
+  readonly exitCodes?: readonly number[];
 }
 
 export interface Measured {
@@ -74,7 +78,8 @@ export interface TargetResult {
 
 export interface Suite {
   readonly name: string;
-  scenarios(ctx: BenchContext): Scenario[];
+  /** What the suite runs; it may prepare its inputs first (start servers, ship a fleet). */
+  scenarios(ctx: BenchContext): Scenario[] | Promise<Scenario[]>;
   /** `get(id)` is a scenario's measurement (throws for an unknown id). */
   targets(get: (id: string) => Measured, ctx: BenchContext): TargetResult[];
 }

@@ -20,6 +20,8 @@ export interface Built {
   readonly nowAfter: (k: number) => number;
   /** Seconds each daily `tail --once` took, and its peak RSS (MB). */
   readonly daily: readonly { seconds: number; rssMb: number }[];
+  /** The live file the tail follows (only its header is left): `tail --once` on it ages a state copy. */
+  readonly live: string;
 }
 
 const DAY = 86400;
@@ -39,6 +41,10 @@ export interface BuildOptions {
   readonly log: (line: string) => void;
   /** The server's last day (`YYYY-MM-DD`); default yesterday (UTC). A built state is reused only for the same last day. */
   readonly lastDay?: string;
+  /** More options of every daily `tail --once` (e.g. `--retain`); the build's directory is named after them. */
+  readonly tail?: readonly string[];
+  /** Keep every day's files for the peers that read them (default); false removes each day once followed. */
+  readonly keepFiles?: boolean;
 }
 
 /** Run the CLI in a fresh process with the clock at `now`; its time and peak RSS. */
@@ -63,36 +69,36 @@ export async function build(o: BuildOptions): Promise<Built> {
   const lastDay = o.lastDay === undefined ? Math.floor(Date.now() / 1000 / DAY) * DAY - DAY : Date.parse(`${o.lastDay}T00:00:00Z`) / 1000;
   if (!Number.isFinite(lastDay)) throw new Error(`--last-day ${o.lastDay ?? ''}: expected YYYY-MM-DD`);
   const nowAfter = (k: number) => Date.parse(`${dateOf(k, o.days, lastDay)}T00:00:00Z`) / 1000 + DAY + 6 * 3600;
-  const stamp = `${o.rows}x${o.days}-${dateOf(o.days, o.days, lastDay)}`;
+  const extra = o.tail ?? [];
+  const variant = extra.length === 0 ? '' : `-${extra.join('_').replace(/[^\w.=,-]+/g, '')}`;
+  const stamp = `${o.rows}x${o.days}${variant}-${dateOf(o.days, o.days, lastDay)}`;
   const root = join(o.dir, `state-${stamp}`);
   const days = Array.from({ length: o.days }, (_, i) => join(root, 'days', `day-${String(i + 1).padStart(2, '0')}`));
   const states = new Map(o.keep.map((k) => [k, join(root, 'states', `after-${k}`)]));
   const done = join(root, 'built');
   const daily: { seconds: number; rssMb: number }[] = [];
+  const logs = join(root, 'logs');
+  const live = join(logs, 'acct.csv');
   if (existsSync(done)) {
     o.log(`state scenario: reusing ${root}`);
-    return { days, states, nowAfter, daily };
+    return { days, states, nowAfter, daily, live };
   }
   rmSync(root, { recursive: true, force: true });
-  const logs = join(root, 'logs');
   const state = join(root, 'state');
   mkdirSync(logs, { recursive: true });
-  writeFileSync(join(logs, 'acct.csv'), 'type,timeLogged\r\n');
+  writeFileSync(live, 'type,timeLogged\r\n');
   for (let k = 1; k <= o.days; k++) {
     const date = dateOf(k, o.days, lastDay);
     o.log(`state scenario: day ${k}/${o.days} (${date}, ${o.rows.toLocaleString('en-US')} rows)`);
     const paths = await writeDay(days[k - 1], { rows: o.rows, date, files: 24, seed: 42 + k });
     // The files the tail follows are links to the day's files, which the file peers read.
     for (const p of paths) linkSync(p, join(logs, p.slice(days[k - 1].length + 1)));
-    const r = runCli(
-      o,
-      ['tail', join(logs, 'acct.csv'), '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson'],
-      nowAfter(k),
-    );
+    const r = runCli(o, ['tail', live, '--state', state, '--once', '--from', 'beginning', '--format', 'ndjson', ...extra], nowAfter(k));
     if (r.code !== 0) throw new Error(`tail --once after day ${k} failed (${r.code}):\n${r.stderr}`);
     daily.push({ seconds: r.seconds, rssMb: r.rssMb });
     // PowerMTA's archive job: the tail has read them; its state no longer needs them.
     for (const p of paths) rmSync(join(logs, p.slice(days[k - 1].length + 1)));
+    if (o.keepFiles === false) rmSync(days[k - 1], { recursive: true, force: true });
     const copy = states.get(k);
     if (copy !== undefined) {
       mkdirSync(copy, { recursive: true });
@@ -100,5 +106,5 @@ export async function build(o: BuildOptions): Promise<Built> {
     }
   }
   writeFileSync(done, new Date().toISOString());
-  return { days, states, nowAfter, daily };
+  return { days, states, nowAfter, daily, live };
 }

@@ -14,6 +14,7 @@ const context = (rows: number, cores = 2): BenchContext => ({
   here: '.',
   cores,
   removedVariables: [],
+  fleet: { hosts: 20, days: 7 },
 });
 
 /** Seconds by scenario id (floor-*: every readSync size) for a good and for a bad pmta-acct. */
@@ -34,6 +35,13 @@ const GOOD: Record<string, number> = {
   'ch-csv': 1,
   'q-ch': 0.1,
   'q-files': 1,
+  'fleet-report-20h-7d': 1,
+  'fleet-report-10h-7d': 0.6,
+  'fleet-report-20h-1d': 0.3,
+  'fleet-check-20h-7d': 0.5,
+  'fleet-check-10h-7d': 0.3,
+  'fleet-check-20h-1d': 0.4,
+  'fleet-check-100h-1d': 0.8,
 };
 const BAD: Record<string, number> = {
   node: 0.04,
@@ -52,6 +60,13 @@ const BAD: Record<string, number> = {
   'ch-csv': 1,
   'q-ch': 2,
   'q-files': 1,
+  'fleet-report-20h-7d': 3,
+  'fleet-report-10h-7d': 1,
+  'fleet-report-20h-1d': 0.1,
+  'fleet-check-20h-7d': 2,
+  'fleet-check-10h-7d': 0.5,
+  'fleet-check-20h-1d': 0.2,
+  'fleet-check-100h-1d': 2,
 };
 
 function targetsOf(ctx: BenchContext, good: boolean): TargetResult[] {
@@ -71,6 +86,19 @@ describe('bench targets', () => {
     expect(good.length).toBeGreaterThan(6);
     for (const t of good) expect(t.status, `${t.what}: ${t.value}`).toBe('met');
     for (const t of bad) expect(t.status, `${t.what}: ${t.value}`).toBe('missed');
+  });
+
+  it("says n/a for the fleet's aims below 20 hosts by 7 days, and judges the growth at any size", () => {
+    const small = { ...context(10_000_000), fleet: { hosts: 4, days: 2 } };
+    const get = (id: string): Measured => {
+      const seconds = { 'fleet-report-4h-2d': 3, 'fleet-report-2h-2d': 1, 'fleet-check-4h-2d': 2, 'fleet-check-2h-2d': 1 }[id] ?? 0.5;
+      return { id, name: id, seconds, rssMb: 100, rows: 0, bytes: 0, spread: 0, runs: 1 };
+    };
+    const fleet = SUITES.find((s) => s.name === 'fleet')?.targets(get, small) ?? [];
+    expect(fleet.filter((t) => t.what.includes('4 hosts x 2 days')).map((t) => t.status)).toEqual(['n/a', 'n/a']);
+    expect(fleet.find((t) => t.what === 'report --clickhouse with hosts')?.status).toBe('missed');
+    expect(fleet.find((t) => t.what === 'check --clickhouse with hosts')?.status).toBe('met');
+    expect(fleet.find((t) => t.what === 'report --clickhouse with days')?.value).toMatch(/^6\.00x the time for 2\.0x the days/);
   });
 
   it('says n/a for the floor ratio below 10 M rows, and for threads on one core', () => {
@@ -99,14 +127,13 @@ describe('bench environment', () => {
     expect(machineDescription([])).not.toContain('without');
   });
 
-  it('runs Node alone once more in the host environment as it is, only when a variable was left out', () => {
+  it('runs Node alone once more in the host environment as it is, only when a variable was left out', async () => {
     const startup = SUITES.find((s) => s.name === 'startup');
-    const ids = (removed: string[]) =>
-      startup
-        ?.scenarios({ ...context(1_000), removedVariables: removed })
-        .filter((sc) => sc.hostEnvironment === true)
+    const ids = async (removed: string[]) =>
+      (await startup?.scenarios({ ...context(1_000), removedVariables: removed }))
+        ?.filter((sc) => sc.hostEnvironment === true)
         .map((sc) => sc.id);
-    expect(ids(['NODE_EXTRA_CA_CERTS'])).toEqual(['node-host']);
-    expect(ids([])).toEqual([]);
+    expect(await ids(['NODE_EXTRA_CA_CERTS'])).toEqual(['node-host']);
+    expect(await ids([])).toEqual([]);
   });
 });
