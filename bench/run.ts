@@ -62,7 +62,8 @@ function run(sc: Scenario): Run {
   const r = spawnSync(process.execPath, args, { maxBuffer: 1 << 30, env: sc.hostEnvironment === true ? process.env : environment.env });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const stderr = r.stderr.toString();
-  if (!(sc.exitCodes ?? [0]).includes(r.status ?? -1)) throw new Error(`${sc.name}: ${args.join(' ')} failed (${r.status}):\n${stderr}`);
+  if (!(sc.exitCodes ?? [0]).includes(r.status ?? -1))
+    throw new Error(`${sc.name}: ${args.join(' ')} failed (${r.status}):\n${stderr}${r.stdout.toString().slice(0, 2000)}`);
   const rss = /BENCH_MAXRSS_KB=(\d+)/.exec(stderr);
   return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: r.stdout.toString() };
 }
