@@ -7,6 +7,7 @@
  *
  * The client is loaded on first use (src/util/lazy-require.ts): no other command pays for it.
  */
+import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { lazyRequire } from '../util/lazy-require.js';
 import { ClickHouseFault, clickHouseFault } from './fault.js';
@@ -108,6 +109,25 @@ export class ClickHouse {
     if (rows.length === 0) return;
     try {
       await this.client.insert({ table, values: rows, format: 'JSONEachRow', clickhouse_settings: settings });
+    } catch (err) {
+      throw this.fault(err);
+    }
+  }
+
+  /**
+   * Inserts rows already written as TabSeparated text (clickhouse/tsv.ts) into `columns` of
+   * `table`: what `load` sends, with no per-row object or JSON on either side.
+   */
+  async insertTsv(table: string, columns: readonly [string, ...string[]], text: Buffer, settings: Settings = {}): Promise<void> {
+    if (text.length === 0) return;
+    try {
+      await this.client.insert({
+        table,
+        values: Readable.from([text], { objectMode: false }),
+        format: 'TabSeparated',
+        columns: [...columns],
+        clickhouse_settings: settings,
+      });
     } catch (err) {
       throw this.fault(err);
     }

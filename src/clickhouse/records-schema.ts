@@ -1,18 +1,26 @@
 /**
- * The archived records in ClickHouse (`load` writes them, `query --clickhouse` reads them):
+ * The archived records in ClickHouse (`load` writes them, `query --clickhouse` reads them), made by
+ * `clickhouse init`'s numbered migrations 2 and 3 (schema.ts):
  *
  * - `records`: one row per accounting record. Typed columns for what the engine derives (the same
  *   classifier as report and query: type, event time in UTC, isp, sending IP, vmta, pool, job,
  *   recipient domain, bounce category, hard/soft, outcome, latency and its histogram bin, size,
  *   dsnStatus, dsnDiag and its masked template), the recipient as domain + keyed hash (the
- *   address itself only with --store-addresses), and every other header column kept as two
- *   parallel arrays: `col_keys` (lower-case names, what --where and --select look up) and
- *   `col_values` (the decoded cell text). Arrays, not a Map (experimental after 18.16) and not a
- *   JSON string (18.16's JSON functions are slow and lossy on escapes); `col_names` keeps the
- *   header's own spelling for `--select '*'`. Time columns (names starting with `time`) are also
- *   kept parsed, as `time_keys`/`time_values`, so that `timeQueued > ...` compares instants as the
- *   file reader does.
+ *   address itself only with --store-addresses), the id of the record's header (`header_id`, the
+ *   header itself is in `record_headers`) and the header's cells as `col_values`, in the header's
+ *   order: '' for the columns that have a typed twin (records-sql.ts TYPED_COLUMN: dsnDiag is the
+ *   longest cell) and for rcpt. The header's time columns (names starting with `time`) are also
+ *   kept parsed, as `time_values` in the order of those columns (NO_TIME where a cell does not
+ *   parse), so that `timeQueued > ...` compares instants as the file reader does.
+ * - `record_headers`: per header id (the first 16 hex digits of the SHA-256 of the header's names
+ *   joined by newlines) the names as written. A header is stored once, not once per row: the name
+ *   arrays per row were three times the bytes of the CSV (migration 3).
  * - `load_ledger`: per (host, file fingerprint) how many bytes of the file's content are loaded.
+ *
+ * Rows written before migration 3 carry the header per row (`col_names`, `col_keys`, `time_keys`
+ * with `time_values` holding only the times that parsed) and an empty header_id: records-sql.ts
+ * reads both layouts (a row's layout is told by `empty(col_keys)`), so a store loaded before
+ * needs no rewrite.
  *
  * Exactly once without insert deduplication (18.16 has none outside ZooKeeper): a record's key is
  * (host, file fingerprint, byte offset of the record in the file's content), fixed by the content;
@@ -24,47 +32,48 @@
  * --since/--until prune partitions and granules; the sort key holds only content-fixed values
  * (isp and hard depend on the ISP map and hard categories of the loading host, so they cannot be in
  * a key that deduplicates). Records without an event time sit at time 0 (1970-01-01) with
- * `timed = 0`. Created by `load` (CREATE ... IF NOT EXISTS): the lead folds them into `clickhouse
- * init`'s numbered migrations when the fleet schema lands.
+ * `timed = 0`.
  */
-import { checkIdentifier } from './sql.js';
+import { createHash } from 'node:crypto';
 
 export const RECORDS_TABLE = 'records';
 export const LEDGER_TABLE = 'load_ledger';
+export const HEADERS_TABLE = 'record_headers';
 
-/** One row of `records`, as JSONEachRow. */
-export interface RecordRow {
-  host: string;
-  file_id: string;
-  offset: number;
-  line: number;
-  time: number;
-  timed: number;
-  type: string;
-  type_code: number;
-  isp: string;
-  ip: string;
-  vmta: string;
-  pool: string;
-  job: string;
-  domain: string;
-  bounce_cat: string;
-  outcome: string;
-  hard: number;
-  latency: number;
-  latency_bin: number;
-  size: number;
-  dsn_status: string;
-  dsn_diag: string;
-  diag: string;
-  rcpt_hash: string;
-  rcpt: string;
-  col_names: string[];
-  col_keys: string[];
-  col_values: string[];
-  time_keys: string[];
-  time_values: number[];
-}
+/** A time cell that did not parse, in `time_values` (epoch seconds never reach it). */
+export const NO_TIME = -(2 ** 53 - 1);
+
+/** The columns `load` inserts, in the order of its TabSeparated rows. */
+export const RECORD_COLUMNS = [
+  'host',
+  'file_id',
+  'offset',
+  'line',
+  'time',
+  'timed',
+  'type',
+  'type_code',
+  'isp',
+  'ip',
+  'vmta',
+  'pool',
+  'job',
+  'domain',
+  'bounce_cat',
+  'outcome',
+  'hard',
+  'latency',
+  'latency_bin',
+  'size',
+  'dsn_status',
+  'dsn_diag',
+  'diag',
+  'rcpt_hash',
+  'rcpt',
+  'header_id',
+  'col_values',
+  'time_values',
+] as const;
 
 export interface LedgerRow {
   host: string;
@@ -76,11 +85,35 @@ export interface LedgerRow {
   version: number;
 }
 
-/** The CREATE statements (idempotent) in database `db`. */
-export function recordTableStatements(db: string): string[] {
-  checkIdentifier(db, 'database');
+export interface HeaderRow {
+  header_id: string;
+  names: string[];
+}
+
+/** A header id: what `record_headers` is keyed by. */
+export function headerIdOf(names: readonly string[]): string {
+  return createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 16);
+}
+
+/** Whether `s` has the form of a header id (checked before it is written into SQL text). */
+export function isHeaderId(s: string): boolean {
+  return /^[0-9a-f]{16}$/.test(s);
+}
+
+/** The lower-case keys of a header's names (what --where and --select look up). */
+export function keysOf(names: readonly string[]): string[] {
+  return names.map((n) => n.toLowerCase());
+}
+
+/** Indexes (0-based) of a header's time columns: keys starting with `time`, first of each name. */
+export function timeColumnsOf(keys: readonly string[]): number[] {
+  return keys.flatMap((k, i) => (k.startsWith('time') && keys.indexOf(k) === i ? [i] : []));
+}
+
+/** The CREATE statements of the records tables (migration 2: the layout before headers were split out). */
+export function recordTableStatements(db: string, records: string, ledger: string): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS ${db}.${RECORDS_TABLE} (
+    `CREATE TABLE IF NOT EXISTS ${db}.${records} (
       host String, file_id String, offset UInt64, line UInt64,
       time UInt32, timed UInt8, type String, type_code UInt8,
       isp String, ip String, vmta String, pool String, job String, domain String, bounce_cat String,
@@ -90,8 +123,13 @@ export function recordTableStatements(db: string): string[] {
       time_keys Array(String), time_values Array(Int64))
       ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMMDD(toDateTime(time, 'UTC'))
       ORDER BY (host, time, file_id, offset)`,
-    `CREATE TABLE IF NOT EXISTS ${db}.${LEDGER_TABLE} (
+    `CREATE TABLE IF NOT EXISTS ${db}.${ledger} (
       host String, file_id String, bytes UInt64, records UInt64, key_id String, path String, version UInt64)
       ENGINE = ReplacingMergeTree(version) ORDER BY (host, file_id)`,
   ];
+}
+
+/** Migration 3: the headers table. */
+export function headersTableStatement(db: string, headers: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${db}.${headers} (header_id String, names Array(String)) ENGINE = ReplacingMergeTree() ORDER BY header_id`;
 }

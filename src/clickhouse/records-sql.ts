@@ -10,6 +10,7 @@ import { TYPE_B, TYPE_D, TYPE_F, TYPE_R, TYPE_RB, TYPE_RS, TYPE_T, TYPE_TQ } fro
 import { PmtaAcctError } from '../errors.js';
 import { RECORDS_TABLE } from './records-schema.js';
 import { checkIdentifier, sqlInt, sqlLabels } from './sql.js';
+import type { HeaderIndex } from './header-index.js';
 import type { Literals } from './literals.js';
 
 export interface Scope {
@@ -45,11 +46,12 @@ export const TYPED_COLUMN: Readonly<Record<string, string>> = {
   vmta: 'vmta',
   vmtapool: 'pool',
   bouncecat: 'bounce_cat',
+  rcpt: 'rcpt',
 };
 
-/** A header column's text: its typed twin when it has one, else from the arrays. */
-export function columnSql(column: string, lits: Literals): string {
-  return TYPED_COLUMN[column] ?? `col_values[indexOf(col_keys, ${lits.str(column)})]`;
+/** A header column's text: its typed twin when it has one, else from the row's cells. */
+export function columnSql(column: string, lits: Literals, headers: HeaderIndex): string {
+  return TYPED_COLUMN[column] ?? headers.cell(column, lits);
 }
 
 /** Over ClickHouse, `host` names the host the records were loaded for (load --host). */
@@ -73,14 +75,14 @@ const TYPED: Readonly<Record<string, string>> = {
  * A field's value as the rollup keys it (a string), or as --select prints it when `cell`: hard as
  * a boolean and latency as a number (null without one) there.
  */
-export function fieldSql(ref: FieldRef, lits: Literals, cell: boolean): string {
+export function fieldSql(ref: FieldRef, lits: Literals, headers: HeaderIndex, cell: boolean): string {
   if (ref.bucket) throw new PmtaAcctError('INTERNAL', 'bucket is computed from time');
   const typed = TYPED[ref.name];
   if (typed !== undefined && ref.derived >= 0) return typed;
   if (ref.name === 'hard') return cell ? 'hard' : "if(hard = 1, 'true', 'false')";
   if (ref.name === 'latency') return cell ? 'latency' : "if(latency < 0, '', toString(latency))";
   if (ref.column === HOST_FIELD) return 'host';
-  return columnSql(ref.column, lits);
+  return columnSql(ref.column, lits, headers);
 }
 
 export function resolveFields(names: readonly string[], option: string): FieldRef[] {

@@ -9,6 +9,11 @@
  *   withdrawn row (the state moved the bucket to a coarser tier) is shipped as `deleted = 1`.
  * - `buckets`: per host, grain and bucket, the records counted and the span of their event times.
  * - `heartbeats`: per host, when it last shipped (the fleet's dead-man verdict reads it).
+ * - `records`, `load_ledger` (migration 2) and `record_headers` (migration 3, which also adds
+ *   `records.header_id`): the archived records `load` writes (records-schema.ts). A store whose
+ *   records tables an earlier `load` created itself adopts them (CREATE ... IF NOT EXISTS); a
+ *   column a migration adds is added when the table lacks it (18.16 has no ADD COLUMN IF NOT
+ *   EXISTS), so `init` brings any older store up to date in place.
  *
  * Without a cluster these are plain tables. With `--cluster NAME`, each server gets `<name>_local`
  * tables and Distributed tables named as above over the cluster, sharded by a hash of the host: all
@@ -21,9 +26,10 @@
  */
 import { COUNTER_NAMES } from '../rollup/counters.js';
 import { DIMENSIONS } from '../classify/fields.js';
+import { HEADERS_TABLE, LEDGER_TABLE, RECORDS_TABLE, headersTableStatement, recordTableStatements } from './records-schema.js';
 import { checkIdentifier } from './sql.js';
 
-export const TABLES = ['groups', 'buckets', 'heartbeats'] as const;
+export const TABLES = ['groups', 'buckets', 'heartbeats', RECORDS_TABLE, LEDGER_TABLE, HEADERS_TABLE] as const;
 export type TableName = (typeof TABLES)[number];
 
 /** The dimension columns of `groups`, in its sort key order. */
@@ -34,6 +40,8 @@ export interface Migration {
   readonly what: string;
   /** The CREATE statements, for one table name per logical table (local or plain). */
   readonly statements: (names: Readonly<Record<TableName, string>>, db: string) => string[];
+  /** Columns added to existing tables (when missing), after the statements. */
+  readonly addColumns?: readonly { readonly table: TableName; readonly column: string; readonly type: string }[];
 }
 
 const counterCols = COUNTER_NAMES.map((n) => `${n} UInt64`).join(', ');
@@ -56,14 +64,33 @@ export const MIGRATIONS: readonly Migration[] = [
         ENGINE = ReplacingMergeTree(version) ORDER BY host`,
     ],
   },
+  {
+    version: 2,
+    what: 'records and load_ledger (load, query --clickhouse)',
+    statements: (t, db) => recordTableStatements(db, t.records, t.load_ledger),
+  },
+  {
+    version: 3,
+    what: 'record_headers: a header once, not its names on every record',
+    statements: (t, db) => [headersTableStatement(db, t.record_headers)],
+    addColumns: [{ table: RECORDS_TABLE, column: 'header_id', type: 'String' }],
+  },
 ];
+
+/** The schema `load` and `query --clickhouse` need. */
+export const RECORDS_SCHEMA = 3;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /** The local table names (with a cluster) or the plain ones. */
 export function storageNames(cluster: string | null): Record<TableName, string> {
   const suffix = cluster === null ? '' : '_local';
-  return { groups: `groups${suffix}`, buckets: `buckets${suffix}`, heartbeats: `heartbeats${suffix}` };
+  return Object.fromEntries(TABLES.map((t) => [t, `${t}${suffix}`])) as Record<TableName, string>;
+}
+
+/** What a Distributed table shards by: the host (a host's rows on one shard, so FINAL is exact), a header by its id. */
+function shardKey(t: TableName): string {
+  return t === HEADERS_TABLE ? 'cityHash64(header_id)' : 'cityHash64(host)';
 }
 
 /** The Distributed tables over the local ones, sharded by host. */
@@ -72,7 +99,7 @@ export function distributedStatements(db: string, cluster: string): string[] {
   const local = storageNames(cluster);
   return TABLES.map(
     (t) =>
-      `CREATE TABLE IF NOT EXISTS ${db}.${t} AS ${db}.${local[t]} ENGINE = Distributed(${cluster}, ${db}, ${local[t]}, cityHash64(host))`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${t} AS ${db}.${local[t]} ENGINE = Distributed(${cluster}, ${db}, ${local[t]}, ${shardKey(t)})`,
   );
 }
 

@@ -21,6 +21,7 @@ import { exprError } from '../where/expr-error.js';
 import type { Glob } from '../where/bytes.js';
 import type { Plan, PreparedFilter, Test } from '../where/plan.js';
 import { MAX_REGEX_INPUT } from '../where/safe-regex.js';
+import type { HeaderIndex } from './header-index.js';
 import type { Literals } from './literals.js';
 import { HOST_FIELD, columnSql } from './records-sql.js';
 import { toRe2 } from './regex-re2.js';
@@ -33,6 +34,8 @@ const DERIVED_COLUMN: Readonly<Record<string, string>> = { isp: 'isp', domain: '
 export interface WhereContext {
   readonly filter: PreparedFilter;
   readonly lits: Literals;
+  /** Where each header column is in a row (header-index.ts). */
+  readonly headers: HeaderIndex;
   /** The keyed hash of a recipient address (recipient-hash.ts), or null without a key. */
   readonly hashRecipient: ((address: string) => string) | null;
   readonly option?: string;
@@ -62,7 +65,7 @@ class Compiler {
   private column(name: string, test: Test): string {
     // `type` holds the code in lower case (the cell as written for unknown types): equal under folding
     if (name === 'type' && (test.k === 'eq' || test.k === 'truthy')) return 'type';
-    return columnSql(name, this.ctx.lits);
+    return columnSql(name, this.ctx.lits, this.ctx.headers);
   }
 
   private test(field: FieldRef, kind: Extract<Plan, { k: 'test' }>['kind'], test: Test): string {
@@ -75,8 +78,8 @@ class Compiler {
     if (kind === 'latency') return this.numberTest('latency', 'latency >= 0', test);
     if (kind === 'hard') return test.k === 'truthy' ? 'hard = 1' : this.numberTest('toFloat64(hard)', '1', test);
     if (kind === 'time' && test.k !== 'like' && test.k !== 'regex') {
-      const key = lits.str(field.column);
-      return this.numberTest(`toFloat64(time_values[indexOf(time_keys, ${key})])`, `has(time_keys, ${key})`, test);
+      const t = this.ctx.headers.time(field.column, lits);
+      return this.numberTest(t.value, t.present, test);
     }
     if (kind === 'derived') return this.stringTest(DERIVED_COLUMN[field.name] ?? 'diag', test, true);
     if (field.column === 'rcpt') return this.recipient(test);
@@ -95,7 +98,7 @@ class Compiler {
       case 'truthy':
         return present;
       case 'eq':
-        return `(${present} AND ${value} ${test.negate ? 'NOT IN' : 'IN'} ${lits.numSet(test.numbers)})`;
+        return `(${present} AND ${value} ${inSet(test.negate)} ${lits.numSet(test.numbers)})`;
       case 'order':
         return `(${present} AND ${value} ${test.op} ${lits.num(test.number)})`;
       default:
@@ -111,7 +114,7 @@ class Compiler {
         return `${value} != ''`;
       case 'eq': {
         const folded = derived ? `lowerUTF8(${value})` : `lower(${value})`;
-        return `${folded} ${test.negate ? 'NOT IN' : 'IN'} ${lits.strSet(derived ? test.strings : test.bytes.map((b) => Buffer.from(b).toString('utf8')))}`;
+        return `${folded} ${inSet(test.negate)} ${lits.strSet(derived ? test.strings : test.bytes.map((b) => Buffer.from(b).toString('utf8')))}`;
       }
       case 'order': {
         if (!test.numeric) return `${value} ${test.op} ${lits.str(test.text)}`;
@@ -148,8 +151,16 @@ class Compiler {
         '--where rcpt = ... over ClickHouse needs the recipient hash key the records were loaded with (--hash-key-file)',
       );
     const hashes = test.strings.map(hash);
-    return `rcpt_hash ${test.negate ? 'NOT IN' : 'IN'} ${this.ctx.lits.strSet(hashes)}`;
+    return `rcpt_hash ${inSet(test.negate)} ${this.ctx.lits.strSet(hashes)}`;
   }
+}
+
+/**
+ * GLOBAL IN: the set is read once, where the query starts, and sent with it to every shard of a
+ * Distributed table (the session's literals table exists only there); over a plain table it is IN.
+ */
+function inSet(negate: boolean): string {
+  return negate ? 'GLOBAL NOT IN' : 'GLOBAL IN';
 }
 
 function escapeRe2(text: string): string {

@@ -21,6 +21,13 @@ let dir: string;
 let corpus: string;
 let keyFile: string;
 const env = () => ({ PMTA_ACCT_HASH_KEY_FILE: keyFile });
+const FAILPOINTS = ['load-before-insert', 'load-before-ledger', 'load-after-ledger'];
+const killedDb = (point: string) => `killed_${point.replace(/-/g, '_')}`;
+
+function init(db: string): void {
+  const r = runCli(['clickhouse', 'init', '--clickhouse', set.servers[0].url(db)]);
+  expect(r.code, r.stderr).toBe(0);
+}
 
 beforeAll(async () => {
   set = await startClickHouse();
@@ -41,6 +48,7 @@ beforeAll(async () => {
   );
   expect(r.status, r.stderr).toBe(0);
   for (const f of readdirSync(join(dir, 'gen'))) copyFileSync(join(dir, 'gen', f), join(corpus, f));
+  for (const db of ['pmta', 'clean', ...FAILPOINTS.map(killedDb)]) init(db);
   const load = runCli(['load', corpus, '--clickhouse', set.servers[0].url('pmta'), '--host', 'mx1', '--batch-rows', '500'], { env: env() });
   expect(load.stderr).toMatch(/bad records? (was|were) skipped/);
   expect(load.code, load.stderr).toBe(0);
@@ -195,8 +203,8 @@ describe('load is idempotent by content', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return 1 + (seed % n);
     };
-    for (const point of ['load-before-insert', 'load-before-ledger', 'load-after-ledger']) {
-      const db = `killed_${point.replace(/-/g, '_')}`;
+    for (const point of FAILPOINTS) {
+      const db = killedDb(point);
       let kills = 0;
       for (let round = 0; round < 2; round++) {
         const r = runCli(['load', ...files, '--clickhouse', set.servers[0].url(db), '--host', 'mx1', '--batch-rows', '300'], {
@@ -214,5 +222,61 @@ describe('load is idempotent by content', () => {
         groups(['query', '--clickhouse', set.servers[0].url('clean'), '--group-by', 'isp,type']),
       );
     }
+  });
+});
+
+describe('clickhouse init makes and migrates the records tables', () => {
+  it('load refuses a store without them, in one line naming init', () => {
+    const r = runCli(['load', corpus, '--clickhouse', set.servers[0].url('noinit'), '--host', 'mx1'], { env: env() });
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('run pmta-acct clickhouse init');
+  });
+
+  it('a store loaded before headers were split out is migrated in place and reads the same', async () => {
+    const s = set.servers[0];
+    // The store as the earlier load left it: schema 2, a header's names on every row, only the
+    // times that parsed (with their keys). Made from what this run loaded, so the answers must agree.
+    await s.sql('CREATE DATABASE old');
+    await s.sql('CREATE TABLE old.schema_migrations AS pmta.schema_migrations');
+    await s.sql('INSERT INTO old.schema_migrations SELECT * FROM pmta.schema_migrations WHERE version <= 2');
+    await s.sql('CREATE TABLE old.load_ledger AS pmta.load_ledger');
+    await s.sql('CREATE TABLE old.records AS pmta.records');
+    await s.sql('ALTER TABLE old.records DROP COLUMN header_id');
+    const keys = 'arrayMap(x -> lower(x), names)';
+    const cols =
+      'host, file_id, offset, line, time, timed, type, type_code, isp, ip, vmta, pool, job, domain, bounce_cat, outcome, hard, latency, latency_bin, size, dsn_status, dsn_diag, diag, rcpt_hash, rcpt';
+    await s.sql(
+      `INSERT INTO old.records (${cols}, col_names, col_keys, col_values, time_keys, time_values)
+       SELECT ${cols}, names, ${keys}, col_values, arrayFilter((k, v) -> v != -9007199254740991, tk, time_values),
+         arrayFilter(v -> v != -9007199254740991, time_values)
+       FROM pmta.records FINAL ANY LEFT JOIN (SELECT header_id, names,
+         arrayFilter((k, i) -> substring(k, 1, 4) = 'time' AND indexOf(${keys}, k) = i, ${keys}, arrayEnumerate(names)) AS tk
+         FROM pmta.record_headers) USING header_id`,
+    );
+    const old = s.url('old');
+    const refused = runCli(['load', corpus, '--clickhouse', old, '--host', 'mx1'], { env: env() });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/schema is version 2, older .*run pmta-acct clickhouse init/);
+    const init = runCli(['clickhouse', 'init', '--clickhouse', old]);
+    expect(init.stdout).toContain('migrations 3 applied');
+    for (const args of [
+      ['--group-by', 'isp,type,diag'],
+      ['--group-by', 'type', '--where', "timeQueued >= 2026-11-28 and jobId != '' or dsnDiag ~ /mailbox/"],
+    ])
+      expect(groups(['query', '--clickhouse', old, ...args]), args.join(' ')).toEqual(groups(['query', '--clickhouse', url(), ...args]));
+    const star = (u: string) => runCli(['query', '--clickhouse', u, '--select', '*', '--limit', '50', '--format', 'ndjson']).stdout;
+    expect(star(old)).toEqual(star(url()));
+    expect(star(old).split('\n').length).toBeGreaterThan(40);
+    // new rows beside the old ones: both layouts in one answer
+    const more = runCli(['load', fixture('parse', 'userguide-d-b-t.csv'), '--clickhouse', old, '--host', 'mx3'], { env: env() });
+    expect(more.code, more.stderr).toBe(0);
+    const w = ['--group-by', 'type,vmta', '--where', "timeQueued >= 2019-01-01 and jobId != '' or dsnDiag ~ /denied/i"];
+    const mx3 = groups(['query', '--clickhouse', old, '--hosts', 'mx3', ...w]);
+    expect(mx3).toEqual(groups(['query', fixture('parse', 'userguide-d-b-t.csv'), ...w]));
+    expect(mx3.groups.length).toBeGreaterThan(0);
+    expect(groups(['query', '--clickhouse', old, '--hosts', 'mx1', ...w])).toEqual(
+      groups(['query', '--clickhouse', url(), '--hosts', 'mx1', ...w]),
+    );
   });
 });

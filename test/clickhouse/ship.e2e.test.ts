@@ -60,7 +60,7 @@ describe('ship into ClickHouse', () => {
 
   it('init is idempotent', () => {
     const r = runCli(['clickhouse', 'init', '--clickhouse', url]);
-    expect(r.stdout).toContain('schema 1 already there');
+    expect(r.stdout).toMatch(/schema \d+ already there/);
     expect(r.code).toBe(0);
   });
 

@@ -13,7 +13,8 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ClickHouse } from '../../clickhouse/connection.js';
-import { LEDGER_TABLE, RECORDS_TABLE, recordTableStatements, type LedgerRow } from '../../clickhouse/records-schema.js';
+import { HEADERS_TABLE, LEDGER_TABLE, RECORDS_TABLE, RECORD_COLUMNS, type LedgerRow } from '../../clickhouse/records-schema.js';
+import { RECORDS_SCHEMA } from '../../clickhouse/schema.js';
 import type { RecipientKey } from '../../clickhouse/recipient-hash.js';
 import { checkIdentifier, sqlLabel } from '../../clickhouse/sql.js';
 import { engineOptionsOf, type ReadSettings } from '../../engine/options.js';
@@ -25,6 +26,7 @@ import { RecordReader } from '../../parse/reader.js';
 import { endDamaged, gunzipFile } from '../../source/feed.js';
 import { fingerprintFile, gzipHasMore } from '../../source/file-identity.js';
 import { describeInputs, displayName, resolveInputPaths, type InputFile } from '../../source/inputs.js';
+import { requireStore } from '../../clickhouse/store-schema.js';
 import { RecordRows, type Batch } from './record-rows.js';
 
 export interface LoadRequest extends ReadSettings {
@@ -61,12 +63,8 @@ export interface LoadResult {
 
 export const DEFAULT_BATCH_ROWS = 50_000;
 
-/** The records and ledger tables (idempotent). */
-export async function ensureRecordTables(ch: ClickHouse): Promise<void> {
-  const db = checkIdentifier(ch.target.database, 'database');
-  await ch.command(`CREATE DATABASE IF NOT EXISTS ${db}`);
-  for (const s of recordTableStatements(db)) await ch.command(s);
-}
+/** Inserts through a cluster's Distributed tables return once the shards wrote the rows. */
+const INSERT_SETTINGS = { insert_distributed_sync: 1 } as const;
 
 interface Failpoint {
   readonly at: 'load-before-insert' | 'load-before-ledger' | 'load-after-ledger';
@@ -80,6 +78,8 @@ function parseFailpoint(text: string | undefined): Failpoint | null {
 
 class Loader {
   private batches = 0;
+  /** The batch being inserted, if any. */
+  private inFlight: Promise<void> | null = null;
   private readonly fail: Failpoint | null;
   private readonly db: string;
   private readonly host: string;
@@ -105,10 +105,26 @@ class Loader {
     return rows[0]?.bytes ?? 0;
   }
 
-  async flush(fileId: string, path: string, batch: Batch, records: number): Promise<void> {
+  /** Starts inserting `batch` once the batch before it (and its ledger row) is in. */
+  async submit(fileId: string, path: string, batch: Batch, records: number): Promise<void> {
+    await this.drain();
+    const p = this.flush(fileId, path, batch, records);
+    p.catch(() => undefined); // awaited by the next submit or drain
+    this.inFlight = p;
+  }
+
+  /** Waits for the batch in flight (and rethrows its fault). */
+  async drain(): Promise<void> {
+    const p = this.inFlight;
+    this.inFlight = null;
+    if (p !== null) await p;
+  }
+
+  private async flush(fileId: string, path: string, batch: Batch, records: number): Promise<void> {
     this.batches++;
     this.failAt('load-before-insert');
-    await this.ch.insert(`${this.db}.${RECORDS_TABLE}`, batch.rows);
+    if (batch.headers.length > 0) await this.ch.insert(`${this.db}.${HEADERS_TABLE}`, batch.headers, INSERT_SETTINGS);
+    await this.ch.insertTsv(`${this.db}.${RECORDS_TABLE}`, RECORD_COLUMNS, batch.text, INSERT_SETTINGS);
     this.failAt('load-before-ledger');
     const row: LedgerRow = {
       host: this.req.host,
@@ -119,7 +135,7 @@ class Loader {
       path,
       version: batch.end,
     };
-    await this.ch.insert(`${this.db}.${LEDGER_TABLE}`, [row]);
+    await this.ch.insert(`${this.db}.${LEDGER_TABLE}`, [row], INSERT_SETTINGS);
     this.failAt('load-after-ledger');
   }
 }
@@ -133,7 +149,7 @@ function streamOf(file: InputFile, onRead: (n: number) => void): Readable {
 
 export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadResult> {
   if (req.inputs.includes('-')) throw new PmtaAcctError('USAGE', 'load: standard input has no identity to load exactly once: name files');
-  await ensureRecordTables(ch);
+  await requireStore(ch, RECORDS_SCHEMA);
   const files = describeInputs(resolveInputPaths(req.inputs));
   const options = engineOptionsOf({ ...req, tz: 'UTC', since: null, until: null }, [], null);
   const loader = new Loader(ch, req);
@@ -178,8 +194,8 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
     let inserted = 0;
     const flushReady = async () => {
       for (let b = rows.ready.shift(); b !== undefined; b = rows.ready.shift()) {
-        inserted += b.rows.length;
-        await loader.flush(fileId, file.path, b, inserted);
+        inserted += b.rows;
+        await loader.submit(fileId, file.path, b, inserted);
       }
     };
     const stream = streamOf(file, (n) => {
@@ -201,6 +217,7 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
     }
     rows.cut(content);
     await flushReady();
+    await loader.drain();
     progress.records += rows.loaded;
     progress.filesDone++;
     req.onProgress?.({ ...progress });

@@ -24,6 +24,10 @@ import {
 import type { ClickHouseTarget } from '../../clickhouse/target.js';
 import { LITERALS, LITERALS_DDL, Literals } from '../../clickhouse/literals.js';
 import { whereSql } from '../../clickhouse/where-sql.js';
+import { HeaderIndex } from '../../clickhouse/header-index.js';
+import type { HeaderRow } from '../../clickhouse/records-schema.js';
+import { RECORDS_SCHEMA } from '../../clickhouse/schema.js';
+import { requireStore } from '../../clickhouse/store-schema.js';
 import { buildModel, storedInput, type ReportModel } from '../../model/model.js';
 import { isoTime } from '../../render/format.js';
 import type { Cell, RecordRenderer } from '../../render/records.js';
@@ -46,13 +50,28 @@ export interface ClickHouseQuery {
   readonly hashRecipient: ((address: string) => string) | null;
 }
 
-/** A session with the query's literals in its temporary table; the condition over them. */
-async function open(q: ClickHouseQuery): Promise<{ ch: ClickHouse; lits: Literals; where: string; scope: Scope }> {
+interface Session {
+  readonly ch: ClickHouse;
+  readonly lits: Literals;
+  readonly headers: HeaderIndex;
+  readonly where: string;
+  readonly scope: Scope;
+}
+
+/** A session with the query's literals in its temporary table; the headers; the condition over them. */
+async function open(q: ClickHouseQuery): Promise<Session> {
   const lits = new Literals();
-  const where =
-    q.where === null ? '1' : whereSql({ filter: prepareFilter(q.where, { tz: q.tz, now: q.now }), lits, hashRecipient: q.hashRecipient });
+  const filter = q.where === null ? null : prepareFilter(q.where, { tz: q.tz, now: q.now });
   const ch = await ClickHouse.open(q.target, { session: `pmta-acct-${randomBytes(8).toString('hex')}` });
-  return { ch, lits, where, scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until } };
+  try {
+    await requireStore(ch, RECORDS_SCHEMA);
+    const headers = new HeaderIndex(await ch.select<HeaderRow>(HeaderIndex.sql(q.target.database)));
+    const where = filter === null ? '1' : whereSql({ filter, lits, headers, hashRecipient: q.hashRecipient });
+    return { ch, lits, headers, where, scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until } };
+  } catch (err) {
+    await ch.close();
+    throw err;
+  }
 }
 
 /** The literals not sent yet (the table is made on the first call). */
@@ -66,21 +85,24 @@ export interface ClickHouseAggregate {
   readonly unmatched: number;
 }
 
+/** One group of the one pass: matching records per key and grain, unmatched ones, unknown types. */
 interface GroupRow {
+  /** CLS_MATCHED, CLS_UNMATCHED or CLS_UNKNOWN. */
+  readonly cls: number;
+  /** The group's key (matched), [type] (unknown), [] (unmatched). */
   readonly k: string[];
   readonly t: number;
   readonly timed: number;
+  readonly n: number;
+  readonly first: number;
+  readonly last: number;
   readonly c: number[];
   readonly h: [number[], number[]];
 }
 
-interface StatsRow {
-  records: number;
-  counted: number;
-  unmatched: number;
-  first: number | null;
-  last: number | null;
-}
+const CLS_MATCHED = 0;
+const CLS_UNMATCHED = 1;
+const CLS_UNKNOWN = 2;
 
 export async function aggregateClickHouse(
   q: ClickHouseQuery,
@@ -93,28 +115,36 @@ export async function aggregateClickHouse(
   const dims = fields.filter((f) => f !== 'bucket');
   const bucket = q.bucket ?? (fields.includes('bucket') ? '1h' : null);
   const order = sort === null ? undefined : parseSort(sort, fields);
-  const { ch, lits, where, scope } = await open(q);
+  const { ch, lits, headers, where, scope } = await open(q);
   try {
     const refs = dims.map((d) => resolveField(d) as FieldRef);
-    const keys = refs.map((r) => `toString(${fieldSql(r, lits, false)})`);
+    const keys = refs.map((r) => `toString(${fieldSql(r, lits, headers, false)})`);
     const grain = bucket === null ? 0 : grainOf(bucketSeconds(bucket));
-    const known = `type_code != ${UNKNOWN_TYPE_CODE}`;
-    const scoped = `${scopeSql(scope)} AND ${known}`;
-    const groupSql = `SELECT [${keys.join(', ') || ''}] AS k, ${grain === 0 ? '0' : `intDiv(time, ${grain}) * ${grain}`} AS t, timed,
+    // One read of the records (one FINAL): every record in scope is classed, the matching ones
+    // grouped by key and grain, the rest counted (unmatched) or grouped by type (unknown types).
+    const sql = `SELECT multiIf(type_code = ${UNKNOWN_TYPE_CODE}, ${CLS_UNKNOWN}, ${where}, ${CLS_MATCHED}, ${CLS_UNMATCHED}) AS cls,
+      multiIf(cls = ${CLS_MATCHED}, [${keys.join(', ')}], cls = ${CLS_UNKNOWN}, [type], emptyArrayString()) AS k,
+      ${grain === 0 ? '0' : `if(cls = ${CLS_MATCHED}, intDiv(time, ${grain}) * ${grain}, 0)`} AS t, timed,
+      count() AS n, min(time) AS first, max(time) AS last,
       [${COUNTER_SQL.map((c) => `toFloat64(${c})`).join(', ')}] AS c, ${HIST_SQL} AS h
-      FROM ${fromRecords(scope)} WHERE ${scoped} AND (${where}) GROUP BY k, t, timed`;
-    const statsSql = `SELECT count() AS records, countIf(${known} AND (${where})) AS counted, countIf(${known} AND NOT (${where})) AS unmatched,
-      minIf(time, ${known} AND timed = 1 AND (${where})) AS first, maxIf(time, ${known} AND timed = 1 AND (${where})) AS last,
-      countIf(${known} AND timed = 1 AND (${where})) AS timedCount
-      FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}`;
-    const unknownSql = `SELECT type, count() AS n FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} AND type_code = ${UNKNOWN_TYPE_CODE} GROUP BY type`;
+      FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} GROUP BY cls, k, t, timed`;
     await sendLiterals(ch, lits);
-    const groups = await ch.select<GroupRow>(groupSql);
-    const stats = (await ch.select<StatsRow & { timedCount: number }>(statsSql))[0];
-    const unknown = await ch.select<{ type: string; n: number }>(unknownSql);
+    const rows = await ch.select<GroupRow>(sql);
     const rollup = new Rollup(dims);
     const bucketing = bucket === null ? null : makeBucketing(bucket, q.tz);
-    for (const row of groups) {
+    const stats = { records: 0, counted: 0, unmatched: 0, timed: 0, first: Infinity, last: -Infinity };
+    const unknownTypes: Record<string, number> = {};
+    for (const row of rows) {
+      stats.records += row.n;
+      if (row.cls === CLS_UNMATCHED) stats.unmatched += row.n;
+      if (row.cls === CLS_UNKNOWN) unknownTypes[row.k[0]] = (unknownTypes[row.k[0]] ?? 0) + row.n;
+      if (row.cls !== CLS_MATCHED) continue;
+      stats.counted += row.n;
+      if (row.timed === 1) {
+        stats.timed += row.n;
+        stats.first = Math.min(stats.first, row.first);
+        stats.last = Math.max(stats.last, row.last);
+      }
       rollup.key[0] = rollup.bucketId(bucketing === null || row.timed === 0 ? NO_BUCKET : bucketing.start(row.t));
       row.k.forEach((v, d) => {
         rollup.key[d + 1] = rollup.dicts[d].id(v);
@@ -129,22 +159,20 @@ export async function aggregateClickHouse(
         });
       }
     }
-    const timed = (stats?.timedCount ?? 0) > 0;
-    const unknownTypes: Record<string, number> = {};
-    for (const u of unknown) unknownTypes[u.type] = u.n;
+    const timed = stats.timed > 0;
     const model = buildModel(
       storedInput(rollup, {
-        records: stats?.records ?? 0,
-        counted: stats?.counted ?? 0,
+        records: stats.records,
+        counted: stats.counted,
         filtered: 0,
         untimed: 0,
         unknownTypes,
-        firstEvent: timed ? (stats?.first ?? null) : null,
-        lastEvent: timed ? (stats?.last ?? null) : null,
+        firstEvent: timed ? stats.first : null,
+        lastEvent: timed ? stats.last : null,
       }),
       { by: dims, bucket, since: q.since, until: q.until, tz: q.tz, top, order },
     );
-    return { model, unmatched: stats?.unmatched ?? 0 };
+    return { model, unmatched: stats.unmatched };
   } finally {
     await ch.close();
   }
@@ -168,21 +196,26 @@ export async function selectClickHouse(
   write: (text: string) => Promise<void>,
   page = 10_000,
 ): Promise<ClickHouseSelect> {
-  const { ch, lits, where, scope } = await open(q);
+  const { ch, lits, headers, where, scope } = await open(q);
   try {
     const cond = `${scopeSql(scope)} AND (${where})`;
     const orderBy = 'ORDER BY timed DESC, time, host, file_id, offset';
     let names = [...select];
     if (names.length === 1 && names[0] === '*') {
       await sendLiterals(ch, lits);
-      const first = await ch.select<{ col_names: string[] }>(
-        `SELECT col_names FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT 1`,
-      );
-      names = (first[0]?.col_names ?? []).filter((n) => resolveField(n) !== null);
+      const first = (
+        await ch.select<{ col_names: string[]; header_id: string }>(
+          `SELECT col_names, header_id FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT 1`,
+        )
+      )[0];
+      const all = first === undefined ? [] : first.col_names.length > 0 ? first.col_names : headers.names(first.header_id);
+      names = all.filter((n) => resolveField(n) !== null);
     }
     const refs = resolveFields(names, '--select');
     const bucketing = makeBucketing(q.bucket ?? '1h', q.tz);
-    const exprs = refs.map((r, i) => (r.bucket ? `if(timed = 1, toFloat64(time), -1) AS f${i}` : `${fieldSql(r, lits, true)} AS f${i}`));
+    const exprs = refs.map((r, i) =>
+      r.bucket ? `if(timed = 1, toFloat64(time), -1) AS f${i}` : `${fieldSql(r, lits, headers, true)} AS f${i}`,
+    );
     await sendLiterals(ch, lits);
     await write(
       renderer.begin(

@@ -51,6 +51,10 @@ export async function initStore(ch: ClickHouse, cluster: string | null): Promise
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
     for (const s of m.statements(names, db)) await ch.command(s);
+    for (const c of m.addColumns ?? []) {
+      // the local (or plain) table, and the Distributed one over it when an earlier init made it
+      for (const table of cluster === null ? [names[c.table]] : [names[c.table], c.table]) await addColumn(ch, db, table, c.column, c.type);
+    }
     await ch.insert(`${db}.${MIGRATIONS_TABLE}`, [{ version: m.version, what: m.what, applied_at: Math.floor(Date.now() / 1000) }]);
     applied.push(m.version);
   }
@@ -58,32 +62,12 @@ export async function initStore(ch: ClickHouse, cluster: string | null): Promise
   return { applied, schema: SCHEMA_VERSION, distributed: cluster !== null };
 }
 
-/** The schema version a store has (0: none); readers refuse a store without tables or newer than they know. */
-export async function storeSchema(ch: ClickHouse): Promise<number> {
-  const db = ch.target.database;
-  const rows = await ch.select<{ n: number }>(
-    `SELECT count() AS n FROM system.tables WHERE database = '${db}' AND name = '${MIGRATIONS_TABLE}'`,
+/** ALTER TABLE ... ADD COLUMN when the table exists without the column (18.16 has no IF NOT EXISTS there). */
+async function addColumn(ch: ClickHouse, db: string, table: string, column: string, type: string): Promise<void> {
+  const rows = await ch.select<{ n: number; has: number }>(
+    `SELECT count() AS n, countIf(name = '${checkIdentifier(column, 'column')}') AS has FROM system.columns WHERE database = '${db}' AND table = '${checkIdentifier(table, 'table')}'`,
   );
-  if ((rows[0]?.n ?? 0) === 0) return 0;
-  const v = await ch.select<{ v: number }>(`SELECT max(version) AS v FROM ${db}.${MIGRATIONS_TABLE}`);
-  return v[0]?.v ?? 0;
-}
-
-/** Throws the one-line fault a command over an uninitialised or newer store gives. */
-export async function requireStore(ch: ClickHouse): Promise<void> {
-  const v = await storeSchema(ch);
-  if (v === 0)
-    throw new ClickHouseFault(
-      ch.target.display,
-      `no pmta-acct tables in database '${ch.target.database}': run pmta-acct clickhouse init --clickhouse URL`,
-      null,
-      false,
-    );
-  if (v > SCHEMA_VERSION)
-    throw new ClickHouseFault(
-      ch.target.display,
-      `the fleet store's schema is version ${v}, newer than this pmta-acct knows (${SCHEMA_VERSION}): upgrade pmta-acct`,
-      null,
-      false,
-    );
+  const r = rows[0];
+  if (r === undefined || r.n === 0 || r.has > 0) return;
+  await ch.command(`ALTER TABLE ${db}.${table} ADD COLUMN ${column} ${type}`);
 }

@@ -9,7 +9,7 @@
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { sqlLabel } from '../../clickhouse/sql.js';
 import type { RetainSpec } from '../../state/tiers.js';
-import { requireStore } from './init-store.js';
+import { requireStore } from '../../clickhouse/store-schema.js';
 
 const WEEK = 7 * 86400;
 

@@ -26,7 +26,7 @@ import {
   type StoredBucket,
 } from '../../state/ship-log.js';
 import { openStateForReading, type OpenedState } from '../../state/state-db.js';
-import { requireStore } from './init-store.js';
+import { requireStore } from '../../clickhouse/store-schema.js';
 
 /** Buckets per round: one insert per table per round. */
 export const ROUND_BUCKETS = 500;
