@@ -24,6 +24,10 @@ function fmt(n: number): string {
 
 /** The query store: the day loaded `days` times as hosts day0..; and `days` links to the day. */
 function prepare(ctx: BenchContext, ch: BenchClickHouse): string[] {
+  for (const db of ['bench_q', 'bench_load']) {
+    const init = spawnSync(process.execPath, [ctx.cli, 'clickhouse', 'init', '--clickhouse', ch.url(db)], { encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`clickhouse init ${db} failed: ${init.stderr}`);
+  }
   const links = join(ctx.data.dataDir, 'ch-days');
   rmSync(links, { recursive: true, force: true });
   mkdirSync(links, { recursive: true });

@@ -9,7 +9,7 @@
  * before, so an older store needs no rewrite.
  */
 import { NO_TIME, isHeaderId, keysOf, timeColumnsOf, HEADERS_TABLE, type HeaderRow } from './records-schema.js';
-import { checkIdentifier, sqlInt } from './sql.js';
+import { checkIdentifier, isSqlLabel, sqlInt, sqlLabel } from './sql.js';
 import type { Literals } from './literals.js';
 
 /** The rows of the old layout (the header per row). */
@@ -54,10 +54,16 @@ export class HeaderIndex {
     return ids.length === 0 ? null : `toUInt64(transform(header_id, [${ids.join(', ')}], [${at.join(', ')}], 0))`;
   }
 
-  /** A header column's cell ('' when the record's header has none). */
+  /**
+   * A header column's cell ('' when the record's header has none). The name, for rows of the old
+   * layout, is written as a checked label when it is one (every PowerMTA column name is): a scalar
+   * subquery in a SELECT list fails over a Distributed table in 18.16 (the shards name the column
+   * by the value, the initiator by the subquery).
+   */
   cell(column: string, lits: Literals): string {
     const here = this.pick((h) => h.keys.indexOf(column) + 1);
-    return `col_values[if(${OLD_LAYOUT}, indexOf(col_keys, ${lits.str(column)}), ${here ?? 'toUInt64(0)'})]`;
+    const name = isSqlLabel(column) ? sqlLabel(column, 'column') : lits.str(column);
+    return `col_values[if(${OLD_LAYOUT}, indexOf(col_keys, ${name}), ${here ?? 'toUInt64(0)'})]`;
   }
 
   /** A time column parsed: its value, and whether the record has one that parsed. */

@@ -85,11 +85,11 @@ export interface ClickHouseAggregate {
   readonly unmatched: number;
 }
 
-/** One group of the one pass: matching records per key and grain, unmatched ones, unknown types. */
+/** A row of the answer: a group of matching records, all records of known types, or of an unknown type. */
 interface GroupRow {
-  /** CLS_MATCHED, CLS_UNMATCHED or CLS_UNKNOWN. */
+  /** CLS_MATCHED, CLS_ALL_KNOWN or CLS_UNKNOWN. */
   readonly cls: number;
-  /** The group's key (matched), [type] (unknown), [] (unmatched). */
+  /** The group's key (matched), [type] (unknown), [] (all known). */
   readonly k: string[];
   readonly t: number;
   readonly timed: number;
@@ -101,7 +101,7 @@ interface GroupRow {
 }
 
 const CLS_MATCHED = 0;
-const CLS_UNMATCHED = 1;
+const CLS_ALL_KNOWN = 1;
 const CLS_UNKNOWN = 2;
 
 export async function aggregateClickHouse(
@@ -120,23 +120,28 @@ export async function aggregateClickHouse(
     const refs = dims.map((d) => resolveField(d) as FieldRef);
     const keys = refs.map((r) => `toString(${fieldSql(r, lits, headers, false)})`);
     const grain = bucket === null ? 0 : grainOf(bucketSeconds(bucket));
-    // One read of the records (one FINAL): every record in scope is classed, the matching ones
-    // grouped by key and grain, the rest counted (unmatched) or grouped by type (unknown types).
-    const sql = `SELECT multiIf(type_code = ${UNKNOWN_TYPE_CODE}, ${CLS_UNKNOWN}, ${where}, ${CLS_MATCHED}, ${CLS_UNMATCHED}) AS cls,
-      multiIf(cls = ${CLS_MATCHED}, [${keys.join(', ')}], cls = ${CLS_UNKNOWN}, [type], emptyArrayString()) AS k,
-      ${grain === 0 ? '0' : `if(cls = ${CLS_MATCHED}, intDiv(time, ${grain}) * ${grain}, 0)`} AS t, timed,
-      count() AS n, min(time) AS first, max(time) AS last,
+    // One request: the matching records grouped by key and grain (the condition in WHERE: over a
+    // Distributed table 18.16 refuses the literals' scalar subqueries in a SELECT list), and every
+    // record in scope counted by known/unknown type, which gives the unmatched and unknown figures.
+    const n = COUNTER_SQL.length;
+    const sql = `SELECT ${CLS_MATCHED} AS cls, [${keys.join(', ')}] AS k,
+      ${grain === 0 ? '0' : `intDiv(time, ${grain}) * ${grain}`} AS t, timed, count() AS n, min(time) AS first, max(time) AS last,
       [${COUNTER_SQL.map((c) => `toFloat64(${c})`).join(', ')}] AS c, ${HIST_SQL} AS h
-      FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} GROUP BY cls, k, t, timed`;
+      FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} AND type_code != ${UNKNOWN_TYPE_CODE} AND (${where}) GROUP BY k, t, timed
+      UNION ALL
+      SELECT if(type_code = ${UNKNOWN_TYPE_CODE}, ${CLS_UNKNOWN}, ${CLS_ALL_KNOWN}) AS cls, if(cls = ${CLS_UNKNOWN}, [type], emptyArrayString()) AS k,
+      0 AS t, toUInt8(0) AS timed, count() AS n, toUInt32(0) AS first, toUInt32(0) AS last,
+      arrayResize([toFloat64(0)], ${n}) AS c, (emptyArrayInt16(), emptyArrayUInt64()) AS h
+      FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} GROUP BY cls, k`;
     await sendLiterals(ch, lits);
     const rows = await ch.select<GroupRow>(sql);
     const rollup = new Rollup(dims);
     const bucketing = bucket === null ? null : makeBucketing(bucket, q.tz);
     const stats = { records: 0, counted: 0, unmatched: 0, timed: 0, first: Infinity, last: -Infinity };
     const unknownTypes: Record<string, number> = {};
+    let known = 0;
     for (const row of rows) {
-      stats.records += row.n;
-      if (row.cls === CLS_UNMATCHED) stats.unmatched += row.n;
+      if (row.cls === CLS_ALL_KNOWN) known += row.n;
       if (row.cls === CLS_UNKNOWN) unknownTypes[row.k[0]] = (unknownTypes[row.k[0]] ?? 0) + row.n;
       if (row.cls !== CLS_MATCHED) continue;
       stats.counted += row.n;
@@ -159,6 +164,8 @@ export async function aggregateClickHouse(
         });
       }
     }
+    stats.records = known + Object.values(unknownTypes).reduce((a, b) => a + b, 0);
+    stats.unmatched = known - stats.counted;
     const timed = stats.timed > 0;
     const model = buildModel(
       storedInput(rollup, {
@@ -223,12 +230,13 @@ export async function selectClickHouse(
         q.where,
       ),
     );
-    const count = (
-      await ch.select<{ n: number; m: number }>(
-        `SELECT count() AS n, countIf(${where}) AS m FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}`,
-      )
-    )[0];
-    const matched = count?.m ?? 0;
+    // the condition in WHERE only (see aggregateClickHouse)
+    const counts = await ch.select<{ w: number; n: number }>(
+      `SELECT 0 AS w, count() AS n FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}
+       UNION ALL SELECT 1 AS w, count() AS n FROM ${fromRecords(scope)} WHERE ${cond}`,
+    );
+    const records = counts.find((c) => c.w === 0)?.n ?? 0;
+    const matched = counts.find((c) => c.w === 1)?.n ?? 0;
     const wanted = limit === null ? matched : Math.min(limit, matched);
     const cellOf = (r: FieldRef, v: unknown): Cell => {
       if (r.bucket) return typeof v === 'number' && v >= 0 ? isoTime(bucketing.start(v), q.tz) : null;
@@ -252,7 +260,7 @@ export async function selectClickHouse(
         where: q.where,
         files: 0,
         pruned: 0,
-        records: count?.n ?? 0,
+        records,
         matched: Math.min(matched, wanted),
         limited: limit !== null && matched > limit,
         limit,
@@ -260,7 +268,7 @@ export async function selectClickHouse(
         problems: [],
       }),
     );
-    return { records: count?.n ?? 0, matched: Math.min(matched, wanted), limited: limit !== null && matched > limit };
+    return { records, matched: Math.min(matched, wanted), limited: limit !== null && matched > limit };
   } finally {
     await ch.close();
   }
