@@ -11,11 +11,30 @@ import { initStore } from '../app/ship/init-store.js';
 import { pruneStore } from '../app/ship/prune-store.js';
 import { isoTime } from '../render/format.js';
 import { clockOf } from '../util/clock.js';
-import { parseRetain } from './args.js';
+import { parseRetain, parseSeconds } from './args.js';
+import { DEFAULT_RETAIN } from '../state/tiers.js';
 import { checkIdentifier } from '../clickhouse/sql.js';
 import { EXIT_OK } from './exit.js';
 import { writeOutput } from './io.js';
 import { addClickHouseOptions, openClickHouseOf, type ClickHouseFlags } from './clickhouse-options.js';
+
+/** `records=DURATION` out of --keep (the records' retention), the rest for the buckets. */
+function splitRecordsKeep(text: string): { buckets: string; records: number | null } {
+  let records: number | null = null;
+  const rest: string[] = [];
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = /^records\s*=\s*(.*)$/.exec(part);
+    if (m === null) {
+      rest.push(part);
+      continue;
+    }
+    if (records !== null) throw new PmtaAcctError('USAGE', '--keep: records given twice');
+    records = parseSeconds(m[1], '--keep records');
+  }
+  if (records === null && rest.every((p) => p === ''))
+    throw new PmtaAcctError('USAGE', `--keep: '${text}' says nothing (e.g. 35d, or 5m=48h,1h=35d,1d=400d,records=90d)`);
+  return { buckets: rest.filter((p) => p !== '').join(','), records };
+}
 
 async function required(flags: ClickHouseFlags, withoutDatabase = false) {
   const ch = await openClickHouseOf(flags, { withoutDatabase });
@@ -65,20 +84,24 @@ export function clickhouseCommand(onExit: (code: number) => void): Command {
   cmd.addCommand(
     addClickHouseOptions(
       new Command('prune').description(
-        "drop the store's partitions (grain, week) older than the retention; with a cluster, run it once on every server",
+        "drop the store's partitions (grain, week; records by day with records=...) older than the retention; with a cluster, run it once on every server",
       ),
     )
-      .requiredOption('--keep <retention>', 'how long the store keeps buckets: 35d, or per grain as tail --retain (5m=7d,1h=35d,1d=400d)')
+      .requiredOption(
+        '--keep <retention>',
+        'how long the store keeps buckets: 35d, or per grain as tail --retain (5m=7d,1h=35d,1d=400d); records=90d drops days of loaded records too',
+      )
       .option('--dry-run', 'list the partitions that would be dropped, drop nothing')
       .action(async (flags: ClickHouseFlags & { keep: string; dryRun?: boolean }) => {
-        const spec = parseRetain(flags.keep, '--keep');
+        const { buckets, records } = splitRecordsKeep(flags.keep);
+        const spec = buckets === '' ? DEFAULT_RETAIN : parseRetain(buckets, '--keep');
         const ch = await required(flags);
         try {
           const dry = flags.dryRun === true;
-          const dropped = await pruneStore(ch, spec, Math.floor(clockOf().now() / 1000), dry);
+          const dropped = await pruneStore(ch, spec, Math.floor(clockOf().now() / 1000), dry, records);
           const lines = dropped.map(
             (d) =>
-              `${dry ? 'would drop' : 'dropped'} ${d.table} ${d.grain} week of ${isoTime(d.week, 'UTC').slice(0, 10)} (${d.rows} rows)`,
+              `${dry ? 'would drop' : 'dropped'} ${d.table} ${d.grain === 'records' ? 'day' : `${d.grain} week of`} ${isoTime(d.week, 'UTC').slice(0, 10)} (${d.rows} rows)`,
           );
           lines.push(`${ch.target.display}: ${dropped.length} partition${dropped.length === 1 ? '' : 's'} ${dry ? 'to drop' : 'dropped'}`);
           writeOutput(`${lines.join('\n')}\n`, undefined);

@@ -280,4 +280,32 @@ describe('clickhouse init makes and migrates the records tables', () => {
       groups(['query', '--clickhouse', url(), '--hosts', 'mx1', ...w]),
     );
   });
+
+  it('clickhouse prune --keep records=... drops whole days of records, never the untimed ones', async () => {
+    const db = set.servers[0].url('pruned');
+    init('pruned');
+    expect(runCli(['load', corpus, '--clickhouse', db, '--host', 'mx1'], { env: env() }).code).toBe(0);
+    const sql = (q: string) => set.servers[0].sql(q).catch(() => set.servers[0].sql(q));
+    const counts = async () =>
+      (await sql('SELECT countIf(timed = 1), countIf(timed = 0) FROM pruned.records FINAL')).trim().split('\t').map(Number);
+    const [timed, untimed] = await counts();
+    expect(timed).toBeGreaterThan(2000);
+    const at = { PMTA_ACCT_NOW: String(Date.parse('2026-11-30T00:00:00Z') / 1000) };
+    const dry = runCli(['clickhouse', 'prune', '--clickhouse', db, '--keep', '1h=7d,records=1d', '--dry-run'], { env: at });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/would drop records day 2026-11-28 \(\d+ rows\)/);
+    expect(dry.stdout).not.toContain('1970-01-01');
+    expect(await counts()).toEqual([timed, untimed]);
+    // a day ends at midnight UTC: 2026-11-28 has ended for one day on the 30th, not 2026-11-29
+    const r = runCli(['clickhouse', 'prune', '--clickhouse', db, '--keep', 'records=1d'], { env: at });
+    expect(r.code, r.stderr).toBe(0);
+    const left = Number(
+      (
+        await sql("SELECT count() FROM pruned.records FINAL WHERE timed = 1 AND time < toUInt32(toDateTime('2026-11-29 00:00:00', 'UTC'))")
+      ).trim(),
+    );
+    expect(left).toBe(0);
+    expect((await counts())[1]).toBe(untimed);
+    expect(runCli(['clickhouse', 'prune', '--clickhouse', db, '--keep', '']).code).toBe(3);
+  });
 });

@@ -5,20 +5,37 @@
  * `--retain`: `5m=7d,1h=35d,1d=400d`). The partitions are read from system.parts; a cluster's data
  * is in each server's local tables, so, as `init`, it runs once per server (a Distributed table has
  * no partitions of its own). Heartbeats are one row per host and are never pruned.
+ *
+ * The archived records (`load`) are partitioned by UTC day of the event time and are pruned only
+ * when `records=DURATION` is given (a day goes once it ended longer ago than that): an existing
+ * `--keep 35d` for the buckets does not start deleting forensic records. Records without an event
+ * time (kept at 1970-01-01) are never pruned: their day says nothing about their age.
  */
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { sqlLabel } from '../../clickhouse/sql.js';
 import type { RetainSpec } from '../../state/tiers.js';
+import { RECORDS_SCHEMA } from '../../clickhouse/schema.js';
 import { requireStore } from '../../clickhouse/store-schema.js';
 
 const WEEK = 7 * 86400;
 
 export interface DroppedPartition {
   readonly table: string;
+  /** The grain, or 'records' for a day of archived records. */
   readonly grain: string;
-  /** The week's Monday, epoch seconds (UTC). */
+  /** The week's Monday (a day for records), epoch seconds (UTC). */
   readonly week: number;
   readonly rows: number;
+}
+
+const DAY = 86400;
+
+/** The UTC day of a records partition (`20261128`), epoch seconds; null for the untimed day or other text. */
+export function parseDayPartition(text: string): number | null {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (m === null) return null;
+  const day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 1000;
+  return Number.isFinite(day) && day > 0 ? day : null;
 }
 
 /**
@@ -39,7 +56,13 @@ function keepOf(spec: RetainSpec, grain: string): number | null {
 }
 
 /** Drops (or with `dryRun` lists) the partitions older than the retention, on this server. */
-export async function pruneStore(ch: ClickHouse, spec: RetainSpec, now: number, dryRun: boolean): Promise<DroppedPartition[]> {
+export async function pruneStore(
+  ch: ClickHouse,
+  spec: RetainSpec,
+  now: number,
+  dryRun: boolean,
+  keepRecords: number | null = null,
+): Promise<DroppedPartition[]> {
   await requireStore(ch);
   const db = ch.target.database;
   const dbLabel = sqlLabel(db, 'database');
@@ -61,6 +84,27 @@ export async function pruneStore(ch: ClickHouse, spec: RetainSpec, now: number, 
     if (!/^[0-9a-f]{1,64}$/.test(p.partition_id)) continue;
     if (!dryRun) await ch.command(`ALTER TABLE ${db}.${p.table} DROP PARTITION ID '${p.partition_id}'`);
     out.push({ table: p.table, grain: key.grain, week: key.week, rows: p.rows });
+  }
+  if (keepRecords !== null) out.push(...(await pruneRecords(ch, keepRecords, now, dryRun)));
+  return out;
+}
+
+/** The days of records that ended longer ago than `keep` seconds. */
+async function pruneRecords(ch: ClickHouse, keep: number, now: number, dryRun: boolean): Promise<DroppedPartition[]> {
+  await requireStore(ch, RECORDS_SCHEMA);
+  const db = ch.target.database;
+  const dbLabel = sqlLabel(db, 'database');
+  const parts = await ch.select<{ table: string; partition_id: string; rows: number }>(
+    `SELECT table, partition_id, sum(rows) AS rows FROM system.parts
+     WHERE database = ${dbLabel} AND active AND table IN ('records', 'records_local') GROUP BY table, partition_id ORDER BY table, partition_id`,
+  );
+  const local = parts.some((p) => p.table === 'records_local');
+  const out: DroppedPartition[] = [];
+  for (const p of parts) {
+    const day = parseDayPartition(p.partition_id);
+    if ((local && p.table !== 'records_local') || day === null || day + DAY > now - keep) continue;
+    if (!dryRun) await ch.command(`ALTER TABLE ${db}.${p.table} DROP PARTITION ID '${p.partition_id}'`);
+    out.push({ table: p.table, grain: 'records', week: day, rows: p.rows });
   }
   return out;
 }
