@@ -284,12 +284,15 @@ describe('clickhouse init makes and migrates the records tables', () => {
   it('clickhouse prune --keep records=... drops whole days of records, never the untimed ones', async () => {
     const db = set.servers[0].url('pruned');
     init('pruned');
-    expect(runCli(['load', corpus, '--clickhouse', db, '--host', 'mx1'], { env: env() }).code).toBe(0);
+    const some = ['acct-2026-11-28-0000.csv', 'acct-2026-11-28-0001.csv.gz', 'pipe-restart.csv', 'no-time-column.csv'];
+    const load = runCli(['load', ...some.map((f) => join(corpus, f)), '--clickhouse', db, '--host', 'mx1'], { env: env() });
+    expect(load.code, load.stderr).toBe(0);
     const sql = (q: string) => set.servers[0].sql(q).catch(() => set.servers[0].sql(q));
     const counts = async () =>
       (await sql('SELECT countIf(timed = 1), countIf(timed = 0) FROM pruned.records FINAL')).trim().split('\t').map(Number);
     const [timed, untimed] = await counts();
-    expect(timed).toBeGreaterThan(2000);
+    expect(timed).toBeGreaterThan(500);
+    expect(untimed).toBeGreaterThan(0);
     const at = { PMTA_ACCT_NOW: String(Date.parse('2026-11-30T00:00:00Z') / 1000) };
     const dry = runCli(['clickhouse', 'prune', '--clickhouse', db, '--keep', '1h=7d,records=1d', '--dry-run'], { env: at });
     expect(dry.code, dry.stderr).toBe(0);
