@@ -12,6 +12,9 @@
  * run this way has no loader for `import()` (vm's main-context one is experimental in Node 20 and
  * is lost with a code cache), so the CLI requires what it loads late (util/lazy-require.ts).
  *
+ * A command that will split a big file between threads starts its first worker here, before the
+ * CLI is compiled (engine/prestart.ts).
+ *
  * Environment (for the build and the tests, not for users): PMTA_ACCT_CODE_CACHE reads another
  * cache file; PMTA_ACCT_WRITE_CODE_CACHE writes one there at exit, from what this run compiled;
  * PMTA_ACCT_DEBUG_CODE_CACHE=1 says on stderr whether the cache was taken.
@@ -22,6 +25,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { prestartWorker } from '../engine/prestart.js';
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 
@@ -34,6 +38,8 @@ function readCache(path: string): Buffer | undefined {
 }
 
 function run(): void {
+  // Before the CLI is compiled: a run that will split a big file gets its worker booting now (prestart.ts).
+  prestartWorker(process.argv.slice(2), `${dirname(CLI)}/worker.js`);
   const requireCli = createRequire(CLI);
   const source = readFileSync(CLI, 'utf8');
   const cachedData = readCache(process.env.PMTA_ACCT_CODE_CACHE ?? `${dirname(CLI)}/cli.cache`);

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { runsOneCommand } from '../engine/tiering.js';
+import { mark } from '../engine/trace.js';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
@@ -51,6 +52,10 @@ const program = new Command('pmta-acct')
 async function main(): Promise<void> {
   // This process runs one command and exits: a small run need not optimise its code (engine/tiering.ts).
   runsOneCommand();
+  mark('cli: main');
+  process.on('exit', () => {
+    mark('cli: exit');
+  });
   try {
     const named = process.argv[2];
     const wanted =

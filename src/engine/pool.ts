@@ -12,6 +12,8 @@ import { runTask, type Task, type TaskProgress, type TaskResult } from './task.j
 import { stopTasks, takeTask, taskQueue } from './task-queue.js';
 import type { WorkerData, WorkerReply } from './worker.js';
 import { lazyRequire } from '../util/lazy-require.js';
+import { mark, traceOrigin } from './trace.js';
+import { takePrestartedWorker } from './prestart.js';
 
 interface Failure {
   readonly index: number;
@@ -75,17 +77,28 @@ export async function runTasks(
   const workerCount = tasks.some((t) => t.path === '-') ? 0 : Math.min(threads - 1, tasks.length - 1);
   // Loaded only for workers: a small file's run needs none (a few ms of start-up).
   const threadsModule = workerCount > 0 ? workerThreads() : null;
-  const workerData: WorkerData = { options, queue };
+  const workerData: WorkerData = { options, queue, origin: traceOrigin() };
+  // The first may have been started by the bin while this process was starting (prestart.ts).
+  const prestarted = workerCount > 0 ? takePrestartedWorker() : undefined;
+  prestarted?.postMessage({ start: workerData });
   const workers =
-    threadsModule === null ? [] : Array.from({ length: workerCount }, () => new threadsModule.Worker(WORKER_ENTRY, { workerData }));
+    threadsModule === null
+      ? []
+      : Array.from({ length: workerCount }, (_, i) =>
+          i === 0 && prestarted !== undefined ? prestarted : new threadsModule.Worker(WORKER_ENTRY, { workerData }),
+        );
+  mark(`pool: ${tasks.length} tasks, ${workerCount} workers${prestarted === undefined ? '' : ', the first prestarted'}`);
 
   // A worker takes its own tasks (task-queue.ts); its replies are heard between this thread's tasks.
   const watch = (w: Worker) =>
     new Promise<never>((_, reject) => {
       w.on('message', (reply: WorkerReply) => {
         if ('progress' in reply) hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
-        else if (reply.ok) keep(tasks[reply.result.index], reply.result);
-        else fail({ index: reply.index, error: reply.error });
+        else if (reply.ok) {
+          mark(`worker's task ${reply.result.index} heard`);
+          keep(tasks[reply.result.index], reply.result);
+          mark(`worker's task ${reply.result.index} merged`);
+        } else fail({ index: reply.index, error: reply.error });
       });
       w.on('error', reject);
       // A worker ends (code 0) once the queue is empty, after posting its results; any other end is a crash.
@@ -101,13 +114,19 @@ export async function runTasks(
       const task = takeTask(queue);
       if (task === undefined) break;
       try {
-        keep(task, await runTask(task, options, hooks.onProgress));
+        mark(`task ${task.index} start`);
+        const result = await runTask(task, options, hooks.onProgress);
+        mark(`task ${task.index} read`);
+        keep(task, result);
+        mark(`task ${task.index} merged`);
       } catch (err) {
         fail({ index: task.index, error: errorData(err) });
       }
     }
     check();
+    mark('main: no task left');
     await done;
+    mark('pool: all in');
   };
 
   try {

@@ -19,6 +19,8 @@ import { runTasks, type PoolHooks } from './pool.js';
 import { RangeChecker } from './range-check.js';
 import type { Task, TaskResult } from './task.js';
 import { tierFor } from './tiering.js';
+import { DEFAULT_MIN_RANGE } from './prestart.js';
+import { mark } from './trace.js';
 
 export interface RunProgress {
   readonly files: number;
@@ -66,8 +68,9 @@ export interface RunResult {
 }
 
 export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
+  mark('run: start');
   tierFor(inputs);
-  const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? 16 << 20, header: options.header });
+  const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? DEFAULT_MIN_RANGE, header: options.header });
   const perFile = new Array<number>(inputs.length).fill(0);
   for (const t of tasks) perFile[t.file]++;
   let rollup: Rollup | null = null;
@@ -112,6 +115,7 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
       hooks,
     );
     for (const checker of checkers.values()) await checker.finish(options);
+    mark('run: ranges checked');
   } catch (err) {
     // A bad record under --strict in a range of a split file: the range knows its byte but not its
     // line (nor whether a range before it has an earlier one). The run is over anyway: read the

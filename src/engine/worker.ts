@@ -1,16 +1,20 @@
 /**
  * Worker thread entry: takes tasks from the run's shared queue until none is left and posts each
- * result back, transferring the rollup's typed arrays instead of copying them.
+ * result back, transferring the rollup's typed arrays instead of copying them. A worker started
+ * before its run was planned (prestart.ts) is sent the run's data in a first message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorData, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTaskToPost, type PostedTaskResult } from './task.js';
 import { stopTasks, takeTask, type TaskQueue } from './task-queue.js';
+import { mark, traceThread } from './trace.js';
 
 export interface WorkerData {
   readonly options: EngineOptions;
   readonly queue: TaskQueue;
+  /** The process's start (trace.ts). */
+  readonly origin: number;
 }
 
 export type WorkerReply =
@@ -18,7 +22,6 @@ export type WorkerReply =
   | { readonly ok: false; readonly index: number; readonly error: ErrorData }
   | { readonly progress: { readonly bytes: number; readonly records: number } };
 
-const { options, queue } = workerData as WorkerData;
 const port = parentPort;
 if (port === null) throw new Error('worker.js must run in a worker thread');
 
@@ -28,10 +31,14 @@ function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
 
 const progress = (bytes: number, records: number) => post({ progress: { bytes, records } });
 
-async function work(): Promise<void> {
+async function work({ options, queue, origin }: WorkerData): Promise<void> {
+  traceThread('worker', origin);
+  mark('worker: started');
   for (let task = takeTask(queue); task !== undefined; task = takeTask(queue)) {
     try {
+      mark(`task ${task.index} start`);
       const result = await runTaskToPost(task, options, progress);
+      mark(`task ${task.index} read`);
       const transfer = [result.rollup, result.windows].flatMap((r) => (r === null ? [] : [r.keys, r.counters, r.histSlots, r.hist]));
       post(
         { ok: true, result },
@@ -44,4 +51,15 @@ async function work(): Promise<void> {
   }
 }
 
-void work();
+/** The run's data: given at the start, or, to a worker the bin started early (prestart.ts), in its first message. */
+function start(data: WorkerData | null): void {
+  if (data !== null) {
+    void work(data);
+    return;
+  }
+  (port as NonNullable<typeof port>).once('message', (message: { readonly start: WorkerData }) => {
+    void work(message.start);
+  });
+}
+
+start(workerData as WorkerData | null);

@@ -60,6 +60,18 @@ describe('splitting a file over threads', () => {
     }
   });
 
+  it('takes the worker the bin started before the CLI (prestart.ts), and starts none for one thread', () => {
+    const args = ['report', '--format', 'json', '--no-verdicts', '--by', 'isp,ip', '--bucket', '1h', file];
+    const traced = (...extra: string[]) => runCli([...args, ...extra], { env: { PMTA_ACCT_TRACE: '1' } });
+    const one = traced('--workers', '1');
+    const two = traced('--workers', '2', '--min-range', '65536');
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stderr).toMatch(/^trace main [\d.]+ cpu \S+ pool: \d+ tasks, 1 workers, the first prestarted$/m);
+    expect(one.stderr).toMatch(/pool: 1 tasks, 0 workers$/m);
+    expect(one.stderr).not.toMatch(/trace worker|prestarted/);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
   it('stops at the same bad record with --strict, its line counted from the start of the file, whatever the threads', () => {
     // the first bad record far into the file: in a range that is not the first
     const late = join(dir, 'acct-2026-11-28-0003.csv');
