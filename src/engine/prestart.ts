@@ -50,8 +50,9 @@ export function willSplit(args: readonly string[]): boolean {
   if ((workers === undefined ? os().availableParallelism() : Number(workers)) < 2) return false;
   const minRange = Number(optionValue(args, '--min-range') ?? DEFAULT_MIN_RANGE);
   if (!(minRange > 0)) return false;
-  return args.slice(1).some((arg) => {
-    if (arg.startsWith('-') || arg.endsWith('.gz')) return false;
+  return args.slice(1).some((arg, i) => {
+    // An existing output file (`-o FILE`) is no input; other options name small files or directories.
+    if (arg.startsWith('-') || arg.endsWith('.gz') || args[i] === '-o' || args[i] === '--output') return false;
     const stat = statSync(arg, { throwIfNoEntry: false });
     return stat !== undefined && stat.isFile() && stat.size >= 2 * minRange;
   });

@@ -17,13 +17,15 @@ describe('prestart: whether the command line asks for a run that will start a wo
     expect(willSplit(['check', file, '--min-range', '4096'])).toBe(availableParallelism() > 1);
   });
 
-  it('says no for one thread, a small file, a .gz, a directory, a missing file or another command', () => {
+  it('says no for one thread, a small file, a .gz, a directory, a missing file, an output file or another command', () => {
     expect(willSplit(['report', '--workers', '1', '--min-range', '1000', file])).toBe(false);
     expect(willSplit(['report', '--workers', '2', '--min-range', '50001', file])).toBe(false);
     expect(willSplit(['report', '--workers', '2', file])).toBe(false); // 16 MiB ranges by default
     expect(willSplit(['report', '--workers', '2', '--min-range', '1000', gz])).toBe(false);
     expect(willSplit(['report', '--workers', '2', '--min-range', '1000', dir])).toBe(false);
     expect(willSplit(['report', '--workers', '2', '--min-range', '1000', join(dir, 'none.csv')])).toBe(false);
+    expect(willSplit(['report', '--workers', '2', '--min-range', '1000', '-o', file, gz])).toBe(false);
+    expect(willSplit(['report', '--workers', '2', '--min-range', '1000', '--output', file])).toBe(false);
     expect(willSplit(['tail', '--workers', '2', '--min-range', '1000', file])).toBe(false);
     expect(willSplit(['--version'])).toBe(false);
     expect(willSplit([])).toBe(false);
