@@ -20,6 +20,15 @@ export function spanOf(end: number, window: number, bucketSeconds: number): Span
   return { start: floorTo(end - window, bucketSeconds), end };
 }
 
+/**
+ * The starts of the rules' windows ending at `end`, ascending: every window is a run of whole
+ * bands [start_i, start_i+1) up to `end`, so buckets summed per band (one group per key and band
+ * instead of per bucket, as the fleet store's SQL does) judge exactly as the buckets themselves.
+ */
+export function windowStarts(rules: readonly Rule[], end: number, bucketSeconds: number): number[] {
+  return [...new Set(rules.map((r) => spanOf(end, r.window, bucketSeconds).start))].sort((a, b) => a - b);
+}
+
 /** The window end: `at` when given, else one second after the latest event; null when there is nothing to judge. */
 export function windowEnd(at: number | null, lastEvent: number | null): number | null {
   if (at !== null) return at;

@@ -49,6 +49,23 @@ export interface FleetReadSpec {
   /** The answer's bucket for a stored (grain, bucket start); null: no time buckets. */
   readonly bucketOf: ((start: number, grain: string) => number) | null;
   readonly hist: boolean;
+  /**
+   * Sum stored buckets per band instead (ascending band starts; a bucket goes to the last band at
+   * or before its start, reported as that band's start): verdict windows are whole bands, so one
+   * group per key and band is read where a bucket series would be hundreds (`bucketOf` unused).
+   */
+  readonly bands?: readonly number[];
+}
+
+/** The band start of each stored bucket, as SQL. */
+function bandSql(bands: readonly number[]): string {
+  if (bands.length === 0) throw new Error('readFleetRollup: no bands');
+  if (bands.length === 1) return `toUInt32(${sqlInt(bands[0])})`;
+  const arms = bands
+    .slice(1)
+    .reverse()
+    .map((b) => `bucket >= ${sqlInt(b)}, ${sqlInt(b)}`);
+  return `multiIf(${arms.join(', ')}, ${sqlInt(bands[0])})`;
 }
 
 type GroupRow = Record<string, string | number | [number[], number[]]>;
@@ -56,15 +73,18 @@ type GroupRow = Record<string, string | number | [number[], number[]]>;
 /** The store's groups under `filter`, summed in ClickHouse by `spec`. */
 export async function readFleetRollup(ch: ClickHouse, filter: FleetFilter, spec: FleetReadSpec): Promise<Rollup> {
   for (const d of spec.dims) if (!FLEET_DIMS.includes(d)) throw new Error(`readFleetRollup: ${d} is not a fleet dimension`);
-  const keys = [...(spec.bucketOf === null ? [] : ['grain', 'bucket']), ...spec.dims];
-  const cols = [...keys, ...COUNTER_NAMES.map((n) => `sum(${n}) AS ${n}`)];
+  const bands = spec.bands;
+  const time = bands !== undefined ? ['band'] : spec.bucketOf === null ? [] : ['grain', 'bucket'];
+  const keys = [...time, ...spec.dims];
+  const cols = [...(bands === undefined ? [] : [`${bandSql(bands)} AS band`]), ...keys.filter((k) => k !== 'band'), ...COUNTER_NAMES.map((n) => `sum(${n}) AS ${n}`)];
   if (spec.hist) cols.push('sumMap(hist_bins, hist_counts) AS hist');
   const sql = `SELECT ${cols.join(', ')} FROM ${ch.target.database}.groups FINAL WHERE ${whereOf(filter)}${keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : ''}`;
   const rows = await ch.select<GroupRow>(sql, READ_SETTINGS);
   const out = new Rollup(spec.dims);
   const counts = new Float64Array(STRIDE);
   for (const row of rows) {
-    const start = spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(Number(row.bucket), String(row.grain));
+    const start =
+      bands !== undefined ? Number(row.band) : spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(Number(row.bucket), String(row.grain));
     out.key[0] = out.bucketId(start);
     spec.dims.forEach((d, i) => {
       out.key[1 + i] = out.dicts[i].id(String(row[d]));

@@ -5,8 +5,9 @@
  * fleet's lines), plus one dead-man verdict per host from the heartbeat rows: a host that has not
  * shipped for `--host-silence` is CRIT, whatever its last figures said.
  *
- * Windows read the finest grain the store holds in them, by the dimensions the rules scope, grouped
- * by host and stored bucket in ClickHouse.
+ * Windows read the finest grain the store holds in them, by the dimensions the rules scope. The
+ * verdicts' windows (one end) are summed in ClickHouse by host and band between the rules' window
+ * starts; the incidents' windows (every end of the period) read the bucket series fleet-wide.
  */
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { sqlLabels } from '../../clickhouse/sql.js';
@@ -17,7 +18,7 @@ import { worstLevel } from '../../verdict/evaluate.js';
 import { findIncidents, INCIDENT_REACH, type IncidentSummary } from '../../verdict/incidents.js';
 import { judge, type VerdictPlan, type VerdictSummary } from '../../verdict/plan.js';
 import { severity, type Verdict } from '../../verdict/types.js';
-import { floorTo } from '../../verdict/window.js';
+import { activeRules, floorTo, windowStarts } from '../../verdict/window.js';
 import { isoTime } from '../../render/format.js';
 import { fleetGrains, readFleetRollup, READ_SETTINGS } from './fleet-read.js';
 
@@ -25,27 +26,40 @@ import { fleetGrains, readFleetRollup, READ_SETTINGS } from './fleet-read.js';
 export const HOST_SILENCE_RULE = 'host-silence';
 
 interface Windows {
-  /** By host and the plan's dimensions, per stored bucket of `size` seconds. */
+  /** By host and the plan's dimensions, per band of `size`-second buckets (or per bucket). */
   readonly rollup: Rollup;
   readonly size: number;
 }
 
-/** The finest grain's buckets windows ending in [first, last] reach. */
-async function fleetWindows(
+/** The finest grain stored where windows ending in [first, last] reach, with its bucket seconds. */
+async function finestGrain(
   ch: ClickHouse,
   hosts: readonly string[] | null,
   plan: VerdictPlan,
   first: number,
   last: number,
-): Promise<Windows | null> {
+): Promise<{ grain: string; size: number } | null> {
   const probe = { hosts, since: floorTo(first - plan.horizon, 60), until: last + 86400 };
   const grain = (await fleetGrains(ch, probe))[0];
   if (grain === undefined || !isBucketSize(grain)) return null;
-  const size = bucketSeconds(grain);
+  return { grain, size: bucketSeconds(grain) };
+}
+
+/**
+ * The windows ending at `end`, by host and the plan's dimensions: the finest grain's buckets
+ * summed in ClickHouse per band between the rules' window starts (verdict/window.ts
+ * windowStarts), so each key is a handful of groups, not a day of 5-minute buckets.
+ */
+async function judgedWindows(ch: ClickHouse, hosts: readonly string[] | null, plan: VerdictPlan, end: number): Promise<Windows | null> {
+  const finest = await finestGrain(ch, hosts, plan, end, end);
+  if (finest === null) return null;
+  const { grain, size } = finest;
+  const bands = windowStarts(activeRules(plan.rules, plan.limits !== null), end, size);
+  if (bands.length === 0) return null;
   const rollup = await readFleetRollup(
     ch,
-    { hosts, since: floorTo(first - plan.horizon, size), until: last + size, grain },
-    { dims: ['host', ...plan.dims], bucketOf: (start) => start, hist: false },
+    { hosts, since: bands[0], until: end, grain },
+    { dims: ['host', ...plan.dims], bucketOf: null, hist: false, bands },
   );
   return { rollup, size };
 }
@@ -146,7 +160,7 @@ export async function judgeFleet(
   tz: string,
 ): Promise<FleetJudgement> {
   const end = plan.at ?? now;
-  const windows = await fleetWindows(ch, hosts, plan, end, end);
+  const windows = await judgedWindows(ch, hosts, plan, end);
   const verdicts: Verdict[] = [];
   const base = judge(plan, windows === null ? null : regroup(windows.rollup, plan.dims, (s) => s), windows?.size ?? 60, end);
   verdicts.push(...base.verdicts);
@@ -177,15 +191,24 @@ export async function fleetIncidents(
   to: number | null,
 ): Promise<IncidentSummary | null> {
   if (from === null || to === null || !(to > from)) return null;
-  const w = await fleetWindows(ch, hosts, plan, Math.max(from, to - INCIDENT_REACH), to);
-  if (w === null) return null;
+  const first = Math.max(from, to - INCIDENT_REACH);
+  const finest = await finestGrain(ch, hosts, plan, first, to);
+  if (finest === null) return null;
+  const { grain, size } = finest;
+  // Every window of the period slides over a bucket series, fleet-wide: by the rules' dimensions
+  // only (no host), which is what the incidents are judged on.
+  const rollup = await readFleetRollup(
+    ch,
+    { hosts, since: floorTo(first - plan.horizon, size), until: to + size, grain },
+    { dims: plan.dims, bucketOf: (start) => start, hist: false },
+  );
   return findIncidents({
-    rollup: regroup(w.rollup, plan.dims, (s) => s),
-    bucketSeconds: w.size,
+    rollup,
+    bucketSeconds: size,
     rules: plan.rules,
     limits: plan.limits,
     from,
     to,
-    step: Math.max(w.size, bucketSeconds(plan.bucket)),
+    step: Math.max(size, bucketSeconds(plan.bucket)),
   });
 }
