@@ -43,6 +43,13 @@ export function parseFleetDims(text: string): { by: string[]; dims: Dimension[] 
 }
 
 /**
+ * How long one fleet read may take: a report over weeks of a hundred hosts is minutes of FINAL on
+ * ClickHouse 18.16, and the client's default (30 s) cut it off as a fault (exit 3). A check run by
+ * a monitoring system is bounded by that system's own timeout.
+ */
+export const FLEET_READ_TIMEOUT_MS = 10 * 60_000;
+
+/**
  * The fleet source when `--clickhouse` is given, or $PMTA_ACCT_CLICKHOUSE is set and neither files
  * nor `--state` are named; null otherwise. `--hosts` and `--host-silence` without it are refused.
  */
@@ -56,7 +63,7 @@ export async function fleetSourceOf(flags: FleetFlags, by: string, filesOrState:
   const hosts = parseList(flags.hosts);
   hosts?.forEach((h) => sqlLabel(h, '--hosts'));
   const silenceAfter = parseSeconds(flags.hostSilence, '--host-silence');
-  const ch = await ClickHouse.open(target);
+  const ch = await ClickHouse.open(target, { requestTimeoutMs: FLEET_READ_TIMEOUT_MS });
   return new ClickHouseSource(ch, {
     by: parseFleetDims(by).by,
     hosts: hosts === null || hosts.length === 0 ? null : hosts,
