@@ -160,11 +160,10 @@ export async function judgeFleet(
   tz: string,
 ): Promise<FleetJudgement> {
   const end = plan.at ?? now;
-  const windows = await judgedWindows(ch, hosts, plan, end);
+  const [windows, beats] = await Promise.all([judgedWindows(ch, hosts, plan, end), heartbeats(ch, hosts)]);
   const verdicts: Verdict[] = [];
   const base = judge(plan, windows === null ? null : regroup(windows.rollup, plan.dims, (s) => s), windows?.size ?? 60, end);
   verdicts.push(...base.verdicts);
-  const beats = await heartbeats(ch, hosts);
   // With one host the fleet's verdicts are that host's: not listed twice.
   if (windows !== null && windows.rollup.dicts[0].size > 1) {
     for (const [host, part] of hostParts(windows, plan.dims)) {
