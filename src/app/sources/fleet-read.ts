@@ -76,7 +76,11 @@ export async function readFleetRollup(ch: ClickHouse, filter: FleetFilter, spec:
   const bands = spec.bands;
   const time = bands !== undefined ? ['band'] : spec.bucketOf === null ? [] : ['grain', 'bucket'];
   const keys = [...time, ...spec.dims];
-  const cols = [...(bands === undefined ? [] : [`${bandSql(bands)} AS band`]), ...keys.filter((k) => k !== 'band'), ...COUNTER_NAMES.map((n) => `sum(${n}) AS ${n}`)];
+  const cols = [
+    ...(bands === undefined ? [] : [`${bandSql(bands)} AS band`]),
+    ...keys.filter((k) => k !== 'band'),
+    ...COUNTER_NAMES.map((n) => `sum(${n}) AS ${n}`),
+  ];
   if (spec.hist) cols.push('sumMap(hist_bins, hist_counts) AS hist');
   const sql = `SELECT ${cols.join(', ')} FROM ${ch.target.database}.groups FINAL WHERE ${whereOf(filter)}${keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : ''}`;
   const rows = await ch.select<GroupRow>(sql, READ_SETTINGS);
