@@ -12,6 +12,8 @@
  * run this way has no loader for `import()` (vm's main-context one is experimental in Node 20 and
  * is lost with a code cache), so the CLI requires what it loads late (util/lazy-require.ts).
  *
+ * `--version` (or `-V`) alone is answered here, without the CLI: reading and deserialising the
+ * bundle and its cache is most of what that command cost above Node's own start (bench/RESULTS.md).
  * A command that will split a big file between threads starts its first worker here, before the
  * CLI is compiled (engine/prestart.ts).
  *
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { prestartWorker } from '../engine/prestart.js';
+import { version } from './version.js';
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 
@@ -38,8 +41,14 @@ function readCache(path: string): Buffer | undefined {
 }
 
 function run(): void {
+  const args = process.argv.slice(2);
+  // As commander answers it (main.ts): the version and a line end on stdout, status 0.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
   // Before the CLI is compiled: a run that will split a big file gets its worker booting now (prestart.ts).
-  prestartWorker(process.argv.slice(2), `${dirname(CLI)}/worker.js`);
+  prestartWorker(args, `${dirname(CLI)}/worker.js`);
   const requireCli = createRequire(CLI);
   const source = readFileSync(CLI, 'utf8');
   const cachedData = readCache(process.env.PMTA_ACCT_CODE_CACHE ?? `${dirname(CLI)}/cli.cache`);

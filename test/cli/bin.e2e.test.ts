@@ -66,9 +66,19 @@ describe('the bin', () => {
     });
 
     it('is made by the build and taken by a start', () => {
-      const r = runCli(['--version'], { env: debug });
-      expect(r.stdout).toBe(`${pkg.version}\n`);
+      const r = runCli(['query', '--help'], { env: debug });
+      expect(r.stdout).toContain('Usage: pmta-acct query');
       expect(r.stderr).toBe('code cache: taken\n');
+    });
+
+    it('is not even read for --version, which the bin answers alone', () => {
+      for (const flag of ['--version', '-V']) {
+        const r = runCli([flag], { env: debug });
+        expect(r.stdout).toBe(`${pkg.version}\n`);
+        expect(r.stderr).toBe('');
+      }
+      // Anything more goes to the CLI, as before.
+      expect(runCli(['--version', '--help'], { env: debug }).stderr).toBe('code cache: taken\n');
     });
 
     it('changes no output, and a missing or refused cache only costs time', () => {
