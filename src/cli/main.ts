@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { runsOneCommand } from '../engine/tiering.js';
-import { mark } from '../engine/trace.js';
+import { mark, markThreads } from '../engine/trace.js';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   runsOneCommand();
   mark('cli: main');
   process.on('exit', () => {
+    markThreads();
     mark('cli: exit');
   });
   try {

@@ -3,7 +3,7 @@
  * "Threads"): with PMTA_ACCT_TRACE=1 each mark is a line on stderr, `trace <thread> <ms> <what>`, the
  * milliseconds since this process started (a worker is told when that was). Off, a mark is one test.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const on = process.env.PMTA_ACCT_TRACE === '1';
 let origin = performance.timeOrigin;
@@ -20,16 +20,40 @@ export function traceOrigin(): number {
   return origin;
 }
 
-/** CPU milliseconds of this thread so far (Linux: /proc/thread-self/stat, 10 ms ticks), or NaN. */
-function threadCpu(): number {
+/** CPU milliseconds of a thread so far from its /proc stat file (Linux, 10 ms ticks), or NaN. */
+function cpuOf(statFile: string): number {
   try {
     // Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th.
-    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    const stat = readFileSync(statFile, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return Number.NaN;
   }
+}
+
+function threadCpu(): number {
+  return cpuOf('/proc/thread-self/stat');
+}
+
+/**
+ * At the end of a run: the CPU of every thread of the process that used any, the main thread first,
+ * then the others (Node 20 names none of them: our worker threads, libuv's pool, which inflates a
+ * .gz, V8's helpers for GC and optimising compiles), busiest first, so that a run's own CPU can be
+ * told apart from the host's load.
+ */
+export function markThreads(): void {
+  if (!on) return;
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return;
+  }
+  const others: number[] = [];
+  for (const t of tasks) if (t !== String(process.pid)) others.push(cpuOf(`/proc/self/task/${t}/stat`));
+  others.sort((a, b) => b - a);
+  mark(`threads' cpu: main ${threadCpu()}, others ${others.filter((ms) => ms > 0).join(' ') || 'none'}`);
 }
 
 export function mark(what: string): void {
