@@ -70,7 +70,8 @@ describe('splitting a file over threads', () => {
     expect(one.stderr).toMatch(/pool: 1 tasks, 0 workers$/m);
     expect(one.stderr).not.toMatch(/trace worker|prestarted/);
     // At the end, every thread's CPU: the main thread's, then the others' (on Linux, where /proc says).
-    if (process.platform === 'linux') expect(two.stderr).toMatch(/^trace main [\d.]+ cpu \d+ threads' cpu: main \d+, others ([\d ]+|none)$/m);
+    if (process.platform === 'linux')
+      expect(two.stderr).toMatch(/^trace main [\d.]+ cpu \d+ threads' cpu: main \d+, others ([\d ]+|none)$/m);
     expect(two.stdout).toBe(one.stdout);
   });
 
