@@ -17,6 +17,7 @@ import { checkIdentifier } from '../clickhouse/sql.js';
 import { EXIT_OK } from './exit.js';
 import { writeOutput } from './io.js';
 import { addClickHouseOptions, openClickHouseOf, type ClickHouseFlags } from './clickhouse-options.js';
+import type { OpenOptions } from '../clickhouse/connection.js';
 
 /** `records=DURATION` out of --keep (the records' retention), the rest for the buckets. */
 function splitRecordsKeep(text: string): { buckets: string; records: number | null } {
@@ -36,8 +37,8 @@ function splitRecordsKeep(text: string): { buckets: string; records: number | nu
   return { buckets: rest.filter((p) => p !== '').join(','), records };
 }
 
-async function required(flags: ClickHouseFlags, withoutDatabase = false) {
-  const ch = await openClickHouseOf(flags, { withoutDatabase });
+async function required(flags: ClickHouseFlags, options: OpenOptions = {}) {
+  const ch = await openClickHouseOf(flags, options);
   if (ch === null) throw new PmtaAcctError('USAGE', 'name the ClickHouse server: --clickhouse URL or $PMTA_ACCT_CLICKHOUSE');
   return ch;
 }
@@ -66,7 +67,8 @@ export function clickhouseCommand(onExit: (code: number) => void): Command {
       .option('--cluster <name>', "a cluster of the servers' remote_servers: local tables plus Distributed tables over it, sharded by host")
       .action(async (flags: ClickHouseFlags & { cluster?: string }) => {
         const cluster = flags.cluster === undefined ? null : checkIdentifier(flags.cluster, '--cluster');
-        const ch = await required(flags, true);
+        // init creates the database; migration 4 merges every part of records (an hour is a hang guard)
+        const ch = await required(flags, { withoutDatabase: true, requestTimeoutMs: 3_600_000 });
         try {
           const r = await initStore(ch, cluster);
           const what =

@@ -116,14 +116,22 @@ export class ClickHouse {
 
   /**
    * Inserts rows already written as TabSeparated text (clickhouse/tsv.ts) into `columns` of
-   * `table`: what `load` sends, with no per-row object or JSON on either side.
+   * `table`: what `load` sends, with no per-row object or JSON on either side (or a stream of that
+   * text). `queryId` names the insert on the server (system.processes).
    */
-  async insertTsv(table: string, columns: readonly [string, ...string[]], text: Buffer, settings: Settings = {}): Promise<void> {
-    if (text.length === 0) return;
+  async insertTsv(
+    table: string,
+    columns: readonly [string, ...string[]],
+    text: Buffer | Readable,
+    settings: Settings = {},
+    queryId?: string,
+  ): Promise<void> {
+    if (Buffer.isBuffer(text) && text.length === 0) return;
     try {
       await this.client.insert({
         table,
-        values: Readable.from([text], { objectMode: false }),
+        ...(queryId === undefined ? {} : { query_id: queryId }),
+        values: Buffer.isBuffer(text) ? Readable.from([text], { objectMode: false }) : text,
         format: 'TabSeparated',
         columns: [...columns],
         clickhouse_settings: settings,

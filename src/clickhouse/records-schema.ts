@@ -22,11 +22,18 @@
  * reads both layouts (a row's layout is told by `empty(col_keys)`), so a store loaded before
  * needs no rewrite.
  *
- * Exactly once without insert deduplication (18.16 has none outside ZooKeeper): a record's key is
- * (host, file fingerprint, byte offset of the record in the file's content), fixed by the content;
- * `records` is a ReplacingMergeTree whose sort key ends with that key, and every read says FINAL.
- * A batch inserted again after a kill (before its ledger row) collapses into the rows already
- * there. The ledger row follows the batch, so the ledger never claims what is not stored.
+ * Exactly once without insert deduplication (18.16 has none outside ZooKeeper), and without FINAL
+ * on reads: a record's key is (host, file fingerprint, byte offset of the record in the file's
+ * content), fixed by the content, and `load` (app/load/load.ts) inserts a key at most once: one
+ * load per host at a time, a batch announced in the ledger before its insert ("begun") and
+ * committed after it, and a re-run after a kill inserts only the offsets of the begun batch the
+ * store does not hold. Ledger `version`: 2 x bytes for a committed row, 2 x end - 1 for a begun
+ * batch [bytes, end); so the newest row per file tells which (version > 2 x max(bytes): begun).
+ * `records` is still a ReplacingMergeTree whose sort key ends with that key: a store loaded before
+ * schema 4 may hold a record twice (the earlier load re-inserted a batch after a kill and relied
+ * on FINAL); migration 4 (recordsOnceStatements) merges those away once and marks every file it
+ * holds as begun, so the next load of one checks what is stored before inserting. Reads of a store
+ * at schema 3 say FINAL; from 4 on they do not.
  *
  * PARTITION BY day (UTC) of the event time, ORDER BY (host, time, file, offset): --hosts and
  * --since/--until prune partitions and granules; the sort key holds only content-fixed values
@@ -126,6 +133,25 @@ export function recordTableStatements(db: string, records: string, ledger: strin
     `CREATE TABLE IF NOT EXISTS ${db}.${ledger} (
       host String, file_id String, bytes UInt64, records UInt64, key_id String, path String, version UInt64)
       ENGINE = ReplacingMergeTree(version) ORDER BY (host, file_id)`,
+  ];
+}
+
+/**
+ * Migration 4: a store loaded by an earlier pmta-acct holds each record once. OPTIMIZE ... FINAL
+ * merges every partition into one part, collapsing a record stored twice (run with
+ * optimize_throw_if_noop, so a merge that cannot run fails init rather than leaving duplicates);
+ * then every (host, file) with records gets a begun ledger row at its committed bytes (0 without
+ * one): an earlier load killed after an insert and before its ledger row left records past the
+ * ledger, which the next load must find and not insert again.
+ */
+export function recordsOnceStatements(db: string, records: string, ledger: string): string[] {
+  return [
+    `OPTIMIZE TABLE ${db}.${records} FINAL`,
+    `INSERT INTO ${db}.${ledger} (host, file_id, bytes, records, key_id, path, version)
+      SELECT host, file_id, bytes, records, key_id, path, bytes * 2 + 1
+      FROM (SELECT DISTINCT host, file_id FROM ${db}.${records})
+      ANY LEFT JOIN (SELECT host, file_id, max(bytes) AS bytes, max(records) AS records, any(key_id) AS key_id, any(path) AS path
+        FROM ${db}.${ledger} GROUP BY host, file_id) USING host, file_id`,
   ];
 }
 

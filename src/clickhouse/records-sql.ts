@@ -3,7 +3,8 @@
  * range: checked labels and integers, which prune partitions and the sort key), the --where
  * condition (where-sql.ts, literals as data), the group expressions and the counters of the one
  * rollup (rollup/counters.ts) computed per group, with the latency histogram as sumMap of the bins
- * `load` stored. Every read says FINAL: a batch re-inserted after a killed load counts once.
+ * `load` stored. A store at schema 4 holds each record once (records-schema.ts), read as it is;
+ * one at schema 3, loaded by an earlier pmta-acct and not yet migrated, is read with FINAL.
  */
 import { resolveField, type FieldRef } from '../classify/fields.js';
 import { TYPE_B, TYPE_D, TYPE_F, TYPE_R, TYPE_RB, TYPE_RS, TYPE_T, TYPE_TQ } from '../classify/record-type.js';
@@ -18,13 +19,15 @@ export interface Scope {
   readonly hosts: readonly string[] | null;
   readonly since: number | null;
   readonly until: number | null;
+  /** Read with FINAL (a store not migrated to schema 4 may hold a record twice). */
+  readonly final: boolean;
 }
 
 /** Type codes as `load` stored them (classify/record-type.ts; 255: unknown). */
 export const UNKNOWN_TYPE_CODE = 255;
 
 export function fromRecords(scope: Scope): string {
-  return `${checkIdentifier(scope.database, 'database')}.${RECORDS_TABLE} FINAL`;
+  return `${checkIdentifier(scope.database, 'database')}.${RECORDS_TABLE}${scope.final ? ' FINAL' : ''}`;
 }
 
 /** The scope as a condition: hosts, and the range (which leaves records without a time out). */

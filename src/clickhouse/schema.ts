@@ -10,7 +10,8 @@
  * - `buckets`: per host, grain and bucket, the records counted and the span of their event times.
  * - `heartbeats`: per host, when it last shipped (the fleet's dead-man verdict reads it).
  * - `records`, `load_ledger` (migration 2) and `record_headers` (migration 3, which also adds
- *   `records.header_id`): the archived records `load` writes (records-schema.ts). A store whose
+ *   `records.header_id`): the archived records `load` writes (records-schema.ts). Migration 4
+ *   makes a store loaded before it hold each record once (records-schema.ts recordsOnceStatements). A store whose
  *   records tables an earlier `load` created itself adopts them (CREATE ... IF NOT EXISTS); a
  *   column a migration adds is added when the table lacks it (18.16 has no ADD COLUMN IF NOT
  *   EXISTS), so `init` brings any older store up to date in place.
@@ -26,7 +27,14 @@
  */
 import { COUNTER_NAMES } from '../rollup/counters.js';
 import { DIMENSIONS } from '../classify/fields.js';
-import { HEADERS_TABLE, LEDGER_TABLE, RECORDS_TABLE, headersTableStatement, recordTableStatements } from './records-schema.js';
+import {
+  HEADERS_TABLE,
+  LEDGER_TABLE,
+  RECORDS_TABLE,
+  headersTableStatement,
+  recordTableStatements,
+  recordsOnceStatements,
+} from './records-schema.js';
 import { checkIdentifier } from './sql.js';
 
 export const TABLES = ['groups', 'buckets', 'heartbeats', RECORDS_TABLE, LEDGER_TABLE, HEADERS_TABLE] as const;
@@ -75,10 +83,21 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (t, db) => [headersTableStatement(db, t.record_headers)],
     addColumns: [{ table: RECORDS_TABLE, column: 'header_id', type: 'String' }],
   },
+  {
+    version: 4,
+    what: "records held once, read without FINAL: earlier loads' duplicates merged away, their files checked at their next load",
+    statements: (t, db) => recordsOnceStatements(db, t.records, t.load_ledger),
+  },
 ];
 
-/** The schema `load` and `query --clickhouse` need. */
-export const RECORDS_SCHEMA = 3;
+/** The schema `load` needs (and `prune --keep records=`). */
+export const RECORDS_SCHEMA = 4;
+
+/**
+ * The oldest schema `query --clickhouse` reads: from 4 on a record is stored once and read without
+ * FINAL; a store at 3 (loaded by an earlier pmta-acct, not yet migrated by init) is read with FINAL.
+ */
+export const RECORDS_READ_SCHEMA = 3;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

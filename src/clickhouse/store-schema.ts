@@ -20,9 +20,10 @@ export async function storeSchema(ch: ClickHouse): Promise<number> {
 
 /**
  * Throws the one-line fault a command over an uninitialised, older (below `min`) or newer store
- * gives: `clickhouse init` makes and migrates the tables, not the commands that use them.
+ * gives: `clickhouse init` makes and migrates the tables, not the commands that use them. Returns
+ * the store's version.
  */
-export async function requireStore(ch: ClickHouse, min = 1): Promise<void> {
+export async function requireStore(ch: ClickHouse, min = 1): Promise<number> {
   const v = await storeSchema(ch);
   if (v === 0)
     throw new ClickHouseFault(
@@ -45,4 +46,5 @@ export async function requireStore(ch: ClickHouse, min = 1): Promise<void> {
       null,
       false,
     );
+  return v;
 }

@@ -1,22 +1,27 @@
 /**
- * `pmta-acct load FILES... --clickhouse URL`: archives into the `records` table, exactly once.
+ * `pmta-acct load FILES... --clickhouse URL`: archives into the `records` table, exactly once, so
+ * that reads need no FINAL (records-schema.ts).
  *
  * A file is known by its content as `tail` knows it (source/file-identity.ts: the fingerprint of
  * its first data record, the same for the file and its gzipped copy). The ledger says how many
  * bytes of that content the host has loaded; a file is read from its start (the headers in effect
- * must be seen) and only records at or after that offset become rows. Rows go in batches: the batch
- * is inserted, then its ledger row (bytes = the offset after the batch). A load killed between the
- * two re-inserts the batch on the next run, and the rows collapse by their key (host, file, offset)
- * in the ReplacingMergeTree, read with FINAL (records-schema.ts). So loading twice, a gzipped copy,
- * a grown file and a killed-and-rerun load all leave every record exactly once.
+ * must be seen) and only records at or after that offset become rows. Rows go in batches, each in
+ * three steps: a ledger row saying the batch [start, end) is begun, the batch's insert (with a
+ * query id fixed by host, file and start), then the ledger row committing `end`. A load killed
+ * between the first and the last leaves a begun batch: the next run waits until no insert of that
+ * id runs on the server, reads which offsets of the batch the store holds (any subset: a part per
+ * partition, a prefix, all or none) and inserts only the others. One load per host at a time
+ * (host-lock.ts). So loading twice, a gzipped copy, a grown file and a killed-and-rerun load all
+ * leave every record once in the table, not only once after FINAL.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { HEADERS_TABLE, LEDGER_TABLE, RECORDS_TABLE, RECORD_COLUMNS, type LedgerRow } from '../../clickhouse/records-schema.js';
 import { RECORDS_SCHEMA } from '../../clickhouse/schema.js';
 import type { RecipientKey } from '../../clickhouse/recipient-hash.js';
-import { checkIdentifier, sqlLabel } from '../../clickhouse/sql.js';
+import { checkIdentifier, sqlInt, sqlLabel } from '../../clickhouse/sql.js';
 import { engineOptionsOf, type ReadSettings } from '../../engine/options.js';
 import type { RunProgress } from '../../engine/run.js';
 import { PmtaAcctError } from '../../errors.js';
@@ -27,6 +32,7 @@ import { endDamaged, gunzipFile } from '../../source/feed.js';
 import { fingerprintFile, gzipHasMore } from '../../source/file-identity.js';
 import { describeInputs, displayName, resolveInputPaths, type InputFile } from '../../source/inputs.js';
 import { requireStore } from '../../clickhouse/store-schema.js';
+import { lockHost } from './host-lock.js';
 import { RecordRows, type Batch } from './record-rows.js';
 
 export interface LoadRequest extends ReadSettings {
@@ -38,8 +44,10 @@ export interface LoadRequest extends ReadSettings {
   readonly batchRows?: number;
   readonly onProgress?: (p: RunProgress) => void;
   /**
-   * Tests only ($PMTA_ACCT_FAILPOINT): `load-before-insert:N`, `load-before-ledger:N` or
-   * `load-after-ledger:N` kills the process (SIGKILL) at that point of the N-th batch (1-based).
+   * Tests only ($PMTA_ACCT_FAILPOINT): `load-before-insert:N`, `load-during-insert:N`,
+   * `load-before-ledger:N` or `load-after-ledger:N` kills the process (SIGKILL) at that point of
+   * the N-th batch (1-based). During the insert: half of the batch's text sent, the server writing
+   * a block every 50 rows, so that a prefix of the batch is stored when the client dies.
    */
   readonly failpoint?: string;
 }
@@ -63,16 +71,19 @@ export interface LoadResult {
 
 export const DEFAULT_BATCH_ROWS = 50_000;
 
+/** How long a re-run waits for the insert of a killed load to end on the server. */
+const SETTLE_MS = 120_000;
+
 /** Inserts through a cluster's Distributed tables return once the shards wrote the rows. */
 const INSERT_SETTINGS = { insert_distributed_sync: 1 } as const;
 
 interface Failpoint {
-  readonly at: 'load-before-insert' | 'load-before-ledger' | 'load-after-ledger';
+  readonly at: 'load-before-insert' | 'load-during-insert' | 'load-before-ledger' | 'load-after-ledger';
   readonly batch: number;
 }
 
 function parseFailpoint(text: string | undefined): Failpoint | null {
-  const m = /^(load-before-insert|load-before-ledger|load-after-ledger):(\d+)$/.exec(text ?? '');
+  const m = /^(load-before-insert|load-during-insert|load-before-ledger|load-after-ledger):(\d+)$/.exec(text ?? '');
   return m === null ? null : { at: m[1] as Failpoint['at'], batch: Number(m[2]) };
 }
 
@@ -97,18 +108,53 @@ class Loader {
     if (this.fail !== null && this.fail.at === at && this.fail.batch === this.batches) process.kill(process.pid, 'SIGKILL');
   }
 
-  /** Bytes of the file's content this host has loaded (0: none). */
-  async loadedBytes(fileId: string): Promise<number> {
-    const rows = await this.ch.select<{ bytes: number }>(
-      `SELECT max(bytes) AS bytes FROM ${this.db}.${LEDGER_TABLE} WHERE host = ${this.host} AND file_id = ${sqlLabel(fileId, 'file fingerprint')}`,
+  /**
+   * Bytes of the file's content this host has loaded (0: none), and the end of a batch begun and
+   * not committed (a load killed during its insert), if any. Ledger versions: 2 x bytes for a
+   * committed row, 2 x end - 1 for a begun one, bytes for rows of loads before begun rows existed.
+   */
+  async loaded(fileId: string): Promise<{ bytes: number; begun: number | null }> {
+    const rows = await this.ch.select<{ bytes: number; version: number }>(
+      `SELECT max(bytes) AS bytes, max(version) AS version FROM ${this.db}.${LEDGER_TABLE} WHERE host = ${this.host} AND file_id = ${sqlLabel(fileId, 'file fingerprint')}`,
     );
-    return rows[0]?.bytes ?? 0;
+    const bytes = rows[0]?.bytes ?? 0;
+    const version = rows[0]?.version ?? 0;
+    return { bytes, begun: version > 2 * bytes ? (version + 1) / 2 : null };
   }
 
-  /** Starts inserting `batch` once the batch before it (and its ledger row) is in. */
-  async submit(fileId: string, path: string, batch: Batch, records: number): Promise<void> {
+  /** The id of the insert of a file's batch starting at `start`: a re-run can tell whether it still runs. */
+  private queryId(fileId: string, start: number): string {
+    const h = createHash('sha256').update(`${this.db}\n${this.req.host}\n${fileId}\n${start}`).digest('hex');
+    return `pmta-acct-load-${h.slice(0, 32)}`;
+  }
+
+  /**
+   * After a killed load: waits until its insert of the batch at `start` no longer runs on the server
+   * (a client killed after sending the body leaves the server writing it), then returns the offsets
+   * at or after `start` the store holds for the file: rows of that batch, never to be inserted again.
+   */
+  async settle(fileId: string, start: number): Promise<Set<number>> {
+    const id = this.queryId(fileId, start);
+    for (let waited = 0; ; waited += 250) {
+      const running = await this.ch.select<{ n: number }>(`SELECT count() AS n FROM system.processes WHERE query_id = '${id}'`);
+      if ((running[0]?.n ?? 0) === 0) break;
+      if (waited >= SETTLE_MS)
+        throw new PmtaAcctError(
+          'STATE',
+          `load: the insert of a killed load (query id ${id}) still runs on the server after ${SETTLE_MS / 1000} s`,
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const rows = await this.ch.select<{ offset: number }>(
+      `SELECT offset FROM ${this.db}.${RECORDS_TABLE} WHERE host = ${this.host} AND file_id = ${sqlLabel(fileId, 'file fingerprint')} AND offset >= ${sqlInt(start)}`,
+    );
+    return new Set(rows.map((r) => r.offset));
+  }
+
+  /** Starts inserting `batch` (from `start`) once the batch before it (and its ledger row) is in. */
+  async submit(fileId: string, path: string, batch: Batch, start: number, records: number): Promise<void> {
     await this.drain();
-    const p = this.flush(fileId, path, batch, records);
+    const p = this.flush(fileId, path, batch, start, records);
     p.catch(() => undefined); // awaited by the next submit or drain
     this.inFlight = p;
   }
@@ -120,24 +166,42 @@ class Loader {
     if (p !== null) await p;
   }
 
-  private async flush(fileId: string, path: string, batch: Batch, records: number): Promise<void> {
+  private ledgerRow(fileId: string, path: string, bytes: number, records: number, version: number): LedgerRow {
+    return { host: this.req.host, file_id: fileId, bytes, records, key_id: this.req.key.id, path, version };
+  }
+
+  private async flush(fileId: string, path: string, batch: Batch, start: number, records: number): Promise<void> {
     this.batches++;
+    const begun = this.ledgerRow(fileId, path, start, records - batch.rows, 2 * batch.end - 1);
+    await this.ch.insert(`${this.db}.${LEDGER_TABLE}`, [begun], INSERT_SETTINGS);
     this.failAt('load-before-insert');
     if (batch.headers.length > 0) await this.ch.insert(`${this.db}.${HEADERS_TABLE}`, batch.headers, INSERT_SETTINGS);
-    await this.ch.insertTsv(`${this.db}.${RECORDS_TABLE}`, RECORD_COLUMNS, batch.text, INSERT_SETTINGS);
+    const killed = this.fail !== null && this.fail.at === 'load-during-insert' && this.fail.batch === this.batches;
+    await this.ch.insertTsv(
+      `${this.db}.${RECORDS_TABLE}`,
+      RECORD_COLUMNS,
+      killed ? halfThenKill(batch.text) : batch.text,
+      killed ? { ...INSERT_SETTINGS, max_insert_block_size: '50' } : INSERT_SETTINGS,
+      this.queryId(fileId, start),
+    );
     this.failAt('load-before-ledger');
-    const row: LedgerRow = {
-      host: this.req.host,
-      file_id: fileId,
-      bytes: batch.end,
-      records,
-      key_id: this.req.key.id,
-      path,
-      version: batch.end,
-    };
-    await this.ch.insert(`${this.db}.${LEDGER_TABLE}`, [row], INSERT_SETTINGS);
+    await this.ch.insert(`${this.db}.${LEDGER_TABLE}`, [this.ledgerRow(fileId, path, batch.end, records, 2 * batch.end)], INSERT_SETTINGS);
     this.failAt('load-after-ledger');
   }
+}
+
+/** Tests only: the first half of a batch's rows, then (once the server had time to write them) SIGKILL. */
+function halfThenKill(text: Buffer): Readable {
+  const half = text.subarray(0, text.lastIndexOf(10, text.length >> 1) + 1);
+  let sent = false;
+  return new Readable({
+    read() {
+      if (sent) return;
+      sent = true;
+      this.push(half);
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500);
+    },
+  });
 }
 
 function streamOf(file: InputFile, onRead: (n: number) => void): Readable {
@@ -151,6 +215,15 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
   if (req.inputs.includes('-')) throw new PmtaAcctError('USAGE', 'load: standard input has no identity to load exactly once: name files');
   await requireStore(ch, RECORDS_SCHEMA);
   const files = describeInputs(resolveInputPaths(req.inputs));
+  const lock = lockHost(`${ch.target.endpoint}\n${ch.target.database}`, req.host);
+  try {
+    return await loadFiles(ch, req, files);
+  } finally {
+    lock.release();
+  }
+}
+
+async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly InputFile[]): Promise<LoadResult> {
   const options = engineOptionsOf({ ...req, tz: 'UTC', since: null, until: null }, [], null);
   const loader = new Loader(ch, req);
   const progress: { -readonly [K in keyof RunProgress]: RunProgress[K] } = {
@@ -164,7 +237,7 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
   const problems: ProblemSummary[] = [];
   for (const file of files) {
     const fileId = fingerprintFile(file.path, file.gzip);
-    const from = fileId === null ? 0 : await loader.loadedBytes(fileId);
+    const { bytes: from, begun } = fileId === null ? { bytes: 0, begun: null } : await loader.loaded(fileId);
     const done = fileId === null || (from > 0 && (file.gzip ? !gzipHasMore(file.path, from) : file.size <= from));
     if (done) {
       outcomes.push({ path: file.path, status: fileId === null ? 'empty' : 'already', records: 0, from });
@@ -181,6 +254,7 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
       batchRows: req.batchRows ?? DEFAULT_BATCH_ROWS,
     });
     rows.skipBefore = from;
+    if (begun !== null) rows.present = await loader.settle(fileId, from);
     const header = options.header === null ? undefined : makeHeader(options.header);
     const reader = new RecordReader(rows, rows.problems, {
       file: displayName(file.path),
@@ -192,10 +266,12 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
     if (header !== undefined) rows.header(header);
     let content = 0;
     let inserted = 0;
+    let start = from;
     const flushReady = async () => {
       for (let b = rows.ready.shift(); b !== undefined; b = rows.ready.shift()) {
         inserted += b.rows;
-        await loader.submit(fileId, file.path, b, inserted);
+        await loader.submit(fileId, file.path, b, start, inserted);
+        start = b.end;
       }
     };
     const stream = streamOf(file, (n) => {

@@ -91,6 +91,8 @@ export class RecordRows implements RecordSink {
   readonly ready: Batch[] = [];
   /** Records at offsets before this were loaded by an earlier run. */
   skipBefore = 0;
+  /** Offsets a killed run's last batch stored (load.ts settle): not inserted again. */
+  present: ReadonlySet<number> | null = null;
   /** Records handed to `rows` in this run. */
   loaded = 0;
 
@@ -137,7 +139,7 @@ export class RecordRows implements RecordSink {
   }
 
   record(view: RecordView): void {
-    if (view.offset < this.skipBefore) return;
+    if (view.offset < this.skipBefore || this.present?.has(view.offset) === true) return;
     if (!this.gate.admit(view, false)) return;
     this.gate.used();
     if (this.count >= this.opts.batchRows) this.cut(view.offset);

@@ -26,7 +26,7 @@ import { LITERALS, LITERALS_DDL, Literals } from '../../clickhouse/literals.js';
 import { whereSql } from '../../clickhouse/where-sql.js';
 import { HeaderIndex } from '../../clickhouse/header-index.js';
 import type { HeaderRow } from '../../clickhouse/records-schema.js';
-import { RECORDS_SCHEMA } from '../../clickhouse/schema.js';
+import { RECORDS_READ_SCHEMA, RECORDS_SCHEMA } from '../../clickhouse/schema.js';
 import { requireStore } from '../../clickhouse/store-schema.js';
 import { sqlInt, sqlLabel, sqlLabels } from '../../clickhouse/sql.js';
 import { PmtaAcctError } from '../../errors.js';
@@ -66,10 +66,16 @@ async function open(q: ClickHouseQuery): Promise<Session> {
   const filter = q.where === null ? null : prepareFilter(q.where, { tz: q.tz, now: q.now });
   const ch = await ClickHouse.open(q.target, { session: `pmta-acct-${randomBytes(8).toString('hex')}` });
   try {
-    await requireStore(ch, RECORDS_SCHEMA);
+    const schema = await requireStore(ch, RECORDS_READ_SCHEMA);
     const headers = new HeaderIndex(await ch.select<HeaderRow>(HeaderIndex.sql(q.target.database)));
     const where = filter === null ? '1' : whereSql({ filter, lits, headers, hashRecipient: q.hashRecipient });
-    return { ch, lits, headers, where, scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until } };
+    return {
+      ch,
+      lits,
+      headers,
+      where,
+      scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until, final: schema < RECORDS_SCHEMA },
+    };
   } catch (err) {
     await ch.close();
     throw err;

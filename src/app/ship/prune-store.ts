@@ -14,7 +14,7 @@
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { sqlLabel } from '../../clickhouse/sql.js';
 import type { RetainSpec } from '../../state/tiers.js';
-import { RECORDS_SCHEMA } from '../../clickhouse/schema.js';
+import { RECORDS_READ_SCHEMA } from '../../clickhouse/schema.js';
 import { requireStore } from '../../clickhouse/store-schema.js';
 
 const WEEK = 7 * 86400;
@@ -91,7 +91,7 @@ export async function pruneStore(
 
 /** The days of records that ended longer ago than `keep` seconds. */
 async function pruneRecords(ch: ClickHouse, keep: number, now: number, dryRun: boolean): Promise<DroppedPartition[]> {
-  await requireStore(ch, RECORDS_SCHEMA);
+  await requireStore(ch, RECORDS_READ_SCHEMA);
   const db = ch.target.database;
   const dbLabel = sqlLabel(db, 'database');
   const parts = await ch.select<{ table: string; partition_id: string; rows: number }>(
