@@ -3,7 +3,8 @@
  * --group-by, --select, --since/--until, formats and exit codes as over files
  * (app/query/clickhouse-run.ts), plus --hosts.
  */
-import { aggregateClickHouse, selectClickHouse, type ClickHouseQuery } from '../app/query/clickhouse-run.js';
+import { aggregateClickHouse, type ClickHouseQuery } from '../app/query/clickhouse-run.js';
+import { selectClickHouse } from '../app/query/clickhouse-select.js';
 import type { QueryOptions } from '../app/query/query-run.js';
 import { loadRecipientKey, recipientHash } from '../clickhouse/recipient-hash.js';
 import type { ClickHouseTarget } from '../clickhouse/target.js';

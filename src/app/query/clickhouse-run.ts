@@ -4,8 +4,7 @@
  * of a session's temporary table (clickhouse/where-sql.ts). Groups: ClickHouse aggregates the
  * rollup's counters and latency bins per group (and per time grain); the groups go into the one
  * Rollup and through buildModel, so renderers, --top, --sort and the JSON are those of the files
- * path. Records (--select): the matching rows in event-time order (then host, file, offset), up
- * to --limit, through the same RecordRenderer.
+ * path. Records (--select): clickhouse-select.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { resolveField, type FieldRef } from '../../classify/fields.js';
@@ -28,11 +27,7 @@ import { HeaderIndex } from '../../clickhouse/header-index.js';
 import type { HeaderRow } from '../../clickhouse/records-schema.js';
 import { RECORDS_READ_SCHEMA, RECORDS_SCHEMA } from '../../clickhouse/schema.js';
 import { requireStore } from '../../clickhouse/store-schema.js';
-import { sqlInt, sqlLabel, sqlLabels } from '../../clickhouse/sql.js';
-import { PmtaAcctError } from '../../errors.js';
 import { buildModel, storedInput, type ReportModel } from '../../model/model.js';
-import { isoTime } from '../../render/format.js';
-import type { Cell, RecordRenderer } from '../../render/records.js';
 import { bucketSeconds, makeBucketing, type BucketSize } from '../../rollup/buckets.js';
 import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
 import { prepareFilter } from '../../where/plan.js';
@@ -52,7 +47,7 @@ export interface ClickHouseQuery {
   readonly hashRecipient: ((address: string) => string) | null;
 }
 
-interface Session {
+export interface Session {
   readonly ch: ClickHouse;
   readonly lits: Literals;
   readonly headers: HeaderIndex;
@@ -61,7 +56,7 @@ interface Session {
 }
 
 /** A session with the query's literals in its temporary table; the headers; the condition over them. */
-async function open(q: ClickHouseQuery): Promise<Session> {
+export async function open(q: ClickHouseQuery): Promise<Session> {
   const lits = new Literals();
   const filter = q.where === null ? null : prepareFilter(q.where, { tz: q.tz, now: q.now });
   const ch = await ClickHouse.open(q.target, { session: `pmta-acct-${randomBytes(8).toString('hex')}` });
@@ -83,7 +78,7 @@ async function open(q: ClickHouseQuery): Promise<Session> {
 }
 
 /** The literals not sent yet (the table is made on the first call). */
-async function sendLiterals(ch: ClickHouse, lits: Literals): Promise<void> {
+export async function sendLiterals(ch: ClickHouse, lits: Literals): Promise<void> {
   if (lits.sent === 0) await ch.command(LITERALS_DDL);
   await ch.insert(LITERALS, lits.unsent());
 }
@@ -188,133 +183,6 @@ export async function aggregateClickHouse(
       { by: dims, bucket, since: q.since, until: q.until, tz: q.tz, top, order },
     );
     return { model, unmatched: stats.unmatched };
-  } finally {
-    await ch.close();
-  }
-}
-
-interface RowKey {
-  readonly host: string;
-  readonly file_id: string;
-  /** A UInt64, as text. */
-  readonly offset: string;
-  readonly time: number;
-}
-
-/** Records fetched by key per request (their keys are written into the SQL text). */
-const FETCH = 1000;
-
-/**
- * A condition for these records: host and time (the sort key's head, so the index keeps only the
- * granules holding them) and the full key. Every value came from the table and is checked again
- * (labels, integers) before it is written into the text.
- */
-function keysSql(keys: readonly RowKey[]): string {
-  const hosts = [...new Set(keys.map((k) => k.host))];
-  const times = [...new Set(keys.map((k) => k.time))];
-  const tuples = keys.map((k) => {
-    if (!/^\d{1,20}$/.test(k.offset)) throw new PmtaAcctError('INTERNAL', `offset ${k.offset} is not a number`);
-    return `(${sqlLabel(k.host, 'host')}, ${sqlLabel(k.file_id, 'file id')}, ${k.offset})`;
-  });
-  return `host IN (${sqlLabels(hosts, 'host')}) AND time IN (${times.map(sqlInt).join(', ')}) AND (host, file_id, offset) IN (${tuples.join(', ')})`;
-}
-
-export interface ClickHouseSelect {
-  readonly records: number;
-  readonly matched: number;
-  readonly limited: boolean;
-}
-
-/**
- * The matching records, rendered; `*` is every column of the first matching record's header.
- * Rows are fetched in pages of `page` so that memory stays bounded without --limit.
- */
-export async function selectClickHouse(
-  q: ClickHouseQuery,
-  select: readonly string[],
-  limit: number | null,
-  renderer: RecordRenderer,
-  write: (text: string) => Promise<void>,
-  page = 10_000,
-): Promise<ClickHouseSelect> {
-  const { ch, lits, headers, where, scope } = await open(q);
-  try {
-    const cond = `${scopeSql(scope)} AND (${where})`;
-    const orderBy = 'ORDER BY timed DESC, time, host, file_id, offset';
-    let names = [...select];
-    if (names.length === 1 && names[0] === '*') {
-      await sendLiterals(ch, lits);
-      const first = (
-        await ch.select<{ col_names: string[]; header_id: string }>(
-          `SELECT col_names, header_id FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT 1`,
-        )
-      )[0];
-      const all = first === undefined ? [] : first.col_names.length > 0 ? first.col_names : headers.names(first.header_id);
-      names = all.filter((n) => resolveField(n) !== null);
-    }
-    const refs = resolveFields(names, '--select');
-    const bucketing = makeBucketing(q.bucket ?? '1h', q.tz);
-    const exprs = refs.map((r, i) =>
-      r.bucket ? `if(timed = 1, toFloat64(time), -1) AS f${i}` : `${fieldSql(r, lits, headers, true)} AS f${i}`,
-    );
-    await sendLiterals(ch, lits);
-    await write(
-      renderer.begin(
-        refs.map((r) => r.name),
-        q.where,
-      ),
-    );
-    // the condition in WHERE only (see aggregateClickHouse)
-    const counts = await ch.select<{ w: number; n: number }>(
-      `SELECT 0 AS w, count() AS n FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)}
-       UNION ALL SELECT 1 AS w, count() AS n FROM ${fromRecords(scope)} WHERE ${cond}`,
-    );
-    const records = counts.find((c) => c.w === 0)?.n ?? 0;
-    const matched = counts.find((c) => c.w === 1)?.n ?? 0;
-    const wanted = limit === null ? matched : Math.min(limit, matched);
-    const cellOf = (r: FieldRef, v: unknown): Cell => {
-      if (r.bucket) return typeof v === 'number' && v >= 0 ? isoTime(bucketing.start(v), q.tz) : null;
-      if (r.name === 'hard') return v === 1;
-      if (r.name === 'latency') return typeof v === 'number' && v >= 0 ? v : null;
-      return typeof v === 'number' || typeof v === 'string' ? v : null;
-    };
-    for (let done = 0; done < wanted;) {
-      const n = Math.min(page, wanted - done);
-      // Two steps: the page's keys in order (narrow columns), then the selected fields of those
-      // records only: read with FINAL over the whole range, the wide cells cost ten times the keys.
-      const keys = await ch.select<RowKey>(
-        `SELECT host, file_id, toString(offset) AS offset, time FROM ${fromRecords(scope)} WHERE ${cond} ${orderBy} LIMIT ${done}, ${n}`,
-      );
-      if (keys.length === 0) break;
-      let text = '';
-      for (let k = 0; k < keys.length; k += FETCH) {
-        const some = keys.slice(k, k + FETCH);
-        const rows = await ch.select<Record<string, unknown>>(
-          `SELECT ${exprs.join(', ') || '1 AS f'}, host AS _h, file_id AS _f, toString(offset) AS _o FROM ${fromRecords(scope)} WHERE ${keysSql(some)}`,
-        );
-        const byKey = new Map(rows.map((row) => [`${String(row._h)}\t${String(row._f)}\t${String(row._o)}`, row]));
-        for (const key of some) {
-          const row = byKey.get(`${key.host}\t${key.file_id}\t${key.offset}`);
-          if (row !== undefined) text += renderer.row(refs.map((r, i) => cellOf(r, row[`f${i}`])));
-        }
-      }
-      await write(text);
-      done += keys.length;
-    }
-    await write(
-      renderer.end({
-        where: q.where,
-        files: 0,
-        pruned: 0,
-        records,
-        matched: Math.min(matched, wanted),
-        limited: limit !== null && matched > limit,
-        limit,
-        badRecords: 0,
-        problems: [],
-      }),
-    );
-    return { records, matched: Math.min(matched, wanted), limited: limit !== null && matched > limit };
   } finally {
     await ch.close();
   }
