@@ -49,6 +49,15 @@ function keysSql(keys: readonly RowKey[]): string {
   return `host IN (${sqlLabels(hosts, 'host')}) AND time IN (${times.map(sqlInt).join(', ')}) AND (host, file_id, offset) IN (${tuples.join(', ')})`;
 }
 
+/** The records in scope: how many, how many with an event time, and the span of those times. */
+interface Span {
+  readonly n: number;
+  /** With an event time (an alias named as the column would shadow it in 18.16). */
+  readonly dated: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
 /**
  * The keys of the matching records in order, in pages of at most `page`, `want` in all (null:
  * every one). `from` and `cond` are the table and the condition (scope and --where).
@@ -56,7 +65,7 @@ function keysSql(keys: readonly RowKey[]): string {
 async function* keyPages(
   ch: ClickHouse,
   from: string,
-  scope: string,
+  span: Span,
   cond: string,
   want: number | null,
   page: number,
@@ -78,12 +87,7 @@ async function* keyPages(
     }
     return found;
   }
-  const span = (
-    await ch.select<{ lo: number; hi: number; n: number }>(
-      `SELECT min(time) AS lo, max(time) AS hi, count() AS n FROM ${from} WHERE ${scope} AND timed = 1`,
-    )
-  )[0];
-  if (span !== undefined && span.n > 0) {
+  if (span.dated > 0) {
     let width = FIRST_SLICE;
     for (let at = span.lo; at <= span.hi && left > 0;) {
       const found = yield* slice(`timed = 1 AND time >= ${sqlInt(at)} AND time < ${sqlInt(at + width)}`);
@@ -117,9 +121,15 @@ export async function selectClickHouse(
     const from = fromRecords(scope);
     const inScope = scopeSql(scope);
     await sendLiterals(ch, lits);
-    // the records in scope (key columns only); the matches are not counted: --limit N fetches N + 1
-    const records = (await ch.select<{ n: number }>(`SELECT count() AS n FROM ${from} WHERE ${inScope}`))[0]?.n ?? 0;
-    const pages = keyPages(ch, from, inScope, `${inScope} AND (${where})`, limit === null ? null : limit + 1, page);
+    // the records in scope and their time span (key columns only, one request); the matches are
+    // not counted: --limit N fetches N + 1 keys
+    const span = (
+      await ch.select<Span>(
+        `SELECT count() AS n, countIf(timed = 1) AS dated, minIf(time, timed = 1) AS lo, maxIf(time, timed = 1) AS hi FROM ${from} WHERE ${inScope}`,
+      )
+    )[0] ?? { n: 0, dated: 0, lo: 0, hi: 0 };
+    const records = span.n;
+    const pages = keyPages(ch, from, span, `${inScope} AND (${where})`, limit === null ? null : limit + 1, page);
     let next = await pages.next();
     let names = [...select];
     if (names.length === 1 && names[0] === '*') {
