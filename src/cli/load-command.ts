@@ -23,9 +23,15 @@ interface LoadFlags extends ReadingFlags, ClickHouseFlags {
   storeAddresses?: boolean;
   batchRows?: string;
   progress?: boolean;
+  live?: boolean;
 }
 
 function line(o: FileOutcome): string {
+  const waiting = o.waiting > 0 ? `; the last ${formatCount(o.waiting)} bytes wait for their line end` : '';
+  return `${status(o)}${waiting}`;
+}
+
+function status(o: FileOutcome): string {
   switch (o.status) {
     case 'loaded':
       return `${o.path}: ${formatCount(o.records)} records loaded`;
@@ -52,6 +58,10 @@ export function loadCommand(onExit: (code: number) => void): Command {
           'key of the recipient hash (created, mode 0600, when missing; default $PMTA_ACCT_HASH_KEY_FILE or ~/.config/pmta-acct/recipient-hash.key)',
         )
         .option('--store-addresses', 'keep recipient addresses in clear too (default: domain and keyed hash only)')
+        .option(
+          '--live',
+          "the files may still be written (a timer's load of the live accounting file): a last record without its line end waits for the next load",
+        )
         .option('--progress', 'show progress on stderr even when it is not a terminal')
         .option('--no-progress', 'no progress line on stderr')
         .addOption(new Option('--batch-rows <n>', `rows per insert (default ${DEFAULT_BATCH_ROWS})`).hideHelp()),
@@ -71,6 +81,7 @@ export function loadCommand(onExit: (code: number) => void): Command {
         key,
         storeAddresses: flags.storeAddresses === true,
         batchRows: parsePositiveInt(flags.batchRows, '--batch-rows'),
+        live: flags.live === true,
         onProgress: progress === null ? undefined : (p) => progress.update(p),
         failpoint: process.env.PMTA_ACCT_FAILPOINT,
       });

@@ -196,6 +196,26 @@ describe('load is idempotent by content', () => {
     expect(await countIn('pmta')).toBe(before + 4);
   });
 
+  it('--live leaves a last record without its line end for the next load', async () => {
+    const before = await countIn('pmta');
+    mkdirSync(join(dir, 'live'), { recursive: true });
+    const live = join(dir, 'live', 'acct.csv');
+    const text = readFileSync(fixture('parse', 'userguide-d-b-t.csv'), 'utf8');
+    const last = text.trimEnd().lastIndexOf('\n') + 1;
+    const cut = last + Math.floor((text.trimEnd().length - last) / 2);
+    writeFileSync(live, text.slice(0, cut));
+    const first = runCli(['load', live, '--live', '--clickhouse', url(), '--host', 'mx4'], { env: env() });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`2 records loaded; the last ${cut - last} bytes wait for their line end`);
+    appendFileSync(live, text.slice(cut));
+    const rest = runCli(['load', live, '--live', '--clickhouse', url(), '--host', 'mx4'], { env: env() });
+    expect(rest.stdout).toMatch(/grew since the last load, 1 new records loaded \(from byte [\d,]+\)\n/);
+    expect(await countIn('pmta')).toBe(before + 3);
+    // the records equal those of the whole file read at once
+    const w = ['--group-by', 'type,vmta,diag'];
+    expect(groups(['query', '--clickhouse', url(), '--hosts', 'mx4', ...w])).toEqual(groups(['query', live, ...w]));
+  });
+
   it('a load killed at seeded points and re-run leaves every record once', async () => {
     const files = ['acct-2026-11-28-0000.csv', 'acct-2026-11-28-0001.csv.gz', 'pipe-restart.csv', 'quoting.csv'].map((f) =>
       join(corpus, f),

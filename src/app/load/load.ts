@@ -42,6 +42,11 @@ export interface LoadRequest extends ReadSettings {
   readonly storeAddresses: boolean;
   /** Rows per insert (default 50,000). */
   readonly batchRows?: number;
+  /**
+   * The files may still be written (PowerMTA's live accounting file, loaded by a timer): a plain
+   * file's last record without its line end is left for the next load, not loaded cut short.
+   */
+  readonly live?: boolean;
   readonly onProgress?: (p: RunProgress) => void;
   /**
    * Tests only ($PMTA_ACCT_FAILPOINT): `load-before-insert:N`, `load-during-insert:N`,
@@ -61,6 +66,8 @@ export interface FileOutcome {
   readonly records: number;
   /** Bytes of the content loaded before this run. */
   readonly from: number;
+  /** Bytes at the end left for the next load (--live: a last record without its line end). */
+  readonly waiting: number;
 }
 
 export interface LoadResult {
@@ -240,7 +247,7 @@ async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly Input
     const { bytes: from, begun } = fileId === null ? { bytes: 0, begun: null } : await loader.loaded(fileId);
     const done = fileId === null || (from > 0 && (file.gzip ? !gzipHasMore(file.path, from) : file.size <= from));
     if (done) {
-      outcomes.push({ path: file.path, status: fileId === null ? 'empty' : 'already', records: 0, from });
+      outcomes.push({ path: file.path, status: fileId === null ? 'empty' : 'already', records: 0, from, waiting: 0 });
       progress.bytesDone += file.size;
       progress.filesDone++;
       req.onProgress?.({ ...progress });
@@ -264,6 +271,7 @@ async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly Input
       header,
     });
     if (header !== undefined) rows.header(header);
+    const live = req.live === true && !file.gzip;
     let content = 0;
     let inserted = 0;
     let start = from;
@@ -284,21 +292,24 @@ async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly Input
         await flushReady();
         req.onProgress?.({ ...progress, records: progress.records + rows.loaded });
       }
-      reader.finish();
+      if (live) reader.close();
+      else reader.finish();
     } catch (err) {
       if (err instanceof PmtaAcctError) throw err;
       endDamaged(err, reader, rows.problems, 'read');
     } finally {
       stream.destroy();
     }
-    rows.cut(content);
+    // --live: the ledger ends after the last complete record; the rest is read again next time
+    const end = live ? reader.offset : content;
+    rows.cut(end);
     await flushReady();
     await loader.drain();
     progress.records += rows.loaded;
     progress.filesDone++;
     req.onProgress?.({ ...progress });
     problems.push(rows.problems.summary());
-    outcomes.push({ path: file.path, status: from > 0 ? 'grown' : 'loaded', records: rows.loaded, from });
+    outcomes.push({ path: file.path, status: from > 0 ? 'grown' : 'loaded', records: rows.loaded, from, waiting: content - end });
   }
   return { files: outcomes, records: outcomes.reduce((n, o) => n + o.records, 0), problems: mergeProblemSummaries(problems) };
 }
