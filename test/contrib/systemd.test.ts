@@ -18,6 +18,8 @@ const scratch = scratchDirs('pmta-systemd-');
 const DIR = join(ROOT, 'contrib', 'systemd');
 const UNIT = join(DIR, 'pmta-acct-tail.service');
 const SHIP_UNIT = join(DIR, 'pmta-acct-ship.service');
+const LOAD_UNIT = join(DIR, 'pmta-acct-load.service');
+const LOAD_TIMER = join(DIR, 'pmta-acct-load.timer');
 
 function analyze(args: readonly string[]): { code: number; out: string; err: string } {
   const r = spawnSync('systemd-analyze', args, { encoding: 'utf8' });
@@ -49,7 +51,7 @@ function environment(lines: readonly string[]): Record<string, string> {
 describe('contrib/systemd', () => {
   it('the README shows the unit and its settings file as they are', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const f of ['pmta-acct-tail.service', 'pmta-acct-ship.service', 'pmta-acct.default']) expect(readme, f).toContain(readFileSync(join(DIR, f), 'utf8'));
+    for (const f of ['pmta-acct-tail.service', 'pmta-acct-ship.service', 'pmta-acct-load.service', 'pmta-acct-load.timer', 'pmta-acct.default']) expect(readme, f).toContain(readFileSync(join(DIR, f), 'utf8'));
   });
 
   it('systemd-analyze verify finds nothing to say', () => {
@@ -66,7 +68,9 @@ describe('contrib/systemd', () => {
     chmodSync(join(root, 'usr', 'bin', 'pmta-acct'), 0o755);
     copyFileSync(UNIT, join(root, 'etc', 'systemd', 'system', 'pmta-acct-tail.service'));
     copyFileSync(SHIP_UNIT, join(root, 'etc', 'systemd', 'system', 'pmta-acct-ship.service'));
-    for (const unit of ['pmta-acct-tail.service', 'pmta-acct-ship.service']) {
+    copyFileSync(LOAD_UNIT, join(root, 'etc', 'systemd', 'system', 'pmta-acct-load.service'));
+    copyFileSync(LOAD_TIMER, join(root, 'etc', 'systemd', 'system', 'pmta-acct-load.timer'));
+    for (const unit of ['pmta-acct-tail.service', 'pmta-acct-ship.service', 'pmta-acct-load.service', 'pmta-acct-load.timer']) {
       const r = analyze(['verify', `--root=${root}`, `/etc/systemd/system/${unit}`]);
       expect(`${r.out}${r.err}`, unit).toBe('');
       expect(r.code, unit).toBe(0);
@@ -117,6 +121,38 @@ describe('contrib/systemd', () => {
     expect(words.slice(0, 2)).toEqual(['/usr/bin/pmta-acct', 'ship']);
     expect(words).toContain('--host');
     const run = spawnSync(process.execPath, [CLI, ...words.slice(1), '--once'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PMTA_ACCT_CLICKHOUSE: 'http://127.0.0.1:1/pmta' } });
+    expect(run.status, run.stderr).toBe(3);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('ClickHouse http://127.0.0.1:1/pmta');
+  });
+
+  it('loads records by a timer (opt-in): the same user, state and hardening, never overlapping, a command line the CLI takes', () => {
+    const tail = directives(readFileSync(UNIT, 'utf8'));
+    const load = directives(readFileSync(LOAD_UNIT, 'utf8'));
+    for (const k of ['User', 'Group', 'StateDirectory', 'ReadWritePaths', 'ProtectSystem', 'NoNewPrivileges', 'CapabilityBoundingSet', 'SystemCallFilter', 'RestrictAddressFamilies', 'EnvironmentFile']) {
+      expect(load.get(k), k).toEqual(tail.get(k));
+    }
+    expect(one(load, 'Type')).toBe('oneshot');
+    const timer = directives(readFileSync(LOAD_TIMER, 'utf8'));
+    // a minute after the previous run ended: a slow run is never started twice
+    expect(one(timer, 'OnUnitInactiveSec')).toBe('1min');
+    expect(timer.get('OnCalendar')).toBeUndefined();
+    const r = analyze(['security', '--offline=true', '--threshold=20', LOAD_UNIT]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Overall exposure level for pmta-acct-load\.service: [01]\.\d OK/);
+    // The ExecStart words, with the settings of pmta-acct.default uncommented, reach load: it
+    // fails on the store (nothing listens on port 1), not on its options or the files.
+    const defaults = readFileSync(join(DIR, 'pmta-acct.default'), 'utf8').split('\n').map((l) => l.replace(/^#(PMTA_ACCT_(?:CLICKHOUSE|LOAD_FILES|LOAD_OPTIONS)=)/, '$1'));
+    const env = { ...environment(load.get('Environment') ?? []), ...environment(defaults) };
+    const root = scratch();
+    const w = new AcctWriter(join(root, 'logs'), 22);
+    w.rows(10);
+    const words = one(load, 'ExecStart').split(' ')
+      .flatMap((x) => (x.startsWith('$') ? (env[x.slice(1)] ?? '').split(/\s+/).filter((y) => y !== '') : [x]))
+      .map((x) => (x === '/var/log/pmta/acct*.csv' ? join(root, 'logs', '*.csv') : x.replace('/var/lib/pmta-acct', root)));
+    expect(words.slice(0, 3)).toEqual(['/usr/bin/pmta-acct', 'load', '--live']);
+    expect(words).toContain('--host');
+    const run = spawnSync(process.execPath, [CLI, ...words.slice(1)], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PMTA_ACCT_CLICKHOUSE: 'http://127.0.0.1:1/pmta' } });
     expect(run.status, run.stderr).toBe(3);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('ClickHouse http://127.0.0.1:1/pmta');
