@@ -1,14 +1,14 @@
 /**
- * One `load` at a time per (store, host) on a machine: overlapping cron or timer runs of the same
- * files must not both insert (the store holds each record once because one loader writes a host's
- * rows; app/load/load.ts). The lock is a file created exclusively in the temporary directory,
- * holding the owner's pid; a lock whose process is gone (kill -9, reboot) is taken over. Two
- * machines loading under the same --host name are not covered: a host's files are loaded where
- * they are written.
+ * One `load` at a time per (store, host) on a machine: overlapping cron or timer runs, or a load by
+ * hand beside the timer's, must not both insert (the store holds each record once because one
+ * loader writes a host's rows; app/load/load.ts). The lock is a file created exclusively beside
+ * the recipient hash key (every load of a host uses that key, so they all see the lock), holding
+ * the owner's pid; a lock whose process is gone (kill -9, reboot) is taken over. Two machines
+ * loading under the same --host name are not covered: a host's files are loaded where they are
+ * written.
  */
 import { createHash } from 'node:crypto';
 import { openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PmtaAcctError } from '../../errors.js';
 
@@ -26,14 +26,14 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The lock's file for a store (endpoint and database) and host. */
-export function hostLockPath(store: string, host: string, dir = tmpdir()): string {
+/** The lock's file for a store (endpoint and database) and host, in `dir`. */
+export function hostLockPath(store: string, host: string, dir: string): string {
   const id = createHash('sha256').update(`${store}\n${host}`).digest('hex').slice(0, 16);
   return join(dir, `pmta-acct-load-${id}.lock`);
 }
 
 /** Takes the lock, or refuses naming the pid that holds it. */
-export function lockHost(store: string, host: string, dir = tmpdir()): HostLock {
+export function lockHost(store: string, host: string, dir: string): HostLock {
   const path = hostLockPath(store, host, dir);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { HEADERS_TABLE, LEDGER_TABLE, RECORDS_TABLE, RECORD_COLUMNS, type LedgerRow } from '../../clickhouse/records-schema.js';
@@ -222,7 +223,8 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
   if (req.inputs.includes('-')) throw new PmtaAcctError('USAGE', 'load: standard input has no identity to load exactly once: name files');
   await requireStore(ch, RECORDS_SCHEMA);
   const files = describeInputs(resolveInputPaths(req.inputs));
-  const lock = lockHost(`${ch.target.endpoint}\n${ch.target.database}`, req.host);
+  // beside the recipient hash key: every load of this host uses that key, timer or by hand
+  const lock = lockHost(`${ch.target.endpoint}\n${ch.target.database}`, req.host, dirname(req.key.path));
   try {
     return await loadFiles(ch, req, files);
   } finally {
