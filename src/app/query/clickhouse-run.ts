@@ -14,6 +14,7 @@ import {
   HIST_SQL,
   UNKNOWN_TYPE_CODE,
   fieldSql,
+  filterSql,
   fromRecords,
   grainOf,
   resolveFields,
@@ -133,7 +134,7 @@ export async function aggregateClickHouse(
     const sql = `SELECT ${CLS_MATCHED} AS cls, [${keys.join(', ')}] AS k,
       ${grain === 0 ? '0' : `intDiv(time, ${grain}) * ${grain}`} AS t, timed, count() AS n, min(time) AS first, max(time) AS last,
       [${COUNTER_SQL.map((c) => `toFloat64(${c})`).join(', ')}] AS c, ${HIST_SQL} AS h
-      FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} AND type_code != ${UNKNOWN_TYPE_CODE} AND (${where}) GROUP BY k, t, timed
+      FROM ${fromRecords(scope)} ${filterSql(scope, `${scopeSql(scope)} AND type_code != ${UNKNOWN_TYPE_CODE} AND (${where})`)} GROUP BY k, t, timed
       UNION ALL
       SELECT ${CLS_ALL_KNOWN} AS cls, emptyArrayString() AS k, ${zero}
       FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} AND type_code != ${UNKNOWN_TYPE_CODE}

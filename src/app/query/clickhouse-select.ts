@@ -13,7 +13,7 @@
  */
 import { resolveField, type FieldRef } from '../../classify/fields.js';
 import type { ClickHouse } from '../../clickhouse/connection.js';
-import { fieldSql, fromRecords, resolveFields, scopeSql } from '../../clickhouse/records-sql.js';
+import { fieldSql, filterSql, fromRecords, resolveFields, scopeSql } from '../../clickhouse/records-sql.js';
 import { sqlInt, sqlLabel, sqlLabels } from '../../clickhouse/sql.js';
 import { PmtaAcctError } from '../../errors.js';
 import { isoTime } from '../../render/format.js';
@@ -60,11 +60,13 @@ interface Span {
 
 /**
  * The keys of the matching records in order, in pages of at most `page`, `want` in all (null:
- * every one). `from` and `cond` are the table and the condition (scope and --where).
+ * every one). `from`, `filter` and `cond`: the table, its filter clause (filterSql) and the
+ * condition (scope and --where).
  */
 async function* keyPages(
   ch: ClickHouse,
   from: string,
+  filter: (cond: string) => string,
   span: Span,
   cond: string,
   want: number | null,
@@ -78,7 +80,7 @@ async function* keyPages(
     while (left > 0) {
       const n = Math.min(page, left);
       const keys = await ch.select<RowKey>(
-        `SELECT host, file_id, toString(offset) AS offset, time FROM ${from} WHERE ${cond} AND ${where} ${order} LIMIT ${found}, ${n}`,
+        `SELECT host, file_id, toString(offset) AS offset, time FROM ${from} ${filter(`${cond} AND ${where}`)} ${order} LIMIT ${found}, ${n}`,
       );
       if (keys.length > 0) yield keys;
       found += keys.length;
@@ -129,7 +131,8 @@ export async function selectClickHouse(
       )
     )[0] ?? { n: 0, dated: 0, lo: 0, hi: 0 };
     const records = span.n;
-    const pages = keyPages(ch, from, span, `${inScope} AND (${where})`, limit === null ? null : limit + 1, page);
+    const filter = (cond: string) => filterSql(scope, cond);
+    const pages = keyPages(ch, from, filter, span, `${inScope} AND (${where})`, limit === null ? null : limit + 1, page);
     let next = await pages.next();
     let names = [...select];
     if (names.length === 1 && names[0] === '*') {
