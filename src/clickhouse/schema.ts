@@ -4,9 +4,10 @@
  *
  * - `groups`: one row per host, tier grain, bucket start and key (every report dimension; '' where
  *   the host's state does not keep it), absolute counters and a sparse latency histogram, with the
- *   version (the state's change sequence) of the state's bucket it came from.
- *   ReplacingMergeTree(version), read with FINAL: a row shipped again replaces the earlier one; a
- *   withdrawn row (the state moved the bucket to a coarser tier) is shipped as `deleted = 1`.
+ *   version of the insert attempt that sent it (unique per attempt from schema 4 on).
+ *   ReplacingMergeTree(version): a row shipped again replaces the earlier one; a withdrawn row (the
+ *   state moved the bucket to a coarser tier) is shipped as `deleted = 1`. Read at each bucket's
+ *   highest version (schema 4; app/sources/fleet-read.ts), with FINAL on older stores.
  * - `buckets`: per host, grain and bucket, the records counted and the span of their event times.
  * - `heartbeats`: per host, when it last shipped (the fleet's dead-man verdict reads it).
  * - `records`, `load_ledger` (migration 2) and `record_headers` (migration 3, which also adds
@@ -18,7 +19,8 @@
  *
  * Without a cluster these are plain tables. With `--cluster NAME`, each server gets `<name>_local`
  * tables and Distributed tables named as above over the cluster, sharded by a hash of the host: all
- * rows of a host are on one shard, so FINAL (which collapses per shard) is exact. Inserts go through
+ * rows of a host are on one shard, so FINAL (which collapses per shard) and a bucket's latest
+ * version taken from the local table on each shard are exact. Inserts go through
  * the Distributed tables with insert_distributed_sync = 1: the insert returns once the shard wrote
  * it, so an acknowledgement means the rows are on disk where FINAL reads them.
  *
@@ -50,6 +52,7 @@ export interface Migration {
   readonly statements: (names: Readonly<Record<TableName, string>>, db: string) => string[];
   /** Columns added to existing tables (when missing), after the statements. */
   readonly addColumns?: readonly { readonly table: TableName; readonly column: string; readonly type: string }[];
+  /** Settings the statements run with. */
 }
 
 const counterCols = COUNTER_NAMES.map((n) => `${n} UInt64`).join(', ');
@@ -88,7 +91,18 @@ export const MIGRATIONS: readonly Migration[] = [
     what: "records held once, read without FINAL: earlier loads' duplicates merged away, their files checked at their next load",
     statements: (t, db) => recordsOnceStatements(db, t.records, t.load_ledger),
   },
+  {
+    version: 5,
+    what: 'a version per insert attempt: groups read at their latest version, without FINAL',
+    // Ships before this one re-sent a lost insert at the same version; merged away here, every
+    // bucket's rows at its highest version are one copy (a newer pmta-acct's ship never repeats a
+    // version, and an older one refuses a store at this schema).
+    statements: (t, db) => [`OPTIMIZE TABLE ${db}.${t.groups} FINAL`, `OPTIMIZE TABLE ${db}.${t.buckets} FINAL`],
+  },
 ];
+
+/** The schema from which `groups` is read at each bucket's latest version, not with FINAL. */
+export const LATEST_COPY_SCHEMA = 5;
 
 /** The schema `load` needs (and `prune --keep records=`). */
 export const RECORDS_SCHEMA = 4;

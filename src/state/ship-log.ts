@@ -13,8 +13,9 @@
  * - The last tier's buckets with changes not yet acknowledged are not deleted by the retention
  *   (a BEFORE DELETE trigger skips them, RAISE(IGNORE)): what tail prunes has been shipped.
  *
- * `seq` is the version of the rows shipped (ReplacingMergeTree(version)): a bucket shipped again
- * replaces its earlier rows instead of adding to them.
+ * The rows shipped carry a version from the same sequence, taken afresh for every insert attempt
+ * (allocateVersion): higher than every change it sends, lower than every later change, never
+ * repeated, so the fleet store's rows of a bucket at its highest version are one complete copy.
  */
 import type { Db, StateConfig } from './state-db.js';
 import { stateKeyColumns, stateTiers, UNTIMED_BUCKET } from './state-db.js';
@@ -111,6 +112,20 @@ export function raiseSeqFloor(db: Db, floor: number): void {
     const put = db.prepare('INSERT INTO ship_changes (grain, bucket) VALUES (?, ?)');
     for (const r of rows) put.run(r.grain, r.bucket);
   })();
+}
+
+/**
+ * A fresh version for one insert attempt: the next number of the change log's own sequence, taken
+ * (persisted) before the attempt, so no two attempts share a version and a bucket changed after it
+ * gets a higher one. Call inside the write transaction that reads what the attempt sends, so the
+ * version order is the order of the snapshots even when two ships run at once.
+ */
+export function allocateVersion(db: Db): number {
+  const row = db.prepare("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'ship_changes' RETURNING seq").get() as
+    { seq: number } | undefined;
+  if (row !== undefined) return row.seq;
+  db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('ship_changes', 1)").run();
+  return 1;
 }
 
 export function ackedSeq(db: Db): number {

@@ -1,13 +1,14 @@
 /**
  * `pmta-acct ship`: the buckets a tail state committed, sent to the fleet store exactly once in
- * effect. Each round reads, in one read transaction of the state, the oldest changed buckets after
- * the ledger (state/ship-log.ts) and what each tier holds for them now; it sends each bucket's
- * groups as absolute values with the bucket's change sequence as version, withdraws (deleted = 1,
- * same version) the keys the store still has for a bucket that the state no longer holds there
- * (aging moved it to a coarser tier), then the per-bucket counts, and only after ClickHouse
- * answered advances the ledger. Whatever is cut short (kill -9, a lost reply, a server restarted
- * mid-insert) is sent again with the same or a higher version, and ReplacingMergeTree(version) read
- * with FINAL keeps one row per key: re-sending replaces, it never adds.
+ * effect. Each round takes a fresh version (state/ship-log.ts allocateVersion) and reads, in the
+ * same transaction of the state, the oldest changed buckets after the ledger and what each tier
+ * holds for them now; it sends each bucket's groups as absolute values at that version, with the
+ * keys the store still has for the bucket that the state no longer holds there (aging moved them
+ * to a coarser tier) as deleted = 1 rows, a bucket's rows always in one insert block; then the
+ * per-bucket counts, and only after ClickHouse answered it advances the ledger. Whatever is cut
+ * short (kill -9, a lost reply, a server restarted mid-insert) is sent again at a higher version:
+ * a bucket's rows at its highest stored version are one complete copy, its latest
+ * (fleet-read.ts reads those), and ReplacingMergeTree(version) read with FINAL agrees.
  */
 import { hostname } from 'node:os';
 import type { ClickHouse } from '../../clickhouse/connection.js';
@@ -17,6 +18,7 @@ import { COUNTER_NAMES } from '../../rollup/counters.js';
 import {
   acknowledge,
   ackedSeq,
+  allocateVersion,
   BucketReader,
   installShipLog,
   pendingChanges,
@@ -30,7 +32,12 @@ import { requireStore } from '../../clickhouse/store-schema.js';
 
 /** Buckets per round: one insert per table per round. */
 export const ROUND_BUCKETS = 500;
-/** Every insert waits for the shard (Distributed tables are asynchronous by default). */
+/** Rows per groups insert: under ClickHouse's default max_insert_block_size (1,048,576), one block each. */
+const MAX_BLOCK_ROWS = 500_000;
+/**
+ * Every insert waits for the shard (Distributed tables are asynchronous by default, and their own
+ * background re-sends could store a block twice).
+ */
 const INSERT_SETTINGS = { insert_distributed_sync: 1 } as const;
 
 export interface ShipOptions {
@@ -64,7 +71,7 @@ export function defaultHost(): string {
 
 type Row = Record<string, string | number | readonly number[]>;
 
-function groupRows(host: string, c: Change, b: StoredBucket, dims: readonly string[]): Row[] {
+function groupRows(host: string, c: Change, b: StoredBucket, dims: readonly string[], version: number): Row[] {
   return b.groups.map((g) => {
     const row: Row = { host, grain: c.grain, bucket: c.bucket };
     for (const k of KEY_COLUMNS) row[k] = '';
@@ -77,9 +84,26 @@ function groupRows(host: string, c: Change, b: StoredBucket, dims: readonly stri
     row.hist_bins = g.bins;
     row.hist_counts = g.counts;
     row.deleted = 0;
-    row.version = c.seq;
+    row.version = version;
     return row;
   });
+}
+
+/**
+ * The round's group rows cut into inserts at bucket boundaries, each at most MAX_BLOCK_ROWS rows
+ * (a bucket larger than that alone): ClickHouse writes an insert block atomically, so a bucket's
+ * rows of one version are all stored or none, and max_insert_block_size is set to hold the insert.
+ */
+function* insertBlocks(perBucket: Iterable<Row[]>): Generator<Row[]> {
+  let block: Row[] = [];
+  for (const rows of perBucket) {
+    if (block.length > 0 && block.length + rows.length > MAX_BLOCK_ROWS) {
+      yield block;
+      block = [];
+    }
+    for (const r of rows) block.push(r);
+  }
+  if (block.length > 0) yield block;
 }
 
 function keyOf(row: Readonly<Record<string, unknown>>): string {
@@ -155,18 +179,26 @@ export class Shipper {
   /** One round: null when nothing is pending. */
   async round(): Promise<RoundResult | null> {
     const db = this.state.db;
+    // The attempt's version is taken in the transaction that reads what it sends (a write lock
+    // for the read, held for no ClickHouse call): versions follow the snapshots' order.
     const snapshot = db.transaction(() => {
       const changes = pendingChanges(db, this.options.roundBuckets ?? ROUND_BUCKETS);
-      return changes.map((c) => ({ c, b: this.reader.read(c.grain, c.bucket) }));
+      if (changes.length === 0) return null;
+      const version = allocateVersion(db);
+      return { version, read: changes.map((c) => ({ c, b: this.reader.read(c.grain, c.bucket) })) };
     });
-    const read = snapshot.deferred();
-    if (read.length === 0) return null;
+    const taken = snapshot.immediate();
+    if (taken === null) return null;
+    const { version, read } = taken;
     const host = this.options.host;
     const dims = this.state.config.dims;
-    const groups: Row[] = [];
+    const perBucket = new Map<string, Row[]>();
     const buckets: Row[] = [];
+    let rows = 0;
     for (const { c, b } of read) {
-      if (b !== null) groups.push(...groupRows(host, c, b, dims));
+      const fresh = b === null ? [] : groupRows(host, c, b, dims, version);
+      rows += fresh.length;
+      perBucket.set(`${c.grain}/${c.bucket}`, fresh);
       buckets.push({
         host,
         grain: c.grain,
@@ -175,26 +207,36 @@ export class Shipper {
         first_event: b?.first ?? 0,
         last_event: b?.last ?? 0,
         deleted: b === null ? 1 : 0,
-        version: c.seq,
+        version,
       });
     }
-    const withdrawals = await this.withdrawals(
+    const withdrawn = await this.withdrawals(
       read.map((x) => x.c),
-      groups,
+      perBucket,
+      version,
     );
-    await this.ch.insert(`${this.db}.groups`, [...groups, ...withdrawals], INSERT_SETTINGS);
+    for (const block of insertBlocks(perBucket.values())) {
+      await this.ch.insert(`${this.db}.groups`, block, {
+        ...INSERT_SETTINGS,
+        max_insert_block_size: String(Math.max(2 * MAX_BLOCK_ROWS, block.length)),
+      });
+    }
     await this.ch.insert(`${this.db}.buckets`, buckets, INSERT_SETTINGS);
     const top = read[read.length - 1].c.seq;
     acknowledge(db, top, Math.floor(Date.now() / 1000));
-    return { buckets: read.length, rows: groups.length, withdrawn: withdrawals.length, acked: top };
+    return { buckets: read.length, rows, withdrawn, acked: top };
   }
 
-  /** Rows the store holds for these buckets whose key the state no longer has there: zeroed, deleted. */
-  private async withdrawals(changes: readonly Change[], fresh: readonly Row[]): Promise<Row[]> {
+  /**
+   * The keys the store holds for these buckets that the state no longer has there, added to each
+   * bucket's rows as zeroed `deleted = 1` rows of the attempt's version (returns how many): a
+   * bucket the state emptied still has rows at its newest version, and FINAL reads stay exact.
+   */
+  private async withdrawals(changes: readonly Change[], perBucket: Map<string, Row[]>, version: number): Promise<number> {
     const h = sqlLabel(this.options.host, '--host');
-    const have = new Set(fresh.map((r) => `${String(r.grain)}/${String(r.bucket)}/${keyOf(r)}`));
-    const seqOf = new Map(changes.map((c) => [`${c.grain}/${c.bucket}`, c.seq]));
-    const out: Row[] = [];
+    const have = new Set<string>();
+    for (const rows of perBucket.values()) for (const r of rows) have.add(`${String(r.grain)}/${String(r.bucket)}/${keyOf(r)}`);
+    let n = 0;
     // 18.16 has no tuple IN over a Distributed FINAL read in every form: one condition per grain.
     const byGrain = new Map<string, number[]>();
     for (const c of changes) {
@@ -208,18 +250,20 @@ export class Shipper {
          WHERE host = ${h} AND grain = ${sqlLabel(grain, 'grain')} AND bucket IN (${starts.map(sqlInt).join(', ')}) AND deleted = 0`,
       );
       for (const r of rows) {
-        if (have.has(`${String(r.grain)}/${String(r.bucket)}/${keyOf(r)}`)) continue;
+        const at = `${String(r.grain)}/${String(r.bucket)}`;
+        if (have.has(`${at}/${keyOf(r)}`)) continue;
         const row: Row = { host: this.options.host, grain: String(r.grain), bucket: Number(r.bucket) };
         for (const k of KEY_COLUMNS) row[k] = String(r[k]);
-        for (const n of COUNTER_NAMES) row[n] = 0;
+        for (const c of COUNTER_NAMES) row[c] = 0;
         row.hist_bins = [];
         row.hist_counts = [];
         row.deleted = 1;
-        row.version = seqOf.get(`${String(r.grain)}/${String(r.bucket)}`) ?? 0;
-        out.push(row);
+        row.version = version;
+        perBucket.get(at)?.push(row);
+        n++;
       }
     }
-    return out;
+    return n;
   }
 
   /** The host's heartbeat: when it last shipped, what is acknowledged and pending, its latest event. */

@@ -17,7 +17,8 @@ import { isoTime } from '../../render/format.js';
 import { bucketSeconds, isBucketSize, makeBucketing } from '../../rollup/buckets.js';
 import { Rollup } from '../../rollup/rollup.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
-import { fleetEdge, FLEET_DIMS, readFleetRollup, readFleetStats, type FleetFilter } from './fleet-read.js';
+import { fleetEdge, FLEET_DIMS, openFleetStore, readFleetRollup, readFleetStats, type FleetFilter, type FleetStore } from './fleet-read.js';
+import type { TierRule } from './fleet-tiers.js';
 import { fleetIncidents, judgeFleet } from './fleet-verdicts.js';
 import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
 
@@ -45,12 +46,20 @@ function inputOf(rollup: Rollup, counted: number, first: number | null, last: nu
 }
 
 export class ClickHouseSource implements RollupSource {
+  private opened: Promise<FleetStore> | null = null;
+
   constructor(
     private readonly ch: ClickHouse,
     private readonly opts: FleetOptions,
   ) {}
 
+  private store(): Promise<FleetStore> {
+    this.opened ??= openFleetStore(this.ch);
+    return this.opened;
+  }
+
   async report(q: RollupQuestion, _shape: ReportShape): Promise<SourceReport> {
+    const store = await this.store();
     const by = this.opts.by;
     const dims = [...by];
     for (const d of q.alsoBy) if (!dims.includes(d) && FLEET_DIMS.includes(d)) dims.push(d);
@@ -58,18 +67,21 @@ export class ClickHouseSource implements RollupSource {
     const notes: string[] = [];
     const edge = async (t: number | null, name: string): Promise<number | null> => {
       if (t === null) return null;
-      const s = await fleetEdge(this.ch, hosts, t);
+      const s = await fleetEdge(store, hosts, t);
       if (s !== t)
         notes.push(`${name} ${isoTime(t, q.tz)} is inside a stored bucket: reporting from ${isoTime(s, q.tz)}, the bucket's start`);
       return s;
     };
     const since = await edge(q.since, '--since');
     const until = await edge(q.until, '--until');
-    const filter: FleetFilter = { hosts, since, until };
     let bucketOf: ((start: number, grain: string) => number) | null = null;
+    // No series, or buckets of an hour or more: whole hours from 1h rows (on the answer's hour
+    // boundaries); a sub-hour series: the sub-hour rows (fleet-tiers.ts).
+    let tiers: TierRule = { prefer: 'hours' };
     if (q.bucket !== null) {
       const b = makeBucketing(q.bucket, q.tz);
       const asked = bucketSeconds(q.bucket);
+      tiers = asked >= 3600 ? { prefer: 'hours', align: b.start(since ?? this.opts.now) % 3600 } : { prefer: 'fine' };
       bucketOf = (start, grain) => {
         const at = b.start(start);
         if (!isBucketSize(grain) || bucketSeconds(grain) > asked) {
@@ -81,19 +93,20 @@ export class ClickHouseSource implements RollupSource {
         return at;
       };
     }
+    const filter: FleetFilter = { hosts, since, until, tiers };
     const plan = q.verdicts ?? null;
     const [stats, all] = await Promise.all([
-      readFleetStats(this.ch, filter),
-      since === null && until === null ? null : readFleetStats(this.ch, { hosts, since: null, until: null }),
+      readFleetStats(store, filter),
+      since === null && until === null ? null : readFleetStats(store, { hosts, since: null, until: null }),
     ]);
     const from = stats.firstEvent === null ? null : Math.max(stats.firstEvent, since ?? Number.NEGATIVE_INFINITY);
     const to = plan === null ? null : Math.min(plan.at ?? this.opts.now, until ?? Number.POSITIVE_INFINITY);
     // The groups' reads are independent: ClickHouse runs them side by side (a FINAL read is one
     // stream per shard on 18.16, so one at a time leaves the servers' other cores idle).
     const [rollup, judged, incidents] = await Promise.all([
-      readFleetRollup(this.ch, filter, { dims, bucketOf, hist: true }),
-      plan === null ? null : judgeFleet(this.ch, plan, hosts, this.opts.now, this.opts.silenceAfter, q.tz),
-      plan === null ? null : fleetIncidents(this.ch, plan, hosts, from, to),
+      readFleetRollup(store, filter, { dims, bucketOf, hist: true }),
+      plan === null ? null : judgeFleet(store, plan, hosts, this.opts.now, this.opts.silenceAfter, q.tz),
+      plan === null ? null : fleetIncidents(store, plan, hosts, from, to),
     ]);
     const model = buildModel(inputOf(rollup, stats.counted, stats.firstEvent, stats.lastEvent, (all ?? stats).counted - stats.counted), {
       by,
@@ -110,9 +123,10 @@ export class ClickHouseSource implements RollupSource {
   }
 
   async check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
+    const store = await this.store();
     const [stats, { summary }] = await Promise.all([
-      readFleetStats(this.ch, { hosts: this.opts.hosts, since: null, until: null }),
-      judgeFleet(this.ch, plan, this.opts.hosts, this.opts.now, this.opts.silenceAfter, q.tz),
+      readFleetStats(store, { hosts: this.opts.hosts, since: null, until: null }),
+      judgeFleet(store, plan, this.opts.hosts, this.opts.now, this.opts.silenceAfter, q.tz),
     ]);
     const model = buildModel(inputOf(new Rollup([]), stats.counted, stats.firstEvent, stats.lastEvent, 0), {
       by: [],

@@ -1,18 +1,47 @@
 /**
- * Reading the fleet store (src/clickhouse/schema.ts) into the one Rollup: ClickHouse aggregates
- * (FINAL, so each (host, grain, bucket, key) counts once at its latest version; deleted rows are
- * withdrawals), grouped by the asked dimensions (`host` among them) and, when asked, by stored
- * bucket; histograms are summed there too (sumMap of the sparse bins). The tool receives groups,
- * never the stored rows: a week of 20 hosts read `--by host,isp` is a few hundred groups.
+ * Reading the fleet store (src/clickhouse/schema.ts) into the one Rollup: ClickHouse aggregates,
+ * grouped by the asked dimensions (`host` among them) and, when asked, by stored bucket;
+ * histograms are summed there too (sumMap of the sparse bins). The tool receives groups, never the
+ * stored rows: a week of 20 hosts read `--by host,isp` is a few hundred groups.
  *
- * Every bucket of a host is in exactly one tier (grain) at a time (ship withdraws it from the finer
- * one when the state rolls it up), so summing over grains counts each record once.
+ * Which rows count (each (host, grain, bucket, key) once, at its latest copy): from schema 4 every
+ * insert attempt of `ship` has its own version and a bucket's rows of one version are one insert
+ * block, so the rows at a bucket's highest version are its latest complete copy, before or after
+ * any merge; they are picked by `(host, grain, bucket, version) IN (SELECT ..., max(version) ...
+ * GROUP BY host, grain, bucket)` over each shard's local table (a host's rows are on one shard),
+ * both passes multi-threaded. Older stores (an earlier ship re-sent a lost insert at the same
+ * version) are read with FINAL, one merging stream per shard on 18.16. Deleted rows are
+ * withdrawals. Which tier of an hour counts: fleet-tiers.ts.
  */
 import type { ClickHouse, Settings } from '../../clickhouse/connection.js';
-import { KEY_COLUMNS } from '../../clickhouse/schema.js';
+import { KEY_COLUMNS, LATEST_COPY_SCHEMA } from '../../clickhouse/schema.js';
 import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
+import { storeSchema } from '../../clickhouse/store-schema.js';
 import { COUNTER_NAMES, STRIDE } from '../../rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
+import { tierCondition, type TierRule } from './fleet-tiers.js';
+
+/** A fleet store as read: its database, where each shard keeps its rows, and how rows are picked. */
+export interface FleetStore {
+  readonly ch: ClickHouse;
+  readonly db: string;
+  /** `groups` and `buckets` on each shard (`*_local` under Distributed tables, else the tables). */
+  readonly groupsLocal: string;
+  readonly bucketsLocal: string;
+  /** Schema 4 and later: each bucket's latest copy by its highest version; else FINAL. */
+  readonly latestCopy: boolean;
+}
+
+/** Reads what a store is (schema, Distributed or plain) once, for every read after. */
+export async function openFleetStore(ch: ClickHouse): Promise<FleetStore> {
+  const db = ch.target.database;
+  const [schema, engines] = await Promise.all([
+    storeSchema(ch),
+    ch.select<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = '${db}' AND name = 'groups'`),
+  ]);
+  const local = engines[0]?.engine === 'Distributed' ? '_local' : '';
+  return { ch, db, groupsLocal: `groups${local}`, bucketsLocal: `buckets${local}`, latestCopy: schema >= LATEST_COPY_SCHEMA };
+}
 
 /** Dimensions a fleet question may group by: the host, then every stored key column. */
 export const FLEET_DIMS: readonly string[] = ['host', ...KEY_COLUMNS];
@@ -30,17 +59,44 @@ export interface FleetFilter {
   /** Stored bucket starts in [since, until); null ends are open. */
   readonly since: number | null;
   readonly until: number | null;
-  /** One grain only (verdict windows read the finest); null: every grain. */
+  /** One grain only (verdict windows read the finest); null: one tier per host and hour by `tiers`. */
   readonly grain?: string | null;
+  /** Which tier of an hour held in two counts (default: whole hours from 1h rows). */
+  readonly tiers?: TierRule;
 }
 
-export function whereOf(f: FleetFilter): string {
-  const w = ['deleted = 0'];
+/** The range and hosts, without the tier choice or `deleted`. */
+function rangeOf(f: FleetFilter): string[] {
+  const w: string[] = [];
   if (f.hosts !== null) w.push(`host IN (${sqlLabels(f.hosts, '--hosts')})`);
   if (f.since !== null) w.push(`bucket >= ${sqlInt(f.since)}`);
   if (f.until !== null) w.push(`bucket < ${sqlInt(f.until)}`);
   if (f.grain !== undefined && f.grain !== null) w.push(`grain = ${sqlLabels([f.grain], 'grain')}`);
+  return w;
+}
+
+/** The live rows under `f`, one tier per host and hour (a condition on host, grain, bucket, deleted). */
+export function whereOf(store: FleetStore, f: FleetFilter): string {
+  const w = ['deleted = 0', ...rangeOf(f)];
+  if (f.grain === undefined || f.grain === null)
+    w.push(
+      tierCondition(f.tiers ?? { prefer: 'hours' }, {
+        db: store.db,
+        bucketsLocal: store.bucketsLocal,
+        hosts: f.hosts,
+        since: f.since,
+        until: f.until,
+      }),
+    );
   return w.join(' AND ');
+}
+
+/** `groups` under `f`, each bucket's rows at their latest copy: the FROM ... WHERE of a read. */
+export function groupsFrom(store: FleetStore, f: FleetFilter): string {
+  if (!store.latestCopy) return `FROM ${store.db}.groups FINAL WHERE ${whereOf(store, f)}`;
+  const range = rangeOf(f);
+  const latest = `SELECT host, grain, bucket, max(version) FROM ${store.db}.${store.groupsLocal}${range.length > 0 ? ` WHERE ${range.join(' AND ')}` : ''} GROUP BY host, grain, bucket`;
+  return `FROM ${store.db}.groups WHERE (host, grain, bucket, version) IN (${latest}) AND ${whereOf(store, f)}`;
 }
 
 export interface FleetReadSpec {
@@ -71,7 +127,7 @@ function bandSql(bands: readonly number[]): string {
 type GroupRow = Record<string, string | number | [number[], number[]]>;
 
 /** The store's groups under `filter`, summed in ClickHouse by `spec`. */
-export async function readFleetRollup(ch: ClickHouse, filter: FleetFilter, spec: FleetReadSpec): Promise<Rollup> {
+export async function readFleetRollup(store: FleetStore, filter: FleetFilter, spec: FleetReadSpec): Promise<Rollup> {
   for (const d of spec.dims) if (!FLEET_DIMS.includes(d)) throw new Error(`readFleetRollup: ${d} is not a fleet dimension`);
   const bands = spec.bands;
   const time = bands !== undefined ? ['band'] : spec.bucketOf === null ? [] : ['grain', 'bucket'];
@@ -82,8 +138,8 @@ export async function readFleetRollup(ch: ClickHouse, filter: FleetFilter, spec:
     ...COUNTER_NAMES.map((n) => `sum(${n}) AS ${n}`),
   ];
   if (spec.hist) cols.push('sumMap(hist_bins, hist_counts) AS hist');
-  const sql = `SELECT ${cols.join(', ')} FROM ${ch.target.database}.groups FINAL WHERE ${whereOf(filter)}${keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : ''}`;
-  const rows = await ch.select<GroupRow>(sql, READ_SETTINGS);
+  const sql = `SELECT ${cols.join(', ')} ${groupsFrom(store, filter)}${keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : ''}`;
+  const rows = await store.ch.select<GroupRow>(sql, READ_SETTINGS);
   const out = new Rollup(spec.dims);
   const counts = new Float64Array(STRIDE);
   for (const row of rows) {
@@ -114,10 +170,10 @@ export interface FleetStats {
   readonly lastEvent: number | null;
 }
 
-/** Records counted and their event span under `filter`, from the per-bucket rows. */
-export async function readFleetStats(ch: ClickHouse, filter: FleetFilter): Promise<FleetStats> {
-  const rows = await ch.select<{ n: number; first: number; last: number; buckets: number }>(
-    `SELECT sum(counted) AS n, min(first_event) AS first, max(last_event) AS last, count() AS buckets FROM ${ch.target.database}.buckets FINAL WHERE ${whereOf(filter)} AND counted > 0`,
+/** Records counted and their event span under `filter`, from the per-bucket rows (small: FINAL). */
+export async function readFleetStats(store: FleetStore, filter: FleetFilter): Promise<FleetStats> {
+  const rows = await store.ch.select<{ n: number; first: number; last: number; buckets: number }>(
+    `SELECT sum(counted) AS n, min(first_event) AS first, max(last_event) AS last, count() AS buckets FROM ${store.db}.buckets FINAL WHERE ${whereOf(store, filter)} AND counted > 0`,
     READ_SETTINGS,
   );
   const r = rows[0];
@@ -129,12 +185,14 @@ export async function readFleetStats(ch: ClickHouse, filter: FleetFilter): Promi
 const GRAIN_SECONDS = "multiIf(grain = '1m', 60, grain = '5m', 300, grain = '15m', 900, grain = '1h', 3600, 86400)";
 
 /**
- * Where a range edge falls in the store: the earliest start of a stored bucket that holds `t`
- * (a coarser tier's bucket starts before it), else `t` itself.
+ * Where a range edge falls in the store: per host, the start of its finest stored bucket that
+ * holds `t` (a 5-minute bucket where the state still has them, else the hour or day it rolled
+ * into); the earliest of the hosts' starts, else `t` itself.
  */
-export async function fleetEdge(ch: ClickHouse, hosts: readonly string[] | null, t: number): Promise<number> {
-  const rows = await ch.select<{ s: number; n: number }>(
-    `SELECT min(bucket) AS s, count() AS n FROM ${ch.target.database}.buckets FINAL WHERE ${whereOf({ hosts, since: null, until: null })} AND bucket <= ${sqlInt(t)} AND bucket + ${GRAIN_SECONDS} > ${sqlInt(t)}`,
+export async function fleetEdge(store: FleetStore, hosts: readonly string[] | null, t: number): Promise<number> {
+  const where = ['deleted = 0', ...rangeOf({ hosts, since: null, until: null })];
+  const rows = await store.ch.select<{ s: number; n: number }>(
+    `SELECT min(s) AS s, count() AS n FROM (SELECT host, max(bucket) AS s FROM ${store.db}.buckets FINAL WHERE ${where.join(' AND ')} AND bucket <= ${sqlInt(t)} AND bucket + ${GRAIN_SECONDS} > ${sqlInt(t)} GROUP BY host)`,
     READ_SETTINGS,
   );
   const r = rows[0];
@@ -142,9 +200,10 @@ export async function fleetEdge(ch: ClickHouse, hosts: readonly string[] | null,
 }
 
 /** The grains stored under `filter`, finest first. */
-export async function fleetGrains(ch: ClickHouse, filter: FleetFilter): Promise<string[]> {
-  const rows = await ch.select<{ grain: string; s: number }>(
-    `SELECT grain, any(${GRAIN_SECONDS}) AS s FROM ${ch.target.database}.buckets FINAL WHERE ${whereOf(filter)} GROUP BY grain ORDER BY s`,
+export async function fleetGrains(store: FleetStore, filter: FleetFilter): Promise<string[]> {
+  const where = ['deleted = 0', ...rangeOf(filter)];
+  const rows = await store.ch.select<{ grain: string; s: number }>(
+    `SELECT grain, any(${GRAIN_SECONDS}) AS s FROM ${store.db}.buckets FINAL WHERE ${where.join(' AND ')} GROUP BY grain ORDER BY s`,
     READ_SETTINGS,
   );
   return rows.map((r) => r.grain);

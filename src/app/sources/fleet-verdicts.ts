@@ -20,7 +20,7 @@ import { judge, type VerdictPlan, type VerdictSummary } from '../../verdict/plan
 import { severity, type Verdict } from '../../verdict/types.js';
 import { activeRules, floorTo, windowStarts } from '../../verdict/window.js';
 import { isoTime } from '../../render/format.js';
-import { fleetGrains, readFleetRollup, READ_SETTINGS } from './fleet-read.js';
+import { fleetGrains, readFleetRollup, READ_SETTINGS, type FleetStore } from './fleet-read.js';
 
 /** The name of the per-host dead-man verdict. */
 export const HOST_SILENCE_RULE = 'host-silence';
@@ -33,14 +33,14 @@ interface Windows {
 
 /** The finest grain stored where windows ending in [first, last] reach, with its bucket seconds. */
 async function finestGrain(
-  ch: ClickHouse,
+  store: FleetStore,
   hosts: readonly string[] | null,
   plan: VerdictPlan,
   first: number,
   last: number,
 ): Promise<{ grain: string; size: number } | null> {
   const probe = { hosts, since: floorTo(first - plan.horizon, 60), until: last + 86400 };
-  const grain = (await fleetGrains(ch, probe))[0];
+  const grain = (await fleetGrains(store, probe))[0];
   if (grain === undefined || !isBucketSize(grain)) return null;
   return { grain, size: bucketSeconds(grain) };
 }
@@ -50,14 +50,14 @@ async function finestGrain(
  * summed in ClickHouse per band between the rules' window starts (verdict/window.ts
  * windowStarts), so each key is a handful of groups, not a day of 5-minute buckets.
  */
-async function judgedWindows(ch: ClickHouse, hosts: readonly string[] | null, plan: VerdictPlan, end: number): Promise<Windows | null> {
-  const finest = await finestGrain(ch, hosts, plan, end, end);
+async function judgedWindows(store: FleetStore, hosts: readonly string[] | null, plan: VerdictPlan, end: number): Promise<Windows | null> {
+  const finest = await finestGrain(store, hosts, plan, end, end);
   if (finest === null) return null;
   const { grain, size } = finest;
   const bands = windowStarts(activeRules(plan.rules, plan.limits !== null), end, size);
   if (bands.length === 0) return null;
   const rollup = await readFleetRollup(
-    ch,
+    store,
     { hosts, since: bands[0], until: end, grain },
     { dims: ['host', ...plan.dims], bucketOf: null, hist: false, bands },
   );
@@ -152,7 +152,7 @@ export interface FleetJudgement {
 
 /** Fleet-wide and per-host verdicts of `plan` ending at `--at` or now, and each host's dead-man verdict. */
 export async function judgeFleet(
-  ch: ClickHouse,
+  store: FleetStore,
   plan: VerdictPlan,
   hosts: readonly string[] | null,
   now: number,
@@ -160,7 +160,7 @@ export async function judgeFleet(
   tz: string,
 ): Promise<FleetJudgement> {
   const end = plan.at ?? now;
-  const [windows, beats] = await Promise.all([judgedWindows(ch, hosts, plan, end), heartbeats(ch, hosts)]);
+  const [windows, beats] = await Promise.all([judgedWindows(store, hosts, plan, end), heartbeats(store.ch, hosts)]);
   const verdicts: Verdict[] = [];
   const base = judge(plan, windows === null ? null : regroup(windows.rollup, plan.dims, (s) => s), windows?.size ?? 60, end);
   verdicts.push(...base.verdicts);
@@ -183,7 +183,7 @@ export async function judgeFleet(
 
 /** Fleet-wide incidents over [from, to): windows of the finest grain stored, as over a state. */
 export async function fleetIncidents(
-  ch: ClickHouse,
+  store: FleetStore,
   plan: VerdictPlan,
   hosts: readonly string[] | null,
   from: number | null,
@@ -191,13 +191,13 @@ export async function fleetIncidents(
 ): Promise<IncidentSummary | null> {
   if (from === null || to === null || !(to > from)) return null;
   const first = Math.max(from, to - INCIDENT_REACH);
-  const finest = await finestGrain(ch, hosts, plan, first, to);
+  const finest = await finestGrain(store, hosts, plan, first, to);
   if (finest === null) return null;
   const { grain, size } = finest;
   // Every window of the period slides over a bucket series, fleet-wide: by the rules' dimensions
   // only (no host), which is what the incidents are judged on.
   const rollup = await readFleetRollup(
-    ch,
+    store,
     { hosts, since: floorTo(first - plan.horizon, size), until: to + size, grain },
     { dims: plan.dims, bucketOf: (start) => start, hist: false },
   );
