@@ -154,6 +154,17 @@ describe('a fleet in a two-shard cluster', () => {
         expect(Object.fromEntries(COUNTERS.map((c) => [c, Number(g?.[c])])), HOSTS[i]).toEqual(stateTotals(states[i]));
       }
     }
+    // check over the Distributed tables while each shard holds more than one part of heartbeats (a
+    // row per ship; here an older one of each host added): every host has its latest heartbeat's
+    // dead-man verdict, none UNKNOWN.
+    const stale = HOSTS.map((host) => JSON.stringify({ host, shipped_at: 1, acked: 0, latest_event: 0, pending: 0, version: 1 }));
+    await set.servers[0].sql('INSERT INTO pmta.heartbeats FORMAT JSONEachRow', stale.join('\n'), { insert_distributed_sync: 1 });
+    const check = runCli(['check', '--clickhouse', set.servers[1].url('pmta'), '--host-silence', '1000d', '--format', 'json']);
+    expect(check.code, check.stdout + check.stderr).toBeLessThan(3);
+    const silence = (JSON.parse(check.stdout) as { verdicts: { rule: string; level: string; scope: { host?: string } }[] }).verdicts
+      .filter((v) => v.rule === 'host-silence')
+      .map((v) => `${v.scope.host ?? ''} ${v.level}`);
+    expect(silence.sort()).toEqual(HOSTS.map((h) => `${h} OK`).sort());
     // Each host's rows are on one shard.
     for (const s of set.servers) {
       const hosts = (await s.sql('SELECT DISTINCT host FROM pmta.groups_local FORMAT TSV'))

@@ -20,7 +20,7 @@ import { judge, type VerdictPlan, type VerdictSummary } from '../../verdict/plan
 import { severity, type Verdict } from '../../verdict/types.js';
 import { activeRules, floorTo, windowStarts } from '../../verdict/window.js';
 import { isoTime } from '../../render/format.js';
-import { fleetGrains, readFleetRollup, READ_SETTINGS, type FleetStore } from './fleet-read.js';
+import { fleetGrains, readFleetRollup, type FleetStore } from './fleet-read.js';
 
 /** The name of the per-host dead-man verdict. */
 export const HOST_SILENCE_RULE = 'host-silence';
@@ -91,11 +91,15 @@ export interface HostBeat {
   readonly shippedAt: number;
 }
 
+/**
+ * Each host's latest heartbeat: argMax by version, not FINAL (a row per ship; 18.16 fails a
+ * Distributed `FINAL ... ORDER BY` whose columns leave out the version, "Cannot find column version
+ * in source stream", whenever a shard has more than one part of the table).
+ */
 export async function heartbeats(ch: ClickHouse, hosts: readonly string[] | null): Promise<HostBeat[]> {
   const where = hosts === null ? '' : ` WHERE host IN (${sqlLabels(hosts, '--hosts')})`;
   const rows = await ch.select<{ host: string; shipped_at: number }>(
-    `SELECT host, shipped_at FROM ${ch.target.database}.heartbeats FINAL${where} ORDER BY host`,
-    READ_SETTINGS,
+    `SELECT host, argMax(shipped_at, version) AS shipped_at FROM ${ch.target.database}.heartbeats${where} GROUP BY host ORDER BY host`,
   );
   return rows.map((r) => ({ host: r.host, shippedAt: r.shipped_at }));
 }
