@@ -2,13 +2,14 @@
  * ship's change log in a tail state (src/state/ship-log.ts): once ship installed it, tail's commits
  * still add to buckets already logged (every live commit does), each logging the bucket again with
  * a higher sequence; a state whose triggers an earlier release made with INSERT OR REPLACE (which
- * made those commits fail as UNIQUE violations) gets them made again by the next ship.
+ * made those commits fail as UNIQUE violations) gets them made again by the next ship. An insert
+ * attempt's version comes from the same sequence: above what it sends, below what changes later.
  */
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { installShipLog } from '../../src/state/ship-log.js';
+import { allocateVersion, installShipLog } from '../../src/state/ship-log.js';
 import { openStateForReading } from '../../src/state/state-db.js';
 import { HEADER } from '../helpers/acct-writer.js';
 import { acctRow } from '../helpers/promtool.js';
@@ -64,6 +65,21 @@ describe("ship's change log under tail's commits", () => {
       { grain: '5m', bucket: T + 300, seq: 3 },
     ]);
     expect(install(state)).toBe(false);
+    // An insert attempt's version: above every change it sends, never given twice, below every later change.
+    const attempt = () => {
+      const s = openStateForReading(state, { writable: true });
+      try {
+        return allocateVersion(s.db);
+      } finally {
+        s.close();
+      }
+    };
+    const v1 = attempt();
+    const v2 = attempt();
+    expect(v1).toBeGreaterThan(3);
+    expect(v2).toBeGreaterThan(v1);
+    tailed(live, state, T + 360);
+    expect(logged(state)[1].seq).toBeGreaterThan(v2);
   });
 
   it('makes again the triggers an earlier release made with INSERT OR REPLACE', () => {
