@@ -52,7 +52,8 @@ export interface Migration {
   readonly statements: (names: Readonly<Record<TableName, string>>, db: string) => string[];
   /** Columns added to existing tables (when missing), after the statements. */
   readonly addColumns?: readonly { readonly table: TableName; readonly column: string; readonly type: string }[];
-  /** Settings the statements run with. */
+  /** Tables merged whole (OPTIMIZE ... FINAL, where they exist), after the statements. */
+  readonly optimize?: readonly TableName[];
 }
 
 const counterCols = COUNTER_NAMES.map((n) => `${n} UInt64`).join(', ');
@@ -97,7 +98,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // Ships before this one re-sent a lost insert at the same version; merged away here, every
     // bucket's rows at its highest version are one copy (a newer pmta-acct's ship never repeats a
     // version, and an older one refuses a store at this schema).
-    statements: (t, db) => [`OPTIMIZE TABLE ${db}.${t.groups} FINAL`, `OPTIMIZE TABLE ${db}.${t.buckets} FINAL`],
+    statements: () => [],
+    optimize: ['groups', 'buckets'],
   },
 ];
 

@@ -50,8 +50,9 @@ export async function initStore(ch: ClickHouse, cluster: string | null): Promise
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
-    // optimize_throw_if_noop: an OPTIMIZE that cannot merge (migration 4) fails init instead of passing
+    // optimize_throw_if_noop: an OPTIMIZE that cannot merge fails init instead of passing (migrations 4 and 5)
     for (const s of m.statements(names, db)) await ch.command(s, { optimize_throw_if_noop: 1 });
+    for (const t of m.optimize ?? []) await optimize(ch, db, names[t]);
     for (const c of m.addColumns ?? []) {
       // the local (or plain) table, and the Distributed one over it when an earlier init made it
       for (const table of cluster === null ? [names[c.table]] : [names[c.table], c.table]) await addColumn(ch, db, table, c.column, c.type);
@@ -71,4 +72,17 @@ async function addColumn(ch: ClickHouse, db: string, table: string, column: stri
   const r = rows[0];
   if (r === undefined || r.n === 0 || r.has > 0) return;
   await ch.command(`ALTER TABLE ${db}.${table} ADD COLUMN ${column} ${type}`);
+}
+
+/**
+ * Merges a table's every partition into one part (OPTIMIZE ... FINAL), when the table exists (a
+ * store made by `load` alone has no fleet tables). optimize_throw_if_noop: a merge that did not run
+ * (another one busy) fails the migration instead of being recorded as done.
+ */
+async function optimize(ch: ClickHouse, db: string, table: string): Promise<void> {
+  const rows = await ch.select<{ n: number }>(
+    `SELECT count() AS n FROM system.tables WHERE database = '${db}' AND name = '${checkIdentifier(table, 'table')}'`,
+  );
+  if ((rows[0]?.n ?? 0) === 0) return;
+  await ch.command(`OPTIMIZE TABLE ${db}.${table} FINAL`, { optimize_throw_if_noop: 1 });
 }
