@@ -4,10 +4,10 @@
  *
  * - `groups`: one row per host, tier grain, bucket start and key (every report dimension; '' where
  *   the host's state does not keep it), absolute counters and a sparse latency histogram, with the
- *   version of the insert attempt that sent it (unique per attempt from schema 4 on).
+ *   version of the insert attempt that sent it (unique per attempt from schema 5 on).
  *   ReplacingMergeTree(version): a row shipped again replaces the earlier one; a withdrawn row (the
  *   state moved the bucket to a coarser tier) is shipped as `deleted = 1`. Read at each bucket's
- *   highest version (schema 4; app/sources/fleet-read.ts), with FINAL on older stores.
+ *   highest version (schema 5; app/sources/fleet-read.ts), with FINAL on older stores.
  * - `buckets`: per host, grain and bucket, the records counted and the span of their event times.
  * - `heartbeats`: per host, when it last shipped (the fleet's dead-man verdict reads it).
  * - `records`, `load_ledger` (migration 2) and `record_headers` (migration 3, which also adds

@@ -4,7 +4,7 @@
  * histograms are summed there too (sumMap of the sparse bins). The tool receives groups, never the
  * stored rows: a week of 20 hosts read `--by host,isp` is a few hundred groups.
  *
- * Which rows count (each (host, grain, bucket, key) once, at its latest copy): from schema 4 every
+ * Which rows count (each (host, grain, bucket, key) once, at its latest copy): from schema 5 every
  * insert attempt of `ship` has its own version and a bucket's rows of one version are one insert
  * block, so the rows at a bucket's highest version are its latest complete copy, before or after
  * any merge; they are picked by `(host, grain, bucket, version) IN (SELECT ..., max(version) ...
