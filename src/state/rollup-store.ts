@@ -121,39 +121,45 @@ export class RollupStore {
   }
 
   /**
-   * Add a delta, each bucket to the tier `route` gives it (records past the retention are not
-   * stored). Call inside the commit's transaction. Returns the buckets written.
+   * Add a delta to every tier that takes its buckets (`route`: each tier from its floor on, so an
+   * hour's row stays the sum of its 5-minute rows after every commit). Call inside the commit's
+   * transaction. Returns the buckets written, each in the finest tier that took it.
    */
   write(delta: RollupDelta, route: Route): TouchedBucket[] {
     const r = delta.rollup;
-    // Map keys compare NaN (records without a time) equal to NaN: they always stay in tier 0.
-    const owners = new Map<number, number>();
-    for (const start of [...r.bucketStarts, ...delta.buckets.keys()]) owners.set(start, Number.isNaN(start) ? 0 : route.owner(start));
-    const used = new Set(owners.values());
     const touched: TouchedBucket[] = [];
+    const finest = new Set<number>();
+    const seen = new Set<string>();
     for (const tier of this.tiers) {
-      if (!used.has(tier.index)) continue;
+      const takes = (s: number) => !Number.isNaN(s) && route.takes(tier.index, s);
       const upsert = this.upsertGroup[tier.index];
-      if (tier.index === 0 && used.size === 1) {
-        // The live case: tier 0 takes the delta as it is.
+      if (tier.index === 0 && r.bucketStarts.every(takes)) {
+        // The live case: tier 0 takes the delta as it is (records without a time always stay in tier 0).
         for (let g = 0; g < r.size; g++) this.writeGroup(r, g, upsert);
       } else {
         // The tier's share, summed into its own buckets first (twelve 5-minute groups make one hourly row).
         const bucketOf = tier.index === 0 ? (s: number) => s : (s: number) => tier.bucketing.start(s);
         const part = (this.scratch[tier.index] ??= new Rollup(r.dims));
         part.clear();
-        regroup(r, r.dims, bucketOf, (s) => owners.get(s) === tier.index, part);
+        regroup(r, r.dims, bucketOf, takes, part);
         for (let g = 0; g < part.size; g++) this.writeGroup(part, g, upsert);
         // regroup leaves out groups without a time: they are tier 0's.
         if (tier.index === 0) for (let g = 0; g < r.size; g++) if (Number.isNaN(r.bucketOf(g))) this.writeGroup(r, g, upsert);
       }
       const stats = new Map<number, BucketStat>();
       for (const [bucket, s] of delta.buckets) {
-        if (owners.get(bucket) !== tier.index) continue;
-        const start = Number.isNaN(bucket) ? UNTIMED_BUCKET : tier.index === 0 ? bucket : tier.bucketing.start(bucket);
+        const untimed = Number.isNaN(bucket);
+        if (untimed ? tier.index !== 0 : !takes(bucket)) continue;
+        const start = untimed ? UNTIMED_BUCKET : tier.index === 0 ? bucket : tier.bucketing.start(bucket);
         const cur = stats.get(start);
         if (cur === undefined) stats.set(start, { ...s });
         else addStat(cur, s);
+        if (!untimed && !finest.has(bucket)) {
+          finest.add(bucket);
+          const id = `${tier.index}:${start}`;
+          if (!seen.has(id)) touched.push({ tier, start });
+          seen.add(id);
+        }
       }
       for (const [start, s] of stats) {
         this.upsertBucket[tier.index].run(
@@ -162,7 +168,6 @@ export class RollupStore {
           Number.isFinite(s.first) ? s.first : null,
           Number.isFinite(s.last) ? s.last : null,
         );
-        if (start !== UNTIMED_BUCKET) touched.push({ tier, start });
       }
     }
     for (const [name, value] of delta.totals) if (value !== 0) this.addTotal.run(name, value);

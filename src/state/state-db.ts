@@ -27,13 +27,16 @@ import { isBucketSize, type BucketSize } from '../rollup/buckets.js';
 import { COUNTER_NAMES } from '../rollup/counters.js';
 import { BINS } from '../rollup/latency.js';
 import { addEncodedHists, decodeHistInto, encodeHist } from './hist-codec.js';
-import { tierChain, tiersOf, type Tier } from './tiers.js';
+import { floorKey, tierChain, tiersOf, tiersWritten, type Tier } from './tiers.js';
+import { TierSum } from './tier-sums.js';
 
 /**
- * 2: tiers (groups_<grain> and buckets_<grain> tables for the coarser grains, config.tiers). A
- * schema-1 state is read as one tier, and migrated in place by the first tail that opens it.
+ * 2: tiers (groups_<grain> and buckets_<grain> tables for the coarser grains, config.tiers), each
+ * bucket in one tier at a time. 3: every tier written at every commit, each from its floor (meta
+ * `floor:<grain>`, state/layout.ts) on. An older state is read as it is, and migrated in place by
+ * the first tail that opens it.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** The bucket column of records without a time column (no bucket starts at -1 s: starts are whole minutes). */
 export const UNTIMED_BUCKET = -1;
 
@@ -144,7 +147,7 @@ function readConfig(db: Db, dir: string): { config: StateConfig; schema: number 
       dir,
       `schema version ${text}, made by a newer pmta-acct; this one reads versions 1 to ${SCHEMA_VERSION} (upgrade pmta-acct)`,
     );
-  if (schema !== 1 && schema !== SCHEMA_VERSION) throw stateError(dir, `schema version ${text} is not one this pmta-acct knows`);
+  if (schema < 1 || !Number.isInteger(schema)) throw stateError(dir, `schema version ${text} is not one this pmta-acct knows`);
   const stored = row('config');
   if (stored === undefined) throw stateError(dir, 'the state has no config');
   let c: StateConfig;
@@ -163,18 +166,52 @@ function readConfig(db: Db, dir: string): { config: StateConfig; schema: number 
 }
 
 /**
- * Schema 1 → 2, in one transaction: the coarser tiers' tables (empty) and their grains in the
- * config. Nothing is copied: the stored 5-minute buckets stay tier 0's, and the tail moves the old
- * ones into the coarser tiers a few at a time as it commits (state/aging.ts).
+ * Schema 1 or 2 → 3, in one transaction. From 1: the coarser tiers' tables and their grains in the
+ * config. Then the tiers written at every commit are made whole from their floors on, as a schema-3
+ * tail keeps them: a tier's floor is where the coarser tiers' rows end (before that, some of its
+ * records were moved on or written there directly); each such tier's rows are added into the next
+ * written one (counters add, histograms merge; it held none of them), and its rows below its floor,
+ * no longer whole, are dropped; the last written tier's rows below its floor are moved into the day
+ * tier, as aging would have. The old tail's watermarks (meta `aged:<grain>`) go.
  */
-function migrate(db: Db, config: StateConfig, now: number): StateConfig {
-  const next: StateConfig = { ...config, tiers: tierChain(config.bucket, config.tz, now) };
+function migrate(db: Db, config: StateConfig, from: number, now: number): StateConfig {
+  const next: StateConfig = from === 1 ? { ...config, tiers: tierChain(config.bucket, config.tz, now) } : config;
   db.transaction(() => {
-    for (const tier of stateTiers(next).slice(1)) db.exec(tierTables(tier, next.dims));
-    db.exec('CREATE INDEX files_fp ON files (fp)');
-    saveConfig(db, next);
-    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
-    db.prepare("INSERT INTO meta (key, value) VALUES ('migrated', ?)").run(JSON.stringify({ from: 1, at: now }));
+    const tiers = stateTiers(next);
+    if (from === 1) {
+      for (const tier of tiers.slice(1)) db.exec(tierTables(tier, next.dims));
+      db.exec('CREATE INDEX files_fp ON files (fp)');
+      saveConfig(db, next);
+    }
+    const last = tiers.map(
+      (t) => (db.prepare(`SELECT max(bucket) AS b FROM ${t.buckets} WHERE bucket <> ?`).get(UNTIMED_BUCKET) as { b: number | null }).b,
+    );
+    const floors = tiers.map((_, i) => {
+      let f = Number.NEGATIVE_INFINITY;
+      for (let j = i + 1; j < tiers.length; j++) {
+        const b = last[j];
+        if (b !== null) f = Math.max(f, tiers[j].bucketing.next(b));
+      }
+      return f;
+    });
+    const keys = keyColumns(next.dims);
+    const written = tiersWritten(tiers);
+    for (let i = 0; i + 1 < tiers.length; i++) {
+      const sum = new TierSum(db, keys, tiers[i], tiers[i + 1], UNTIMED_BUCKET);
+      if (i + 1 < written) sum.add(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      else if (i + 1 === written) sum.add(Number.NEGATIVE_INFINITY, floors[i]);
+    }
+    const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    tiers.forEach((t, i) => {
+      const f = floors[i];
+      if (!Number.isFinite(f) || i >= written) return;
+      db.prepare(`DELETE FROM ${t.groups} WHERE bucket < ? AND bucket <> ?`).run(f, UNTIMED_BUCKET);
+      db.prepare(`DELETE FROM ${t.buckets} WHERE bucket < ? AND bucket <> ?`).run(f, UNTIMED_BUCKET);
+      put.run(floorKey(t), String(f));
+    });
+    db.prepare("DELETE FROM meta WHERE key LIKE 'aged:%'").run();
+    put.run('schema', String(SCHEMA_VERSION));
+    put.run('migrated', JSON.stringify({ from, at: now }));
   })();
   return next;
 }
@@ -331,7 +368,7 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
     } else {
       checkIntegrity(db, dir);
       const read = readConfig(db, dir);
-      config = read.schema === 1 ? migrate(db, read.config, now) : read.config;
+      config = read.schema < SCHEMA_VERSION ? migrate(db, read.config, read.schema, now) : read.config;
     }
     return {
       dir,

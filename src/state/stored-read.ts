@@ -12,6 +12,7 @@ import { decodeHexHistInto, decodeHistInto, encodeHist } from './hist-codec.js';
 import { BINS } from '../rollup/latency.js';
 import { stateKeyColumns, UNTIMED_BUCKET, type Db, type StateConfig } from './state-db.js';
 import type { Tier } from './tiers.js';
+import { piecesOf, type Layout, type Piece } from './layout.js';
 
 /** A stored time range: buckets whose start is in [since, until); null ends are open. */
 export interface BucketRange {
@@ -30,17 +31,18 @@ export interface ReadSpec {
   readonly into?: Rollup;
 }
 
-function rangeWhere(range: BucketRange | null): { sql: string; params: number[] } {
-  if (range === null) return { sql: '', params: [] };
+/** The WHERE clause of a piece (state/layout.ts): its range without the untimed bucket, or that bucket alone. */
+function pieceWhere(p: Pick<Piece, 'since' | 'until' | 'untimed'>): { sql: string; params: number[] } {
+  if (p.untimed) return { sql: ' WHERE bucket = ?', params: [UNTIMED_BUCKET] };
   const where = ['bucket <> ?'];
   const params = [UNTIMED_BUCKET];
-  if (range.since !== null) {
+  if (Number.isFinite(p.since)) {
     where.push('bucket >= ?');
-    params.push(range.since);
+    params.push(p.since);
   }
-  if (range.until !== null) {
+  if (Number.isFinite(p.until)) {
     where.push('bucket < ?');
-    params.push(range.until);
+    params.push(p.until);
   }
   return { sql: ` WHERE ${where.join(' AND ')}`, params };
 }
@@ -122,7 +124,12 @@ function runsOf(
  * run; where each stored bucket is its own, one query groups by the stored bucket too (the key's
  * order: no sort).
  */
-export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], range: BucketRange | null, spec: ReadSpec): Rollup {
+/** One tier's rows in a range (a caller that knows which tier it wants: the newest buckets, a closed one). */
+export function tierPiece(tier: Tier, range: { since: number; until: number }): Piece {
+  return { tier, since: range.since, until: range.until, untimed: false };
+}
+
+export function readRollup(db: Db, config: StateConfig, pieces: readonly Piece[], spec: ReadSpec): Rollup {
   const cols = stateKeyColumns(config);
   const dimAt = spec.dims.map((d) => {
     const i = config.dims.indexOf(d);
@@ -136,7 +143,6 @@ export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], 
   const ids = dimAt.map((_, d) => new Int32Array(values[d].length).fill(-1));
   const key = out.key;
   const k = dimAt.length;
-  const where = rangeWhere(range);
   const keys = dimAt.map((i) => cols[i]);
   const sums = [...COUNTER_NAMES.map((n) => `sum("${n}")`), ...(spec.hist ? ['hist_hex_sum(hex(hist))'] : [])];
 
@@ -173,7 +179,9 @@ export function readRollup(db: Db, config: StateConfig, tiers: readonly Tier[], 
     }
   };
 
-  for (const tier of tiers) {
+  for (const piece of pieces) {
+    const tier = piece.tier;
+    const where = pieceWhere(piece);
     const runs =
       spec.bucketOf === null ? [{ first: Number.NaN, last: Number.NaN, out: NO_BUCKET }] : runsOf(db, tier, where, spec.bucketOf);
     if (runs === null) {
@@ -214,28 +222,36 @@ export interface RangeStats {
 }
 
 /** Counts and event span of a range (null: all), from the per-bucket rows (one per bucket, not per group). */
-export function rangeStats(db: Db, tiers: readonly Tier[], range: BucketRange | null): RangeStats {
-  const { sql, params } = rangeWhere(range ?? { since: null, until: null });
-  let counted = 0;
-  let timed = 0;
-  let untimed = 0;
-  let first: number | null = null;
-  let last: number | null = null;
-  for (const tier of tiers) {
-    const inside = db
-      .prepare(`SELECT coalesce(sum(counted), 0) AS n, min(first_event) AS first, max(last_event) AS last FROM ${tier.buckets}${sql}`)
-      .get(...params) as { n: number; first: number | null; last: number | null };
-    const all = db
-      .prepare(`SELECT coalesce(sum(counted), 0) AS n, coalesce(sum(CASE WHEN bucket = ? THEN counted END), 0) AS u FROM ${tier.buckets}`)
-      .get(UNTIMED_BUCKET) as { n: number; u: number };
-    counted += inside.n;
-    timed += all.n - all.u;
-    untimed += all.u;
-    if (inside.first !== null && (first === null || inside.first < first)) first = inside.first;
-    if (inside.last !== null && (last === null || inside.last > last)) last = inside.last;
-  }
+export function rangeStats(db: Db, layout: Layout, range: BucketRange | null): RangeStats {
+  const sum = (pieces: readonly Piece[]) => {
+    let n = 0;
+    let first: number | null = null;
+    let last: number | null = null;
+    for (const p of pieces) {
+      const { sql, params } = pieceWhere(p);
+      const r = db
+        .prepare(`SELECT coalesce(sum(counted), 0) AS n, min(first_event) AS first, max(last_event) AS last FROM ${p.tier.buckets}${sql}`)
+        .get(...params) as { n: number; first: number | null; last: number | null };
+      n += r.n;
+      if (r.first !== null && (first === null || r.first < first)) first = r.first;
+      if (r.last !== null && (last === null || r.last > last)) last = r.last;
+    }
+    return { n, first, last };
+  };
+  const coarsest = layout.tiers.length - 1;
+  const everything = piecesOf(layout, null, coarsest);
+  const untimed = sum(everything.filter((p) => p.untimed)).n;
+  const timed = sum(everything.filter((p) => !p.untimed)).n;
+  const inside = range === null ? { n: timed, first: null, last: null } : sum(piecesOf(layout, range, coarsest));
+  const span = range === null ? sum(everything) : inside;
   // With no range, records without a time are counted too (in no bucket).
-  return { counted: counted + (range === null ? untimed : 0), outside: timed - counted, untimed, firstEvent: first, lastEvent: last };
+  return {
+    counted: inside.n + (range === null ? untimed : 0),
+    outside: timed - inside.n,
+    untimed,
+    firstEvent: span.first,
+    lastEvent: span.last,
+  };
 }
 
 /** What a tier holds in a range: its first and last bucket start (null when it holds none there). */
@@ -245,24 +261,34 @@ export interface TierSpan {
   readonly last: number;
 }
 
-export function tierSpans(db: Db, tiers: readonly Tier[], range: BucketRange | null): TierSpan[] {
-  const { sql, params } = rangeWhere(range ?? { since: null, until: null });
+/** Per tier of the base layout (each time at the finest grain kept), what it holds in the range. */
+export function tierSpans(db: Db, layout: Layout, range: BucketRange | null): TierSpan[] {
   const out: TierSpan[] = [];
-  for (const tier of tiers) {
-    const r = db.prepare(`SELECT min(bucket) AS first, max(bucket) AS last FROM ${tier.buckets}${sql}`).get(...params) as {
+  for (const p of piecesOf(layout, range ?? { since: null, until: null }, 0)) {
+    const { sql, params } = pieceWhere(p);
+    const r = db.prepare(`SELECT min(bucket) AS first, max(bucket) AS last FROM ${p.tier.buckets}${sql}`).get(...params) as {
       first: number | null;
       last: number | null;
     };
-    if (r.first !== null && r.last !== null) out.push({ tier, first: r.first, last: r.last });
+    if (r.first === null || r.last === null) continue;
+    const had = out.find((s) => s.tier === p.tier);
+    if (had === undefined) out.push({ tier: p.tier, first: r.first, last: r.last });
+    else out[out.indexOf(had)] = { tier: p.tier, first: Math.min(had.first, r.first), last: Math.max(had.last, r.last) };
   }
-  return out;
+  return out.sort((a, b) => a.tier.index - b.tier.index);
 }
 
 /**
  * The start of the stored bucket that holds instant t strictly inside it (t itself when none
- * does), and that bucket's grain: the earliest such start over the tiers that have that bucket.
+ * does), and that bucket's grain: the finest tier that holds t's time (schema 1-2: the earliest
+ * start over the tiers that have that bucket).
  */
-export function storedEdge(db: Db, tiers: readonly Tier[], t: number): { start: number; grain: BucketSize } {
+export function storedEdge(db: Db, layout: Layout, t: number): { start: number; grain: BucketSize } {
+  const { tiers, floors } = layout;
+  if (floors !== null) {
+    const tier = tiers.find((x) => x.bucketing.start(t) >= floors[x.index]) ?? tiers[0];
+    return { start: tier.bucketing.start(t), grain: tier.grain };
+  }
   let edge = { start: t, grain: tiers[0].grain };
   for (const tier of tiers) {
     const start = tier.bucketing.start(t);
@@ -275,22 +301,28 @@ export function storedEdge(db: Db, tiers: readonly Tier[], t: number): { start: 
 }
 
 /**
- * Where the finest tier holds everything from: the end of the last bucket a coarser tier holds
- * (minus infinity when they hold none). Windows that reach before it cannot be judged at the
- * finest grain.
+ * Where the finest tier holds everything there is from: the end of the last bucket that holds
+ * records only a coarser tier has (minus infinity when there is none: the finest tier holds all).
+ * Windows that reach before it cannot be judged at the finest grain.
  */
-export function fineFrom(db: Db, tiers: readonly Tier[]): number {
+export function fineFrom(db: Db, layout: Layout): number {
+  const { tiers, floors } = layout;
+  // Schema 1-2: a coarser tier's records are its alone; 3: those before the finest tier's floor
+  // (a coarse bucket across the floor holds some only when its first event is before it).
+  const floor = floors === null ? Number.POSITIVE_INFINITY : floors[0];
+  if (floor === Number.NEGATIVE_INFINITY) return floor;
   let from = Number.NEGATIVE_INFINITY;
   for (const tier of tiers.slice(1)) {
-    const last = (db.prepare(`SELECT max(bucket) AS b FROM ${tier.buckets} WHERE bucket <> ?`).get(UNTIMED_BUCKET) as { b: number | null })
-      .b;
-    if (last !== null) from = Math.max(from, tier.bucketing.next(last));
+    const sql = `SELECT max(bucket) AS b FROM ${tier.buckets} WHERE bucket <> ?${Number.isFinite(floor) ? ' AND bucket < ? AND coalesce(first_event, bucket) < ?' : ''}`;
+    const params = Number.isFinite(floor) ? [UNTIMED_BUCKET, floor, floor] : [UNTIMED_BUCKET];
+    const last = (db.prepare(sql).get(...params) as { b: number | null }).b;
+    if (last !== null) from = Math.max(from, Math.min(floor, tier.bucketing.next(last)));
   }
   return from;
 }
 
 /** Earliest and latest event time stored, over every tier (epoch seconds), null when nothing timed is. */
-export function storedEventSpan(db: Db, tiers: readonly Tier[]): { readonly first: number | null; readonly last: number | null } {
-  const s = rangeStats(db, tiers, { since: null, until: null });
+export function storedEventSpan(db: Db, layout: Layout): { readonly first: number | null; readonly last: number | null } {
+  const s = rangeStats(db, layout, null);
   return { first: s.firstEvent, last: s.lastEvent };
 }

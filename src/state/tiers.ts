@@ -52,6 +52,22 @@ export function tierChain(bucket: BucketSize, tz: string, at: number): BucketSiz
   return chain;
 }
 
+/**
+ * How many tiers, finest first, every commit writes (schema 3): all but a day tier, whose buckets
+ * are still moved in from the hours as those age (a day's rows beside its hours would be read twice
+ * by a fleet store that keeps days only as rolled up; the hours already answer a week in a few
+ * hundred thousand rows).
+ */
+export function tiersWritten(tiers: readonly Tier[]): number {
+  const day = tiers.findIndex((t) => t.index > 0 && t.grain === '1d');
+  return day < 0 ? tiers.length : day;
+}
+
+/** The meta key of a tier's floor (state/layout.ts). */
+export function floorKey(tier: Tier): string {
+  return `floor:${tier.grain}`;
+}
+
 export function tiersOf(chain: readonly BucketSize[], tz: string): Tier[] {
   return chain.map((grain, index) => ({
     index,

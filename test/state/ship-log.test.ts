@@ -54,15 +54,23 @@ describe("ship's change log under tail's commits", () => {
     writeFileSync(live, `${HEADER}\n`);
     tailed(live, state, T);
     expect(install(state)).toBe(true);
+    // Each commit writes the 5-minute bucket and its hour (days only as hours age out).
     const first = logged(state);
-    expect(first).toEqual([{ grain: '5m', bucket: T, seq: 1 }]);
+    expect(first).toEqual([
+      { grain: '1h', bucket: T, seq: 2 },
+      { grain: '5m', bucket: T, seq: 1 },
+    ]);
     // The same 5-minute bucket again, then a new one: both commits succeed and are logged.
     tailed(live, state, T + 60);
-    expect(logged(state)).toEqual([{ grain: '5m', bucket: T, seq: 2 }]);
+    expect(logged(state)).toEqual([
+      { grain: '1h', bucket: T, seq: 4 },
+      { grain: '5m', bucket: T, seq: 3 },
+    ]);
     tailed(live, state, T + 300);
     expect(logged(state)).toEqual([
-      { grain: '5m', bucket: T, seq: 2 },
-      { grain: '5m', bucket: T + 300, seq: 3 },
+      { grain: '1h', bucket: T, seq: 6 },
+      { grain: '5m', bucket: T, seq: 3 },
+      { grain: '5m', bucket: T + 300, seq: 5 },
     ]);
     expect(install(state)).toBe(false);
     // An insert attempt's version: above every change it sends, never given twice, below every later change.
@@ -99,6 +107,9 @@ describe("ship's change log under tail's commits", () => {
     expect(install(state)).toBe(false);
     const r = tailOnce(live, state, [], [], nowAt('2026-11-02T11:00:00Z'));
     expect(r.code, r.stderr).toBe(0);
-    expect(logged(state)).toEqual([{ grain: '5m', bucket: T, seq: 2 }]);
+    expect(logged(state)).toEqual([
+      { grain: '1h', bucket: T, seq: 4 },
+      { grain: '5m', bucket: T, seq: 3 },
+    ]);
   });
 });

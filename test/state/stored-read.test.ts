@@ -15,7 +15,8 @@ import { regroup } from '../../src/rollup/regroup.js';
 import { NO_BUCKET, Rollup } from '../../src/rollup/rollup.js';
 import { RollupStore, type BucketStat } from '../../src/state/rollup-store.js';
 import { openStateForTail, stateTiers, type OpenedState } from '../../src/state/state-db.js';
-import { readRollup, type BucketRange } from '../../src/state/stored-read.js';
+import { readRollup, tierPiece, type BucketRange } from '../../src/state/stored-read.js';
+import { piecesOf, type Layout } from '../../src/state/layout.js';
 
 const T0 = Date.parse('2026-12-01T00:00:00Z') / 1000;
 const HOUR = 3600;
@@ -72,7 +73,9 @@ function stored(src: Rollup): OpenedState {
   const store = new RollupStore(state.db, state.config);
   const buckets = new Map<number, BucketStat>();
   for (const start of src.bucketStarts) buckets.set(start, { counted: 1, first: Number.NaN, last: Number.NaN });
-  state.db.transaction(() => store.write({ rollup: src, buckets, totals: new Map(), problems: [] }, { owner: (s) => (s < CUT ? 1 : 0) }))();
+  state.db.transaction(() =>
+    store.write({ rollup: src, buckets, totals: new Map(), problems: [] }, { takes: (i, s) => i === 1 || (i === 0 && s >= CUT) }),
+  )();
   return state;
 }
 
@@ -90,6 +93,8 @@ describe('readRollup', () => {
   const state = stored(src);
   afterAll(() => state.close());
   const tiers = stateTiers(state.config);
+  // 5-minute and hourly tiers written, the 5-minute one from CUT on (as if its older buckets had aged out).
+  const layout: Layout = { tiers, floors: [CUT, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY], written: 2 };
   // What a stored 5-minute bucket became: its hour before the cut, itself after.
   const storedAs = (s: number) => (s < CUT ? hourOf(s) : s);
   const inRange = (range: BucketRange | null) => (s: number) =>
@@ -111,7 +116,9 @@ describe('readRollup', () => {
   for (const [rangeName, range] of ranges) {
     for (const [name, dims, bucketOf] of questions) {
       it(`${name}, ${rangeName}: the stored rollup regrouped`, () => {
-        const got = readRollup(state.db, state.config, tiers, range, {
+        // As a report reads: the coarsest tier that fits the answer's buckets where finer ones hold the time too.
+        const coarsest = bucketOf === null || bucketOf === hourOf ? tiers.length - 1 : 0;
+        const got = readRollup(state.db, state.config, piecesOf(layout, range, coarsest), {
           dims,
           bucketOf: bucketOf === null ? null : (s) => bucketOf(s),
           hist: true,
@@ -125,13 +132,11 @@ describe('readRollup', () => {
   }
 
   it('reads the counters alone when no histogram is asked (check --state)', () => {
-    const got = readRollup(
-      state.db,
-      state.config,
-      tiers.slice(0, 1),
-      { since: CUT, until: null },
-      { dims: ['isp'], bucketOf: (s) => s, hist: false },
-    );
+    const got = readRollup(state.db, state.config, [tierPiece(tiers[0], { since: CUT, until: Number.POSITIVE_INFINITY })], {
+      dims: ['isp'],
+      bucketOf: (s) => s,
+      hist: false,
+    });
     const want = regroup(
       src,
       ['isp'],

@@ -1,7 +1,8 @@
 /**
- * A following tail whose buckets age while it runs (the wall clock stepped hour by hour): buckets
- * move to coarser tiers inside its commits, at most as late as their tier's retention allows, a
- * late record goes straight to the tier its time is in, and the totals stay exact throughout.
+ * A following tail whose buckets age while it runs (the wall clock stepped hour by hour): the
+ * 5-minute and hourly tiers are written at each commit, a tier's buckets are dropped inside the
+ * commits once past its retention (no earlier; hours into their day), a late record goes to every
+ * tier that still holds its time, and the totals stay exact throughout.
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ function stamp(t: number): string {
 }
 
 describe('a tail running while its buckets age', () => {
-  it('rolls 5-minute buckets into hours and hours into days as the clock moves, exactly', async () => {
+  it('keeps 5-minute buckets and hours for their retentions, then days, as the clock moves, exactly', async () => {
     const root = scratch();
     const start = Date.UTC(2026, 10, 20) / 1000;
     const clock = new SteppedClock();
@@ -47,19 +48,20 @@ describe('a tail running while its buckets age', () => {
         const fine = span(s, 'buckets');
         const hours = span(s, 'buckets_1h');
         const days = span(s, 'buckets_1d');
-        // 5-minute buckets from the hour holding now - 6 h on; hours from the day holding now - 2 days to there; days before.
+        // 5-minute buckets from the hour holding now - 6 h on, hours from the day holding now - 2 days
+        // on, both to the newest; days (moved in from the hours) before that.
         const fineFrom = now - 6 * HOUR - ((now - 6 * HOUR) % HOUR);
         const hourFrom = now - 2 * DAY - ((now - 2 * DAY) % DAY);
-        expect(fine.lo, `day ${hour / 24}`).toBeGreaterThanOrEqual(fineFrom);
-        if (hours.n > 0) {
-          expect(hours.lo).toBeGreaterThanOrEqual(hourFrom);
-          expect(hours.hi).toBeLessThan(fineFrom);
-        }
-        if (days.n > 0) expect(days.hi).toBeLessThan(hourFrom);
+        expect(fine.lo, `day ${hour / 24}`).toBe(fineFrom);
+        expect(hours.lo, `day ${hour / 24}`).toBe(Math.max(hourFrom, start));
+        const newest = fine.hi ?? 0;
+        expect(hours.hi).toBe(newest - (newest % HOUR));
+        if (hourFrom > start) expect([days.lo, days.hi]).toEqual([start, hourFrom - DAY]);
+        else expect(days.n).toBe(0);
         expect(countedIn(s.state.dir)).toEqual(w.expected());
       }
       expect(span(s, 'buckets_1d').n).toBeGreaterThan(0);
-      // A record three days late: straight into the day tier, counted once.
+      // A record three days late: into the day tier alone (the finer ones have dropped its time), counted once.
       const late = clock.wall / 1000 - 3 * DAY;
       const dayOfLate = late - (late % DAY);
       const countedThatDay = () =>

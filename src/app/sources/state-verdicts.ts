@@ -15,7 +15,8 @@ import { PmtaAcctError } from '../../errors.js';
 import { bucketSeconds } from '../../rollup/buckets.js';
 import type { Rollup } from '../../rollup/rollup.js';
 import { openStateForReading, stateTiers, type Db, type StateConfig } from '../../state/state-db.js';
-import { fineFrom, readRollup, storedEventSpan, tierSpans } from '../../state/stored-read.js';
+import { fineFrom, readRollup, storedEventSpan, tierPiece, tierSpans } from '../../state/stored-read.js';
+import { stateLayout } from '../../state/layout.js';
 import { formatSeconds } from '../../state/tiers.js';
 import { findIncidents, INCIDENT_REACH, type IncidentSummary } from '../../verdict/incidents.js';
 import { judge, type VerdictPlan, type VerdictSummary } from '../../verdict/plan.js';
@@ -38,19 +39,21 @@ function checkDims(config: StateConfig, plan: VerdictPlan): void {
 function storedWindows(db: Db, config: StateConfig, plan: VerdictPlan, first: number, last: number): Rollup {
   const size = bucketSeconds(config.bucket);
   const range = { since: floorTo(first - plan.horizon, size), until: last + size };
-  return readRollup(db, config, stateTiers(config).slice(0, 1), range, { dims: plan.dims, bucketOf: (start) => start, hist: false });
+  return readRollup(db, config, [tierPiece(stateTiers(config)[0], range)], { dims: plan.dims, bucketOf: (start) => start, hist: false });
 }
 
 /** The first window end whose windows the finest tier holds whole. */
 function judgeableFrom(db: Db, config: StateConfig, plan: VerdictPlan): number {
-  return fineFrom(db, stateTiers(config)) + plan.horizon;
+  return fineFrom(db, stateLayout(db, config)) + plan.horizon;
 }
 
 export function judgeStoredState(db: Db, config: StateConfig, plan: VerdictPlan, now: number): VerdictSummary {
   checkDims(config, plan);
   const size = bucketSeconds(config.bucket);
   const end = plan.at ?? now;
-  const rolled = tierSpans(db, stateTiers(config).slice(1), { since: floorTo(end - plan.horizon, size), until: end + size });
+  const rolled = tierSpans(db, stateLayout(db, config), { since: floorTo(end - plan.horizon, size), until: end + size }).filter(
+    (s) => s.tier.index > 0,
+  );
   if (rolled.length > 0) {
     const tz = config.tz;
     throw new PmtaAcctError(
@@ -87,7 +90,7 @@ export function stateIncidents(
     return state.db.transaction(() => {
       const { db, config } = state;
       checkDims(config, plan);
-      const span = storedEventSpan(db, stateTiers(config));
+      const span = storedEventSpan(db, stateLayout(db, config));
       if (span.first === null || verdictEnd === null) return null;
       const from = Math.max(span.first, since ?? Number.NEGATIVE_INFINITY);
       const to = Math.min(verdictEnd, until ?? Number.POSITIVE_INFINITY);

@@ -11,8 +11,9 @@ import { makeBucketing, type BucketSize } from '../../rollup/buckets.js';
 import { Rollup } from '../../rollup/rollup.js';
 import { countFiles, readGaps } from '../../state/file-rows.js';
 import { readProblems, readTotals } from '../../state/rollup-store.js';
-import { openStateForReading, stateTiers, type Db, type StateConfig } from '../../state/state-db.js';
+import { openStateForReading, type Db, type StateConfig } from '../../state/state-db.js';
 import { rangeStats, readRollup, storedEdge, tierSpans, type BucketRange } from '../../state/stored-read.js';
+import { piecesOf, stateLayout, type Layout } from '../../state/layout.js';
 import type { Tier } from '../../state/tiers.js';
 import { withStateFaults } from '../../state/state-faults.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
@@ -30,7 +31,7 @@ export interface StateReport {
 }
 
 /** Everything but the rollup: input figures from totals, files, problems and per-bucket counts. */
-function stateInput(db: Db, tiers: readonly Tier[], range: BucketRange | null, rollup: Rollup): ModelInput {
+function stateInput(db: Db, layout: Layout, range: BucketRange | null, rollup: Rollup): ModelInput {
   const totals = readTotals(db);
   const unknownTypes: Record<string, number> = {};
   const problemCounts: Partial<Record<ProblemCode, number>> = {};
@@ -38,7 +39,7 @@ function stateInput(db: Db, tiers: readonly Tier[], range: BucketRange | null, r
     if (name.startsWith('unknown:')) unknownTypes[name.slice(8)] = value;
     if (name.startsWith('problem:')) problemCounts[name.slice(8) as ProblemCode] = value;
   }
-  const stats = rangeStats(db, tiers, range);
+  const stats = rangeStats(db, layout, range);
   const files = countFiles(db);
   return {
     rollup,
@@ -67,19 +68,11 @@ const ORDER: readonly BucketSize[] = ['1m', '5m', '15m', '1h', '1d'];
  * `--bucket` finer than what the state holds somewhere in the range: an error that says where the
  * state has which grain and what to ask instead (never a coarser grain passed off as the finer).
  */
-function checkGrain(
-  db: Db,
-  dir: string,
-  config: StateConfig,
-  tiers: readonly Tier[],
-  bucket: BucketSize,
-  range: BucketRange,
-  tz: string,
-): void {
+function checkGrain(db: Db, dir: string, config: StateConfig, layout: Layout, bucket: BucketSize, range: BucketRange, tz: string): void {
   if (ORDER.indexOf(bucket) < ORDER.indexOf(config.bucket)) {
     throw new PmtaAcctError('USAGE', `--bucket ${bucket}: the state in ${dir} keeps ${config.bucket} buckets, the finest it can report`);
   }
-  const coarse = tierSpans(db, tiers, range).filter((s) => ORDER.indexOf(s.tier.grain) > ORDER.indexOf(bucket));
+  const coarse = tierSpans(db, layout, range).filter((s) => ORDER.indexOf(s.tier.grain) > ORDER.indexOf(bucket));
   if (coarse.length === 0) return;
   const parts = coarse.map((s) => `${s.tier.grain} buckets from ${isoTime(s.first, tz)} to ${isoTime(s.tier.bucketing.next(s.last), tz)}`);
   const after = Math.max(...coarse.map((s) => s.tier.bucketing.next(s.last)));
@@ -88,6 +81,19 @@ function checkGrain(
     'USAGE',
     `--bucket ${bucket}: in this range the state in ${dir} keeps only ${parts.join(' and ')} (tail rolls buckets up as they age: --retain); ask --bucket ${coarsest}, or --since ${isoTime(after, tz)}`,
   );
+}
+
+/**
+ * The coarsest tier a report may read where finer ones hold the time too: any, without --bucket;
+ * with one, the coarsest whose buckets fit inside it (tiers.ts makes the coarser grains fit the
+ * state's own zone; in another zone only the finest is sure to).
+ */
+function coarsestFor(tiers: readonly Tier[], bucket: BucketSize | null, sameZone: boolean): number {
+  if (bucket === null) return tiers.length - 1;
+  if (!sameZone) return 0;
+  let top = 0;
+  for (const t of tiers) if (ORDER.indexOf(t.grain) <= ORDER.indexOf(bucket)) top = t.index;
+  return top;
 }
 
 export function runStateReport(dir: string, req: RollupQuestion): StateReport {
@@ -101,7 +107,8 @@ export function runStateReport(dir: string, req: RollupQuestion): StateReport {
 }
 
 function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): StateReport {
-  const tiers = stateTiers(c);
+  const layout = stateLayout(db, c);
+  const tiers = layout.tiers;
   const dims: string[] = [...req.by];
   for (const d of req.alsoBy) if (!dims.includes(d) && c.dims.includes(d)) dims.push(d);
   const missing = req.by.filter((d) => !c.dims.includes(d));
@@ -114,7 +121,7 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): Sta
   const notes: string[] = [];
   const edge = (t: number | null, name: string): number | null => {
     if (t === null) return null;
-    const s = storedEdge(db, tiers, t);
+    const s = storedEdge(db, layout, t);
     if (s.start !== t)
       notes.push(
         `${name} ${isoTime(t, req.tz)} is inside a stored ${s.grain} bucket: reporting from ${isoTime(s.start, req.tz)}, the bucket's start`,
@@ -126,7 +133,7 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): Sta
   const range: BucketRange | null = req.since !== null || req.until !== null ? { since, until } : null;
   let bucketOf: ((start: number, tier: Tier) => number) | null = null;
   if (req.bucket !== null) {
-    checkGrain(db, dir, c, tiers, req.bucket, range ?? { since: null, until: null }, req.tz);
+    checkGrain(db, dir, c, layout, req.bucket, range ?? { since: null, until: null }, req.tz);
     const b = makeBucketing(req.bucket, req.tz);
     bucketOf = (start, tier) => {
       const at = b.start(start);
@@ -140,8 +147,12 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): Sta
       return at;
     };
   }
-  const rollup = readRollup(db, c, tiers, range, { dims, bucketOf, hist: true });
-  const model = buildModel(stateInput(db, tiers, range, rollup), {
+  const rollup = readRollup(db, c, piecesOf(layout, range, coarsestFor(tiers, req.bucket, req.tz === c.tz)), {
+    dims,
+    bucketOf,
+    hist: true,
+  });
+  const model = buildModel(stateInput(db, layout, range, rollup), {
     by: req.by,
     bucket: req.bucket,
     since,
@@ -163,7 +174,7 @@ export function checkStateModel(dir: string, req: RollupQuestion, plan: VerdictP
   try {
     const c = state.config;
     return state.db.transaction(() => {
-      const input = stateInput(state.db, stateTiers(c), null, new Rollup([]));
+      const input = stateInput(state.db, stateLayout(state.db, c), null, new Rollup([]));
       const model = buildModel(input, { by: [], bucket: null, since: null, until: null, tz: req.tz, top: null });
       return { ...model, verdicts: judgeStoredState(state.db, c, plan, now), rules: plan.rules };
     })();

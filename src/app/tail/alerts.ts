@@ -9,6 +9,7 @@ import type { Payload } from '../../notify/payload.js';
 import { changePayload } from '../../notify/payload.js';
 import type { RollupDelta } from '../../state/rollup-store.js';
 import { storedEventSpan } from '../../state/stored-read.js';
+import { stateLayout } from '../../state/layout.js';
 import type { Clock } from '../../util/clock.js';
 import { messageOf } from '../../errors.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
@@ -71,7 +72,9 @@ export class TailAlerts {
     const now = Math.floor(opts.clock.now() / 1000);
     try {
       if (this.judge === null) {
-        this.stateLast = session.started ? null : storedEventSpan(session.state.db, session.store.tiers).last;
+        this.stateLast = session.started
+          ? null
+          : storedEventSpan(session.state.db, stateLayout(session.state.db, session.state.config)).last;
         this.judge = new StateJudge(session.state.db, session.state.config, opts.plan, this.stateLast);
       }
       // --once ends one second after the latest event (this run's, else the state's), as a report does

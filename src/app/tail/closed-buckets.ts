@@ -12,7 +12,7 @@ import { rowOf, rowOrder, totalOf } from '../../model/rows.js';
 import { isoTime } from '../../render/format.js';
 import type { RollupDelta, TouchedBucket } from '../../state/rollup-store.js';
 import type { Db, StateConfig } from '../../state/state-db.js';
-import { readRollup } from '../../state/stored-read.js';
+import { readRollup, tierPiece } from '../../state/stored-read.js';
 import type { Tier } from '../../state/tiers.js';
 
 export class ClosedBuckets {
@@ -64,13 +64,12 @@ export class ClosedBuckets {
   private line(tier: Tier, start: number): Iterable<string> | null {
     const grouped = this.lines;
     grouped.clear();
-    readRollup(
-      this.db,
-      this.config,
-      [tier],
-      { since: start, until: tier.bucketing.next(start) },
-      { dims: this.by, bucketOf: (s) => s, hist: true, into: grouped },
-    );
+    readRollup(this.db, this.config, [tierPiece(tier, { since: start, until: tier.bucketing.next(start) })], {
+      dims: this.by,
+      bucketOf: (s) => s,
+      hist: true,
+      into: grouped,
+    });
     if (grouped.size === 0) return null;
     const tz = this.config.tz;
     const head = JSON.stringify({

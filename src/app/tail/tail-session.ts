@@ -288,8 +288,9 @@ export class TailSession {
       this.fail('before');
       const now = this.nowSeconds();
       this.state.db.transaction(() => {
-        touched = this.store.write(delta, this.aging.route(now));
+        // Floors first: a record goes only to the tiers that hold its time from now on.
         more = this.aging.age(now);
+        touched = this.store.write(delta, this.aging.route());
         for (const row of rows) {
           if (row.id === 0) stored(row, this.fileRows.add(row));
           else this.fileRows.save(row);

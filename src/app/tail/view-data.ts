@@ -7,7 +7,7 @@ import { regroup } from '../../rollup/regroup.js';
 import { rowsOf, volume, type GroupRow } from '../../model/rows.js';
 import { viewKey, type LiveData, type LiveRow, type ViewMode } from '../../render/live-view.js';
 import { stateTiers, UNTIMED_BUCKET, type Db, type StateConfig } from '../../state/state-db.js';
-import { readRollup } from '../../state/stored-read.js';
+import { readRollup, tierPiece } from '../../state/stored-read.js';
 
 export function latestBucket(db: Db): number | null {
   const r = db.prepare('SELECT max(bucket) AS b FROM buckets WHERE bucket <> ?').get(UNTIMED_BUCKET) as { b: number | null };
@@ -24,17 +24,11 @@ export function viewData(db: Db, config: StateConfig, mode: ViewMode): LiveData 
     return { mode, available, bucketSize: config.bucket, tz: config.tz, current, previous, rows: [], total: empty };
   }
   // The live view shows the newest buckets: tier 0's, read by the one key shown.
-  const stored = readRollup(
-    db,
-    config,
-    stateTiers(config).slice(0, 1),
-    { since: previous, until: bucketing.next(current) },
-    {
-      dims: available ? [mode] : [],
-      bucketOf: (s) => s,
-      hist: true,
-    },
-  );
+  const stored = readRollup(db, config, [tierPiece(stateTiers(config)[0], { since: previous, until: bucketing.next(current) })], {
+    dims: available ? [mode] : [],
+    bucketOf: (s) => s,
+    hist: true,
+  });
   const byKey = new Map<string, { cur: GroupRow | null; prev: GroupRow | null }>();
   const totals = { cur: null as GroupRow | null, prev: null as GroupRow | null };
   for (const row of rowsOf(regroup(stored, [], (s) => s))) {
