@@ -161,9 +161,12 @@ describe('report and check over the fleet store', () => {
     expect(dry.stdout).toContain('would drop groups 5m week of 2026-11-02');
     expect(dry.stdout).toContain('would drop buckets 5m week of 2026-11-02');
     expect(counted()).toBe(before);
-    // The week of 2 November ended on the 9th: kept for 30 days, and for 1h=7d (no 1h partition), from the 20th.
+    // The week of 2 November ended on the 9th: kept for 30 days from the 20th.
     expect(prune(['--keep', '30d']).stdout).toContain(': 0 partitions dropped');
-    expect(prune(['--keep', '1h=7d']).stdout).toContain(': 0 partitions dropped');
+    expect(counted()).toBe(before);
+    // Its hours (shipped beside the 5-minute rows, every hour written at each commit) go with 1h=7d;
+    // the 5-minute rows still answer for them.
+    expect(prune(['--keep', '1h=7d']).stdout).toMatch(/: [1-9]\d* partitions? dropped/);
     expect(counted()).toBe(before);
     const done = prune(['--keep', '5m=10d']);
     expect(done.code).toBe(0);
