@@ -84,10 +84,10 @@ describe("ship's change log under tail's commits", () => {
     };
     const v1 = attempt();
     const v2 = attempt();
-    expect(v1).toBeGreaterThan(3);
+    expect(v1).toBeGreaterThan(6);
     expect(v2).toBeGreaterThan(v1);
     tailed(live, state, T + 360);
-    expect(logged(state)[1].seq).toBeGreaterThan(v2);
+    expect(logged(state).find((c) => c.grain === '5m' && c.bucket === T + 300)?.seq).toBeGreaterThan(v2);
   });
 
   it('makes again the triggers an earlier release made with INSERT OR REPLACE', () => {
