@@ -51,13 +51,14 @@ export interface Sizing {
 }
 
 /**
- * A fleet's bytes on disk: each host keeps `fineDays` of 5-minute rows and, as a bucket is in one
- * tier at a time, hourly rows for the days after those up to `hourDays`.
+ * A fleet's bytes on disk: each host keeps `fineDays` of 5-minute rows and `hourDays` of hourly
+ * rows: tail writes an hour's row at every commit, beside its 5-minute rows (state schema 3), and
+ * ship sends both, so the hours of the fine days are stored twice over.
  */
 export function fleetSizing(hosts: number, perHostDay: { fine: number; hour: number }, keep: Retention): Sizing {
   if (keep.hourDays < keep.fineDays) throw new Error('hourly rows are kept at least as long as the 5-minute ones');
   const fineBytes = hosts * keep.fineDays * perHostDay.fine;
-  const hourBytes = hosts * (keep.hourDays - keep.fineDays) * perHostDay.hour;
+  const hourBytes = hosts * keep.hourDays * perHostDay.hour;
   return { hosts, bytes: fineBytes + hourBytes, fineBytes, hourBytes };
 }
 

@@ -26,13 +26,13 @@ describe('fleet bench plan', () => {
     expect(() => relabelSql('d', 't', ['name'], 'a', ['b'])).toThrow(/no host column/);
   });
 
-  it('sizes a fleet: 5-minute days, then hourly days up to the last tier, a bucket in one tier at a time', () => {
+  it('sizes a fleet: 5-minute days, and hourly rows for every day kept (written beside the 5-minute ones)', () => {
     const s = fleetSizing(100, { fine: 2e6, hour: 0.5e6 }, { fineDays: 7, hourDays: 35 });
     expect(s.fineBytes).toBe(100 * 7 * 2e6);
-    expect(s.hourBytes).toBe(100 * 28 * 0.5e6);
-    expect(s.bytes).toBe(1.4e9 + 1.4e9);
+    expect(s.hourBytes).toBe(100 * 35 * 0.5e6);
+    expect(s.bytes).toBe(1.4e9 + 1.75e9);
     expect(() => fleetSizing(1, { fine: 1, hour: 1 }, { fineDays: 7, hourDays: 1 })).toThrow();
-    expect(bytesText(s.bytes)).toBe('2.8 GB');
+    expect(bytesText(s.bytes)).toBe('3.1 GB');
     expect(bytesText(762_000)).toBe('762 kB');
     expect(bytesText(12)).toBe('12 B');
   });
