@@ -329,8 +329,16 @@ export function checkIntegrity(db: Db, dir: string): void {
   throw new StateFaultError('damaged', faultText('damaged', dir, 'checking the state database', what.slice(0, 200)), null);
 }
 
-/** Open (or create, with `create`) the state for `tail`: locked, writable. */
-export function openStateForTail(dirArg: string, create: StateConfig | null): OpenedState {
+/**
+ * Open (or create, with `create`) the state for `tail`: locked, writable. `accept` sees an existing
+ * state's stored config before anything is written to it (an old schema is migrated only after
+ * it), and throws to refuse the state.
+ */
+export function openStateForTail(
+  dirArg: string,
+  create: StateConfig | null,
+  accept: (stored: StateConfig) => void = () => undefined,
+): OpenedState {
   const dir = resolve(dirArg);
   try {
     if (!existsSync(dir)) {
@@ -368,6 +376,7 @@ export function openStateForTail(dirArg: string, create: StateConfig | null): Op
     } else {
       checkIntegrity(db, dir);
       const read = readConfig(db, dir);
+      accept(read.config);
       config = read.schema < SCHEMA_VERSION ? migrate(db, read.config, read.schema, now) : read.config;
     }
     return {

@@ -87,4 +87,16 @@ describe('a schema-2 state', () => {
     expect(query<{ n: number }>(state, 'SELECT count(*) AS n FROM groups_1h')[0].n).toBe(before);
     expect(meta(state, 'floor:5m')).toBeUndefined();
   });
+
+  it('is left as it is by a tail set up for another file or other buckets: refused before any migration', () => {
+    const { state, dir, live } = copyV2();
+    const other = tailOnce(join(dir, 'other.csv'), state, [], [], NOW);
+    expect(other.code).toBe(3);
+    expect(other.stderr).toMatch(/it follows .*acct\.csv, not .*other\.csv/);
+    const bucket = tailOnce(live, state, ['--bucket', '1m'], [], NOW);
+    expect(bucket.code).toBe(3);
+    expect(bucket.stderr).toMatch(/its buckets are 5m, not 1m/);
+    expect(meta(state, 'schema')).toBe('2');
+    expect(meta(state, 'migrated')).toBeUndefined();
+  });
 });

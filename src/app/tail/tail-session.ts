@@ -176,7 +176,10 @@ export class TailSession {
 
   /** Open (or create) the state, lock it, and match the stored files with the files present. */
   static async open(req: TailRequest, events: TailEvents): Promise<TailSession> {
-    const opened = openStateForTail(req.stateDir, { ...req.create, rotatedDirs: req.rotatedDirs.map((d) => resolve(d)) });
+    // A state set up for other files or buckets is refused before an old schema is migrated.
+    const opened = openStateForTail(req.stateDir, { ...req.create, rotatedDirs: req.rotatedDirs.map((d) => resolve(d)) }, (stored) =>
+      checkConfig(stored, req),
+    );
     try {
       return await TailSession.start(opened, req, events);
     } catch (err) {
@@ -186,7 +189,6 @@ export class TailSession {
   }
 
   private static async start(opened: OpenedState, req: TailRequest, events: TailEvents): Promise<TailSession> {
-    if (!opened.created) checkConfig(opened.config, req);
     // Rotated directories accumulate: a restart without --rotated-dir still looks there.
     const dirs = [...new Set([...(opened.config.rotatedDirs ?? []), ...req.rotatedDirs.map((d) => resolve(d))])];
     const config: StateConfig = { ...opened.config, rotatedDirs: dirs };
