@@ -133,6 +133,22 @@ describe('query --clickhouse answers as query over the files', () => {
     expect(chFirst.stdout.trim().split('\n')).toEqual(first.stdout.trim().split('\n'));
   });
 
+  it('records of one second keep their order in the file, offsets compared as numbers', () => {
+    // 40 records in one second: their offsets run from 2 to 4 digits, where text order is not the file's
+    const file = join(dir, 'acct-2026-11-29-0000.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `d,2026-11-29 10:00:00-0500,x${i}@gmail.com,vmta-${String(i).padStart(2, '0')}`);
+    writeFileSync(file, `type,timeLogged,rcpt,vmta\n${rows.join('\n')}\n`);
+    init('ties');
+    const tied = set.servers[0].url('ties');
+    expect(runCli(['load', file, '--clickhouse', tied, '--host', 'mx1'], { env: env() }).code).toBe(0);
+    for (const limit of [[], ['--limit', '30']]) {
+      const args = ['--select', 'vmta', ...limit, '--format', 'csv'];
+      const ch = runCli(['query', '--clickhouse', tied, ...args], { env: env() });
+      expect(ch.code, ch.stderr).toBe(0);
+      expect(ch.stdout, limit.join(' ')).toBe(runCli(['query', file, ...args]).stdout);
+    }
+  });
+
   it('finds one recipient by the keyed hash, and keeps no address', async () => {
     const address = readFileSync(join(corpus, 'acct-2026-11-28-0000.csv'), 'utf8').split('\n')[1].split(',')[4];
     const where = ['--where', `rcpt = '${address.toUpperCase()}'`];

@@ -78,10 +78,13 @@ export async function open(q: ClickHouseQuery): Promise<Session> {
   }
 }
 
-/** The literals not sent yet (the table is made on the first call). */
+/** The literals not sent yet (the table is made with the first of them; none, no request). */
 export async function sendLiterals(ch: ClickHouse, lits: Literals): Promise<void> {
-  if (lits.sent === 0) await ch.command(LITERALS_DDL);
-  await ch.insert(LITERALS, lits.unsent());
+  const made = lits.sent > 0;
+  const rows = lits.unsent();
+  if (rows.length === 0) return;
+  if (!made) await ch.command(LITERALS_DDL);
+  await ch.insert(LITERALS, rows);
 }
 
 export interface ClickHouseAggregate {

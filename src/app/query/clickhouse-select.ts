@@ -2,14 +2,16 @@
  * `query --clickhouse --select`: the matching records in event-time order (then host, file,
  * offset), up to --limit, through the RecordRenderer of the files path.
  *
- * A page costs what it holds, not the range: the range is walked in time slices (an hour first,
- * twice as long after each slice that held less than a page), each asked for the keys of its
- * matching records in order with the limit pushed down (host and time prune partitions and
- * granules), then the selected fields of those keys only (the wide cells: dsnDiag, the header's
- * cells). With --limit N the walk stops at N + 1 keys (the one more says whether the answer was
- * cut); nothing counts the matches of the whole range. Records without an event time come last,
- * as one slice. The store holds each record once (records-schema.ts), so no slice needs FINAL
- * unless the store predates schema 4.
+ * A page costs what it holds, not the range: the range is walked in time slices (the first as
+ * wide as a page of records at the range's mean density, the next ones sized from the matches the
+ * last one held: firstSlice, nextSlice), each asked for its matching records in order with the
+ * limit pushed down (host and time prune partitions and granules). A page of up to FETCH records
+ * (--limit 100) comes with its fields, one request per slice; a larger one as keys, whose fields
+ * (the wide cells: dsnDiag, the header's cells) are then fetched for those keys only. With --limit
+ * N the walk stops at N + 1 records (the one more says whether the answer was cut); nothing counts
+ * the matches of the whole range. Records without an event time come last, as one slice. The
+ * store holds each record once (records-schema.ts), so no slice needs FINAL unless the store
+ * predates schema 4.
  */
 import { resolveField, type FieldRef } from '../../classify/fields.js';
 import type { ClickHouse } from '../../clickhouse/connection.js';
@@ -24,15 +26,20 @@ import { open, sendLiterals, type ClickHouseQuery } from './clickhouse-run.js';
 interface RowKey {
   readonly host: string;
   readonly file_id: string;
-  /** A UInt64, as text. */
-  readonly offset: string;
+  /** The offset (a UInt64) as text: named apart from the column, which ORDER BY must sort as a number. */
+  readonly _o: string;
   readonly time: number;
 }
 
-/** Records fetched by key per request (their keys are written into the SQL text). */
+/** A key, and with a small page the selected fields too (`f0`, `f1`, ...). */
+type Row = RowKey & Readonly<Record<string, unknown>>;
+
+/** Records fetched by key per request (their keys are written into the SQL text); pages up to this size are fetched with their keys. */
 const FETCH = 1000;
-/** The first time slice, in seconds. */
-const FIRST_SLICE = 3600;
+/** The narrowest time slice, in seconds. */
+const MIN_SLICE = 60;
+/** How much wider a slice may be than the one before. */
+const MAX_GROWTH = 16;
 
 /**
  * A condition for these records: host and time (the sort key's head, so the index keeps only the
@@ -43,8 +50,8 @@ function keysSql(keys: readonly RowKey[]): string {
   const hosts = [...new Set(keys.map((k) => k.host))];
   const times = [...new Set(keys.map((k) => k.time))];
   const tuples = keys.map((k) => {
-    if (!/^\d{1,20}$/.test(k.offset)) throw new PmtaAcctError('INTERNAL', `offset ${k.offset} is not a number`);
-    return `(${sqlLabel(k.host, 'host')}, ${sqlLabel(k.file_id, 'file id')}, ${k.offset})`;
+    if (!/^\d{1,20}$/.test(k._o)) throw new PmtaAcctError('INTERNAL', `offset ${k._o} is not a number`);
+    return `(${sqlLabel(k.host, 'host')}, ${sqlLabel(k.file_id, 'file id')}, ${k._o})`;
   });
   return `host IN (${sqlLabels(hosts, 'host')}) AND time IN (${times.map(sqlInt).join(', ')}) AND (host, file_id, offset) IN (${tuples.join(', ')})`;
 }
@@ -59,11 +66,29 @@ interface Span {
 }
 
 /**
- * The keys of the matching records in order, in pages of at most `page`, `want` in all (null:
- * every one). `from`, `filter` and `cond`: the table, its filter clause (filterSql) and the
- * condition (scope and --where).
+ * The slices' widths. The first holds `want` records at the span's mean density (what a condition
+ * every record meets needs; a narrower one could not hold the page); each next one is sized from
+ * the matches the last one held (25% more than their density says the rest needs), at least twice
+ * and at most 16 times as wide (as wide when it held a page or more): a rare match (one recipient in a week) takes a few slices, not one
+ * per doubling from an hour.
  */
-async function* keyPages(
+export function firstSlice(span: Span, want: number): number {
+  const range = span.hi - span.lo + 1;
+  return Math.max(MIN_SLICE, Math.ceil((range * Math.min(want, span.dated)) / Math.max(1, span.dated)));
+}
+
+export function nextSlice(width: number, found: number, left: number): number {
+  if (found >= left) return width;
+  const growth = found === 0 ? MAX_GROWTH : Math.min(MAX_GROWTH, Math.max(2, (1.25 * left) / found));
+  return Math.ceil(width * growth);
+}
+
+/**
+ * The matching records in order, in pages of about `page` (at most twice), `want` in all (null: every one), as
+ * `columns` (the key, and the fields when the caller fetches them with it). `from`, `filter` and
+ * `cond`: the table, its filter clause (filterSql) and the condition (scope and --where).
+ */
+async function* rowPages(
   ch: ClickHouse,
   from: string,
   filter: (cond: string) => string,
@@ -71,33 +96,39 @@ async function* keyPages(
   cond: string,
   want: number | null,
   page: number,
-): AsyncGenerator<RowKey[]> {
+  columns: string,
+): AsyncGenerator<Row[]> {
   let left = want ?? Infinity;
   const order = 'ORDER BY time, host, file_id, offset';
-  /** Pages of one slice; returns how many keys it held. */
-  async function* slice(where: string): AsyncGenerator<RowKey[], number> {
+  // rows gathered across slices up to a page: a slice that held a few costs no fetch of its own
+  let held: Row[] = [];
+  /** Rows of one slice, a page at a time; returns how many it held. */
+  async function* slice(where: string): AsyncGenerator<Row[], number> {
     let found = 0;
     while (left > 0) {
       const n = Math.min(page, left);
-      const keys = await ch.select<RowKey>(
-        `SELECT host, file_id, toString(offset) AS offset, time FROM ${from} ${filter(`${cond} AND ${where}`)} ${order} LIMIT ${found}, ${n}`,
-      );
-      if (keys.length > 0) yield keys;
-      found += keys.length;
-      left -= keys.length;
-      if (keys.length < n) break;
+      const rows = await ch.select<Row>(`SELECT ${columns} FROM ${from} ${filter(`${cond} AND ${where}`)} ${order} LIMIT ${found}, ${n}`);
+      held = held.concat(rows);
+      if (held.length >= page) {
+        yield held;
+        held = [];
+      }
+      found += rows.length;
+      left -= rows.length;
+      if (rows.length < n) break;
     }
     return found;
   }
   if (span.dated > 0) {
-    let width = FIRST_SLICE;
+    let width = firstSlice(span, Math.min(page, left));
     for (let at = span.lo; at <= span.hi && left > 0;) {
       const found = yield* slice(`timed = 1 AND time >= ${sqlInt(at)} AND time < ${sqlInt(at + width)}`);
       at += width;
-      if (found < page) width *= 2;
+      width = nextSlice(width, found, Math.min(page, left));
     }
   }
   if (left > 0) yield* slice('timed = 0');
+  if (held.length > 0) yield held;
 }
 
 export interface ClickHouseSelect {
@@ -131,12 +162,25 @@ export async function selectClickHouse(
       )
     )[0] ?? { n: 0, dated: 0, lo: 0, hi: 0 };
     const records = span.n;
-    const filter = (cond: string) => filterSql(scope, cond);
-    const pages = keyPages(ch, from, filter, span, `${inScope} AND (${where})`, limit === null ? null : limit + 1, page);
-    let next = await pages.next();
+    const walk = (columns: string) =>
+      rowPages(
+        ch,
+        from,
+        (cond) => filterSql(scope, cond),
+        span,
+        `${inScope} AND (${where})`,
+        limit === null ? null : limit + 1,
+        page,
+        columns,
+      );
+    const keyColumns = 'host, file_id, toString(offset) AS _o, time';
+    const star = select.length === 1 && select[0] === '*';
+    // `*`: the columns of the first matching record's header, found by walking the keys
+    const keyWalk = star ? walk(keyColumns) : null;
+    let next = keyWalk === null ? null : await keyWalk.next();
     let names = [...select];
-    if (names.length === 1 && names[0] === '*') {
-      const first = next.done === true ? undefined : next.value[0];
+    if (star) {
+      const first = next === null || next.done === true ? undefined : next.value[0];
       const row =
         first === undefined
           ? undefined
@@ -153,7 +197,13 @@ export async function selectClickHouse(
     const exprs = refs.map((r, i) =>
       r.bucket ? `if(timed = 1, toFloat64(time), -1) AS f${i}` : `${fieldSql(r, lits, headers, true)} AS f${i}`,
     );
+    const fields = exprs.join(', ') || '1 AS f';
     await sendLiterals(ch, lits);
+    // a small page comes with its fields, a slice at a time (one request each); a larger one as
+    // keys, whose fields are then fetched FETCH at a time (the wide cells of those records only)
+    const inline = !star && limit !== null && limit + 1 <= FETCH;
+    const pages = keyWalk ?? walk(inline ? `${fields}, ${keyColumns}` : keyColumns);
+    next ??= await pages.next();
     await write(
       renderer.begin(
         refs.map((r) => r.name),
@@ -166,19 +216,19 @@ export async function selectClickHouse(
       if (r.name === 'latency') return typeof v === 'number' && v >= 0 ? v : null;
       return typeof v === 'number' || typeof v === 'string' ? v : null;
     };
+    const render = (row: Readonly<Record<string, unknown>>) => renderer.row(refs.map((r, i) => cellOf(r, row[`f${i}`])));
     let matched = 0;
     for (; next.done !== true; next = await pages.next()) {
       const keys = limit === null ? next.value : next.value.slice(0, Math.max(0, limit - matched));
       let text = '';
-      for (let k = 0; k < keys.length; k += FETCH) {
+      if (inline) text = keys.map(render).join('');
+      for (let k = 0; !inline && k < keys.length; k += FETCH) {
         const some = keys.slice(k, k + FETCH);
-        const rows = await ch.select<Record<string, unknown>>(
-          `SELECT ${exprs.join(', ') || '1 AS f'}, host AS _h, file_id AS _f, toString(offset) AS _o FROM ${from} WHERE ${keysSql(some)}`,
-        );
-        const byKey = new Map(rows.map((row) => [`${String(row._h)}\t${String(row._f)}\t${String(row._o)}`, row]));
+        const rows = await ch.select<Row>(`SELECT ${fields}, ${keyColumns} FROM ${from} WHERE ${keysSql(some)}`);
+        const byKey = new Map(rows.map((row) => [`${row.host}\t${row.file_id}\t${row._o}`, row]));
         for (const key of some) {
-          const row = byKey.get(`${key.host}\t${key.file_id}\t${key.offset}`);
-          if (row !== undefined) text += renderer.row(refs.map((r, i) => cellOf(r, row[`f${i}`])));
+          const row = byKey.get(`${key.host}\t${key.file_id}\t${key._o}`);
+          if (row !== undefined) text += render(row);
         }
       }
       if (text !== '') await write(text);
