@@ -31,13 +31,16 @@ export function fromRecords(scope: Scope): string {
 }
 
 /**
- * A condition as the clause that filters with it: PREWHERE on a store read as it is (the
- * condition's columns are read for every row in range, the rest, group keys, counters, wide
- * cells, only for the granules where it matched: 40% less time for `--group-by diag` at 1 M rows),
- * WHERE under FINAL (PREWHERE would filter the copies of a record before FINAL chose among them).
+ * A condition as the clauses that filter with it: `cond` (the scope and the cheap tests) in
+ * PREWHERE on a store read as it is (its columns are read for every row in range, the rest, group
+ * keys, counters, wide cells, only for the granules where it matched: 40% less time for
+ * `--group-by diag` at 1 M rows), `costly` (where-sql.ts whereParts: regexes, wide cells) in WHERE,
+ * run on the rows PREWHERE kept; both in WHERE under FINAL (PREWHERE would filter the copies of a
+ * record before FINAL chose among them).
  */
-export function filterSql(scope: Scope, cond: string): string {
-  return `${scope.final ? 'WHERE' : 'PREWHERE'} ${cond}`;
+export function filterSql(scope: Scope, cond: string, costly = '1'): string {
+  if (scope.final) return `WHERE ${cond}${costly === '1' ? '' : ` AND ${costly}`}`;
+  return `PREWHERE ${cond}${costly === '1' ? '' : ` WHERE ${costly}`}`;
 }
 
 /** The scope as a condition: hosts, and the range (which leaves records without a time out). */

@@ -88,6 +88,8 @@ describe('query --clickhouse answers as query over the files', () => {
     'diag ~ /\\{id\\}/',
     "dsnStatus < '5' and jobId != ''",
     'ip = 198.51.100.1 or bounceCat in (bad-mailbox, inactive-mailbox)',
+    // split: the cheap tests in PREWHERE, the regex in WHERE (where-sql.ts whereParts)
+    'isp = gmail and type in (b, t) and dsnDiag ~ /5\\.\\d\\./',
   ];
   const groupBys = ['type,isp,outcome', 'diag', 'domain,hard,latency,bounceCat,vmta,pool,job,ip,dsnStatus'];
 

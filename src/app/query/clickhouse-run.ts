@@ -23,7 +23,7 @@ import {
 } from '../../clickhouse/records-sql.js';
 import type { ClickHouseTarget } from '../../clickhouse/target.js';
 import { LITERALS, LITERALS_DDL, Literals } from '../../clickhouse/literals.js';
-import { whereSql } from '../../clickhouse/where-sql.js';
+import { whereParts } from '../../clickhouse/where-sql.js';
 import { HeaderIndex } from '../../clickhouse/header-index.js';
 import type { HeaderRow } from '../../clickhouse/records-schema.js';
 import { RECORDS_READ_SCHEMA, RECORDS_SCHEMA } from '../../clickhouse/schema.js';
@@ -52,7 +52,10 @@ export interface Session {
   readonly ch: ClickHouse;
   readonly lits: Literals;
   readonly headers: HeaderIndex;
+  /** The --where condition's cheap tests ('1' without --where), for PREWHERE with the scope. */
   readonly where: string;
+  /** Its costly tests ('1' when none), for WHERE (filterSql). */
+  readonly costly: string;
   readonly scope: Scope;
 }
 
@@ -64,12 +67,13 @@ export async function open(q: ClickHouseQuery): Promise<Session> {
   try {
     const schema = await requireStore(ch, RECORDS_READ_SCHEMA);
     const headers = new HeaderIndex(await ch.select<HeaderRow>(HeaderIndex.sql(q.target.database)));
-    const where = filter === null ? '1' : whereSql({ filter, lits, headers, hashRecipient: q.hashRecipient });
+    const parts = filter === null ? { cheap: '1', costly: '1' } : whereParts({ filter, lits, headers, hashRecipient: q.hashRecipient });
     return {
       ch,
       lits,
       headers,
-      where,
+      where: parts.cheap,
+      costly: parts.costly,
       scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until, final: schema < RECORDS_SCHEMA },
     };
   } catch (err) {
@@ -122,7 +126,7 @@ export async function aggregateClickHouse(
   const dims = fields.filter((f) => f !== 'bucket');
   const bucket = q.bucket ?? (fields.includes('bucket') ? '1h' : null);
   const order = sort === null ? undefined : parseSort(sort, fields);
-  const { ch, lits, headers, where, scope } = await open(q);
+  const { ch, lits, headers, where, costly, scope } = await open(q);
   try {
     const refs = dims.map((d) => resolveField(d) as FieldRef);
     const keys = refs.map((r) => `toString(${fieldSql(r, lits, headers, false)})`);
@@ -137,7 +141,7 @@ export async function aggregateClickHouse(
     const sql = `SELECT ${CLS_MATCHED} AS cls, [${keys.join(', ')}] AS k,
       ${grain === 0 ? '0' : `intDiv(time, ${grain}) * ${grain}`} AS t, timed, count() AS n, min(time) AS first, max(time) AS last,
       [${COUNTER_SQL.map((c) => `toFloat64(${c})`).join(', ')}] AS c, ${HIST_SQL} AS h
-      FROM ${fromRecords(scope)} ${filterSql(scope, `${scopeSql(scope)} AND type_code != ${UNKNOWN_TYPE_CODE} AND (${where})`)} GROUP BY k, t, timed
+      FROM ${fromRecords(scope)} ${filterSql(scope, `${scopeSql(scope)} AND type_code != ${UNKNOWN_TYPE_CODE} AND (${where})`, costly)} GROUP BY k, t, timed
       UNION ALL
       SELECT ${CLS_ALL_KNOWN} AS cls, emptyArrayString() AS k, ${zero}
       FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} AND type_code != ${UNKNOWN_TYPE_CODE}

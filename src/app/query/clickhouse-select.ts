@@ -4,14 +4,13 @@
  *
  * A page costs what it holds, not the range: the range is walked in time slices (the first as
  * wide as a page of records at the range's mean density, the next ones sized from the matches the
- * last one held: firstSlice, nextSlice), each asked for its matching records in order with the
- * limit pushed down (host and time prune partitions and granules). A page of up to FETCH records
- * (--limit 100) comes with its fields, one request per slice; a larger one as keys, whose fields
- * (the wide cells: dsnDiag, the header's cells) are then fetched for those keys only. With --limit
- * N the walk stops at N + 1 records (the one more says whether the answer was cut); nothing counts
- * the matches of the whole range. Records without an event time come last, as one slice. The
- * store holds each record once (records-schema.ts), so no slice needs FINAL unless the store
- * predates schema 4.
+ * last one held: firstSlice, nextSlice), each asked for its matching records in order, with their
+ * fields, and the limit pushed down (host and time prune partitions and granules; the cheap tests
+ * run in PREWHERE, so the wide cells, dsnDiag and the header's cells, are read for the granules
+ * holding matches only). With --limit N the walk stops at N + 1 records (the one more says whether
+ * the answer was cut); nothing counts the matches of the whole range. Records without an event
+ * time come last, as one slice. The store holds each record once (records-schema.ts), so no slice
+ * needs FINAL unless the store predates schema 4.
  */
 import { resolveField, type FieldRef } from '../../classify/fields.js';
 import type { ClickHouse } from '../../clickhouse/connection.js';
@@ -31,11 +30,9 @@ interface RowKey {
   readonly time: number;
 }
 
-/** A key, and with a small page the selected fields too (`f0`, `f1`, ...). */
+/** A record's key, and the selected fields (`f0`, `f1`, ...) unless only the key was asked for. */
 type Row = RowKey & Readonly<Record<string, unknown>>;
 
-/** Records fetched by key per request (their keys are written into the SQL text); pages up to this size are fetched with their keys. */
-const FETCH = 1000;
 /** The narrowest time slice, in seconds. */
 const MIN_SLICE = 60;
 /** How much wider a slice may be than the one before. */
@@ -85,7 +82,7 @@ export function nextSlice(width: number, found: number, left: number): number {
 
 /**
  * The matching records in order, in pages of about `page` (at most twice), `want` in all (null: every one), as
- * `columns` (the key, and the fields when the caller fetches them with it). `from`, `filter` and
+ * `columns` (the key, and the selected fields). `from`, `filter` and
  * `cond`: the table, its filter clause (filterSql) and the condition (scope and --where).
  */
 async function* rowPages(
@@ -149,7 +146,7 @@ export async function selectClickHouse(
   write: (text: string) => Promise<void>,
   page = 10_000,
 ): Promise<ClickHouseSelect> {
-  const { ch, lits, headers, where, scope } = await open(q);
+  const { ch, lits, headers, where, costly, scope } = await open(q);
   try {
     const from = fromRecords(scope);
     const inScope = scopeSql(scope);
@@ -162,25 +159,13 @@ export async function selectClickHouse(
       )
     )[0] ?? { n: 0, dated: 0, lo: 0, hi: 0 };
     const records = span.n;
-    const walk = (columns: string) =>
-      rowPages(
-        ch,
-        from,
-        (cond) => filterSql(scope, cond),
-        span,
-        `${inScope} AND (${where})`,
-        limit === null ? null : limit + 1,
-        page,
-        columns,
-      );
+    const walk = (columns: string, want: number | null) =>
+      rowPages(ch, from, (cond) => filterSql(scope, cond, costly), span, `${inScope} AND (${where})`, want, page, columns);
     const keyColumns = 'host, file_id, toString(offset) AS _o, time';
-    const star = select.length === 1 && select[0] === '*';
-    // `*`: the columns of the first matching record's header, found by walking the keys
-    const keyWalk = star ? walk(keyColumns) : null;
-    let next = keyWalk === null ? null : await keyWalk.next();
     let names = [...select];
-    if (star) {
-      const first = next === null || next.done === true ? undefined : next.value[0];
+    if (names.length === 1 && names[0] === '*') {
+      // `*`: the columns of the first matching record's header
+      const first = (await walk(keyColumns, 1).next()).value?.[0];
       const row =
         first === undefined
           ? undefined
@@ -197,13 +182,7 @@ export async function selectClickHouse(
     const exprs = refs.map((r, i) =>
       r.bucket ? `if(timed = 1, toFloat64(time), -1) AS f${i}` : `${fieldSql(r, lits, headers, true)} AS f${i}`,
     );
-    const fields = exprs.join(', ') || '1 AS f';
     await sendLiterals(ch, lits);
-    // a small page comes with its fields, a slice at a time (one request each); a larger one as
-    // keys, whose fields are then fetched FETCH at a time (the wide cells of those records only)
-    const inline = !star && limit !== null && limit + 1 <= FETCH;
-    const pages = keyWalk ?? walk(inline ? `${fields}, ${keyColumns}` : keyColumns);
-    next ??= await pages.next();
     await write(
       renderer.begin(
         refs.map((r) => r.name),
@@ -216,26 +195,17 @@ export async function selectClickHouse(
       if (r.name === 'latency') return typeof v === 'number' && v >= 0 ? v : null;
       return typeof v === 'number' || typeof v === 'string' ? v : null;
     };
-    const render = (row: Readonly<Record<string, unknown>>) => renderer.row(refs.map((r, i) => cellOf(r, row[`f${i}`])));
+    // the records come with their fields: the costly tests and the wide cells are computed for the
+    // matches of each slice only (a slice holds about a page), in one request
     let matched = 0;
-    for (; next.done !== true; next = await pages.next()) {
-      const keys = limit === null ? next.value : next.value.slice(0, Math.max(0, limit - matched));
-      let text = '';
-      if (inline) text = keys.map(render).join('');
-      for (let k = 0; !inline && k < keys.length; k += FETCH) {
-        const some = keys.slice(k, k + FETCH);
-        const rows = await ch.select<Row>(`SELECT ${fields}, ${keyColumns} FROM ${from} WHERE ${keysSql(some)}`);
-        const byKey = new Map(rows.map((row) => [`${row.host}\t${row.file_id}\t${row._o}`, row]));
-        for (const key of some) {
-          const row = byKey.get(`${key.host}\t${key.file_id}\t${key._o}`);
-          if (row !== undefined) text += render(row);
-        }
-      }
-      if (text !== '') await write(text);
-      matched += keys.length;
-      if (keys.length < next.value.length) break;
+    let found = 0;
+    for await (const rows of walk(`${exprs.join(', ') || '1 AS f'}, ${keyColumns}`, limit === null ? null : limit + 1)) {
+      found += rows.length;
+      const shown = limit === null ? rows : rows.slice(0, Math.max(0, limit - matched));
+      if (shown.length > 0) await write(shown.map((row) => renderer.row(refs.map((r, i) => cellOf(r, row[`f${i}`])))).join(''));
+      matched += shown.length;
     }
-    const limited = limit !== null && matched >= limit && next.done !== true;
+    const limited = limit !== null && found > limit;
     await write(renderer.end({ where: q.where, files: 0, pruned: 0, records, matched, limited, limit, badRecords: 0, problems: [] }));
     return { records, matched, limited };
   } finally {
