@@ -165,7 +165,8 @@ export async function selectClickHouse(
     let names = [...select];
     if (names.length === 1 && names[0] === '*') {
       // `*`: the columns of the first matching record's header
-      const first = (await walk(keyColumns, 1).next()).value?.[0];
+      const head = await walk(keyColumns, 1).next();
+      const first = head.done === true ? undefined : head.value[0];
       const row =
         first === undefined
           ? undefined
