@@ -139,6 +139,11 @@ export class Rollup {
     return this.bucketStarts[this.table.keys[g * this.table.width]];
   }
 
+  /** Bucket id of group g: an index into `bucketStarts`. */
+  bucketIdOf(g: number): number {
+    return this.table.keys[g * this.table.width];
+  }
+
   /** Id (in dicts[d]) of dimension d's value in group g. */
   valueId(g: number, d: number): number {
     return this.table.keys[g * this.table.width + 1 + d];

@@ -46,6 +46,32 @@ export interface JudgeInput {
   readonly limits: RateLimits | null;
   /** Only WARN and CRIT verdicts (incidents): OK and INFO ones are never built. */
   readonly problemsOnly?: boolean;
+  /** Carried from one window end to the next when judging a period's ends in order (series.ts). */
+  readonly memo?: JudgeMemo;
+}
+
+/**
+ * What judging the window ends of a period in order carries from one end to the next: the rows each
+ * rate rule had nothing to say about. A rate rule's verdict on a row depends on the row's key and
+ * counts alone (the span only goes into the verdict's window and text), and sliding rows
+ * (window-rows.ts) hand back the same row object for as long as its counts stay the same. So a row
+ * a rule passed over at one end (a value it does not judge, under its minimum volume, or at a level
+ * not asked for) is passed over at the next ends without being judged again: at most window ends
+ * of a day only the keys with records in the buckets that entered or left the window are judged.
+ * One memo serves one sequence of calls with the same rules and the same `problemsOnly`.
+ */
+export class JudgeMemo {
+  private readonly quiet = new Map<Rule, WeakSet<WindowRow>>();
+
+  /** The rows `rule` passed over. */
+  passed(rule: Rule): WeakSet<WindowRow> {
+    let set = this.quiet.get(rule);
+    if (set === undefined) {
+      set = new WeakSet();
+      this.quiet.set(rule, set);
+    }
+    return set;
+  }
 }
 
 /** Judging one rule over one window. */
@@ -78,12 +104,16 @@ function rateVerdicts(ctx: Ctx, rule: RateRule, all: readonly Rule[]): Verdict[]
   const dim = rule.scope.dim;
   const span = ctx.span;
   const out: Verdict[] = [];
+  const passed = ctx.input.memo?.passed(rule) ?? null;
   for (const row of rowsIn(ctx, dim === null ? [] : [dim], rule)) {
-    if (dim !== null && !judged(rule, all, row.key[dim])) continue;
+    if (passed?.has(row) === true) continue;
     const [num, den] = rateParts(rule.metric, row.counts);
-    if (den === 0 || den < rule.minVolume) continue;
-    const level = rateLevel(num, den, rule.warn, rule.crit);
-    if (!ctx.keep(level)) continue;
+    const unjudged = (dim !== null && !judged(rule, all, row.key[dim])) || den === 0 || den < rule.minVolume;
+    const level = unjudged ? null : rateLevel(num, den, rule.warn, rule.crit);
+    if (level === null || !ctx.keep(level)) {
+      passed?.add(row);
+      continue;
+    }
     const threshold = (level === 'CRIT' ? rule.crit : (rule.warn ?? rule.crit)) as number;
     const value = num / den;
     out.push({

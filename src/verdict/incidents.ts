@@ -162,6 +162,11 @@ export interface IncidentInput {
   readonly step: number;
   /** No window ends before this (a tail state keeps the verdict grain only for its recent buckets); the period is then `cut`. */
   readonly earliest?: number;
+  /**
+   * Called with every verdict (OK and INFO included) of the last window end, `to`, judged in the
+   * same pass: what `evaluate` says at `to` (verdict/series.ts), without a regrouping per rule.
+   */
+  readonly atEnd?: (verdicts: readonly Verdict[]) => void;
 }
 
 export function findIncidents(input: IncidentInput): IncidentSummary {
@@ -169,6 +174,10 @@ export function findIncidents(input: IncidentInput): IncidentSummary {
   const cut = input.from < earliest;
   const ends = windowEnds(Math.max(input.from, earliest), input.to, input.step);
   const builder = new IncidentBuilder(input.rules, floorTo(input.from, input.bucketSeconds));
-  judgeEnds({ ...input, problemsOnly: true }, ends, (end, verdicts) => builder.step(end, verdicts));
+  const atEnd = input.atEnd;
+  judgeEnds({ ...input, problemsOnly: true, fullAtLast: atEnd !== undefined }, ends, (end, verdicts) => {
+    builder.step(end, verdicts);
+    if (atEnd !== undefined && end === input.to) atEnd(verdicts);
+  });
   return { from: ends[0] ?? null, to: ends.at(-1) ?? null, step: input.step, incidents: builder.finish(), cut };
 }

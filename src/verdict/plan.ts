@@ -68,30 +68,36 @@ export function judge(plan: VerdictPlan, rollup: Rollup | null, bucketSecs: numb
   return { ...base, end, status: worstLevel(verdicts), verdicts };
 }
 
-/** For files: the default end is one second after the latest event. */
-export function judgeFiles(plan: VerdictPlan, rollup: Rollup | null, lastEvent: number | null): VerdictSummary {
-  return judge(plan, rollup, bucketSeconds(plan.bucket), windowEnd(null, lastEvent));
-}
-
 /**
- * Incidents over the windows that end after `firstEvent` and up to the verdicts' end (the last of
- * them is the verdicts' window): null when nothing was judged.
+ * For files: the verdicts at one second after the latest event (or `--at`), and the incidents over
+ * the window ends after `firstEvent` up to there, in one pass: the last of those ends is the
+ * verdicts' window, judged in full by the same sliding sums (verdict/series.ts) instead of a
+ * regrouping of the rollup per rule. Incidents are null when nothing was judged.
  */
-export function judgeIncidents(
+export function judgeFiles(
   plan: VerdictPlan,
   rollup: Rollup | null,
-  bucketSecs: number,
   firstEvent: number | null,
-  summary: VerdictSummary,
-): IncidentSummary | null {
-  if (rollup === null || firstEvent === null || summary.end === null) return null;
-  return findIncidents({
+  lastEvent: number | null,
+): { summary: VerdictSummary; incidents: IncidentSummary | null } {
+  const size = bucketSeconds(plan.bucket);
+  const end = plan.at ?? windowEnd(null, lastEvent);
+  if (rollup === null || firstEvent === null || end === null) return { summary: judge(plan, rollup, size, end), incidents: null };
+  let last: readonly Verdict[] | null = null;
+  const incidents = findIncidents({
     rollup,
-    bucketSeconds: bucketSecs,
+    bucketSeconds: size,
     rules: plan.rules,
     limits: plan.limits,
     from: firstEvent,
-    to: summary.end,
-    step: Math.max(bucketSecs, bucketSeconds(plan.bucket)),
+    to: end,
+    step: size,
+    atEnd: (verdicts) => {
+      last = verdicts;
+    },
   });
+  // no window end after the first event (an --at before it): judged on its own
+  if (last === null) return { summary: judge(plan, rollup, size, end), incidents };
+  const verdicts: readonly Verdict[] = last;
+  return { summary: { rules: plan.rules, pmtaConfig: plan.limits?.file ?? null, end, status: worstLevel(verdicts), verdicts }, incidents };
 }

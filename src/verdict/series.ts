@@ -6,7 +6,7 @@
  */
 import type { RateLimits } from '../pmta-config/limits.js';
 import type { Rollup } from '../rollup/rollup.js';
-import { judgeAt } from './evaluate.js';
+import { JudgeMemo, judgeAt } from './evaluate.js';
 import type { RuleSet, Verdict } from './types.js';
 import { floorTo } from './window.js';
 import { slidingRows } from './window-rows.js';
@@ -27,12 +27,16 @@ export interface SeriesInput {
   readonly limits: RateLimits | null;
   /** Only WARN and CRIT verdicts are built (incidents need no others). */
   readonly problemsOnly?: boolean;
+  /** With problemsOnly: the last end is judged in full all the same (a report's verdicts, which are that end's). */
+  readonly fullAtLast?: boolean;
 }
 
 /** Judge the rules at each end in order, over sliding sums of the rollup (one pass per rule). */
 export function judgeEnds(input: SeriesInput, ends: readonly number[], visit: (end: number, verdicts: readonly Verdict[]) => void): void {
   const rows = slidingRows(input.rollup);
-  for (const end of ends) {
+  const memo = new JudgeMemo();
+  ends.forEach((end, i) => {
+    const full = input.fullAtLast === true && i === ends.length - 1;
     visit(
       end,
       judgeAt({
@@ -41,8 +45,10 @@ export function judgeEnds(input: SeriesInput, ends: readonly number[], visit: (e
         end,
         rules: input.rules,
         limits: input.limits,
-        problemsOnly: input.problemsOnly,
+        problemsOnly: full ? false : input.problemsOnly,
+        // the memo holds what a judgement with problemsOnly passed over: not for a full one
+        memo: full ? undefined : memo,
       }),
     );
-  }
+  });
 }

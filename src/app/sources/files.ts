@@ -9,11 +9,11 @@ import { PmtaAcctError } from '../../errors.js';
 import type { HistorySource } from '../../history/history.js';
 import { bucketFitsDays, bucketForDays } from '../../history/summary-dir.js';
 import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
-import { bucketSeconds, type BucketSize } from '../../rollup/buckets.js';
+import type { BucketSize } from '../../rollup/buckets.js';
 import { describeInputs, resolveInputPaths } from '../../source/inputs.js';
 import { pruneByName } from '../../source/prune.js';
 import { INCIDENT_REACH } from '../../verdict/incidents.js';
-import { judgeFiles, judgeIncidents, windowSpec, type VerdictPlan } from '../../verdict/plan.js';
+import { judgeFiles, windowSpec, type VerdictPlan } from '../../verdict/plan.js';
 import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
 
 /** A question to the files source: which files, and how to read them. */
@@ -82,8 +82,7 @@ export class FilesSource implements RollupSource {
       views: q.views,
     });
     if (q.verdicts) {
-      const verdicts = judgeFiles(q.verdicts, result.windows, result.stats.lastEvent);
-      const incidents = judgeIncidents(q.verdicts, result.windows, bucketSeconds(q.verdicts.bucket), result.stats.firstEvent, verdicts);
+      const { summary: verdicts, incidents } = judgeFiles(q.verdicts, result.windows, result.stats.firstEvent, result.stats.lastEvent);
       model = { ...model, verdicts, incidents, rules: q.verdicts.rules };
     }
     return { model, notes: [], days: shape.days === true ? result.rollup : null };
