@@ -41,7 +41,11 @@
  * a key that deduplicates). Records without an event time sit at time 0 (1970-01-01) with
  * `timed = 0`.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { lazyRequire } from '../util/lazy-require.js';
+
+/** Loaded on first use: every report initialises this module (through the fleet options) and never hashes. */
+const crypto = lazyRequire<typeof Crypto>('node:crypto');
 
 export const RECORDS_TABLE = 'records';
 export const LEDGER_TABLE = 'load_ledger';
@@ -99,7 +103,7 @@ export interface HeaderRow {
 
 /** A header id: what `record_headers` is keyed by. */
 export function headerIdOf(names: readonly string[]): string {
-  return createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 16);
+  return crypto().createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 16);
 }
 
 /** Whether `s` has the form of a header id (checked before it is written into SQL text). */

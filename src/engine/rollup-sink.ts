@@ -63,8 +63,19 @@ export class RollupSink implements RecordSink {
   private readonly windowSeconds: number;
   private readonly windowSince: number;
   private readonly windowUntil: number;
-  /** Start of the verdict bucket of the last record. */
+  /** Start of the verdict bucket of the last record, and its id in the verdict rollup. */
   private windowLo = Number.NaN;
+  private windowKey = 0;
+  /**
+   * Whether the main rollup's key holds every dimension of the verdict rollup's: a group of the main
+   * rollup is then one group of the verdict rollup in each verdict bucket, remembered (per main
+   * group, stamped with the verdict bucket) so that most records skip the verdict key and its probe.
+   */
+  private readonly windowShared: boolean;
+  private windowGroupOf = new Int32Array(0);
+  private windowStampOf = new Int32Array(0);
+  /** Changes with the verdict bucket and with the main rollup (takeDelta): older stamps are stale. */
+  private windowStamp = 1;
   /** Whether a key needs the sending IP or the ISP: then the reader interns those cells in bulk. */
   private readonly scanIp: boolean;
   private readonly scanDomain: boolean;
@@ -86,6 +97,7 @@ export class RollupSink implements RecordSink {
     this.windowSeconds = w === null ? 0 : bucketSeconds(w.bucket);
     this.windowSince = w?.since ?? Number.NEGATIVE_INFINITY;
     this.windowUntil = w?.until ?? Number.POSITIVE_INFINITY;
+    this.windowShared = this.windowDims.every((d) => this.dims.includes(d));
     const keyed = [...this.dims, ...this.windowDims];
     this.scanIp = keyed.includes(dimensionIndex('ip'));
     this.scanDomain = keyed.includes(dimensionIndex('isp'));
@@ -100,8 +112,9 @@ export class RollupSink implements RecordSink {
     this.rollup = next ?? new Rollup(this.dimNames);
     this.stats = emptyStats();
     this.gate.stats = this.stats;
-    // the cached bucket id belongs to the rollup handed over
+    // the cached bucket id and the main groups' verdict groups belong to the rollup handed over
     this.bucketLo = this.bucketHi = Number.NaN;
+    this.windowStamp++;
     return out;
   }
 
@@ -176,22 +189,44 @@ export class RollupSink implements RecordSink {
       const latency = c.latency(view);
       if (latency >= 0) rollup.latency(g, latency);
     }
-    if (this.windows !== null && timed && t >= this.windowSince && t < this.windowUntil) this.countWindow(view, t, counter, hard, bytes);
+    if (this.windows !== null && timed && t >= this.windowSince && t < this.windowUntil) this.countWindow(view, t, g, counter, hard, bytes);
     this.gate.used();
   }
 
-  /** The record just counted, again in the verdict rollup: its fine bucket and dimensions, no latency. */
-  private countWindow(view: RecordView, t: number, counter: number, hard: boolean, bytes: number): void {
-    const c = this.gate.classifier;
+  /** The record just counted (in main group g), again in the verdict rollup: its fine bucket and dimensions, no latency. */
+  private countWindow(view: RecordView, t: number, g: number, counter: number, hard: boolean, bytes: number): void {
     const w = this.windows as Rollup;
-    const key = w.key;
     if (!(t >= this.windowLo && t < this.windowLo + this.windowSeconds)) {
       const s = this.windowSeconds;
       this.windowLo = t - (((t % s) + s) % s);
+      this.windowKey = w.bucketId(this.windowLo);
+      this.windowStamp++;
     }
-    key[0] = w.bucketId(this.windowLo);
-    const dims = this.windowDims;
-    for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, w.dicts[d]);
-    w.count(w.group(), counter, hard, bytes);
+    let wg: number;
+    if (g < this.windowStampOf.length && this.windowStampOf[g] === this.windowStamp) wg = this.windowGroupOf[g];
+    else {
+      const c = this.gate.classifier;
+      const key = w.key;
+      key[0] = this.windowKey;
+      const dims = this.windowDims;
+      for (let d = 0; d < dims.length; d++) key[d + 1] = c.dimensionId(dims[d], view, w.dicts[d]);
+      wg = w.group();
+      if (this.windowShared) this.rememberWindowGroup(g, wg);
+    }
+    w.count(wg, counter, hard, bytes);
+  }
+
+  private rememberWindowGroup(g: number, wg: number): void {
+    if (g >= this.windowStampOf.length) {
+      const size = Math.max(256, 2 * (g + 1));
+      const groups = new Int32Array(size);
+      groups.set(this.windowGroupOf);
+      this.windowGroupOf = groups;
+      const stamps = new Int32Array(size);
+      stamps.set(this.windowStampOf);
+      this.windowStampOf = stamps;
+    }
+    this.windowGroupOf[g] = wg;
+    this.windowStampOf[g] = this.windowStamp;
   }
 }

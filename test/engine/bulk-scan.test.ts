@@ -2,7 +2,8 @@
  * The reader's bulk scan (times and key cells read in WebAssembly, RecordSink.scanColumns) is an
  * optimization only: a rollup counted with it equals one counted without it, whatever the chunk
  * size, with header rows that move the columns mid-file, and with cells the fast paths leave to
- * JavaScript (quoted, upper case, non-ASCII, other time formats, a missing rcpt).
+ * JavaScript (quoted, upper case, non-ASCII, other time formats, a missing rcpt). The verdict rollup
+ * counts the same whether a record finds its group through the main rollup's group or its own key.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -157,5 +158,31 @@ describe('a scanner pool', () => {
     expect(b).toBe(a);
     expect(b.generation).toBe(generation + 1);
     expect(pool.take(2048, 32)).not.toBe(a);
+  });
+});
+
+describe('the verdict rollup', () => {
+  it('counts the same whether a record finds its verdict group through its main group or through its own key', () => {
+    // main key (isp, ip, vmta) holds the verdict key (isp, ip): shared; (vmta) alone does not
+    const count = (dims: string[], takeEvery: number) => {
+      const sink = new RollupSink({ ...OPTIONS, dims });
+      let n = 0;
+      const sinkWithDeltas: RecordSink = {
+        header: (h) => sink.header(h),
+        record: (v) => {
+          sink.record(v);
+          // tail hands over the main rollup after each commit: its group ids start again
+          if (++n % takeEvery === 0) sink.takeDelta();
+        },
+      };
+      const reader = new RecordReader(sinkWithDeltas, sink.problems, { file: 'day.csv', chunkSize: 64 * 1024 });
+      reader.write(Buffer.from(text, 'utf8'));
+      reader.finish();
+      return rowsOf(sink.windows as Rollup);
+    };
+    const own = count(['vmta'], Number.POSITIVE_INFINITY);
+    expect(own.length).toBeGreaterThan(100);
+    expect(count(['isp', 'ip', 'vmta'], Number.POSITIVE_INFINITY)).toEqual(own);
+    expect(count(['ip', 'isp'], 97)).toEqual(own);
   });
 });
