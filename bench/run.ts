@@ -119,7 +119,7 @@ for (const sc of scenarios) {
   measured.set(sc.id, {
     id: sc.id,
     name: sc.name,
-    seconds: median.seconds,
+    seconds: median.seconds * (sc.scale ?? 1),
     rssMb: median.rssMb,
     rows: sc.rows,
     bytes: sc.bytes,

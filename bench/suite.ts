@@ -46,6 +46,12 @@ export interface Scenario {
   readonly family?: string;
   /** Slow contenders run once, in the first round. */
   readonly once?: boolean;
+  /**
+   * The run reads only a part of the input (its name says which): its time is multiplied by this to
+   * stand for the whole. csv-parse at 10 M rows would take minutes of each bench run for a ratio
+   * that is the same at 1 M.
+   */
+  readonly scale?: number;
   /** Short runs are repeated within a round (the median is over all runs). */
   readonly runsPerRound?: number;
   /** Peak RSS is read through a preloaded hook; start-up is measured without it. */

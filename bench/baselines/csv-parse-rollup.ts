@@ -43,10 +43,17 @@ function isGzip(path: string): boolean {
   }
 }
 
-export async function csvParseRollup(paths: readonly string[], bucketSeconds: number | null): Promise<PlainRollup> {
+/** `limit`: records read at most (header rows not counted), for a slice of a big input. */
+export async function csvParseRollup(
+  paths: readonly string[],
+  bucketSeconds: number | null,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<PlainRollup> {
   const isps = createIspMap();
   const out: PlainRollup = new Map();
+  let read = 0;
   for (const path of paths) {
+    if (read >= limit) break;
     let col: Record<string, number> = {};
     const input = isGzip(path) ? createReadStream(path).pipe(createGunzip()) : createReadStream(path);
     const records = input.pipe(
@@ -60,6 +67,8 @@ export async function csvParseRollup(paths: readonly string[], bucketSeconds: nu
         });
         continue;
       }
+      // leaving the loop destroys the stream
+      if (++read > limit) break;
       const get = (name: string) => row[col[name.toLowerCase()]] ?? '';
       const type = get('type');
       const counter = COUNTER[type];

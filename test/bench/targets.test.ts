@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { csvParseRollup } from '../../bench/baselines/csv-parse-rollup.js';
 import { benchEnvironment, machineDescription } from '../../bench/machine.js';
 import { renderResults } from '../../bench/results.js';
 import { SUITES } from '../../bench/suites/index.js';
@@ -135,5 +140,36 @@ describe('bench environment', () => {
         .map((sc) => sc.id);
     expect(await ids(['NODE_EXTRA_CA_CERTS'])).toEqual(['node-host']);
     expect(await ids([])).toEqual([]);
+  });
+});
+
+describe('csv-parse at 10 M rows', () => {
+  it('reads the first million rows, scales its time and says so; at 1 M it reads all and is compared', async () => {
+    const read = SUITES.find((s) => s.name === 'read');
+    const csv = async (rows: number) =>
+      (await read?.scenarios({ ...context(rows), data: { ...context(rows).data, dir: mkdtempSync(join(tmpdir(), 'pmta-bench-')) } }))?.find(
+        (sc) => sc.id === 'csv-parse',
+      );
+    const big = await csv(10_000_000);
+    expect(big?.args).toEqual(['day.csv', '--rows', '1000000']);
+    expect(big?.scale).toBe(10);
+    expect(big?.counts).toBeUndefined();
+    expect(big?.name).toContain('first 1 M rows, time x10.0');
+    const whole = await csv(1_000_000);
+    expect(whole?.args).toEqual(['day.csv']);
+    expect(whole?.scale).toBeUndefined();
+    expect(whole?.counts).toBeDefined();
+  });
+
+  it('stops after the rows it is given', async () => {
+    const total = (r: Awaited<ReturnType<typeof csvParseRollup>>) =>
+      [...r.values()].reduce(
+        (n, c) => n + c.delivered + c.deferred + c.queueDeferred + c.bounced + c.complaints + c.remoteBounced + c.remoteStatus + c.received,
+        0,
+      );
+    const sample = fileURLToPath(new URL('../../samples/acct-2026-11-28-0001.csv', import.meta.url));
+    expect(total(await csvParseRollup([sample], 3600, 100))).toBeLessThanOrEqual(100);
+    expect(total(await csvParseRollup([sample], 3600, 100))).toBeGreaterThan(90);
+    expect(total(await csvParseRollup([sample], 3600))).toBeGreaterThan(1000);
   });
 });
