@@ -100,7 +100,8 @@ export class IncidentBuilder {
   step(end: number, problems: readonly Verdict[]): void {
     this.last = end;
     const seen = new Set<string>();
-    for (const v of problems) {
+    for (let i = 0; i < problems.length; i++) {
+      const v = problems[i];
       if (severity(v.level) === 0) continue;
       const id = verdictId(v);
       seen.add(id);
