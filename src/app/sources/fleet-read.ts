@@ -19,7 +19,7 @@ import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
 import { storeSchema } from '../../clickhouse/store-schema.js';
 import { COUNTER_NAMES, STRIDE } from '../../rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
-import { tierCondition, type TierRule } from './fleet-tiers.js';
+import { tierArms, tierCondition, type TierRule, type TierScope } from './fleet-tiers.js';
 
 /** A fleet store as read: its database, where each shard keeps its rows, and how rows are picked. */
 export interface FleetStore {
@@ -75,28 +75,35 @@ function rangeOf(f: FleetFilter): string[] {
   return w;
 }
 
+function tierScope(store: FleetStore, f: FleetFilter): TierScope {
+  return { db: store.db, bucketsLocal: store.bucketsLocal, hosts: f.hosts, since: f.since, until: f.until };
+}
+
 /** The live rows under `f`, one tier per host and hour (a condition on host, grain, bucket, deleted). */
 export function whereOf(store: FleetStore, f: FleetFilter): string {
   const w = ['deleted = 0', ...rangeOf(f)];
-  if (f.grain === undefined || f.grain === null)
-    w.push(
-      tierCondition(f.tiers ?? { prefer: 'hours' }, {
-        db: store.db,
-        bucketsLocal: store.bucketsLocal,
-        hosts: f.hosts,
-        since: f.since,
-        until: f.until,
-      }),
-    );
+  if (f.grain === undefined || f.grain === null) w.push(tierCondition(f.tiers ?? { prefer: 'hours' }, tierScope(store, f)));
   return w.join(' AND ');
 }
 
-/** `groups` under `f`, each bucket's rows at their latest copy: the FROM ... WHERE of a read. */
-export function groupsFrom(store: FleetStore, f: FleetFilter): string {
-  if (!store.latestCopy) return `FROM ${store.db}.groups FINAL WHERE ${whereOf(store, f)}`;
+/**
+ * `groups` under `f`, each bucket's rows at their latest copy: the FROM ... WHERE of the reads whose
+ * groups add up to the answer. One read per tier (fleet-tiers.ts tierArms) where a read spans tiers:
+ * a condition that names its grains and buckets lets ClickHouse skip the other partitions and
+ * granules, which one condition OR-ing the tiers does not (a week's report then read every 5-minute
+ * row to take the hours' rows). The latest copy is picked among the same rows.
+ */
+export function groupsFrom(store: FleetStore, f: FleetFilter): string[] {
+  if (!store.latestCopy) return [`FROM ${store.db}.groups FINAL WHERE ${whereOf(store, f)}`];
   const range = rangeOf(f);
-  const latest = `SELECT host, grain, bucket, max(version) FROM ${store.db}.${store.groupsLocal}${range.length > 0 ? ` WHERE ${range.join(' AND ')}` : ''} GROUP BY host, grain, bucket`;
-  return `FROM ${store.db}.groups WHERE (host, grain, bucket, version) IN (${latest}) AND ${whereOf(store, f)}`;
+  const reads =
+    f.grain === undefined || f.grain === null
+      ? tierArms(f.tiers ?? { prefer: 'hours' }, tierScope(store, f)).map((arm) => [...range, `(${arm})`])
+      : [range];
+  return reads.map((w) => {
+    const latest = `SELECT host, grain, bucket, max(version) FROM ${store.db}.${store.groupsLocal}${w.length > 0 ? ` WHERE ${w.join(' AND ')}` : ''} GROUP BY host, grain, bucket`;
+    return `FROM ${store.db}.groups WHERE (host, grain, bucket, version) IN (${latest}) AND ${['deleted = 0', ...w].join(' AND ')}`;
+  });
 }
 
 export interface FleetReadSpec {
@@ -138,11 +145,14 @@ export async function readFleetRollup(store: FleetStore, filter: FleetFilter, sp
     ...COUNTER_NAMES.map((n) => `sum(${n}) AS ${n}`),
   ];
   if (spec.hist) cols.push('sumMap(hist_bins, hist_counts) AS hist');
-  const sql = `SELECT ${cols.join(', ')} ${groupsFrom(store, filter)}${keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : ''}`;
-  const rows = await store.ch.select<GroupRow>(sql, READ_SETTINGS);
+  const group = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';
+  // The reads run side by side; their groups are summed here (a key may come from more than one).
+  const answers = await Promise.all(
+    groupsFrom(store, filter).map((from) => store.ch.select<GroupRow>(`SELECT ${cols.join(', ')} ${from}${group}`, READ_SETTINGS)),
+  );
   const out = new Rollup(spec.dims);
   const counts = new Float64Array(STRIDE);
-  for (const row of rows) {
+  for (const row of answers.flat()) {
     const start =
       bands !== undefined ? Number(row.band) : spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(Number(row.bucket), String(row.grain));
     out.key[0] = out.bucketId(start);

@@ -17,6 +17,14 @@
  * hour's rows and the sub-hour rows meet on (host, quarter-hour slot), which needs no time zone.
  * The sets are read from `buckets` (a row per stored bucket, small) on each shard's local table:
  * a host's rows are on one shard.
+ *
+ * `tierCondition` is the choice as one condition (over `buckets`, and over `groups` read with
+ * FINAL); `tierArms` is the same choice cut by grain into conditions that each name their grains
+ * (ClickHouse then reads only those grains' partitions) and, for the tier taken only here and there,
+ * the (host, grain, bucket) of its live buckets (which the sort key finds without a scan). Over
+ * `groups` the two differ in one case only: a bucket whose rows were inserted but whose `buckets`
+ * row was not yet (a ship killed between the two inserts, which re-sends both) is left out of the
+ * arms' odd tier until then, as the `taken` hours always were.
  */
 import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
 
@@ -49,22 +57,57 @@ function liveBuckets(s: TierScope, grainCond: string, extra: readonly string[]):
   return `FROM ${s.db}.${s.bucketsLocal} FINAL WHERE ${w.join(' AND ')}`;
 }
 
-/** The condition (on host, grain, bucket) that picks one tier per host and hour under `rule`. */
-export function tierCondition(rule: TierRule, s: TierScope): string {
+/** The bucket range of `s`, as conditions on `bucket`. */
+function rangeOf(s: TierScope, untilSlack = 0): string[] {
+  const w: string[] = [];
+  if (s.since !== null) w.push(`bucket >= ${sqlInt(s.since)}`);
+  if (s.until !== null) w.push(`bucket < ${sqlInt(s.until + untilSlack)}`);
+  return w;
+}
+
+/**
+ * The choice under `rule` by grain: `main`, the tier taken wherever a host has it; `odd`, the
+ * other tier where `main` leaves a host's hour to it, as a condition (`oddCond`) and as the live
+ * buckets it takes (`oddRead`); `rest`, the grains of neither.
+ */
+function choice(rule: TierRule, s: TierScope): { main: string; oddCond: string; oddRead: string; rest: string | null } {
   if (rule.prefer === 'hours') {
     const whole: string[] = [];
     if (s.since !== null) whole.push(`bucket >= ${sqlInt(s.since)}`);
     if (s.until !== null) whole.push(`bucket + 3600 <= ${sqlInt(s.until)}`);
     if (rule.align !== undefined && rule.align !== null) whole.push(`bucket % 3600 = ${sqlInt(rule.align)}`);
     const hours = liveBuckets(s, `grain = '${HOUR}'`, whole);
-    const taken = `SELECT host, bucket ${hours}`;
     const covered = `SELECT host, toUInt32(intDiv(bucket, ${QUARTER}) + arrayJoin([0, 1, 2, 3])) ${hours}`;
-    return `((grain = '${HOUR}' AND (host, bucket) IN (${taken})) OR (${SUB} AND (host, ${slot('bucket')}) NOT IN (${covered})) OR grain NOT IN (${sqlLabels([...SUB_HOUR, HOUR], 'grain')}))`;
+    const uncovered = `(host, ${slot('bucket')}) NOT IN (${covered})`;
+    return {
+      main: `grain = '${HOUR}' AND (host, bucket) IN (SELECT host, bucket ${hours})`,
+      oddCond: `${SUB} AND ${uncovered}`,
+      oddRead: `${SUB} AND (host, grain, bucket) IN (SELECT host, grain, bucket ${liveBuckets(s, SUB, [...rangeOf(s), uncovered])})`,
+      rest: `grain NOT IN (${sqlLabels([...SUB_HOUR, HOUR], 'grain')})`,
+    };
   }
-  const range: string[] = [];
-  if (s.since !== null) range.push(`bucket >= ${sqlInt(s.since)}`);
-  if (s.until !== null) range.push(`bucket < ${sqlInt(s.until + 3600)}`);
-  const fine = `SELECT host, ${slot('bucket')} ${liveBuckets(s, SUB, range)}`;
-  const none = [0, 1, 2, 3].map((i) => `(host, ${slot(`bucket + ${i * QUARTER}`)}) NOT IN (${fine})`);
-  return `(grain != '${HOUR}' OR (${none.join(' AND ')}))`;
+  const fine = `SELECT host, ${slot('bucket')} ${liveBuckets(s, SUB, rangeOf(s, 3600))}`;
+  const none = [0, 1, 2, 3].map((i) => `(host, ${slot(`bucket + ${i * QUARTER}`)}) NOT IN (${fine})`).join(' AND ');
+  return {
+    main: `grain != '${HOUR}'`,
+    oddCond: `grain = '${HOUR}' AND ${none}`,
+    oddRead: `grain = '${HOUR}' AND (host, grain, bucket) IN (SELECT host, grain, bucket ${liveBuckets(s, `grain = '${HOUR}'`, [...rangeOf(s), none])})`,
+    rest: null,
+  };
+}
+
+/** The condition (on host, grain, bucket) that picks one tier per host and hour under `rule`. */
+export function tierCondition(rule: TierRule, s: TierScope): string {
+  const c = choice(rule, s);
+  return `((${c.main}) OR (${c.oddCond})${c.rest === null ? '' : ` OR ${c.rest}`})`;
+}
+
+/**
+ * The same choice as conditions on `groups` to read one by one and add up (the grains do not
+ * overlap): each names its grains, and the odd tier's names its buckets, so a read of a week takes
+ * the hours' partitions and the few 5-minute buckets at its edges, not every 5-minute row.
+ */
+export function tierArms(rule: TierRule, s: TierScope): string[] {
+  const c = choice(rule, s);
+  return [c.main, c.oddRead, ...(c.rest === null ? [] : [c.rest])];
 }
