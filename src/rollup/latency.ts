@@ -78,12 +78,12 @@ export function summarize(hist: Uint32Array | undefined, at: number): LatencySum
   for (let i = at; i < end; i++) {
     seen += hist[i];
     if (seen < r50) continue;
-    const v = binValue(i - at);
-    p50 ??= v;
+    // each value read once, where its rank is reached (not at every bin between p50's and p99's)
+    if (p50 === null) p50 = binValue(i - at);
     if (seen < r90) continue;
-    p90 ??= v;
+    if (p90 === null) p90 = binValue(i - at);
     if (seen >= r99) {
-      p99 = v;
+      p99 = binValue(i - at);
       break;
     }
   }
