@@ -185,13 +185,17 @@ function seriesOf(rollup: Rollup, dims: readonly string[]): Series {
       }
       const e = entryOf[k];
       const from = g * STRIDE;
+      const to = e * COUNTED;
       for (let c = 0; c < COUNTED; c++) {
-        // a Float64Array read is a heap number: stored as it is, it would make the array one of doubles
+        // most counters of a group are 0 (a record adds to one or two): no load and store for them
         const v = src[from + c];
+        if (v === 0) continue;
+        // a Float64Array read is a heap number: stored as it is, it would make the array one of doubles
         const small = v | 0;
-        counts[e * COUNTED + c] += small === v ? small : v;
+        counts[to + c] += small === v ? small : v;
       }
-      bytes[e] += src[from + DELIVERED_BYTES];
+      const b = src[from + DELIVERED_BYTES];
+      if (b !== 0) bytes[e] += b;
     }
   }
   counts.length = n * COUNTED;
@@ -233,9 +237,13 @@ class Slide {
     const counts = this.s.counts;
     const at = k * COUNTED;
     const from = i * COUNTED;
-    if (sign > 0) for (let c = 0; c < COUNTED; c++) sums[at + c] += counts[from + c];
-    else for (let c = 0; c < COUNTED; c++) sums[at + c] -= counts[from + c];
-    this.bytes[k] += sign * this.s.bytes[i];
+    // an entry's counters are mostly 0: those are neither added nor stored
+    for (let c = 0; c < COUNTED; c++) {
+      const v = counts[from + c];
+      if (v !== 0) sums[at + c] += sign > 0 ? v : -v;
+    }
+    const b = this.s.bytes[i];
+    if (b !== 0) this.bytes[k] += sign * b;
     this.inside[k] += sign;
     this.built[k] = null;
     this.last = null;
