@@ -27,7 +27,8 @@ export class KeyTable {
 
   private hash(key: Int32Array, at: number): number {
     let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < this.width; i++) {
+    const w = this.width;
+    for (let i = 0; i < w; i++) {
       h = Math.imul(h ^ key[at + i], 0x01000193);
       h ^= h >>> 15;
     }
@@ -36,21 +37,25 @@ export class KeyTable {
 
   /** Index of `key` (its first `width` values), adding it when new. */
   indexOf(key: Int32Array): number {
+    // the fields in locals: once per record, much of it in V8's interpreter, where each `this.x` is a property load
     const w = this.width;
-    let slot = this.hash(key, 0) & this.mask;
+    const slots = this.slots;
+    const keys = this.keys;
+    const mask = this.mask;
+    let slot = this.hash(key, 0) & mask;
     for (;;) {
-      const idx = this.slots[slot];
+      const idx = slots[slot];
       if (idx < 0) return this.add(key, slot);
       const at = idx * w;
       let same = true;
       for (let i = 0; i < w; i++) {
-        if (this.keys[at + i] !== key[i]) {
+        if (keys[at + i] !== key[i]) {
           same = false;
           break;
         }
       }
       if (same) return idx;
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
   }
 
