@@ -100,11 +100,8 @@ describe('contrib/systemd', () => {
   });
 
   it('runs ship beside tail: the same user, state and hardening, and a command line the CLI takes', () => {
-    const tail = directives(readFileSync(UNIT, 'utf8'));
     const ship = directives(readFileSync(SHIP_UNIT, 'utf8'));
-    for (const k of ['User', 'Group', 'StateDirectory', 'ReadWritePaths', 'ProtectSystem', 'NoNewPrivileges', 'CapabilityBoundingSet', 'SystemCallFilter', 'RestrictAddressFamilies', 'EnvironmentFile']) {
-      expect(ship.get(k), k).toEqual(tail.get(k));
-    }
+    expectRunsAsTail(ship);
     expect(one(ship, 'After')).toContain('pmta-acct-tail.service');
     const r = analyze(['security', '--offline=true', '--threshold=20', SHIP_UNIT]);
     expect(r.code, r.out).toBe(0);
@@ -127,11 +124,8 @@ describe('contrib/systemd', () => {
   });
 
   it('loads records by a timer (opt-in): the same user, state and hardening, never overlapping, a command line the CLI takes', () => {
-    const tail = directives(readFileSync(UNIT, 'utf8'));
     const load = directives(readFileSync(LOAD_UNIT, 'utf8'));
-    for (const k of ['User', 'Group', 'StateDirectory', 'ReadWritePaths', 'ProtectSystem', 'NoNewPrivileges', 'CapabilityBoundingSet', 'SystemCallFilter', 'RestrictAddressFamilies', 'EnvironmentFile']) {
-      expect(load.get(k), k).toEqual(tail.get(k));
-    }
+    expectRunsAsTail(load);
     expect(one(load, 'Type')).toBe('oneshot');
     const timer = directives(readFileSync(LOAD_TIMER, 'utf8'));
     // a minute after the previous run ended: a slow run is never started twice
@@ -180,6 +174,14 @@ describe('contrib/systemd', () => {
     expect(counted(state)).toEqual(w.expected());
   });
 });
+
+/** The directives a unit beside tail's must share with it: the same user, state and hardening. */
+const AS_TAIL = ['User', 'Group', 'StateDirectory', 'ReadWritePaths', 'ProtectSystem', 'NoNewPrivileges', 'CapabilityBoundingSet', 'SystemCallFilter', 'RestrictAddressFamilies', 'EnvironmentFile'];
+
+function expectRunsAsTail(unit: Map<string, string[]>): void {
+  const tail = directives(readFileSync(UNIT, 'utf8'));
+  for (const k of AS_TAIL) expect(unit.get(k), k).toEqual(tail.get(k));
+}
 
 function one(d: Map<string, string[]>, key: string): string {
   const v = d.get(key)?.[0];
