@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { csvParseRollup } from '../../bench/baselines/csv-parse-rollup.js';
 import { benchEnvironment, machineDescription } from '../../bench/machine.js';
 import { renderResults } from '../../bench/results.js';
+import { weekTargets } from '../../bench/suites/load-scenarios.js';
 import { SUITES } from '../../bench/suites/index.js';
 import type { BenchContext, Measured, TargetResult } from '../../bench/suite.js';
 
@@ -104,6 +105,54 @@ describe('bench targets', () => {
     expect(fleet.find((t) => t.what === 'report --clickhouse with hosts')?.status).toBe('missed');
     expect(fleet.find((t) => t.what === 'check --clickhouse with hosts')?.status).toBe('met');
     expect(fleet.find((t) => t.what === 'report --clickhouse with days')?.value).toMatch(/^6\.00x the time for 2\.0x the days/);
+  });
+
+  it("judges the week's questions (PMTA_ACCT_BENCH_CH_DAYS=7): each met by good measurements and missed by bad ones, the week's load a figure", () => {
+    const week = {
+      dir: 'w',
+      dates: ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7'],
+      hosts: ['h1', 'h2'],
+      files: new Map(),
+      all: [],
+      rows: 7e6,
+      bytes: 3.5e9,
+    };
+    const run = { week, loadSeconds: 160, key: 'k' };
+    const measured =
+      (seconds: Record<string, number>) =>
+      (id: string): Measured => {
+        const s = seconds[id];
+        if (s === undefined) throw new Error(`no measurement for ${id}`);
+        return { id, name: id, seconds: s, rssMb: 60, rows: 7e6, bytes: 3.5e9, spread: 0, runs: 1 };
+      };
+    const good = weekTargets(
+      measured({
+        'q-ch-day': 0.5,
+        'q-files-day': 1.5,
+        'q-ch': 1,
+        'q-files': 2,
+        'q-ch-rcpt': 1,
+        'q-files-rcpt': 2,
+        'q-ch-select': 0.6,
+        'q-files-select': 0.3,
+      }),
+      run,
+    );
+    const bad = weekTargets(
+      measured({
+        'q-ch-day': 1,
+        'q-files-day': 1.5,
+        'q-ch': 1,
+        'q-files': 1.2,
+        'q-ch-rcpt': 2,
+        'q-files-rcpt': 1.5,
+        'q-ch-select': 1.5,
+        'q-files-select': 0.3,
+      }),
+      run,
+    );
+    expect(good.map((t) => t.status)).toEqual(['n/a', 'met', 'met', 'met', 'met']);
+    expect(bad.map((t) => t.status)).toEqual(['n/a', 'missed', 'missed', 'missed', 'missed']);
   });
 
   it('says n/a for the floor ratio below 10 M rows, and for threads on one core', () => {
