@@ -36,7 +36,9 @@ function status(o: FileOutcome): string {
     case 'loaded':
       return `${o.path}: ${formatCount(o.records)} records loaded`;
     case 'grown':
-      return `${o.path}: grew since the last load, ${formatCount(o.records)} new records loaded (from byte ${formatCount(o.from)})`;
+      return `${o.path}: grew since the last load, ${formatCount(o.records)} new records loaded (from byte ${formatCount(o.from)}${
+        o.readFrom === 0 ? '; read again from its start: no resume point for it' : ''
+      })`;
     case 'already':
       return `${o.path}: already loaded (${formatCount(o.from)} bytes), nothing to do`;
     case 'empty':

@@ -234,6 +234,51 @@ describe('load is idempotent by content', () => {
     expect(groups(['query', '--clickhouse', url(), '--hosts', 'mx4', ...w])).toEqual(groups(['query', live, ...w]));
   });
 
+  it('a grown live file is read from where the last load ended, with the header and line in effect there', async () => {
+    const before = await countIn('pmta');
+    mkdirSync(join(dir, 'resume'), { recursive: true });
+    const live = join(dir, 'resume', 'acct.csv');
+    const [h1, ...rows] = readFileSync(fixture('parse', 'userguide-d-b-t.csv'), 'utf8').trimEnd().split(/\r?\n/);
+    // a header re-emitted mid-file with its last two columns swapped: records after it follow it
+    const swapLast = (line: string) => {
+      const b = line.lastIndexOf(',');
+      const a = line.lastIndexOf(',', b - 1);
+      return `${line.slice(0, a)},${line.slice(b + 1)},${line.slice(a + 1, b)}`;
+    };
+    const h2 = swapLast(h1);
+    expect(h2).toMatch(/,vmtaPool,queue$/);
+    writeFileSync(live, `${h1}\n${rows.join('\n')}\nd,"never closed\n${h2}\n${swapLast(rows[0])}\n`);
+    const load = () => runCli(['load', live, '--live', '--clickhouse', url(), '--host', 'mx5'], { env: env() });
+    const first = load();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/1 bad record was skipped/);
+    const w = ['--group-by', 'type,vmta,pool,diag'];
+    const same = () => expect(groups(['query', '--clickhouse', url(), '--hosts', 'mx5', ...w])).toEqual(groups(['query', live, ...w]));
+    same();
+    // grown: read from the resume point (no note of a read from the start), the bad line not reported again
+    // a bad line among the new ones is named by its line and byte in the whole file
+    const badAt = statSync(live).size + Buffer.byteLength(`${swapLast(rows[1])}\n`);
+    appendFileSync(live, `${swapLast(rows[1])}\nd,"never closed either\n${swapLast(rows[2])}\n`);
+    const badLine = readFileSync(live, 'utf8').split('\n').indexOf('d,"never closed either') + 1;
+    const grown = load();
+    expect(grown.stdout).toMatch(/grew since the last load, 2 new records loaded \(from byte [\d,]+\)\n/);
+    expect(grown.stderr).toMatch(/1 bad record was skipped/);
+    expect(grown.stderr).toContain(`acct.csv:${badLine} (byte ${badAt})`);
+    same();
+    // a resume point that cannot be used (here: an unreadable file) means a read from the start, as right
+    const points = readdirSync(join(dir, 'keys')).filter((f) => f.endsWith('.resume.json'));
+    expect(points.length).toBeGreaterThan(0);
+    for (const f of points) writeFileSync(join(dir, 'keys', f), 'not json');
+    appendFileSync(live, `${swapLast(rows[0])}\n`);
+    const again = load();
+    expect(again.stdout).toMatch(
+      /grew since the last load, 1 new records loaded \(from byte [\d,]+; read again from its start: no resume point for it\)/,
+    );
+    expect(again.stderr).not.toMatch(/bad record/);
+    same();
+    expect(await countIn('pmta')).toBe(before + 7);
+  });
+
   it('a load killed at seeded points and re-run leaves every record once', async () => {
     const files = ['acct-2026-11-28-0000.csv', 'acct-2026-11-28-0001.csv.gz', 'pipe-restart.csv', 'quoting.csv'].map((f) =>
       join(corpus, f),

@@ -26,10 +26,14 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A short name for a store (endpoint and database) and host, for the files kept beside the key. */
+export function storeHostId(store: string, host: string): string {
+  return createHash('sha256').update(`${store}\n${host}`).digest('hex').slice(0, 16);
+}
+
 /** The lock's file for a store (endpoint and database) and host, in `dir`. */
 export function hostLockPath(store: string, host: string, dir: string): string {
-  const id = createHash('sha256').update(`${store}\n${host}`).digest('hex').slice(0, 16);
-  return join(dir, `pmta-acct-load-${id}.lock`);
+  return join(dir, `pmta-acct-load-${storeHostId(store, host)}.lock`);
 }
 
 /** Takes the lock, or refuses naming the pid that holds it. */

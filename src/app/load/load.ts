@@ -4,8 +4,10 @@
  *
  * A file is known by its content as `tail` knows it (source/file-identity.ts: the fingerprint of
  * its first data record, the same for the file and its gzipped copy). The ledger says how many
- * bytes of that content the host has loaded; a file is read from its start (the headers in effect
- * must be seen) and only records at or after that offset become rows. Rows go in batches, each in
+ * bytes of that content the host has loaded; only records at or after that offset become rows. A
+ * grown plain file is read from that offset when the run that loaded it left a resume point
+ * (resume-points.ts: the line and the header in effect there); otherwise from its start, since a
+ * header re-emitted mid-file is only known by reading up to it. Rows go in batches, each in
  * three steps: a ledger row saying the batch [start, end) is begun, the batch's insert (with a
  * query id fixed by host, file and start), then the ledger row committing `end`. A load killed
  * between the first and the last leaves a begun batch: the next run waits until no insert of that
@@ -27,7 +29,7 @@ import { engineOptionsOf, type ReadSettings } from '../../engine/options.js';
 import type { RunProgress } from '../../engine/run.js';
 import { PmtaAcctError } from '../../errors.js';
 import { makeHeader } from '../../parse/header.js';
-import { mergeProblemSummaries, type ProblemSummary } from '../../parse/problems.js';
+import { ProblemLog, mergeProblemSummaries, type Problem, type ProblemSummary } from '../../parse/problems.js';
 import { RecordReader } from '../../parse/reader.js';
 import { endDamaged, gunzipFile } from '../../source/feed.js';
 import { fingerprintFile, gzipHasMore } from '../../source/file-identity.js';
@@ -35,6 +37,7 @@ import { describeInputs, displayName, resolveInputPaths, type InputFile } from '
 import { requireStore } from '../../clickhouse/store-schema.js';
 import { lockHost } from './host-lock.js';
 import { RecordRows, type Batch } from './record-rows.js';
+import { pointAt, readResumePoints, resumePointsPath, usablePoint, writeResumePoints, type ResumePoint } from './resume-points.js';
 
 export interface LoadRequest extends ReadSettings {
   readonly inputs: readonly string[];
@@ -69,6 +72,8 @@ export interface FileOutcome {
   readonly from: number;
   /** Bytes at the end left for the next load (--live: a last record without its line end). */
   readonly waiting: number;
+  /** Where this run started reading (0, or `from` when a resume point allowed it). */
+  readonly readFrom: number;
 }
 
 export interface LoadResult {
@@ -212,9 +217,23 @@ function halfThenKill(text: Buffer): Readable {
   });
 }
 
-function streamOf(file: InputFile, onRead: (n: number) => void): Readable {
+/** The reader's problems before `from` are in the part an earlier load read, and reported by it. */
+class ProblemsFrom extends ProblemLog {
+  constructor(
+    private readonly into: ProblemLog,
+    private readonly from: number,
+  ) {
+    super(0);
+  }
+
+  override add(p: Problem): void {
+    if (p.byte >= this.from) this.into.add(p);
+  }
+}
+
+function streamOf(file: InputFile, start: number, onRead: (n: number) => void): Readable {
   if (file.gzip) return gunzipFile(file.path, onRead);
-  const s = createReadStream(file.path, { highWaterMark: 1 << 20 });
+  const s = createReadStream(file.path, { highWaterMark: 1 << 20, start });
   s.on('data', (chunk: Buffer | string) => onRead(chunk.length));
   return s;
 }
@@ -224,15 +243,31 @@ export async function runLoad(ch: ClickHouse, req: LoadRequest): Promise<LoadRes
   await requireStore(ch, RECORDS_SCHEMA);
   const files = describeInputs(resolveInputPaths(req.inputs));
   // beside the recipient hash key: every load of this host uses that key, timer or by hand
-  const lock = lockHost(`${ch.target.endpoint}\n${ch.target.database}`, req.host, dirname(req.key.path));
+  const store = `${ch.target.endpoint}\n${ch.target.database}`;
+  const lock = lockHost(store, req.host, dirname(req.key.path));
   try {
-    return await loadFiles(ch, req, files);
+    const pointsPath = resumePointsPath(store, req.host, dirname(req.key.path));
+    const points = readResumePoints(pointsPath);
+    const result = await loadFiles(ch, req, files, points);
+    writeResumePoints(pointsPath, points);
+    return result;
   } finally {
     lock.release();
   }
 }
 
-async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly InputFile[]): Promise<LoadResult> {
+/**
+ * Loads `files` in turn. `points` holds the last run's resume points on entry and this run's on
+ * return: one per file named in this run that has one, the others dropped.
+ */
+async function loadFiles(
+  ch: ClickHouse,
+  req: LoadRequest,
+  files: readonly InputFile[],
+  points: Map<string, ResumePoint>,
+): Promise<LoadResult> {
+  const last = new Map(points);
+  points.clear();
   const options = engineOptionsOf({ ...req, tz: 'UTC', since: null, until: null }, [], null);
   const loader = new Loader(ch, req);
   const progress: { -readonly [K in keyof RunProgress]: RunProgress[K] } = {
@@ -249,7 +284,9 @@ async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly Input
     const { bytes: from, begun } = fileId === null ? { bytes: 0, begun: null } : await loader.loaded(fileId);
     const done = fileId === null || (from > 0 && (file.gzip ? !gzipHasMore(file.path, from) : file.size <= from));
     if (done) {
-      outcomes.push({ path: file.path, status: fileId === null ? 'empty' : 'already', records: 0, from, waiting: 0 });
+      const kept = fileId === null ? undefined : last.get(fileId);
+      if (fileId !== null && kept !== undefined && kept.bytes === from) points.set(fileId, kept);
+      outcomes.push({ path: file.path, status: fileId === null ? 'empty' : 'already', records: 0, from, waiting: 0, readFrom: from });
       progress.bytesDone += file.size;
       progress.filesDone++;
       req.onProgress?.({ ...progress });
@@ -264,17 +301,22 @@ async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly Input
     });
     rows.skipBefore = from;
     if (begun !== null) rows.present = await loader.settle(fileId, from);
-    const header = options.header === null ? undefined : makeHeader(options.header);
-    const reader = new RecordReader(rows, rows.problems, {
+    const point = file.gzip || options.header !== null ? null : usablePoint(last, fileId, from, file.path);
+    const names = point === null ? options.header : point.header;
+    const header = names === null ? undefined : makeHeader(names);
+    const readFrom = point === null ? 0 : point.bytes;
+    const reader = new RecordReader(rows, from > 0 ? new ProblemsFrom(rows.problems, from) : rows.problems, {
       file: displayName(file.path),
       chunkSize: options.chunkSize,
       maxRecordBytes: options.maxRecordBytes,
       maxRecordLines: options.maxRecordLines,
       header,
+      startOffset: readFrom,
+      startLine: point === null ? 1 : point.line,
     });
     if (header !== undefined) rows.header(header);
     const live = req.live === true && !file.gzip;
-    let content = 0;
+    let content = readFrom;
     let inserted = 0;
     let start = from;
     const flushReady = async () => {
@@ -284,7 +326,8 @@ async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly Input
         start = b.end;
       }
     };
-    const stream = streamOf(file, (n) => {
+    progress.bytesDone += readFrom;
+    const stream = streamOf(file, readFrom, (n) => {
       progress.bytesDone += n;
     });
     try {
@@ -311,7 +354,10 @@ async function loadFiles(ch: ClickHouse, req: LoadRequest, files: readonly Input
     progress.filesDone++;
     req.onProgress?.({ ...progress });
     problems.push(rows.problems.summary());
-    outcomes.push({ path: file.path, status: from > 0 ? 'grown' : 'loaded', records: rows.loaded, from, waiting: content - end });
+    const next =
+      file.gzip || options.header !== null || end !== reader.offset ? null : pointAt(file.path, end, reader.line, rows.headerNames);
+    if (next !== null) points.set(fileId, next);
+    outcomes.push({ path: file.path, status: from > 0 ? 'grown' : 'loaded', records: rows.loaded, from, waiting: content - end, readFrom });
   }
   return { files: outcomes, records: outcomes.reduce((n, o) => n + o.records, 0), problems: mergeProblemSummaries(problems) };
 }

@@ -95,6 +95,8 @@ export class RecordRows implements RecordSink {
   present: ReadonlySet<number> | null = null;
   /** Records handed to `rows` in this run. */
   loaded = 0;
+  /** The names of the header in effect (null before the first). */
+  headerNames: readonly string[] | null = null;
 
   constructor(
     options: EngineOptions,
@@ -110,6 +112,7 @@ export class RecordRows implements RecordSink {
 
   header(header: Header): void {
     this.gate.header(header);
+    this.headerNames = header.names;
     const names = header.names.map((n) => n.trim());
     const keys = keysOf(names);
     const id = headerIdOf(names);
