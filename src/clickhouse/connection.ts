@@ -95,6 +95,19 @@ export class ClickHouse {
     }
   }
 
+  /**
+   * A SELECT's answer as TabSeparated text (the SQL without FORMAT): what a large grouped answer is
+   * read as (clickhouse/tsv.ts tsvRows), a field per column and no object per row.
+   */
+  async selectTsv(query: string, settings: Settings = {}): Promise<string> {
+    try {
+      const rs = await this.client.query({ query, format: 'TabSeparated', clickhouse_settings: settings });
+      return await rs.text();
+    } catch (err) {
+      throw this.fault(err);
+    }
+  }
+
   /** A statement without rows (DDL, ALTER ... DROP PARTITION). */
   async command(query: string, settings: Settings = {}): Promise<void> {
     try {

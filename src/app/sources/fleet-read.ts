@@ -8,7 +8,8 @@
  * insert attempt of `ship` has its own version and a bucket's rows of one version are one insert
  * block, so the rows at a bucket's highest version are its latest complete copy, before or after
  * any merge; they are picked by `(host, grain, bucket, version) IN (SELECT ..., max(version) ...
- * GROUP BY host, grain, bucket)` over each shard's local table (a host's rows are on one shard),
+ * GROUP BY host, grain, bucket)` over each shard's local table (without `grain` where the read
+ * names one) (a host's rows are on one shard),
  * both passes multi-threaded. Older stores (an earlier ship re-sent a lost insert at the same
  * version) are read with FINAL, one merging stream per shard on 18.16. Deleted rows are
  * withdrawals. Which tier of an hour counts: fleet-tiers.ts.
@@ -17,6 +18,7 @@ import type { ClickHouse, Settings } from '../../clickhouse/connection.js';
 import { KEY_COLUMNS, LATEST_COPY_SCHEMA } from '../../clickhouse/schema.js';
 import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
 import { storeSchema } from '../../clickhouse/store-schema.js';
+import { tsvNumberArray, tsvRows, tsvUnescape } from '../../clickhouse/tsv.js';
 import { COUNTER_NAMES, STRIDE } from '../../rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
 import { tierArms, tierCondition, type TierRule, type TierScope } from './fleet-tiers.js';
@@ -96,13 +98,19 @@ export function whereOf(store: FleetStore, f: FleetFilter): string {
 export function groupsFrom(store: FleetStore, f: FleetFilter): string[] {
   if (!store.latestCopy) return [`FROM ${store.db}.groups FINAL WHERE ${whereOf(store, f)}`];
   const range = rangeOf(f);
-  const reads =
+  const reads: { where: string[]; grain: string | null }[] =
     f.grain === undefined || f.grain === null
-      ? tierArms(f.tiers ?? { prefer: 'hours' }, tierScope(store, f)).map((arm) => [...range, `(${arm})`])
-      : [range];
-  return reads.map((w) => {
-    const latest = `SELECT host, grain, bucket, max(version) FROM ${store.db}.${store.groupsLocal}${w.length > 0 ? ` WHERE ${w.join(' AND ')}` : ''} GROUP BY host, grain, bucket`;
-    return `FROM ${store.db}.groups WHERE (host, grain, bucket, version) IN (${latest}) AND ${['deleted = 0', ...w].join(' AND ')}`;
+      ? tierArms(f.tiers ?? { prefer: 'hours' }, tierScope(store, f)).map((arm) => ({
+          where: [...range, `(${arm.where})`],
+          grain: arm.grain,
+        }))
+      : [{ where: range, grain: f.grain }];
+  return reads.map(({ where: w, grain }) => {
+    // A read of one grain keys its buckets without it: a shorter tuple to hash for every row
+    // (the set is probed per row; measured 8-20% of such a read's server time on 18.16).
+    const bucketKey = grain === null ? 'host, grain, bucket' : 'host, bucket';
+    const latest = `SELECT ${bucketKey}, max(version) FROM ${store.db}.${store.groupsLocal}${w.length > 0 ? ` WHERE ${w.join(' AND ')}` : ''} GROUP BY ${bucketKey}`;
+    return `FROM ${store.db}.groups WHERE (${bucketKey}, version) IN (${latest}) AND ${['deleted = 0', ...w].join(' AND ')}`;
   });
 }
 
@@ -131,7 +139,13 @@ function bandSql(bands: readonly number[]): string {
   return `multiIf(${arms.join(', ')}, ${sqlInt(bands[0])})`;
 }
 
-type GroupRow = Record<string, string | number | [number[], number[]]>;
+/** `([bins],[counts])`, a sumMap's tuple as TabSeparated writes it: the bins and their counts. */
+function histOf(field: string): [number[], number[]] {
+  const mid = field.indexOf('],[');
+  if (!field.startsWith('([') || !field.endsWith('])') || mid < 0)
+    throw new Error(`readFleetRollup: not a histogram: ${field.slice(0, 200)}`);
+  return [tsvNumberArray(field.slice(1, mid + 1)), tsvNumberArray(field.slice(mid + 2, -1))];
+}
 
 /** The store's groups under `filter`, summed in ClickHouse by `spec`. */
 export async function readFleetRollup(store: FleetStore, filter: FleetFilter, spec: FleetReadSpec): Promise<Rollup> {
@@ -147,27 +161,29 @@ export async function readFleetRollup(store: FleetStore, filter: FleetFilter, sp
   if (spec.hist) cols.push('sumMap(hist_bins, hist_counts) AS hist');
   const group = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';
   // The reads run side by side; their groups are summed here (a key may come from more than one).
+  // TabSeparated: a week's series is 30,000 groups, read as fields without an object per row.
   const answers = await Promise.all(
-    groupsFrom(store, filter).map((from) => store.ch.select<GroupRow>(`SELECT ${cols.join(', ')} ${from}${group}`, READ_SETTINGS)),
+    groupsFrom(store, filter).map((from) => store.ch.selectTsv(`SELECT ${cols.join(', ')} ${from}${group}`, READ_SETTINGS)),
   );
   const out = new Rollup(spec.dims);
   const counts = new Float64Array(STRIDE);
-  for (const row of answers.flat()) {
-    const start =
-      bands !== undefined ? Number(row.band) : spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(Number(row.bucket), String(row.grain));
-    out.key[0] = out.bucketId(start);
-    spec.dims.forEach((d, i) => {
-      out.key[1 + i] = out.dicts[i].id(String(row[d]));
-    });
-    const g = out.group();
-    COUNTER_NAMES.forEach((n, i) => {
-      counts[i] = Number(row[n]);
-    });
-    out.addCounts(g, counts, 0);
-    const hist = row.hist;
-    if (Array.isArray(hist) && hist[0].length > 0) {
+  const width = cols.length;
+  const dimAt = keys.length - spec.dims.length;
+  const counterAt = keys.length;
+  for (const text of answers) {
+    const f = tsvRows(text, width);
+    for (let at = 0; at < f.length; at += width) {
+      const start =
+        bands !== undefined ? Number(f[at]) : spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(Number(f[at + 1]), tsvUnescape(f[at]));
+      out.key[0] = out.bucketId(start);
+      for (let i = 0; i < spec.dims.length; i++) out.key[1 + i] = out.dicts[i].id(tsvUnescape(f[at + dimAt + i]));
+      const g = out.group();
+      for (let i = 0; i < COUNTER_NAMES.length; i++) counts[i] = Number(f[at + counterAt + i]);
+      out.addCounts(g, counts, 0);
+      if (!spec.hist) continue;
+      const [bins, values] = histOf(f[at + counterAt + COUNTER_NAMES.length]);
+      if (bins.length === 0) continue;
       const base = out.histBase(g); // may grow out.hist: take the array after
-      const [bins, values] = hist;
       for (let i = 0; i < bins.length; i++) out.hist[base + bins[i]] += values[i];
     }
   }

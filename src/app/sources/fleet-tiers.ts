@@ -27,6 +27,7 @@
  * arms' odd tier until then, as the `taken` hours always were.
  */
 import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
+import { BUCKET_SIZES } from '../../rollup/buckets.js';
 
 /** Grains finer than an hour (state tiers: rollup/buckets.ts sizes under 3600 s). */
 export const SUB_HOUR: readonly string[] = ['1m', '5m', '15m'];
@@ -49,6 +50,21 @@ export interface TierScope {
 }
 
 const SUB = `grain IN (${sqlLabels(SUB_HOUR, 'grain')})`;
+/**
+ * The grains other than the hour's, and those coarser than an hour, named: a state's tiers are
+ * bucket sizes (ship sends no other grain), and a condition that names its grains lets ClickHouse
+ * skip the other grains' partitions, where `grain NOT IN (...)` / `grain != ...` read the grain
+ * column of every row (the report's read of coarser grains, which finds none in a week's store,
+ * cost 0.12-0.16 s of server CPU a shard on 18.16 as NOT IN, 3-4 ms named).
+ */
+const NOT_HOUR = `grain IN (${sqlLabels(
+  BUCKET_SIZES.filter((g) => g !== HOUR),
+  'grain',
+)})`;
+const COARSE = `grain IN (${sqlLabels(
+  BUCKET_SIZES.filter((g) => g !== HOUR && !SUB_HOUR.includes(g)),
+  'grain',
+)})`;
 const slot = (expr: string) => `toUInt32(intDiv(${expr}, ${QUARTER}))`;
 
 function liveBuckets(s: TierScope, grainCond: string, extra: readonly string[]): string {
@@ -83,13 +99,13 @@ function choice(rule: TierRule, s: TierScope): { main: string; oddCond: string; 
       main: `grain = '${HOUR}' AND (host, bucket) IN (SELECT host, bucket ${hours})`,
       oddCond: `${SUB} AND ${uncovered}`,
       oddRead: `${SUB} AND (host, grain, bucket) IN (SELECT host, grain, bucket ${liveBuckets(s, SUB, [...rangeOf(s), uncovered])})`,
-      rest: `grain NOT IN (${sqlLabels([...SUB_HOUR, HOUR], 'grain')})`,
+      rest: COARSE,
     };
   }
   const fine = `SELECT host, ${slot('bucket')} ${liveBuckets(s, SUB, rangeOf(s, 3600))}`;
   const none = [0, 1, 2, 3].map((i) => `(host, ${slot(`bucket + ${i * QUARTER}`)}) NOT IN (${fine})`).join(' AND ');
   return {
-    main: `grain != '${HOUR}'`,
+    main: NOT_HOUR,
     oddCond: `grain = '${HOUR}' AND ${none}`,
     oddRead: `grain = '${HOUR}' AND (host, grain, bucket) IN (SELECT host, grain, bucket ${liveBuckets(s, `grain = '${HOUR}'`, [...rangeOf(s), none])})`,
     rest: null,
@@ -102,12 +118,23 @@ export function tierCondition(rule: TierRule, s: TierScope): string {
   return `((${c.main}) OR (${c.oddCond})${c.rest === null ? '' : ` OR ${c.rest}`})`;
 }
 
+/** One read of `tierArms`: its condition, and the one grain it names (null: several). */
+export interface TierArm {
+  readonly where: string;
+  readonly grain: string | null;
+}
+
 /**
  * The same choice as conditions on `groups` to read one by one and add up (the grains do not
  * overlap): each names its grains, and the odd tier's names its buckets, so a read of a week takes
  * the hours' partitions and the few 5-minute buckets at its edges, not every 5-minute row.
  */
-export function tierArms(rule: TierRule, s: TierScope): string[] {
+export function tierArms(rule: TierRule, s: TierScope): TierArm[] {
   const c = choice(rule, s);
-  return [c.main, c.oddRead, ...(c.rest === null ? [] : [c.rest])];
+  const hours = rule.prefer === 'hours';
+  return [
+    { where: c.main, grain: hours ? HOUR : null },
+    { where: c.oddRead, grain: hours ? null : HOUR },
+    ...(c.rest === null ? [] : [{ where: c.rest, grain: null }]),
+  ];
 }
