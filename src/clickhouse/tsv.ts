@@ -4,8 +4,8 @@
  * side, the fastest parser on the server's). Strings escape backslash, tab, newline and carriage
  * return; an array is `['a','b']` with its strings quoted (quote and backslash escaped, and the
  * control characters, so the field holds no raw tab or newline), as ClickHouse writes them itself.
- * Read for the fleet's grouped answers (tsvRows): the text split into fields, no object or JSON
- * value per row.
+ * Read for the fleet's grouped answers (TsvReader): fields in place, no object or JSON value
+ * per row.
  */
 
 const TSV_SPECIAL = /[\\\t\n\r]/;
@@ -40,31 +40,77 @@ export function tsvUnescape(field: string): string {
   return field.includes('\\') ? field.replace(/\\(.)/gs, (_, c: string) => UNESCAPES[c] ?? c) : field;
 }
 
+const TAB = 9;
+const NEWLINE = 10;
+const ZERO = 48;
+
 /**
- * TabSeparated text (what ClickHouse sends for FORMAT TabSeparated) as its fields, row after row
- * in one flat array: the field of row r and column c is at r * columns + c. Fields stay escaped
- * (tsvUnescape for strings); a row with another number of fields is an error.
+ * TabSeparated text (what ClickHouse sends for FORMAT TabSeparated) read field after field, row
+ * after row: numbers parsed where they stand and strings sliced only when asked, so a large
+ * answer costs no string or object per field. Fields stay escaped (tsvUnescape for strings).
  */
-export function tsvRows(text: string, columns: number): string[] {
-  const out: string[] = [];
-  let at = 0;
-  while (at < text.length) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    const before = out.length;
-    let from = at;
-    for (let tab = text.indexOf('\t', from); tab >= 0 && tab < end; tab = text.indexOf('\t', from)) {
-      out.push(text.slice(from, tab));
-      from = tab + 1;
-    }
-    out.push(text.slice(from, end));
-    if (out.length - before !== columns)
-      throw new Error(
-        `TabSeparated row of ${out.length - before} fields where ${columns} were asked: ${text.slice(at, Math.min(end, at + 200))}`,
-      );
-    at = end + 1;
+export class TsvReader {
+  private at = 0;
+  /** Where the text's rows start (row numbers for errors). */
+  private row = 1;
+
+  constructor(private readonly text: string) {}
+
+  /** No row left. */
+  get done(): boolean {
+    return this.at >= this.text.length;
   }
-  return out;
+
+  private end(): number {
+    const t = this.text;
+    let i = this.at;
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c === TAB || c === NEWLINE) break;
+      i++;
+    }
+    return i;
+  }
+
+  private fail(what: string): never {
+    throw new Error(`TabSeparated row ${this.row}: ${what}: ${this.text.slice(this.at, this.at + 200)}`);
+  }
+
+  /** The next field of the row, as written (a row's last field is read with `last`). */
+  field(): string {
+    const e = this.end();
+    if (this.text.charCodeAt(e) !== TAB) this.fail('fewer fields than asked');
+    const s = this.text.slice(this.at, e);
+    this.at = e + 1;
+    return s;
+  }
+
+  /** The next field as a number: digits are read in place, anything else by Number(). */
+  number(): number {
+    const t = this.text;
+    let i = this.at;
+    let n = 0;
+    for (; i < t.length; i++) {
+      const d = t.charCodeAt(i) - ZERO;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    // an integer above 2^53 or any other form (sign, fraction, exponent): the exact reading
+    if (i === this.at || (i < t.length && t.charCodeAt(i) !== TAB) || n > Number.MAX_SAFE_INTEGER) return Number(this.field());
+    if (i >= t.length) this.fail('fewer fields than asked');
+    this.at = i + 1;
+    return n;
+  }
+
+  /** The row's last field, as written; the row must end there. */
+  last(): string {
+    const e = this.end();
+    if (e < this.text.length && this.text.charCodeAt(e) !== NEWLINE) this.fail('more fields than asked');
+    const s = this.text.slice(this.at, e);
+    this.at = e + 1;
+    this.row++;
+    return s;
+  }
 }
 
 /** `[1,2,3]` (an array of numbers as ClickHouse writes it) as numbers. */

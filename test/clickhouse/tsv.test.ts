@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tsvNumberArray, tsvNumbers, tsvRows, tsvString, tsvStrings, tsvUnescape } from '../../src/clickhouse/tsv.js';
+import { TsvReader, tsvNumberArray, tsvNumbers, tsvString, tsvStrings, tsvUnescape } from '../../src/clickhouse/tsv.js';
 
 describe('TabSeparated fields for load', () => {
   it('escapes what would end a field or a row, and nothing else', () => {
@@ -19,24 +19,33 @@ describe('TabSeparated fields for load', () => {
 });
 
 describe('TabSeparated answers for the fleet reads', () => {
-  it('splits rows into a flat array of fields, a field per column', () => {
-    expect(tsvRows('5m\t1764300000\tgmail.com\t12\n5m\t1764300300\t\t0\n', 4)).toEqual([
-      '5m',
-      '1764300000',
-      'gmail.com',
-      '12',
-      '5m',
-      '1764300300',
-      '',
-      '0',
+  it('reads a row field by field: numbers in place, strings as written', () => {
+    const r = new TsvReader('5m\t1764300000\tgmail.com\t12\n5m\t1764300300\t\t0\n');
+    const rows: unknown[][] = [];
+    while (!r.done) rows.push([r.field(), r.number(), r.field(), Number(r.last())]);
+    expect(rows).toEqual([
+      ['5m', 1764300000, 'gmail.com', 12],
+      ['5m', 1764300300, '', 0],
     ]);
-    expect(tsvRows('', 3)).toEqual([]);
+    expect(new TsvReader('').done).toBe(true);
     // the last row may lack its newline
-    expect(tsvRows('a\tb', 2)).toEqual(['a', 'b']);
+    const one = new TsvReader('a\tb');
+    expect([one.field(), one.last(), one.done]).toEqual(['a', 'b', true]);
   });
 
-  it('refuses a row of another width', () => {
-    expect(() => tsvRows('a\tb\nc\n', 2)).toThrow(/1 fields where 2/);
+  it('reads numbers it cannot take in place exactly, by Number()', () => {
+    const r = new TsvReader('-3\t2.5\t9007199254740993\t1e3\tx\n');
+    expect([r.number(), r.number(), r.number(), r.number(), r.last()]).toEqual([-3, 2.5, 9007199254740992, 1000, 'x']);
+  });
+
+  it('refuses a row of another width, naming the row', () => {
+    const short = new TsvReader('a\tb\nc\n');
+    short.field();
+    short.last();
+    expect(() => short.field()).toThrow(/row 2: fewer fields than asked/);
+    const long = new TsvReader('1\t2\t3\n');
+    expect(() => [long.number(), long.last()]).toThrow(/row 1: more fields than asked/);
+    expect(() => new TsvReader('7\n').number()).toThrow(/fewer fields/);
   });
 
   it('undoes the escapes ClickHouse writes in a string field', () => {

@@ -18,7 +18,7 @@ import type { ClickHouse, Settings } from '../../clickhouse/connection.js';
 import { KEY_COLUMNS, LATEST_COPY_SCHEMA } from '../../clickhouse/schema.js';
 import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
 import { storeSchema } from '../../clickhouse/store-schema.js';
-import { tsvNumberArray, tsvRows, tsvUnescape } from '../../clickhouse/tsv.js';
+import { TsvReader, tsvNumberArray, tsvUnescape } from '../../clickhouse/tsv.js';
 import { COUNTER_NAMES, STRIDE } from '../../rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
 import { tierArms, tierCondition, type TierRule, type TierScope } from './fleet-tiers.js';
@@ -167,21 +167,28 @@ export async function readFleetRollup(store: FleetStore, filter: FleetFilter, sp
   );
   const out = new Rollup(spec.dims);
   const counts = new Float64Array(STRIDE);
-  const width = cols.length;
-  const dimAt = keys.length - spec.dims.length;
-  const counterAt = keys.length;
+  const lastCounter = COUNTER_NAMES.length - 1;
   for (const text of answers) {
-    const f = tsvRows(text, width);
-    for (let at = 0; at < f.length; at += width) {
-      const start =
-        bands !== undefined ? Number(f[at]) : spec.bucketOf === null ? NO_BUCKET : spec.bucketOf(Number(f[at + 1]), tsvUnescape(f[at]));
+    const r = new TsvReader(text);
+    while (!r.done) {
+      let start = NO_BUCKET;
+      if (bands !== undefined) start = r.number();
+      else if (spec.bucketOf !== null) {
+        const grain = tsvUnescape(r.field());
+        start = spec.bucketOf(r.number(), grain);
+      }
       out.key[0] = out.bucketId(start);
-      for (let i = 0; i < spec.dims.length; i++) out.key[1 + i] = out.dicts[i].id(tsvUnescape(f[at + dimAt + i]));
+      for (let i = 0; i < spec.dims.length; i++) out.key[1 + i] = out.dicts[i].id(tsvUnescape(r.field()));
+      for (let i = 0; i < lastCounter; i++) counts[i] = r.number();
+      let hist: string | null = null;
+      if (spec.hist) {
+        counts[lastCounter] = r.number();
+        hist = r.last();
+      } else counts[lastCounter] = Number(r.last());
       const g = out.group();
-      for (let i = 0; i < COUNTER_NAMES.length; i++) counts[i] = Number(f[at + counterAt + i]);
       out.addCounts(g, counts, 0);
-      if (!spec.hist) continue;
-      const [bins, values] = histOf(f[at + counterAt + COUNTER_NAMES.length]);
+      if (hist === null) continue;
+      const [bins, values] = histOf(hist);
       if (bins.length === 0) continue;
       const base = out.histBase(g); // may grow out.hist: take the array after
       for (let i = 0; i < bins.length; i++) out.hist[base + bins[i]] += values[i];

@@ -21,6 +21,7 @@ import { severity, type Verdict } from '../../verdict/types.js';
 import { activeRules, floorTo, windowStarts } from '../../verdict/window.js';
 import { isoTime } from '../../render/format.js';
 import { fleetGrains, readFleetRollup, type FleetStore } from './fleet-read.js';
+import { SUB_HOUR } from './fleet-tiers.js';
 
 /** The name of the per-host dead-man verdict. */
 export const HOST_SILENCE_RULE = 'host-silence';
@@ -56,11 +57,29 @@ async function judgedWindows(store: FleetStore, hosts: readonly string[] | null,
   const { grain, size } = finest;
   const bands = windowStarts(activeRules(plan.rules, plan.limits !== null), end, size);
   if (bands.length === 0) return null;
-  const rollup = await readFleetRollup(
-    store,
-    { hosts, since: bands[0], until: end, grain },
-    { dims: ['host', ...plan.dims], bucketOf: null, hist: false, bands },
+  const dims = ['host', ...plan.dims];
+  if (!SUB_HOUR.includes(grain)) {
+    const rollup = await readFleetRollup(
+      store,
+      { hosts, since: bands[0], until: end, grain },
+      { dims, bucketOf: null, hist: false, bands },
+    );
+    return { rollup, size };
+  }
+  // Each band on its own, its whole hours from the hosts' 1h rows and the partial hours at its
+  // edges from the sub-hour rows (fleet-tiers.ts, as the model reads hours): an hour's row holds
+  // the same records as its 5-minute rows, and a day's band is 23 whole hours, 7x fewer rows.
+  const parts = await Promise.all(
+    bands.map((b, i) =>
+      readFleetRollup(
+        store,
+        { hosts, since: b, until: bands[i + 1] ?? end, tiers: { prefer: 'hours' } },
+        { dims, bucketOf: null, hist: false, bands: [b] },
+      ),
+    ),
   );
+  const rollup = parts[0];
+  for (const p of parts.slice(1)) rollup.merge(p);
   return { rollup, size };
 }
 
@@ -170,7 +189,8 @@ export async function judgeFleet(
   verdicts.push(...base.verdicts);
   // With one host the fleet's verdicts are that host's: not listed twice.
   if (windows !== null && windows.rollup.dicts[0].size > 1) {
-    for (const [host, part] of hostParts(windows, plan.dims)) {
+    // by host name: the groups' order is the server's (and the bands' reads'), not an order to show
+    for (const [host, part] of [...hostParts(windows, plan.dims)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const own = judge(plan, part, windows.size, end);
       for (const v of own.verdicts) {
         if (v.level === 'OK' || v.level === 'INFO') continue;
