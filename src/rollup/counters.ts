@@ -111,3 +111,12 @@ export function sendingOf(c: Counts): number {
 export function attemptsOf(c: Counts): number {
   return c.delivered + c.bounced + c.deferred;
 }
+
+/**
+ * The counters a verdict can read: every one the rates (rateParts), records (recordsOf), sending
+ * activity (sendingOf) and attempts (attemptsOf) add, and the silence and no-deferrals messages
+ * quote; not the soft bounces or the delivered bytes. A read that only feeds verdicts (the fleet's
+ * bands and incidents' series) sums these and leaves the others at 0 (test/verdict: verdicts do
+ * not change with the others).
+ */
+export const JUDGED_COUNTERS: readonly CounterName[] = COUNTER_NAMES.filter((n) => n !== 'softBounced' && n !== 'deliveredBytes');

@@ -19,7 +19,7 @@ import { KEY_COLUMNS, LATEST_COPY_SCHEMA } from '../../clickhouse/schema.js';
 import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
 import { storeSchema } from '../../clickhouse/store-schema.js';
 import { TsvReader, tsvNumberArray, tsvUnescape } from '../../clickhouse/tsv.js';
-import { COUNTER_NAMES, STRIDE } from '../../rollup/counters.js';
+import { COUNTER_NAMES, STRIDE, type CounterName } from '../../rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
 import { tierArms, tierCondition, type TierRule, type TierScope } from './fleet-tiers.js';
 
@@ -126,6 +126,8 @@ export interface FleetReadSpec {
    * group per key and band is read where a bucket series would be hundreds (`bucketOf` unused).
    */
   readonly bands?: readonly number[];
+  /** Only these counters are summed, the others left at 0 (verdict windows: JUDGED_COUNTERS); default all. */
+  readonly counters?: readonly CounterName[];
 }
 
 /** The band start of each stored bucket, as SQL. */
@@ -153,10 +155,11 @@ export async function readFleetRollup(store: FleetStore, filter: FleetFilter, sp
   const bands = spec.bands;
   const time = bands !== undefined ? ['band'] : spec.bucketOf === null ? [] : ['grain', 'bucket'];
   const keys = [...time, ...spec.dims];
+  const summed = spec.counters ?? COUNTER_NAMES;
   const cols = [
     ...(bands === undefined ? [] : [`${bandSql(bands)} AS band`]),
     ...keys.filter((k) => k !== 'band'),
-    ...COUNTER_NAMES.map((n) => `sum(${n}) AS ${n}`),
+    ...summed.map((n) => `sum(${n}) AS ${n}`),
   ];
   if (spec.hist) cols.push('sumMap(hist_bins, hist_counts) AS hist');
   const group = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';
@@ -167,7 +170,8 @@ export async function readFleetRollup(store: FleetStore, filter: FleetFilter, sp
   );
   const out = new Rollup(spec.dims);
   const counts = new Float64Array(STRIDE);
-  const lastCounter = COUNTER_NAMES.length - 1;
+  const at = summed.map((n) => COUNTER_NAMES.indexOf(n));
+  const lastCounter = at.length - 1;
   for (const text of answers) {
     const r = new TsvReader(text);
     while (!r.done) {
@@ -179,12 +183,12 @@ export async function readFleetRollup(store: FleetStore, filter: FleetFilter, sp
       }
       out.key[0] = out.bucketId(start);
       for (let i = 0; i < spec.dims.length; i++) out.key[1 + i] = out.dicts[i].id(tsvUnescape(r.field()));
-      for (let i = 0; i < lastCounter; i++) counts[i] = r.number();
+      for (let i = 0; i < lastCounter; i++) counts[at[i]] = r.number();
       let hist: string | null = null;
       if (spec.hist) {
-        counts[lastCounter] = r.number();
+        counts[at[lastCounter]] = r.number();
         hist = r.last();
-      } else counts[lastCounter] = Number(r.last());
+      } else counts[at[lastCounter]] = Number(r.last());
       const g = out.group();
       out.addCounts(g, counts, 0);
       if (hist === null) continue;

@@ -12,6 +12,7 @@
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { sqlLabels } from '../../clickhouse/sql.js';
 import { bucketSeconds, isBucketSize } from '../../rollup/buckets.js';
+import { JUDGED_COUNTERS } from '../../rollup/counters.js';
 import { regroup } from '../../rollup/regroup.js';
 import { Rollup } from '../../rollup/rollup.js';
 import { worstLevel } from '../../verdict/evaluate.js';
@@ -62,7 +63,7 @@ async function judgedWindows(store: FleetStore, hosts: readonly string[] | null,
     const rollup = await readFleetRollup(
       store,
       { hosts, since: bands[0], until: end, grain },
-      { dims, bucketOf: null, hist: false, bands },
+      { dims, bucketOf: null, hist: false, bands, counters: JUDGED_COUNTERS },
     );
     return { rollup, size };
   }
@@ -74,7 +75,7 @@ async function judgedWindows(store: FleetStore, hosts: readonly string[] | null,
       readFleetRollup(
         store,
         { hosts, since: b, until: bands[i + 1] ?? end, tiers: { prefer: 'hours' } },
-        { dims, bucketOf: null, hist: false, bands: [b] },
+        { dims, bucketOf: null, hist: false, bands: [b], counters: JUDGED_COUNTERS },
       ),
     ),
   );
@@ -223,7 +224,7 @@ export async function fleetIncidents(
   const rollup = await readFleetRollup(
     store,
     { hosts, since: floorTo(first - plan.horizon, size), until: to + size, grain },
-    { dims: plan.dims, bucketOf: (start) => start, hist: false },
+    { dims: plan.dims, bucketOf: (start) => start, hist: false, counters: JUDGED_COUNTERS },
   );
   return findIncidents({
     rollup,
