@@ -8,6 +8,8 @@
  * per row.
  */
 
+import { PmtaAcctError } from '../errors.js';
+
 const TSV_SPECIAL = /[\\\t\n\r]/;
 const TSV_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', "'": "\\'" };
 
@@ -73,7 +75,11 @@ export class TsvReader {
   }
 
   private fail(what: string): never {
-    throw new Error(`TabSeparated row ${this.row}: ${what}: ${this.text.slice(this.at, this.at + 200)}`);
+    // the server's answer is not the shape the query asked for: a store (or server) this tool cannot read
+    throw new PmtaAcctError(
+      'CLICKHOUSE',
+      `the server's answer could not be read (TabSeparated row ${this.row}: ${what}): ${this.text.slice(this.at, this.at + 200)}`,
+    );
   }
 
   /** The next field of the row, as written (a row's last field is read with `last`). */
