@@ -3,7 +3,7 @@
  * every view of the report is made of: the total, a table by some dimensions, the series, the top
  * keys. The one definition of a row's order (by bucket, biggest first, then by key).
  */
-import { COUNTER_NAMES, countsOf, ratesOf, recordsOf, STRIDE, type Counts, type Rates } from '../rollup/counters.js';
+import { countsOf, ratesOf, recordsAt, recordsOf, STRIDE, type Counts, type Rates } from '../rollup/counters.js';
 import { BINS, summarize, type LatencySummary } from '../rollup/latency.js';
 import { regroup } from '../rollup/regroup.js';
 import type { Rollup } from '../rollup/rollup.js';
@@ -25,9 +25,8 @@ export function volume(c: Counts): number {
 /** Group g of a rollup as a row. */
 export function rowOf(r: Rollup, g: number): GroupRow {
   const key: Record<string, string> = {};
-  r.dims.forEach((d, i) => {
-    key[d] = r.valueOf(g, i);
-  });
+  const dims = r.dims;
+  for (let i = 0; i < dims.length; i++) key[dims[i]] = r.valueOf(g, i);
   const counts = countsOf(r.counters, g * STRIDE);
   const start = r.bucketOf(g);
   return {
@@ -55,7 +54,7 @@ export function rowOrder(r: Rollup): number[] {
   for (let g = 0; g < n; g++) {
     const start = r.bucketOf(g);
     bucket[g] = Number.isNaN(start) ? Number.NEGATIVE_INFINITY : start;
-    size[g] = volume(countsOf(r.counters, g * STRIDE));
+    size[g] = recordsAt(r.counters, g * STRIDE);
     order[g] = g;
   }
   order.sort((a, b) => {
@@ -77,14 +76,32 @@ export function rowsOf(r: Rollup): GroupRow[] {
   return rowOrder(r).map((g) => rowOf(r, g));
 }
 
-/** One row for the whole rollup. */
+/**
+ * One row for the whole rollup: its groups' counters and histograms added up as they are (no
+ * regrouping into a rollup of one group, with its key table, for a sum).
+ */
 export function totalOf(r: Rollup): GroupRow {
-  const all = regroup(r, [], null);
-  if (all.size === 0) {
-    const counts = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Counts;
-    return { bucket: null, key: {}, counts, rates: ratesOf(counts), latency: summarize(undefined, -1) };
+  const sum = new Float64Array(STRIDE);
+  const hist = new Uint32Array(BINS);
+  const counters = r.counters;
+  const slots = r.histSlots;
+  const bins = r.hist;
+  for (let g = 0; g < r.size; g++) {
+    const at = g * STRIDE;
+    for (let c = 0; c < STRIDE; c++) {
+      const v = counters[at + c];
+      if (v !== 0) sum[c] += v;
+    }
+    if (slots[g] < 0) continue;
+    const from = slots[g] * BINS;
+    // most bins are empty (latencies cluster): no store for them
+    for (let i = 0; i < BINS; i++) {
+      const v = bins[from + i];
+      if (v !== 0) hist[i] += v;
+    }
   }
-  return rowOf(all, 0);
+  const counts = countsOf(sum);
+  return { bucket: null, key: {}, counts, rates: ratesOf(counts), latency: summarize(hist, 0) };
 }
 
 /** Rows by `dims` over all buckets (the per-ISP and per-IP tables). */

@@ -13,13 +13,16 @@ import { redactAddresses } from './sanitize.js';
 import type { ReportVerdict } from './verdict-view.js';
 
 function row(r: GroupRow): GroupRow {
-  let changed = false;
-  const key: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.key)) {
-    key[k] = redactAddresses(v);
-    if (key[k] !== v) changed = true;
+  // a new key only for a row whose key had an address (no copy of every row of a big report)
+  let key: Record<string, string> | null = null;
+  for (const k of Object.keys(r.key)) {
+    const v = r.key[k];
+    const shown = redactAddresses(v);
+    if (shown === v) continue;
+    key ??= { ...r.key };
+    key[k] = shown;
   }
-  return changed ? { ...r, key } : r;
+  return key === null ? r : { ...r, key };
 }
 
 const rows = (list: readonly GroupRow[]) => list.map(row);

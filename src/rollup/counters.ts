@@ -72,31 +72,64 @@ function ratio(num: number, den: number): number | null {
 export const RATE_NAMES = ['deferral', 'bounce', 'hardBounce', 'complaint'] as const;
 export type RateName = (typeof RATE_NAMES)[number];
 
-/** Numerator and denominator of a rate: the one definition of every rate (tables and verdicts). */
-export function rateParts(name: RateName, c: Counts): readonly [num: number, den: number] {
+/** Numerator of a rate: the one definition of every rate (tables and verdicts), with rateDenominator. */
+export function rateNumerator(name: RateName, c: Counts): number {
   switch (name) {
     case 'deferral':
-      return [c.deferred, c.delivered + c.bounced + c.deferred];
+      return c.deferred;
     case 'bounce':
-      return [c.bounced, c.delivered + c.bounced];
+      return c.bounced;
     case 'hardBounce':
-      return [c.hardBounced, c.delivered + c.bounced];
+      return c.hardBounced;
     case 'complaint':
-      return [c.complaints, c.delivered];
+      return c.complaints;
   }
 }
 
+export function rateDenominator(name: RateName, c: Counts): number {
+  switch (name) {
+    case 'deferral':
+      return c.delivered + c.bounced + c.deferred;
+    case 'bounce':
+    case 'hardBounce':
+      return c.delivered + c.bounced;
+    case 'complaint':
+      return c.delivered;
+  }
+}
+
+/** Numerator and denominator of a rate. */
+export function rateParts(name: RateName, c: Counts): readonly [num: number, den: number] {
+  return [rateNumerator(name, c), rateDenominator(name, c)];
+}
+
+/** The four rates of a row (every report row makes one): no closure and no pair per rate. */
 export function ratesOf(c: Counts): Rates {
-  const rate = (name: RateName) => {
-    const [num, den] = rateParts(name, c);
-    return ratio(num, den);
+  return {
+    deferral: ratio(rateNumerator('deferral', c), rateDenominator('deferral', c)),
+    bounce: ratio(rateNumerator('bounce', c), rateDenominator('bounce', c)),
+    hardBounce: ratio(rateNumerator('hardBounce', c), rateDenominator('hardBounce', c)),
+    complaint: ratio(rateNumerator('complaint', c), rateDenominator('complaint', c)),
   };
-  return { deferral: rate('deferral'), bounce: rate('bounce'), hardBounce: rate('hardBounce'), complaint: rate('complaint') };
 }
 
 /** Records of every kind in a group. */
 export function recordsOf(c: Counts): number {
   return c.delivered + c.deferred + c.queueDeferred + c.bounced + c.complaints + c.remoteBounced + c.remoteStatus + c.received;
+}
+
+/** recordsOf of the counters at `at` of a row, read where they are (no Counts object for a group that is only ordered). */
+export function recordsAt(row: Float64Array, at: number): number {
+  return (
+    row[at + DELIVERED] +
+    row[at + DEFERRED] +
+    row[at + QUEUE_DEFERRED] +
+    row[at + BOUNCED] +
+    row[at + COMPLAINTS] +
+    row[at + REMOTE_BOUNCED] +
+    row[at + REMOTE_STATUS] +
+    row[at + RECEIVED]
+  );
 }
 
 /**

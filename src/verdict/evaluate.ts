@@ -5,7 +5,7 @@
  * time (`evaluate`, a regrouping per window) or every end of a period in order (`judgeAt` over
  * sliding rows, verdict/series.ts).
  */
-import { attemptsOf, countsOf, rateParts, recordsOf, sendingOf, STRIDE } from '../rollup/counters.js';
+import { attemptsOf, countsOf, rateDenominator, rateNumerator, recordsOf, sendingOf, STRIDE } from '../rollup/counters.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { RateLimits } from '../pmta-config/limits.js';
 import { localTime } from '../util/zone.js';
@@ -118,9 +118,8 @@ function rateVerdicts(ctx: Ctx, rule: RateRule, all: readonly Rule[]): Verdict[]
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (passed?.has(row) === true) continue;
-    const parts = rateParts(rule.metric, row.counts);
-    const num = parts[0];
-    const den = parts[1];
+    const num = rateNumerator(rule.metric, row.counts);
+    const den = rateDenominator(rule.metric, row.counts);
     const unjudged = (dim !== null && !judged(rule, claimed, row.key[dim])) || den === 0 || den < rule.minVolume;
     const level = unjudged ? null : rateLevel(num, den, rule.warn, rule.crit);
     if (level === null || !ctx.keep(level)) {

@@ -65,21 +65,33 @@ interface Series {
   readonly keys: readonly Readonly<Record<string, string>>[];
   readonly starts: Float64Array;
   readonly keyOf: Int32Array;
-  /** Record counters of each entry (COUNTED a entry: every counter but the bytes), in bucket order. */
-  readonly counts: number[];
+  /** Record counters (the first COUNTED of a STRIDE-wide row) of each entry: entry i's row is `rowOf[i]`. */
+  readonly counts: Int32Array;
+  readonly rowOf: Int32Array;
   /** Delivered bytes of each entry. */
   readonly bytes: number[];
 }
 
 /**
  * The counters before DELIVERED_BYTES (the last): record counts, which stay small integers. The
- * sliding sums keep them in plain arrays, not in a Float64Array like the rollup: this code runs in
+ * sliding sums read and keep them as such, not as the rollup's Float64Array: this code runs in
  * V8's interpreter in a small run (TurboFan is off, engine/tiering.ts), where every read of a
- * Float64Array element allocates a heap number and a plain array of small integers allocates none
- * (at the 288 window ends of a 10,000-row day the Float64Array sums allocated about 7 MB). The bytes,
- * which pass 2^31 in a day, have an array of their own.
+ * Float64Array element allocates a heap number and a read of an Int32Array or of a plain array of
+ * small integers allocates none (at the 288 window ends of a 10,000-row day the Float64Array sums
+ * allocated about 7 MB). The bytes, which pass 2^31 in a day, are kept apart as numbers.
  */
 const COUNTED = DELIVERED_BYTES;
+
+/**
+ * The rollup's counters as 32-bit integers, converted natively (TypedArray `set`): the record
+ * counters of a group in a 5-minute bucket are far below 2^31; the bytes column is not read.
+ */
+function smallCounters(rollup: Rollup): Int32Array {
+  const n = rollup.size * STRIDE;
+  const out = new Int32Array(n);
+  out.set(rollup.counters.subarray(0, n));
+  return out;
+}
 
 function countsFrom(sums: readonly number[], bytes: readonly number[], k: number): Counts {
   const at = k * COUNTED;
@@ -97,7 +109,6 @@ function countsFrom(sums: readonly number[], bytes: readonly number[], k: number
     deliveredBytes: bytes[k],
   };
 }
-
 /**
  * The key index of each group of `rollup` on `dims` (-1 for a group without a bucket), the keys
  * numbered in the order of their first group. One dimension (most rules) looks its value ids up in
@@ -143,19 +154,18 @@ function keyIndexes(rollup: Rollup, dims: readonly string[]): { keys: Record<str
 
 /**
  * The series of `rollup` on `dims`, straight from its groups (no regrouping, no comparison sort):
- * the groups placed by the rank of their bucket's start (a counting sort over the few buckets),
- * and those of one bucket and key added into one entry.
+ * the groups placed by the rank of their bucket's start (a counting sort over the few buckets).
+ * On the rollup's own dimensions each group is an entry of its own and its counters are read where
+ * they are; on fewer, the groups of one bucket and key are added into one entry.
  */
-function seriesOf(rollup: Rollup, dims: readonly string[]): Series {
+function seriesOf(rollup: Rollup, dims: readonly string[], small: Int32Array): Series {
   const { keys, keyIds } = keyIndexes(rollup, dims);
   const bucketStarts = rollup.bucketStarts;
   const buckets: number[] = [];
   for (let b = 0; b < bucketStarts.length; b++) if (!Number.isNaN(bucketStarts[b])) buckets.push(b);
   buckets.sort((a, b) => bucketStarts[a] - bucketStarts[b]);
   const rank = new Int32Array(bucketStarts.length).fill(-1);
-  buckets.forEach((b, i) => {
-    rank[b] = i;
-  });
+  for (let i = 0; i < buckets.length; i++) rank[buckets[i]] = i;
   // groups by bucket rank: first[i] .. first[i + 1] in `order`
   const first = new Int32Array(buckets.length + 1);
   for (let g = 0; g < rollup.size; g++) if (keyIds[g] >= 0) first[rank[rollup.bucketIdOf(g)] + 1]++;
@@ -163,9 +173,11 @@ function seriesOf(rollup: Rollup, dims: readonly string[]): Series {
   const order = new Int32Array(first[buckets.length]);
   const next = first.slice(0, buckets.length);
   for (let g = 0; g < rollup.size; g++) if (keyIds[g] >= 0) order[next[rank[rollup.bucketIdOf(g)]]++] = g;
+  const own = dims.length === rollup.dims.length && dims.every((d, i) => d === rollup.dims[i]);
   const starts = new Float64Array(order.length);
   const keyOfEntry = new Int32Array(order.length);
-  const counts = new Array<number>(order.length * COUNTED).fill(0);
+  const rowOf = new Int32Array(order.length);
+  const counts = own ? small : new Int32Array(order.length * STRIDE);
   const bytes = new Array<number>(order.length).fill(0);
   const src = rollup.counters;
   // the entry of each key in the bucket being filled (valid when its bucket rank is the current one)
@@ -181,26 +193,25 @@ function seriesOf(rollup: Rollup, dims: readonly string[]): Series {
         entryOf[k] = n;
         starts[n] = bucketStarts[buckets[i]];
         keyOfEntry[n] = k;
+        rowOf[n] = own ? g : n;
         n++;
       }
       const e = entryOf[k];
       const from = g * STRIDE;
-      const to = e * COUNTED;
-      for (let c = 0; c < COUNTED; c++) {
-        // most counters of a group are 0 (a record adds to one or two): no load and store for them
-        const v = src[from + c];
-        if (v === 0) continue;
-        // a Float64Array read is a heap number: stored as it is, it would make the array one of doubles
-        const small = v | 0;
-        counts[to + c] += small === v ? small : v;
+      if (!own) {
+        const to = e * STRIDE;
+        // most counters of a group are 0 (a record adds to one or two): no store for them
+        for (let c = 0; c < COUNTED; c++) {
+          const v = small[from + c];
+          if (v !== 0) counts[to + c] += v;
+        }
       }
       const b = src[from + DELIVERED_BYTES];
       if (b !== 0) bytes[e] += b;
     }
   }
-  counts.length = n * COUNTED;
   bytes.length = n;
-  return { keys, starts: starts.subarray(0, n), keyOf: keyOfEntry.subarray(0, n), counts, bytes };
+  return { keys, starts: starts.subarray(0, n), keyOf: keyOfEntry.subarray(0, n), counts, rowOf: rowOf.subarray(0, n), bytes };
 }
 
 /**
@@ -236,7 +247,7 @@ class Slide {
     const sums = this.sums;
     const counts = this.s.counts;
     const at = k * COUNTED;
-    const from = i * COUNTED;
+    const from = this.s.rowOf[i] * STRIDE;
     // an entry's counters are mostly 0: those are neither added nor stored
     for (let c = 0; c < COUNTED; c++) {
       const v = counts[from + c];
@@ -280,6 +291,7 @@ class Slide {
  */
 export function slidingRows(rollup: Rollup): WindowRows {
   const series = new Map<string, Series>();
+  let small: Int32Array | null = null;
   /** By window length, then dimensions. */
   const slides = new Map<number, Map<string, Slide>>();
   return {
@@ -294,7 +306,8 @@ export function slidingRows(rollup: Rollup): WindowRows {
       if (slide === undefined) {
         let s = series.get(key);
         if (s === undefined) {
-          s = seriesOf(rollup, dims);
+          small ??= smallCounters(rollup);
+          s = seriesOf(rollup, dims, small);
           series.set(key, s);
         }
         slide = new Slide(s);
