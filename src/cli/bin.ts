@@ -50,11 +50,11 @@ function run(): void {
   // Before the CLI is compiled: a run that will split a big file gets its worker booting now (prestart.ts).
   prestartWorker(args, `${dirname(CLI)}/worker.js`);
   const requireCli = createRequire(CLI);
+  // The build wrote the bundle inside Node's CommonJS wrapper (scripts/bundle.mjs): its text is
+  // compiled as it is, one string (no wrapper added here, which made V8 copy the 600 KB again).
   const source = readFileSync(CLI, 'utf8');
   const cachedData = readCache(process.env.PMTA_ACCT_CODE_CACHE ?? `${dirname(CLI)}/cli.cache`);
-  // Node's own CommonJS wrapper, on the first line so that line numbers stay the file's.
-  const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, {
+  const script = new Script(source, {
     filename: CLI,
     cachedData,
   });
