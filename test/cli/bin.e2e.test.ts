@@ -65,6 +65,13 @@ describe('the bin', () => {
       expect(readFileSync(join(ROOT, 'dist/bin/cli.js'), 'utf8')).not.toMatch(/\bimport\(/);
     });
 
+    it('is made for a CLI stored in its CommonJS wrapper, compiled as the file is (no second copy of its text)', () => {
+      const cli = readFileSync(join(ROOT, 'dist/bin/cli.js'), 'utf8');
+      // the wrapper on the first line (line numbers stay the bundle's), the shebang a comment
+      expect(cli.startsWith('(function (exports, require, module, __filename, __dirname) {///usr/bin/env node\n')).toBe(true);
+      expect(cli.trimEnd().endsWith('})')).toBe(true);
+    });
+
     it('is made by the build and taken by a start', () => {
       const r = runCli(['query', '--help'], { env: debug });
       expect(r.stdout).toContain('Usage: pmta-acct query');
