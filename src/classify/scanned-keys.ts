@@ -17,7 +17,11 @@ export class ScannedKeys {
   private generation = -1;
   /** Domain id → what `ispOf` said of it, or UNSEEN. */
   private ispOfDomain = new Int32Array(256).fill(UNSEEN);
-  private ipText: string[] = [];
+  /**
+   * Sending IP text by the scanner's id, null where not asked yet: filled without holes and emptied
+   * in place, so that its elements kind (and the optimised code that reads it) never changes.
+   */
+  private readonly ipText: (string | null)[] = [];
   private readonly ipIds = new Translation();
 
   /** `ispOf(domain)` gives a domain's ISP id (never UNSEEN); it is asked once per domain. */
@@ -26,12 +30,17 @@ export class ScannedKeys {
   /** Id in dict of the sending IP the scanner interned as k. */
   ipId(view: RecordView, k: number, dict: Dictionary): number {
     const scanner = this.sourceOf(view);
-    let ip = this.ipText[k];
-    if (ip === undefined) {
-      ip = scanner.keyText(KEY_CELL, k);
-      this.ipText[k] = ip;
-    }
-    return this.ipIds.id(dict, k, ip);
+    const texts = this.ipText;
+    const ip = k < texts.length ? texts[k] : null;
+    return this.ipIds.id(dict, k, ip ?? this.addIp(scanner, k));
+  }
+
+  private addIp(scanner: Scanner, k: number): string {
+    const texts = this.ipText;
+    while (texts.length <= k) texts.push(null);
+    const ip = scanner.keyText(KEY_CELL, k);
+    texts[k] = ip;
+    return ip;
   }
 
   /** The ISP id of the recipient domain the scanner interned as k. */
@@ -53,7 +62,7 @@ export class ScannedKeys {
       this.source = scanner;
       this.generation = scanner.generation;
       this.ispOfDomain = new Int32Array(256).fill(UNSEEN);
-      this.ipText = [];
+      this.ipText.length = 0;
       this.ipIds.clear();
     }
     return scanner;

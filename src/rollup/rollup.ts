@@ -98,7 +98,7 @@ export class Rollup {
   }
 
   private grow(): void {
-    const cap = Math.max(this.table.size * 2, 256);
+    const cap = Math.max(this.table.size * 2, 16);
     const counters = new Float64Array(cap * STRIDE);
     counters.set(this.counters);
     this.counters = counters;
