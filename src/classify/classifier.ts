@@ -50,6 +50,8 @@ const ROLLUP = '.rollup';
 /** ISP of a domain id not looked up yet, or not known by domain. */
 const UNSEEN = -1;
 const UNKNOWN = -2;
+/** Not looked up yet, in the caches by id that hold other numbers (hardOfCat). */
+const NOT_ASKED = -3;
 /** Distinct diag templates kept for diag() before the cache starts over (memory stays bounded). */
 const DIAG_CACHE = 50_000;
 
@@ -84,7 +86,8 @@ export class Classifier {
   private readonly mxHosts = new Dictionary();
   private readonly ispOfMxHost: number[] = [];
   private readonly hardCats = new Dictionary();
-  private readonly hardOfCat: boolean[] = [];
+  /** By hardCats id: 1 hard, 0 not, NOT_ASKED (an Int32Array read within its length: no bail-out when it grows). */
+  private hardOfCat = new Int32Array(16).fill(NOT_ASKED);
   /** ispNames id → id in the dictionaries asked for (a rollup's isp dimension). */
   private readonly ispIds = new Translation();
   /** ispNames id of the record just read, once asked for (-1 before): a second rollup asks again. */
@@ -198,11 +201,14 @@ export class Classifier {
   hard(view: RecordView): boolean {
     if (this.type !== TYPE_B) return false;
     const id = this.cellId(view, this.cCat, this.hardCats, false);
-    let hard = this.hardOfCat[id];
-    if (hard === undefined) {
-      hard = this.opts.hardCategories.has(this.hardCats.values[id]);
-      this.hardOfCat[id] = hard;
-    }
+    const known = id < this.hardOfCat.length ? this.hardOfCat[id] : NOT_ASKED;
+    return known === NOT_ASKED ? this.hardCategory(id) : known === 1;
+  }
+
+  private hardCategory(id: number): boolean {
+    if (id >= this.hardOfCat.length) this.hardOfCat = grownTo(this.hardOfCat, id, NOT_ASKED);
+    const hard = this.opts.hardCategories.has(this.hardCats.values[id]);
+    this.hardOfCat[id] = hard ? 1 : 0;
     return hard;
   }
 

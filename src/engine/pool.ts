@@ -14,6 +14,8 @@ import type { WorkerData, WorkerReply } from './worker.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { mark, traceOrigin } from './trace.js';
 import { takePrestartedWorker } from './prestart.js';
+import { SMALL_INPUT } from './tiering.js';
+import { warmUp } from './warm-up.js';
 
 interface Failure {
   readonly index: number;
@@ -77,7 +79,9 @@ export async function runTasks(
   const workerCount = tasks.some((t) => t.path === '-') ? 0 : Math.min(threads - 1, tasks.length - 1);
   // Loaded only for workers: a small file's run needs none (a few ms of start-up).
   const threadsModule = workerCount > 0 ? workerThreads() : null;
-  const workerData: WorkerData = { options, queue, origin: traceOrigin() };
+  // A run big enough for V8 to optimise its per-record code warms each thread first (warm-up.ts).
+  const warm = sizes.reduce((a, b) => a + b, 0) >= SMALL_INPUT;
+  const workerData: WorkerData = { options, queue, origin: traceOrigin(), warm };
   // The first may have been started by the bin while this process was starting (prestart.ts).
   const prestarted = workerCount > 0 ? takePrestartedWorker() : undefined;
   prestarted?.postMessage({ start: workerData });
@@ -114,6 +118,7 @@ export async function runTasks(
       const task = takeTask(queue);
       if (task === undefined) break;
       try {
+        if (warm) await warmUp(task, options);
         mark(`task ${task.index} start`);
         const result = await runTask(task, options, hooks.onProgress);
         mark(`task ${task.index} read`);

@@ -9,12 +9,15 @@ import type { EngineOptions } from './options.js';
 import { runTaskToPost, type PostedTaskResult } from './task.js';
 import { stopTasks, takeTask, type TaskQueue } from './task-queue.js';
 import { mark, traceThread } from './trace.js';
+import { warmUp } from './warm-up.js';
 
 export interface WorkerData {
   readonly options: EngineOptions;
   readonly queue: TaskQueue;
   /** The process's start (trace.ts). */
   readonly origin: number;
+  /** Read the start of the first task into a sink thrown away first (warm-up.ts). */
+  readonly warm: boolean;
 }
 
 export type WorkerReply =
@@ -31,11 +34,12 @@ function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
 
 const progress = (bytes: number, records: number) => post({ progress: { bytes, records } });
 
-async function work({ options, queue, origin }: WorkerData): Promise<void> {
+async function work({ options, queue, origin, warm }: WorkerData): Promise<void> {
   traceThread('worker', origin);
   mark('worker: started');
   for (let task = takeTask(queue); task !== undefined; task = takeTask(queue)) {
     try {
+      if (warm) await warmUp(task, options);
       mark(`task ${task.index} start`);
       const result = await runTaskToPost(task, options, progress);
       mark(`task ${task.index} read`);

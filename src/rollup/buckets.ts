@@ -43,7 +43,26 @@ function mod(a: number, n: number): number {
   return ((a % n) + n) % n;
 }
 
+/** One Bucketing per size and zone in a thread (bucketings, below). */
+const made = new Map<string, Bucketing>();
+
+/**
+ * The bucketing of `size` in zone `tz`: the same object (and functions) for every caller in a
+ * thread, so that the per-record code, which calls its functions, sees one call target whatever
+ * the task; a new one per task made that code bail out at each task's first bucket and be compiled
+ * again (bench/RESULTS.md, seventh pass). Its only state is a cache of the current day.
+ */
 export function makeBucketing(size: BucketSize, tz = 'UTC'): Bucketing {
+  const key = `${size} ${tz}`;
+  let b = made.get(key);
+  if (b === undefined) {
+    b = newBucketing(size, tz);
+    made.set(key, b);
+  }
+  return b;
+}
+
+function newBucketing(size: BucketSize, tz: string): Bucketing {
   const seconds = SECONDS[size];
   if (size !== '1d' || isUtcZone(tz)) {
     return {
