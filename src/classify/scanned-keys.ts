@@ -30,8 +30,8 @@ export class ScannedKeys {
   /** Id in dict of the sending IP the scanner interned as k. */
   ipId(view: RecordView, k: number, dict: Dictionary): number {
     const scanner = this.sourceOf(view);
-    const texts = this.ipText;
-    const ip = k < texts.length ? texts[k] : null;
+    // past the end (undefined) for a new id: no length test per record (Translation says why)
+    const ip = this.ipText[k];
     return this.ipIds.id(dict, k, ip ?? this.addIp(scanner, k));
   }
 

@@ -3,10 +3,11 @@
  * dictionaries a run counts into, cached. A record is counted in at most two rollups (the report's
  * and the verdict windows'), so two target dictionaries are kept, the last one first.
  *
- * The cache is an Int32Array (UNSET where not translated yet) read only within its length: a
- * plain array read past its end or written past it (a hole) made the optimised per-record code
- * bail out ("out of bounds", then "wrong map" as the array's elements kind changed) and be
- * compiled again, in every thread (bench/RESULTS.md, seventh pass).
+ * The cache is an Int32Array (UNSET where not translated yet), whose kind never changes: a plain
+ * array written past its end (a hole) made the optimised per-record code bail out ("wrong map" as
+ * the array's elements kind changed) and be compiled again, in every thread (bench/RESULTS.md,
+ * seventh pass). A read past its end (a new id) is seen by a thread's first records, before V8
+ * optimises the code, since each thread warms up first (engine/warm-up.ts).
  */
 import type { Dictionary } from '../util/dictionary.js';
 import { grownTo } from '../util/grow.js';
@@ -28,9 +29,10 @@ export class Translation {
   /** Id in `dict` of source id `id`, whose value is `value`. */
   id(dict: Dictionary, id: number, value: string): number {
     if (dict !== this.dict) this.swap(dict);
-    const ids = this.ids;
-    const out = id < ids.length ? ids[id] : UNSET;
-    return out === UNSET ? this.add(dict, id, value) : out;
+    // Read past the end when the id is new and beyond the room (undefined): no length test per
+    // record, which in V8's interpreter, where a small run's code stays, costs a property load.
+    const out = this.ids[id];
+    return out === undefined || out === UNSET ? this.add(dict, id, value) : out;
   }
 
   /** Forget every translation (the source ids now mean other values). */
@@ -50,11 +52,8 @@ export class Translation {
   private swap(dict: Dictionary): void {
     const other = this.dict;
     const otherIds = this.ids;
-    if (dict === this.dict2) this.ids = this.ids2;
-    else {
-      this.ids = this.ids2;
-      this.ids.fill(UNSET);
-    }
+    this.ids = this.ids2;
+    if (dict !== this.dict2) this.ids.fill(UNSET);
     this.dict = dict;
     this.dict2 = other;
     this.ids2 = otherIds;

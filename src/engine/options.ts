@@ -29,6 +29,11 @@ export interface EngineOptions {
   /** A bad record is fatal. */
   readonly strict: boolean;
   readonly keepProblems: number;
+  /**
+   * Groups a task's rollups make room for at first (Rollup's default when absent): the warm read
+   * (warm-up.ts) starts from 1, so that their growth runs while it reads.
+   */
+  readonly firstRoom?: number;
   readonly chunkSize: number;
   readonly maxRecordBytes: number;
   readonly maxRecordLines: number;

@@ -31,13 +31,6 @@ const COUNTER_OF_TYPE: readonly number[] = [
   RECEIVED,
 ];
 
-/**
- * Groups a sink's rollups make room for at first: few, so that their arrays grow (a call the
- * per-record code otherwise first makes after V8 has optimised it, which then bails out and is
- * compiled again, in every thread) while the first records are read (bench/RESULTS.md, seventh pass).
- */
-const FIRST_ROOM = 16;
-
 /** The fields of the rollup's key, resolved (an unknown name is a bug of the caller). */
 function resolveDims(dims: readonly string[]): FieldRef[] {
   return dims.map((d) => {
@@ -87,10 +80,14 @@ export class RollupSink implements RecordSink {
   private readonly scanIp: boolean;
   private readonly scanDomain: boolean;
 
+  /** Groups the rollups make room for at first (options.firstRoom). */
+  private readonly room: number | undefined;
+
   /** `onProblem` sees every problem as it is found (tail commits them with the counts they go with). */
   constructor(options: EngineOptions, onProblem?: (p: Problem) => void) {
     this.dimNames = options.dims;
-    this.rollup = new Rollup(options.dims, FIRST_ROOM);
+    this.room = options.firstRoom;
+    this.rollup = new Rollup(options.dims, this.room);
     this.dimFields = resolveDims(options.dims);
     this.dims = Int32Array.from(this.dimFields.map((f) => f.derived));
     this.dimCols = new Int32Array(this.dims.length).fill(-1);
@@ -99,7 +96,7 @@ export class RollupSink implements RecordSink {
     this.gate.nameColumns(this.dimFields.filter((f) => f.derived < 0).map((f) => f.column));
     const w = options.windows ?? null;
     this.windowSpec = w;
-    this.windows = w === null ? null : new Rollup(w.dims, FIRST_ROOM);
+    this.windows = w === null ? null : new Rollup(w.dims, this.room);
     this.windowDims = Int32Array.from((w?.dims ?? []).map(dimensionIndex));
     this.windowSeconds = w === null ? 0 : bucketSeconds(w.bucket);
     this.windowSince = w?.since ?? Number.NEGATIVE_INFINITY;
@@ -116,7 +113,7 @@ export class RollupSink implements RecordSink {
    */
   takeDelta(next?: Rollup): { rollup: Rollup; stats: SinkStats } {
     const out = { rollup: this.rollup, stats: this.stats };
-    this.rollup = next ?? new Rollup(this.dimNames, FIRST_ROOM);
+    this.rollup = next ?? new Rollup(this.dimNames, this.room);
     this.stats = emptyStats();
     this.gate.stats = this.stats;
     // the cached bucket id and the main groups' verdict groups belong to the rollup handed over

@@ -10,9 +10,12 @@
  *
  * So before its first task over a plain file, a thread in a big run reads the first WARM_BYTES of
  * that task into a sink nobody keeps: those records set up the feedback, and the task's own first
- * records take the paths with it. The bytes are read again by the task itself; nothing of the warm
+ * records take the paths with it. That sink's rollups start with room for one group, so that the
+ * growth of their arrays, which a task's rollups first need after V8 has optimised the code, runs
+ * here too. The bytes are read again by the task itself; nothing of the warm
  * read is counted, reported or thrown (an error there is the task's to report).
  */
+import { Dictionary } from '../util/dictionary.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task } from './task.js';
 
@@ -26,8 +29,23 @@ export async function warmUp(task: Task, options: EngineOptions): Promise<void> 
   if (warmed || task.gzip || task.path === '-') return;
   warmed = true;
   try {
-    await runTask({ ...task, end: Math.min(task.end, task.start + WARM_BYTES) }, { ...options, strict: false, keepProblems: 0 });
+    await runTask(
+      { ...task, end: Math.min(task.end, task.start + WARM_BYTES) },
+      { ...options, strict: false, keepProblems: 0, firstRoom: 1 },
+    );
   } catch {
     // the task itself reads the same bytes and reports what is wrong with them
   }
+  growDictionary();
+}
+
+/**
+ * A dictionary's byte table grows (at 33 values, then 65...) well after V8 has optimised the code
+ * that interns cells, and a warm read of a few hundred records need not reach that size in any
+ * dictionary: grow one here, from bytes, so that the growth has its feedback too.
+ */
+function growDictionary(): void {
+  const d = new Dictionary();
+  const bytes = Buffer.alloc(24);
+  for (let i = 0; i < 80; i++) d.idOfBytes(bytes, 0, bytes.write(`warm-up value ${i}`, 'latin1'), false);
 }

@@ -12,18 +12,15 @@ const EMPTY = -1;
 export class Dictionary {
   readonly values: string[] = [];
   private readonly byString = new Map<string, number>();
-  // byte-keyed open-addressing table: slot → entry; entry → (hash, bytes in pool, id). Small at
-  // first, so that its arrays grow while the first records are read: growing first after V8 has
-  // optimised the per-record code made that code bail out and be compiled again, in every thread
-  // (bench/RESULTS.md, seventh pass).
-  private slots = new Int32Array(16).fill(EMPTY);
-  private mask = 15;
-  private hashes = new Int32Array(8);
-  private starts = new Int32Array(8);
-  private lengths = new Int32Array(8);
-  private ids = new Int32Array(8);
+  // byte-keyed open-addressing table: slot → entry; entry → (hash, bytes in pool, id)
+  private slots = new Int32Array(64).fill(EMPTY);
+  private mask = 63;
+  private hashes = new Int32Array(32);
+  private starts = new Int32Array(32);
+  private lengths = new Int32Array(32);
+  private ids = new Int32Array(32);
   private entries = 0;
-  private pool = new Uint8Array(128);
+  private pool = new Uint8Array(1024);
   private poolUsed = 0;
 
   get size(): number {
