@@ -9,27 +9,20 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineOptions } from '../../src/engine/options.js';
+import { engineOptions } from '../helpers/where.js';
 import { planTasks } from '../../src/engine/plan.js';
 import { RangeChecker } from '../../src/engine/range-check.js';
 import { runTask, type TaskResult } from '../../src/engine/task.js';
 import { STRIDE } from '../../src/rollup/counters.js';
 import { Rollup } from '../../src/rollup/rollup.js';
 
-const OPTIONS: EngineOptions = {
+const OPTIONS: EngineOptions = engineOptions(null, {
   dims: ['isp', 'ip'],
   bucket: '1h',
-  tz: 'UTC',
-  since: null,
-  until: null,
   hardCategories: ['bad-mailbox'],
-  isps: {},
-  header: null,
-  strict: false,
   keepProblems: 50,
   chunkSize: 4096,
-  maxRecordBytes: 128 * 1024,
-  maxRecordLines: 32,
-};
+});
 
 /** Quoted cells with line breaks every few rows and the columns moved by a header row mid-file. */
 function file(rows: number): string {
