@@ -123,26 +123,19 @@ export const readSuite: Suite = {
         ...day,
         ...checked,
       },
-      data.rows <= CSV_PARSE_ROWS
-        ? {
-            id: 'csv-parse',
-            name: 'csv-parse stream, plain rollup',
-            script: join(here, 'scenarios/csv-parse.js'),
-            args: [data.file],
-            ...day,
-            counts: entries,
-            family: 'day',
-            once: true,
-          }
-        : {
-            id: 'csv-parse',
-            name: `csv-parse stream, plain rollup (first ${fmt(CSV_PARSE_ROWS / 1e6, 0)} M rows, time x${fmt(data.rows / CSV_PARSE_ROWS, 1)}, counts not compared)`,
-            script: join(here, 'scenarios/csv-parse.js'),
-            args: [data.file, '--rows', String(CSV_PARSE_ROWS)],
-            ...day,
-            once: true,
-            scale: data.rows / CSV_PARSE_ROWS,
-          },
+      {
+        id: 'csv-parse',
+        script: join(here, 'scenarios/csv-parse.js'),
+        ...day,
+        once: true,
+        ...(data.rows <= CSV_PARSE_ROWS
+          ? { name: 'csv-parse stream, plain rollup', args: [data.file], counts: entries, family: 'day' }
+          : {
+              name: `csv-parse stream, plain rollup (first ${fmt(CSV_PARSE_ROWS / 1e6, 0)} M rows, time x${fmt(data.rows / CSV_PARSE_ROWS, 1)}, counts not compared)`,
+              args: [data.file, '--rows', String(CSV_PARSE_ROWS)],
+              scale: data.rows / CSV_PARSE_ROWS,
+            }),
+      },
     ];
   },
 

@@ -8,6 +8,7 @@ import { dimensionIndex, TimeSource } from '../classify/classifier.js';
 import { resolveField, type FieldRef } from '../classify/fields.js';
 import { TYPE_D } from '../classify/record-type.js';
 import { PmtaAcctError } from '../errors.js';
+import { grownTo } from '../util/grow.js';
 import type { Header } from '../parse/header.js';
 import type { Problem, ProblemLog } from '../parse/problems.js';
 import type { RecordSink, ScanColumns } from '../parse/reader.js';
@@ -222,13 +223,8 @@ export class RollupSink implements RecordSink {
 
   private rememberWindowGroup(g: number, wg: number): void {
     if (g >= this.windowStampOf.length) {
-      const size = Math.max(256, 2 * (g + 1));
-      const groups = new Int32Array(size);
-      groups.set(this.windowGroupOf);
-      this.windowGroupOf = groups;
-      const stamps = new Int32Array(size);
-      stamps.set(this.windowStampOf);
-      this.windowStampOf = stamps;
+      this.windowGroupOf = grownTo(this.windowGroupOf, g, 0);
+      this.windowStampOf = grownTo(this.windowStampOf, g, 0);
     }
     this.windowGroupOf[g] = wg;
     this.windowStampOf[g] = this.windowStamp;

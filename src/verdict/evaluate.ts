@@ -109,6 +109,12 @@ function claimedBy(rule: Rule, all: readonly Rule[]): ReadonlySet<string> {
   return out;
 }
 
+/** claimedBy, from the memo when judging a period's ends in order. */
+function claimsOf(ctx: Ctx, rule: Rule, all: readonly Rule[]): ReadonlySet<string> {
+  const memo = ctx.input.memo;
+  return memo === undefined ? claimedBy(rule, all) : memo.claimed(rule, all);
+}
+
 /** Values of the rule's dimension it judges: one value, or each non-empty value not claimed by a rule for that value alone. */
 function judged(rule: Rule, claimed: ReadonlySet<string>, value: string): boolean {
   if (rule.scope.dim === null) return true;
@@ -124,9 +130,8 @@ function rateVerdicts(ctx: Ctx, rule: RateRule, all: readonly Rule[]): Verdict[]
   const dim = rule.scope.dim;
   const span = ctx.span;
   const out: Verdict[] = [];
-  const memo = ctx.input.memo;
-  const passed = memo?.passed(rule) ?? null;
-  const claimed = memo === undefined ? claimedBy(rule, all) : memo.claimed(rule, all);
+  const passed = ctx.input.memo?.passed(rule) ?? null;
+  const claimed = claimsOf(ctx, rule, all);
   const rows = rowsIn(ctx, dim === null ? [] : [dim], rule);
   // indexed loops, no destructuring: in V8's interpreter (a small run) both go through the iterator protocol
   for (let i = 0; i < rows.length; i++) {
@@ -178,13 +183,13 @@ function inHours(rule: SilenceRule, end: number, tz: string): boolean {
 function silenceVerdicts(ctx: Ctx, rule: SilenceRule, all: readonly Rule[]): Verdict[] {
   const { input, span } = ctx;
   const dim = rule.scope.dim;
-  const all0 = rowsIn(ctx, dim === null ? [] : [dim], rule);
+  const inWindow = rowsIn(ctx, dim === null ? [] : [dim], rule);
+  // a copy either way: sliding rows hand the same array to the next window end, and a silent total is added below
   let rows: WindowRow[];
-  if (dim === null) rows = [...all0];
+  if (dim === null) rows = [...inWindow];
   else {
-    const memo = input.memo;
-    const claimed = memo === undefined ? claimedBy(rule, all) : memo.claimed(rule, all);
-    rows = all0.filter((row) => judged(rule, claimed, row.key[dim]));
+    const claimed = claimsOf(ctx, rule, all);
+    rows = inWindow.filter((row) => judged(rule, claimed, row.key[dim]));
   }
   // The total and one named value can be silent with no record at all; "each value" only knows the values that sent.
   if (rows.length === 0 && (dim === null || rule.scope.value !== null)) {

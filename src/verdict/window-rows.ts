@@ -7,22 +7,7 @@
  * window). Counters are integers below 2^53, so adding and subtracting them is exact and both
  * sources give identical numbers (tested).
  */
-import {
-  BOUNCED,
-  COMPLAINTS,
-  countsOf,
-  DEFERRED,
-  DELIVERED,
-  DELIVERED_BYTES,
-  HARD_BOUNCED,
-  QUEUE_DEFERRED,
-  RECEIVED,
-  REMOTE_BOUNCED,
-  REMOTE_STATUS,
-  SOFT_BOUNCED,
-  STRIDE,
-  type Counts,
-} from '../rollup/counters.js';
+import { countsOf, DELIVERED_BYTES, STRIDE, type Counts } from '../rollup/counters.js';
 import { regroup } from '../rollup/regroup.js';
 import type { Rollup } from '../rollup/rollup.js';
 import type { Span } from './window.js';
@@ -93,22 +78,6 @@ function smallCounters(rollup: Rollup): Int32Array {
   return out;
 }
 
-function countsFrom(sums: readonly number[], bytes: readonly number[], k: number): Counts {
-  const at = k * COUNTED;
-  return {
-    delivered: sums[at + DELIVERED],
-    deferred: sums[at + DEFERRED],
-    queueDeferred: sums[at + QUEUE_DEFERRED],
-    bounced: sums[at + BOUNCED],
-    hardBounced: sums[at + HARD_BOUNCED],
-    softBounced: sums[at + SOFT_BOUNCED],
-    complaints: sums[at + COMPLAINTS],
-    remoteBounced: sums[at + REMOTE_BOUNCED],
-    remoteStatus: sums[at + REMOTE_STATUS],
-    received: sums[at + RECEIVED],
-    deliveredBytes: bytes[k],
-  };
-}
 /**
  * The key index of each group of `rollup` on `dims` (-1 for a group without a bucket), the keys
  * numbered in the order of their first group. One dimension (most rules) looks its value ids up in
@@ -275,7 +244,7 @@ class Slide {
       if (this.inside[k] === 0) continue;
       let row = this.built[k];
       if (row === null) {
-        row = { key: s.keys[k], counts: countsFrom(this.sums, this.bytes, k) };
+        row = { key: s.keys[k], counts: countsOf(this.sums, k * COUNTED, this.bytes[k]) };
         this.built[k] = row;
       }
       out.push(row);

@@ -8,21 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EngineOptions } from '../../src/engine/options.js';
-import { engineOptions } from '../helpers/where.js';
+import { SPLIT_OPTIONS as OPTIONS } from '../helpers/where.js';
 import { planTasks } from '../../src/engine/plan.js';
 import { RangeChecker } from '../../src/engine/range-check.js';
 import { runTask, type TaskResult } from '../../src/engine/task.js';
 import { STRIDE } from '../../src/rollup/counters.js';
 import { Rollup } from '../../src/rollup/rollup.js';
-
-const OPTIONS: EngineOptions = engineOptions(null, {
-  dims: ['isp', 'ip'],
-  bucket: '1h',
-  hardCategories: ['bad-mailbox'],
-  keepProblems: 50,
-  chunkSize: 4096,
-});
 
 /** Quoted cells with line breaks every few rows and the columns moved by a header row mid-file. */
 function file(rows: number): string {

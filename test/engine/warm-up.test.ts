@@ -7,20 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineOptions } from '../../src/engine/options.js';
-import { engineOptions } from '../helpers/where.js';
+import { SPLIT_OPTIONS as OPTIONS } from '../helpers/where.js';
 import { planTasks } from '../../src/engine/plan.js';
 import { runTasks } from '../../src/engine/pool.js';
 import { SMALL_INPUT } from '../../src/engine/tiering.js';
 import { PmtaAcctError } from '../../src/errors.js';
 import { Rollup } from '../../src/rollup/rollup.js';
-
-const OPTIONS: EngineOptions = engineOptions(null, {
-  dims: ['isp', 'ip'],
-  bucket: '1h',
-  hardCategories: ['bad-mailbox'],
-  keepProblems: 50,
-  chunkSize: 4096,
-});
 
 /** 2,000 records (over 64 KiB, so the warm read stops inside the file), a bad time at record 5. */
 function day(): string {

@@ -25,6 +25,15 @@ export function engineOptions(where: string | null, extra: Partial<EngineOptions
   };
 }
 
+/** Options of the engine tests over a split file: isp and ip by the hour, small chunks. */
+export const SPLIT_OPTIONS: EngineOptions = engineOptions(null, {
+  dims: ['isp', 'ip'],
+  bucket: '1h',
+  hardCategories: ['bad-mailbox'],
+  keepProblems: 50,
+  chunkSize: 4096,
+});
+
 /**
  * The value of column `show` of every record of `csv` that passes the gate with `where` (the
  * engine's own path: reader, classifier, compiled filter), fed in pieces of `piece` bytes.

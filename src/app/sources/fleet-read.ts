@@ -8,8 +8,8 @@
  * insert attempt of `ship` has its own version and a bucket's rows of one version are one insert
  * block, so the rows at a bucket's highest version are its latest complete copy, before or after
  * any merge; they are picked by `(host, grain, bucket, version) IN (SELECT ..., max(version) ...
- * GROUP BY host, grain, bucket)` over each shard's local table (without `grain` where the read
- * names one) (a host's rows are on one shard),
+ * GROUP BY host, grain, bucket)` over each shard's local table, without `grain` where the read
+ * names one (a host's rows are on one shard),
  * both passes multi-threaded. Older stores (an earlier ship re-sent a lost insert at the same
  * version) are read with FINAL, one merging stream per shard on 18.16. Deleted rows are
  * withdrawals. Which tier of an hour counts: fleet-tiers.ts.
@@ -19,6 +19,7 @@ import { KEY_COLUMNS, LATEST_COPY_SCHEMA } from '../../clickhouse/schema.js';
 import { sqlInt, sqlLabels } from '../../clickhouse/sql.js';
 import { storeSchema } from '../../clickhouse/store-schema.js';
 import { TsvReader, tsvNumberArray, tsvUnescape } from '../../clickhouse/tsv.js';
+import { PmtaAcctError } from '../../errors.js';
 import { COUNTER_NAMES, STRIDE, type CounterName } from '../../rollup/counters.js';
 import { NO_BUCKET, Rollup } from '../../rollup/rollup.js';
 import { tierArms, tierCondition, type TierRule, type TierScope } from './fleet-tiers.js';
@@ -145,7 +146,7 @@ function bandSql(bands: readonly number[]): string {
 function histOf(field: string): [number[], number[]] {
   const mid = field.indexOf('],[');
   if (!field.startsWith('([') || !field.endsWith('])') || mid < 0)
-    throw new Error(`readFleetRollup: not a histogram: ${field.slice(0, 200)}`);
+    throw new PmtaAcctError('CLICKHOUSE', `the server's answer could not be read (not a histogram): ${field.slice(0, 200)}`);
   return [tsvNumberArray(field.slice(1, mid + 1)), tsvNumberArray(field.slice(mid + 2, -1))];
 }
 
