@@ -47,10 +47,9 @@ export interface Rates {
 /**
  * The counters of row `at` as an object, in COUNTER_NAMES order. Written out as one literal: every
  * report row and every verdict window makes one, mostly in code that runs once, where an object
- * grown a property at a time costs several times more. `deliveredBytes` for a row that keeps the
- * bytes apart (the verdicts' sliding sums: window-rows.ts).
+ * grown a property at a time costs several times more.
  */
-export function countsOf(row: ArrayLike<number>, at = 0, deliveredBytes = row[at + DELIVERED_BYTES]): Counts {
+export function countsOf(row: Float64Array, at = 0): Counts {
   return {
     delivered: row[at + DELIVERED],
     deferred: row[at + DEFERRED],
@@ -62,7 +61,7 @@ export function countsOf(row: ArrayLike<number>, at = 0, deliveredBytes = row[at
     remoteBounced: row[at + REMOTE_BOUNCED],
     remoteStatus: row[at + REMOTE_STATUS],
     received: row[at + RECEIVED],
-    deliveredBytes,
+    deliveredBytes: row[at + DELIVERED_BYTES],
   };
 }
 
