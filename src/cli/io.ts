@@ -1,5 +1,5 @@
 /** Where text goes: stdout, a file (written whole, then renamed into place), stderr warnings. */
-import { createWriteStream, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { terminalSafe } from '../render/sanitize.js';
@@ -24,18 +24,57 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * counted is committed before its lines are written).
  */
 export function writeStdoutNow(text: string): void {
-  const bytes = Buffer.from(text);
+  writeAll(1, Buffer.from(text));
+}
+
+/** All of `bytes` to a file descriptor (stdout: as writeStdoutNow says). */
+function writeAll(fd: number, bytes: Uint8Array): void {
   let at = 0;
   while (at < bytes.length) {
     try {
-      at += writeSync(1, bytes, at);
+      at += writeSync(fd, bytes, at);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
-      else if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      else if (code === 'EPIPE' && fd === 1) process.exit(process.exitCode ?? 0);
       else throw err;
     }
   }
+}
+
+/** Bytes of output gathered before they are written (the buffer is made once, on first use). */
+const CHUNK = 1 << 18;
+let scratch: Buffer | null = null;
+
+/**
+ * Text made in pieces (a report's JSON, json.ts), written as it is made: stdout (as writeStdoutNow) or
+ * a file, under a temporary name renamed into place at the end. Each piece is encoded straight into
+ * one buffer, written when full: a big report is never one string nor one buffer of its size (at
+ * 1 M rows, a 4.6 MB string and its UTF-8 copy in fresh memory, whose first touches and collection
+ * cost more than writing it; bench/RESULTS.md), nor pieces joined into strings that V8 would copy
+ * again to encode them.
+ */
+export function writePieces(pieces: Iterable<string>, file: string | undefined): void {
+  const toFile = file !== undefined && file !== '-';
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = toFile ? openSync(tmp, 'w') : 1;
+  try {
+    const buf = (scratch ??= Buffer.allocUnsafe(CHUNK));
+    let used = 0;
+    for (const p of pieces) {
+      // a UTF-16 code unit is at most 3 bytes of UTF-8 (a pair of them, 4)
+      if (used + p.length * 3 > CHUNK) {
+        writeAll(fd, buf.subarray(0, used));
+        used = 0;
+      }
+      if (p.length * 3 > CHUNK) writeAll(fd, Buffer.from(p));
+      else used += buf.write(p, used);
+    }
+    writeAll(fd, buf.subarray(0, used));
+  } finally {
+    if (toFile) closeSync(fd);
+  }
+  if (toFile) renameSync(tmp, file);
 }
 
 /**

@@ -15,7 +15,7 @@ import { checkTimeZone } from '../rollup/buckets.js';
 import { clockOf } from '../util/clock.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
 import { EXIT_OK, exitOfStatus } from './exit.js';
-import { toTerminal, useColor, writeOutput, warn, warnBadRecords } from './io.js';
+import { toTerminal, useColor, writePieces, warn, warnBadRecords } from './io.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { version } from './version.js';
@@ -92,22 +92,31 @@ interface ReportFlags extends VerdictFlags, ReadingFlags, FleetFlags {
   state?: string;
 }
 
-/** Renderers are loaded on use: each pulls its own dependencies (cli-table3 for the table). */
-async function render(format: Format, model: ReportModel, flags: ReportFlags, color: boolean, terminal: boolean): Promise<string> {
+/**
+ * Renderers are loaded on use: each pulls its own dependencies (cli-table3 for the table). The
+ * text comes in pieces, written as they are made (the JSON's groups one at a time).
+ */
+async function render(
+  format: Format,
+  model: ReportModel,
+  flags: ReportFlags,
+  color: boolean,
+  terminal: boolean,
+): Promise<Iterable<string>> {
   const top = parsePositiveInt(flags.top, '--top');
   switch (format) {
     case 'json':
-      return (await import('../render/json.js')).renderJson(model);
+      return (await import('../render/json.js')).jsonPieces(model);
     case 'csv':
-      return (await import('../render/csv.js')).renderCsv(model, { terminal });
+      return [(await import('../render/csv.js')).renderCsv(model, { terminal })];
     case 'md':
-      return (await import('../render/markdown.js')).renderMarkdown(model, top ?? 20);
+      return [(await import('../render/markdown.js')).renderMarkdown(model, top ?? 20)];
     case 'table':
-      return (await import('../render/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 });
+      return [(await import('../render/table.js')).renderTable(model, { paint: color ? ANSI_PAINT : NO_PAINT, top: top ?? 20 })];
     case 'html':
-      return (await import('../render/html/page.js')).renderHtml(model, { top: top ?? 20, version: version() });
+      return [(await import('../render/html/page.js')).renderHtml(model, { top: top ?? 20, version: version() })];
     case 'prom':
-      return (await import('../render/prometheus.js')).renderProm(model, { top });
+      return [(await import('../render/prometheus.js')).renderProm(model, { top })];
   }
 }
 
@@ -198,7 +207,7 @@ export function reportCommand(onExit: (code: number) => void): Command {
     for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
     const shown = flags.showAddresses === true ? model : redactModel(model);
     for (const o of outputs) {
-      writeOutput(await render(o.format, shown, flags, flags.color !== false && useColor(o.file), toTerminal(o.file)), o.file);
+      writePieces(await render(o.format, shown, flags, flags.color !== false && useColor(o.file), toTerminal(o.file)), o.file);
     }
     for (const n of shown.comparison?.notes ?? []) warn(`--compare: ${n}`);
     if (!formats.has('table')) warnBadRecords(shown.input, formats.has('json') ? 'json' : ([...formats][0] ?? 'json'));

@@ -4,13 +4,9 @@
  * their control characters escaped when the CSV is shown on a terminal (`terminal`).
  */
 import { COUNTER_NAMES } from '../rollup/counters.js';
-import { isoTime } from './format.js';
+import { isoTime, roundRate } from './format.js';
 import type { ReportModel } from '../model/model.js';
 import { csvCell } from './sanitize.js';
-
-function roundRate(r: number | null): number | null {
-  return r === null ? null : Math.round(r * 1e6) / 1e6;
-}
 
 export function renderCsv(m: ReportModel, opts: { readonly terminal?: boolean } = {}): string {
   const cell = (v: string | number | null) => csvCell(v, opts.terminal === true);

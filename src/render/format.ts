@@ -28,6 +28,11 @@ export function formatSeconds(s: number | null): string {
   return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
 }
 
+/** A rate as JSON and CSV give it: six decimals. */
+export function roundRate(r: number | null): number | null {
+  return r === null ? null : Math.round(r * 1e6) / 1e6;
+}
+
 /** Epoch seconds → ISO 8601: `2026-11-28T03:00:00Z` in UTC, with the zone's offset otherwise. */
 export function isoTime(t: number, tz: string): string {
   return isoInZone(t, tz);

@@ -22,7 +22,8 @@ function row(r: GroupRow): GroupRow {
     key ??= { ...r.key };
     key[k] = shown;
   }
-  return key === null ? r : { ...r, key };
+  // each field named: a row may make its figures when read (model/rows.ts), which a spread would not copy
+  return key === null ? r : { bucket: r.bucket, key, counts: r.counts, rates: r.rates, latency: r.latency };
 }
 
 const rows = (list: readonly GroupRow[]) => list.map(row);

@@ -7,6 +7,7 @@ import { EMPTY_CONFIG } from '../../src/config/config-file.js';
 import { renderJson } from '../../src/render/json.js';
 import { runReport } from '../../src/app/report/report.js';
 import type { ReportRequest } from '../../src/app/sources/files.js';
+import type { GroupRow } from '../../src/model/rows.js';
 
 /** JSON and CSV skip the views beside the groups (ModelOptions.views): nothing they show changes. */
 describe('a report model without its views', () => {
@@ -44,7 +45,10 @@ describe('a report model without its views', () => {
     expect(lean.ispSeries).toEqual([]);
     expect(lean.byKey).toEqual([]);
     expect(lean.total).toEqual(full.total);
-    expect(lean.groups).toEqual(full.groups);
+    // without the views, rows make their figures when read (rows.ts): the same figures
+    const plain = (rows: readonly GroupRow[]) =>
+      rows.map((r) => ({ bucket: r.bucket, key: r.key, counts: r.counts, rates: r.rates, latency: r.latency }));
+    expect(plain(lean.groups)).toEqual(full.groups);
     expect(renderJson(lean)).toBe(renderJson(full));
   });
 });
