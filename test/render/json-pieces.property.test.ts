@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildModel, type ModelInput } from '../../src/model/model.js';
 import { jsonPieces, renderJson, reportJson } from '../../src/render/json.js';
 import { COUNTER_NAMES, STRIDE } from '../../src/rollup/counters.js';
-import { Rollup } from '../../src/rollup/rollup.js';
+import type { Rollup } from '../../src/rollup/rollup.js';
+import { rollupOfSpecs } from '../helpers/rollup.js';
 
 /** Text from logs is hostile: quotes, backslashes, control characters, lone surrogates, IPv6, non-ASCII. */
 const text = fc.oneof(
@@ -20,26 +21,6 @@ const group = fc.record({
   }),
   latencies: fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { maxLength: 4 }),
 });
-
-interface GroupSpec {
-  readonly values: readonly string[];
-  readonly bucket: number | null;
-  readonly counts: readonly number[];
-  readonly latencies: readonly number[];
-}
-
-/** A rollup of these groups (a second group of the same key and bucket adds to the first). */
-function rollupOf(dims: readonly string[], groups: readonly GroupSpec[]): Rollup {
-  const r = new Rollup(dims, 4);
-  for (const g of groups) {
-    r.key[0] = r.bucketId(g.bucket === null ? Number.NaN : 1_764_288_000 + g.bucket * 3600);
-    for (let d = 0; d < dims.length; d++) r.key[d + 1] = r.dicts[d].id(g.values[d]);
-    const at = r.group();
-    r.addCounts(at, g.counts, 0);
-    for (const s of g.latencies) r.latency(at, s);
-  }
-  return r;
-}
 
 function inputOf(rollup: Rollup, unknown: string, message: string): ModelInput {
   return {
@@ -74,7 +55,7 @@ describe('the JSON report written in pieces', () => {
         text,
         (groups, bucketed, views, top, unknown, message) => {
           const dims = ['isp', 'ip'];
-          const model = buildModel(inputOf(rollupOf(dims, groups), unknown, message), {
+          const model = buildModel(inputOf(rollupOfSpecs(dims, groups), unknown, message), {
             by: dims,
             bucket: bucketed ? '1h' : null,
             since: null,
@@ -93,7 +74,7 @@ describe('the JSON report written in pieces', () => {
   });
 
   it('writes counters in COUNTER_NAMES order and the empty cases as JSON.stringify does', () => {
-    const model = buildModel(inputOf(rollupOf([], []), '', ''), {
+    const model = buildModel(inputOf(rollupOfSpecs([], []), '', ''), {
       by: [],
       bucket: null,
       since: null,
@@ -106,7 +87,7 @@ describe('the JSON report written in pieces', () => {
     expect(json).toContain('"groups": []');
     expect(Object.keys((JSON.parse(json) as { total: object }).total).slice(0, STRIDE)).toEqual([...COUNTER_NAMES]);
     const one = buildModel(
-      inputOf(rollupOf([], [{ values: [], bucket: null, counts: new Array<number>(STRIDE).fill(1), latencies: [] }]), '', ''),
+      inputOf(rollupOfSpecs([], [{ values: [], bucket: null, counts: new Array<number>(STRIDE).fill(1), latencies: [] }]), '', ''),
       { by: [], bucket: null, since: null, until: null, tz: 'UTC', top: null, views: false },
     );
     expect(renderJson(one)).toContain('"key": {}');
