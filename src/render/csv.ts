@@ -24,12 +24,17 @@ export function renderCsv(m: ReportModel, opts: { readonly terminal?: boolean } 
   ];
   const lines = [head.map(cell).join(',')];
   for (const g of m.groups) {
+    // each of a row's figures read once: a row may make them when read (model/rows.ts)
+    const key = g.key;
+    const counts = g.counts;
+    const rates = g.rates;
+    const latency = g.latency;
     const cells: (string | number | null)[] = [];
     if (m.bucket !== null) cells.push(g.bucket === null ? '' : isoTime(g.bucket, m.range.tz));
-    for (const d of m.by) cells.push(g.key[d] ?? '');
-    for (const n of COUNTER_NAMES) cells.push(g.counts[n]);
-    cells.push(...[g.rates.deferral, g.rates.bounce, g.rates.hardBounce, g.rates.complaint].map(roundRate));
-    cells.push(g.latency.p50, g.latency.p90, g.latency.p99);
+    for (const d of m.by) cells.push(key[d] ?? '');
+    for (const n of COUNTER_NAMES) cells.push(counts[n]);
+    cells.push(...[rates.deferral, rates.bounce, rates.hardBounce, rates.complaint].map(roundRate));
+    cells.push(latency.p50, latency.p90, latency.p99);
     lines.push(cells.map(cell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

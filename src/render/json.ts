@@ -20,11 +20,12 @@ export function groupJson(row: GroupRow, tz: string, withBucket: boolean, withKe
   if (withBucket) out.bucket = row.bucket === null ? null : isoTime(row.bucket, tz);
   if (withKey) out.key = row.key;
   Object.assign(out, row.counts);
+  const rates = row.rates;
   out.rates = {
-    deferral: roundRate(row.rates.deferral),
-    bounce: roundRate(row.rates.bounce),
-    hardBounce: roundRate(row.rates.hardBounce),
-    complaint: roundRate(row.rates.complaint),
+    deferral: roundRate(rates.deferral),
+    bounce: roundRate(rates.bounce),
+    hardBounce: roundRate(rates.hardBounce),
+    complaint: roundRate(rates.complaint),
   };
   out.latency = row.latency;
   return out;

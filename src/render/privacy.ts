@@ -15,11 +15,12 @@ import type { ReportVerdict } from './verdict-view.js';
 function row(r: GroupRow): GroupRow {
   // a new key only for a row whose key had an address (no copy of every row of a big report)
   let key: Record<string, string> | null = null;
-  for (const k of Object.keys(r.key)) {
-    const v = r.key[k];
+  const given = r.key; // once: a row may make it when read (model/rows.ts)
+  for (const k of Object.keys(given)) {
+    const v = given[k];
     const shown = redactAddresses(v);
     if (shown === v) continue;
-    key ??= { ...r.key };
+    key ??= { ...given };
     key[k] = shown;
   }
   // each field named: a row may make its figures when read (model/rows.ts), which a spread would not copy
