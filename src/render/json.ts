@@ -141,7 +141,14 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
   );
 }
 
-/** Where writeJson writes the groups (a marker among the report's fields). */
+/**
+ * Groups from which jsonPieces writes them as text. Below, JSON.stringify's one native pass makes
+ * less garbage than the text of each group, and a small report (in V8's interpreter) then ends
+ * before its heap needs a mark-compact: 10 ms of the 10,000-row report (bench/RESULTS.md).
+ */
+const TEXT_FROM = 2048;
+
+/** Where jsonPieces writes the groups (a marker among the report's fields). */
 const GROUPS = Symbol('groups');
 
 /**
@@ -149,9 +156,14 @@ const GROUPS = Symbol('groups');
  * and a line end (held equal by a property test over random models). The groups, all but a few
  * bytes of a big report, are written straight from their rows, without an object per group for
  * JSON.stringify nor one string of the whole report: at 1 M rows (7,300 groups, 4.6 MB) those
- * and their garbage were most of what a report did after the reading (bench/RESULTS.md).
+ * and their garbage were most of what a report did after the reading (bench/RESULTS.md). A report
+ * of fewer than `textFrom` groups is one piece, from JSON.stringify.
  */
-export function* jsonPieces(m: ReportModel): Generator<string> {
+export function* jsonPieces(m: ReportModel, textFrom = TEXT_FROM): Generator<string> {
+  if (m.groups.length < textFrom) {
+    yield `${JSON.stringify(reportJson(m), null, 2)}\n`;
+    return;
+  }
   const fields = reportFields(m, GROUPS);
   let sep = '{';
   for (const name of Object.keys(fields)) {
