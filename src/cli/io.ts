@@ -1,5 +1,5 @@
 /** Where text goes: stdout, a file (written whole, then renamed into place), stderr warnings. */
-import { closeSync, createWriteStream, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { terminalSafe } from '../render/sanitize.js';
@@ -71,6 +71,10 @@ export function writePieces(pieces: Iterable<string>, file: string | undefined):
       else used += buf.write(p, used);
     }
     writeAll(fd, buf.subarray(0, used));
+  } catch (err) {
+    // a renderer that failed half-way leaves no partial file behind
+    if (toFile) rmSync(tmp, { force: true });
+    throw err;
   } finally {
     if (toFile) closeSync(fd);
   }
