@@ -82,8 +82,8 @@ export function checkCommand(onExit: (code: number) => void): Command {
       .action(async (inputs: string[], flags: CheckFlags) => {
         try {
           const { text, code } = await runCheck(inputs, flags);
-          writeOutput(text, undefined);
           onExit(code);
+          writeOutput(text, undefined);
         } catch (err) {
           if (!(err instanceof PmtaAcctError)) throw err;
           writeOutput(renderCheckUnknown(messageOf(err), flags.format === 'json'), undefined);

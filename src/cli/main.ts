@@ -38,8 +38,10 @@ process.stdout.on('error', (err: Error & { code?: string }) => {
 });
 
 let status = EXIT_OK;
+// Set at once as well: a closed stdout ends the process with process.exitCode (above).
 const finish = (code: number) => {
   status = code;
+  process.exitCode = code;
 };
 
 const program = new Command('pmta-acct')

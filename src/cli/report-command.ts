@@ -206,11 +206,13 @@ export function reportCommand(onExit: (code: number) => void): Command {
     const model = outcome.model;
     for (const g of model.input.gaps ?? []) warn(`data lost: ${g.path}: ${g.reason}`);
     const shown = flags.showAddresses === true ? model : redactModel(model);
+    // The exit code is known before a byte is written: a reader that stops early (`| head`) ends
+    // the process with it (io.ts), not with 0.
+    onExit(exitCodeOf(shown, flags));
     for (const o of outputs) {
       writePieces(await render(o.format, shown, flags, flags.color !== false && useColor(o.file), toTerminal(o.file)), o.file);
     }
     for (const n of shown.comparison?.notes ?? []) warn(`--compare: ${n}`);
     if (!formats.has('table')) warnBadRecords(shown.input, formats.has('json') ? 'json' : ([...formats][0] ?? 'json'));
-    onExit(exitCodeOf(shown, flags));
   });
 }

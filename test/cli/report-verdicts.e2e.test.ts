@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { CLI, ROOT, runCli } from '../helpers/cli.js';
 
 function rulesFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'pmta-rules-')), 'rules.yaml');
@@ -45,6 +46,25 @@ describe('report with verdicts (built CLI, sample day)', () => {
       message: 'microsoft complaint 0.169% (2 of 1,182) over the last 24h > 0.1%',
     });
     expect(j.verdicts.map((v) => v.rule)).toEqual(['complaint', 'hard-bounce', 'complaint', 'silence']);
+  });
+
+  it('keeps its verdict exit code when the reader stops early (| head)', () => {
+    // About 3 MB of JSON, far past a pipe's buffer: the write meets a closed pipe.
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; "$0" "$1" report samples/ --format json --by isp,ip --bucket 5m | head -c 100 >/dev/null',
+        process.execPath,
+        CLI,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(1);
   });
 
   it('exits 0 with --exit-zero, and judges nothing with --no-verdicts', () => {
