@@ -1,7 +1,7 @@
 /**
  * Runs tasks on `threads` threads: the main thread and threads - 1 workers, each taking the next
  * task from one shared queue (task-queue.ts) as soon as it is free, biggest task first so that the
- * last to finish is a small one. Results the caller does not take as they come (`onResult`) are
+ * last to finish is a small one, and a .gz (one task whatever its size) before plain ranges. Results the caller does not take as they come (`onResult`) are
  * returned in task order.
  */
 import type * as WorkerThreads from 'node:worker_threads';
@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { errorData, errorFromData, PmtaAcctError, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
-import { stopTasks, takeTask, taskQueue } from './task-queue.js';
+import { stopTasks, takeTask, taskDone, taskQueue } from './task-queue.js';
 import type { WorkerData, WorkerReply } from './worker.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { mark, traceOrigin } from './trace.js';
@@ -44,17 +44,23 @@ export async function runTasks(
   tasks: readonly Task[],
   options: EngineOptions,
   threads: number,
-  sizes: readonly number[],
+  bytes: readonly number[],
   hooks: PoolHooks = {},
 ): Promise<TaskResult[]> {
   const results: TaskResult[] = new Array<TaskResult>(tasks.length);
-  // Biggest first, so that the last tasks to finish are small ones. The ranges of a split file
-  // weigh alike (its size over their number) and so go in file order: their results then come
-  // in about that order, and the caller can check and merge each while the others are read.
-  const ranges = new Array<number>(sizes.length).fill(0);
+  // Biggest first, so that the last tasks to finish are small ones: a .gz by what it decompresses
+  // to, a plain file by its size. The ranges of a split file weigh alike (its size over their
+  // number) and so go in file order: their results then come in about that order, and the caller
+  // can check and merge each while the others are read.
+  const ranges = new Array<number>(bytes.length).fill(0);
   for (const t of tasks) ranges[t.file]++;
-  const weight = (t: Task) => sizes[t.file] / ranges[t.file];
-  const queue = taskQueue([...tasks].sort((a, b) => weight(b) - weight(a) || a.index - b.index));
+  const weight = (t: Task) => bytes[t.file] / ranges[t.file];
+  // A .gz's thread waits for its inflate (on libuv's pool) most of the time: one stream at a time
+  // per two threads keeps the others on plain ranges (task-queue.ts).
+  const queue = taskQueue(
+    [...tasks].sort((a, b) => weight(b) - weight(a) || a.index - b.index),
+    Math.max(1, Math.floor(threads / 2)),
+  );
   const failures: Failure[] = [];
   let settled = 0;
   let allIn: () => void = () => undefined;
@@ -80,7 +86,7 @@ export async function runTasks(
   // Loaded only for workers: a small file's run needs none (a few ms of start-up).
   const threadsModule = workerCount > 0 ? workerThreads() : null;
   // A run big enough for V8 to optimise its per-record code warms each thread first (warm-up.ts).
-  const warm = sizes.reduce((a, b) => a + b, 0) >= SMALL_INPUT;
+  const warm = bytes.reduce((a, b) => a + b, 0) >= SMALL_INPUT;
   const workerData: WorkerData = { options, queue, origin: traceOrigin(), warm };
   // The first may have been started by the bin while this process was starting (prestart.ts).
   const prestarted = workerCount > 0 ? takePrestartedWorker() : undefined;
@@ -122,9 +128,11 @@ export async function runTasks(
         mark(`task ${task.index} start`);
         const result = await runTask(task, options, hooks.onProgress);
         mark(`task ${task.index} read`);
+        taskDone(queue, task);
         keep(task, result);
         mark(`task ${task.index} merged`);
       } catch (err) {
+        taskDone(queue, task);
         fail({ index: task.index, error: errorData(err) });
       }
     }

@@ -12,7 +12,7 @@ import { mergeProblemSummaries, type ProblemSummary } from '../parse/problems.js
 import { bucketSeconds } from '../rollup/buckets.js';
 import { keepBucketsFrom } from '../rollup/regroup.js';
 import { Rollup, type RollupData } from '../rollup/rollup.js';
-import type { InputFile } from '../source/inputs.js';
+import { inputBytes, type InputFile } from '../source/inputs.js';
 import { addStats, emptyStats, windowKeepFrom, type EngineOptions, type SinkStats } from './options.js';
 import { planTasks } from './plan.js';
 import { runTasks, type PoolHooks } from './pool.js';
@@ -107,13 +107,7 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
     },
   };
   try {
-    await runTasks(
-      tasks,
-      options,
-      run.threads,
-      inputs.map((i) => i.size),
-      hooks,
-    );
+    await runTasks(tasks, options, run.threads, inputs.map(inputBytes), hooks);
     for (const checker of checkers.values()) await checker.finish(options);
     mark('run: ranges checked');
   } catch (err) {

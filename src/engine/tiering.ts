@@ -18,12 +18,10 @@
  */
 import type * as V8 from 'node:v8';
 import { lazyRequire } from '../util/lazy-require.js';
-import type { InputFile } from '../source/inputs.js';
+import { inputBytes, type InputFile } from '../source/inputs.js';
 
 /** Input bytes below which a one-command process runs without TurboFan. */
 export const SMALL_INPUT = 16 << 20;
-/** A .gz counts as this many times its size (accounting logs compress about 7:1). */
-const GZIP_RATIO = 8;
 
 const v8 = lazyRequire<typeof V8>('node:v8');
 let oneCommand = false;
@@ -34,10 +32,10 @@ export function runsOneCommand(): void {
   oneCommand = true;
 }
 
-/** Bytes a run will read: plain files by size, .gz by a typical ratio; stdin has no known end. */
+/** Bytes a run will read: plain files by size, a .gz by its trailer or a typical ratio; stdin has no known end. */
 export function expectedBytes(inputs: readonly InputFile[]): number {
   let bytes = 0;
-  for (const i of inputs) bytes += i.path === '-' ? Number.POSITIVE_INFINITY : i.gzip ? i.size * GZIP_RATIO : i.size;
+  for (const i of inputs) bytes += inputBytes(i);
   return bytes;
 }
 

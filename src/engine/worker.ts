@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorData, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTaskToPost, type PostedTaskResult } from './task.js';
-import { stopTasks, takeTask, type TaskQueue } from './task-queue.js';
+import { stopTasks, takeTask, taskDone, type TaskQueue } from './task-queue.js';
 import { mark, traceThread } from './trace.js';
 import { warmUp } from './warm-up.js';
 
@@ -42,6 +42,7 @@ async function work({ options, queue, origin, warm }: WorkerData): Promise<void>
       if (warm) await warmUp(task, options);
       mark(`task ${task.index} start`);
       const result = await runTaskToPost(task, options, progress);
+      taskDone(queue, task);
       mark(`task ${task.index} read`);
       const transfer = [result.rollup, result.windows].flatMap((r) => (r === null ? [] : [r.keys, r.counters, r.histSlots, r.hist]));
       post(
@@ -49,6 +50,7 @@ async function work({ options, queue, origin, warm }: WorkerData): Promise<void>
         transfer.map((a) => a.buffer as ArrayBuffer),
       );
     } catch (err) {
+      taskDone(queue, task);
       stopTasks(queue);
       post({ ok: false, index: task.index, error: errorData(err) });
     }

@@ -11,6 +11,7 @@ import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, st
 import { basename, join } from 'node:path';
 import { PmtaAcctError } from '../errors.js';
 import { expandGlob, isGlob } from './glob.js';
+import { gzipBytes, TYPICAL_GZIP_RATIO } from './gzip-size.js';
 import { compareRotationNames, parseRotationName } from './rotation-name.js';
 
 export interface InputFile {
@@ -19,6 +20,8 @@ export interface InputFile {
   /** Size on disk (0 for stdin). */
   readonly size: number;
   readonly gzip: boolean;
+  /** Bytes it decompresses to when a .gz, estimated from its trailer (gzip-size.ts); absent: unknown. */
+  readonly gzipBytes?: number;
 }
 
 const ACCOUNTING_NAME = /\.(csv|txt|log|acct)(\.gz)?$/i;
@@ -34,7 +37,13 @@ function isGzip(path: string): boolean {
 }
 
 function fileEntry(path: string, size: number): InputFile {
-  return { path, size, gzip: size >= 2 && isGzip(path) };
+  return size >= 2 && isGzip(path) ? { path, size, gzip: true, gzipBytes: gzipBytes(path, size) } : { path, size, gzip: false };
+}
+
+/** Bytes a run will read from an input: a plain file's size, a .gz's estimated output; stdin has no known end. */
+export function inputBytes(input: InputFile): number {
+  if (input.path === '-') return Number.POSITIVE_INFINITY;
+  return input.gzip ? (input.gzipBytes ?? input.size * TYPICAL_GZIP_RATIO) : input.size;
 }
 
 function errnoOf(err: unknown): string {
