@@ -1,5 +1,5 @@
 /** The benchmark's inputs, generated once per size into bench/data/ and kept (bench/generate.ts, seed 42). */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -31,5 +31,13 @@ export async function prepareData(dataDir: string, rows: number): Promise<BenchD
     mkdirSync(dir);
     await writeDay(dir, { rows, files: 24, gzip: [0, 4, 8, 12, 16, 20] });
   }
-  return { rows, file, gz, dir, small, dataDir, bytes: statSync(file).size };
+  const bytes = statSync(file).size;
+  return { rows, file, gz, dir, small, dataDir, bytes, dirGzipped: gzippedShare(dir, bytes) };
+}
+
+/** The share of `bytes` (the day, which the rotated files hold too) not in the directory's plain files. */
+function gzippedShare(dir: string, bytes: number): number {
+  let plain = 0;
+  for (const name of readdirSync(dir)) if (!name.endsWith('.gz')) plain += statSync(join(dir, name)).size;
+  return Math.max(0, 1 - plain / bytes);
 }

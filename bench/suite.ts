@@ -13,6 +13,8 @@ export interface BenchData {
   readonly gz: string;
   readonly dir: string;
   readonly bytes: number;
+  /** The share of the rotated day's bytes (decompressed) that its .gz files hold: about a third. */
+  readonly dirGzipped: number;
   /** A 10,000-row file: start-up and fixed costs. */
   readonly small: string;
   readonly dataDir: string;

@@ -13,6 +13,15 @@ const FLOOR_SIZES = [256 << 10, 1 << 20, 4 << 20, 16 << 20];
 const TEN_M = 10_000_000;
 /** csv-parse reads at most this many rows; above, its time is scaled up (Scenario.scale). */
 const CSV_PARSE_ROWS = 1_000_000;
+/**
+ * Why a ratio of times is judged at 10 M rows only: below, pmta-acct's start-up (Node, the code
+ * cache, the worker's boot: about 0.3 s, a third of a 1 M-row run) weighs on it and not on the
+ * contender's per-byte cost (the floor) or per-row cost (csv-parse, linear in the rows: its 10 M
+ * time is its first million's times ten, and 14.5 s for 1 M rows either way).
+ */
+const TEN_M_ONLY = 'the target is for 10 M rows, where start-up weighs little';
+/** The rotated archive may take this much more than its bound (rotatedTarget): 24 files' readers, sinks and merges. */
+const ROTATED_SLACK = 1.15;
 
 function entries(stdout: string): PlainRollup {
   return new Map(JSON.parse(stdout) as [string, PlainCounts][]);
@@ -28,6 +37,34 @@ function fmt(n: number, digits = 2): string {
 
 function kib(bytes: number): string {
   return bytes >= 1 << 20 ? `${bytes >> 20} MiB` : `${bytes >> 10} KiB`;
+}
+
+/**
+ * The rotated archive (the day as 24 files, a third of its bytes in 6 .gz) on all cores, against
+ * what the same run says it can take: the plain day on all cores, plus the inflate of the gzipped
+ * share, which the plain day does not pay, spread over the cores (gunzip alone is inflate-bound, so
+ * its time times the share is that inflate's CPU). A scheduler that kept every core busy to the end
+ * gets within the slack, which covers the 24 files' per-task costs; one that leaves a core idle
+ * while a .gz inflates, or ends on a long .gz, does not. Two threads against one says less here:
+ * the one thread's run already inflates on a second core (libuv's pool), so its ratio is bounded
+ * well below the plain day's (bench/RESULTS.md, "The rotated archive"); it is printed beside.
+ */
+function rotatedTarget(
+  dirAll: Measured,
+  dirOne: Measured,
+  all: Measured,
+  gunzip: Measured,
+  gzipped: number,
+  cores: number,
+  multi: true | string,
+) {
+  const bound = all.seconds + (gunzip.seconds * gzipped) / cores;
+  return target(
+    `rotated archive (${cores} threads) vs its bound`,
+    `${fmt(dirAll.seconds / bound)}x the bound (the plain day ${fmt(all.seconds)} s + gunzip x ${fmt(gzipped)} / ${cores} cores = ${fmt(bound)} s; ${cores} threads vs 1: ${fmt(dirOne.seconds / dirAll.seconds)}x) (target <= ${fmt(ROTATED_SLACK)}x)`,
+    dirAll.seconds / bound <= ROTATED_SLACK,
+    multi,
+  );
 }
 
 export const readSuite: Suite = {
@@ -161,7 +198,7 @@ export const readSuite: Suite = {
         'report (all cores) vs the read floor',
         `${fmt(all.seconds / floor.seconds)}x the time of the fastest read (${floorName}) (target <= 4x)`,
         all.seconds / floor.seconds <= 4,
-        data.rows >= TEN_M ? true : 'the target is for 10 M rows, where start-up weighs little',
+        data.rows >= TEN_M ? true : TEN_M_ONLY,
       ),
       target(
         `report: ${cores} threads vs 1 thread`,
@@ -169,12 +206,7 @@ export const readSuite: Suite = {
         one.seconds / all.seconds >= 1.6,
         multi,
       ),
-      target(
-        `rotated archive: ${cores} threads vs 1 thread`,
-        `${fmt(dirOne.seconds / dirAll.seconds)}x faster (target >= 1.6x)`,
-        dirOne.seconds / dirAll.seconds >= 1.6,
-        multi,
-      ),
+      rotatedTarget(dirAll, dirOne, all, gunzip, data.dirGzipped, cores, multi),
       target(
         'gzipped day vs gunzip alone',
         `${fmt(gz.seconds / gunzip.seconds)}x gunzip's time (target <= 1.3x)`,
@@ -185,6 +217,7 @@ export const readSuite: Suite = {
         'report (all cores) vs csv-parse',
         `${fmt(csv.seconds / all.seconds, 1)}x faster (target >= 30x)`,
         csv.seconds / all.seconds >= 30,
+        data.rows >= TEN_M ? true : TEN_M_ONLY,
       ),
     ];
   },

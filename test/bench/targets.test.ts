@@ -15,7 +15,16 @@ import type { BenchContext, Measured, TargetResult } from '../../bench/suite.js'
  * ones, and one bound to an input size says n/a at another size instead of passing.
  */
 const context = (rows: number, cores = 2): BenchContext => ({
-  data: { rows, file: 'day.csv', gz: 'day.csv.gz', dir: 'rotated', bytes: rows * 500, small: 'small.csv', dataDir: 'data' },
+  data: {
+    rows,
+    file: 'day.csv',
+    gz: 'day.csv.gz',
+    dir: 'rotated',
+    bytes: rows * 500,
+    dirGzipped: 1 / 3,
+    small: 'small.csv',
+    dataDir: 'data',
+  },
   cli: 'pmta-acct.js',
   here: '.',
   cores,
@@ -56,7 +65,7 @@ const BAD: Record<string, number> = {
   floor: 0.1,
   'pmta-all': 1,
   'pmta-1': 1,
-  'dir-all': 1,
+  'dir-all': 2,
   'dir-1': 1,
   'pmta-gz': 2,
   gunzip: 1,
@@ -155,12 +164,32 @@ describe('bench targets', () => {
     expect(bad.map((t) => t.status)).toEqual(['n/a', 'missed', 'missed', 'missed', 'missed']);
   });
 
-  it('says n/a for the floor ratio below 10 M rows, and for threads on one core', () => {
+  it('says n/a for the floor and csv-parse ratios below 10 M rows, and for threads on one core', () => {
     const small = targetsOf(context(1_000_000), true);
     expect(small.find((t) => t.what.includes('read floor'))?.status).toBe('n/a');
+    expect(small.find((t) => t.what.includes('csv-parse'))?.status).toBe('n/a');
     expect(small.find((t) => t.what.includes('threads vs 1 thread'))?.status).toBe('met');
+    expect(small.find((t) => t.what.includes('rotated archive'))?.status).toBe('met');
     const oneCore = targetsOf(context(10_000_000, 1), true);
-    expect(oneCore.filter((t) => t.what.includes('vs 1 thread')).map((t) => t.status)).toEqual(['n/a', 'n/a']);
+    expect(oneCore.filter((t) => t.what.includes('vs 1 thread') || t.what.includes('rotated')).map((t) => t.status)).toEqual([
+      'n/a',
+      'n/a',
+    ]);
+  });
+
+  it("judges the rotated archive against the plain day plus its gzipped share's inflate over the cores", () => {
+    const ctx = context(10_000_000);
+    const measured =
+      (dirAll: number) =>
+      (id: string): Measured => {
+        const seconds = { 'pmta-all': 3, gunzip: 9, 'dir-all': dirAll }[id] ?? 1;
+        return { id, name: id, seconds, rssMb: 100, rows: ctx.data.rows, bytes: ctx.data.bytes, spread: 0, runs: 1 };
+      };
+    const rotated = (dirAll: number) => SUITES.flatMap((s) => s.targets(measured(dirAll), ctx)).find((t) => t.what.includes('rotated'));
+    // the bound: 3 s + 9 s x 1/3 over 2 cores = 4.5 s
+    expect(rotated(5.1)?.status).toBe('met');
+    expect(rotated(5.3)?.status).toBe('missed');
+    expect(rotated(5.1)?.value).toContain('= 4.50 s');
   });
 
   it('prints each target with its status', () => {
