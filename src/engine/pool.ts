@@ -9,7 +9,8 @@ import type { Worker } from 'node:worker_threads';
 import { errorData, errorFromData, PmtaAcctError, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTask, type Task, type TaskProgress, type TaskResult } from './task.js';
-import { stopTasks, takeTask, taskDone, taskQueue } from './task-queue.js';
+import { stopTasks, taskDone, taskQueue } from './task-queue.js';
+import { readQueue } from './thread-loop.js';
 import type { WorkerData, WorkerReply } from './worker.js';
 import { lazyRequire } from '../util/lazy-require.js';
 import { mark, traceOrigin } from './trace.js';
@@ -118,24 +119,26 @@ export async function runTasks(
     });
 
   const here = async () => {
-    for (;;) {
-      // Let worker replies in before taking the next task: a plain-file task blocks this thread.
-      await new Promise((r) => setImmediate(r));
-      const task = takeTask(queue);
-      if (task === undefined) break;
-      try {
-        if (warm) await warmUp(task, options);
-        mark(`task ${task.index} start`);
-        const result = await runTask(task, options, hooks.onProgress);
-        mark(`task ${task.index} read`);
-        taskDone(queue, task);
-        keep(task, result);
-        mark(`task ${task.index} merged`);
-      } catch (err) {
-        taskDone(queue, task);
-        fail({ index: task.index, error: errorData(err) });
-      }
-    }
+    // Let worker replies in before taking the next task: a plain-file task blocks this thread.
+    const between = () => new Promise<void>((r) => setImmediate(r));
+    await readQueue(
+      queue,
+      async (task) => {
+        try {
+          if (warm) await warmUp(task, options);
+          mark(`task ${task.index} start`);
+          const result = await runTask(task, options, hooks.onProgress);
+          mark(`task ${task.index} read`);
+          taskDone(queue, task);
+          keep(task, result);
+          mark(`task ${task.index} merged`);
+        } catch (err) {
+          taskDone(queue, task);
+          fail({ index: task.index, error: errorData(err) });
+        }
+      },
+      between,
+    );
     check();
     mark('main: no task left');
     await done;

@@ -7,7 +7,7 @@ import type { ProblemSummary } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
 import { ScannerPool } from '../parse/scanner.js';
 import { Rollup, type RollupData } from '../rollup/rollup.js';
-import { endDamaged, feedFileRange, feedStream, gunzipFile } from '../source/feed.js';
+import { endDamaged, feedFileRange, feedFileRangeSharing, feedStream, gunzipFile } from '../source/feed.js';
 import { displayName } from '../source/inputs.js';
 import type { EngineOptions, SinkStats } from './options.js';
 import { RollupSink } from './rollup-sink.js';
@@ -78,6 +78,12 @@ function throttled(sink: RollupSink, report: TaskProgress): { read: (n: number) 
  */
 const scanners = new ScannerPool();
 
+/**
+ * Streams this thread is reading: a plain task read meanwhile lets the event loop run after each
+ * block, so that the stream's next block is started (thread-loop.ts).
+ */
+let streamsOpen = 0;
+
 /** A task's result as it crosses from a worker thread: the rollups serialized. */
 export interface PostedTaskResult extends TaskResult {
   readonly rollup: RollupData;
@@ -112,14 +118,18 @@ export async function runTask(task: Task, options: EngineOptions, onProgress?: T
   let bytes: number;
   if (task.gzip || task.path === '-') {
     const stream = task.path === '-' ? process.stdin : gunzipFile(task.path, progress?.read);
+    streamsOpen++;
     try {
       bytes = await feedStream(stream, reader);
     } catch (err) {
       endDamaged(err, reader, sink.problems, 'counted');
       bytes = reader.offset;
+    } finally {
+      streamsOpen--;
     }
   } else {
-    feedFileRange(task.path, reader, task.start, task.end, progress?.read);
+    if (streamsOpen > 0) await feedFileRangeSharing(task.path, reader, task.start, task.end, progress?.read);
+    else feedFileRange(task.path, reader, task.start, task.end, progress?.read);
     bytes = reader.offset - task.start;
   }
   progress?.flush();

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorData, type ErrorData } from '../errors.js';
 import type { EngineOptions } from './options.js';
 import { runTaskToPost, type PostedTaskResult } from './task.js';
-import { stopTasks, takeTask, taskDone, type TaskQueue } from './task-queue.js';
+import { stopTasks, taskDone, type TaskQueue } from './task-queue.js';
+import { readQueue } from './thread-loop.js';
 import { mark, traceThread } from './trace.js';
 import { warmUp } from './warm-up.js';
 
@@ -37,7 +38,7 @@ const progress = (bytes: number, records: number) => post({ progress: { bytes, r
 async function work({ options, queue, origin, warm }: WorkerData): Promise<void> {
   traceThread('worker', origin);
   mark('worker: started');
-  for (let task = takeTask(queue); task !== undefined; task = takeTask(queue)) {
+  await readQueue(queue, async (task) => {
     try {
       if (warm) await warmUp(task, options);
       mark(`task ${task.index} start`);
@@ -54,7 +55,7 @@ async function work({ options, queue, origin, warm }: WorkerData): Promise<void>
       stopTasks(queue);
       post({ ok: false, index: task.index, error: errorData(err) });
     }
-  }
+  });
 }
 
 /** The run's data: given at the start, or, to a worker the bin started early (prestart.ts), in its first message. */

@@ -20,25 +20,49 @@ const zlib = lazyRequire<typeof Zlib>('node:zlib');
  */
 export function feedFileRange(path: string, reader: RecordReader, start: number, end: number, onRead?: (bytes: number) => void): void {
   const fd = openSync(path, 'r');
-  let pos = start;
   try {
-    for (;;) {
-      const space = reader.space();
-      const want = pos < end ? Math.min(space.length, end - pos) : space.length;
-      const n = readSync(fd, space, 0, want, pos);
-      if (n === 0) {
-        reader.finish();
-        break;
-      }
-      pos += n;
-      reader.written(n);
-      onRead?.(n);
-      if (reader.reachedEnd) break;
-      if (pos >= end && reader.pending === 0) break;
+    for (let pos = start; pos >= 0;) pos = feedBlock(fd, reader, pos, end, onRead);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * feedFileRange, letting the event loop run after each block: for a thread that also reads a .gz,
+ * whose inflate (on libuv's pool) waits for this thread to start each next block (pool.ts).
+ */
+export async function feedFileRangeSharing(
+  path: string,
+  reader: RecordReader,
+  start: number,
+  end: number,
+  onRead?: (bytes: number) => void,
+): Promise<void> {
+  const fd = openSync(path, 'r');
+  try {
+    for (let pos = start; pos >= 0;) {
+      pos = feedBlock(fd, reader, pos, end, onRead);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** One block of a plain file's range into the reader: the next position, or -1 when the range is read. */
+function feedBlock(fd: number, reader: RecordReader, pos: number, end: number, onRead?: (bytes: number) => void): number {
+  const space = reader.space();
+  const want = pos < end ? Math.min(space.length, end - pos) : space.length;
+  const n = readSync(fd, space, 0, want, pos);
+  if (n === 0) {
+    reader.finish();
+    return -1;
+  }
+  reader.written(n);
+  onRead?.(n);
+  const next = pos + n;
+  if (reader.reachedEnd || (next >= end && reader.pending === 0)) return -1;
+  return next;
 }
 
 /** Decompressed bytes zlib hands over at a time (its default is 16 KiB). */
