@@ -47,7 +47,7 @@ function kib(bytes: number): string {
  * gets within the slack, which covers the 24 files' per-task costs; one that leaves a core idle
  * while a .gz inflates, or ends on a long .gz, does not. Two threads against one says less here:
  * the one thread's run already inflates on a second core (libuv's pool), so its ratio is bounded
- * well below the plain day's (bench/RESULTS.md, "The rotated archive"); it is printed beside.
+ * well below the plain day's (bench/RESULTS.md, "Eighth pass (issue 17), the rotated archive"); it is printed beside.
  */
 function rotatedTarget(
   dirAll: Measured,

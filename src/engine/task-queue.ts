@@ -11,7 +11,7 @@
  * is one task whatever its size, and the inflate of one member cannot be split, so the longest
  * starts first; and a stream's thread spends most of its time waiting for the next inflated block,
  * so the other threads are better kept busy with plain ranges than with a second stream whose
- * inflate would take the same cores (bench/RESULTS.md, "The rotated archive").
+ * inflate would take the same cores (bench/RESULTS.md, "Eighth pass (issue 17), the rotated archive").
  */
 import type { Task } from './task.js';
 

@@ -4,7 +4,7 @@
  * spend most of the read waiting for libuv's pool to inflate the next block (the parse is the
  * faster side), so the thread takes its next tasks and reads them alongside, a block at a time
  * (task.ts lets the event loop run between their blocks while a stream is open), and waits for the
- * .gz only when the queue is empty (bench/RESULTS.md, "The rotated archive").
+ * .gz only when the queue is empty (bench/RESULTS.md, "Eighth pass (issue 17), the rotated archive").
  */
 import type { Task } from './task.js';
 import { takeTask, type TaskQueue } from './task-queue.js';
