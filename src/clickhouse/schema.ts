@@ -8,6 +8,10 @@
  *   ReplacingMergeTree(version): a row shipped again replaces the earlier one; a withdrawn row (the
  *   state moved the bucket to a coarser tier) is shipped as `deleted = 1`. Read at each bucket's
  *   highest version (schema 5; app/sources/fleet-read.ts), with FINAL on older stores.
+ * - `isp_groups` (migration 6, backfilled from `groups`): per host, grain, bucket, version and ISP,
+ *   the judged counters of that copy's live rows (`deleted = 1`: none live), shipped after the
+ *   bucket's `groups` rows at the same version; read at each bucket's highest version as `groups`
+ *   is, by the verdicts and incidents of plans by ISP (19x fewer rows than `groups`).
  * - `buckets`: per host, grain and bucket, the records counted and the span of their event times.
  * - `heartbeats`: per host, when it last shipped (the fleet's dead-man verdict reads it).
  * - `records`, `load_ledger` (migration 2) and `record_headers` (migration 3, which also adds
@@ -27,7 +31,7 @@
  * PARTITION BY (grain, week): the retention drops whole partitions (`clickhouse retain`), chosen
  * from system.parts (18.16 has no TTL).
  */
-import { COUNTER_NAMES } from '../rollup/counters.js';
+import { COUNTER_NAMES, JUDGED_COUNTERS } from '../rollup/counters.js';
 import { DIMENSIONS } from '../classify/fields.js';
 import {
   HEADERS_TABLE,
@@ -39,7 +43,7 @@ import {
 } from './records-schema.js';
 import { checkIdentifier } from './sql.js';
 
-export const TABLES = ['groups', 'buckets', 'heartbeats', RECORDS_TABLE, LEDGER_TABLE, HEADERS_TABLE] as const;
+export const TABLES = ['groups', 'buckets', 'heartbeats', RECORDS_TABLE, LEDGER_TABLE, HEADERS_TABLE, 'isp_groups'] as const;
 export type TableName = (typeof TABLES)[number];
 
 /** The dimension columns of `groups`, in its sort key order. */
@@ -57,6 +61,20 @@ export interface Migration {
 }
 
 const counterCols = COUNTER_NAMES.map((n) => `${n} UInt64`).join(', ');
+/** The counters `isp_groups` keeps: what a verdict or an incident reads (rollup/counters.ts). */
+export const ISP_COUNTERS: readonly string[] = JUDGED_COUNTERS;
+
+/**
+ * `isp_groups` from `groups` per version: each (host, grain, bucket, version) copy summed by ISP,
+ * the live rows' counters, `deleted = 1` where none of the ISP's rows is live (so a copy that
+ * withdrew every row is still that bucket's newest version there, as in `groups`). The same sums
+ * `ship` sends (app/ship/isp-rows.ts), here for the rows shipped before schema 6.
+ */
+function ispBackfill(db: string, from: string, to: string): string {
+  const sums = ISP_COUNTERS.map((n) => `sumIf(${n}, deleted = 0)`).join(', ');
+  return `INSERT INTO ${db}.${to} (host, grain, bucket, version, isp, ${ISP_COUNTERS.join(', ')}, deleted)
+    SELECT host, grain, bucket, version, isp, ${sums}, min(deleted) FROM ${db}.${from} GROUP BY host, grain, bucket, version, isp`;
+}
 const keyCols = KEY_COLUMNS.map((d) => `${d} String`).join(', ');
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -101,7 +119,25 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: () => [],
     optimize: ['groups', 'buckets'],
   },
+  {
+    version: 6,
+    what: 'isp_groups: the judged counters per host, bucket and ISP, beside groups, for the verdicts and incidents',
+    // Each shard fills its own local table from its own groups (init runs once per server); ships
+    // must be stopped meanwhile (an older one refuses the store once this is recorded, a newer one
+    // refuses it before). The merge after it makes a backfill run twice by a killed init one copy.
+    statements: (t, db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.${t.isp_groups} (host String, grain String, bucket UInt32, version UInt64, isp String,
+        ${ISP_COUNTERS.map((n) => `${n} UInt64`).join(', ')}, deleted UInt8)
+        ENGINE = ReplacingMergeTree(version) PARTITION BY (grain, toMonday(toDate(toDateTime(bucket))))
+        ORDER BY (host, grain, bucket, isp)`,
+      ispBackfill(db, t.groups, t.isp_groups),
+    ],
+    optimize: ['isp_groups'],
+  },
 ];
+
+/** The schema from which `isp_groups` is shipped and read (and `ship` needs). */
+export const ISP_GROUPS_SCHEMA = 6;
 
 /** The schema from which `groups` is read at each bucket's latest version, not with FINAL. */
 export const LATEST_COPY_SCHEMA = 5;

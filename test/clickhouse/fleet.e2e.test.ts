@@ -14,6 +14,7 @@ import { startClickHouse, type ClickHouseSet } from '../helpers/clickhouse-serve
 import { HEADER } from '../helpers/acct-writer.js';
 import { acctRow } from '../helpers/promtool.js';
 import { nowAt, tailOnce } from '../helpers/tail.js';
+import { judged, migrate, schemaFiveCopy } from '../helpers/fleet-judged.js';
 
 const COUNTERS = ['delivered', 'deferred', 'bounced', 'deliveredBytes'] as const;
 const HOSTS = ['mta-a', 'mta-b', 'mta-c'];
@@ -155,6 +156,17 @@ describe('a fleet in a two-shard cluster', () => {
         expect(Object.fromEntries(COUNTERS.map((c) => [c, Number(g?.[c])])), HOSTS[i]).toEqual(stateTotals(states[i]));
       }
     }
+    // Each host's verdicts and incidents, read from isp_groups (its series and bands), equal those
+    // read from groups alone (a schema-5 copy of the store), and again once init migrated the copy
+    // on each shard (each backfills its own rows).
+    const at = nowAt('2026-11-03T13:00:00Z');
+    const judgedAll = (db: string) => HOSTS.map((h, i) => judged(['--clickhouse', set.servers[i % 2].url(db), '--hosts', h], at));
+    const narrow = judgedAll('pmta');
+    for (const j of narrow) expect(j.verdicts.length).toBeGreaterThan(0);
+    await schemaFiveCopy(set.servers, 'fleet', 'pmta', 'wide');
+    expect(judgedAll('wide')).toEqual(narrow);
+    migrate(set.servers, 'fleet', 'wide');
+    expect(judgedAll('wide')).toEqual(narrow);
     // check over the Distributed tables while each shard holds more than one part of heartbeats (a
     // row per ship; here an older one of each host added): every host has its latest heartbeat's
     // dead-man verdict, none UNKNOWN.

@@ -17,6 +17,7 @@ import { HEADER } from '../helpers/acct-writer.js';
 import { acctRow } from '../helpers/promtool.js';
 import { nowAt, tailOnce } from '../helpers/tail.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { judged, migrate, schemaFiveCopy } from '../helpers/fleet-judged.js';
 
 const COUNTERS = ['delivered', 'deferred', 'bounced', 'complaints', 'deliveredBytes'] as const;
 const HOST = 'mta-f';
@@ -84,6 +85,20 @@ describe('ship through a killed server and a lost reply', () => {
   const ship = (url: string) => runAsync(['ship', '--state', state, '--clickhouse', url, '--host', HOST, '--once']);
   const store = () => figures(['--clickhouse', direct, '--hosts', HOST]);
   const own = () => figures(['--state', state]);
+  /**
+   * The verdicts and incidents from isp_groups (its series and bands) equal those read from groups
+   * alone (a schema-5 copy of the store), and again once init migrated the copy (its backfill).
+   */
+  const sameJudgement = async (copy: string, now: string) => {
+    const fromNarrow = judged(['--clickhouse', direct, '--hosts', HOST], nowAt(now));
+    expect(fromNarrow.verdicts.length).toBeGreaterThan(0);
+    expect(fromNarrow.incidents.length).toBeGreaterThan(0);
+    await schemaFiveCopy(set.servers, null, 'pmta', copy);
+    const wide = set.servers[0].url(copy);
+    expect(judged(['--clickhouse', wide, '--hosts', HOST], nowAt(now))).toEqual(fromNarrow);
+    migrate(set.servers, null, copy);
+    expect(judged(['--clickhouse', wide, '--hosts', HOST], nowAt(now))).toEqual(fromNarrow);
+  };
 
   it('re-ships a round whose insert was cut short by the server being killed', async () => {
     const server = set.servers[0];
@@ -103,6 +118,7 @@ describe('ship through a killed server and a lost reply', () => {
     expect(again.stdout).toMatch(/^shipped 312 buckets \(\d+ groups, 0 withdrawn\)/);
     expect(Object.keys(own()).length).toBe(12);
     expect(store()).toEqual(own());
+    await sameJudgement('cut', '2026-11-03T01:00:00Z');
   });
 
   it('re-sends a committed round whose reply was lost, and counts it once', async () => {
@@ -126,5 +142,30 @@ describe('ship through a killed server and a lost reply', () => {
     expect(store()).toEqual(own());
     await set.servers[0].sql('OPTIMIZE TABLE pmta.groups FINAL');
     expect(store()).toEqual(own());
+    await sameJudgement('lost', '2026-11-04T01:00:00Z');
+  });
+
+  it('re-ships a round killed between its groups and its isp_groups, whose newest ISP copy stays the previous one', async () => {
+    appendFileSync(live, day(DAY + 2 * 86400, 2));
+    expect(tailOnce(live, state, [], [], nowAt('2026-11-05T01:00:00Z')).code).toBe(0);
+    const before = judged(['--clickhouse', direct, '--hosts', HOST], nowAt('2026-11-04T01:00:00Z'));
+    const server = set.servers[0];
+    const { fired } = proxy.arm({ kind: 'cut', match: /^INSERT INTO pmta\.isp_groups\b/, bytes: 1024, onCut: () => server.kill() });
+    const cut = await ship(viaProxy);
+    await fired;
+    expect(cut.code, cut.stdout).toBe(3);
+    expect(cut.stderr.trim().split('\n'), cut.stderr).toHaveLength(1);
+    await server.start();
+    // The round's groups are stored (the model has the new day), its ISP rows are not: the
+    // verdicts and incidents up to the day before read the previous complete copy, unchanged.
+    const groupsOnly = Number(
+      await server.sql(`SELECT count() FROM pmta.groups WHERE version = (SELECT max(version) FROM pmta.groups) FORMAT TSV`),
+    );
+    expect(groupsOnly).toBeGreaterThan(0);
+    expect(judged(['--clickhouse', direct, '--hosts', HOST], nowAt('2026-11-04T01:00:00Z'))).toEqual(before);
+    const again = await ship(direct);
+    expect(again.code, again.stderr).toBe(0);
+    expect(store()).toEqual(own());
+    await sameJudgement('between', '2026-11-05T01:00:00Z');
   });
 });

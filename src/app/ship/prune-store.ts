@@ -69,7 +69,9 @@ export async function pruneStore(
   const tables = await ch.select<{ name: string }>(
     `SELECT name FROM system.tables WHERE database = ${dbLabel} AND name IN ('groups_local', 'buckets_local')`,
   );
-  const names = tables.length > 0 ? ['groups_local', 'buckets_local'] : ['groups', 'buckets'];
+  // isp_groups (schema 6) is partitioned as groups and goes with it.
+  const bucketTables = ['groups', 'buckets', 'isp_groups'];
+  const names = tables.length > 0 ? bucketTables.map((t) => `${t}_local`) : bucketTables;
   const parts = await ch.select<{ table: string; partition: string; partition_id: string; rows: number }>(
     `SELECT table, partition, partition_id, sum(rows) AS rows FROM system.parts
      WHERE database = ${dbLabel} AND active AND table IN ('${names.join("', '")}') GROUP BY table, partition, partition_id ORDER BY table, partition_id`,

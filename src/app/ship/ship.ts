@@ -5,7 +5,8 @@
  * holds for them now; it sends each bucket's groups as absolute values at that version, with the
  * keys the store still has for the bucket that the state no longer holds there (aging moved them
  * to a coarser tier) as deleted = 1 rows, a bucket's rows always in one insert block; then the
- * per-bucket counts, and only after ClickHouse answered it advances the ledger. Whatever is cut
+ * same buckets summed by ISP at the same version into `isp_groups` (isp-rows.ts; what the verdicts
+ * and incidents read), then the per-bucket counts, and only after ClickHouse answered it advances the ledger. Whatever is cut
  * short (kill -9, a lost reply, a server restarted mid-insert) is sent again at a higher version:
  * a bucket's rows at its highest stored version are one complete copy, its latest
  * (fleet-read.ts reads those), and ReplacingMergeTree(version) read with FINAL agrees.
@@ -29,6 +30,8 @@ import {
 } from '../../state/ship-log.js';
 import { openStateForReading, type OpenedState } from '../../state/state-db.js';
 import { requireStore } from '../../clickhouse/store-schema.js';
+import { ISP_COUNTERS, ISP_GROUPS_SCHEMA } from '../../clickhouse/schema.js';
+import { ispRows, type Row } from './isp-rows.js';
 
 /** Buckets per round: one insert per table per round. */
 export const ROUND_BUCKETS = 500;
@@ -69,8 +72,6 @@ export function defaultHost(): string {
   return hostname().split('.')[0] ?? 'localhost';
 }
 
-type Row = Record<string, string | number | readonly number[]>;
-
 function groupRows(host: string, c: Change, b: StoredBucket, dims: readonly string[], version: number): Row[] {
   return b.groups.map((g) => {
     const row: Row = { host, grain: c.grain, bucket: c.bucket };
@@ -106,10 +107,6 @@ function* insertBlocks(perBucket: Iterable<Row[]>): Generator<Row[]> {
   if (block.length > 0) yield block;
 }
 
-function keyOf(row: Readonly<Record<string, unknown>>): string {
-  return KEY_COLUMNS.map((k) => String(row[k])).join('\u0000');
-}
-
 export class Shipper {
   private readonly state: OpenedState;
   private readonly reader: BucketReader;
@@ -128,7 +125,7 @@ export class Shipper {
   /** Opens the state (installing its change log on the first ship) and checks the store. */
   static async open(ch: ClickHouse, options: ShipOptions): Promise<Shipper> {
     sqlLabel(options.host, '--host');
-    await requireStore(ch);
+    await requireStore(ch, ISP_GROUPS_SCHEMA);
     const state = openStateForReading(options.stateDir, { writable: true });
     try {
       installShipLog(state.db, state.config);
@@ -215,16 +212,28 @@ export class Shipper {
       perBucket,
       version,
     );
-    for (const block of insertBlocks(perBucket.values())) {
-      await this.ch.insert(`${this.db}.groups`, block, {
-        ...INSERT_SETTINGS,
-        max_insert_block_size: String(Math.max(2 * MAX_BLOCK_ROWS, block.length)),
-      });
-    }
+    for (const block of insertBlocks(perBucket.values())) await this.insertBlock('groups', block);
+    // The same buckets by ISP at the same version, after the groups: killed between the two, a
+    // bucket's newest ISP rows are still its previous complete copy, and the round goes again.
+    const ispPerBucket = new Map([...perBucket].map(([at, rows]) => [at, ispRows(rows)]));
+    await this.ispWithdrawals(
+      read.map((x) => x.c),
+      ispPerBucket,
+      version,
+    );
+    for (const block of insertBlocks(ispPerBucket.values())) await this.insertBlock('isp_groups', block);
     await this.ch.insert(`${this.db}.buckets`, buckets, INSERT_SETTINGS);
     const top = read[read.length - 1].c.seq;
     acknowledge(db, top, Math.floor(Date.now() / 1000));
     return { buckets: read.length, rows, withdrawn, acked: top };
+  }
+
+  /** One insert of whole buckets' rows, one block (max_insert_block_size set to hold it). */
+  private async insertBlock(table: string, block: readonly Row[]): Promise<void> {
+    await this.ch.insert(`${this.db}.${table}`, block, {
+      ...INSERT_SETTINGS,
+      max_insert_block_size: String(Math.max(2 * MAX_BLOCK_ROWS, block.length)),
+    });
   }
 
   /**
@@ -233,7 +242,37 @@ export class Shipper {
    * bucket the state emptied still has rows at its newest version, and FINAL reads stay exact.
    */
   private async withdrawals(changes: readonly Change[], perBucket: Map<string, Row[]>, version: number): Promise<number> {
+    return this.withdraw('groups', KEY_COLUMNS, changes, perBucket, (row) => {
+      for (const c of COUNTER_NAMES) row[c] = 0;
+      row.hist_bins = [];
+      row.hist_counts = [];
+      row.deleted = 1;
+      row.version = version;
+    });
+  }
+
+  /**
+   * The same for `isp_groups`, from what it holds itself: its newest copy of a bucket can be older
+   * than `groups`' (a round killed between the two inserts), whose withdrawals that round took.
+   */
+  private async ispWithdrawals(changes: readonly Change[], perBucket: Map<string, Row[]>, version: number): Promise<void> {
+    await this.withdraw('isp_groups', ['isp'], changes, perBucket, (row) => {
+      for (const c of ISP_COUNTERS) row[c] = 0;
+      row.deleted = 1;
+      row.version = version;
+    });
+  }
+
+  /** The live keys (`cols`) `table` holds for these buckets and `perBucket` lacks, added to it by `fill`. */
+  private async withdraw(
+    table: string,
+    cols: readonly string[],
+    changes: readonly Change[],
+    perBucket: Map<string, Row[]>,
+    fill: (row: Row) => void,
+  ): Promise<number> {
     const h = sqlLabel(this.options.host, '--host');
+    const keyOf = (row: Readonly<Record<string, unknown>>) => cols.map((k) => String(row[k])).join('\u0000');
     const have = new Set<string>();
     for (const rows of perBucket.values()) for (const r of rows) have.add(`${String(r.grain)}/${String(r.bucket)}/${keyOf(r)}`);
     let n = 0;
@@ -246,19 +285,15 @@ export class Shipper {
     }
     for (const [grain, starts] of byGrain) {
       const rows = await this.ch.select<Record<string, string | number>>(
-        `SELECT grain, bucket, ${KEY_COLUMNS.join(', ')} FROM ${this.db}.groups FINAL
+        `SELECT grain, bucket, ${cols.join(', ')} FROM ${this.db}.${table} FINAL
          WHERE host = ${h} AND grain = ${sqlLabel(grain, 'grain')} AND bucket IN (${starts.map(sqlInt).join(', ')}) AND deleted = 0`,
       );
       for (const r of rows) {
         const at = `${String(r.grain)}/${String(r.bucket)}`;
         if (have.has(`${at}/${keyOf(r)}`)) continue;
         const row: Row = { host: this.options.host, grain: String(r.grain), bucket: Number(r.bucket) };
-        for (const k of KEY_COLUMNS) row[k] = String(r[k]);
-        for (const c of COUNTER_NAMES) row[c] = 0;
-        row.hist_bins = [];
-        row.hist_counts = [];
-        row.deleted = 1;
-        row.version = version;
+        for (const k of cols) row[k] = String(r[k]);
+        fill(row);
         perBucket.get(at)?.push(row);
         n++;
       }
