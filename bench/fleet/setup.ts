@@ -48,9 +48,9 @@ export interface FleetFigures {
   readonly rowsPerDay: number;
   readonly stores: { readonly full: Store; readonly oneDay: Store; readonly wide: Store };
   readonly ship: { readonly full: FleetShip; readonly oneDay: FleetShip | null };
-  /** On disk (system.parts, both shards) per host and day, and rows per host and day. */
-  readonly fine: { readonly bytes: number; readonly rows: number };
-  readonly hour: { readonly bytes: number; readonly rows: number };
+  /** On disk (system.parts, both shards: groups, isp_groups, buckets) per host and day, and rows of groups and of isp_groups. */
+  readonly fine: Stored;
+  readonly hour: Stored;
   readonly sizing: Sizing;
 }
 
@@ -63,7 +63,7 @@ function init(servers: readonly BenchClickHouse[], cli: string, hook: string, db
 
 /** Copies host `from`'s rows of every table under the names `to`, through the Distributed tables. */
 function relabel(ch: BenchClickHouse, db: string, from: string, to: readonly string[]): void {
-  for (const table of ['groups', 'buckets', 'heartbeats']) {
+  for (const table of ['groups', 'isp_groups', 'buckets', 'heartbeats']) {
     const columns = ch
       .sql(`DESCRIBE TABLE ${db}.${table}_local`)
       .trim()
@@ -88,22 +88,30 @@ function merge(servers: readonly BenchClickHouse[], db: string): void {
   }
 }
 
+export interface Stored {
+  readonly bytes: number;
+  readonly rows: number;
+  readonly ispRows: number;
+}
+
 /** Active parts' bytes and rows of a database's local data tables, over every shard. */
-function stored(servers: readonly BenchClickHouse[], db: string, grain: string): { bytes: number; rows: number } {
+function stored(servers: readonly BenchClickHouse[], db: string, grain: string): Stored {
   let bytes = 0;
   let rows = 0;
+  let ispRows = 0;
   for (const s of servers) {
-    const [b, r] = s
+    const [b, r, i] = s
       .sql(
-        `SELECT sum(bytes_on_disk), sumIf(rows, table = 'groups_local') FROM system.parts WHERE database = '${db}' AND active AND table IN ('groups_local', 'buckets_local') AND partition LIKE '(''${grain}''%'`,
+        `SELECT sum(bytes_on_disk), sumIf(rows, table = 'groups_local'), sumIf(rows, table = 'isp_groups_local') FROM system.parts WHERE database = '${db}' AND active AND table IN ('groups_local', 'isp_groups_local', 'buckets_local') AND partition LIKE '(''${grain}''%'`,
       )
       .trim()
       .split('\t')
       .map(Number);
     bytes += b;
     rows += r;
+    ispRows += i;
   }
-  return { bytes, rows };
+  return { bytes, rows, ispRows };
 }
 
 function states(root: string, name: string, built: string, hosts: readonly string[]): Map<string, string> {
@@ -176,8 +184,8 @@ export async function setUpFleet(ctx: BenchContext, servers: readonly BenchClick
   for (const db of new Set([`fleet_d${d}`, 'fleet_d1', 'fleet_h100', 'fleet_1h'])) merge(servers, db);
   const fine = stored(servers, `fleet_d${d}`, '5m');
   const hour = stored(servers, 'fleet_1h', '1h');
-  const perFine = { bytes: fine.bytes / (h * d), rows: fine.rows / (h * d) };
-  const perHour = { bytes: hour.bytes / h, rows: hour.rows / h };
+  const perFine = { bytes: fine.bytes / (h * d), rows: fine.rows / (h * d), ispRows: fine.ispRows / (h * d) };
+  const perHour = { bytes: hour.bytes / h, rows: hour.rows / h, ispRows: hour.ispRows / h };
   const store = (db: string, list: readonly string[], days: number): Store => ({ url: read.url(db), hosts: list, days, at: at(days) });
   return {
     rowsPerDay: rows,

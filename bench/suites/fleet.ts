@@ -203,7 +203,7 @@ export const fleetSuite: Suite = {
     out.push(
       target(
         `the store per host and day (${fmt(f.rowsPerDay / 1e6)} M records a day)`,
-        `5-minute rows: ${bytesText(f.fine.bytes)} (${fmt(f.fine.rows, 0)} rows); hourly rows: ${bytesText(f.hour.bytes)} (${fmt(f.hour.rows, 0)} rows) on disk, system.parts`,
+        `5-minute rows: ${bytesText(f.fine.bytes)} (${fmt(f.fine.rows, 0)} rows of groups, ${fmt(f.fine.ispRows, 0)} of isp_groups); hourly rows: ${bytesText(f.hour.bytes)} (${fmt(f.hour.rows, 0)} + ${fmt(f.hour.ispRows, 0)} rows) on disk, system.parts`,
         true,
         'a figure',
       ),

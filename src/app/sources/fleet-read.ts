@@ -12,7 +12,9 @@
  * names one (a host's rows are on one shard),
  * both passes multi-threaded. Older stores (an earlier ship re-sent a lost insert at the same
  * version) are read with FINAL, one merging stream per shard on 18.16. Deleted rows are
- * withdrawals. Which tier of an hour counts: fleet-tiers.ts.
+ * withdrawals. Which tier of an hour counts: fleet-tiers.ts. Reads of the judged counters by host
+ * and ISP at most (the verdicts' bands and the incidents' series) take `isp_groups` (schema 6) the
+ * same way, at its own buckets' latest copies (`tableFor`).
  */
 import type { ClickHouse, Settings } from '../../clickhouse/connection.js';
 import { ISP_COUNTERS, ISP_GROUPS_SCHEMA, KEY_COLUMNS, LATEST_COPY_SCHEMA } from '../../clickhouse/schema.js';
