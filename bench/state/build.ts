@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { benchEnvironment } from '../machine.js';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDay } from '../generate.js';
 
@@ -72,7 +72,10 @@ export async function build(o: BuildOptions): Promise<Built> {
   const extra = o.tail ?? [];
   const variant = extra.length === 0 ? '' : `-${extra.join('_').replace(/[^\w.=,-]+/g, '')}`;
   const stamp = `${o.rows}x${o.days}${variant}-${dateOf(o.days, o.days, lastDay)}`;
-  const root = join(o.dir, `state-${stamp}`);
+  // A cached state linked in from another checkout follows the log at its real path: a tail of
+  // a copy of it must name the same file.
+  const named = join(o.dir, `state-${stamp}`);
+  const root = existsSync(named) ? realpathSync(named) : named;
   const days = Array.from({ length: o.days }, (_, i) => join(root, 'days', `day-${String(i + 1).padStart(2, '0')}`));
   const states = new Map(o.keep.map((k) => [k, join(root, 'states', `after-${k}`)]));
   const done = join(root, 'built');

@@ -95,6 +95,10 @@ describe('ship through a killed server and a lost reply', () => {
     expect(fromNarrow.incidents.length).toBeGreaterThan(0);
     await schemaFiveCopy(set.servers, null, 'pmta', copy);
     const wide = set.servers[0].url(copy);
+    // ship refuses the older store (it would write no isp_groups): one line, exit 3.
+    const refused = await ship(wide);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/schema is version 5, older than this command needs \(6\): run pmta-acct clickhouse init/);
     expect(judged(['--clickhouse', wide, '--hosts', HOST], nowAt(now))).toEqual(fromNarrow);
     migrate(set.servers, null, copy);
     expect(judged(['--clickhouse', wide, '--hosts', HOST], nowAt(now))).toEqual(fromNarrow);
