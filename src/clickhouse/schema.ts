@@ -58,6 +58,8 @@ export interface Migration {
   readonly addColumns?: readonly { readonly table: TableName; readonly column: string; readonly type: string }[];
   /** Tables merged whole (OPTIMIZE ... FINAL, where they exist), after the statements. */
   readonly optimize?: readonly TableName[];
+  /** A table filled from another, after the statements, where that one exists (a store `load` made has no `groups`). */
+  readonly fill?: { readonly from: TableName; readonly statement: (names: Readonly<Record<TableName, string>>, db: string) => string };
 }
 
 const counterCols = COUNTER_NAMES.map((n) => `${n} UInt64`).join(', ');
@@ -130,8 +132,8 @@ export const MIGRATIONS: readonly Migration[] = [
         ${ISP_COUNTERS.map((n) => `${n} UInt64`).join(', ')}, deleted UInt8)
         ENGINE = ReplacingMergeTree(version) PARTITION BY (grain, toMonday(toDate(toDateTime(bucket))))
         ORDER BY (host, grain, bucket, isp)`,
-      ispBackfill(db, t.groups, t.isp_groups),
     ],
+    fill: { from: 'groups', statement: (t, db) => ispBackfill(db, t.groups, t.isp_groups) },
     optimize: ['isp_groups'],
   },
 ];

@@ -52,6 +52,7 @@ export async function initStore(ch: ClickHouse, cluster: string | null): Promise
     if (done.has(m.version)) continue;
     // optimize_throw_if_noop: an OPTIMIZE that cannot merge fails init instead of passing (migrations 4 and 5)
     for (const s of m.statements(names, db)) await ch.command(s, { optimize_throw_if_noop: 1 });
+    if (m.fill !== undefined && (await exists(ch, db, names[m.fill.from]))) await ch.command(m.fill.statement(names, db));
     for (const t of m.optimize ?? []) await optimize(ch, db, names[t]);
     for (const c of m.addColumns ?? []) {
       // the local (or plain) table, and the Distributed one over it when an earlier init made it
@@ -80,9 +81,13 @@ async function addColumn(ch: ClickHouse, db: string, table: string, column: stri
  * (another one busy) fails the migration instead of being recorded as done.
  */
 async function optimize(ch: ClickHouse, db: string, table: string): Promise<void> {
+  if (!(await exists(ch, db, table))) return;
+  await ch.command(`OPTIMIZE TABLE ${db}.${table} FINAL`, { optimize_throw_if_noop: 1 });
+}
+
+async function exists(ch: ClickHouse, db: string, table: string): Promise<boolean> {
   const rows = await ch.select<{ n: number }>(
     `SELECT count() AS n FROM system.tables WHERE database = '${db}' AND name = '${checkIdentifier(table, 'table')}'`,
   );
-  if ((rows[0]?.n ?? 0) === 0) return;
-  await ch.command(`OPTIMIZE TABLE ${db}.${table} FINAL`, { optimize_throw_if_noop: 1 });
+  return (rows[0]?.n ?? 0) > 0;
 }
