@@ -9,9 +9,10 @@
  * tasks: a thread takes the next stream first while fewer than `streamSlots` are being read, and a
  * plain task otherwise; once no plain task is left, any thread takes what streams are left. A .gz
  * is one task whatever its size, and the inflate of one member cannot be split, so the longest
- * starts first; and a stream's thread spends most of its time waiting for the next inflated block,
- * so the other threads are better kept busy with plain ranges than with a second stream whose
- * inflate would take the same cores (bench/RESULTS.md, "Eighth pass (issue 17), the rotated archive").
+ * starts first. The pool opens one stream per thread (pool.ts): with one per two threads, the
+ * first .gz was inflated at a quarter of gunzip's speed while plain ranges were read beside it and
+ * the others were left for the end of the run (bench/RESULTS.md, "Eighth pass (issue 17), the
+ * rotated archive").
  */
 import type { Task } from './task.js';
 
