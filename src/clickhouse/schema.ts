@@ -62,6 +62,8 @@ export interface Migration {
   readonly fill?: { readonly from: TableName; readonly statement: (names: Readonly<Record<TableName, string>>, db: string) => string };
 }
 
+/** The bucket tables' partitions, (grain, week): what `clickhouse prune` drops whole (app/ship/prune-store.ts). */
+const BY_WEEK = 'PARTITION BY (grain, toMonday(toDate(toDateTime(bucket))))';
 const counterCols = COUNTER_NAMES.map((n) => `${n} UInt64`).join(', ');
 /** The counters `isp_groups` keeps: what a verdict or an incident reads (rollup/counters.ts). */
 export const ISP_COUNTERS: readonly string[] = JUDGED_COUNTERS;
@@ -86,11 +88,11 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (t, db) => [
       `CREATE TABLE IF NOT EXISTS ${db}.${t.groups} (host String, grain String, bucket UInt32, ${keyCols}, ${counterCols},
         hist_bins Array(UInt16), hist_counts Array(UInt64), deleted UInt8, version UInt64)
-        ENGINE = ReplacingMergeTree(version) PARTITION BY (grain, toMonday(toDate(toDateTime(bucket))))
+        ENGINE = ReplacingMergeTree(version) ${BY_WEEK}
         ORDER BY (host, grain, bucket, ${KEY_COLUMNS.join(', ')})`,
       `CREATE TABLE IF NOT EXISTS ${db}.${t.buckets} (host String, grain String, bucket UInt32, counted UInt64,
         first_event Int64, last_event Int64, deleted UInt8, version UInt64)
-        ENGINE = ReplacingMergeTree(version) PARTITION BY (grain, toMonday(toDate(toDateTime(bucket))))
+        ENGINE = ReplacingMergeTree(version) ${BY_WEEK}
         ORDER BY (host, grain, bucket)`,
       `CREATE TABLE IF NOT EXISTS ${db}.${t.heartbeats} (host String, shipped_at UInt32, acked UInt64, latest_event Int64, pending UInt64, version UInt64)
         ENGINE = ReplacingMergeTree(version) ORDER BY host`,
@@ -130,7 +132,7 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (t, db) => [
       `CREATE TABLE IF NOT EXISTS ${db}.${t.isp_groups} (host String, grain String, bucket UInt32, version UInt64, isp String,
         ${ISP_COUNTERS.map((n) => `${n} UInt64`).join(', ')}, deleted UInt8)
-        ENGINE = ReplacingMergeTree(version) PARTITION BY (grain, toMonday(toDate(toDateTime(bucket))))
+        ENGINE = ReplacingMergeTree(version) ${BY_WEEK}
         ORDER BY (host, grain, bucket, isp)`,
     ],
     fill: { from: 'groups', statement: (t, db) => ispBackfill(db, t.groups, t.isp_groups) },

@@ -56,8 +56,9 @@ export async function runTasks(
   const ranges = new Array<number>(bytes.length).fill(0);
   for (const t of tasks) ranges[t.file]++;
   const weight = (t: Task) => bytes[t.file] / ranges[t.file];
-  // One .gz open per thread, the biggest first, each read beside plain ranges (task-queue.ts,
-  // thread-loop.ts): the inflates then run from the start instead of piling up at the end.
+  // As many .gz open at once as threads, the biggest first, read beside plain ranges (task-queue.ts,
+  // thread-loop.ts): the inflates then run from the start instead of piling up at the end. The
+  // count is for the run, not per thread: the main thread, first to take, often opens two.
   const queue = taskQueue(
     [...tasks].sort((a, b) => weight(b) - weight(a) || a.index - b.index),
     threads,

@@ -9,10 +9,10 @@
  * tasks: a thread takes the next stream first while fewer than `streamSlots` are being read, and a
  * plain task otherwise; once no plain task is left, any thread takes what streams are left. A .gz
  * is one task whatever its size, and the inflate of one member cannot be split, so the longest
- * starts first. The pool opens one stream per thread (pool.ts): with one per two threads, the
- * first .gz was inflated at a quarter of gunzip's speed while plain ranges were read beside it and
- * the others were left for the end of the run (bench/RESULTS.md, "Eighth pass (issue 17), the
- * rotated archive").
+ * starts first. The pool allows as many streams open as threads (pool.ts), in the run, not per
+ * thread: with one per two threads, the first .gz was inflated at a quarter of gunzip's speed while
+ * plain ranges were read beside it and the others were left for the end of the run
+ * (bench/RESULTS.md, "Eighth pass (issue 17), the rotated archive").
  */
 import type { Task } from './task.js';
 

@@ -5,6 +5,8 @@
  * faster side), so the thread takes its next tasks and reads them alongside, a block at a time
  * (task.ts lets the event loop run between their blocks while a stream is open), and waits for the
  * .gz only when the queue is empty (bench/RESULTS.md, "Eighth pass (issue 17), the rotated archive").
+ * A second .gz taken while one is open is read to its end before the next take, both streams
+ * advancing block by block.
  */
 import type { Task } from './task.js';
 import { takeTask, type TaskQueue } from './task-queue.js';

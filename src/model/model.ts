@@ -124,14 +124,14 @@ export function storedInput(rollup: Rollup, stats: InputStats): ModelInput {
 }
 
 /**
- * Groups from which, without the views (the groups are then read once, by the JSON or CSV), rows
+ * Groups from which a report is big (here and in render/json.ts): without the views (the groups are then read once, by the JSON or CSV), rows
  * make their figures when read (rows.ts RollupRow): at 1 M rows (7,300 groups) rows built at once
  * outlived young-generation collections, most of the model's time. Below, a row's objects die
  * young anyway, and rows built at once cost less: in V8's interpreter, where a small report stays,
  * the objects of rows made late took their shapes after the verdicts' (the judging then made its
  * counts through a slower path: 1-2% of the 10,000-row report's instructions, bench/RESULTS.md).
  */
-const MADE_WHEN_READ = 2048;
+export const BIG_REPORT_GROUPS = 2048;
 
 export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
   const r = input.rollup;
@@ -139,7 +139,7 @@ export function buildModel(input: ModelInput, opts: ModelOptions): ReportModel {
   const seriesBucket = opts.seriesBucket ?? opts.bucket;
   const sameShape = r.dims.length === opts.by.length && r.dims.every((d, i) => d === opts.by[i]) && seriesBucket === opts.bucket;
   const grouped = sameShape ? r : regroup(r, opts.by, opts.bucket === null ? null : (start) => start);
-  const rows = rowsOf(grouped, !views && grouped.size >= MADE_WHEN_READ);
+  const rows = rowsOf(grouped, !views && grouped.size >= BIG_REPORT_GROUPS);
   const top =
     opts.order === undefined
       ? keepTop(rows, opts.top)

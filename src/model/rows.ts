@@ -22,20 +22,30 @@ export function volume(c: Counts): number {
   return recordsOf(c);
 }
 
-/** Group g of a rollup as a row. */
-export function rowOf(r: Rollup, g: number): GroupRow {
+/** The key of group g: its value of each dimension. */
+function keyOf(r: Rollup, g: number): Record<string, string> {
   const key: Record<string, string> = {};
   const dims = r.dims;
   for (let i = 0; i < dims.length; i++) key[dims[i]] = r.valueOf(g, i);
-  const counts = countsOf(r.counters, g * STRIDE);
+  return key;
+}
+
+/** The bucket start of group g, null without buckets. */
+function bucketOf(r: Rollup, g: number): number | null {
   const start = r.bucketOf(g);
-  return {
-    bucket: Number.isNaN(start) ? null : start,
-    key,
-    counts,
-    rates: ratesOf(counts),
-    latency: summarize(r.hist, r.histSlots[g] < 0 ? -1 : r.histSlots[g] * BINS),
-  };
+  return Number.isNaN(start) ? null : start;
+}
+
+/** The latency summary of group g's histogram. */
+function latencyOf(r: Rollup, g: number): LatencySummary {
+  const slot = r.histSlots[g];
+  return summarize(r.hist, slot < 0 ? -1 : slot * BINS);
+}
+
+/** Group g of a rollup as a row. */
+export function rowOf(r: Rollup, g: number): GroupRow {
+  const counts = countsOf(r.counters, g * STRIDE);
+  return { bucket: bucketOf(r, g), key: keyOf(r, g), counts, rates: ratesOf(counts), latency: latencyOf(r, g) };
 }
 
 /**
@@ -54,15 +64,11 @@ class RollupRow implements GroupRow {
     private readonly r: Rollup,
     private readonly g: number,
   ) {
-    const start = r.bucketOf(g);
-    this.bucket = Number.isNaN(start) ? null : start;
+    this.bucket = bucketOf(r, g);
   }
 
   get key(): Readonly<Record<string, string>> {
-    const key: Record<string, string> = {};
-    const dims = this.r.dims;
-    for (let i = 0; i < dims.length; i++) key[dims[i]] = this.r.valueOf(this.g, i);
-    return key;
+    return keyOf(this.r, this.g);
   }
 
   get counts(): Counts {
@@ -74,8 +80,7 @@ class RollupRow implements GroupRow {
   }
 
   get latency(): LatencySummary {
-    const slot = this.r.histSlots[this.g];
-    return summarize(this.r.hist, slot < 0 ? -1 : slot * BINS);
+    return latencyOf(this.r, this.g);
   }
 }
 
@@ -116,8 +121,8 @@ function compareKeys(r: Rollup, a: number, b: number): number {
     const y = r.valueOf(b, i);
     if (x === y) continue;
     if (x.includes('\u0000') || y.includes('\u0000')) {
-      const ka = r.dims.map((_, d) => r.valueOf(a, d)).join('\u0000');
-      const kb = r.dims.map((_, d) => r.valueOf(b, d)).join('\u0000');
+      const ka = keyText({ key: keyOf(r, a) });
+      const kb = keyText({ key: keyOf(r, b) });
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     }
     return x < y ? -1 : 1;
@@ -125,7 +130,7 @@ function compareKeys(r: Rollup, a: number, b: number): number {
   return 0;
 }
 
-function keyText(row: GroupRow): string {
+function keyText(row: Pick<GroupRow, 'key'>): string {
   return Object.values(row.key).join('\u0000');
 }
 

@@ -2,7 +2,7 @@
  * The JSON report, version 1. Stable: fields are only ever added; a change of meaning bumps
  * `version`. Documented in the README ("JSON (version 1)").
  */
-import type { ReportModel } from '../model/model.js';
+import { BIG_REPORT_GROUPS, type ReportModel } from '../model/model.js';
 import type { GroupRow } from '../model/rows.js';
 import { isoTime, roundRate } from './format.js';
 import type { Problem } from '../parse/problems.js';
@@ -142,11 +142,12 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
 }
 
 /**
- * Groups from which jsonPieces writes them as text. Below, JSON.stringify's one native pass makes
- * less garbage than the text of each group, and a small report (in V8's interpreter) then ends
- * before its heap needs a mark-compact: 10 ms of the 10,000-row report (bench/RESULTS.md).
+ * Groups from which jsonPieces writes them as text (a big report, as the model's rows made when
+ * read). Below, JSON.stringify's one native pass makes less garbage than the text of each group,
+ * and a small report (in V8's interpreter) then ends before its heap needs a mark-compact: 10 ms of
+ * the 10,000-row report (bench/RESULTS.md).
  */
-const TEXT_FROM = 2048;
+const TEXT_FROM = BIG_REPORT_GROUPS;
 
 /** Where jsonPieces writes the groups (a marker among the report's fields). */
 const GROUPS = Symbol('groups');
