@@ -124,6 +124,17 @@ describe('report and check over the fleet store', () => {
     expect(fleetOnes.some((v) => v.level !== 'OK')).toBe(true);
   });
 
+  it('judge hosts whose mail stopped as their states are judged: silence, not OK', () => {
+    // two days after the last bucket: no bucket is stored where the verdicts' windows reach
+    const later = nowAt('2026-11-04T20:00:00Z');
+    const fromStore = runCli(['check', '--clickhouse', url, '--hosts', 'mta-1'], { env: later });
+    const fromState = runCli(['check', '--state', states['mta-1']], { env: later });
+    expect(fromState.code).toBe(2);
+    expect(fromStore.code).toBe(fromState.code);
+    expect(fromStore.stdout.split('\n')[0]).toBe(fromState.stdout.split('\n')[0]);
+    expect(fromStore.stdout).toContain('no records at all');
+  });
+
   it("name the host of a per-host verdict and find the fleet's incidents", () => {
     const r = runCli(['report', '--clickhouse', url, '--format', 'json', '--by', 'host'], { env: NOW });
     expect(r.code).toBe(2);

@@ -54,7 +54,7 @@ async function finestGrain(
  */
 async function judgedWindows(store: FleetStore, hosts: readonly string[] | null, plan: VerdictPlan, end: number): Promise<Windows | null> {
   const finest = await finestGrain(store, hosts, plan, end, end);
-  if (finest === null) return null;
+  if (finest === null) return quietWindows(store, hosts, plan, end);
   const { grain, size } = finest;
   const bands = windowStarts(activeRules(plan.rules, plan.limits !== null), end, size);
   if (bands.length === 0) return null;
@@ -172,6 +172,17 @@ export interface FleetJudgement {
   readonly summary: VerdictSummary;
   /** The windows read, for incidents (null: nothing stored in them). */
   readonly windows: Windows | null;
+}
+
+/**
+ * The windows ending at `end` when no bucket is stored where they reach: empty, so that the rules
+ * are judged as over a state whose mail stopped (a silence rule is CRIT: no records at all), when
+ * these hosts shipped buckets before; null (nothing to judge) when they never shipped any.
+ */
+async function quietWindows(store: FleetStore, hosts: readonly string[] | null, plan: VerdictPlan, end: number): Promise<Windows | null> {
+  const grain = (await fleetGrains(store, { hosts, since: null, until: end }))[0];
+  if (grain === undefined || !isBucketSize(grain)) return null;
+  return { rollup: new Rollup(['host', ...plan.dims]), size: bucketSeconds(grain) };
 }
 
 /** Fleet-wide and per-host verdicts of `plan` ending at `--at` or now, and each host's dead-man verdict. */
