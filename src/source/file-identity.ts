@@ -140,9 +140,12 @@ export function markerMatches(fd: number, offset: number, marker: TailMarker): b
   return now.len === marker.len && now.hash !== null && now.hash === marker.hash;
 }
 
+/** Bytes a file needs before it can be told to be gzip or not (its magic number). */
+export const GZIP_MAGIC_BYTES = 2;
+
 export function isGzipFd(fd: number): boolean {
-  const magic = Buffer.alloc(2);
-  return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const magic = Buffer.alloc(GZIP_MAGIC_BYTES);
+  return readSync(fd, magic, 0, GZIP_MAGIC_BYTES, 0) === GZIP_MAGIC_BYTES && magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
 /**

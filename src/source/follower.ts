@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { ClosedFiles } from './closed-files.js';
 import { RotatedScan } from './rotated-scan.js';
 import { comparePaths, listRotated } from './discovery.js';
-import { fingerprintFile, fstatBig, gzipHasMore, isGzipFd, keyOf, sameKey, statBig } from './file-identity.js';
+import { fingerprintFile, fstatBig, GZIP_MAGIC_BYTES, gzipHasMore, isGzipFd, keyOf, sameKey, statBig } from './file-identity.js';
 import type { FollowedFile, FollowHooks, FollowOptions, StartFrom } from './follow-types.js';
 import { matchOnStart, startAtEnd, verifyResume } from './reconcile.js';
 import { TrackedFile } from './tracked-file.js';
@@ -143,7 +143,14 @@ export class Follower {
       this.hooks.notice(`${path}: cannot open (${messageOf(err)}); will retry`);
       return;
     }
-    const key = keyOf(fstatBig(fd));
+    const st = fstatBig(fd);
+    // A rotated file too short to tell gzip from text (gzip(1) has created its output and not
+    // written to it yet): the scans look at it again until it can be told (rotated-scan.ts).
+    if (role === 'rotated' && st.size < BigInt(GZIP_MAGIC_BYTES)) {
+      closeSync(fd);
+      return;
+    }
+    const key = keyOf(st);
     if (isGzipFd(fd)) {
       closeSync(fd);
       this.queueGzip(newRow(path, key, true, role, this.nowSeconds(), { fp: fingerprintFile(path, true) }));

@@ -8,7 +8,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { ClosedFiles } from './closed-files.js';
 import { listRotated, type Layout } from './discovery.js';
-import { fingerprintFile, gzipHasMore, isGzipFd, keyOf, sameKey, statBig, type FileKey } from './file-identity.js';
+import { fingerprintFile, GZIP_MAGIC_BYTES, gzipHasMore, isGzipFd, keyOf, sameKey, statBig, type FileKey } from './file-identity.js';
 import { foundAt, identify, renamed, type FileRow } from './file-row.js';
 import type { TrackedFile } from './tracked-file.js';
 
@@ -84,6 +84,10 @@ export class RotatedScan {
       this.closed.sawAt(path, key);
       return;
     }
+    // Too short to say whether it is a gzip file: gzip(1) creates its output before it writes to
+    // it, and a .gz read as text from byte 0 would be nothing but bad records. The next scan
+    // looks again (an empty file has nothing to count).
+    if (size < GZIP_MAGIC_BYTES) return;
     let gz: boolean;
     let fp: string | null;
     try {

@@ -204,6 +204,15 @@ export class AcctWriter {
     return `${path}.gz`;
   }
 
+  /**
+   * gzip(1) as it runs: the .gz exists, empty, before its bytes are written (it creates its output
+   * first); the function returned writes them and removes the original.
+   */
+  gzipInSteps(path: string): () => string {
+    writeFileSync(`${path}.gz`, '');
+    return () => this.gzip(path);
+  }
+
   remove(path: string): void {
     unlinkSync(path);
   }
