@@ -7,7 +7,7 @@ import type { ProblemSummary } from '../parse/problems.js';
 import { RecordReader } from '../parse/reader.js';
 import { ScannerPool } from '../parse/scanner.js';
 import { Rollup, type RollupData } from '../rollup/rollup.js';
-import { endDamaged, feedFileRange, feedFileRangeSharing, feedStream, gunzipFile } from '../source/feed.js';
+import { endDamaged, feedFileRange, feedFileRangeSharing, feedStream, gunzipFile, standardInput } from '../source/feed.js';
 import { displayName } from '../source/inputs.js';
 import type { EngineOptions, SinkStats } from './options.js';
 import { RollupSink } from './rollup-sink.js';
@@ -117,7 +117,7 @@ export async function runTask(task: Task, options: EngineOptions, onProgress?: T
   if (task.header !== null) sink.header(makeHeader(task.header));
   let bytes: number;
   if (task.gzip || task.path === '-') {
-    const stream = task.path === '-' ? process.stdin : gunzipFile(task.path, progress?.read);
+    const stream = task.path === '-' ? standardInput() : gunzipFile(task.path, progress?.read);
     streamsOpen++;
     try {
       bytes = await feedStream(stream, reader);

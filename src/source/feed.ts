@@ -4,7 +4,7 @@
  * `data` callbacks so that decompression, which runs on libuv's thread pool, overlaps parsing.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type * as Zlib from 'node:zlib';
 import { messageOf } from '../errors.js';
 import type { ProblemLog } from '../parse/problems.js';
@@ -144,6 +144,43 @@ export function gunzipFile(path: string, onRead?: (bytes: number) => void): Read
   // a reader that stops early (query --limit) destroys the gunzip stream: close the file with it
   gunzip.on('close', () => file.destroy());
   return file.pipe(gunzip);
+}
+
+/**
+ * Standard input as accounting bytes: gunzipped when it starts with gzip's magic number, as files
+ * are recognised by content (`ssh mta-2 cat acct-2026-11-28-0001.csv.gz | pmta-acct report -`).
+ */
+export function standardInput(input: Readable = process.stdin): Readable {
+  const out = new PassThrough();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  const begin = (ended: boolean) => {
+    input.off('data', onData);
+    input.off('end', onEnd);
+    const first = Buffer.concat(head);
+    let into: Writable = out;
+    if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
+      const gunzip = zlib().createGunzip({ chunkSize: GUNZIP_CHUNK });
+      gunzip.on('error', (err) => out.destroy(err));
+      gunzip.pipe(out);
+      into = gunzip;
+    }
+    into.write(first);
+    if (ended) into.end();
+    else input.pipe(into);
+  };
+  const onData = (chunk: Buffer) => {
+    head.push(chunk);
+    headBytes += chunk.length;
+    if (headBytes >= 2) begin(false);
+  };
+  const onEnd = () => {
+    begin(true);
+  };
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.on('error', (err) => out.destroy(err));
+  return out;
 }
 
 /**

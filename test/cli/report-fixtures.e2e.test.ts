@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, reportJson, runCli } from '../helpers/cli.js';
+import { fixture, reportJson, ROOT, runCli } from '../helpers/cli.js';
 
 const f = (name: string) => fixture('parse', name);
 
@@ -143,6 +145,17 @@ describe('report over the format fixtures (built CLI)', () => {
   it('reads standard input', () => {
     const r = reportJson(['-'], 'type,timeLogged,rcpt\nd,2026-11-28 10:00:00+0000,a@gmail.com\n');
     expect(r.total).toMatchObject({ delivered: 1 });
+  });
+
+  it('reads gzipped standard input as it reads the .gz file (by content), in report and query', () => {
+    const gz = readFileSync(join(ROOT, 'samples', 'acct-2026-11-28-0000.csv.gz'));
+    const fromFile = reportJson(['--by', 'isp', join(ROOT, 'samples', 'acct-2026-11-28-0000.csv.gz')]);
+    const fromStdin = reportJson(['--by', 'isp', '-'], gz);
+    expect(fromStdin.input).toMatchObject({ records: 765, badRecords: 0 });
+    expect(fromStdin.total).toEqual(fromFile.total);
+    expect(fromStdin.groups).toEqual(fromFile.groups);
+    const q = runCli(['query', '--select', 'type', '--limit', '2', '--format', 'csv', '-'], { input: gz });
+    expect(q.stdout).toBe('type\r\nt\r\nd\r\n');
   });
 
   it('refuses unknown dimensions and missing inputs with exit 3', () => {

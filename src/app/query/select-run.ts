@@ -10,7 +10,7 @@ import type { RunProgress } from '../../engine/run.js';
 import { makeHeader } from '../../parse/header.js';
 import { RecordReader } from '../../parse/reader.js';
 import { RecordRenderer, type RecordFormat } from '../../render/records.js';
-import { endDamaged, gunzipFile } from '../../source/feed.js';
+import { endDamaged, gunzipFile, standardInput } from '../../source/feed.js';
 import { displayName, type InputFile } from '../../source/inputs.js';
 import { checkQuery, engineOptions, queryInputs, type QueryOptions } from './query-run.js';
 import { SelectSink } from './select-sink.js';
@@ -112,7 +112,7 @@ export async function runSelect(req: SelectRequest, write: (text: string) => Pro
       header: options.header === null ? undefined : makeHeader(options.header),
     });
     if (options.header !== null) sink.header(makeHeader(options.header));
-    if (file.path === '-') await feedStreamed(process.stdin, reader, sink, step);
+    if (file.path === '-') await feedStreamed(standardInput(), reader, sink, step);
     else if (file.gzip)
       await feedStreamed(
         gunzipFile(file.path, (n) => {
