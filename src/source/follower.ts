@@ -81,6 +81,7 @@ export class Follower {
     for (const { row, reason } of plan.gone) this.markGone(row, reason);
     for (const m of plan.resumed) this.resume(m.row, m.row.path === layout.live ? 'live' : 'rotated');
     for (const path of plan.fresh) this.startFresh(path, path === layout.live ? 'live' : 'rotated');
+    if (plan.deferred > 0) this.wake();
   }
 
   /**

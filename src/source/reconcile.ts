@@ -66,6 +66,8 @@ export interface StartPlan {
   readonly gone: { row: FileRow; reason: string | null }[];
   /** Paths of files never seen: read from byte 0, oldest first. */
   readonly fresh: string[];
+  /** How many files present are left to the first scan (copies, incomplete .gz files). */
+  readonly deferred: number;
 }
 
 /**
@@ -116,16 +118,30 @@ export function matchOnStart(rows: readonly FileRow[], paths: readonly string[],
   });
   const gone = rows.filter((r) => !matched.has(r) && r.state !== 'gone').map((row) => ({ row, reason: lossReason(row) }));
   const freshKeys = new Set<string>();
-  const fresh = candidates
-    .filter((c) => {
-      const k = `${c.key.dev}:${c.key.ino}`;
-      if (used.has(c) || freshKeys.has(k)) return false;
-      freshKeys.add(k);
-      return true;
-    })
-    .map((c) => c.path);
+  const unmatched = candidates.filter((c) => {
+    const k = `${c.key.dev}:${c.key.ino}`;
+    if (used.has(c) || freshKeys.has(k)) return false;
+    freshKeys.add(k);
+    return true;
+  });
+  // A copy of a file being matched or read (gzip(1) still writing the .gz beside its original, a
+  // copy on its way to an archive), or a .gz too incomplete to show its first record, is not a
+  // new file: the scans identify it as they do while following (rotated-scan.ts). Of a new file
+  // found with its copy, the plain one is read.
+  const contents = new Set(rows.filter((r) => matched.has(r) && r.fp !== null).map((r) => r.fp));
+  const fresh: string[] = [];
+  let deferred = 0;
+  for (const c of [...unmatched].sort((a, b) => Number(a.gz) - Number(b.gz))) {
+    const fp = c.path === live ? null : c.fp;
+    if ((fp !== null && contents.has(fp)) || (c.path !== live && c.gz && fp === null)) {
+      deferred++;
+      continue;
+    }
+    if (fp !== null) contents.add(fp);
+    fresh.push(c.path);
+  }
   fresh.sort((a, b) => (a === live ? 1 : b === live ? -1 : paths.indexOf(a) - paths.indexOf(b)));
-  return { resumed, gone, fresh };
+  return { resumed, gone, fresh, deferred };
 }
 
 /** The header row's names at `offset` of an open file, read with the one parser. */

@@ -205,11 +205,12 @@ export class AcctWriter {
   }
 
   /**
-   * gzip(1) as it runs: the .gz exists, empty, before its bytes are written (it creates its output
-   * first); the function returned writes them and removes the original.
+   * gzip(1) as it runs: the .gz exists before all its bytes are written (it creates its output
+   * first, then writes it block by block): empty, or its first `written` bytes; the function
+   * returned writes the rest and removes the original.
    */
-  gzipInSteps(path: string): () => string {
-    writeFileSync(`${path}.gz`, '');
+  gzipInSteps(path: string, written = 0): () => string {
+    writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)).subarray(0, written));
     return () => this.gzip(path);
   }
 

@@ -2,7 +2,8 @@
  * Sequences the follower property found (shrunk), kept as tests: each failed once, with the tail
  * still running (a restart recovered the rows, so only the running-tail check saw them).
  */
-import { join } from 'node:path';
+import { mkdirSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AcctWriter } from '../helpers/acct-writer.js';
 import { runStateReport } from '../../src/app/sources/state.js';
@@ -172,4 +173,35 @@ describe('found by hand', () => {
     }
     expect(countedAndBad(state)).toEqual({ counted: w.expected(), bad: 0 });
   });
+
+  it.each([40, 3000])(
+    'a rotated file read to its end, being gzipped when tail starts (%i bytes of the .gz written): not read again',
+    async (written) => {
+      // At start the .gz beside its original matched no row (the original had taken it), so it was
+      // read as a new file from byte 0 once complete: every row of the file counted twice.
+      const root = scratch();
+      const w = new AcctWriter(join(root, 'logs'), 0);
+      const state = join(root, 'state');
+      const archive = join(root, 'archive');
+      w.rows(60);
+      const old = w.rotate().path;
+      w.rows(1);
+      await catchUp(w.live, state, { rotatedDirs: [archive] });
+      const finish = w.gzipInSteps(old, written);
+      const s = await openSession(w.live, state, { follow: true, commitRows: 1, chunkSize: 512, rotatedDirs: [archive] });
+      try {
+        await s.follower.poll();
+        const gz = finish();
+        mkdirSync(archive);
+        renameSync(gz, join(archive, basename(gz)));
+        w.rows(1);
+        for (let i = 0; i < 3; i++) await s.follower.poll();
+        s.commit();
+      } finally {
+        s.close();
+      }
+      await catchUp(w.live, state, { rotatedDirs: [archive] });
+      expect(countedAndBad(state)).toEqual({ counted: w.expected(), bad: 0 });
+    },
+  );
 });
