@@ -143,8 +143,16 @@ export function resolveInputPaths(args: readonly string[]): string[] {
         if (files.length === 0)
           throw new PmtaAcctError('INPUT_NOT_FOUND', `${arg}: no accounting files (*.csv, *.csv.gz) in this directory`);
         out.push(...files);
-      } else {
+      } else if (st.isFile()) {
         out.push(arg);
+      } else {
+        // A named pipe or process substitution (<(zcat ...)): files are read by position, in
+        // ranges and more than once, which a pipe cannot be.
+        throw new PmtaAcctError(
+          'INPUT_UNREADABLE',
+          'not a regular file (a pipe or a device): pmta-acct reads files by position; give a stream on standard input, as -',
+          { at: { file: arg } },
+        );
       }
     } catch (err) {
       if (err instanceof PmtaAcctError) throw err;

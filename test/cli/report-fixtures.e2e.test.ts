@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, reportJson, ROOT, runCli } from '../helpers/cli.js';
@@ -156,6 +158,25 @@ describe('report over the format fixtures (built CLI)', () => {
     expect(fromStdin.groups).toEqual(fromFile.groups);
     const q = runCli(['query', '--select', 'type', '--limit', '2', '--format', 'csv', '-'], { input: gz });
     expect(q.stdout).toBe('type\r\nt\r\nd\r\n');
+  });
+
+  it('refuses a named pipe (or <(zcat ...)) with exit 3 and its name, pointing to standard input', () => {
+    // It was read by position: "ESPIPE: invalid seek, read", naming no file.
+    const dir = mkdtempSync(join(tmpdir(), 'pmta-fifo-'));
+    try {
+      const fifo = join(dir, 'acct.csv');
+      execFileSync('mkfifo', [fifo]);
+      const r = runCli(['report', '--no-verdicts', fifo]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toBe(
+        `pmta-acct: ${fifo}: not a regular file (a pipe or a device): pmta-acct reads files by position; give a stream on standard input, as -\n`,
+      );
+      const c = runCli(['check', fifo]);
+      expect(c.code).toBe(3);
+      expect(c.stdout).toMatch(/^PMTA-ACCT UNKNOWN - .*acct\.csv: not a regular file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses unknown dimensions and missing inputs with exit 3', () => {
