@@ -89,6 +89,16 @@ describe('a tiered state', () => {
       ['--by', 'isp', '--since', '2026-12-02T10:00:00Z', '--until', '2026-12-04T18:00:00Z'],
     );
     expect(hour).toMatch(/inside a stored 1h bucket: reporting from 2026-12-02T10:00:00Z/);
+    // --until moves back to its bucket's start too: the report ends there (it said "from").
+    const upTo = same(
+      state,
+      dir,
+      ['--by', 'isp', '--since', '2026-12-02T10:00:00Z', '--until', '2026-12-02T14:30:00Z'],
+      ['--by', 'isp', '--since', '2026-12-02T10:00:00Z', '--until', '2026-12-02T14:00:00Z'],
+    );
+    expect(upTo).toMatch(
+      /^pmta-acct: --until 2026-12-02T14:30:00Z is inside a stored 1h bucket: reporting until 2026-12-02T14:00:00Z, the bucket's start$/m,
+    );
   });
 
   it('refuses a grain finer than it holds in the range, saying where it has which grain and what to ask', () => {

@@ -69,7 +69,9 @@ export class ClickHouseSource implements RollupSource {
       if (t === null) return null;
       const s = await fleetEdge(store, hosts, t);
       if (s !== t)
-        notes.push(`${name} ${isoTime(t, q.tz)} is inside a stored bucket: reporting from ${isoTime(s, q.tz)}, the bucket's start`);
+        notes.push(
+          `${name} ${isoTime(t, q.tz)} is inside a stored bucket: reporting ${name === '--since' ? 'from' : 'until'} ${isoTime(s, q.tz)}, the bucket's start`,
+        );
       return s;
     };
     const since = await edge(q.since, '--since');

@@ -124,7 +124,7 @@ function reportOf(dir: string, db: Db, c: StateConfig, req: RollupQuestion): Sta
     const s = storedEdge(db, layout, t);
     if (s.start !== t)
       notes.push(
-        `${name} ${isoTime(t, req.tz)} is inside a stored ${s.grain} bucket: reporting from ${isoTime(s.start, req.tz)}, the bucket's start`,
+        `${name} ${isoTime(t, req.tz)} is inside a stored ${s.grain} bucket: reporting ${name === '--since' ? 'from' : 'until'} ${isoTime(s.start, req.tz)}, the bucket's start`,
       );
     return s.start;
   };
