@@ -274,11 +274,16 @@ export class Follower {
   /** Close rotated files that are at their end and have stayed put. */
   private closeDrained(): void {
     const now = this.clock.elapsed();
+    const wall = this.nowSeconds();
     for (const f of [...this.active]) {
       if (f.role !== 'rotated' || f.row.gz || f.reader === null || f.readPos < f.size) continue;
       // Elapsed time, not the stored wall-clock lastChange: a clock step must not close a file early.
       const settled = now - f.lastGrowth >= this.opts.rotateWait;
-      if ((this.opts.once && f.reader.pending === 0) || settled) this.finish(f);
+      // A --once run (cron) ends long before a rotate-wait: a rotated file that ends inside a record
+      // and has not changed since an earlier run saw it, longer ago than the rotate-wait, is
+      // settled by the stored time of that change; else its cut record was never reported.
+      const settledBefore = this.opts.once && (wall - f.row.lastChange) * 1000 >= this.opts.rotateWait;
+      if ((this.opts.once && f.reader.pending === 0) || settled || settledBefore) this.finish(f);
     }
   }
 

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runStateReport } from '../../src/app/sources/state.js';
 import { AcctWriter } from '../helpers/acct-writer.js';
+import { SteppedClock } from '../helpers/clock.js';
 import { catchUp, countedIn } from '../helpers/session.js';
 
 const roots: string[] = [];
@@ -41,4 +43,34 @@ describe('partial rows', () => {
     expect(positions).toBeGreaterThan(100);
     expect(countedIn(state)).toEqual(w.expected());
   });
+
+  it('a writer that died mid-row, then a rotation, caught up by --once runs: the cut row is reported by a later run', async () => {
+    // A --once run ends long before the rotate-wait, so the rotated file was never settled: its
+    // cut row was never reported and the file was opened again by every run.
+    const root = mkdtempSync(join(tmpdir(), 'pmta-partial-'));
+    roots.push(root);
+    const w = new AcctWriter(join(root, 'logs'), 77);
+    const state = join(root, 'state');
+    const clock = new SteppedClock();
+    const once = { rotateWait: 30_000, clock };
+    w.rows(3);
+    w.partial(40);
+    w.abandonPartial();
+    await catchUp(w.live, state, once);
+    const old = w.rotate().path;
+    w.rows(2);
+    clock.advance(10_000);
+    await catchUp(w.live, state, once);
+    expect(cutRows(state)).toEqual([]);
+    clock.advance(300_000);
+    await catchUp(w.live, state, once);
+    expect(cutRows(state)).toEqual([{ code: 'TRUNCATED_RECORD', file: old, line: 5 }]);
+    expect(countedIn(state)).toEqual(w.expected());
+  });
 });
+
+/** The TRUNCATED_RECORD problems of a state. */
+function cutRows(state: string): { code: string; file: string; line: number }[] {
+  const { model } = runStateReport(state, { by: ['isp'], alsoBy: [], bucket: null, since: null, until: null, tz: 'UTC', top: null });
+  return model.input.problems.filter((p) => p.code === 'TRUNCATED_RECORD').map((p) => ({ code: p.code, file: p.file, line: p.line }));
+}
