@@ -10,6 +10,7 @@
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PmtaAcctError } from '../errors.js';
+import { fingerprintFile } from './file-identity.js';
 import { expandGlob, isGlob } from './glob.js';
 import { gzipBytes, TYPICAL_GZIP_RATIO } from './gzip-size.js';
 import { compareRotationNames, parseRotationName } from './rotation-name.js';
@@ -160,6 +161,33 @@ export function resolveInputPaths(args: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+/**
+ * A rotated file named twice, plain and gzipped (`acct-2026-11-28-0003.csv` beside
+ * `acct-2026-11-28-0003.csv.gz`: gzip -k, or gzip still writing while a report runs): the .gz is
+ * left out, so that the file is counted once, when it starts with the same record as the plain
+ * file or is too short to show one (gzip has just begun). `twins` are the paths left out.
+ */
+export function withoutGzipTwins(paths: readonly string[]): { kept: string[]; twins: string[] } {
+  const named = new Set(paths);
+  const twins = paths.filter((p) => {
+    if (!p.toLowerCase().endsWith('.gz') || !named.has(p.slice(0, -3))) return false;
+    try {
+      const plain = fingerprintFile(p.slice(0, -3), false);
+      const gz = fingerprintFile(p, true);
+      return plain !== null && (gz === null || gz === plain);
+    } catch {
+      return false;
+    }
+  });
+  const left = new Set(twins);
+  return { kept: paths.filter((p) => !left.has(p)), twins };
+}
+
+/** What a report says of a .gz left out by withoutGzipTwins. */
+export function twinNote(gz: string): string {
+  return `${gz}: not read: ${gz.slice(0, -3)} is read, the same file before it was gzipped (or while gzip writes it)`;
 }
 
 /** Size and compression of each path (this opens the files). */

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fixture, reportJson, ROOT, runCli } from '../helpers/cli.js';
 
@@ -174,6 +175,29 @@ describe('report over the format fixtures (built CLI)', () => {
       const c = runCli(['check', fifo]);
       expect(c.code).toBe(3);
       expect(c.stdout).toMatch(/^PMTA-ACCT UNKNOWN - .*acct\.csv: not a regular file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts a rotated file once when a directory has it plain and gzipped (gzip -k, or gzip running), and says so', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmta-twins-'));
+    try {
+      const plain = readFileSync(f('union-header.csv'));
+      writeFileSync(join(dir, 'acct-2026-11-28-0000.csv'), plain);
+      writeFileSync(join(dir, 'acct-2026-11-28-0000.csv.gz'), gzipSync(plain));
+      const once = reportJson(['--no-verdicts', f('union-header.csv')]);
+      const r = runCli(['report', '--no-verdicts', '--format', 'json', dir]);
+      expect(r.code).toBe(0);
+      const both = JSON.parse(r.stdout) as typeof once;
+      expect(both.input).toMatchObject({ files: 1, records: once.input.records });
+      expect(both.total).toEqual(once.total);
+      const gz = join(dir, 'acct-2026-11-28-0000.csv.gz');
+      expect(r.stderr).toBe(
+        `pmta-acct: ${gz}: not read: ${gz.slice(0, -3)} is read, the same file before it was gzipped (or while gzip writes it)\n`,
+      );
+      const q = runCli(['query', '--group-by', 'isp', '--format', 'csv', dir]);
+      expect(q.stderr).toContain(`${gz}: not read`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
