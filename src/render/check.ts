@@ -112,7 +112,7 @@ export function renderCheckText(m: ReportModel, s: VerdictSummary, opts: CheckTe
   const bad = i.badRecords > 0 && i.problems.length > 0 ? ` (first: ${i.problems[0].file}:${i.problems[0].line})` : '';
   lines.push(
     pluginSafe(
-      `input: ${formatCount(i.files)} files, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad${bad}; ${verdictContext(s, m.range.tz)}`,
+      `input: ${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad${bad}; ${verdictContext(s, m.range.tz)}`,
     ),
   );
   return `${capOutput(lines, PLUGIN_OUTPUT_BYTES).join('\n')}\n`;

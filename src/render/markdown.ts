@@ -170,7 +170,7 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
       ? ` Events from ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} (${m.range.tz}).`
       : '';
   out.push(
-    `${formatCount(i.files)} files, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`,
+    `${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`,
   );
   if (m.comparison !== null) out.push(`${markdownSafe(comparisonSentence(m.comparison, m.range.tz))}\n`);
   out.push(verdicts(m));

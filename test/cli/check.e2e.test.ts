@@ -51,7 +51,7 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
     ]);
     expect(p.long).toEqual([
       'OK: 3 verdicts',
-      'input: 1 files, 1,000 records, 0 bad; windows ending 2026-11-28 11:20:10 UTC, built-in rules',
+      'input: 1 file, 1,000 records, 0 bad; windows ending 2026-11-28 11:20:10 UTC, built-in rules',
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
     expect(p.long.slice(0, 3)).toEqual([
       'CRIT: hard bounce 2.17% (20 of 920) over the last 24h > 2%',
       'OK: 900 delivered over the last 30m',
-      'input: 1 files, 1,020 records, 0 bad; windows ending 2026-11-28 11:30:20 UTC, built-in rules',
+      'input: 1 file, 1,020 records, 0 bad; windows ending 2026-11-28 11:30:20 UTC, built-in rules',
     ]);
   });
 
