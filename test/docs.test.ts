@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -46,6 +46,29 @@ describe('docs/cron', () => {
     expect(readFileSync(join(dir, 'mail-args'), 'utf8')).toBe('-s\nPowerMTA 2026-11-28: WARNING\nops@example.com\n');
     expect(readFileSync(join(dir, 'mail-body'), 'utf8')).toBe(readFileSync(join(dir, 'out', '2026-11-28.md'), 'utf8'));
     expect(readFileSync(join(dir, 'mail-body'), 'utf8')).toContain('## Verdicts');
+  });
+
+  it('reads the move-to directory (ARCHIVE) beside the live one: the day holds the files moved there', () => {
+    const logs = join(dir, 'logs');
+    const archive = join(dir, 'archive');
+    mkdirSync(logs);
+    mkdirSync(archive);
+    for (const f of ['acct-2026-11-28-0000.csv.gz', 'acct-2026-11-28-0001.csv']) copyFileSync(join(ROOT, 'samples', f), join(archive, f));
+    for (const f of ['acct-2026-11-28-0002.csv', 'acct-2026-11-28-0003.csv']) copyFileSync(join(ROOT, 'samples', f), join(logs, f));
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      DAY: '2026-11-28',
+      LOGS: logs,
+      ARCHIVE: archive,
+      OUT: join(dir, 'out3'),
+      DAYS: join(dir, 'days3'),
+      TEXTFILE: join(dir, 'y.prom'),
+    };
+    const r = spawnSync('sh', [join(ROOT, 'docs/cron/pmta-acct-nightly')], { env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const day = JSON.parse(readFileSync(join(dir, 'days3', '2026-11-28.json'), 'utf8')) as { input: { files: number; records: number } };
+    expect(day.input).toMatchObject({ files: 4, records: 6000 });
   });
 
   it('mails the error and exits 3 when the report cannot run', () => {
