@@ -21,7 +21,6 @@ import { renderQueryGroups } from './query-groups.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { addClickHouseOptions, clickHouseTargetOf, type ClickHouseFlags } from './clickhouse-options.js';
 import { queryClickHouse } from './query-clickhouse.js';
-import { twinNote } from '../source/inputs.js';
 
 /** Rows a --select table shows without --limit (a table is drawn at the end, so it is held in memory). */
 const TABLE_LIMIT = 100;
@@ -79,7 +78,7 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
   const info = { where: q.where, sort: flags.sort ?? null, unmatched: result.unmatched, pruned: result.pruned };
   const text = renderQueryGroups(m, info, { format, output: flags.output, color: flags.color, top, headline: headline(result) });
   writeOutput(text, flags.output);
-  for (const t of result.twins) warn(twinNote(t));
+  for (const note of result.leftOut) warn(note);
   warnMissing(result.missingColumns);
   if (format !== 'table') warnBadRecords(m.input, format);
 }
@@ -105,7 +104,7 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
     );
     progress?.clear();
     await out.close();
-    for (const t of result.twins) warn(twinNote(t));
+    for (const note of result.leftOut) warn(note);
     warnMissing(result.missingColumns);
     const n = result.badRecords;
     if (n > 0) warn(`${formatCount(n)} bad record${n === 1 ? ' was' : 's were'} skipped (use --format json to see where)`);

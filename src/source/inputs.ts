@@ -164,30 +164,52 @@ export function resolveInputPaths(args: readonly string[]): string[] {
 }
 
 /**
- * A rotated file named twice, plain and gzipped (`acct-2026-11-28-0003.csv` beside
- * `acct-2026-11-28-0003.csv.gz`: gzip -k, or gzip still writing while a report runs): the .gz is
- * left out, so that the file is counted once, when it starts with the same record as the plain
- * file or is too short to show one (gzip has just begun). `twins` are the paths left out.
+ * The files named, each read once: a file named twice (overlapping arguments, a directory and a
+ * pattern over it, a symbolic link beside its target) is read under its first name; a rotated
+ * file named plain and gzipped (`acct-2026-11-28-0003.csv` beside `acct-2026-11-28-0003.csv.gz`:
+ * gzip -k, or gzip still writing while a report runs) is read plain, when the .gz starts with the
+ * same record or is too short to show one (gzip has just begun). `notes` say what was left out.
  */
-export function withoutGzipTwins(paths: readonly string[]): { kept: string[]; twins: string[] } {
-  const named = new Set(paths);
-  const twins = paths.filter((p) => {
-    if (!p.toLowerCase().endsWith('.gz') || !named.has(p.slice(0, -3))) return false;
-    try {
-      const plain = fingerprintFile(p.slice(0, -3), false);
-      const gz = fingerprintFile(p, true);
-      return plain !== null && (gz === null || gz === plain);
-    } catch {
-      return false;
+export function readOnce(paths: readonly string[]): { kept: string[]; notes: string[] } {
+  const kept: string[] = [];
+  const notes: string[] = [];
+  const byKey = new Map<string, string>();
+  for (const p of paths) {
+    if (p === '-') {
+      kept.push(p);
+      continue;
     }
-  });
-  const left = new Set(twins);
-  return { kept: paths.filter((p) => !left.has(p)), twins };
+    let key: string | null = null;
+    try {
+      const st = statSync(p, { bigint: true });
+      key = `${st.dev}:${st.ino}`;
+    } catch {
+      // reading it says what is wrong
+    }
+    const first = key === null ? undefined : byKey.get(key);
+    if (first !== undefined) {
+      notes.push(`${p}: not read: the same file as ${first}, named before`);
+      continue;
+    }
+    if (key !== null) byKey.set(key, p);
+    kept.push(p);
+  }
+  const named = new Set(kept);
+  const twins = new Set(kept.filter((p) => p.toLowerCase().endsWith('.gz') && named.has(p.slice(0, -3)) && sameStart(p.slice(0, -3), p)));
+  for (const t of twins)
+    notes.push(`${t}: not read: ${t.slice(0, -3)} is read, the same file before it was gzipped (or while gzip writes it)`);
+  return { kept: kept.filter((p) => !twins.has(p)), notes };
 }
 
-/** What a report says of a .gz left out by withoutGzipTwins. */
-export function twinNote(gz: string): string {
-  return `${gz}: not read: ${gz.slice(0, -3)} is read, the same file before it was gzipped (or while gzip writes it)`;
+/** Whether a .gz starts with the plain file's first record, or is too short to show one. */
+function sameStart(plain: string, gz: string): boolean {
+  try {
+    const a = fingerprintFile(plain, false);
+    const b = fingerprintFile(gz, true);
+    return a !== null && (b === null || b === a);
+  } catch {
+    return false;
+  }
 }
 
 /** Size and compression of each path (this opens the files). */

@@ -180,7 +180,7 @@ describe('report over the format fixtures (built CLI)', () => {
     }
   });
 
-  it('counts a rotated file once when a directory has it plain and gzipped (gzip -k, or gzip running), and says so', () => {
+  it('reads each file once: a rotated file found plain and gzipped (gzip -k, or gzip running), a file named twice; and says so', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmta-twins-'));
     try {
       const plain = readFileSync(f('union-header.csv'));
@@ -198,6 +198,10 @@ describe('report over the format fixtures (built CLI)', () => {
       );
       const q = runCli(['query', '--group-by', 'isp', '--format', 'csv', dir]);
       expect(q.stderr).toContain(`${gz}: not read`);
+      // A file named twice (the directory, and the file in it) is read once too.
+      const twice = runCli(['report', '--no-verdicts', '--format', 'json', dir, join(dir, 'acct-2026-11-28-0000.csv')]);
+      expect((JSON.parse(twice.stdout) as typeof once).input.records).toBe(once.input.records);
+      expect(twice.stderr).toContain(`${join(dir, 'acct-2026-11-28-0000.csv')}: not read: the same file as `);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ import { PmtaAcctError } from '../../errors.js';
 import { buildModel, type ReportModel } from '../../model/model.js';
 import { inputOfRun } from '../sources/files.js';
 import type { BucketSize } from '../../rollup/buckets.js';
-import { describeInputs, resolveInputPaths, withoutGzipTwins, type InputFile } from '../../source/inputs.js';
+import { describeInputs, resolveInputPaths, readOnce, type InputFile } from '../../source/inputs.js';
 import { prepareFilter } from '../../where/plan.js';
 import { pruneByName } from '../../source/prune.js';
 import { parseSort } from './sort.js';
@@ -28,15 +28,15 @@ export interface QueryInputs {
   readonly files: InputFile[];
   /** Files skipped by name for --since/--until, never opened. */
   readonly pruned: string[];
-  /** Gzipped copies left out beside their plain file (withoutGzipTwins). */
-  readonly twins: string[];
+  /** What readOnce left out (a file named twice, a gzipped copy beside its plain file). */
+  readonly leftOut: string[];
 }
 
 /** Resolve and prune the inputs; only the files kept are opened. */
 export function queryInputs(q: QueryOptions): QueryInputs {
   const { kept, pruned } = pruneByName(resolveInputPaths(q.inputs), q.since, q.until);
-  const once = withoutGzipTwins(kept);
-  return { files: describeInputs(once.kept), pruned, twins: once.twins };
+  const once = readOnce(kept);
+  return { files: describeInputs(once.kept), pruned, leftOut: once.notes };
 }
 
 /** Check the --where expression (throws a USAGE error with a caret) and the field names. */
@@ -61,8 +61,8 @@ export interface AggregateRequest extends QueryOptions {
 export interface AggregateResult {
   readonly model: ReportModel;
   readonly pruned: readonly string[];
-  /** Gzipped copies left out beside their plain file. */
-  readonly twins: readonly string[];
+  /** What was left out to read each file once, as notes. */
+  readonly leftOut: readonly string[];
   readonly unmatched: number;
   /** Header columns named by --where or --group-by that no header read has. */
   readonly missingColumns: readonly string[];
@@ -84,7 +84,7 @@ export async function runAggregate(req: AggregateRequest): Promise<AggregateResu
   const dims = fields.filter((f) => f !== 'bucket');
   const bucket = req.bucket ?? (fields.includes('bucket') ? '1h' : null);
   const order = req.sort === null ? undefined : parseSort(req.sort, fields);
-  const { files, pruned, twins } = queryInputs(req);
+  const { files, pruned, leftOut } = queryInputs(req);
   const engine = engineOptions(req, dims, bucket);
   const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange, onProgress: req.onProgress });
   const model = buildModel(inputOfRun(result), { by: dims, bucket, since: req.since, until: req.until, tz: req.tz, top: req.top, order });
@@ -94,5 +94,5 @@ export async function runAggregate(req: AggregateRequest): Promise<AggregateResu
     if (ref !== null && ref.derived < 0) named.add(ref.column);
   }
   const missingColumns = files.length === 0 ? [] : [...named].filter((c) => !result.stats.columnsFound.includes(c));
-  return { model, pruned, twins, unmatched: result.stats.unmatched, missingColumns };
+  return { model, pruned, leftOut, unmatched: result.stats.unmatched, missingColumns };
 }

@@ -28,8 +28,8 @@ export interface SelectRequest extends QueryOptions {
 export interface SelectResult {
   readonly files: number;
   readonly pruned: readonly string[];
-  /** Gzipped copies left out beside their plain file. */
-  readonly twins: readonly string[];
+  /** What was left out to read each file once, as notes. */
+  readonly leftOut: readonly string[];
   readonly records: number;
   readonly matched: number;
   readonly limited: boolean;
@@ -86,7 +86,7 @@ export async function runSelect(req: SelectRequest, write: (text: string) => Pro
     req.select.filter((f) => f !== '*'),
     '--select',
   );
-  const { files, pruned, twins } = queryInputs(req);
+  const { files, pruned, leftOut } = queryInputs(req);
   const options = engineOptions(req, [], req.bucket);
   const renderer = new RecordRenderer(req.format, req.terminal === true);
   const sink = new SelectSink(options, req.select, req.limit, renderer);
@@ -148,7 +148,7 @@ export async function runSelect(req: SelectRequest, write: (text: string) => Pro
   return {
     files: progress.filesDone,
     pruned,
-    twins,
+    leftOut,
     records: sink.stats.records,
     matched: sink.stats.counted,
     limited: sink.done,

@@ -10,7 +10,7 @@ import type { HistorySource } from '../../history/history.js';
 import { bucketFitsDays, bucketForDays } from '../../history/summary-dir.js';
 import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
 import type { BucketSize } from '../../rollup/buckets.js';
-import { describeInputs, resolveInputPaths, twinNote, withoutGzipTwins } from '../../source/inputs.js';
+import { describeInputs, readOnce, resolveInputPaths } from '../../source/inputs.js';
 import { pruneByName } from '../../source/prune.js';
 import { INCIDENT_REACH } from '../../verdict/incidents.js';
 import { judgeFiles, windowSpec, type VerdictPlan } from '../../verdict/plan.js';
@@ -69,7 +69,7 @@ export class FilesSource implements RollupSource {
       ...engineOptionsOf(request, dims, bucket),
       windows: q.verdicts ? windowSpec(q.verdicts, INCIDENT_REACH) : null,
     };
-    const { kept, twins } = withoutGzipTwins(pruneByName(resolveInputPaths(this.inputs), q.since, q.until).kept);
+    const { kept, notes } = readOnce(pruneByName(resolveInputPaths(this.inputs), q.since, q.until).kept);
     const files = describeInputs(kept);
     const result = await runRollup(files, engine, { threads: this.reading.threads, minRange: this.reading.minRange });
     let model = buildModel(inputOfRun(result), {
@@ -86,7 +86,7 @@ export class FilesSource implements RollupSource {
       const { summary: verdicts, incidents } = judgeFiles(q.verdicts, result.windows, result.stats.firstEvent, result.stats.lastEvent);
       model = { ...model, verdicts, incidents, rules: q.verdicts.rules };
     }
-    return { model, notes: twins.map(twinNote), days: shape.days === true ? result.rollup : null };
+    return { model, notes, days: shape.days === true ? result.rollup : null };
   }
 
   async check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withoutGzipTwins } from '../../src/source/inputs.js';
+import { readOnce } from '../../src/source/inputs.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'pmta-twins-'));
+  const d = mkdtempSync(join(tmpdir(), 'pmta-once-'));
   dirs.push(d);
   return d;
 }
@@ -23,7 +23,7 @@ const rows = (n: number, from = 0) =>
     (_, i) => `d,2026-11-28 10:00:${String((from + i) % 60).padStart(2, '0')}+0000,u${from + i}@gmail.com\r\n`,
   ).join('');
 
-describe('a rotated file named twice, plain and gzipped', () => {
+describe('each file read once', () => {
   it('leaves out the .gz that holds the same file, or too little of it to tell', () => {
     const d = scratch();
     const text = HEADER + rows(50);
@@ -32,7 +32,12 @@ describe('a rotated file named twice, plain and gzipped', () => {
     writeFileSync(join(d, 'acct-2026-11-28-0001.csv'), text);
     writeFileSync(join(d, 'acct-2026-11-28-0001.csv.gz'), gzipSync(text).subarray(0, 12));
     const paths = ['0000.csv', '0000.csv.gz', '0001.csv', '0001.csv.gz'].map((p) => join(d, `acct-2026-11-28-${p}`));
-    expect(withoutGzipTwins(paths)).toEqual({ kept: [paths[0], paths[2]], twins: [paths[1], paths[3]] });
+    expect(readOnce(paths)).toEqual({
+      kept: [paths[0], paths[2]],
+      notes: [1, 3].map(
+        (i) => `${paths[i]}: not read: ${paths[i - 1]} is read, the same file before it was gzipped (or while gzip writes it)`,
+      ),
+    });
   });
 
   it('keeps a .gz of other content, and a .gz alone', () => {
@@ -42,6 +47,18 @@ describe('a rotated file named twice, plain and gzipped', () => {
     writeFileSync(`${a}.gz`, gzipSync(HEADER + rows(5, 100)));
     const b = join(d, 'acct-2026-11-28-0001.csv.gz');
     writeFileSync(b, gzipSync(HEADER + rows(5)));
-    expect(withoutGzipTwins([a, `${a}.gz`, b])).toEqual({ kept: [a, `${a}.gz`, b], twins: [] });
+    expect(readOnce([a, `${a}.gz`, b])).toEqual({ kept: [a, `${a}.gz`, b], notes: [] });
+  });
+
+  it('reads a file named twice (a directory and a pattern over it, a link beside its target) under its first name', () => {
+    const d = scratch();
+    const a = join(d, 'acct-2026-11-28-0000.csv');
+    writeFileSync(a, HEADER + rows(5));
+    const link = join(d, 'acct-2026-11-28-0000-link.csv');
+    symlinkSync(a, link);
+    expect(readOnce([a, link, a, '-', '-'])).toEqual({
+      kept: [a, '-', '-'],
+      notes: [`${link}: not read: the same file as ${a}, named before`, `${a}: not read: the same file as ${a}, named before`],
+    });
   });
 });
