@@ -10,6 +10,11 @@ import type { HistoryAnswer, HistorySource } from './history.js';
 /** A model of [since, until) in tz, or null when the source does not cover that whole period. */
 export type ModelForPeriod = (since: number, until: number, tz: string) => ReportModel | null | Promise<ReportModel | null>;
 
+/** Epoch seconds as ISO 8601 in UTC, to the second (as the rest of the messages write times). */
+function utc(t: number): string {
+  return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+}
+
 export class ModelHistory implements HistorySource {
   constructor(
     readonly description: string,
@@ -20,7 +25,7 @@ export class ModelHistory implements HistorySource {
     const m = await this.modelFor(since, until, tz);
     if (m === null)
       return {
-        missing: `${this.description} does not cover ${new Date(since * 1000).toISOString()} to ${new Date(until * 1000).toISOString()}`,
+        missing: `${this.description} does not cover ${utc(since)} to ${utc(until)}`,
       };
     if (m.byIsp === null || m.byIp === null) return { missing: `${this.description} keeps no per-ISP and per-IP counts` };
     return { figures: { since, until, total: m.total, byIsp: m.byIsp, byIp: m.byIp, incidents: m.incidents?.incidents.length ?? null } };

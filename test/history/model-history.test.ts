@@ -36,7 +36,7 @@ describe('ModelHistory (the seam for tail state)', () => {
     const c = await compareReport(model(D0, 500, 5), '7d', history);
     expect(asked).toEqual([1, 2, 3, 4, 5, 6, 7].map((k) => D0 - k * DAY));
     expect(c.periods.map((p) => p.found)).toEqual([true, true, false, true, true, true, true]);
-    expect(c.notes).toEqual(['a test source does not cover 2026-11-25T00:00:00.000Z to 2026-11-26T00:00:00.000Z']);
+    expect(c.notes).toEqual(['a test source does not cover 2026-11-25T00:00:00Z to 2026-11-26T00:00:00Z']);
     expect(c.total?.delivered).toBe(450);
     expect(c.isp.get('gmail')?.deferred).toBe(4.5);
     expect(c.ip.get('203.0.113.5')?.delivered).toBe(450);
