@@ -29,6 +29,8 @@ export class Follower {
   /** Files not being read: read to their end, skipped, or gone this run. */
   private readonly closed: ClosedFiles;
   private readonly rotated: RotatedScan;
+  /** Queued .gz files that did not decompress to their end: their size then, and since when (elapsed ms) it held. */
+  private readonly gzWaits = new Map<TrackedFile, { size: bigint; since: number }>();
   private lastScan = -Infinity;
   private scanWanted = true;
   /** Bytes read by the last poll. */
@@ -261,12 +263,26 @@ export class Follower {
     if (f.readPos < f.size) this.caughtUp = false;
   }
 
+  /**
+   * A queued .gz that does not decompress to its end is being written, or damaged. Each attempt
+   * decompresses it whole (a second of CPU for a day's file), and it used to be made, and said,
+   * at every poll: it is tried again when its size changes, and once it has held still for the
+   * rotate-wait it is damaged: what decompresses is read, and where it ends reported.
+   */
   private async readGzip(f: TrackedFile): Promise<void> {
-    const n = await f.readGzip(this.hooks.between);
+    const size = statBig(f.row.path)?.size ?? -1n;
+    const wait = this.gzWaits.get(f);
+    const now = this.clock.elapsed();
+    const still = wait !== undefined && wait.size === size;
+    if (still && now - wait.since < this.opts.rotateWait) return;
+    const n = await f.readGzip(this.hooks.between, still);
     if (n === null) {
-      this.hooks.notice(`${f.row.path}: the gzip file is incomplete or damaged; will retry`);
+      if (wait === undefined)
+        this.hooks.notice(`${f.row.path}: the gzip file is incomplete or damaged; read once it has held still for the rotate-wait`);
+      this.gzWaits.set(f, { size, since: still ? wait.since : now });
       return;
     }
+    this.gzWaits.delete(f);
     this.lastRead += n;
     this.finish(f);
   }
@@ -289,6 +305,7 @@ export class Follower {
 
   /** A file read to its end: an incomplete last record is reported, never glued to another file. */
   private finish(f: TrackedFile): void {
+    this.gzWaits.delete(f);
     if (!f.finish()) return;
     this.active = this.active.filter((x) => x !== f);
     this.closed.add(f.row);

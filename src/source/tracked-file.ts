@@ -12,6 +12,7 @@ import type { ScannerPool } from '../parse/scanner.js';
 import type { RecordView } from '../parse/record-view.js';
 import { backToLive, checkpointed, drained, firstRecord, grew, renamed, restarted, rotated, sized, type FileRow } from './file-row.js';
 import { fingerprintOf, firstRecordOf, fstatBig, markerMatches, readHead, tailMarker, type FileKey } from './file-identity.js';
+import { messageOf } from '../errors.js';
 import type { Clock } from '../util/clock.js';
 import { gzipComplete, streamGzip } from './feed.js';
 
@@ -264,20 +265,35 @@ export class TrackedFile {
   /**
    * Read a .gz on from the row's offset (decompressed bytes) to its end. Null when the file does
    * not decompress to its end (still being written, or damaged): nothing was read, try later.
+   * `damaged`: it is known not to be written any more: read what decompresses, and report where
+   * it ends (CORRUPT_INPUT), as report does over such a file.
    */
-  async readGzip(between: () => void): Promise<number | null> {
+  async readGzip(between: () => void, damaged = false): Promise<number | null> {
     if (this.reader === null) {
-      if (!(await gzipComplete(this.row.path))) return null;
+      if (!damaged && !(await gzipComplete(this.row.path))) return null;
       this.startReader(this.row.offset, this.row.line, this.row.header);
     }
     const reader = this.reader;
     if (reader === null) return 0;
     const before = this.readPos;
-    this.size = await streamGzip(this.row.path, this.readPos, (chunk) => {
-      reader.write(chunk);
-      this.readPos += chunk.length;
-      between();
-    });
+    try {
+      this.size = await streamGzip(this.row.path, this.readPos, (chunk) => {
+        reader.write(chunk);
+        this.readPos += chunk.length;
+        between();
+      });
+    } catch (err) {
+      if (!damaged) throw err;
+      this.problems.add({
+        code: 'CORRUPT_INPUT',
+        file: this.row.path,
+        line: reader.line,
+        byte: reader.offset,
+        message: `the gzip file ends early or is damaged (${messageOf(err)}) and has not changed for the rotate-wait; records up to here are counted`,
+        excerpt: '',
+      });
+      this.size = this.readPos;
+    }
     return this.readPos - before;
   }
 
