@@ -22,7 +22,7 @@ export type Reading = RunSettings;
 export function addReadingOptions(cmd: Command, strictHelp = 'stop at the first bad record'): Command {
   return (
     cmd
-      .option('--workers <n>', 'threads to read with (default: all cores)')
+      .option('--workers <n>', 'threads to read with (default: as many of the cores as pay for themselves)')
       .option('--strict', strictHelp)
       .option('--header <columns>', 'column names for input that has no header line')
       .option('--hard-categories <list>', 'bounce categories that count as hard bounces')
@@ -42,6 +42,7 @@ export async function readingOf(flags: ReadingFlags): Promise<Reading> {
     header: parseList(flags.header),
     strict: flags.strict === true,
     threads: parseThreads(flags.workers),
+    autoThreads: flags.workers === undefined,
     chunkSize: parsePositiveInt(flags.chunkSize, '--chunk-size'),
     maxRecordBytes: parsePositiveInt(flags.maxRecordBytes, '--max-record-bytes'),
     maxRecordLines: parsePositiveInt(flags.maxRecordLines, '--max-record-lines'),

@@ -139,6 +139,8 @@ export interface ReadSettings {
 /** Read settings of a run over files: with its threads (and the smallest byte range, for tests). */
 export interface RunSettings extends ReadSettings {
   readonly threads: number;
+  /** `threads` is a most, not an order: the user did not ask for a count (run.ts, thread-count.ts). */
+  readonly autoThreads?: boolean;
   readonly minRange?: number;
 }
 

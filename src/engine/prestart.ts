@@ -9,7 +9,9 @@
  *
  * The guess is cheap and needs no CLI code: a command that reads files (report, check, query),
  * `--workers` absent or above 1, and an argument naming a plain (not .gz) file that the engine will
- * split into ranges (at least two of `--min-range`, 16 MiB by default: plan.ts). The bin and the
+ * split into ranges (at least two of `--min-range`, 16 MiB by default: plan.ts) and, without
+ * `--workers`, big enough for a worker to pay (thread-count.ts; other inputs of the run are not
+ * looked at, so a wrong guess costs an idle worker's boot). The bin and the
  * CLI are two bundles, so the worker is handed over through a global symbol, not a module's state.
  */
 import type * as WorkerThreads from 'node:worker_threads';
@@ -17,6 +19,7 @@ import type { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import type * as Os from 'node:os';
 import { lazyRequire } from '../util/lazy-require.js';
+import { threadsForWork } from './thread-count.js';
 
 /** The smallest range a file is cut into unless `--min-range` says otherwise (run.ts, and the guess here). */
 export const DEFAULT_MIN_RANGE = 16 << 20;
@@ -47,14 +50,16 @@ function optionValue(args: readonly string[], name: string): string | undefined 
 export function willSplit(args: readonly string[]): boolean {
   if (!COMMANDS.has(args[0] ?? '')) return false;
   const workers = optionValue(args, '--workers');
-  if ((workers === undefined ? os().availableParallelism() : Number(workers)) < 2) return false;
+  const threads = workers === undefined ? os().availableParallelism() : Number(workers);
+  if (threads < 2) return false;
   const minRange = Number(optionValue(args, '--min-range') ?? DEFAULT_MIN_RANGE);
   if (!(minRange > 0)) return false;
   return args.slice(1).some((arg, i) => {
     // An existing output file (`-o FILE`) is no input; other options name small files or directories.
     if (arg.startsWith('-') || arg.endsWith('.gz') || args[i] === '-o' || args[i] === '--output') return false;
     const stat = statSync(arg, { throwIfNoEntry: false });
-    return stat !== undefined && stat.isFile() && stat.size >= 2 * minRange;
+    if (stat === undefined || !stat.isFile() || stat.size < 2 * minRange) return false;
+    return workers !== undefined || threadsForWork(stat.size, 0, threads) > 1;
   });
 }
 

@@ -18,6 +18,7 @@ import { planTasks } from './plan.js';
 import { runTasks, type PoolHooks } from './pool.js';
 import { RangeChecker } from './range-check.js';
 import type { Task, TaskResult } from './task.js';
+import { threadsForWork } from './thread-count.js';
 import { tierFor } from './tiering.js';
 import { DEFAULT_MIN_RANGE } from './prestart.js';
 import { mark } from './trace.js';
@@ -33,8 +34,13 @@ export interface RunProgress {
 
 export interface RunOptions {
   readonly threads: number;
-  /** Smallest byte range a big file is split into (default 32 MiB). */
+  /** Smallest byte range a big file is split into (default 16 MiB). */
   readonly minRange?: number;
+  /**
+   * `threads` is the most the run may use, not an order (the user did not ask for a count): it
+   * uses as many as pay for what a worker costs (thread-count.ts).
+   */
+  readonly autoThreads?: boolean;
   /** Called as the run goes (a few times a second at most per thread). */
   readonly onProgress?: (p: RunProgress) => void;
 }
@@ -70,7 +76,9 @@ export interface RunResult {
 export async function runRollup(inputs: readonly InputFile[], options: EngineOptions, run: RunOptions): Promise<RunResult> {
   mark('run: start');
   tierFor(inputs);
-  const tasks = planTasks(inputs, { threads: run.threads, minRange: run.minRange ?? DEFAULT_MIN_RANGE, header: options.header });
+  const threads = run.autoThreads === true ? threadsFor(inputs, run.threads) : run.threads;
+  if (run.autoThreads === true) mark(`run: ${threads} of ${run.threads} threads pay`);
+  const tasks = planTasks(inputs, { threads, minRange: run.minRange ?? DEFAULT_MIN_RANGE, header: options.header });
   const perFile = new Array<number>(inputs.length).fill(0);
   for (const t of tasks) perFile[t.file]++;
   let rollup: Rollup | null = null;
@@ -107,7 +115,7 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
     },
   };
   try {
-    await runTasks(tasks, options, run.threads, inputs.map(inputBytes), hooks);
+    await runTasks(tasks, options, threads, inputs.map(inputBytes), hooks);
     for (const checker of checkers.values()) await checker.finish(options);
     mark('run: ranges checked');
   } catch (err) {
@@ -115,7 +123,7 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
     // line (nor whether a range before it has an earlier one). The run is over anyway: read the
     // files again on one thread, which fails at the first bad record with its line.
     if (err instanceof PmtaAcctError && err.code === 'BAD_RECORD' && checkers.size > 0)
-      return runRollup(inputs, options, { ...run, threads: 1 });
+      return runRollup(inputs, options, { ...run, threads: 1, autoThreads: false });
     throw err;
   }
   // Merged in arrival order: put what keeps an order in one that does not depend on it.
@@ -135,6 +143,18 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
     files: inputs.length,
     bytes,
   };
+}
+
+/** Threads that pay for a run over `inputs`, at most `most` (thread-count.ts). */
+function threadsFor(inputs: readonly InputFile[], most: number): number {
+  let bytes = 0;
+  let gzipped = 0;
+  for (const input of inputs) {
+    const n = inputBytes(input);
+    bytes += n;
+    if (input.gzip) gzipped += n;
+  }
+  return threadsForWork(bytes, gzipped, most);
 }
 
 /**

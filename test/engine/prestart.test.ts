@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,15 @@ describe('prestart: whether the command line asks for a run that will start a wo
   it('says yes for a command that reads a plain file of at least two ranges, on more than one thread', () => {
     expect(willSplit(['report', '--workers', '2', '--min-range', '50000', file])).toBe(true);
     expect(willSplit(['query', '--workers=3', '--min-range=1000', '--where', 'type=d', file])).toBe(true);
-    expect(willSplit(['check', file, '--min-range', '4096'])).toBe(availableParallelism() > 1);
+  });
+
+  it('without --workers, says yes only for a file big enough for a worker to pay (thread-count.ts)', () => {
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, '');
+    truncateSync(big, 600e6); // sparse: nothing written
+    expect(willSplit(['check', big])).toBe(availableParallelism() > 1);
+    expect(willSplit(['check', file, '--min-range', '4096'])).toBe(false);
+    expect(willSplit(['check', '--workers', '2', file, '--min-range', '4096'])).toBe(true);
   });
 
   it('says no for one thread, a small file, a .gz, a directory, a missing file, an output file or another command', () => {

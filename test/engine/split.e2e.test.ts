@@ -73,6 +73,11 @@ describe('splitting a file over threads', () => {
     if (process.platform === 'linux')
       expect(two.stderr).toMatch(/^trace main [\d.]+ cpu \d+ threads' cpu: main \d+, others ([\d ]+|none)$/m);
     expect(two.stdout).toBe(one.stdout);
+    // Without --workers, a file this small is read on one thread: a worker would cost more than it takes over (thread-count.ts).
+    const auto = traced('--min-range', '65536');
+    expect(auto.stderr).toMatch(/^trace main [\d.]+ cpu \S+ run: 1 of \d+ threads pay$/m);
+    expect(auto.stderr).not.toMatch(/trace worker|prestarted/);
+    expect(auto.stdout).toBe(one.stdout);
   });
 
   it('stops at the same bad record with --strict, its line counted from the start of the file, whatever the threads', () => {

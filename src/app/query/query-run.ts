@@ -86,7 +86,12 @@ export async function runAggregate(req: AggregateRequest): Promise<AggregateResu
   const order = req.sort === null ? undefined : parseSort(req.sort, fields);
   const { files, pruned, leftOut } = queryInputs(req);
   const engine = engineOptions(req, dims, bucket);
-  const result = await runRollup(files, engine, { threads: req.threads, minRange: req.minRange, onProgress: req.onProgress });
+  const result = await runRollup(files, engine, {
+    threads: req.threads,
+    autoThreads: req.autoThreads,
+    minRange: req.minRange,
+    onProgress: req.onProgress,
+  });
   const model = buildModel(inputOfRun(result), { by: dims, bucket, since: req.since, until: req.until, tz: req.tz, top: req.top, order });
   const named = new Set<string>(req.where === null ? [] : prepareFilter(req.where, { tz: req.tz, now: req.now }).columns);
   for (const d of dims) {

@@ -71,7 +71,11 @@ export class FilesSource implements RollupSource {
     };
     const { kept, notes } = readOnce(pruneByName(resolveInputPaths(this.inputs), q.since, q.until).kept);
     const files = describeInputs(kept);
-    const result = await runRollup(files, engine, { threads: this.reading.threads, minRange: this.reading.minRange });
+    const result = await runRollup(files, engine, {
+      threads: this.reading.threads,
+      autoThreads: this.reading.autoThreads,
+      minRange: this.reading.minRange,
+    });
     let model = buildModel(inputOfRun(result), {
       by: q.by,
       bucket: q.bucket,
