@@ -177,6 +177,17 @@ describe('bench targets', () => {
     ]);
   });
 
+  it('measures the rotated archive with the threads a user gets by default (no --workers), beside one thread', async () => {
+    const ctx = context(1_000_000);
+    const dir = mkdtempSync(join(tmpdir(), 'pmta-bench-rotated-'));
+    const read = (await SUITES.find((s) => s.name === 'read')?.scenarios({ ...ctx, data: { ...ctx.data, dir } })) ?? [];
+    const args = (id: string) => read.find((s) => s.id === id)?.args ?? [];
+    expect(args('dir-all')).toContain(dir);
+    expect(args('dir-all')).not.toContain('--workers');
+    expect(args('dir-1').join(' ')).toContain('--workers 1');
+    expect(args('pmta-all').join(' ')).toContain('--workers 2');
+  });
+
   it("judges the rotated archive against the plain day plus its gzipped share's inflate over the cores", () => {
     const ctx = context(10_000_000);
     const measured =
