@@ -3,6 +3,7 @@
  * package's bin names it, it reports the package's version, and loading only the command it runs,
  * from a cache or not, changes nothing a user sees.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -55,6 +56,39 @@ describe('the bin', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: pmta-acct query');
     expect(r.stdout).toContain('--where');
+  });
+
+  describe('the end of a run', () => {
+    /** The command's stdout through a pipe whose reader starts late, and its exit status. */
+    function throughSlowReader(args: readonly string[]): { stdout: string; status: string } {
+      const quoted = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
+      const r = spawnSync('sh', ['-c', `{ ${quoted}; echo "status $?" >&2; } | { sleep 0.5; cat; }`], {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+        maxBuffer: 256 << 20,
+      });
+      return { stdout: r.stdout.toString('utf8'), status: r.stderr.toString('utf8').trim() };
+    }
+
+    it('writes all its output to a pipe that is read late before it ends (the end at once waits for it)', () => {
+      // query's groups are one write through process.stdout: what the pipe cannot take yet is queued.
+      const args = ['query', '--group-by', 'rcpt', '--format', 'json', 'samples/acct-2026-11-28-0001.csv'];
+      const direct = runCli(args);
+      expect(direct.code).toBe(0);
+      expect(direct.stdout.length).toBeGreaterThan(512 << 10);
+      const late = throughSlowReader(args);
+      expect(late.status).toBe('status 0');
+      expect(late.stdout).toBe(direct.stdout);
+    });
+
+    it('ends with the status of the command, its report whole, through a pipe read late', () => {
+      const args = ['report', '--format', 'json', 'samples/acct-2026-11-28-0002.csv'];
+      const direct = runCli(args);
+      expect(direct.code).toBeGreaterThan(0);
+      const late = throughSlowReader(args);
+      expect(late.status).toBe(`status ${direct.code}`);
+      expect(late.stdout).toBe(direct.stdout);
+    });
   });
 
   describe('code cache', () => {
