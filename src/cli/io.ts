@@ -3,6 +3,7 @@ import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeFileSy
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { terminalSafe } from '../render/sanitize.js';
+import { stdoutIsTerminal } from './std-streams.js';
 
 export function writeOutput(text: string, file: string | undefined): void {
   if (file === undefined || file === '-') {
@@ -159,7 +160,7 @@ export function streamOutput(file: string | undefined): StreamOutput {
 
 /** The output goes to a terminal (stdout, and stdout is one): record text is escaped there, whatever the format. */
 export function toTerminal(file: string | undefined): boolean {
-  return (file === undefined || file === '-') && process.stdout.isTTY;
+  return (file === undefined || file === '-') && stdoutIsTerminal();
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set or TERM is dumb. */
@@ -167,5 +168,5 @@ export function useColor(file: string | undefined): boolean {
   if (file !== undefined && file !== '-') return false;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.TERM === 'dumb') return false;
-  return process.stdout.isTTY;
+  return stdoutIsTerminal();
 }

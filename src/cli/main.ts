@@ -9,6 +9,7 @@ import { mark, markThreads } from '../engine/trace.js';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
 import { warn } from './io.js';
+import { unwrittenOutput, watchStream } from './std-streams.js';
 import { version } from './version.js';
 
 type Finish = (code: number) => void;
@@ -31,11 +32,15 @@ const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
   'grafana-dashboard': async () => (await import('./monitoring-commands.js')).grafanaDashboardCommand,
 };
 
-// A reader that stops early (`| head`) closes our stdout: end quietly, as grep does.
-process.stdout.on('error', (err: Error & { code?: string }) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+// A reader that stops early (`| head`) closes our stdout: end quietly, as grep does. Attached when
+// the stream is made, which a report writing its output with writeSync never needs (std-streams.ts).
+watchStream('stdout', (stdout) =>
+  stdout.on('error', (err: Error & { code?: string }) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  }),
+);
+watchStream('stderr', () => undefined);
 
 let status = EXIT_OK;
 // Set at once as well: a closed stdout ends the process with process.exitCode (above).
@@ -103,7 +108,7 @@ const ENDS_WITH_ACTION = new Set(['report', 'check', 'query']);
 function endNow(): void {
   const named = process.argv[2];
   if (named === undefined || !ENDS_WITH_ACTION.has(named)) return;
-  if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) return;
+  if (unwrittenOutput()) return;
   process.exit();
 }
 

@@ -16,6 +16,7 @@ import { parseRange } from '../parse/time-range.js';
 import { parseBucket, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK } from './exit.js';
 import { streamOutput, toTerminal, warn, warnBadRecords, writeOutput } from './io.js';
+import { stdoutIsTerminal } from './std-streams.js';
 import { progressFor } from './progress.js';
 import { renderQueryGroups } from './query-groups.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
@@ -170,7 +171,7 @@ export function queryCommand(onExit: (code: number) => void): Command {
     const now = Math.floor(Date.now() / 1000);
     const range = parseRange(flags.since, flags.until, tz, now);
     const format: RecordFormat =
-      flags.format ?? (process.stdout.isTTY && flags.output === undefined ? 'table' : fields !== null ? 'ndjson' : 'json');
+      flags.format ?? (stdoutIsTerminal() && flags.output === undefined ? 'table' : fields !== null ? 'ndjson' : 'json');
     const q: QueryOptions = {
       inputs,
       where: flags.where ?? null,

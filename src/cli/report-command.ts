@@ -16,6 +16,7 @@ import { clockOf } from '../util/clock.js';
 import { parseBucket, parseDims, parsePositiveInt } from './args.js';
 import { EXIT_OK, exitOfStatus } from './exit.js';
 import { toTerminal, useColor, writePieces, warn, warnBadRecords } from './io.js';
+import { stdoutIsTerminal } from './std-streams.js';
 import { addReadingOptions, readingOf, type ReadingFlags } from './reading-options.js';
 import { verdictPlanOf, type VerdictFlags } from './verdict-args.js';
 import { version } from './version.js';
@@ -46,7 +47,7 @@ function outputsOf(flags: ReportFlags): { file: string | undefined; format: Form
   const files = flags.output ?? [];
   if (files.length <= 1) {
     const file = files[0];
-    const tty = process.stdout.isTTY && (file === undefined || file === '-');
+    const tty = (file === undefined || file === '-') && stdoutIsTerminal();
     return [{ file, format: flags.format ?? (file === undefined ? undefined : formatOfFile(file)) ?? (tty ? 'table' : 'json') }];
   }
   if (flags.format !== undefined)

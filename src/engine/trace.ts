@@ -6,7 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 const on = process.env.PMTA_ACCT_TRACE === '1';
-let origin = performance.timeOrigin;
+/**
+ * Set when first wanted: Node makes the global `performance` on first use, loading perf_hooks and
+ * ten modules of its own (2 ms and 40 pages of a small report that does not trace: RESULTS.md).
+ */
+let origin: number | undefined;
 let thread = 'main';
 
 /** In a worker thread: its name in the marks and the process's start, so that all threads share a clock. */
@@ -17,6 +21,9 @@ export function traceThread(name: string, processOrigin: number): void {
 
 /** When the process started (epoch ms), for a worker's traceThread. */
 export function traceOrigin(): number {
+  // Not tracing, no mark reads it (a worker is told 0).
+  if (!on) return 0;
+  origin ??= performance.timeOrigin;
   return origin;
 }
 
@@ -58,6 +65,6 @@ export function markThreads(): void {
 
 export function mark(what: string): void {
   if (!on) return;
-  const at = performance.timeOrigin + performance.now() - origin;
+  const at = performance.timeOrigin + performance.now() - traceOrigin();
   process.stderr.write(`trace ${thread} ${at.toFixed(1)} cpu ${threadCpu()} ${what}\n`);
 }

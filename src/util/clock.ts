@@ -5,7 +5,6 @@
  * wall clock, never the elapsed one, so it cannot stall commits or close a rotated file early
  * (reliability.md §6 case 23). Tests inject a clock to step the wall time.
  */
-import { performance } from 'node:perf_hooks';
 
 export interface Clock {
   /** Milliseconds since the Unix epoch (may jump). */
@@ -14,6 +13,8 @@ export interface Clock {
   readonly elapsed: () => number;
 }
 
+// The global `performance`, which Node makes on first use: a command that never measures an interval
+// (report, check, query) then does not load perf_hooks and its modules (RESULTS.md, ninth pass).
 export const systemClock: Clock = {
   now: () => Date.now(),
   elapsed: () => performance.now(),
