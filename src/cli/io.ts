@@ -7,7 +7,8 @@ import { stdoutIsTerminal } from './std-streams.js';
 
 export function writeOutput(text: string, file: string | undefined): void {
   if (file === undefined || file === '-') {
-    process.stdout.write(text);
+    // written now, as writeStdoutNow says: no process.stdout to make (std-streams.ts) nor to wait for at the end
+    writeStdoutNow(text);
     return;
   }
   const tmp = `${file}.tmp-${process.pid}`;
