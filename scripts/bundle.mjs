@@ -73,9 +73,6 @@ await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [late
   const cli = `${outdir}/cli.js`;
   const text = readFileSync(cli, 'utf8');
   const body = text.startsWith('#!') ? `//${text.slice(2)}` : text;
-  // The bin reads it as Latin-1 (src/cli/bin.ts), which is its text only while every byte is ASCII:
-  // esbuild's default charset escapes any other character.
-  if (/[^\x00-\x7f]/.test(body)) throw new Error('bundle: dist/bin/cli.js holds a character that is not ASCII');
   writeFileSync(cli, `(function (exports, require, module, __filename, __dirname) {${body}\n})\n`);
 }
 await build({ ...common, entryPoints: { worker: 'src/engine/worker.ts' } });

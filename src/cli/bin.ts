@@ -52,9 +52,7 @@ function run(): void {
   const requireCli = createRequire(CLI);
   // The build wrote the bundle inside Node's CommonJS wrapper (scripts/bundle.mjs): its text is
   // compiled as it is, one string (no wrapper added here, which made V8 copy the 600 KB again).
-  // Read as Latin-1: the bundle is ASCII (the build checks), so the text is the same, made by a
-  // copy instead of a UTF-8 decode into a growing buffer (200 fewer pages touched: RESULTS.md).
-  const source = readFileSync(CLI, 'latin1');
+  const source = readFileSync(CLI, 'utf8');
   const cachedData = readCache(process.env.PMTA_ACCT_CODE_CACHE ?? `${dirname(CLI)}/cli.cache`);
   const script = new Script(source, {
     filename: CLI,
