@@ -144,13 +144,24 @@ export function capOutput(lines: readonly string[], budget: number): string[] {
   return [first, ...kept, `... ${formatCount(left)} more verdict line${left === 1 ? '' : 's'} (check --format json lists them all)`, last];
 }
 
+/**
+ * The input's latest record when it is before the windows' end; null without a timed record, or
+ * when records follow the end (an --at in the past: the last one before it is not known).
+ */
+export function lastRecordBefore(m: ReportModel, end: number | null): number | null {
+  const last = m.input.lastEvent;
+  return last !== null && end !== null && last < end ? last : null;
+}
+
 export function renderCheckJson(m: ReportModel, s: VerdictSummary, exitCode: number): string {
   const tz = m.range.tz;
+  const last = lastRecordBefore(m, s.end);
   const out = {
     version: CHECK_JSON_VERSION,
     status: pluginStatus(s.status),
     exitCode,
     end: s.end === null ? null : isoTime(s.end, tz),
+    lastRecord: last === null || s.end === null ? null : { at: isoTime(last, tz), age: s.end - last },
     rules: s.rules.file,
     pmtaConfig: s.pmtaConfig,
     input: reportJson(m).input,

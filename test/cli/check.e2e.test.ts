@@ -95,7 +95,18 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
     const file = gmailHour(42);
     const later = runCli(['check', '--at', '2026-11-28 12:30', file]);
     expect(later.code).toBe(2);
-    expect(parsePlugin(later.stdout).summary).toBe('no records at all for 30m');
+    // says since when: a PowerMTA stopped an hour ago is not one stopped last week
+    expect(parsePlugin(later.stdout).summary).toBe('no records at all for 30m; last record 2026-11-28 11:20:41 UTC, 1h09m ago');
+    const json = JSON.parse(runCli(['check', '--at', '2026-11-28 12:30', '--format', 'json', file]).stdout) as {
+      lastRecord: unknown;
+      verdicts: { message: string }[];
+    };
+    expect(json.lastRecord).toEqual({ at: '2026-11-28T11:20:41Z', age: 4159 });
+    expect(json.verdicts[0].message).toBe('no records at all for 30m; last record 2026-11-28 11:20:41 UTC, 1h09m ago');
+    // windows ending before the input's records: the last record before them is not known, none is named
+    const early = runCli(['check', '--at', '2026-11-28 10:00', '--format', 'json', file]);
+    expect(JSON.parse(early.stdout)).toMatchObject({ status: 'CRITICAL', lastRecord: null });
+    expect(early.stdout).toContain('"message": "no records at all for 30m"');
     const before = runCli(['check', '--at', '2026-11-28T11:19:00Z', file]);
     expect(before.code).toBe(0); // the deferrals start at 11:20
     expect(parsePlugin(before.stdout).perf[0]).toBe("'gmail_deferral'=0%;3;5;0;100");

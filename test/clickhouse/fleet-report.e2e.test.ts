@@ -133,6 +133,8 @@ describe('report and check over the fleet store', () => {
     expect(fromStore.code).toBe(fromState.code);
     expect(fromStore.stdout.split('\n')[0]).toBe(fromState.stdout.split('\n')[0]);
     expect(fromStore.stdout).toContain('no records at all');
+    // and since when, the same over the store and the state (the first lines are equal)
+    expect(fromStore.stdout.split('\n')[0]).toMatch(/no records at all for 30m; last record 2026-11-0\d \d\d:\d\d:\d\d UTC, \dd\d\dh ago/);
   });
 
   it("name the host of a per-host verdict and find the fleet's incidents", () => {

@@ -5,8 +5,12 @@
  */
 import { PmtaAcctError } from '../../errors.js';
 import type { ReportModel } from '../../model/model.js';
+import { lastRecordBefore } from '../../render/check.js';
+import { shortTime } from '../../render/format.js';
+import { formatDuration } from '../../render/incident-view.js';
 import { redactModel } from '../../render/privacy.js';
 import type { VerdictPlan, VerdictSummary } from '../../verdict/plan.js';
+import type { Verdict } from '../../verdict/types.js';
 import type { RollupQuestion, RollupSource } from '../sources/rollup-source.js';
 
 export interface CheckOutcome {
@@ -22,5 +26,24 @@ export async function check(source: RollupSource, q: RollupQuestion, plan: Verdi
   if (!summary || summary.end === null) {
     throw new PmtaAcctError('INPUT_UNREADABLE', 'no record with a time in the input: nothing to judge (give --at to judge silence)');
   }
-  return { model, summary };
+  return { model, summary: withLastRecord(summary, lastRecordBefore(model, summary.end), q.tz) };
+}
+
+/**
+ * A total silence verdict with no record at all in its window says when the last record was and
+ * how long before the windows' end: "no records at all for 30m" alone does not tell a PowerMTA
+ * stopped a minute ago from one stopped last week. Only the total: the input's last record is not
+ * a scope's (an ISP's, a host's) last record.
+ */
+export function withLastRecord(s: VerdictSummary, last: number | null, tz: string): VerdictSummary {
+  const end = s.end;
+  if (last === null || end === null || !s.verdicts.some(silentTotal)) return s;
+  const seconds = String(last % 60).padStart(2, '0');
+  const note = `; last record ${shortTime(last, tz)}:${seconds} ${tz}, ${formatDuration(end - last)} ago`;
+  return { ...s, verdicts: s.verdicts.map((v) => (silentTotal(v) ? { ...v, message: v.message + note } : v)) };
+}
+
+/** A silence verdict over all mail whose window holds no record at all (evaluate's "no records at all"). */
+function silentTotal(v: Verdict): boolean {
+  return v.metric === 'silence' && Object.keys(v.scope).length === 0 && v.volume === 0 && v.count === 0;
 }
