@@ -1,5 +1,5 @@
 /** Human formatting of numbers, rates, times and durations, shared by the text renderers. */
-import { isoInZone, shortInZone } from '../util/zone.js';
+import { isoInZone, offsetText, repeatedWallTime, shortInZone } from '../util/zone.js';
 
 export { formatCount } from '../util/numbers.js';
 
@@ -36,6 +36,15 @@ export function roundRate(r: number | null): number | null {
 /** Epoch seconds → ISO 8601: `2026-11-28T03:00:00Z` in UTC, with the zone's offset otherwise. */
 export function isoTime(t: number, tz: string): string {
   return isoInZone(t, tz);
+}
+
+/**
+ * A bucket's start for a table or a chart: `2026-11-28 03:00` in the zone, and the zone's offset
+ * after it where the zone shows that time twice (`2026-11-01 01:00 -04`, then `2026-11-01 01:00
+ * -05` in New York when DST ends), so the repeated hour's rows cannot be mistaken for one another.
+ */
+export function bucketTime(t: number, tz: string): string {
+  return repeatedWallTime(t, tz) ? `${shortInZone(t, tz)} ${offsetText(t, tz)}` : shortInZone(t, tz);
 }
 
 /** Epoch seconds → `2026-11-28 03:00` in the zone (for tables). */

@@ -7,7 +7,7 @@ import { formatProblem } from '../parse/problems.js';
 import { attemptsOf } from '../rollup/counters.js';
 import { changeOf, figuresOf, formatChange, type FigureName, type Figures } from '../model/compare.js';
 import { comparisonSentence, incidentComparison } from './compare-text.js';
-import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
+import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime, shortTime } from './format.js';
 import { GROUP_HEADS, groupCells } from './group-columns.js';
 import { ispPoints, timelineOf } from './timeline.js';
 import type { ReportModel } from '../model/model.js';
@@ -193,7 +193,7 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   // nest): mail and chat clients keep the bars aligned in monospace.
   if (bars !== null) out.push(`## Volume\n\n${markdownSafe(bars.title)}\n\n${bars.lines.map((l) => `    ${l}`).join('\n')}\n`);
   if (m.bucket !== null && m.series.length > 0) {
-    const rows = m.series.map((r) => [r.bucket === null ? '' : shortTime(r.bucket, m.range.tz), ...cells(r, rules)]);
+    const rows = m.series.map((r) => [r.bucket === null ? '' : bucketTime(r.bucket, m.range.tz), ...cells(r, rules)]);
     out.push(`## Every ${m.bucket} (${m.range.tz})\n\n${table(['Bucket', ...GROUP_HEADS], rows, 1)}\n`);
   }
   if (m.reasons !== null) {
@@ -225,7 +225,7 @@ export function renderGroupsMarkdown(m: ReportModel, headline: string, where: st
   const rows = m.groups
     .slice(0, top)
     .map((r) => [
-      ...(bucketed ? [r.bucket === null ? '(no time)' : shortTime(r.bucket, m.range.tz)] : []),
+      ...(bucketed ? [r.bucket === null ? '(no time)' : bucketTime(r.bucket, m.range.tz)] : []),
       ...m.by.map((d) => key(r.key[d])),
       ...cells(r, rules),
     ]);

@@ -7,7 +7,7 @@ import { lazyRequire } from '../util/lazy-require.js';
 import { formatProblem } from '../parse/problems.js';
 import { changeOf, figuresOf, formatChange, type FigureName } from '../model/compare.js';
 import { comparisonSentence, incidentComparison } from './compare-text.js';
-import { formatBytes, formatCount, formatRate, formatSeconds, shortTime } from './format.js';
+import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime, shortTime } from './format.js';
 import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
 import { GROUP_HEADS, groupCells } from './group-columns.js';
 import type { ReportModel } from '../model/model.js';
@@ -210,7 +210,7 @@ function groupsSection(m: ReportModel, paint: Paint, top: number, rules: RuleSet
   const rows = m.groups
     .slice(0, top)
     .map((row) => [
-      ...(bucketed ? [row.bucket === null ? '(no time)' : shortTime(row.bucket, m.range.tz)] : []),
+      ...(bucketed ? [row.bucket === null ? '(no time)' : bucketTime(row.bucket, m.range.tz)] : []),
       ...m.by.map((d) => keyCell(row.key[d] ?? '')),
     ]);
   const widths = labels.map((_, i) => (rows.some((r) => r[i].length > WRAP_KEY) ? WRAP_KEY + 2 : null));
@@ -250,7 +250,7 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   if (bars !== null) parts.push(`${paint.bold(bars.title)}\n${bars.lines.join('\n')}\n`);
   if (m.bucket !== null && m.series.length > 0) {
     const t = makeTable(['Bucket', ...GROUP_HEADS]);
-    for (const row of m.series) t.push([row.bucket === null ? '' : shortTime(row.bucket, m.range.tz), ...numberCells(row, paint, rules)]);
+    for (const row of m.series) t.push([row.bucket === null ? '' : bucketTime(row.bucket, m.range.tz), ...numberCells(row, paint, rules)]);
     parts.push(`${paint.bold(`Every ${m.bucket} (${m.range.tz})`)}\n${t.toString()}\n`);
   }
   const notes = inputNotes(m);

@@ -5,7 +5,7 @@
  */
 import { COUNTER_NAMES, type Counts } from '../rollup/counters.js';
 import { makeBucketing } from '../rollup/buckets.js';
-import { shortTime } from './format.js';
+import { bucketTime, shortTime } from './format.js';
 import type { ReportModel } from '../model/model.js';
 import type { GroupRow } from '../model/rows.js';
 
@@ -35,7 +35,7 @@ export function timelineOf(m: ReportModel): Timeline | null {
     starts.length > 0 && shortTime(starts[0], m.range.tz).slice(0, 10) === shortTime(starts[starts.length - 1], m.range.tz).slice(0, 10);
   const daily = m.seriesBucket === '1d';
   const labels = starts.map((t) => {
-    const s = shortTime(t, m.range.tz);
+    const s = bucketTime(t, m.range.tz);
     return daily ? s.slice(5, 10) : oneDay ? s.slice(11) : `${s.slice(5, 10)} ${s.slice(11)}`;
   });
   const index = new Map<number, number>();

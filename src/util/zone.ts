@@ -117,6 +117,29 @@ export function fromWallSeconds(wall: number, tz: string): number {
   return before;
 }
 
+/**
+ * Whether the wall-clock time of epoch second t in tz is shown twice: an offset going back (the
+ * fall-back hour of DST) repeats an hour of the day, 01:00 to 01:59 in New York on 2026-11-01.
+ * The two readings of fromWallSeconds: a repeated time shows at both.
+ */
+export function repeatedWallTime(t: number, tz: string): boolean {
+  if (isUtcZone(tz)) return false;
+  const wall = wallSeconds(localTime(Math.floor(t), tz));
+  const before = wall - zoneOffset(wall - REACH, tz);
+  const after = wall - zoneOffset(wall + REACH, tz);
+  if (before === after) return false;
+  const shows = (u: number) => wallSeconds(localTime(u, tz)) === wall;
+  return shows(before) && shows(after);
+}
+
+/** The zone's offset at t as `-04`, `+01`, `+05:30` (`+00` in UTC). */
+export function offsetText(t: number, tz: string): string {
+  const off = zoneOffset(t, tz);
+  const a = Math.abs(off);
+  const minutes = Math.floor((a % 3600) / 60);
+  return `${off < 0 ? '-' : '+'}${pad(Math.floor(a / 3600))}${minutes === 0 ? '' : `:${pad(minutes)}`}`;
+}
+
 /** Local midnight (epoch seconds) of the day holding t in tz: the first instant of that date. */
 export function startOfLocalDay(t: number, tz: string): number {
   if (isUtcZone(tz)) return t - (((t % 86400) + 86400) % 86400);
