@@ -14,6 +14,7 @@ import { fingerprintFile } from './file-identity.js';
 import { expandGlob, isGlob } from './glob.js';
 import { gzipBytes, TYPICAL_GZIP_RATIO } from './gzip-size.js';
 import { compareRotationNames, parseRotationName } from './rotation-name.js';
+import { overlappingStreams } from './streams.js';
 
 export interface InputFile {
   /** Path as given or found; '-' for standard input. */
@@ -120,8 +121,12 @@ function globPaths(pattern: string): string[] {
   return out;
 }
 
-/** The paths of the files named by args ('-' for stdin), in reading order; no file is opened. */
-export function resolveInputPaths(args: readonly string[]): string[] {
+/**
+ * The paths of the files named by args ('-' for stdin), in reading order. No file is opened,
+ * except that a directory holding two or more accounting streams (streams.ts) samples one file of
+ * each; when they share record types, `notes` gets a warning.
+ */
+export function resolveInputPaths(args: readonly string[], notes?: string[]): string[] {
   const out: string[] = [];
   for (const arg of args) {
     if (arg === '-') {
@@ -143,6 +148,8 @@ export function resolveInputPaths(args: readonly string[]): string[] {
         const files = listDirectory(arg);
         if (files.length === 0)
           throw new PmtaAcctError('INPUT_NOT_FOUND', `${arg}: no accounting files (*.csv, *.csv.gz) in this directory`);
+        const overlap = notes === undefined ? null : overlappingStreams(arg, files);
+        if (overlap !== null) notes?.push(overlap);
         out.push(...files);
       } else if (st.isFile()) {
         out.push(arg);

@@ -28,15 +28,16 @@ export interface QueryInputs {
   readonly files: InputFile[];
   /** Files skipped by name for --since/--until, never opened. */
   readonly pruned: string[];
-  /** What readOnce left out (a file named twice, a gzipped copy beside its plain file). */
+  /** Notes for stderr: what readOnce left out (a file named twice, a gzipped copy beside its plain file), streams counted twice. */
   readonly leftOut: string[];
 }
 
 /** Resolve and prune the inputs; only the files kept are opened. */
 export function queryInputs(q: QueryOptions): QueryInputs {
-  const { kept, pruned } = pruneByName(resolveInputPaths(q.inputs), q.since, q.until);
+  const streams: string[] = [];
+  const { kept, pruned } = pruneByName(resolveInputPaths(q.inputs, streams), q.since, q.until);
   const once = readOnce(kept);
-  return { files: describeInputs(once.kept), pruned, leftOut: once.notes };
+  return { files: describeInputs(once.kept), pruned, leftOut: [...streams, ...once.notes] };
 }
 
 /** Check the --where expression (throws a USAGE error with a caret) and the field names. */

@@ -69,7 +69,10 @@ export class FilesSource implements RollupSource {
       ...engineOptionsOf(request, dims, bucket),
       windows: q.verdicts ? windowSpec(q.verdicts, INCIDENT_REACH) : null,
     };
-    const { kept, notes } = readOnce(pruneByName(resolveInputPaths(this.inputs), q.since, q.until).kept);
+    const streams: string[] = [];
+    const once = readOnce(pruneByName(resolveInputPaths(this.inputs, streams), q.since, q.until).kept);
+    const { kept } = once;
+    const notes = [...streams, ...once.notes];
     const files = describeInputs(kept);
     const result = await runRollup(files, engine, {
       threads: this.reading.threads,
