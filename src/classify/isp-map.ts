@@ -119,6 +119,20 @@ function buildTables(
   }
 }
 
+/**
+ * The ISP ids the tables give: the built-in ones and those of the overrides. Not every id a run can
+ * meet (a `NAME.rollup` queue or a domain without a table entry gives its own), so a caller may
+ * warn about an id outside this set, never refuse it.
+ */
+export function knownIspIds(overrides: IspOverrides = {}): ReadonlySet<string> {
+  const domains = new Map<string, string>();
+  const suffixes = new Map<string, string>();
+  const names = new Map<string, string>();
+  buildTables(overrides, domains, suffixes, names);
+  // 'other': the classifier's id of a record whose ISP is not known at all
+  return new Set([...names.keys(), ...domains.values(), ...suffixes.values(), ...Object.values(ROLLUP_ALIASES), 'other']);
+}
+
 export function createIspMap(overrides: IspOverrides = {}): IspMap {
   const domains = new Map<string, string>();
   /** keyed by the suffix without its leading dot, so a host's own suffixes can be looked up as slices */

@@ -16,6 +16,7 @@
  *       for: 10m         # tail alerts only on a level that held 10 minutes
  */
 import type { YAMLMap } from 'yaml';
+import type { ErrorPosition } from '../errors.js';
 import { readConfigText, readYaml, type YamlReader } from '../config/yaml-reader.js';
 import { parseDuration } from '../parse/time-range.js';
 import { formatPercent } from '../util/numbers.js';
@@ -70,6 +71,9 @@ export function scopeText(scope: Scope): string {
 }
 
 class RuleReader {
+  /** The `isp=ID` scopes read, with their positions. */
+  readonly ispScopes: { id: string; at: ErrorPosition }[] = [];
+
   constructor(
     readonly r: YamlReader,
     readonly minVolume: number,
@@ -137,7 +141,9 @@ class RuleReader {
     if (eq < 0) return { dim, value: null };
     const value = text.slice(eq + 1).trim();
     if (value === '') this.r.fail(node, field, `'${text}' names no value after '='`);
-    return { dim, value: dim === 'isp' ? value.toLowerCase() : value };
+    if (dim !== 'isp') return { dim, value };
+    this.ispScopes.push({ id: value.toLowerCase(), at: this.r.at(node) });
+    return { dim, value: value.toLowerCase() };
   }
 
   hours(node: unknown, field: string): { from: number; to: number } {
@@ -291,7 +297,7 @@ export async function parseRules(text: string, file: string): Promise<RuleSet> {
       else if (rule !== null) out.push(rule);
     });
   }
-  return { rules: out.filter((x): x is Rule => x !== null), tz, file };
+  return { rules: out.filter((x): x is Rule => x !== null), tz, file, ispScopes: rules.ispScopes };
 }
 
 export async function loadRules(file: string | undefined): Promise<RuleSet> {

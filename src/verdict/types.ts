@@ -2,6 +2,7 @@
  * Verdicts: what the rules say about a rollup. Rules and verdicts are plain data; src/verdict
  * never prints and never decides an exit code (src/cli/ maps levels to Nagios statuses).
  */
+import type { ErrorPosition } from '../errors.js';
 import type { RateName } from '../rollup/counters.js';
 import { isOneOf } from '../util/one-of.js';
 
@@ -109,6 +110,8 @@ export interface RuleSet {
   readonly tz: string;
   /** The rules file, or null for the built-in rules alone. */
   readonly file: string | null;
+  /** The `scope: isp=ID` values of the rules file and where each is written (isp-scopes.ts checks them). */
+  readonly ispScopes?: readonly { readonly id: string; readonly at: ErrorPosition }[];
 }
 
 export interface Verdict {

@@ -132,6 +132,18 @@ describe('check: exit codes, status line and performance data (built CLI)', () =
     });
   });
 
+  it('warns on stderr of a rule scoped to an ISP id nothing maps to, with the status it would have had', () => {
+    const rules = rulesFile('rules:\n  - metric: deferral\n    scope: isp=gmial\n    warn: 1%\n    crit: 2%\n');
+    const r = runCli(['check', '--rules', rules, gmailHour(42)]);
+    expect(r.code).toBe(1); // the built-in gmail deferral rule: WARNING, as without the typo's rule
+    expect(r.stderr).toBe(
+      `pmta-acct: ${rules}:3:12: scope isp=gmial: not an ISP id of the built-in ISP map or the config's isp map (only a rollup queue gmial.rollup or an MX host could give it): did you mean gmail?\n`,
+    );
+    const report = runCli(['report', '--rules', rules, '--format', 'json', gmailHour(0)]);
+    expect(report.code).toBe(0);
+    expect(report.stderr).toContain('did you mean gmail?');
+  });
+
   it('is UNKNOWN (3) with a precise message for a bad rules file, on stdout', () => {
     const rules = rulesFile('rules:\n  - name: deferral\n    warn: 3 percent\n');
     const r = runCli(['check', '--rules', rules, gmailHour(0)]);
