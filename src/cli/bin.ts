@@ -76,4 +76,15 @@ function run(): void {
   Reflect.apply(wrapper, module.exports, [module.exports, requireCli, module, CLI, dirname(CLI)]);
 }
 
-run();
+/**
+ * The CLI's bundle missing or damaged (an install interrupted, a build running beside the command)
+ * throws here, before the CLI's own handling exists: Node would exit 1, which monitoring reads as
+ * WARNING. Such a failure is UNKNOWN (3), said in one line with what to do.
+ */
+try {
+  run();
+} catch (err) {
+  const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  process.stderr.write(`pmta-acct: cannot start: ${CLI}: ${why.split('\n')[0]}; reinstall pmta-acct (npm install)\n`);
+  process.exitCode = 3;
+}

@@ -28,6 +28,26 @@ describe('the bin', () => {
     expect(worker).not.toContain('chokidar');
   });
 
+  it('exits 3 (UNKNOWN) with one line when its CLI bundle is missing or damaged, not 1 (WARNING)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmta-bin-'));
+    try {
+      const bin = join(dir, 'pmta-acct.js');
+      writeFileSync(bin, readFileSync(CLI));
+      const run = () => spawnSync(process.execPath, [bin, 'report', 'samples/'], { cwd: ROOT, encoding: 'utf8' });
+      const missing = run();
+      expect(missing.status).toBe(3);
+      expect(missing.stdout).toBe('');
+      expect(missing.stderr).toMatch(/^pmta-acct: cannot start: .*cli\.js: Error: ENOENT.*; reinstall pmta-acct \(npm install\)\n$/);
+      writeFileSync(join(dir, 'cli.js'), readFileSync(join(ROOT, 'dist/bin/cli.js'), 'utf8').slice(0, 5000));
+      const damaged = run();
+      expect(damaged.status).toBe(3);
+      expect(damaged.stderr).toMatch(/^pmta-acct: cannot start: .*cli\.js: SyntaxError: /);
+      expect(damaged.stderr.split('\n')).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints the package version for --version and -V', () => {
     for (const flag of ['--version', '-V']) {
       const r = runCli([flag]);
