@@ -45,7 +45,7 @@ export function renderResults(input: ResultsInput, analysis = ''): { table: stri
   const md = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` on ${input.date.toISOString().slice(0, 10)}. ${rows.toLocaleString('en-US')} generated rows (bench/generate.ts, seed 42), ${fmt(bytes / 1e6, 0)} MB, ${fmt(bytes / rows, 0)} bytes per row; ${runsNote}: every scenario runs in turn, so that load from elsewhere on a shared machine falls on all contenders alike; every scenario in a fresh process; all contenders that compute the rollup produced identical counts by (hour, ISP, IP) before these numbers were printed.`,
+    `Written by \`npm run bench\` on ${input.date.toISOString().slice(0, 10)}. ${rows.toLocaleString('en-US')} generated rows (bench/generate.ts, seed 42), ${fmt(bytes / 1e6, 0)} MB, ${fmt(bytes / rows, 0)} bytes per row; ${runsNote}: every scenario runs in turn, so that load from elsewhere on a shared machine falls on all contenders alike; every scenario in a fresh process, its input files read once, untimed, just before each run (a warm page cache for every contender alike); all contenders that compute the rollup produced identical counts by (hour, ISP, IP) before these numbers were printed.`,
     '',
     `Machine: ${input.machine}.`,
     '',

@@ -16,6 +16,7 @@ import { prepareData } from './data.js';
 import { benchEnvironment, machineDescription } from './machine.js';
 import { ANALYSIS_HEADING, renderResults } from './results.js';
 import { SUITES } from './suites/index.js';
+import { warmCache } from './warm-cache.js';
 import type { BenchContext, Measured, Scenario } from './suite.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -57,6 +58,7 @@ interface Run {
 const environment = benchEnvironment();
 
 function run(sc: Scenario): Run {
+  if (sc.inputs !== undefined) warmCache(sc.inputs);
   const args = sc.script === null ? sc.args : [...(sc.rss === false ? [] : ['--import', hook]), sc.script, ...sc.args];
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { maxBuffer: 1 << 30, env: sc.hostEnvironment === true ? process.env : environment.env });

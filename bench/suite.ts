@@ -60,6 +60,8 @@ export interface Scenario {
   readonly rss?: boolean;
   /** Run in the host's environment as it is, the variables bench/machine.ts leaves out included (for scale). */
   readonly hostEnvironment?: boolean;
+  /** Files or directories the scenario reads: read once, untimed, before each run (bench/warm-cache.ts). */
+  readonly inputs?: readonly string[];
   /** Exit codes that are a success (default 0 only; `check` exits 1 or 2 for a WARN or CRIT verdict). */
   readonly exitCodes?: readonly number[];
 }

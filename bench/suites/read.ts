@@ -86,7 +86,7 @@ export const readSuite: Suite = {
       ...(workers === null ? [] : ['--workers', workers]),
       input,
     ];
-    const day = { rows: data.rows, bytes: data.bytes, rss: true };
+    const day = { rows: data.rows, bytes: data.bytes, rss: true, inputs: [data.file] };
     const checked = { counts: reportRollup, family: 'day' };
     const floor = join(here, 'scenarios/floor.js');
     const files = readdirSync(data.dir).length;
@@ -143,8 +143,23 @@ export const readSuite: Suite = {
         args: [data.file, '--threads', all, '--variant', 'map-only'],
         ...day,
       },
-      { id: 'gunzip', name: 'gunzip + count lines (zlib)', script: join(here, 'scenarios/gunzip.js'), args: [data.gz], ...day },
-      { id: 'pmta-gz', name: 'pmta-acct report, gzipped day', script: cli, args: report(data.gz, all), ...day, ...checked },
+      {
+        id: 'gunzip',
+        name: 'gunzip + count lines (zlib)',
+        script: join(here, 'scenarios/gunzip.js'),
+        args: [data.gz],
+        ...day,
+        inputs: [data.gz],
+      },
+      {
+        id: 'pmta-gz',
+        name: 'pmta-acct report, gzipped day',
+        script: cli,
+        args: report(data.gz, all),
+        ...day,
+        ...checked,
+        inputs: [data.gz],
+      },
       {
         id: 'dir-1',
         name: `pmta-acct report, ${files} rotated files, 1 thread`,
@@ -152,6 +167,7 @@ export const readSuite: Suite = {
         args: report(data.dir, '1'),
         ...day,
         ...checked,
+        inputs: [data.dir],
       },
       {
         id: 'dir-all',
@@ -160,6 +176,7 @@ export const readSuite: Suite = {
         args: report(data.dir, null),
         ...day,
         ...checked,
+        inputs: [data.dir],
       },
       {
         id: 'csv-parse',
