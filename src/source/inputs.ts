@@ -14,6 +14,7 @@ import { fingerprintFile } from './file-identity.js';
 import { expandGlob, isGlob } from './glob.js';
 import { gzipBytes, TYPICAL_GZIP_RATIO } from './gzip-size.js';
 import { compareRotationNames, parseRotationName } from './rotation-name.js';
+import { pruneByName } from './prune.js';
 import { overlappingStreams } from './streams.js';
 
 export interface InputFile {
@@ -217,6 +218,26 @@ function sameStart(plain: string, gz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The inputs a reading command takes, from what the user named (selectInputs). */
+export interface SelectedInputs {
+  readonly files: InputFile[];
+  /** Files skipped by name for --since/--until, never opened. */
+  readonly pruned: string[];
+  /** For stderr: what readOnce left out, and streams of a directory that would count records twice. */
+  readonly notes: string[];
+}
+
+/**
+ * The files to read for `args` in [since, until): resolved, pruned by name, each read once, then
+ * described (only the files kept are opened). One path for report, check and query.
+ */
+export function selectInputs(args: readonly string[], since: number | null, until: number | null): SelectedInputs {
+  const streams: string[] = [];
+  const { kept, pruned } = pruneByName(resolveInputPaths(args, streams), since, until);
+  const once = readOnce(kept);
+  return { files: describeInputs(once.kept), pruned, notes: [...streams, ...once.notes] };
 }
 
 /** Size and compression of each path (this opens the files). */

@@ -12,9 +12,9 @@
  * stem opens no file. With two or more, the start (64 KiB) of one file per stem is read for its
  * record types. Not seen: two live files whose rotations are moved elsewhere (move-to).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { gunzipSync, constants } from 'node:zlib';
+import { isGzipFd, readGzipHead, readHead } from './file-identity.js';
 import { parseRotationName } from './rotation-name.js';
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -28,15 +28,12 @@ export function streamStem(name: string): string {
   return name.replace(/\.gz$/i, '').replace(/\.[^.]*$/, '');
 }
 
+/** The first 64 KiB of a file, decompressed when it is a .gz (a cut stream ends where its bytes do). */
 function head(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(SAMPLE_BYTES);
-    const n = readSync(fd, buf, 0, SAMPLE_BYTES, 0);
-    const bytes = buf.subarray(0, n);
-    if (n < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-    // the start of a .gz: decompress what is there (a cut stream ends where the bytes do)
-    return gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, SAMPLE_BYTES);
+    if (isGzipFd(fd)) return readGzipHead(path, SAMPLE_BYTES).subarray(0, SAMPLE_BYTES);
+    return readHead(fd, SAMPLE_BYTES);
   } finally {
     closeSync(fd);
   }

@@ -10,9 +10,8 @@ import { PmtaAcctError } from '../../errors.js';
 import { buildModel, type ReportModel } from '../../model/model.js';
 import { inputOfRun } from '../sources/files.js';
 import type { BucketSize } from '../../rollup/buckets.js';
-import { describeInputs, resolveInputPaths, readOnce, type InputFile } from '../../source/inputs.js';
+import { selectInputs, type InputFile } from '../../source/inputs.js';
 import { prepareFilter } from '../../where/plan.js';
-import { pruneByName } from '../../source/prune.js';
 import { parseSort } from './sort.js';
 
 export interface QueryOptions extends ReadingRequest, RunSettings {
@@ -34,10 +33,8 @@ export interface QueryInputs {
 
 /** Resolve and prune the inputs; only the files kept are opened. */
 export function queryInputs(q: QueryOptions): QueryInputs {
-  const streams: string[] = [];
-  const { kept, pruned } = pruneByName(resolveInputPaths(q.inputs, streams), q.since, q.until);
-  const once = readOnce(kept);
-  return { files: describeInputs(once.kept), pruned, leftOut: [...streams, ...once.notes] };
+  const { files, pruned, notes } = selectInputs(q.inputs, q.since, q.until);
+  return { files, pruned, leftOut: notes };
 }
 
 /** Check the --where expression (throws a USAGE error with a caret) and the field names. */

@@ -10,8 +10,7 @@ import type { HistorySource } from '../../history/history.js';
 import { bucketFitsDays, bucketForDays } from '../../history/summary-dir.js';
 import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
 import type { BucketSize } from '../../rollup/buckets.js';
-import { describeInputs, readOnce, resolveInputPaths } from '../../source/inputs.js';
-import { pruneByName } from '../../source/prune.js';
+import { selectInputs } from '../../source/inputs.js';
 import { INCIDENT_REACH } from '../../verdict/incidents.js';
 import { judgeFiles, windowSpec, type VerdictPlan } from '../../verdict/plan.js';
 import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
@@ -69,11 +68,7 @@ export class FilesSource implements RollupSource {
       ...engineOptionsOf(request, dims, bucket),
       windows: q.verdicts ? windowSpec(q.verdicts, INCIDENT_REACH) : null,
     };
-    const streams: string[] = [];
-    const once = readOnce(pruneByName(resolveInputPaths(this.inputs, streams), q.since, q.until).kept);
-    const { kept } = once;
-    const notes = [...streams, ...once.notes];
-    const files = describeInputs(kept);
+    const { files, notes } = selectInputs(this.inputs, q.since, q.until);
     const result = await runRollup(files, engine, {
       threads: this.reading.threads,
       autoThreads: this.reading.autoThreads,
