@@ -14,7 +14,7 @@
 // better-sqlite3 (a native addon); the CommonJS packages src/util/lazy-require.ts loads on first
 // use (prom-client, cli-table3, @clickhouse/client); yaml, required only when a config or rules file is read.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -60,44 +60,74 @@ const lateChildProcess = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
+// Nothing in dist/bin is ever missing or half-written while the build runs: every file is made in
+// memory, written beside its place under a temporary name and renamed over the old one (a rename is
+// atomic), so a command started during a build runs the old files or the new ones. That happens:
+// `npx pmta-acct` in a clone installs the clone into npx's cache, which runs `prepare` (this build)
+// while other commands may run; the build used to empty dist/bin first, and a test run beside the
+// quick start's npx found no cli.js (exit 3). Files of an older build that this one does not make
+// are removed at the end.
+mkdirSync(outdir, { recursive: true });
+const made = new Set();
+function place(name, contents, mode = 0o644) {
+  const tmp = `${outdir}/.${name}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, `${outdir}/${name}`);
+  made.add(name);
+}
+/** One entry built in memory: its file's text. */
+async function bundle(name, entry, plugins = []) {
+  const out = await build({ ...common, entryPoints: { [name]: entry }, plugins, write: false });
+  const files = out.outputFiles.filter((f) => f.path.endsWith(`/${name}.js`));
+  if (files.length !== 1) throw new Error(`bundle: esbuild made ${out.outputFiles.length} files for ${entry}`);
+  return files[0].text;
+}
 // Three builds, so that the worker's file holds nothing of the CLI, and the bin (src/cli/bin.ts)
 // nothing but the loading of the CLI from its code cache.
-await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, plugins: [lateChildProcess] });
+const cliText = await bundle('cli', 'src/cli/main.ts', [lateChildProcess]);
+const workerText = await bundle('worker', 'src/engine/worker.ts');
+const binText = await bundle('pmta-acct', 'src/cli/bin.ts');
+// The package is "type": "module"; these files are CommonJS under the same .js names, which the
+// bin and the worker's path (src/engine/pool.ts) keep whichever build runs.
+place('package.json', '{ "type": "commonjs" }\n');
+place('worker.js', workerText);
+// The old code cache goes before the new CLI comes: V8 checks a cache against its source's length
+// only, and a cache is never run with a CLI it was not made from.
+const cache = `${outdir}/cli.cache`;
+rmSync(cache, { force: true });
 // cli.js is written as the function Node's CommonJS loader would wrap it in, on its first line (so
 // line numbers stay the bundle's; the shebang becomes a comment): the bin compiles the file's text
 // as it is. Wrapped at run time instead, the 600 KB source was a second string, and V8 flattened
 // the two halves into a third before compiling: about 1.3 MB of the old generation, which a small
 // report then ended with a mark-compact to free (bench/RESULTS.md, seventh pass).
 {
-  const cli = `${outdir}/cli.js`;
-  const text = readFileSync(cli, 'utf8');
-  const body = text.startsWith('#!') ? `//${text.slice(2)}` : text;
-  writeFileSync(cli, `(function (exports, require, module, __filename, __dirname) {${body}\n})\n`);
+  const body = cliText.startsWith('#!') ? `//${cliText.slice(2)}` : cliText;
+  place('cli.js', `(function (exports, require, module, __filename, __dirname) {${body}\n})\n`, 0o755);
 }
-await build({ ...common, entryPoints: { worker: 'src/engine/worker.ts' } });
-await build({ ...common, entryPoints: { 'pmta-acct': 'src/cli/bin.ts' } });
-// The package is "type": "module"; these files are CommonJS under the same .js names, which the
-// bin and the worker's path (src/engine/pool.ts) keep whichever build runs.
-writeFileSync(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
-chmodSync(`${outdir}/pmta-acct.js`, 0o755);
+place('pmta-acct.js', binText, 0o755);
 // The CLI's code cache (src/cli/bin.ts), from a report over a sample: the functions a report
-// compiles are in it. Made here, by the Node that built, every time the bundle is (a cache of
-// another bundle of the same length could be taken; outdir was emptied above). No cache if the
+// compiles are in it. Made here, by the Node that built, every time the bundle is. No cache if the
 // run fails: the bin then compiles the CLI from its source.
-const cache = `${outdir}/cli.cache`;
+const cacheTmp = `${outdir}/.cli.cache.${process.pid}.tmp`;
 const trained = spawnSync(
   process.execPath,
   [`${outdir}/pmta-acct.js`, 'report', '--exit-zero', `${root}samples/acct-2026-11-28-0001.csv`],
   {
     cwd: root,
-    env: { ...process.env, PMTA_ACCT_WRITE_CODE_CACHE: cache, PMTA_ACCT_RULES: '' },
+    env: { ...process.env, PMTA_ACCT_WRITE_CODE_CACHE: cacheTmp, PMTA_ACCT_RULES: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   },
 );
-if (trained.status !== 0) {
-  rmSync(cache, { force: true });
+if (trained.status === 0) {
+  renameSync(cacheTmp, cache);
+  made.add('cli.cache');
+} else {
+  rmSync(cacheTmp, { force: true });
   process.stderr.write(`bundle: no code cache (the training report failed: ${trained.stderr})\n`);
+}
+for (const name of readdirSync(outdir)) {
+  if (!made.has(name) && !name.endsWith('.tmp')) rmSync(`${outdir}/${name}`, { recursive: true, force: true });
 }
 // The tsc output is a whole CLI too; npx caches made when it was the bin still point at it.
 chmodSync(`${root}dist/src/cli/main.js`, 0o755);
