@@ -44,7 +44,17 @@ export function isoTime(t: number, tz: string): string {
  * -05` in New York when DST ends), so the repeated hour's rows cannot be mistaken for one another.
  */
 export function bucketTime(t: number, tz: string): string {
-  return repeatedWallTime(t, tz) ? `${shortInZone(t, tz)} ${offsetText(t, tz)}` : shortInZone(t, tz);
+  return markRepeated(shortInZone(t, tz), t, tz);
+}
+
+/** An event's time to the second, `2026-11-28 03:00:07`, with the offset where the zone shows that time twice (as bucketTime). */
+export function eventTime(t: number, tz: string): string {
+  return markRepeated(`${shortInZone(t, tz)}:${String(((t % 60) + 60) % 60).padStart(2, '0')}`, t, tz);
+}
+
+/** `text` (a wall time of t in tz), followed by the zone's offset when tz shows that wall time twice. */
+export function markRepeated(text: string, t: number, tz: string): string {
+  return repeatedWallTime(t, tz) ? `${text} ${offsetText(t, tz)}` : text;
 }
 
 /** Epoch seconds → `2026-11-28 03:00` in the zone (for tables). */

@@ -5,7 +5,7 @@
  */
 import { formatPerHour } from '../pmta-config/rate.js';
 import { formatCount, formatPercent } from '../util/numbers.js';
-import { localDate, shortInZone } from '../util/zone.js';
+import { localDate, offsetText, repeatedWallTime, shortInZone } from '../util/zone.js';
 import type { Incident, IncidentSummary } from '../verdict/incidents.js';
 import { METRIC_WORDS, scopeLabel } from '../verdict/message.js';
 
@@ -28,17 +28,27 @@ function endOfDay(to: number, tz: string): number | null {
   return shortInZone(to, tz).endsWith(' 00:00') ? to : null;
 }
 
+/**
+ * A time of the clock, and the zone's offset after it where the zone shows that time twice (the
+ * hour DST ends: `01:50 -04`, then `01:50 -05` in New York), so that an incident in the repeated
+ * hour cannot be read as the other one.
+ */
 export function clockTime(t: number, c: Clock): string {
   if (c.oneDay && c.dayEnd === t) return '24:00';
   const s = shortInZone(t, c.tz);
-  return c.oneDay ? s.slice(11) : `${s.slice(5, 10)} ${s.slice(11)}`;
+  const text = c.oneDay ? s.slice(11) : `${s.slice(5, 10)} ${s.slice(11)}`;
+  return repeatedWallTime(t, c.tz) ? `${text} ${offsetText(t, c.tz)}` : text;
 }
 
-/** `03:15-05:50` within one day; `11-28 02:15-04:50`, `11-27 23:00 to 11-28 01:00` across days. */
+/**
+ * `03:15-05:50` within one day; `11-28 02:15-04:50`, `11-27 23:00 to 11-28 01:00` across days;
+ * `01:50 -04 to 01:50 -05` when an end is in a repeated hour (a `-` there would read as the offset's).
+ */
 export function clockRange(a: number, b: number, c: Clock): string {
-  if (c.oneDay) return `${clockTime(a, c)}-${clockTime(b, c)}`;
   const from = clockTime(a, c);
   const to = clockTime(b, c);
+  if (repeatedWallTime(a, c.tz) || repeatedWallTime(b, c.tz)) return `${from} to ${to}`;
+  if (c.oneDay) return `${from}-${to}`;
   return from.slice(0, 5) === to.slice(0, 5) ? `${from}-${to.slice(6)}` : `${from} to ${to}`;
 }
 

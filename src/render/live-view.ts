@@ -4,7 +4,7 @@
  * Columns that do not fit the terminal are dropped from the right, rows that do not fit are cut
  * ("... N more"). Keys come from records: escaped before they are measured or shown.
  */
-import { formatBytes, formatCount, formatRate, shortTime } from './format.js';
+import { bucketTime, formatBytes, formatCount, formatRate } from './format.js';
 import { rowLevels, type Level, type Paint } from './highlight.js';
 import { BUILT_IN } from '../verdict/defaults.js';
 import type { RuleSet } from '../verdict/types.js';
@@ -106,7 +106,7 @@ function statusLines(s: LiveStatus, d: LiveData, width: number, paint: Paint): s
   const span =
     d.current === null
       ? 'no events counted yet'
-      : `${d.bucketSize} buckets: ${shortTime(d.current, d.tz)} (current) vs ${d.previous === null ? '-' : shortTime(d.previous, d.tz)} (previous), events up to ${s.lastEvent === null ? '-' : shortTime(s.lastEvent, d.tz)} ${d.tz}`;
+      : `${d.bucketSize} buckets: ${bucketTime(d.current, d.tz)} (current) vs ${d.previous === null ? '-' : bucketTime(d.previous, d.tz)} (previous), events up to ${s.lastEvent === null ? '-' : bucketTime(s.lastEvent, d.tz)} ${d.tz}`;
   const keys = `view: ${MODE_LABEL[d.mode]}   keys: i ISP  p IP  v VirtualMTA  space pause  q quit`;
   const lines = [paint.bold(fit(head, width)), fit(stats, width), fit(span, width), paint.dim(fit(keys, width))];
   if (s.gaps > 0) lines.push(paint.level(fit(`DATA LOST: ${s.gaps} gap(s) reported (see report --state)`, width), 'crit'));

@@ -6,7 +6,7 @@
 import { PmtaAcctError } from '../../errors.js';
 import type { ReportModel } from '../../model/model.js';
 import { lastRecordBefore } from '../../render/check.js';
-import { shortTime } from '../../render/format.js';
+import { eventTime } from '../../render/format.js';
 import { formatDuration } from '../../render/incident-view.js';
 import { redactModel } from '../../render/privacy.js';
 import type { VerdictPlan, VerdictSummary } from '../../verdict/plan.js';
@@ -38,8 +38,7 @@ export async function check(source: RollupSource, q: RollupQuestion, plan: Verdi
 export function withLastRecord(s: VerdictSummary, last: number | null, tz: string): VerdictSummary {
   const end = s.end;
   if (last === null || end === null || !s.verdicts.some(silentTotal)) return s;
-  const seconds = String(last % 60).padStart(2, '0');
-  const note = `; last record ${shortTime(last, tz)}:${seconds} ${tz}, ${formatDuration(end - last)} ago`;
+  const note = `; last record ${eventTime(last, tz)} ${tz}, ${formatDuration(end - last)} ago`;
   return { ...s, verdicts: s.verdicts.map((v) => (silentTotal(v) ? { ...v, message: v.message + note } : v)) };
 }
 
