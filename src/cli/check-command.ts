@@ -46,14 +46,16 @@ async function runCheck(inputs: string[], flags: CheckFlags): Promise<{ text: st
   // windows need are read, and the input line comes from per-bucket counts.
   // From the fleet store: fleet-wide and per-host verdicts, and each host's dead-man verdict.
   const source: RollupSource = fleet ?? (flags.state === undefined ? new FilesSource(inputs, reading) : new StateSource(flags.state, now));
-  const { model, summary } = await check(
+  const { model, summary, notes } = await check(
     source,
     { by: [], alsoBy: [], bucket: null, since: null, until: null, tz, top: null },
     plan,
   ).finally(() => fleet?.close());
   const code = exitOfStatus(summary.status);
   const text =
-    flags.format === 'json' ? renderCheckJson(model, summary, code) : renderCheckText(model, summary, { verbose: flags.verbose });
+    flags.format === 'json'
+      ? renderCheckJson(model, summary, code, notes)
+      : renderCheckText(model, summary, { verbose: flags.verbose, notes });
   return { text, code };
 }
 

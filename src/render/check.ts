@@ -93,6 +93,8 @@ export function perfdata(s: VerdictSummary, badRecords: number): string[] {
 export interface CheckTextOptions {
   /** List the OK verdicts one by one instead of counting them. */
   readonly verbose?: boolean;
+  /** Notes about the input (two streams sharing record types...): `note:` lines before the input line, never cut. */
+  readonly notes?: readonly string[];
 }
 
 export function renderCheckText(m: ReportModel, s: VerdictSummary, opts: CheckTextOptions = {}): string {
@@ -108,6 +110,8 @@ export function renderCheckText(m: ReportModel, s: VerdictSummary, opts: CheckTe
   const lines = [`PMTA-ACCT ${status} - ${pluginSafe(head)} | ${perfdata(s, m.input.badRecords).join(' ')}`];
   const rest = verdictLines(s, opts.verbose === true).filter((l, i) => !(problems.length > 0 && i === 0));
   for (const l of rest) lines.push(`${l.level}: ${pluginSafe(l.text)}`);
+  const notes = (opts.notes ?? []).map((n) => pluginSafe(`note: ${n}`));
+  lines.push(...notes);
   const i = m.input;
   const bad = i.badRecords > 0 && i.problems.length > 0 ? ` (first: ${i.problems[0].file}:${i.problems[0].line})` : '';
   lines.push(
@@ -115,7 +119,7 @@ export function renderCheckText(m: ReportModel, s: VerdictSummary, opts: CheckTe
       `input: ${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad${bad}; ${verdictContext(s, m.range.tz)}`,
     ),
   );
-  return `${capOutput(lines, PLUGIN_OUTPUT_BYTES).join('\n')}\n`;
+  return `${capOutput(lines, PLUGIN_OUTPUT_BYTES, 1 + notes.length).join('\n')}\n`;
 }
 
 /**
@@ -125,15 +129,15 @@ export function renderCheckText(m: ReportModel, s: VerdictSummary, opts: CheckTe
  */
 export const PLUGIN_OUTPUT_BYTES = 8000;
 
-/** Keep the status line and the last (input) line; drop verdict lines from the end to fit `budget` bytes. */
-export function capOutput(lines: readonly string[], budget: number): string[] {
+/** Keep the status line and the `tail` last lines (notes, input); drop verdict lines from the end to fit `budget` bytes. */
+export function capOutput(lines: readonly string[], budget: number, tail = 1): string[] {
   const size = (ls: readonly string[]) => ls.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-  if (lines.length <= 2 || size(lines) <= budget) return [...lines];
+  if (lines.length <= 1 + tail || size(lines) <= budget) return [...lines];
   const first = lines[0];
-  const last = lines[lines.length - 1];
-  const middle = lines.slice(1, -1);
+  const last = lines.slice(-tail);
+  const middle = lines.slice(1, -tail);
   const kept: string[] = [];
-  let used = size([first, last]) + 80; // room for the note
+  let used = size([first, ...last]) + 80; // room for the note
   for (const l of middle) {
     const n = Buffer.byteLength(l) + 1;
     if (used + n > budget) break;
@@ -141,7 +145,12 @@ export function capOutput(lines: readonly string[], budget: number): string[] {
     used += n;
   }
   const left = middle.length - kept.length;
-  return [first, ...kept, `... ${formatCount(left)} more verdict line${left === 1 ? '' : 's'} (check --format json lists them all)`, last];
+  return [
+    first,
+    ...kept,
+    `... ${formatCount(left)} more verdict line${left === 1 ? '' : 's'} (check --format json lists them all)`,
+    ...last,
+  ];
 }
 
 /**
@@ -153,7 +162,7 @@ export function lastRecordBefore(m: ReportModel, end: number | null): number | n
   return last !== null && end !== null && last < end ? last : null;
 }
 
-export function renderCheckJson(m: ReportModel, s: VerdictSummary, exitCode: number): string {
+export function renderCheckJson(m: ReportModel, s: VerdictSummary, exitCode: number, notes: readonly string[] = []): string {
   const tz = m.range.tz;
   const last = lastRecordBefore(m, s.end);
   const out = {
@@ -165,6 +174,7 @@ export function renderCheckJson(m: ReportModel, s: VerdictSummary, exitCode: num
     rules: s.rules.file,
     pmtaConfig: s.pmtaConfig,
     input: reportJson(m).input,
+    notes,
     verdicts: s.verdicts.map((v) => verdictJson(v, tz)),
   };
   return `${JSON.stringify(out, null, 2)}\n`;

@@ -32,3 +32,27 @@ describe('report over a directory of two overlapping streams', () => {
     expect(reportJson([all, '--no-verdicts']).input).toMatchObject({ files: 1, records: 25 });
   });
 });
+
+describe('check over a directory of two overlapping streams', () => {
+  it("says it on a note: line above the input line and in notes (monitoring shows only stdout); the status is the verdicts'", () => {
+    const r = runCli(['check', dir, '--at', '2026-11-28 12:00']);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe(
+      `note: ${dir}: two accounting streams share b records, acct (acct-*) and bounces (bounces-*): two <acct-file> blocks of PowerMTA's config write into this directory, and reading all of it counts those records twice. Name one stream instead: '${join(dir, 'acct-*')}'`,
+    );
+    expect(lines.at(-1)).toMatch(/^input: 2 files, 30 records, 0 bad;/);
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(runCli(['check', dir, '--at', '2026-11-28 12:00', '--format', 'json']).stdout) as {
+      exitCode: number;
+      notes: string[];
+    };
+    expect(j.exitCode).toBe(r.code);
+    expect(j.notes).toEqual([lines.at(-2)?.slice('note: '.length)]);
+  });
+
+  it('says nothing when one stream is named', () => {
+    const r = runCli(['check', all, '--at', '2026-11-28 12:00', '--format', 'json']);
+    expect((JSON.parse(r.stdout) as { notes: string[] }).notes).toEqual([]);
+    expect(runCli(['check', all, '--at', '2026-11-28 12:00']).stdout).not.toContain('note:');
+  });
+});

@@ -25,4 +25,12 @@ describe('check output size', () => {
     expect(kept.length).toBeGreaterThan(40);
     expect(out[out.length - 2]).toBe(`... ${verdicts.length - kept.length} more verdict lines (check --format json lists them all)`);
   });
+
+  it('keeps the note lines above the input line when it cuts', () => {
+    const verdicts = Array.from({ length: 300 }, (_, i) => `WARN: 203.0.113.${i % 250} rate ${1000 + i}/h over the last 1h > 800/h`);
+    const note = `note: /var/log/pmta: two accounting streams share b records ${'x'.repeat(300)}`;
+    const out = capOutput([status, ...verdicts, note, input], PLUGIN_OUTPUT_BYTES, 2);
+    expect(Buffer.byteLength(`${out.join('\n')}\n`)).toBeLessThanOrEqual(PLUGIN_OUTPUT_BYTES);
+    expect(out.slice(-3)).toEqual([expect.stringMatching(/^\.\.\. \d+ more verdict lines/) as unknown, note, input]);
+  });
 });

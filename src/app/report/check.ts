@@ -17,16 +17,19 @@ export interface CheckOutcome {
   /** The input line's figures (no groups), with the verdicts; recipient addresses redacted. */
   readonly model: ReportModel;
   readonly summary: VerdictSummary;
+  /** What the user should know about the input: two streams sharing record types (counted twice), a file named twice. */
+  readonly notes: readonly string[];
 }
 
 export async function check(source: RollupSource, q: RollupQuestion, plan: VerdictPlan): Promise<CheckOutcome> {
   // Record text in bad-record messages can hold recipient addresses: never in a monitoring system.
-  const model = redactModel(await source.check(q, plan));
+  const answer = await source.check(q, plan);
+  const model = redactModel(answer.model);
   const summary = model.verdicts;
   if (!summary || summary.end === null) {
     throw new PmtaAcctError('INPUT_UNREADABLE', 'no record with a time in the input: nothing to judge (give --at to judge silence)');
   }
-  return { model, summary: withLastRecord(summary, lastRecordBefore(model, summary.end), q.tz) };
+  return { model, summary: withLastRecord(summary, lastRecordBefore(model, summary.end), q.tz), notes: answer.notes };
 }
 
 /**

@@ -12,7 +12,7 @@
 import type { ClickHouse } from '../../clickhouse/connection.js';
 import { PmtaAcctError } from '../../errors.js';
 import type { HistorySource } from '../../history/history.js';
-import { buildModel, storedInput, type ModelInput, type ReportModel } from '../../model/model.js';
+import { buildModel, storedInput, type ModelInput } from '../../model/model.js';
 import { isoTime } from '../../render/format.js';
 import { bucketSeconds, isBucketSize, makeBucketing } from '../../rollup/buckets.js';
 import { Rollup } from '../../rollup/rollup.js';
@@ -20,7 +20,7 @@ import type { VerdictPlan } from '../../verdict/plan.js';
 import { fleetEdge, FLEET_DIMS, openFleetStore, readFleetRollup, readFleetStats, type FleetFilter, type FleetStore } from './fleet-read.js';
 import type { TierRule } from './fleet-tiers.js';
 import { fleetIncidents, judgeFleet } from './fleet-verdicts.js';
-import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
+import type { CheckAnswer, ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
 
 export interface FleetOptions {
   /** The question's dimensions as asked, `host` allowed (the question's `by` has no host). */
@@ -124,7 +124,7 @@ export class ClickHouseSource implements RollupSource {
     return { model: { ...model, verdicts: summary, incidents, rules: plan.rules }, notes, days: null };
   }
 
-  async check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
+  async check(q: RollupQuestion, plan: VerdictPlan): Promise<CheckAnswer> {
     const store = await this.store();
     const [stats, { summary }] = await Promise.all([
       readFleetStats(store, { hosts: this.opts.hosts, since: null, until: null }),
@@ -138,7 +138,7 @@ export class ClickHouseSource implements RollupSource {
       tz: q.tz,
       top: null,
     });
-    return { ...model, verdicts: summary, rules: plan.rules };
+    return { model: { ...model, verdicts: summary, rules: plan.rules }, notes: [] };
   }
 
   async close(): Promise<void> {

@@ -8,12 +8,12 @@ import { runRollup, type RunResult } from '../../engine/run.js';
 import { PmtaAcctError } from '../../errors.js';
 import type { HistorySource } from '../../history/history.js';
 import { bucketFitsDays, bucketForDays } from '../../history/summary-dir.js';
-import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
+import { buildModel, type ModelInput } from '../../model/model.js';
 import type { BucketSize } from '../../rollup/buckets.js';
 import { selectInputs } from '../../source/inputs.js';
 import { INCIDENT_REACH } from '../../verdict/incidents.js';
 import { judgeFiles, windowSpec, type VerdictPlan } from '../../verdict/plan.js';
-import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
+import type { CheckAnswer, ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
 
 /** A question to the files source: which files, and how to read them. */
 export interface ReportRequest extends RollupQuestion, RunSettings {
@@ -91,8 +91,9 @@ export class FilesSource implements RollupSource {
     return { model, notes, days: shape.days === true ? result.rollup : null };
   }
 
-  async check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
-    return (await this.report({ ...q, by: [], alsoBy: [], bucket: null, top: null, verdicts: plan }, {})).model;
+  async check(q: RollupQuestion, plan: VerdictPlan): Promise<CheckAnswer> {
+    const { model, notes } = await this.report({ ...q, by: [], alsoBy: [], bucket: null, top: null, verdicts: plan }, {});
+    return { model, notes };
   }
 
   history(): HistorySource | null {

@@ -53,6 +53,14 @@ export interface SourceReport {
   readonly days: Rollup | null;
 }
 
+/** What a source answers `check`. */
+export interface CheckAnswer {
+  /** The verdicts and the input line's figures; no groups. */
+  readonly model: ReportModel;
+  /** Things the user should know about the input (two streams sharing record types, a file named twice). */
+  readonly notes: readonly string[];
+}
+
 export interface RollupSource {
   /** The report's model over the question. */
   report(question: RollupQuestion, shape: ReportShape): Promise<SourceReport>;
@@ -60,7 +68,7 @@ export interface RollupSource {
    * The verdicts of `plan` alone (`check`): what the rules' windows need, and the input line; the
    * model has no groups.
    */
-  check(question: RollupQuestion, plan: VerdictPlan): Promise<ReportModel>;
+  check(question: RollupQuestion, plan: VerdictPlan): Promise<CheckAnswer>;
   /** Where `--compare` finds earlier periods when no `--history DIR` says (null: nowhere). */
   history(question: RollupQuestion): HistorySource | null;
 }

@@ -19,7 +19,7 @@ import { withStateFaults } from '../../state/state-faults.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
 import type { HistorySource } from '../../history/history.js';
 import { ModelHistory } from '../../history/model-history.js';
-import type { ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
+import type { CheckAnswer, ReportShape, RollupQuestion, RollupSource, SourceReport } from './rollup-source.js';
 import { buildModel, type ModelInput, type ReportModel } from '../../model/model.js';
 import { isoTime } from '../../render/format.js';
 import { judgeStateDir, judgeStoredState, stateIncidents } from './state-verdicts.js';
@@ -208,8 +208,8 @@ export class StateSource implements RollupSource {
     );
   }
 
-  check(q: RollupQuestion, plan: VerdictPlan): Promise<ReportModel> {
-    return Promise.resolve(this.reading(() => checkStateModel(this.dir, q, plan, this.now)));
+  check(q: RollupQuestion, plan: VerdictPlan): Promise<CheckAnswer> {
+    return Promise.resolve({ model: this.reading(() => checkStateModel(this.dir, q, plan, this.now)), notes: [] });
   }
 
   /** A damaged, locked or unreadable state is a STATE error naming the directory (state-faults.ts). */
