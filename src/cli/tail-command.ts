@@ -5,6 +5,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { Command, Option } from 'commander';
 import { TailAlerts } from '../app/tail/alerts.js';
 import { ClosedBuckets } from '../app/tail/closed-buckets.js';
+import { overlappingLiveFiles } from '../app/tail/live-streams.js';
 import { STORED_BUCKETS, TAIL_DEFAULTS } from '../app/tail/defaults.js';
 import { TailMetrics } from '../app/tail/metrics.js';
 import { PipeInput } from '../app/tail/pipe-input.js';
@@ -201,6 +202,8 @@ export function tailCommand(onExit: (code: number) => void): Command {
           if (notices.length > 20) notices.shift();
           if (!view) warn(m);
         };
+        const overlap = overlappingLiveFiles(lives);
+        if (overlap !== null) notice(overlap);
         const fileConfig = await loadConfig(flags.config ?? process.env.PMTA_ACCT_CONFIG);
         const plan = await verdictPlanOf({ rules: flags.rules, pmtaConfig: flags.pmtaConfig }, fileConfig, tz);
         const link = flags.alertLink === undefined ? null : checkWebhookUrl(flags.alertLink, '--alert-link').href;
