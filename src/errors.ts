@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'BAD_CONFIG' // a config or rules file that does not validate
   | 'STATE' // the state directory cannot be used (locked by another process, corrupt, ...)
   | 'CLICKHOUSE' // the fleet store cannot be used (unreachable, refused, missing table, old version, ...)
+  | 'OUTPUT' // standard output or an output file cannot be written (a full disk, ...)
   | 'INTERNAL'; // a bug: an invariant did not hold
 
 /** Where a failure is: in a file (`file`, with a line, column or byte when known), or in an option's text. */

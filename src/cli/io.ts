@@ -2,6 +2,7 @@
 import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { PmtaAcctError, messageOf } from '../errors.js';
 import { terminalSafe } from '../render/sanitize.js';
 import { stdoutIsTerminal } from './std-streams.js';
 
@@ -29,8 +30,12 @@ export function writeStdoutNow(text: string): void {
   writeAll(1, Buffer.from(text));
 }
 
-/** All of `bytes` to a file descriptor (stdout: as writeStdoutNow says). */
-function writeAll(fd: number, bytes: Uint8Array): void {
+/**
+ * All of `bytes` to a file descriptor (stdout: as writeStdoutNow says). A write that fails (a full
+ * disk under `> file`) is an OUTPUT error naming where: `tail --format ndjson` writes its lines
+ * inside a commit, where a bare ENOSPC read as the state's disk being full.
+ */
+function writeAll(fd: number, bytes: Uint8Array, name = 'standard output'): void {
   let at = 0;
   while (at < bytes.length) {
     try {
@@ -39,7 +44,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
       else if (code === 'EPIPE' && fd === 1) process.exit(process.exitCode ?? 0);
-      else throw err;
+      else throw new PmtaAcctError('OUTPUT', `${name}: cannot write (${messageOf(err)})`);
     }
   }
 }
@@ -60,19 +65,20 @@ export function writePieces(pieces: Iterable<string>, file: string | undefined):
   const toFile = file !== undefined && file !== '-';
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = toFile ? openSync(tmp, 'w') : 1;
+  const name = toFile ? file : 'standard output';
   try {
     const buf = (scratch ??= Buffer.allocUnsafe(CHUNK));
     let used = 0;
     for (const p of pieces) {
       // a UTF-16 code unit is at most 3 bytes of UTF-8 (a pair of them, 4)
       if (used + p.length * 3 > CHUNK) {
-        writeAll(fd, buf.subarray(0, used));
+        writeAll(fd, buf.subarray(0, used), name);
         used = 0;
       }
-      if (p.length * 3 > CHUNK) writeAll(fd, Buffer.from(p));
+      if (p.length * 3 > CHUNK) writeAll(fd, Buffer.from(p), name);
       else used += buf.write(p, used);
     }
-    writeAll(fd, buf.subarray(0, used));
+    writeAll(fd, buf.subarray(0, used), name);
   } catch (err) {
     // a renderer that failed half-way leaves no partial file behind
     if (toFile) rmSync(tmp, { force: true });
