@@ -37,10 +37,20 @@ const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
 watchStream('stdout', (stdout) =>
   stdout.on('error', (err: Error & { code?: string }) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    throw new PmtaAcctError('OUTPUT', `standard output: cannot write (${err.message})`);
   }),
 );
 watchStream('stderr', () => undefined);
+
+// An exception outside main's promise chain (a stream's or a timer's) would end Node with status
+// 1, which monitoring reads as WARNING and the tail unit's SuccessExitStatus=1 as a clean stop: it is
+// UNKNOWN (3), said in one line when it is one of ours. The process ends at once, as Node's own
+// handling would end it (a tail's state is made for a stop at any instant).
+process.on('uncaughtException', (err: unknown) => {
+  if (err instanceof PmtaAcctError) warn(err.message);
+  else warn(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(EXIT_UNKNOWN);
+});
 
 let status = EXIT_OK;
 // Set at once as well: a closed stdout ends the process with process.exitCode (above).

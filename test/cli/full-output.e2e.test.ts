@@ -43,6 +43,12 @@ describe.runIf(existsSync('/dev/full'))('standard output on a full disk', () => 
     expect(r.stderr).not.toMatch(/the disk holding the state is full|internal error|\n\s+at /);
   });
 
+  it('a help written by commander through the stream: exit 3 (UNKNOWN), one line, not 1 and a stack', () => {
+    const r = toFullDisk(['--help']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^pmta-acct: standard output: cannot write \(ENOSPC[^\n]*\n$/);
+  });
+
   it('report and check say the same', () => {
     for (const args of [
       ['report', 'samples/', '--format', 'table'],
