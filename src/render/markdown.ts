@@ -7,7 +7,7 @@ import { formatProblem } from '../parse/problems.js';
 import { attemptsOf } from '../rollup/counters.js';
 import { changeOf, figuresOf, formatChange, type FigureName, type Figures } from '../model/compare.js';
 import { comparisonSentence, incidentComparison } from './compare-text.js';
-import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime, shortTime } from './format.js';
+import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime } from './format.js';
 import { GROUP_HEADS, groupCells } from './group-columns.js';
 import { ispPoints, timelineOf } from './timeline.js';
 import type { ReportModel } from '../model/model.js';
@@ -167,7 +167,7 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
   out.push('# PowerMTA accounting report\n');
   const span =
     i.firstEvent !== null && i.lastEvent !== null
-      ? ` Events from ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} (${m.range.tz}).`
+      ? ` Events from ${bucketTime(i.firstEvent, m.range.tz)} to ${bucketTime(i.lastEvent, m.range.tz)} (${m.range.tz}).`
       : '';
   out.push(
     `${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records, ${formatCount(i.badRecords)} bad.${span}\n`,

@@ -7,7 +7,7 @@ import { lazyRequire } from '../util/lazy-require.js';
 import { formatProblem } from '../parse/problems.js';
 import { changeOf, figuresOf, formatChange, type FigureName } from '../model/compare.js';
 import { comparisonSentence, incidentComparison } from './compare-text.js';
-import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime, shortTime } from './format.js';
+import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime } from './format.js';
 import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
 import { GROUP_HEADS, groupCells } from './group-columns.js';
 import type { ReportModel } from '../model/model.js';
@@ -78,7 +78,7 @@ function headline(m: ReportModel): string {
   const i = m.input;
   const span =
     i.firstEvent !== null && i.lastEvent !== null
-      ? `, events ${shortTime(i.firstEvent, m.range.tz)} to ${shortTime(i.lastEvent, m.range.tz)} ${m.range.tz}`
+      ? `, events ${bucketTime(i.firstEvent, m.range.tz)} to ${bucketTime(i.lastEvent, m.range.tz)} ${m.range.tz}`
       : '';
   const bad = i.badRecords > 0 ? ` (${formatCount(i.badRecords)} bad)` : '';
   return `pmta-acct report: ${formatCount(i.files)} file${i.files === 1 ? '' : 's'}, ${formatBytes(i.bytes)}, ${formatCount(i.records)} records${bad}${span}`;

@@ -55,4 +55,19 @@ describe('buckets of the repeated hour when DST ends', () => {
     expect(csv).toContain('2026-11-01T01:00:00-04:00');
     expect(csv).toContain('2026-11-01T01:00:00-05:00');
   });
+
+  it('the header of every human format: events from the first 01:10 (-04) to the second 01:40 (-05)', () => {
+    // 05:10Z is 01:10 EDT; 06:40Z is 01:40 EST
+    const within = writeAcct(
+      rows(4, 'd', Date.UTC(2026, 10, 1, 5, 10) / 1000, { rcpt: 'a@gmail.com' }).map((r, i) => ({ ...r, t: r.t + i * 1800 })),
+    );
+    const header = (format: string) => {
+      const r = runCli(['report', within, '--tz', 'America/New_York', '--no-verdicts', '--format', format]);
+      expect(r.code).toBe(0);
+      return r.stdout;
+    };
+    expect(header('table')).toContain('events 2026-11-01 01:10 -04 to 2026-11-01 01:40 -05 America/New_York');
+    expect(header('md')).toContain('Events from 2026-11-01 01:10 -04 to 2026-11-01 01:40 -05 (America/New_York).');
+    expect(header('html')).toContain('events 2026-11-01 01:10 -04 to 2026-11-01 01:40 -05 (America/New_York)');
+  });
 });

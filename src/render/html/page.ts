@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { comparisonSentence } from '../compare-text.js';
-import { formatBytes, formatCount, shortTime } from '../format.js';
+import { bucketTime, formatBytes, formatCount } from '../format.js';
 import type { ReportModel } from '../../model/model.js';
 import { htmlSafe as esc } from '../sanitize.js';
 import { timelineOf } from '../timeline.js';
@@ -31,10 +31,10 @@ function periodText(m: ReportModel): string {
   const tz = m.range.tz;
   const i = m.input;
   const range =
-    m.range.since !== null && m.range.until !== null ? `${shortTime(m.range.since, tz)} to ${shortTime(m.range.until, tz)} (${tz})` : null;
+    m.range.since !== null && m.range.until !== null ? `${bucketTime(m.range.since, tz)} to ${bucketTime(m.range.until, tz)} (${tz})` : null;
   const events =
     i.firstEvent !== null && i.lastEvent !== null
-      ? `events ${shortTime(i.firstEvent, tz)} to ${shortTime(i.lastEvent, tz)} (${tz})`
+      ? `events ${bucketTime(i.firstEvent, tz)} to ${bucketTime(i.lastEvent, tz)} (${tz})`
       : 'no timed events';
   return range === null ? events : `${range}; ${events}`;
 }
