@@ -13,7 +13,7 @@ import { formatCount, shortTime } from '../render/format.js';
 import { RecordRenderer, type RecordFormat } from '../render/records.js';
 import type { ReportModel } from '../model/model.js';
 import { parseList, parsePositiveInt } from './args.js';
-import { streamOutput, toTerminal, writeOutput } from './io.js';
+import { streamOutput, toTerminal, writePieces } from './io.js';
 import { renderQueryGroups } from './query-groups.js';
 
 export interface ClickHouseQueryFlags {
@@ -75,6 +75,8 @@ export async function queryClickHouse(
   const r = await aggregateClickHouse(cq, parseList(flags.groupBy) ?? [], format === 'table' ? (top ?? 20) : top, flags.sort ?? null);
   const m = r.model;
   const info = { where: q.where, sort: flags.sort ?? null, unmatched: r.unmatched, pruned: [] };
-  const text = renderQueryGroups(m, info, { format, output: flags.output, color: flags.color, top, headline: headline(target, m) });
-  writeOutput(text, flags.output);
+  writePieces(
+    renderQueryGroups(m, info, { format, output: flags.output, color: flags.color, top, headline: headline(target, m) }),
+    flags.output,
+  );
 }

@@ -15,7 +15,7 @@ import { checkTimeZone } from '../rollup/buckets.js';
 import { parseRange } from '../parse/time-range.js';
 import { parseBucket, parseList, parsePositiveInt } from './args.js';
 import { EXIT_OK } from './exit.js';
-import { streamOutput, toTerminal, warn, warnBadRecords, writeOutput } from './io.js';
+import { streamOutput, toTerminal, warn, warnBadRecords, writePieces } from './io.js';
 import { stdoutIsTerminal } from './std-streams.js';
 import { progressFor } from './progress.js';
 import { renderQueryGroups } from './query-groups.js';
@@ -77,8 +77,10 @@ async function aggregate(flags: QueryFlags, q: QueryOptions, format: RecordForma
   }
   const m = result.model;
   const info = { where: q.where, sort: flags.sort ?? null, unmatched: result.unmatched, pruned: result.pruned };
-  const text = renderQueryGroups(m, info, { format, output: flags.output, color: flags.color, top, headline: headline(result) });
-  writeOutput(text, flags.output);
+  writePieces(
+    renderQueryGroups(m, info, { format, output: flags.output, color: flags.color, top, headline: headline(result) }),
+    flags.output,
+  );
   for (const note of result.leftOut) warn(note);
   warnMissing(result.missingColumns);
   if (format !== 'table') warnBadRecords(m.input, format);

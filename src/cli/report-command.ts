@@ -109,7 +109,7 @@ async function render(
     case 'json':
       return (await import('../render/json.js')).jsonPieces(model);
     case 'csv':
-      return [(await import('../render/csv.js')).renderCsv(model, { terminal })];
+      return (await import('../render/csv.js')).csvPieces(model, { terminal });
     case 'md':
       return [(await import('../render/markdown.js')).renderMarkdown(model, top ?? 20)];
     case 'table':

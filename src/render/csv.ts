@@ -8,7 +8,12 @@ import { isoTime, roundRate } from './format.js';
 import type { ReportModel } from '../model/model.js';
 import { csvCell } from './sanitize.js';
 
-export function renderCsv(m: ReportModel, opts: { readonly terminal?: boolean } = {}): string {
+/**
+ * The CSV as pieces, a line at a time: a query grouped by recipient can have millions of groups,
+ * more text than one string may hold (V8's limit is 512 MiB); cli/io.ts writePieces writes them as
+ * they come.
+ */
+export function* csvPieces(m: ReportModel, opts: { readonly terminal?: boolean } = {}): Generator<string> {
   const cell = (v: string | number | null) => csvCell(v, opts.terminal === true);
   const head = [
     ...(m.bucket === null ? [] : ['bucket']),
@@ -22,7 +27,7 @@ export function renderCsv(m: ReportModel, opts: { readonly terminal?: boolean } 
     'latencyP90',
     'latencyP99',
   ];
-  const lines = [head.map(cell).join(',')];
+  yield `${head.map(cell).join(',')}\r\n`;
   for (const g of m.groups) {
     // each of a row's figures read once: a row may make them when read (model/rows.ts)
     const key = g.key;
@@ -35,7 +40,6 @@ export function renderCsv(m: ReportModel, opts: { readonly terminal?: boolean } 
     for (const n of COUNTER_NAMES) cells.push(counts[n]);
     cells.push(...[rates.deferral, rates.bounce, rates.hardBounce, rates.complaint].map(roundRate));
     cells.push(latency.p50, latency.p90, latency.p99);
-    lines.push(cells.map(cell).join(','));
+    yield `${cells.map(cell).join(',')}\r\n`;
   }
-  return `${lines.join('\r\n')}\r\n`;
 }

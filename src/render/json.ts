@@ -149,8 +149,8 @@ export function reportJson(m: ReportModel): Record<string, unknown> {
  */
 const TEXT_FROM = BIG_REPORT_GROUPS;
 
-/** Where jsonPieces writes the groups (a marker among the report's fields). */
-const GROUPS = Symbol('groups');
+/** Where documentPieces writes the groups (a marker among a document's fields). */
+export const GROUPS = Symbol('groups');
 
 /**
  * The JSON report as pieces of text: together the bytes of `JSON.stringify(reportJson(m), null, 2)`
@@ -160,12 +160,23 @@ const GROUPS = Symbol('groups');
  * and their garbage were most of what a report did after the reading (bench/RESULTS.md). A report
  * of fewer than `textFrom` groups is one piece, from JSON.stringify.
  */
-export function* jsonPieces(m: ReportModel, textFrom = TEXT_FROM): Generator<string> {
+export function jsonPieces(m: ReportModel, textFrom = TEXT_FROM): Generator<string> {
+  return documentPieces(reportFields(m, GROUPS), m, textFrom);
+}
+
+/**
+ * A JSON document (`fields`, whose value GROUPS stands for the model's groups) as pieces of text,
+ * as jsonPieces says: a query grouped by recipient can have millions of groups, more text than one
+ * string may hold (V8's limit is 512 MiB).
+ */
+export function* documentPieces(fields: Readonly<Record<string, unknown>>, m: ReportModel, textFrom = TEXT_FROM): Generator<string> {
   if (m.groups.length < textFrom) {
-    yield `${JSON.stringify(reportJson(m), null, 2)}\n`;
+    const doc: Record<string, unknown> = {};
+    for (const name of Object.keys(fields))
+      doc[name] = fields[name] === GROUPS ? m.groups.map((g) => groupJson(g, m.range.tz, m.bucket !== null, true)) : fields[name];
+    yield `${JSON.stringify(doc, null, 2)}\n`;
     return;
   }
-  const fields = reportFields(m, GROUPS);
   let sep = '{';
   for (const name of Object.keys(fields)) {
     const value = fields[name];

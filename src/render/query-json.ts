@@ -1,9 +1,11 @@
 /**
  * query's aggregate output as JSON (report's version 1 document plus the query: `where`, `sort`,
  * and in `input` the records --where left out and the files skipped by name) and as NDJSON (one
- * group per line). Strings are jsonSafe: record text is hostile.
+ * group per line). Strings are jsonSafe: record text is hostile. Both come in pieces (a group at a
+ * time when there are many), written as they are made: grouped by recipient or by time bucket, a
+ * month of archives has millions of groups, more text than one string may hold.
  */
-import { groupJson, reportJson } from './json.js';
+import { documentPieces, groupJson, GROUPS, reportJson } from './json.js';
 import type { ReportModel } from '../model/model.js';
 import { jsonSafe } from './sanitize.js';
 
@@ -14,8 +16,9 @@ export interface QueryInfo {
   readonly pruned: readonly string[];
 }
 
-export function renderQueryJson(m: ReportModel, q: QueryInfo): string {
-  const r = reportJson(m);
+export function* queryJsonPieces(m: ReportModel, q: QueryInfo): Generator<string> {
+  // the report's fields without its groups (made below from the rows, a piece each when many)
+  const r = reportJson({ ...m, groups: [] });
   const doc = {
     version: r.version,
     where: q.where,
@@ -25,12 +28,12 @@ export function renderQueryJson(m: ReportModel, q: QueryInfo): string {
     bucket: r.bucket,
     input: { ...(r.input as Record<string, unknown>), unmatched: q.unmatched, pruned: q.pruned.length, prunedFiles: q.pruned },
     total: r.total,
-    groups: r.groups,
+    groups: GROUPS,
     omittedKeys: r.omittedKeys,
   };
-  return `${jsonSafe(JSON.stringify(doc, null, 2))}\n`;
+  for (const piece of documentPieces(doc, m)) yield jsonSafe(piece);
 }
 
-export function renderQueryNdjson(m: ReportModel): string {
-  return m.groups.map((g) => `${jsonSafe(JSON.stringify(groupJson(g, m.range.tz, m.bucket !== null, true)))}\n`).join('');
+export function* queryNdjsonPieces(m: ReportModel): Generator<string> {
+  for (const g of m.groups) yield `${jsonSafe(JSON.stringify(groupJson(g, m.range.tz, m.bucket !== null, true)))}\n`;
 }
