@@ -198,6 +198,20 @@ export class RecordReader {
     this.ended = true;
   }
 
+  /**
+   * The input broke off (a damaged or truncated .gz): the bytes of an unfinished last record are
+   * dropped, not taken for a record (cut short, a bounce could lose its category, a time its
+   * offset). `offset` and `line` then say where the dropped record began. Returns its length.
+   */
+  abandon(): number {
+    if (this.ended) return 0;
+    const dropped = this.reachedEnd || this.skipping ? 0 : this.filled;
+    this.filled = 0;
+    this.skipping = false;
+    this.ended = true;
+    return dropped;
+  }
+
   private parse(final: boolean): void {
     const input = this.scanner.input;
     let pos = 0;

@@ -80,6 +80,8 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
     let scheduled = false;
     let ended = false;
     let failed = false;
+    /** The stream failed (a damaged .gz): what it gave before is parsed first, then the run is told. */
+    let broken: unknown = null;
     const fail = (err: unknown) => {
       if (failed) return;
       failed = true;
@@ -98,6 +100,10 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
         }
         if (queue.length > 0) {
           schedule();
+          return;
+        }
+        if (broken !== null) {
+          fail(broken);
           return;
         }
         if (ended) {
@@ -128,7 +134,10 @@ export function feedStream(stream: Readable, reader: RecordReader): Promise<numb
       ended = true;
       schedule();
     });
-    stream.on('error', fail);
+    stream.on('error', (err) => {
+      broken = err;
+      schedule();
+    });
   });
 }
 
@@ -222,13 +231,14 @@ export async function gzipComplete(path: string): Promise<boolean> {
  */
 export function endDamaged(err: unknown, reader: RecordReader, problems: ProblemLog, kept: 'counted' | 'read'): void {
   if (err instanceof Error && 'code' in err && err.code === 'BAD_RECORD') throw err;
-  reader.finish();
+  const cut = reader.abandon();
+  const dropped = cut > 0 ? `, the ${cut} bytes of the record cut short here are not` : '';
   problems.add({
     code: 'CORRUPT_INPUT',
     file: reader.file,
     line: reader.line,
     byte: reader.offset,
-    message: `the input ends early or is damaged (${messageOf(err)}); records up to here are ${kept}`,
+    message: `the input ends early or is damaged (${messageOf(err)}); records up to here are ${kept}${dropped}`,
     excerpt: '',
   });
 }
