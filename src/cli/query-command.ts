@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { FIELD_HELP } from '../classify/fields.js';
+import { DEFAULT_MAX_GROUPS } from '../engine/group-limit.js';
 import { PmtaAcctError } from '../errors.js';
 import { runAggregate, type AggregateResult, type QueryOptions } from '../app/query/query-run.js';
 import { ALL_COLUMNS } from '../app/query/select-sink.js';
@@ -35,6 +36,7 @@ interface QueryFlags extends ReadingFlags, ClickHouseFlags {
   limit?: string;
   top?: string;
   sort?: string;
+  maxGroups?: string;
   bucket?: string;
   since?: string;
   until?: string;
@@ -128,6 +130,10 @@ export function queryCommand(onExit: (code: number) => void): Command {
         .option('--limit <n>', 'with --select: stop after n records (a table shows 100 unless told)')
         .option('--top <n>', 'keep the n first groups (default 20 in a table)')
         .option('--sort <name>', `order groups by ${SORT_NAMES.join(', ')} or a --group-by field; add :asc or :desc`)
+        .option(
+          '--max-groups <n>',
+          `stop when there are more groups than this (about 1 KB of memory each; default ${formatCount(DEFAULT_MAX_GROUPS)})`,
+        )
         .option('--bucket <size>', 'time buckets for the bucket field: 1m, 5m, 15m, 1h or 1d (default 1h)')
         .option('--since <time>', 'only events at or after this time; rotated files that end before it are not read')
         .option('--until <time>', 'only events before this time; rotated files that start after it are not read')
@@ -163,8 +169,8 @@ export function queryCommand(onExit: (code: number) => void): Command {
     if (fields !== null) {
       if (flags.groupBy !== undefined)
         throw new PmtaAcctError('USAGE', '--select prints records and --group-by counts them: use one of them');
-      if (flags.top !== undefined || flags.sort !== undefined)
-        throw new PmtaAcctError('USAGE', '--top and --sort order groups: with --select, use --limit');
+      if (flags.top !== undefined || flags.sort !== undefined || flags.maxGroups !== undefined)
+        throw new PmtaAcctError('USAGE', '--top, --sort and --max-groups are about groups: with --select, use --limit');
       if (fields.length === 0) throw new PmtaAcctError('USAGE', `--select: name the fields to print (or ${ALL_COLUMNS})`);
     } else if (flags.limit !== undefined) {
       throw new PmtaAcctError('USAGE', '--limit applies to --select (for groups, use --top)');
@@ -182,6 +188,7 @@ export function queryCommand(onExit: (code: number) => void): Command {
       tz,
       now,
       bucket: parseBucket(flags.bucket),
+      maxGroups: parsePositiveInt(flags.maxGroups, '--max-groups') ?? DEFAULT_MAX_GROUPS,
       ...(await readingOf(flags)),
     };
     if (target !== null) await queryClickHouse(target, flags, q, format, fields, TABLE_LIMIT);

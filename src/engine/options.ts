@@ -43,6 +43,8 @@ export interface EngineOptions {
   readonly now?: number;
   /** A second rollup counted in the same pass for verdict windows (absent or null: none). */
   readonly windows?: WindowRollupSpec | null;
+  /** The most groups the rollup may hold (query --max-groups, group-limit.ts); absent: no limit. */
+  readonly maxGroups?: number;
 }
 
 /**

@@ -108,7 +108,12 @@ export async function runTasks(
         if ('progress' in reply) hooks.onProgress?.(reply.progress.bytes, reply.progress.records);
         else if (reply.ok) {
           mark(`worker's task ${reply.result.index} heard`);
-          keep(tasks[reply.result.index], reply.result);
+          // what the caller does with a result can fail too (query --max-groups, on a merge)
+          try {
+            keep(tasks[reply.result.index], reply.result);
+          } catch (err) {
+            fail({ index: reply.result.index, error: errorData(err) });
+          }
           mark(`worker's task ${reply.result.index} merged`);
         } else fail({ index: reply.index, error: reply.error });
       });

@@ -17,6 +17,7 @@ import { bucketSeconds, makeBucketing, type Bucketing } from '../rollup/buckets.
 import { BOUNCED, COMPLAINTS, DEFERRED, DELIVERED, QUEUE_DEFERRED, RECEIVED, REMOTE_BOUNCED, REMOTE_STATUS } from '../rollup/counters.js';
 import { keepBucketsFrom } from '../rollup/regroup.js';
 import { NO_BUCKET, Rollup } from '../rollup/rollup.js';
+import { tooManyGroups } from './group-limit.js';
 import { emptyStats, windowKeepFrom, type EngineOptions, type SinkStats, type WindowRollupSpec } from './options.js';
 import { RecordGate } from './record-gate.js';
 
@@ -83,11 +84,14 @@ export class RollupSink implements RecordSink {
 
   /** Groups the rollups make room for at first (options.firstRoom). */
   private readonly room: number | undefined;
+  /** options.maxGroups: past it, the run stops (group-limit.ts). */
+  private readonly maxGroups: number;
 
   /** `onProblem` sees every problem as it is found (tail commits them with the counts they go with). */
   constructor(options: EngineOptions, onProblem?: (p: Problem) => void) {
     this.dimNames = options.dims;
     this.room = options.firstRoom;
+    this.maxGroups = options.maxGroups ?? Number.POSITIVE_INFINITY;
     this.rollup = new Rollup(options.dims, this.room);
     this.dimFields = resolveDims(options.dims);
     this.dims = Int32Array.from(this.dimFields.map((f) => f.derived));
@@ -185,6 +189,7 @@ export class RollupSink implements RecordSink {
       key[d + 1] = f >= 0 ? c.dimensionId(f, view, dicts[d]) : c.columnId(this.dimCols[d], view, dicts[d]);
     }
     const g = rollup.group();
+    if (g >= this.maxGroups) throw tooManyGroups(this.maxGroups, this.dimNames, this.bucketing !== null);
     const type = c.type;
     const counter = COUNTER_OF_TYPE[type];
     const hard = c.hard(view);

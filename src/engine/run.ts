@@ -13,6 +13,7 @@ import { bucketSeconds } from '../rollup/buckets.js';
 import { keepBucketsFrom } from '../rollup/regroup.js';
 import { Rollup, type RollupData } from '../rollup/rollup.js';
 import { inputBytes, type InputFile } from '../source/inputs.js';
+import { tooManyGroups } from './group-limit.js';
 import { addStats, emptyStats, windowKeepFrom, type EngineOptions, type SinkStats } from './options.js';
 import { planTasks } from './plan.js';
 import { runTasks, type PoolHooks } from './pool.js';
@@ -88,6 +89,8 @@ export async function runRollup(inputs: readonly InputFile[], options: EngineOpt
   let bytes = 0;
   const absorb = (file: number, r: TaskResult) => {
     rollup = mergeInto(rollup, r.rollup, options.dims);
+    if (options.maxGroups !== undefined && rollup.size > options.maxGroups)
+      throw tooManyGroups(options.maxGroups, options.dims, options.bucket !== null);
     if (options.windows && r.windows !== null) windows = mergeInto(windows, r.windows, options.windows.dims);
     stats = addStats(stats, r.stats);
     bytes += r.bytes;

@@ -4,6 +4,7 @@
  * same ReportModel. The --select run (records themselves) is in select-run.ts.
  */
 import { resolveField } from '../../classify/fields.js';
+import { DEFAULT_MAX_GROUPS } from '../../engine/group-limit.js';
 import { engineOptionsOf, type EngineOptions, type ReadingRequest, type RunSettings } from '../../engine/options.js';
 import { runRollup, type RunProgress } from '../../engine/run.js';
 import { PmtaAcctError } from '../../errors.js';
@@ -21,6 +22,8 @@ export interface QueryOptions extends ReadingRequest, RunSettings {
   readonly now: number;
   /** --bucket; `bucket` in --group-by without it means 1h. */
   readonly bucket: BucketSize | null;
+  /** --max-groups: the most groups a run may count (engine/group-limit.ts). */
+  readonly maxGroups?: number;
 }
 
 export interface QueryInputs {
@@ -46,7 +49,7 @@ export function checkQuery(q: QueryOptions, fields: readonly string[], option: s
 }
 
 export function engineOptions(q: QueryOptions, dims: readonly string[], bucket: BucketSize | null): EngineOptions {
-  return { ...engineOptionsOf(q, dims, bucket), where: q.where, now: q.now };
+  return { ...engineOptionsOf(q, dims, bucket), where: q.where, now: q.now, maxGroups: q.maxGroups ?? DEFAULT_MAX_GROUPS };
 }
 
 export interface AggregateRequest extends QueryOptions {
