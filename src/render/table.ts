@@ -223,7 +223,7 @@ function groupsSection(m: ReportModel, paint: Paint, top: number, rules: RuleSet
   const hidden = m.groups.length - Math.min(top, m.groups.length);
   const more =
     hidden > 0 || m.omittedKeys > 0
-      ? `\n  ... ${hidden > 0 ? `${hidden} more rows` : `${m.omittedKeys} more keys`} (use --top or --format json)`
+      ? `\n  ... ${hidden > 0 ? `${formatCount(hidden)} more rows` : `${formatCount(m.omittedKeys)} more keys`} (use --top or --format json)`
       : '';
   return `${paint.bold(title)}\n${t.toString()}${more}\n`;
 }

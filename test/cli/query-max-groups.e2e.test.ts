@@ -57,4 +57,10 @@ describe('query --max-groups', () => {
     expect(s.code).toBe(3);
     expect(s.stderr).toContain('--max-groups are about groups: with --select, use --limit');
   });
+
+  it('the table says how many groups it leaves out, as a count', () => {
+    const r = runCli(['query', 'samples/', '--group-by', 'rcpt', '--top', '2', '--format', 'table']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`\n  ... ${(DISTINCT_RCPT - 2).toLocaleString('en-US')} more keys (use --top or --format json)\n`);
+  });
 });
