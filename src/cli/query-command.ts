@@ -111,8 +111,8 @@ async function select(flags: QueryFlags, q: QueryOptions, format: RecordFormat, 
     await out.close();
     for (const note of result.leftOut) warn(note);
     warnMissing(result.missingColumns);
-    const n = result.badRecords;
-    if (n > 0) warn(`${formatCount(n)} bad record${n === 1 ? ' was' : 's were'} skipped (use --format json to see where)`);
+    // where the first is, as after groups (a .gz cut short is one bad record and the rest of its file)
+    warnBadRecords(result, format);
   } finally {
     progress?.clear();
   }

@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { RunProgress } from '../../engine/run.js';
 import { makeHeader } from '../../parse/header.js';
+import type { Problem } from '../../parse/problems.js';
 import { RecordReader } from '../../parse/reader.js';
 import { RecordRenderer, type RecordFormat } from '../../render/records.js';
 import { endDamaged, gunzipFile, standardInput } from '../../source/feed.js';
@@ -34,6 +35,8 @@ export interface SelectResult {
   readonly matched: number;
   readonly limited: boolean;
   readonly badRecords: number;
+  /** The first bad records, with where they are. */
+  readonly problems: readonly Problem[];
   readonly missingColumns: readonly string[];
 }
 
@@ -153,6 +156,7 @@ export async function runSelect(req: SelectRequest, write: (text: string) => Pro
     matched: sink.stats.counted,
     limited: sink.done,
     badRecords: summary.badRecords,
+    problems: summary.first,
     missingColumns: files.length === 0 ? [] : sink.namedColumns.filter((c) => !found.includes(c)),
   };
 }
