@@ -31,7 +31,9 @@ function periodText(m: ReportModel): string {
   const tz = m.range.tz;
   const i = m.input;
   const range =
-    m.range.since !== null && m.range.until !== null ? `${bucketTime(m.range.since, tz)} to ${bucketTime(m.range.until, tz)} (${tz})` : null;
+    m.range.since !== null && m.range.until !== null
+      ? `${bucketTime(m.range.since, tz)} to ${bucketTime(m.range.until, tz)} (${tz})`
+      : null;
   const events =
     i.firstEvent !== null && i.lastEvent !== null
       ? `events ${bucketTime(i.firstEvent, tz)} to ${bucketTime(i.lastEvent, tz)} (${tz})`
