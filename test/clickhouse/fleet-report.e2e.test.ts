@@ -137,6 +137,21 @@ describe('report and check over the fleet store', () => {
     expect(fromStore.stdout.split('\n')[0]).toMatch(/no records at all for 30m; last record 2026-11-0\d \d\d:\d\d:\d\d UTC, \dd\d\dh ago/);
   });
 
+  it("count a check's input over the hours its windows reach, not the whole store (cron runs it every 5 minutes)", () => {
+    // 18 hours after the last bucket: the built-in rules' longest window (24 h) reaches back to
+    // 2026-11-02 12:00, so the input is the records from there on, read from those hours only.
+    const later = nowAt('2026-11-03T12:00:00Z');
+    const r = runCli(['check', '--clickhouse', url, '--hosts', 'mta-1', '--format', 'json'], { env: later });
+    expect(r.code, r.stderr).toBeLessThan(3);
+    const checked = JSON.parse(r.stdout) as { input: { records: number }; lastRecord: { at: string } | null };
+    const reach = json(['--clickhouse', url, '--hosts', 'mta-1', '--since', '2026-11-02T12:00:00Z', '--no-verdicts']);
+    const whole = json(['--clickhouse', url, '--hosts', 'mta-1', '--no-verdicts']);
+    expect(Number(reach.input.counted)).toBeGreaterThan(0);
+    expect(Number(whole.input.counted)).toBeGreaterThan(Number(reach.input.counted));
+    expect(checked.input.records).toBe(reach.input.counted);
+    expect(checked.lastRecord?.at).toBe(whole.input.lastEvent);
+  });
+
   it("name the host of a per-host verdict and find the fleet's incidents", () => {
     const r = runCli(['report', '--clickhouse', url, '--format', 'json', '--by', 'host'], { env: NOW });
     expect(r.code).toBe(2);

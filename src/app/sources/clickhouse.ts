@@ -17,6 +17,7 @@ import { isoTime } from '../../render/format.js';
 import { bucketSeconds, isBucketSize, makeBucketing } from '../../rollup/buckets.js';
 import { Rollup } from '../../rollup/rollup.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
+import { floorTo } from '../../verdict/window.js';
 import { fleetEdge, FLEET_DIMS, openFleetStore, readFleetRollup, readFleetStats, type FleetFilter, type FleetStore } from './fleet-read.js';
 import type { TierRule } from './fleet-tiers.js';
 import { fleetIncidents, judgeFleet } from './fleet-verdicts.js';
@@ -124,12 +125,21 @@ export class ClickHouseSource implements RollupSource {
     return { model: { ...model, verdicts: summary, incidents, rules: plan.rules }, notes, days: null };
   }
 
+  /**
+   * The verdicts, and the input line over the hours the rules' windows reach (the longest window
+   * back from their end): a check run every 5 minutes costs the same over a week's store and over
+   * a year's. Only a fleet with no record there (silent past every window) reads the whole store,
+   * for when its last record was.
+   */
   async check(q: RollupQuestion, plan: VerdictPlan): Promise<CheckAnswer> {
     const store = await this.store();
-    const [stats, { summary }] = await Promise.all([
-      readFleetStats(store, { hosts: this.opts.hosts, since: null, until: null }),
-      judgeFleet(store, plan, this.opts.hosts, this.opts.now, this.opts.silenceAfter, q.tz),
+    const hosts = this.opts.hosts;
+    const reach = floorTo((plan.at ?? this.opts.now) - plan.horizon, 3600);
+    const [recent, { summary }] = await Promise.all([
+      readFleetStats(store, { hosts, since: reach, until: null }),
+      judgeFleet(store, plan, hosts, this.opts.now, this.opts.silenceAfter, q.tz),
     ]);
+    const stats = recent.counted > 0 ? recent : await readFleetStats(store, { hosts, since: null, until: null });
     const model = buildModel(inputOf(new Rollup([]), stats.counted, stats.firstEvent, stats.lastEvent, 0), {
       by: [],
       bucket: null,
