@@ -52,6 +52,19 @@ function serverText(message: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }
 
+/** Codes of a Distributed query or insert that could not reach a server of the cluster. */
+const SHARD_CODES = new Set([210, 279]);
+
+/**
+ * The server of the cluster that a Distributed query or insert could not reach, and why, from
+ * 18.16's NetException lines (`Connection refused (127.0.0.1:9000)`; code 279 puts them under a
+ * first line that names no server), or null.
+ */
+function unreachableShard(message: string): string | null {
+  const m = /NetException: ([^,\n]*?) \(([^()\s]+:\d+)\)/.exec(message);
+  return m === null ? null : `${m[2]} (${m[1].replace(/\.$/, '').toLowerCase()})`;
+}
+
 function errnoOf(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -89,6 +102,15 @@ export function clickHouseFault(err: unknown, display: string, context: { userna
       );
     if (serverCode === UNKNOWN_TABLE)
       return new ClickHouseFault(display, `${serverText(message)}: run pmta-acct clickhouse init --clickhouse URL`, serverCode, false, err);
+    const shard = SHARD_CODES.has(serverCode) ? unreachableShard(message) : null;
+    if (shard !== null)
+      return new ClickHouseFault(
+        display,
+        `server error ${serverCode}: a server of the cluster did not answer: ${shard}; every shard must answer for the fleet's figures: start it (or correct remote_servers), then run this again`,
+        serverCode,
+        true,
+        err,
+      );
     return new ClickHouseFault(
       display,
       `server error ${serverCode}: ${serverText(message)}`,
