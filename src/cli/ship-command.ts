@@ -38,6 +38,10 @@ async function shipOnce(flags: ShipFlags, host: string, stateDir: string): Promi
   const ch = await open(flags);
   try {
     const shipper = await Shipper.open(ch, { stateDir, host, roundBuckets: parsePositiveInt(flags.round, '--round') });
+    if (shipper.resent !== null)
+      warn(
+        `ship: ${ch.target.display} has never heard of host ${host}, though this state shipped before (to another store, or under another --host): sending all ${shipper.resent} buckets it holds`,
+      );
     try {
       const r = await shipper.shipAll();
       return `shipped ${r.buckets} buckets (${r.rows} groups, ${r.withdrawn} withdrawn) of ${host} to ${ch.target.display}; acknowledged up to change ${r.acked}, ${r.pending} pending\n`;

@@ -66,6 +66,26 @@ export function installShipLog(db: Db, config: StateConfig): boolean {
 }
 
 /**
+ * Every stored bucket logged again as not shipped, above every earlier change, and the ledger back
+ * to 0: for a store that has never heard of this state's host (another store, a store rebuilt, or
+ * the host renamed), where what the ledger acknowledged is not.
+ */
+export function reseedShipLog(db: Db, config: StateConfig): number {
+  return db.transaction(() => {
+    db.prepare('DELETE FROM ship_changes').run();
+    db.prepare('UPDATE ship_ledger SET acked = 0, at = 0 WHERE id = 1').run();
+    let n = 0;
+    for (const t of stateTiers(config))
+      n += db
+        .prepare(
+          `INSERT INTO ship_changes (grain, bucket) SELECT '${t.grain}', bucket FROM ${t.buckets} WHERE bucket <> ${UNTIMED_BUCKET} ORDER BY bucket`,
+        )
+        .run().changes;
+    return n;
+  })();
+}
+
+/**
  * The triggers that log a tier's changes. The log's row is deleted and inserted again, not INSERT
  * OR REPLACE'd: a trigger's conflict clause gives way to the firing statement's, and tail's commits
  * are upserts (ON CONFLICT DO UPDATE), under which a REPLACE in the trigger fails as a UNIQUE

@@ -97,6 +97,29 @@ describe('ship into ClickHouse', () => {
     expect(await storeTotals('mta-1')).toEqual(stateTotals(state));
   });
 
+  it('send a shipped state again, whole, to a store that holds nothing of its host (rebuilt, or the host renamed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmta-ship-again-'));
+    const live = join(dir, 'acct.csv');
+    const state = join(dir, 'state');
+    writeFileSync(live, `${HEADER}\n${rows(Date.parse('2026-11-05T00:00:00Z') / 1000, 6, 3)}`);
+    expect(tailOnce(live, state, ['--from', 'beginning'], [], nowAt('2026-11-05T06:30:00Z')).code).toBe(0);
+    const ship = (host: string) => runCli(['ship', '--state', state, '--clickhouse', url, '--host', host, '--once']);
+    expect(ship('mta-5').code).toBe(0);
+    expect(await storeTotals('mta-5')).toEqual(stateTotals(state));
+    // The same state under another name: the ledger says all is acknowledged, but not there.
+    const renamed = ship('mta-6');
+    expect(renamed.code).toBe(0);
+    expect(renamed.stderr).toMatch(
+      /has never heard of host mta-6, though this state shipped before .*: sending all [1-9]\d* buckets it holds/,
+    );
+    expect(await storeTotals('mta-6')).toEqual(stateTotals(state));
+    expect(stateTotals(state).delivered).toBeGreaterThan(0);
+    // Once there, it is known: the next ship sends nothing and says nothing.
+    const again = ship('mta-6');
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toContain('shipped 0 buckets');
+  });
+
   it('refuse a store without tables in one line', () => {
     const r = runCli(['ship', '--state', '/nonexistent', '--clickhouse', set.servers[0].url('default'), '--once']);
     expect(r.code).toBe(3);

@@ -25,6 +25,7 @@ import {
   pendingChanges,
   pendingCount,
   raiseSeqFloor,
+  reseedShipLog,
   type Change,
   type StoredBucket,
 } from '../../state/ship-log.js';
@@ -111,6 +112,8 @@ export class Shipper {
   private readonly state: OpenedState;
   private readonly reader: BucketReader;
   private readonly db: string;
+  /** Buckets logged again at open because the store did not know this host (null: it did). */
+  resent: number | null = null;
 
   private constructor(
     private readonly ch: ClickHouse,
@@ -130,7 +133,11 @@ export class Shipper {
     try {
       installShipLog(state.db, state.config);
       const s = new Shipper(ch, options, state);
-      if (ackedSeq(state.db) === 0) raiseSeqFloor(state.db, await s.storedVersion());
+      // A ledger the store holds nothing of (no bucket of this host: another or a rebuilt store, or
+      // the host renamed) acknowledges nothing there: everything the state holds goes again.
+      const stored = await s.storedVersion();
+      if (ackedSeq(state.db) > 0 && stored === 0) s.resent = reseedShipLog(state.db, state.config);
+      if (ackedSeq(state.db) === 0) raiseSeqFloor(state.db, stored);
       return s;
     } catch (err) {
       state.close();
@@ -138,7 +145,7 @@ export class Shipper {
     }
   }
 
-  /** The highest version the store holds for this host (an earlier state of the same host). */
+  /** The highest version the store holds for this host (an earlier state of the same host); 0: none. */
   private async storedVersion(): Promise<number> {
     const h = sqlLabel(this.options.host, '--host');
     const rows = await this.ch.select<{ v: number }>(`SELECT max(version) AS v FROM ${this.db}.buckets WHERE host = ${h}`);
