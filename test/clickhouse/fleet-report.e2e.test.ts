@@ -108,6 +108,18 @@ describe('report and check over the fleet store', () => {
     expect(fleet.input.counted).toBe(own.input.counted);
   });
 
+  it("leave out the nightly report's bounce reasons when no host keeps them, as the state does", () => {
+    const sections = (args: readonly string[]) => {
+      const r = runCli(['report', ...args, '--format', 'md', '--no-verdicts'], { env: NOW });
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.split('\n').filter((l) => l.startsWith('## '));
+    };
+    const fromState = sections(['--state', states['mta-1']]);
+    expect(fromState).toContain('## By ISP');
+    expect(fromState).not.toContain('## Top bounce reasons');
+    expect(sections(['--clickhouse', url, '--hosts', 'mta-1'])).toEqual(fromState);
+  });
+
   it('judge a host alone as its state is judged, with the same exit code', () => {
     const fromStore = runCli(['check', '--clickhouse', url, '--hosts', 'mta-1'], { env: NOW });
     const fromState = runCli(['check', '--state', states['mta-1']], { env: NOW });

@@ -15,6 +15,7 @@ import type { HistorySource } from '../../history/history.js';
 import { buildModel, storedInput, type ModelInput } from '../../model/model.js';
 import { isoTime } from '../../render/format.js';
 import { bucketSeconds, isBucketSize, makeBucketing } from '../../rollup/buckets.js';
+import { regroup } from '../../rollup/regroup.js';
 import { Rollup } from '../../rollup/rollup.js';
 import type { VerdictPlan } from '../../verdict/plan.js';
 import { floorTo } from '../../verdict/window.js';
@@ -106,11 +107,16 @@ export class ClickHouseSource implements RollupSource {
     const to = plan === null ? null : Math.min(plan.at ?? this.opts.now, until ?? Number.POSITIVE_INFINITY);
     // The groups' reads are independent: ClickHouse runs them side by side (a FINAL read is one
     // stream per shard on 18.16, so one at a time leaves the servers' other cores idle).
-    const [rollup, judged, incidents] = await Promise.all([
+    const [read, judged, incidents] = await Promise.all([
       readFleetRollup(store, filter, { dims, bucketOf, hist: true }),
       plan === null ? null : judgeFleet(store, plan, hosts, this.opts.now, this.opts.silenceAfter, q.tz),
       plan === null ? null : fleetIncidents(store, plan, hosts, from, to),
     ]);
+    // A dimension a view adds (the nightly report's bounce reasons) that no host keeps (tail --dims)
+    // is '' in every stored row: left out, as a state that does not keep it leaves it out, rather
+    // than one "(none)" reason for every bounce.
+    const kept = dims.filter((d, i) => by.includes(d) || read.dicts[i].values.some((v) => v !== ''));
+    const rollup = kept.length === dims.length ? read : regroup(read, kept, (s) => s);
     const model = buildModel(inputOf(rollup, stats.counted, stats.firstEvent, stats.lastEvent, (all ?? stats).counted - stats.counted), {
       by,
       bucket: q.bucket,
