@@ -176,6 +176,24 @@ describe('query --clickhouse answers as query over the files', () => {
     expect(b.code).toBe(3);
     expect(b.stderr).toContain('use --since and --until');
   });
+
+  it('tests rcpt other than by = and in only where addresses were stored in clear, else says so', () => {
+    const where = ['--where', 'rcpt ~ /^[a-m]/ and type = d'];
+    // loaded without --store-addresses: such a test would match nothing where the files match many
+    const r = runCli(['query', '--clickhouse', url(), '--group-by', 'isp', ...where], { env: env() });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(
+      /^pmta-acct: --where: rcpt is tested other than by = or in, .* host mx1 was loaded without --store-addresses: /,
+    );
+    init('clear');
+    const clear = set.servers[0].url('clear');
+    const load = runCli(['load', corpus, '--clickhouse', clear, '--host', 'mx1', '--store-addresses'], { env: env() });
+    expect(load.code, load.stderr).toBe(0);
+    const files = groups(['query', corpus, '--group-by', 'isp', ...where]);
+    expect(files.groups.length).toBeGreaterThan(0);
+    expect(groups(['query', '--clickhouse', clear, '--group-by', 'isp', ...where])).toEqual(files);
+  });
 });
 
 describe('load is idempotent by content', () => {

@@ -21,6 +21,7 @@ import {
   scopeSql,
   type Scope,
 } from '../../clickhouse/records-sql.js';
+import { PmtaAcctError } from '../../errors.js';
 import type { ClickHouseTarget } from '../../clickhouse/target.js';
 import { LITERALS, LITERALS_DDL, Literals } from '../../clickhouse/literals.js';
 import { whereParts } from '../../clickhouse/where-sql.js';
@@ -68,18 +69,38 @@ export async function open(q: ClickHouseQuery): Promise<Session> {
     const schema = await requireStore(ch, RECORDS_READ_SCHEMA);
     const headers = new HeaderIndex(await ch.select<HeaderRow>(HeaderIndex.sql(q.target.database)));
     const parts = filter === null ? { cheap: '1', costly: '1' } : whereParts({ filter, lits, headers, hashRecipient: q.hashRecipient });
-    return {
-      ch,
-      lits,
-      headers,
-      where: parts.cheap,
-      costly: parts.costly,
-      scope: { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until, final: schema < RECORDS_SCHEMA },
-    };
+    const scope: Scope = { database: q.target.database, hosts: q.hosts, since: q.since, until: q.until, final: schema < RECORDS_SCHEMA };
+    // The SQL holds no value of the user's: `rcpt` (not rcpt_hash) in it is a test of the address in clear.
+    if (/\brcpt\b/.test(`${parts.cheap} ${parts.costly}`)) await requireClearRecipients(ch, scope);
+    return { ch, lits, headers, where: parts.cheap, costly: parts.costly, scope };
   } catch (err) {
     await ch.close();
     throw err;
   }
+}
+
+/**
+ * A test of rcpt other than `=` and `in` (a regex, like, !=...) reads the address kept in clear,
+ * which `load` stores only with --store-addresses: over hosts loaded without it such a test matched
+ * nothing, and the answer said 0 records where the files have thousands. Refused instead, naming them.
+ */
+async function requireClearRecipients(ch: ClickHouse, scope: Scope): Promise<void> {
+  const rows = await ch.select<{ host: string }>(
+    `SELECT host FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} GROUP BY host HAVING max(rcpt != '') = 0 ORDER BY host LIMIT 6`,
+  );
+  if (rows.length === 0) return;
+  const list =
+    rows.length > 5
+      ? `${rows
+          .slice(0, 5)
+          .map((r) => r.host)
+          .join(', ')} and more`
+      : rows.map((r) => r.host).join(', ');
+  const who = rows.length > 1 ? `hosts ${list} were` : `host ${list} was`;
+  throw new PmtaAcctError(
+    'USAGE',
+    `--where: rcpt is tested other than by = or in, which over ClickHouse reads the recipient addresses kept in clear, and ${who} loaded without --store-addresses: only rcpt = 'address' and rcpt in (...) find their records (by keyed hash); test domain instead, or load them again with --store-addresses`,
+  );
 }
 
 /** The literals not sent yet (the table is made with the first of them; none, no request). */
