@@ -8,6 +8,7 @@ import { attemptsOf } from '../rollup/counters.js';
 import { changeOf, figuresOf, formatChange, type FigureName, type Figures } from '../model/compare.js';
 import { comparisonSentence, incidentComparison } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime } from './format.js';
+import { inputNotes } from './input-notes.js';
 import { GROUP_HEADS, groupCells } from './group-columns.js';
 import { ispPoints, timelineOf } from './timeline.js';
 import type { ReportModel } from '../model/model.js';
@@ -201,8 +202,9 @@ export function renderMarkdown(m: ReportModel, top = 20): string {
     out.push(reasonTable('Top deferral reasons', topReasons(m.reasons, 'deferred', 10), 'deferred', m.total.counts.deferred));
   }
   if (m.byIsp !== null) out.push(latency(m, top));
-  const notes = (m.comparison?.notes ?? []).map((n) => `- History: ${markdownSafe(n)}`);
-  if (i.badRecords > 0) notes.push(...i.problems.slice(0, 5).map((p) => `- ${markdownSafe(formatProblem(p))}`));
+  const notes = inputNotes(i).map((n) => `- ${markdownSafe(n)}`);
+  if (i.badRecords > 0 || i.warnings > 0) notes.push(...i.problems.slice(0, 5).map((p) => `  - ${markdownSafe(formatProblem(p))}`));
+  notes.push(...(m.comparison?.notes ?? []).map((n) => `- History: ${markdownSafe(n)}`));
   if (notes.length > 0) out.push(`## ${i.badRecords > 0 ? 'Bad records and notes' : 'Notes'}\n\n${notes.join('\n')}\n`);
   return out.filter((s) => s !== '').join('\n');
 }

@@ -8,6 +8,7 @@ import { formatProblem } from '../parse/problems.js';
 import { changeOf, figuresOf, formatChange, type FigureName } from '../model/compare.js';
 import { comparisonSentence, incidentComparison } from './compare-text.js';
 import { formatBytes, formatCount, formatRate, formatSeconds, bucketTime } from './format.js';
+import { inputNotes } from './input-notes.js';
 import { NO_PAINT, rowLevels, type Level, type Paint } from './highlight.js';
 import { GROUP_HEADS, groupCells } from './group-columns.js';
 import type { ReportModel } from '../model/model.js';
@@ -128,21 +129,11 @@ function totals(m: ReportModel, paint: Paint, rules: RuleSet): string {
   return `${paint.bold('Totals')}\n${cmp}${t.toString()}\n`;
 }
 
-function inputNotes(m: ReportModel): string {
-  const i = m.input;
-  const notes: string[] = [];
-  if (i.filtered > 0) notes.push(`${formatCount(i.filtered)} records outside the time range were not counted.`);
-  if (i.untimed > 0) notes.push(`${formatCount(i.untimed)} records have no time column and were left out of the time range.`);
-  for (const [type, n] of Object.entries(i.unknownTypes))
-    notes.push(`${formatCount(n)} records of unknown type '${terminalSafe(type)}' were not counted.`);
-  for (const g of i.gaps ?? []) notes.push(`DATA LOST: ${terminalSafe(g.path)}: ${terminalSafe(g.reason)}`);
-  if (i.badRecords > 0 || i.warnings > 0) {
-    const codes = Object.entries(i.problemCounts)
-      .map(([code, n]) => `${code} ${formatCount(n ?? 0)}`)
-      .join(', ');
-    notes.push(`${formatCount(i.badRecords)} bad records, ${formatCount(i.warnings)} warnings (${codes}); the first:`);
-    for (const p of i.problems.slice(0, 5)) notes.push(`  ${terminalSafe(formatProblem(p))}`);
-  }
+/** The input's notes (input-notes.ts), then its first bad records. */
+function notesText(m: ReportModel): string {
+  const notes = inputNotes(m.input).map(terminalSafe);
+  if (m.input.badRecords > 0 || m.input.warnings > 0)
+    for (const p of m.input.problems.slice(0, 5)) notes.push(`  ${terminalSafe(formatProblem(p))}`);
   return notes.length === 0 ? '' : `${notes.join('\n')}\n`;
 }
 
@@ -235,7 +226,7 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
   if (opts.layout === 'groups') {
     const parts = [`${opts.headline ?? headline(m)}\n${totalLine(m)}`];
     if (m.by.length > 0 || m.bucket !== null) parts.push(groupsSection(m, paint, top, rules));
-    const notes = inputNotes(m);
+    const notes = notesText(m);
     if (notes) parts.push(notes);
     return parts.filter((p) => p !== '').join('\n');
   }
@@ -253,7 +244,7 @@ export function renderTable(m: ReportModel, opts: TableOptions = {}): string {
     for (const row of m.series) t.push([row.bucket === null ? '' : bucketTime(row.bucket, m.range.tz), ...numberCells(row, paint, rules)]);
     parts.push(`${paint.bold(`Every ${m.bucket} (${m.range.tz})`)}\n${t.toString()}\n`);
   }
-  const notes = inputNotes(m);
+  const notes = notesText(m);
   if (notes) parts.push(notes);
   return parts.filter((p) => p !== '').join('\n');
 }

@@ -2,6 +2,7 @@
  * The HTML report's text sections: verdicts, totals with changes, the per-ISP / per-IP / --by
  * tables, reasons, latency and input notes. Every string from the model goes through htmlSafe.
  */
+import { inputNotes } from '../input-notes.js';
 import { formatProblem } from '../../parse/problems.js';
 import { changeOf, changeTone, figuresOf, formatChange, type FigureName, type Figures } from '../../model/compare.js';
 import { formatBytes, formatCount, formatRate, formatSeconds } from '../format.js';
@@ -181,23 +182,8 @@ export function latencySection(m: ReportModel, top: number): string {
 }
 
 export function notesSection(m: ReportModel): string {
-  const i = m.input;
-  const notes: string[] = [];
-  if (i.filtered > 0) notes.push(`${formatCount(i.filtered)} records outside the time range were not counted.`);
-  if (i.untimed > 0) notes.push(`${formatCount(i.untimed)} records have no time column and were left out of the time range.`);
-  for (const [type, n] of Object.entries(i.unknownTypes))
-    notes.push(`${formatCount(n)} records of unknown type '${type}' were not counted.`);
-  if (i.badRecords > 0 || i.warnings > 0) {
-    const codes = Object.entries(i.problemCounts)
-      .map(([code, n]) => `${code} ${formatCount(n ?? 0)}`)
-      .join(', ');
-    notes.push(`${formatCount(i.badRecords)} bad records, ${formatCount(i.warnings)} warnings (${codes}). The first:`);
-  }
-  for (const n of m.comparison?.notes ?? []) notes.push(`History: ${n}`);
-  if (notes.length === 0) return '';
-  const problems = i.problems
-    .slice(0, 10)
-    .map((p) => `<li class="key">${esc(formatProblem(p))}</li>`)
-    .join('');
-  return `<h2 id="notes">Input notes</h2><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}${problems}</ul>`;
+  const items = inputNotes(m.input).map((n) => `<li>${esc(n)}</li>`);
+  for (const p of m.input.problems.slice(0, 10)) items.push(`<li class="key">${esc(formatProblem(p))}</li>`);
+  for (const n of m.comparison?.notes ?? []) items.push(`<li>${esc(`History: ${n}`)}</li>`);
+  return items.length === 0 ? '' : `<h2 id="notes">Input notes</h2><ul>${items.join('')}</ul>`;
 }
