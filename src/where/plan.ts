@@ -68,6 +68,9 @@ export interface PreparedFilter {
 }
 
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;
+/** A number written with a multiplier (`10k`, `1.5M`) or an exponent (`1e4`), which a text comparison would take as text. */
+const SCALED = /^([+-]?\d+(?:\.\d+)?)(?:([kKmMgG])|[eE]([+-]?\d+))$/;
+const SCALE: Readonly<Record<string, number>> = { k: 1e3, m: 1e6, g: 1e9 };
 const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, yes: true, 1: true, false: false, no: false, 0: false };
 
 class Checker {
@@ -179,6 +182,12 @@ class Checker {
     if (kind === 'latency') return { k: 'order', op, number: this.seconds(v), text: v.text, numeric: true };
     if (kind === 'time') return { k: 'order', op, number: this.instant(v), text: v.text, numeric: true };
     const numeric = !v.quoted && NUMBER.test(v.text);
+    // `dlvSize > 10k` compared as text ('5000' > '10k') and matched the wrong records, silently
+    const scaled = v.quoted ? null : SCALED.exec(v.text);
+    if (scaled !== null) {
+      const n = Number(scaled[1]) * (scaled[2] === undefined ? 10 ** Number(scaled[3]) : SCALE[scaled[2].toLowerCase()]);
+      this.fail(v.pos, `'${v.text}' is not a number here: write ${String(n)}, or quote it ('${v.text}') to compare as text`);
+    }
     return { k: 'order', op, number: numeric ? Number(v.text) : Number.NaN, text: v.text, numeric };
   }
 

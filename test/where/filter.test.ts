@@ -56,6 +56,8 @@ describe('--where on records (compiled per header, tested on the bytes)', () => 
     ['dlvSize > 10000', ['e@bücher.de']],
     ['dlvSize <= 5000', ['a@gmail.com']],
     ["dlvSize > '10000'", ['a@gmail.com', 'e@bücher.de']],
+    ["dlvSize > '10k'", ['a@gmail.com', 'e@bücher.de']], // quoted: text, as asked ('5000' > '10k')
+    ['latency > 1m', ['e@bücher.de']], // a duration, not a number with a multiplier
     ['dlvSize', ['a@gmail.com', 'e@bücher.de']],
     ['not jobId', ['d@outlook.com', '', 'g@gmail.com']],
     ['dsnDiag ~ unknown', ['B@Hotmail.com']],

@@ -98,6 +98,9 @@ describe('--where errors point at the column', () => {
     ['bucket = tomorrow-ish', 10, 'is not a time'],
     ['latency like 1*', 1, "'like' needs a text field"],
     ['bucket ~ x', 1, "'~' needs a text field"],
+    ['dlvSize > 10k', 11, "'10k' is not a number here: write 10000, or quote it ('10k') to compare as text"],
+    ['dlvSize >= 1.5M', 12, 'write 1500000'],
+    ['dlvSize < 1e4', 11, 'write 10000'],
   ])('%s', (text, column, message) => {
     const f = failure(text);
     expect(f.column).toBe(column);
