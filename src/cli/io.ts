@@ -115,18 +115,30 @@ export function warn(message: string): void {
 
 /**
  * After a report or query written in a format that does not list bad records (all but the table):
- * how many there were, where the first is, and where to see them all.
+ * how many there were, where the first is, and where to see them all; and the records of record
+ * types pmta-acct does not know, which no CSV or NDJSON line could tell of (nothing left out silently).
  */
 export function warnBadRecords(
-  input: { readonly badRecords: number; readonly problems: readonly { readonly file: string; readonly line: number }[] },
+  input: {
+    readonly badRecords: number;
+    readonly problems: readonly { readonly file: string; readonly line: number }[];
+    readonly unknownTypes?: Readonly<Record<string, number>>;
+  },
   format: string,
 ): void {
   const n = input.badRecords;
-  if (n === 0) return;
-  const first = input.problems[0];
-  const where = first === undefined ? '' : ` (first: ${first.file}:${first.line})`;
-  const all = format === 'json' ? 'see input.problems' : '--format json lists them in input.problems';
-  warn(`${n} bad record${n === 1 ? '' : 's'}${where}; ${all}`);
+  if (n > 0) {
+    const first = input.problems[0];
+    const where = first === undefined ? '' : ` (first: ${first.file}:${first.line})`;
+    const all = format === 'json' ? 'see input.problems' : '--format json lists them in input.problems';
+    warn(`${n} bad record${n === 1 ? '' : 's'}${where}; ${all}`);
+  }
+  const unknown = Object.entries(input.unknownTypes ?? {});
+  if (unknown.length > 0) {
+    const types = unknown.map(([type, k]) => `${k} of type '${type}'`).join(', ');
+    const all = format === 'json' ? 'see input.unknownTypes' : '--format json counts them in input.unknownTypes';
+    warn(`records of a type pmta-acct does not know were not counted: ${types}; ${all}`);
+  }
 }
 
 export interface StreamOutput {
