@@ -91,7 +91,7 @@ export class ClickHouseSource implements RollupSource {
         if (!isBucketSize(grain) || bucketSeconds(grain) > asked) {
           throw new PmtaAcctError(
             'USAGE',
-            `--bucket ${q.bucket}: the store holds only ${grain} buckets from ${isoTime(start, q.tz)} (hosts roll buckets up as they age: tail --retain); ask --bucket ${grain}, or a later --since`,
+            `--bucket ${q.bucket}: part of this range is stored only as ${grain} buckets (one of them at ${isoTime(start, q.tz)}; hosts roll buckets up as they age: tail --retain); ask --bucket ${grain}, or a later --since`,
           );
         }
         return at;
