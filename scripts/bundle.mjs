@@ -60,21 +60,26 @@ const lateChildProcess = {
   },
 };
 
-// Nothing in dist/bin is ever missing or half-written while the build runs: every file is made in
-// memory, written beside its place under a temporary name and renamed over the old one (a rename is
-// atomic), so a command started during a build runs the old files or the new ones. That happens:
-// `npx pmta-acct` in a clone installs the clone into npx's cache, which runs `prepare` (this build)
-// while other commands may run; the build used to empty dist/bin first, and a test run beside the
-// quick start's npx found no cli.js (exit 3). Files of an older build that this one does not make
-// are removed at the end.
+// Nothing in dist/bin is ever missing, half-written or without its code cache while the build runs:
+// the new files are made in a staging directory beside them, the code cache is trained there, and
+// then each file is renamed over the old one (a rename is atomic), so a command started during a
+// build runs the old files or the new ones. That happens: `npx pmta-acct` in a clone installs the
+// clone into npx's cache, which runs `prepare` (this build) while other commands may run; the build
+// used to empty dist/bin first, and a test run beside the quick start's npx found no cli.js (exit 3).
+// Files of an older build that this one does not make are removed at the end.
 mkdirSync(outdir, { recursive: true });
-const made = new Set();
-function place(name, contents, mode = 0o644) {
-  const tmp = `${outdir}/.${name}.${process.pid}.tmp`;
-  writeFileSync(tmp, contents, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, `${outdir}/${name}`);
-  made.add(name);
+// a staging directory left by a build that was killed
+for (const name of readdirSync(outdir)) {
+  const pid = /^\.staging-(\d+)$/.exec(name)?.[1];
+  if (pid !== undefined && !alive(Number(pid))) rmSync(`${outdir}/${name}`, { recursive: true, force: true });
+}
+const staging = `${outdir}/.staging-${process.pid}`;
+mkdirSync(staging);
+const made = [];
+function stage(name, contents, mode = 0o644) {
+  writeFileSync(`${staging}/${name}`, contents, { mode });
+  chmodSync(`${staging}/${name}`, mode);
+  made.push(name);
 }
 /** One entry built in memory: its file's text. */
 async function bundle(name, entry, plugins = []) {
@@ -83,6 +88,14 @@ async function bundle(name, entry, plugins = []) {
   if (files.length !== 1) throw new Error(`bundle: esbuild made ${out.outputFiles.length} files for ${entry}`);
   return files[0].text;
 }
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
 // Three builds, so that the worker's file holds nothing of the CLI, and the bin (src/cli/bin.ts)
 // nothing but the loading of the CLI from its code cache.
 const cliText = await bundle('cli', 'src/cli/main.ts', [lateChildProcess]);
@@ -90,12 +103,8 @@ const workerText = await bundle('worker', 'src/engine/worker.ts');
 const binText = await bundle('pmta-acct', 'src/cli/bin.ts');
 // The package is "type": "module"; these files are CommonJS under the same .js names, which the
 // bin and the worker's path (src/engine/pool.ts) keep whichever build runs.
-place('package.json', '{ "type": "commonjs" }\n');
-place('worker.js', workerText);
-// The old code cache goes before the new CLI comes: V8 checks a cache against its source's length
-// only, and a cache is never run with a CLI it was not made from.
-const cache = `${outdir}/cli.cache`;
-rmSync(cache, { force: true });
+stage('package.json', '{ "type": "commonjs" }\n');
+stage('worker.js', workerText);
 // cli.js is written as the function Node's CommonJS loader would wrap it in, on its first line (so
 // line numbers stay the bundle's; the shebang becomes a comment): the bin compiles the file's text
 // as it is. Wrapped at run time instead, the 600 KB source was a second string, and V8 flattened
@@ -103,31 +112,32 @@ rmSync(cache, { force: true });
 // report then ended with a mark-compact to free (bench/RESULTS.md, seventh pass).
 {
   const body = cliText.startsWith('#!') ? `//${cliText.slice(2)}` : cliText;
-  place('cli.js', `(function (exports, require, module, __filename, __dirname) {${body}\n})\n`, 0o755);
+  stage('cli.js', `(function (exports, require, module, __filename, __dirname) {${body}\n})\n`, 0o755);
 }
-place('pmta-acct.js', binText, 0o755);
+stage('pmta-acct.js', binText, 0o755);
 // The CLI's code cache (src/cli/bin.ts), from a report over a sample: the functions a report
 // compiles are in it. Made here, by the Node that built, every time the bundle is. No cache if the
 // run fails: the bin then compiles the CLI from its source.
-const cacheTmp = `${outdir}/.cli.cache.${process.pid}.tmp`;
 const trained = spawnSync(
   process.execPath,
-  [`${outdir}/pmta-acct.js`, 'report', '--exit-zero', `${root}samples/acct-2026-11-28-0001.csv`],
+  [`${staging}/pmta-acct.js`, 'report', '--exit-zero', `${root}samples/acct-2026-11-28-0001.csv`],
   {
     cwd: root,
-    env: { ...process.env, PMTA_ACCT_WRITE_CODE_CACHE: cacheTmp, PMTA_ACCT_RULES: '' },
+    env: { ...process.env, PMTA_ACCT_WRITE_CODE_CACHE: `${staging}/cli.cache`, PMTA_ACCT_RULES: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   },
 );
-if (trained.status === 0) {
-  renameSync(cacheTmp, cache);
-  made.add('cli.cache');
-} else {
-  rmSync(cacheTmp, { force: true });
-  process.stderr.write(`bundle: no code cache (the training report failed: ${trained.stderr})\n`);
+if (trained.status === 0) made.push('cli.cache');
+else process.stderr.write(`bundle: no code cache (the training report failed: ${trained.stderr})\n`);
+// Into place. V8 checks a cache against its source's length only, so a CLI never meets a cache it
+// was not made from: the old cache goes before the new CLI comes, and the new cache right after it.
+rmSync(`${outdir}/cli.cache`, { force: true });
+for (const name of ['package.json', 'worker.js', 'cli.js', 'cli.cache', 'pmta-acct.js']) {
+  if (made.includes(name)) renameSync(`${staging}/${name}`, `${outdir}/${name}`);
 }
+rmSync(staging, { recursive: true, force: true });
 for (const name of readdirSync(outdir)) {
-  if (!made.has(name) && !name.endsWith('.tmp')) rmSync(`${outdir}/${name}`, { recursive: true, force: true });
+  if (!made.includes(name) && !name.startsWith('.')) rmSync(`${outdir}/${name}`, { recursive: true, force: true });
 }
 // The tsc output is a whole CLI too; npx caches made when it was the bin still point at it.
 chmodSync(`${root}dist/src/cli/main.js`, 0o755);
