@@ -30,6 +30,11 @@ export function writeStdoutNow(text: string): void {
   writeAll(1, Buffer.from(text));
 }
 
+/** A write to standard output or an output file that failed (a full disk...): one line naming where. */
+export function outputError(name: string, err: unknown): PmtaAcctError {
+  return new PmtaAcctError('OUTPUT', `${name}: cannot write (${messageOf(err)})`);
+}
+
 /**
  * All of `bytes` to a file descriptor (stdout: as writeStdoutNow says). A write that fails (a full
  * disk under `> file`) is an OUTPUT error naming where: `tail --format ndjson` writes its lines
@@ -44,7 +49,7 @@ function writeAll(fd: number, bytes: Uint8Array, name = 'standard output'): void
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
       else if (code === 'EPIPE' && fd === 1) process.exit(process.exitCode ?? 0);
-      else throw new PmtaAcctError('OUTPUT', `${name}: cannot write (${messageOf(err)})`);
+      else throw outputError(name, err);
     }
   }
 }

@@ -8,7 +8,7 @@ import { runsOneCommand } from '../engine/tiering.js';
 import { mark, markThreads } from '../engine/trace.js';
 import { PmtaAcctError } from '../errors.js';
 import { EXIT_OK, EXIT_UNKNOWN } from './exit.js';
-import { warn } from './io.js';
+import { outputError, warn } from './io.js';
 import { unwrittenOutput, watchStream } from './std-streams.js';
 import { version } from './version.js';
 
@@ -37,7 +37,7 @@ const COMMANDS: Record<string, () => Promise<(finish: Finish) => Command>> = {
 watchStream('stdout', (stdout) =>
   stdout.on('error', (err: Error & { code?: string }) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw new PmtaAcctError('OUTPUT', `standard output: cannot write (${err.message})`);
+    throw outputError('standard output', err);
   }),
 );
 watchStream('stderr', () => undefined);

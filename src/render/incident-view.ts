@@ -5,7 +5,8 @@
  */
 import { formatPerHour } from '../pmta-config/rate.js';
 import { formatCount, formatPercent } from '../util/numbers.js';
-import { localDate, offsetText, repeatedWallTime, shortInZone } from '../util/zone.js';
+import { localDate, repeatedWallTime, shortInZone } from '../util/zone.js';
+import { markRepeated } from './format.js';
 import type { Incident, IncidentSummary } from '../verdict/incidents.js';
 import { METRIC_WORDS, scopeLabel } from '../verdict/message.js';
 
@@ -37,7 +38,7 @@ export function clockTime(t: number, c: Clock): string {
   if (c.oneDay && c.dayEnd === t) return '24:00';
   const s = shortInZone(t, c.tz);
   const text = c.oneDay ? s.slice(11) : `${s.slice(5, 10)} ${s.slice(11)}`;
-  return repeatedWallTime(t, c.tz) ? `${text} ${offsetText(t, c.tz)}` : text;
+  return markRepeated(text, t, c.tz);
 }
 
 /**

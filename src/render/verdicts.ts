@@ -4,7 +4,7 @@
  */
 import type { VerdictSummary } from '../verdict/plan.js';
 import type { Level, Verdict } from '../verdict/types.js';
-import { eventTime, formatCount, markRepeated, shortTime } from './format.js';
+import { bucketTime, eventTime, formatCount } from './format.js';
 
 export interface VerdictLine {
   readonly level: Level;
@@ -24,9 +24,7 @@ export function verdictLines(s: VerdictSummary, verbose = false): VerdictLine[] 
 /** "windows ending 2026-11-29 05:00 UTC, built-in rules" (or "rules from FILE"). */
 export function verdictContext(s: VerdictSummary, tz: string): string {
   const end =
-    s.end === null
-      ? 'no timed records'
-      : `windows ending ${s.end % 60 === 0 ? markRepeated(shortTime(s.end, tz), s.end, tz) : eventTime(s.end, tz)} ${tz}`;
+    s.end === null ? 'no timed records' : `windows ending ${s.end % 60 === 0 ? bucketTime(s.end, tz) : eventTime(s.end, tz)} ${tz}`;
   const rules = s.rules.file === null ? 'built-in rules' : `rules from ${s.rules.file}`;
   const config = s.pmtaConfig === null ? '' : `, limits from ${s.pmtaConfig}`;
   return `${end}, ${rules}${config}`;

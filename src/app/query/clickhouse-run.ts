@@ -89,13 +89,10 @@ async function requireClearRecipients(ch: ClickHouse, scope: Scope): Promise<voi
     `SELECT host FROM ${fromRecords(scope)} WHERE ${scopeSql(scope)} GROUP BY host HAVING max(rcpt != '') = 0 ORDER BY host LIMIT 6`,
   );
   if (rows.length === 0) return;
-  const list =
-    rows.length > 5
-      ? `${rows
-          .slice(0, 5)
-          .map((r) => r.host)
-          .join(', ')} and more`
-      : rows.map((r) => r.host).join(', ');
+  const list = `${rows
+    .slice(0, 5)
+    .map((r) => r.host)
+    .join(', ')}${rows.length > 5 ? ' and more' : ''}`;
   const who = rows.length > 1 ? `hosts ${list} were` : `host ${list} was`;
   throw new PmtaAcctError(
     'USAGE',
